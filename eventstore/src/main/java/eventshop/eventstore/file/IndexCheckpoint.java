@@ -1,0 +1,148 @@
+package eventshop.eventstore.file;
+
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.LongBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * The stream index saved to {@code index.checkpoint}, so that opening a store scans only the log
+ * written after it. Layout (big-endian):
+ * <pre>
+ * magic "ESIDX001" (8) | end address (8) | head position (8) | last record address (8)
+ * | sparse count (4) | sparse addresses (8 each)
+ * | stream count (4) | per stream: id (2-byte length + UTF-8), event count (4), addresses (8 each), id hashes (8 each)
+ * | CRC32C of everything before (4)
+ * </pre>
+ * Written to a temporary file, forced, renamed over the old one. A checkpoint that fails its
+ * checksum or does not match the log is ignored (the log is scanned instead): it is only a cache
+ * of what the log says.
+ */
+final class IndexCheckpoint {
+
+    static final String FILE = "index.checkpoint";
+    private static final byte[] MAGIC = "ESIDX001".getBytes(StandardCharsets.US_ASCII);
+
+    record Loaded(long end, long head, long lastRecordAddress, long[] sparse,
+                  ConcurrentHashMap<String, StreamEntry> streams) {
+    }
+
+    private IndexCheckpoint() {
+    }
+
+    static void write(Path directory, long end, long head, long lastRecordAddress,
+                      Map<String, StreamEntry> streams, PositionIndex positions) throws IOException {
+        Path target = directory.resolve(FILE);
+        Path temporary = directory.resolve(FILE + ".tmp");
+        CRC32C crc = new CRC32C();
+        int sparseCount = (int) Math.min(positions.size(), head < 0 ? 0 : head / PositionIndex.STRIDE + 1);
+        long[] sparse = positions.copy(sparseCount);
+        List<Map.Entry<String, StreamEntry>> entries = new ArrayList<>(streams.entrySet());
+        try (OutputStream file = Files.newOutputStream(temporary, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+             CheckedOutputStream checked = new CheckedOutputStream(new BufferedOutputStream(file, 1 << 16), crc);
+             DataOutputStream out = new DataOutputStream(checked)) {
+            out.write(MAGIC);
+            out.writeLong(end);
+            out.writeLong(head);
+            out.writeLong(lastRecordAddress);
+            out.writeInt(sparse.length);
+            for (long address : sparse) {
+                out.writeLong(address);
+            }
+            List<Object[]> durable = new ArrayList<>(entries.size());
+            for (Map.Entry<String, StreamEntry> entry : entries) {
+                int count = entry.getValue().durableCount(end);
+                if (count > 0) {
+                    durable.add(new Object[] {entry.getKey(), entry.getValue().copy(count)});
+                }
+            }
+            out.writeInt(durable.size());
+            for (Object[] stream : durable) {
+                byte[] id = ((String) stream[0]).getBytes(StandardCharsets.UTF_8);
+                long[][] arrays = (long[][]) stream[1];
+                out.writeShort(id.length);
+                out.write(id);
+                out.writeInt(arrays[0].length);
+                for (long address : arrays[0]) {
+                    out.writeLong(address);
+                }
+                for (long hash : arrays[1]) {
+                    out.writeLong(hash);
+                }
+            }
+            out.flush();
+            int checksum = (int) crc.getValue();
+            file.write(ByteBuffer.allocate(4).putInt(checksum).array());
+            file.flush();
+        }
+        try (var channel = java.nio.channels.FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Directories.sync(directory);
+    }
+
+    /** The checkpoint, or null if there is none or it fails its checksum. */
+    static Loaded read(Path directory) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(directory.resolve(FILE));
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        if (bytes.length < MAGIC.length + 8 * 3 + 4 + 4 + 4) {
+            return null;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, bytes.length - 4);
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        if ((int) crc.getValue() != buffer.getInt(bytes.length - 4)
+                || !java.util.Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            return null;
+        }
+        try {
+            buffer.position(MAGIC.length);
+            long end = buffer.getLong();
+            long head = buffer.getLong();
+            long lastRecordAddress = buffer.getLong();
+            long[] sparse = new long[buffer.getInt()];
+            readLongs(buffer, sparse);
+            int streamCount = buffer.getInt();
+            ConcurrentHashMap<String, StreamEntry> streams = new ConcurrentHashMap<>(Math.max(16, streamCount * 2));
+            for (int i = 0; i < streamCount; i++) {
+                byte[] id = new byte[Short.toUnsignedInt(buffer.getShort())];
+                buffer.get(id);
+                int count = buffer.getInt();
+                long[] addresses = new long[count];
+                long[] hashes = new long[count];
+                readLongs(buffer, addresses);
+                readLongs(buffer, hashes);
+                streams.put(new String(id, StandardCharsets.UTF_8), StreamEntry.of(addresses, hashes));
+            }
+            return new Loaded(end, head, lastRecordAddress, sparse, streams);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static void readLongs(ByteBuffer buffer, long[] into) {
+        LongBuffer longs = buffer.asLongBuffer();
+        longs.get(into);
+        buffer.position(buffer.position() + into.length * 8);
+    }
+}
