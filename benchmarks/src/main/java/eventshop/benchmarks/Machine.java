@@ -1,0 +1,129 @@
+package eventshop.benchmarks;
+
+import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** What the figures were measured on, read from the JVM and /proc. */
+final class Machine {
+
+    private Machine() {
+    }
+
+    static String cpu() {
+        String model = firstValue(Path.of("/proc/cpuinfo"), "model name");
+        return Runtime.getRuntime().availableProcessors() + " cores" + (model.isEmpty() ? "" : " (" + model + ")");
+    }
+
+    static String memory() {
+        String total = firstValue(Path.of("/proc/meminfo"), "MemTotal");
+        if (total.endsWith(" kB")) {
+            long kib = Long.parseLong(total.substring(0, total.length() - 3).trim());
+            return String.format(Locale.ROOT, "%.1f GiB", kib / 1024.0 / 1024.0);
+        }
+        return total.isEmpty() ? "unknown" : total;
+    }
+
+    static FileStore fileStore(Path directory) throws IOException {
+        return Files.getFileStore(directory);
+    }
+
+    static String disk(Path directory) throws IOException {
+        FileStore store = fileStore(directory);
+        String device = store.name();
+        String extra = "";
+        if (device.startsWith("/dev/")) {
+            String name = device.substring("/dev/".length());
+            String rotational = read(Path.of("/sys/block", name, "queue", "rotational"));
+            String scheduler = read(Path.of("/sys/block", name, "queue", "scheduler"));
+            extra = (rotational.isEmpty() ? "" : rotational.equals("0") ? ", non-rotational" : ", rotational")
+                    + (scheduler.isEmpty() ? "" : ", scheduler " + scheduler);
+        }
+        return device + " (" + store.type() + extra + "), " + String.format(Locale.ROOT, "%.0f GiB free",
+                store.getUsableSpace() / 1024.0 / 1024 / 1024) + ", data dir " + directory;
+    }
+
+    static String kernel() {
+        return System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch");
+    }
+
+    static String jdk() {
+        return System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
+                + System.getProperty("java.runtime.version");
+    }
+
+    /** The 1, 5 and 15 minute load averages: anything well above 0 means something else shares the machine. */
+    static String load() {
+        String line = read(Path.of("/proc/loadavg"));
+        if (line.isEmpty()) {
+            return "unknown";
+        }
+        String[] fields = line.split(" ");
+        return fields[0] + " " + fields[1] + " " + fields[2];
+    }
+
+    /**
+     * The share of all cores busy (any process, this one included) over {@code sampleMillis}, from
+     * /proc/stat; NaN where unavailable. Sampled while the harness itself is idle, it tells whether
+     * something else is using the machine.
+     */
+    static double busyFraction(long sampleMillis) throws InterruptedException {
+        long[] before = cpuTimes();
+        Thread.sleep(sampleMillis);
+        long[] after = cpuTimes();
+        if (before == null || after == null || after[0] == before[0]) {
+            return Double.NaN;
+        }
+        return 1.0 - (double) (after[1] - before[1]) / (after[0] - before[0]);
+    }
+
+    /** {total, idle + iowait} jiffies of all cores, or null. */
+    private static long[] cpuTimes() {
+        String stat = read(Path.of("/proc/stat"));
+        if (!stat.startsWith("cpu ")) {
+            return null;
+        }
+        String[] fields = stat.substring(0, stat.indexOf('\n')).trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i < fields.length && i <= 8; i++) {
+            total += Long.parseLong(fields[i]);
+        }
+        return new long[] {total, Long.parseLong(fields[4]) + Long.parseLong(fields[5])};
+    }
+
+    static String jvmFlags() {
+        List<String> flags = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        String gcs = ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName)
+                .collect(Collectors.joining(", "));
+        return String.join(" ", flags) + " (collectors: " + gcs + "; max heap "
+                + Runtime.getRuntime().maxMemory() / 1024 / 1024 + " MiB)";
+    }
+
+    private static String firstValue(Path file, String key) {
+        try {
+            for (String line : Files.readAllLines(file)) {
+                if (line.startsWith(key)) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not on Linux: leave it out
+        }
+        return "";
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+}
