@@ -118,7 +118,7 @@ public final class FileEventStore implements EventStore, LogSource {
     private final LinkedBlockingQueue<Group> written = new LinkedBlockingQueue<>();
     private final CRC32C writerCrc = new CRC32C();
     private ByteBuffer writeBuffer = ByteBuffer.allocateDirect(MAX_GROUP_BYTES + 64 * 1024);
-    private Segment active;
+    private volatile Segment active;
     private long activeEnd;        // address after the last byte written to the active segment's file
     private long nextPosition;
     private long lastRecordAddress;
@@ -436,7 +436,9 @@ public final class FileEventStore implements EventStore, LogSource {
         for (AppendRequest request : group) {
             request.future.complete(request.result);
         }
-        subscriptions.headAdvanced();
+        if (subscriptions.activeCount() > 0) {
+            subscriptions.headAdvanced();
+        }
     }
 
     private void forceQuietly() {
@@ -497,19 +499,8 @@ public final class FileEventStore implements EventStore, LogSource {
             if (entry == null || !ids.contains(hash)) {
                 return -1;
             }
-            long version = entry.writerFindHash(hash);
-            while (version >= 0) {
-                if (eventAt(version).eventId().equals(eventId)) {
-                    return version;
-                }
-                version = findHashBelow(hash, version);
-            }
-            return -1;
-        }
-
-        private long findHashBelow(long hash, long below) {
-            for (long v = below - 1; v >= 0; v--) {
-                if (RecordFormat.idHash(eventAt(v).eventId()) == hash) {
+            for (long v = entry.writerFindHash(hash, Long.MAX_VALUE); v >= 0; v = entry.writerFindHash(hash, v)) {
+                if (eventAt(v).eventId().equals(eventId)) {
                     return v;
                 }
             }

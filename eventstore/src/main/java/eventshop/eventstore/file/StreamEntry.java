@@ -46,10 +46,10 @@ final class StreamEntry {
         return addresses[(int) version];
     }
 
-    /** Writer only: the highest version at or below {@code below} whose id hash is {@code hash}, or -1. */
-    long writerFindHash(long hash) {
+    /** Writer only: the highest version below {@code below} whose id hash is {@code hash}, or -1. */
+    long writerFindHash(long hash, long below) {
         long[] hashes = idHashes;
-        for (int v = count - 1; v >= 0; v--) {
+        for (int v = (int) Math.min(below, count) - 1; v >= 0; v--) {
             if (hashes[v] == hash) {
                 return v;
             }
