@@ -61,6 +61,10 @@ public final class EventStoreBenchmark {
         String fsType = Machine.fileStore(options.dataDir()).type();
         report.header("date: " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         report.header("command: benchmarks/run " + String.join(" ", args));
+        String commit = System.getProperty("bench.commit", "");
+        if (!commit.isEmpty()) {
+            report.header("code: " + commit);
+        }
         report.header("engine: " + engine.name().toLowerCase(Locale.ROOT) + (engine == Engine.FILE
                 ? " (eventshop.eventstore.file.FileEventStore, default options; appends with Durability.FSYNC)"
                 : " (InMemoryEventStore stand-in: harness check only, figures say nothing about the file engine)"));
@@ -232,12 +236,14 @@ public final class EventStoreBenchmark {
 
             if (options.runs("read")) {
                 EventStore reading = store;
-                Reads.Outcome byStream = Reads.repeat(() -> Reads.streamsPass(reading, streamIds, perStream),
+                int[] cursor = {0};
+                Reads.Outcome byStream = Reads.repeat(() -> Reads.streamsPass(reading, streamIds, perStream, cursor),
                         options.warmup(), options.measure());
                 report.add(new Report.Row("read: read(stream, 0) over all " + String.format(Locale.ROOT, "%,d", streams)
                         + " streams, 1 thread", Report.rate(byStream.perSecond()), "events/s", "", "(no target)", "",
-                        readVsLimit(byStream.perSecond(), bytesPerEvent), byStream.passes() + " passes; "
-                        + perStream + " events per stream, interleaved across the log"));
+                        readVsLimit(byStream.perSecond(), bytesPerEvent), String.format(Locale.ROOT,
+                        "%,d streams read whole; %d events per stream, interleaved across the log",
+                        byStream.events() / perStream, perStream)));
 
                 Reads.Outcome chunked = Reads.repeat(() -> Reads.readAllPass(reading, head), options.warmup(),
                         options.measure());

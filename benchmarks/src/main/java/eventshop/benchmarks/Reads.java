@@ -54,11 +54,19 @@ final class Reads {
         return new Outcome(events, System.nanoTime() - start, passes);
     }
 
-    /** Reads every stream from version 0; each must hold exactly {@code perStream} gapless events. */
-    static long streamsPass(EventStore store, String[] streams, long perStream) {
+    /** Streams read per pass of {@link #streamsPass}, so a pass stays short however slow stream reads are. */
+    static final int STREAMS_PER_PASS = 500;
+
+    /**
+     * Reads the next {@value #STREAMS_PER_PASS} streams (cycling through {@code streams} with
+     * {@code cursor}) from version 0; each must hold exactly {@code perStream} gapless events.
+     */
+    static long streamsPass(EventStore store, String[] streams, long perStream, int[] cursor) {
         long total = 0;
         long[] state = new long[2]; // next expected version, data bytes seen
-        for (String stream : streams) {
+        for (int n = 0; n < Math.min(STREAMS_PER_PASS, streams.length); n++) {
+            String stream = streams[cursor[0]];
+            cursor[0] = (cursor[0] + 1) % streams.length;
             state[0] = 0;
             store.read(stream, 0).doOnNext(event -> {
                 if (event.version() != state[0]) {
