@@ -36,6 +36,10 @@ public final class EventStoreBenchmark {
     private double rawFsyncPerSecond = Double.NaN;
     private double rawSeqBytesPerSecond = Double.NaN;
     private int failures;
+    private final List<String> busyCases = new ArrayList<>();
+
+    /** Share of the cores used by other processes during a case above which the case is flagged. */
+    static final double OTHERS_WARNING = 0.15;
 
     private EventStoreBenchmark(Options options) {
         this.options = options;
@@ -74,6 +78,7 @@ public final class EventStoreBenchmark {
         report.header("disk: " + Machine.disk(options.dataDir()));
         report.header("JDK: " + Machine.jdk());
         report.header("JVM flags: " + Machine.jvmFlags());
+        waitForIdle(options.waitIdle());
         double busy = Machine.busyFraction(2000);
         report.header(String.format(Locale.ROOT, "machine busy before the run: %.0f%% of all cores over 2 s; load average %s",
                 busy * 100, Machine.load()));
@@ -103,6 +108,11 @@ public final class EventStoreBenchmark {
             runCase("read store", this::readAndOpen);
         }
 
+        if (!busyCases.isEmpty()) {
+            report.note(String.format(Locale.ROOT, "other processes used more than %.0f%% of the cores during: %s; "
+                    + "those figures are not the engine's alone (see the others' CPU column)", OTHERS_WARNING * 100,
+                    busyCases));
+        }
         report.header("load average at end: " + Machine.load());
         report.print();
         report.writeMarkdown(options.results());
@@ -110,14 +120,62 @@ public final class EventStoreBenchmark {
         return failures;
     }
 
+    /** Waits until the machine is idle (under 10% busy over 5 s), at most {@code limit}. */
+    private static void waitForIdle(Duration limit) throws InterruptedException {
+        if (limit.isZero()) {
+            return;
+        }
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            double busy = Machine.busyFraction(5000);
+            if (Double.isNaN(busy) || busy < 0.10) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                System.out.printf(Locale.ROOT, "machine still %.0f%% busy after waiting %s; going on%n", busy * 100,
+                        seconds(limit));
+                return;
+            }
+            System.out.printf(Locale.ROOT, "waiting for the machine to be idle: %.0f%% busy over 5 s%n", busy * 100);
+        }
+    }
+
     @FunctionalInterface
     private interface Case {
         void run(Path directory) throws Exception;
     }
 
-    private void runCase(String name, Case body) {
+    /**
+     * Runs one case in a fresh directory. When other processes kept more than
+     * {@link #OTHERS_WARNING} of the cores busy meanwhile and {@code --retry-busy} allows, its rows
+     * are dropped and it runs again once the machine is idle.
+     */
+    private void runCase(String name, Case body) throws InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            int firstRow = report.size();
+            int firstNote = report.noteCount();
+            int failuresBefore = failures;
+            double others = attempt(name, body, firstRow);
+            boolean busy = others > OTHERS_WARNING;
+            if (!busy || failures > failuresBefore || attempt >= options.retryBusy()) {
+                if (busy) {
+                    busyCases.add(name);
+                }
+                return;
+            }
+            System.out.printf(Locale.ROOT, "  other processes used %.0f%% of the cores meanwhile: discarded; "
+                    + "running it again when the machine is idle (retry %d of %d)%n", others * 100, attempt + 1,
+                    options.retryBusy());
+            report.truncate(firstRow, firstNote);
+            waitForIdle(options.waitIdle().isZero() ? Duration.ofMinutes(5) : options.waitIdle());
+        }
+    }
+
+    /** One run of a case; returns the share of the cores others used meanwhile (NaN if unknown). */
+    private double attempt(String name, Case body, int firstRow) {
         Path dir = options.dataDir().resolve(name.replaceAll("[^A-Za-z0-9]+", "-") + "-" + System.nanoTime());
         System.out.println("\n== " + name);
+        Machine.CpuSample before = Machine.CpuSample.now();
         try {
             Files.createDirectories(dir);
             body.run(dir);
@@ -135,6 +193,11 @@ public final class EventStoreBenchmark {
         } finally {
             delete(dir);
         }
+        double others = Machine.CpuSample.now().othersSince(before);
+        if (!Double.isNaN(others)) {
+            report.others(firstRow, String.format(Locale.ROOT, "%.0f%%", others * 100));
+        }
+        return others;
     }
 
     // ---- raw disk limits

@@ -84,6 +84,34 @@ final class Machine {
         return 1.0 - (double) (after[1] - before[1]) / (after[0] - before[0]);
     }
 
+    /** A reading of the machine's and this process's CPU counters, to tell what others used in between. */
+    record CpuSample(long[] machine, long processNanos, long wallNanos) {
+
+        static CpuSample now() {
+            long process = ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class)
+                    .getProcessCpuTime();
+            return new CpuSample(cpuTimes(), process, System.nanoTime());
+        }
+
+        /**
+         * The share of all cores that other processes (and the kernel's own threads) kept busy
+         * since {@code earlier}: machine busy time less this process's CPU time; NaN if unknown.
+         */
+        double othersSince(CpuSample earlier) {
+            if (machine == null || earlier.machine == null || processNanos < 0 || wallNanos == earlier.wallNanos) {
+                return Double.NaN;
+            }
+            long busyJiffies = (machine[0] - earlier.machine[0]) - (machine[1] - earlier.machine[1]);
+            double busyNanos = busyJiffies * 1e9 / USER_HZ;
+            double others = busyNanos - (processNanos - earlier.processNanos);
+            double capacity = (double) (wallNanos - earlier.wallNanos) * Runtime.getRuntime().availableProcessors();
+            return Math.max(0, others / capacity);
+        }
+    }
+
+    /** Linux reports /proc/stat in USER_HZ units, 100 per second on every architecture. */
+    private static final int USER_HZ = 100;
+
     /** {total, idle + iowait} jiffies of all cores, or null. */
     private static long[] cpuTimes() {
         String stat = read(Path.of("/proc/stat"));

@@ -29,6 +29,8 @@ final class Report {
 
     private final List<String> header = new ArrayList<>();
     private final List<Row> rows = new ArrayList<>();
+    /** Per row: share of the cores that other processes used while its case ran. */
+    private final List<String> others = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
 
     void header(String line) {
@@ -37,9 +39,32 @@ final class Report {
 
     void add(Row row) {
         rows.add(row);
+        others.add("");
         System.out.printf("  => %s: %s %s%s%s%n", row.name(), row.value(), row.unit(),
                 row.latency().isEmpty() ? "" : "  latency " + row.latency(),
                 row.verdict().isEmpty() ? "" : "  [" + row.verdict() + " target " + row.target() + "]");
+    }
+
+    int size() {
+        return rows.size();
+    }
+
+    int noteCount() {
+        return notes.size();
+    }
+
+    /** Drops the rows and notes added since the given counts (a discarded attempt of a case). */
+    void truncate(int rowCount, int noteCount) {
+        rows.subList(rowCount, rows.size()).clear();
+        others.subList(rowCount, others.size()).clear();
+        notes.subList(noteCount, notes.size()).clear();
+    }
+
+    /** Sets the "others' CPU" cell of the rows from {@code fromRow} on. */
+    void others(int fromRow, String share) {
+        for (int i = fromRow; i < rows.size(); i++) {
+            others.set(i, share);
+        }
     }
 
     void note(String line) {
@@ -48,13 +73,14 @@ final class Report {
     }
 
     void print() {
-        String[] titles = {"case", "result", "unit", "latency p50 / p99 / p99.9", "target", "met?", "vs raw limit"};
+        String[] titles = {"case", "result", "unit", "latency p50 / p99 / p99.9", "target", "met?", "vs raw limit",
+            "others' CPU"};
         int[] widths = new int[titles.length];
         for (int i = 0; i < titles.length; i++) {
             widths[i] = titles[i].length();
         }
-        for (Row row : rows) {
-            String[] cells = cells(row);
+        for (int r = 0; r < rows.size(); r++) {
+            String[] cells = cells(r);
             for (int i = 0; i < cells.length; i++) {
                 widths[i] = Math.max(widths[i], cells[i].length());
             }
@@ -68,8 +94,8 @@ final class Report {
             rule.append("-".repeat(width)).append("  ");
         }
         out.append(rule.toString().stripTrailing()).append('\n');
-        for (Row row : rows) {
-            line(out, cells(row), widths);
+        for (int r = 0; r < rows.size(); r++) {
+            line(out, cells(r), widths);
         }
         if (!notes.isEmpty()) {
             out.append('\n');
@@ -92,20 +118,22 @@ final class Report {
         return right ? fill + text : text + fill;
     }
 
-    private static String[] cells(Row row) {
+    private String[] cells(int index) {
+        Row row = rows.get(index);
         return new String[] {row.name(), row.value(), row.unit(), row.latency(), row.target(), row.verdict(),
-                row.vsLimit()};
+                row.vsLimit(), others.get(index)};
     }
 
     void writeMarkdown(Path file) throws IOException {
         StringBuilder md = new StringBuilder("# Event store benchmark results\n\n");
         header.forEach(line -> md.append("- ").append(line).append('\n'));
-        md.append("\n| case | result | unit | latency p50 / p99 / p99.9 | target | met? | vs raw limit | notes |\n");
-        md.append("|---|---:|---|---|---|---|---|---|\n");
-        for (Row row : rows) {
+        md.append("\n| case | result | unit | latency p50 / p99 / p99.9 | target | met? | vs raw limit | others' CPU | notes |\n");
+        md.append("|---|---:|---|---|---|---|---|---|---|\n");
+        for (int r = 0; r < rows.size(); r++) {
+            Row row = rows.get(r);
             md.append("| ").append(String.join(" | ", escape(row.name()), escape(row.value()), escape(row.unit()),
                     escape(row.latency()), escape(row.target()), escape(row.verdict()), escape(row.vsLimit()),
-                    escape(row.note()))).append(" |\n");
+                    escape(others.get(r)), escape(row.note()))).append(" |\n");
         }
         if (!notes.isEmpty()) {
             md.append('\n');
