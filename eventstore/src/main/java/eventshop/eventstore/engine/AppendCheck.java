@@ -32,7 +32,7 @@ public final class AppendCheck {
         if (current >= 0) {
             long first = stream.versionOf(batch.getFirst().eventId());
             if (first >= 0) {
-                return retryOf(streamId, expected, batch, stream, first, current);
+                return retryOf(streamId, batch, stream, first, current);
             }
             for (int i = 1; i < batch.size(); i++) {
                 if (stream.versionOf(batch.get(i).eventId()) >= 0) {
@@ -47,8 +47,17 @@ public final class AppendCheck {
         return null;
     }
 
-    private static AppendResult retryOf(String streamId, ExpectedVersion expected, List<EventData> batch,
-                                        StreamView stream, long first, long current) {
+    /**
+     * A batch whose first id the stream holds is a retry only if it repeats one earlier batch
+     * exactly: same ids, same content, same boundaries. Then it is answered with that batch's
+     * result, whatever version it expected (the original append is what counts).
+     */
+    private static AppendResult retryOf(String streamId, List<EventData> batch, StreamView stream, long first,
+                                        long current) {
+        if (first > 0 && !stream.endsBatch(first - 1)) {
+            throw new DuplicateEventId(streamId, batch.getFirst().eventId(),
+                    "in the middle of an earlier batch; repeat the earlier batch exactly");
+        }
         RecordedEvent last = null;
         for (int i = 0; i < batch.size(); i++) {
             EventData event = batch.get(i);
@@ -65,15 +74,13 @@ public final class AppendCheck {
             if (!event.sameContentAs(stored)) {
                 throw new DuplicateEventId(streamId, event.eventId(), "with different type, data or metadata");
             }
+            boolean lastOfRetry = i == batch.size() - 1;
+            if (stream.endsBatch(version) != lastOfRetry) {
+                throw new DuplicateEventId(streamId, event.eventId(), lastOfRetry
+                        ? "in a longer batch; repeat the earlier batch exactly"
+                        : "at the end of an earlier batch, but this batch goes on; repeat the earlier batch exactly");
+            }
             last = stored;
-        }
-        boolean sameExpectation = switch (expected) {
-            case ExpectedVersion.Any any -> true;
-            case ExpectedVersion.NoStream noStream -> first == 0;
-            case ExpectedVersion.Exactly exactly -> exactly.version() == first - 1;
-        };
-        if (!sameExpectation) {
-            throw new WrongExpectedVersion(streamId, expected, current);
         }
         return new AppendResult(last.version(), last.position());
     }

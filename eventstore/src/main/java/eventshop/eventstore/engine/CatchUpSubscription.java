@@ -1,6 +1,7 @@
 package eventshop.eventstore.engine;
 
 import eventshop.eventstore.RecordedEvent;
+import eventshop.eventstore.StoreClosedException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -73,9 +74,9 @@ public final class CatchUpSubscription {
             if (wip.getAndIncrement() == 0) {
                 try {
                     executor.execute(this);
-                } catch (RuntimeException rejected) {
-                    wip.set(0);
-                    sink.error(rejected);
+                } catch (java.util.concurrent.RejectedExecutionException rejected) {
+                    sink.error(new StoreClosedException("the event store closed before this subscription caught up",
+                            rejected));
                 }
             }
         }

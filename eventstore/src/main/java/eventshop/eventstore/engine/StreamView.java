@@ -17,4 +17,7 @@ public interface StreamView {
 
     /** The stored event at {@code version} (0 ≤ version ≤ {@link #version()}). */
     RecordedEvent eventAt(long version);
+
+    /** Whether the event at {@code version} was the last of the batch it was appended in. */
+    boolean endsBatch(long version);
 }

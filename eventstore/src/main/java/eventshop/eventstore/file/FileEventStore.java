@@ -508,8 +508,22 @@ public final class FileEventStore implements EventStore, LogSource {
         }
 
         @Override
-        public RecordedEvent eventAt(long version) {
+        public boolean endsBatch(long version) {
             long address = entry.writerAddress(version);
+            flushIfBuffered(address);
+            Segment segment = segmentOf(address);
+            ByteBuffer flags = ByteBuffer.allocate(1);
+            try {
+                if (segment.channel().read(flags, address - segment.base() + RecordFormat.OFFSET_FLAGS) != 1) {
+                    throw corrupt(address, "record cut off");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return (flags.get(0) & RecordFormat.FLAG_END_OF_BATCH) != 0;
+        }
+
+        private void flushIfBuffered(long address) {
             if (address >= activeEnd) {
                 try {
                     int buffered = writeBuffer.position();
@@ -520,6 +534,12 @@ public final class FileEventStore implements EventStore, LogSource {
                     throw new UncheckedIOException(e);
                 }
             }
+        }
+
+        @Override
+        public RecordedEvent eventAt(long version) {
+            long address = entry.writerAddress(version);
+            flushIfBuffered(address);
             return readAt(address, streamId);
         }
     }

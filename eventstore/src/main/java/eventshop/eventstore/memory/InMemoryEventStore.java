@@ -47,6 +47,7 @@ public final class InMemoryEventStore implements EventStore, LogSource {
     private static final class Stream implements StreamView {
         final List<RecordedEvent> events = new ArrayList<>();
         final Map<UUID, Long> versionsById = new HashMap<>();
+        final java.util.BitSet batchEnds = new java.util.BitSet();
 
         @Override
         public long version() {
@@ -61,6 +62,11 @@ public final class InMemoryEventStore implements EventStore, LogSource {
         @Override
         public RecordedEvent eventAt(long version) {
             return events.get((int) version);
+        }
+
+        @Override
+        public boolean endsBatch(long version) {
+            return batchEnds.get((int) version);
         }
     }
 
@@ -93,6 +99,7 @@ public final class InMemoryEventStore implements EventStore, LogSource {
                 stream.versionsById.put(event.eventId(), version);
                 log.add(recorded);
             }
+            stream.batchEnds.set((int) version);
             head = position;
             result = new AppendResult(version, position);
         }
