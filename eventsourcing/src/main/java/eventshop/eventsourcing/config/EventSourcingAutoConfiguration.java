@@ -1,0 +1,55 @@
+package eventshop.eventsourcing.config;
+
+import eventshop.eventsourcing.ops.MeteredEventStore;
+import eventshop.eventsourcing.web.Problems;
+import eventshop.eventstore.EventStore;
+import eventshop.eventstore.file.FileEventStore;
+import eventshop.eventstore.file.FileEventStoreOptions;
+import eventshop.eventstore.memory.InMemoryEventStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The service's event store (file engine by default, {@code eventshop.eventstore.engine=memory}
+ * for tests), metered; a {@link Clock}; and the shared problem handler for web services.
+ */
+@AutoConfiguration
+@EnableConfigurationProperties(EventSourcingProperties.class)
+public class EventSourcingAutoConfiguration {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean(EventStore.class)
+    public EventStore eventStore(EventSourcingProperties properties, ObjectProvider<MeterRegistry> registry) {
+        EventSourcingProperties.EventStoreProperties settings = properties.eventstore();
+        EventStore store = switch (settings.engine()) {
+            case "memory" -> new InMemoryEventStore();
+            case "file" -> FileEventStore.open(settings.directory() != null ? settings.directory()
+                            : Path.of("data", properties.serviceName(), "eventstore"),
+                    FileEventStoreOptions.defaults().withDurability(settings.durability()));
+            default -> throw new IllegalStateException("eventshop.eventstore.engine must be 'file' or 'memory', was '"
+                    + settings.engine() + "'");
+        };
+        return new MeteredEventStore(store, registry.getIfAvailable(SimpleMeterRegistry::new));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    public Problems problems() {
+        return new Problems();
+    }
+}

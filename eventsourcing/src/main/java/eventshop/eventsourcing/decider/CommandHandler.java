@@ -1,0 +1,207 @@
+package eventshop.eventsourcing.decider;
+
+import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventstore.AppendResult;
+import eventshop.eventstore.EventData;
+import eventshop.eventstore.EventStore;
+import eventshop.eventstore.ExpectedVersion;
+import eventshop.eventstore.Metadata;
+import eventshop.eventstore.RecordedEvent;
+import eventshop.eventstore.Snapshot;
+import eventshop.eventstore.WrongExpectedVersion;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Runs a {@link Decider} against an event store: load the stream (from a snapshot when one
+ * exists), fold it with {@code evolve} over a Reactor {@link Flux}, {@code decide}, append the new
+ * events expecting the version that was loaded. When another writer got there first
+ * ({@link WrongExpectedVersion}) it loads again and decides again, a bounded number of times.
+ *
+ * <p>Thread-safe; holds no state of its own besides its collaborators.
+ *
+ * @param <C> command type
+ * @param <E> event type
+ * @param <S> state type
+ */
+public final class CommandHandler<C, E, S> {
+
+    private final String source;
+    private final EventStore store;
+    private final Decider<C, E, S> decider;
+    private final EventCodec<E> codec;
+    private final Clock clock;
+    private final Supplier<UUID> ids;
+    private final int maxAttempts;
+    private final Snapshotting<S> snapshotting;
+
+    /**
+     * Snapshot policy: every {@code every} events, store the state serialized by {@code codec}.
+     *
+     * @param <S> state type
+     */
+    public record Snapshotting<S>(int every, String type, java.util.function.Function<S, byte[]> serialize,
+                                  java.util.function.Function<byte[], S> deserialize) {
+        public Snapshotting {
+            if (every < 1) {
+                throw new IllegalArgumentException("snapshot interval must be >= 1");
+            }
+        }
+    }
+
+    /** The state of a stream and the version it was folded up to (-1 for a stream with no events). */
+    public record Loaded<S>(S state, long version) {
+    }
+
+    private CommandHandler(Builder<C, E, S> builder) {
+        this.source = builder.source;
+        this.store = builder.store;
+        this.decider = builder.decider;
+        this.codec = builder.codec;
+        this.clock = builder.clock;
+        this.ids = builder.ids;
+        this.maxAttempts = builder.maxAttempts;
+        this.snapshotting = builder.snapshotting;
+    }
+
+    public static <C, E, S> Builder<C, E, S> builder(String source, EventStore store, Decider<C, E, S> decider,
+                                                     EventCodec<E> codec) {
+        return new Builder<>(source, store, decider, codec);
+    }
+
+    /**
+     * Decides {@code command} against the current state of {@code streamId} and appends the result.
+     *
+     * @throws DomainError          when the decider refuses the command (nothing is stored)
+     * @throws WrongExpectedVersion when other writers kept winning for every attempt
+     */
+    public CommandResult<E> handle(String streamId, C command, CommandContext context) {
+        WrongExpectedVersion lastConflict = null;
+        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+            Loaded<S> loaded = load(streamId);
+            List<E> events = decider.decide().apply(command, loaded.state());
+            if (events.isEmpty()) {
+                return new CommandResult<>(streamId, loaded.version(), List.of(),
+                        new ConsistencyToken(source, Math.max(0, store.headPosition())));
+            }
+            ExpectedVersion expected = loaded.version() < 0
+                    ? ExpectedVersion.noStream() : ExpectedVersion.exactly(loaded.version());
+            try {
+                AppendResult result = store.append(streamId, expected, toEventData(events, context));
+                maybeSnapshot(streamId, loaded, events, result);
+                return new CommandResult<>(streamId, result.streamVersion(), List.copyOf(events),
+                        new ConsistencyToken(source, result.position()));
+            } catch (WrongExpectedVersion conflict) {
+                lastConflict = conflict;
+            }
+        }
+        throw lastConflict;
+    }
+
+    /** The current state of a stream: its snapshot (if any) plus the events after it, folded. */
+    public Loaded<S> load(String streamId) {
+        return loadAsync(streamId).block();
+    }
+
+    /** {@link #load} as a {@link Mono}: the events are folded as they stream from the store. */
+    public Mono<Loaded<S>> loadAsync(String streamId) {
+        return Mono.defer(() -> {
+            Optional<Snapshot> snapshot = snapshotting == null ? Optional.empty() : store.loadSnapshot(streamId);
+            Loaded<S> start = snapshot
+                    .filter(s -> s.type().equals(snapshotting.type()))
+                    .map(s -> new Loaded<>(snapshotting.deserialize().apply(s.data()), s.version()))
+                    .orElseGet(() -> new Loaded<>(decider.initialState(), -1));
+            return store.read(streamId, start.version() + 1)
+                    .reduce(start, (loaded, recorded) -> new Loaded<>(
+                            decider.evolve().apply(loaded.state(), decode(recorded)), recorded.version()));
+        });
+    }
+
+    /** The events of a stream, decoded, in version order. */
+    public Flux<E> events(String streamId) {
+        return store.read(streamId, 0).map(this::decode);
+    }
+
+    /** Decodes one stored event of this aggregate. */
+    public E decode(RecordedEvent recorded) {
+        return codec.deserialize(recorded.type(), recorded.data(), recorded.metadata().schemaVersion());
+    }
+
+    private List<EventData> toEventData(List<E> events, CommandContext context) {
+        Metadata metadata = new Metadata(context.correlationId(), context.commandId().toString(),
+                context.actingUser(), clock.instant(), 1, context.headers());
+        List<EventData> data = new ArrayList<>(events.size());
+        for (E event : events) {
+            int schemaVersion = codec.schemaVersionOf(event);
+            data.add(new EventData(ids.get(), codec.typeOf(event), codec.serialize(event),
+                    schemaVersion == 1 ? metadata : metadata.withSchemaVersion(schemaVersion)));
+        }
+        return data;
+    }
+
+    private void maybeSnapshot(String streamId, Loaded<S> loaded, List<E> events, AppendResult result) {
+        if (snapshotting == null) {
+            return;
+        }
+        long before = loaded.version() + 1;
+        long after = result.streamVersion() + 1;
+        if (after / snapshotting.every() > before / snapshotting.every()) {
+            S state = decider.fold(loaded.state(), events);
+            store.saveSnapshot(new Snapshot(streamId, result.streamVersion(), snapshotting.type(),
+                    snapshotting.serialize().apply(state)));
+        }
+    }
+
+    /** Builder; {@code source} is the service name used in consistency tokens. */
+    public static final class Builder<C, E, S> {
+        private final String source;
+        private final EventStore store;
+        private final Decider<C, E, S> decider;
+        private final EventCodec<E> codec;
+        private Clock clock = Clock.systemUTC();
+        private Supplier<UUID> ids = UUID::randomUUID;
+        private int maxAttempts = 5;
+        private Snapshotting<S> snapshotting;
+
+        private Builder(String source, EventStore store, Decider<C, E, S> decider, EventCodec<E> codec) {
+            this.source = source;
+            this.store = store;
+            this.decider = decider;
+            this.codec = codec;
+        }
+
+        public Builder<C, E, S> clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public Builder<C, E, S> ids(Supplier<UUID> ids) {
+            this.ids = ids;
+            return this;
+        }
+
+        /** How many times to load-decide-append before giving up on conflicts (default 5). */
+        public Builder<C, E, S> maxAttempts(int maxAttempts) {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be >= 1");
+            }
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        public Builder<C, E, S> snapshotting(Snapshotting<S> snapshotting) {
+            this.snapshotting = snapshotting;
+            return this;
+        }
+
+        public CommandHandler<C, E, S> build() {
+            return new CommandHandler<>(this);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package eventshop.eventsourcing.decider;
+
+import eventshop.eventsourcing.consistency.ConsistencyToken;
+import java.util.List;
+
+/**
+ * What handling a command did.
+ *
+ * @param streamId      the stream the command addressed
+ * @param streamVersion the stream's version after the command (-1 if it still has no events)
+ * @param events        the events the command appended (empty if it decided nothing)
+ * @param token         where its last event sits in the log, for read-your-writes queries; when
+ *                      nothing was appended, the stream's current head in the log
+ * @param <E>           the event type
+ */
+public record CommandResult<E>(String streamId, long streamVersion, List<E> events, ConsistencyToken token) {
+}

@@ -1,0 +1,28 @@
+package eventshop.eventsourcing.decider;
+
+/**
+ * Turns domain events into stored bytes and back. The type string is the stored event type (and
+ * the Kafka {@code type} header), so it is part of the published contract: keep it stable.
+ *
+ * @param <E> the event type
+ */
+public interface EventCodec<E> {
+
+    /** The stored type name of {@code event}. */
+    String typeOf(E event);
+
+    /** The event's data, JSON by default. */
+    byte[] serialize(E event);
+
+    /**
+     * The event stored under {@code type} with {@code data} written in {@code schemaVersion}.
+     *
+     * @throws UnknownEventType if the type is not one this codec knows
+     */
+    E deserialize(String type, byte[] data, int schemaVersion);
+
+    /** The schema version {@link #serialize} writes for {@code event}; 1 unless a codec says otherwise. */
+    default int schemaVersionOf(E event) {
+        return 1;
+    }
+}
