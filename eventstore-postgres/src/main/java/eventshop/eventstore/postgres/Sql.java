@@ -1,0 +1,72 @@
+package eventshop.eventstore.postgres;
+
+/** The engine's statements, with the schema name filled in (it is validated, so never quoted). */
+final class Sql {
+
+    static final String COLUMNS = "stream_id, version, position, event_id, type, metadata, data";
+
+    final String lockStream;
+    final String appendToStream;
+    final String appendToNewStream;
+    final String eventsAround;
+    final String streamVersionForUpdate;
+    final String sequence;
+    final String positionsOf;
+    final String readPositions;
+    final String readStream;
+    final String streamVersion;
+    final String head;
+    final String saveSnapshot;
+    final String loadSnapshot;
+    final String listen;
+    final String channel;
+
+    Sql(String schema, String channel) {
+        String s = schema + ".";
+        // One row per event id of the batch already in the stream (or one row with NULLs), with the
+        // stream's current version; the stream row stays locked until the append commits.
+        lockStream = "SELECT s.version, e.event_id, e.version FROM " + s + "streams s"
+                + " LEFT JOIN " + s + "events e ON e.stream_id = s.stream_id AND e.event_id = ANY (?)"
+                + " WHERE s.stream_id = ? FOR UPDATE OF s";
+        String insertRows = " ins AS (INSERT INTO " + s + "events (stream_id, version, batch_id, event_id, type,"
+                + " metadata, data)"
+                + " SELECT ?, ? + u.ord, b.id, u.event_id, u.type, u.metadata, u.data"
+                + " FROM b, unnest(?::uuid[], ?::text[], ?::bytea[], ?::bytea[])"
+                + " WITH ORDINALITY AS u(event_id, type, metadata, data, ord) RETURNING 1)"
+                + " SELECT b.id, (SELECT count(*) FROM ins) FROM b";
+        appendToStream = "WITH b AS (UPDATE " + s + "streams SET version = ? WHERE stream_id = ?"
+                + " RETURNING nextval('" + s + "batch_ids') AS id)," + insertRows;
+        appendToNewStream = "WITH b AS (INSERT INTO " + s + "streams (version, stream_id) VALUES (?, ?)"
+                + " ON CONFLICT (stream_id) DO NOTHING RETURNING nextval('" + s + "batch_ids') AS id)," + insertRows;
+        eventsAround = "SELECT " + COLUMNS + ", batch_id FROM " + s + "events WHERE stream_id = ?"
+                + " AND version BETWEEN ? AND ? ORDER BY version";
+        streamVersionForUpdate = "SELECT version FROM " + s + "streams WHERE stream_id = ?";
+        sequence = "SELECT batch, last_position FROM " + s + "sequence_events()";
+        positionsOf = "SELECT u.i, e.position FROM unnest(?::text[], ?::bigint[]) WITH ORDINALITY AS u(sid, ver, i)"
+                + " JOIN " + s + "events e ON e.stream_id = u.sid AND e.version = u.ver WHERE e.position IS NOT NULL";
+        // Pages: at most ? rows and, past the first row, about ? bytes (an event is never split).
+        String sized = ", sum(octet_length(e.data) + octet_length(e.metadata)) OVER (ORDER BY e.%1$s)"
+                + " - octet_length(e.data) - octet_length(e.metadata) AS bytes_before FROM " + s + "events e";
+        readPositions = "SELECT " + COLUMNS + " FROM (SELECT " + prefixed("e.")
+                + String.format(sized, "position")
+                + " WHERE e.position >= ? AND e.position < ? ORDER BY e.position LIMIT ?) p"
+                + " WHERE p.bytes_before < ? ORDER BY p.position";
+        readStream = "SELECT " + COLUMNS + " FROM (SELECT " + prefixed("e.")
+                + String.format(sized, "version")
+                + " WHERE e.stream_id = ? AND e.version >= ? AND e.position IS NOT NULL ORDER BY e.version LIMIT ?) p"
+                + " WHERE p.bytes_before < ? ORDER BY p.version";
+        streamVersion = "SELECT version FROM " + s + "events WHERE stream_id = ? AND position IS NOT NULL"
+                + " ORDER BY version DESC LIMIT 1";
+        head = "SELECT head FROM " + s + "log_head WHERE id = 1";
+        saveSnapshot = "INSERT INTO " + s + "snapshots AS old (stream_id, version, type, data) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version, type = EXCLUDED.type,"
+                + " data = EXCLUDED.data WHERE old.version <= EXCLUDED.version";
+        loadSnapshot = "SELECT version, type, data FROM " + s + "snapshots WHERE stream_id = ?";
+        listen = "LISTEN " + channel;
+        this.channel = channel;
+    }
+
+    private static String prefixed(String alias) {
+        return alias + COLUMNS.replace(", ", ", " + alias);
+    }
+}
