@@ -1,0 +1,241 @@
+package eventshop.eventsourcing.decider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.example.Tab;
+import eventshop.eventstore.EventData;
+import eventshop.eventstore.EventStore;
+import eventshop.eventstore.ExpectedVersion;
+import eventshop.eventstore.Metadata;
+import eventshop.eventstore.RecordedEvent;
+import eventshop.eventstore.WrongExpectedVersion;
+import eventshop.eventstore.memory.InMemoryEventStore;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class CommandHandlerTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-27T10:15:30.123456789Z");
+
+    private final EventStore store = new InMemoryEventStore();
+    private final AtomicInteger idCounter = new AtomicInteger();
+    private final JsonEventCodec<Tab.Event> codec = JsonEventCodec.of(Tab.Event.class);
+    private final CommandHandler<Tab.Command, Tab.Event, Tab.State> tabs = CommandHandler
+            .builder("bar", store, Tab.DECIDER, codec)
+            .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+            .ids(() -> new UUID(0, idCounter.incrementAndGet()))
+            .build();
+    private final CommandContext context = new CommandContext(new UUID(7, 7), "checkout-1", "alice",
+            Map.of("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Nested
+    class Handling {
+
+        @Test
+        void handle_appendsTheDecidedEventsWithMetadata() {
+            // when
+            CommandResult<Tab.Event> opened = tabs.handle("tab-1", new Tab.OpenTab("tab-1"), context);
+            CommandResult<Tab.Event> added = tabs.handle("tab-1", new Tab.AddItem("tea", 250), context);
+
+            // then
+            assertThat(opened.events()).containsExactly(new Tab.TabOpened("tab-1"));
+            assertThat(opened.streamVersion()).isZero();
+            assertThat(added.streamVersion()).isEqualTo(1);
+            assertThat(added.token()).isEqualTo(new ConsistencyToken("bar", 1));
+            List<RecordedEvent> stored = store.read("tab-1", 0).collectList().block();
+            assertThat(stored).extracting(RecordedEvent::type).containsExactly("TabOpened", "ItemAdded");
+            RecordedEvent item = stored.get(1);
+            assertThat(item.eventId()).isEqualTo(new UUID(0, 2));
+            assertThat(new String(item.data(), StandardCharsets.UTF_8)).isEqualTo("{\"item\":\"tea\",\"priceCents\":250}");
+            assertThat(item.metadata()).isEqualTo(new Metadata("checkout-1", new UUID(7, 7).toString(), "alice", NOW, 1,
+                    context.headers()));
+        }
+
+        @Test
+        void handle_foldsTheWholeStreamBeforeDeciding() {
+            tabs.handle("tab-1", new Tab.OpenTab("tab-1"), context);
+            tabs.handle("tab-1", new Tab.AddItem("tea", 250), context);
+            tabs.handle("tab-1", new Tab.AddItem("cake", 400), context);
+
+            CommandResult<Tab.Event> closed = tabs.handle("tab-1", new Tab.CloseTab(), context);
+
+            assertThat(closed.events()).containsExactly(new Tab.TabClosed(650));
+            assertThat(tabs.load("tab-1")).isEqualTo(new CommandHandler.Loaded<Tab.State>(new Tab.Closed(650), 3));
+        }
+
+        @Test
+        void handle_decidingNothing_appendsNothingAndAnswersTheCurrentVersion() {
+            tabs.handle("tab-1", new Tab.OpenTab("tab-1"), context);
+
+            CommandResult<Tab.Event> repeat = tabs.handle("tab-1", new Tab.OpenTab("tab-1"), context);
+
+            assertThat(repeat.events()).isEmpty();
+            assertThat(repeat.streamVersion()).isZero();
+            assertThat(store.headPosition()).isZero();
+        }
+
+        @Test
+        void handle_refusedCommand_throwsTheDomainErrorAndStoresNothing() {
+            assertThatThrownBy(() -> tabs.handle("tab-1", new Tab.AddItem("tea", 250), context))
+                    .isInstanceOf(Tab.TabNotOpen.class);
+
+            assertThat(store.headPosition()).isEqualTo(-1);
+        }
+
+        @Test
+        void load_ofAnUnknownStream_isTheInitialStateAtVersionMinusOne() {
+            assertThat(tabs.load("nobody")).isEqualTo(new CommandHandler.Loaded<Tab.State>(new Tab.Unopened(), -1));
+        }
+    }
+
+    @Nested
+    class Concurrency {
+
+        @Test
+        void handle_retriesWhenAnotherWriterWinsTheRace() {
+            // given a decider that lets another writer append while it decides, once
+            AtomicInteger interference = new AtomicInteger();
+            Decider<Tab.Command, Tab.Event, Tab.State> racing = new Decider<>(new Tab.Unopened(), Tab::evolve,
+                    (command, state) -> {
+                        if (interference.getAndIncrement() == 0) {
+                            store.append("tab-1", ExpectedVersion.any(), List.of(new EventData(UUID.randomUUID(),
+                                    "ItemAdded", "{\"item\":\"gin\",\"priceCents\":900}".getBytes(StandardCharsets.UTF_8),
+                                    Metadata.EMPTY)));
+                        }
+                        return Tab.decide(command, state);
+                    });
+            CommandHandler<Tab.Command, Tab.Event, Tab.State> handler = CommandHandler
+                    .builder("bar", store, racing, codec).build();
+            tabs.handle("tab-1", new Tab.OpenTab("tab-1"), context);
+
+            // when
+            CommandResult<Tab.Event> closed = handler.handle("tab-1", new Tab.CloseTab(), context);
+
+            // then the second attempt saw the gin
+            assertThat(interference.get()).isEqualTo(2);
+            assertThat(closed.events()).containsExactly(new Tab.TabClosed(900));
+        }
+
+        @Test
+        void handle_givesUpAfterTheLastAttempt() {
+            Decider<Tab.Command, Tab.Event, Tab.State> alwaysRacing = new Decider<>(new Tab.Unopened(), Tab::evolve,
+                    (command, state) -> {
+                        store.append("tab-1", ExpectedVersion.any(), List.of(new EventData(UUID.randomUUID(),
+                                "ItemAdded", "{\"item\":\"gin\",\"priceCents\":900}".getBytes(StandardCharsets.UTF_8),
+                                Metadata.EMPTY)));
+                        return Tab.decide(command, state);
+                    });
+            tabs.handle("tab-1", new Tab.OpenTab("tab-1"), context);
+            CommandHandler<Tab.Command, Tab.Event, Tab.State> handler = CommandHandler
+                    .builder("bar", store, alwaysRacing, codec).maxAttempts(3).build();
+
+            assertThatThrownBy(() -> handler.handle("tab-1", new Tab.AddItem("tea", 1), context))
+                    .isInstanceOf(WrongExpectedVersion.class);
+            assertThat(store.streamVersion("tab-1")).isEqualTo(3);
+        }
+
+        @Test
+        void handle_fromManyThreads_neverLosesAnItem() {
+            tabs.handle("tab-1", new Tab.OpenTab("tab-1"), context);
+            CommandHandler<Tab.Command, Tab.Event, Tab.State> patient = CommandHandler
+                    .builder("bar", store, Tab.DECIDER, codec).maxAttempts(1000).build();
+            List<CompletableFuture<Void>> writers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                writers.add(CompletableFuture.runAsync(() -> {
+                    for (int n = 0; n < 25; n++) {
+                        patient.handle("tab-1", new Tab.AddItem("tea", 1), context);
+                    }
+                }));
+            }
+            CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).join();
+
+            assertThat(tabs.load("tab-1").state()).isEqualTo(new Tab.Open("tab-1", 200, 200));
+        }
+    }
+
+    @Nested
+    class Snapshots {
+
+        private final CommandHandler<Tab.Command, Tab.Event, Tab.State> snapshotting = CommandHandler
+                .builder("bar", store, Tab.DECIDER, codec)
+                .snapshotting(new CommandHandler.Snapshotting<>(3, "tab-total-v1",
+                        state -> ByteBuffer.allocate(8).putLong(((Tab.Open) state).totalCents()).array(),
+                        bytes -> new Tab.Open("tab-1", ByteBuffer.wrap(bytes).getLong(), -1)))
+                .build();
+
+        @Test
+        void snapshotIsTakenEveryNEventsAndLoadingStartsFromIt() {
+            snapshotting.handle("tab-1", new Tab.OpenTab("tab-1"), context);
+            snapshotting.handle("tab-1", new Tab.AddItem("a", 100), context);
+            snapshotting.handle("tab-1", new Tab.AddItem("b", 200), context);
+            snapshotting.handle("tab-1", new Tab.AddItem("c", 300), context);
+
+            assertThat(store.loadSnapshot("tab-1")).hasValueSatisfying(s -> assertThat(s.version()).isEqualTo(2));
+            // the snapshot's items count is -1, so the state shows it was the starting point
+            assertThat(snapshotting.load("tab-1")).isEqualTo(new CommandHandler.Loaded<Tab.State>(
+                    new Tab.Open("tab-1", 600, 0), 3));
+        }
+
+        @Test
+        void snapshotOfAnotherTypeIsIgnored() {
+            snapshotting.handle("tab-1", new Tab.OpenTab("tab-1"), context);
+            snapshotting.handle("tab-1", new Tab.AddItem("a", 100), context);
+            snapshotting.handle("tab-1", new Tab.AddItem("b", 200), context);
+            store.saveSnapshot(new eventshop.eventstore.Snapshot("tab-1", 2, "old-format", new byte[] {1}));
+
+            assertThat(snapshotting.load("tab-1").state()).isEqualTo(new Tab.Open("tab-1", 300, 2));
+        }
+    }
+
+    @Nested
+    class Codec {
+
+        @Test
+        void unknownStoredType_isATypedError() {
+            store.append("tab-1", ExpectedVersion.noStream(), List.of(new EventData(UUID.randomUUID(), "TabRenamed",
+                    "{}".getBytes(StandardCharsets.UTF_8), Metadata.EMPTY)));
+
+            assertThatThrownBy(() -> tabs.load("tab-1"))
+                    .isInstanceOf(UnknownEventType.class)
+                    .hasMessageContaining("TabRenamed")
+                    .hasMessageContaining("TabOpened");
+        }
+
+        @Test
+        void malformedData_isATypedError() {
+            store.append("tab-1", ExpectedVersion.noStream(), List.of(new EventData(UUID.randomUUID(), "TabOpened",
+                    "{not json".getBytes(StandardCharsets.UTF_8), Metadata.EMPTY)));
+
+            assertThatThrownBy(() -> tabs.load("tab-1")).isInstanceOf(UnknownEventType.class);
+        }
+
+        @Test
+        void codecOfANonSealedType_isRefused() {
+            assertThatThrownBy(() -> JsonEventCodec.of(Object.class)).isInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
+        void codecKnowsEveryPermittedRecord() {
+            assertThat(codec.typeNames()).containsExactlyInAnyOrder("TabOpened", "ItemAdded", "TabClosed");
+        }
+    }
+}
