@@ -1,0 +1,126 @@
+package eventshop.eventsourcing.web;
+
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.consistency.NotYetConsistent;
+import eventshop.eventsourcing.example.Tab;
+import eventshop.eventstore.ExpectedVersion;
+import eventshop.eventstore.InvalidRequest;
+import eventshop.eventstore.WrongExpectedVersion;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+@WebMvcTest(ProblemsTest.Failing.class)
+@Import({Problems.class, ProblemsTest.Failing.class})
+class ProblemsTest {
+
+    @SpringBootApplication
+    static class App {
+    }
+
+    record Order(String sku, int quantity) {
+    }
+
+    @RestController
+    static class Failing {
+
+        @GetMapping("/fail/{kind}")
+        String fail(@PathVariable String kind) {
+            throw switch (kind) {
+                case "conflict" -> new Tab.TabNotOpen();
+                case "rule" -> new Tab.PriceNotPositive(-1);
+                case "version" -> new WrongExpectedVersion("tab-1", ExpectedVersion.exactly(3), 5);
+                case "invalid" -> new InvalidRequest("stream id is too long");
+                case "stale" -> new NotYetConsistent(new ConsistencyToken("bar", 9), "tabs", 4, Duration.ofSeconds(2));
+                default -> new IllegalStateException("secret internals");
+            };
+        }
+
+        @PostMapping("/orders")
+        Order order(@RequestBody Order order) {
+            return order;
+        }
+    }
+
+    @Autowired
+    private MockMvc mvc;
+
+    @Test
+    void domainConflict_is409WithATypeFromTheErrorName() throws Exception {
+        mvc.perform(get("/fail/conflict"))
+                .andExpect(status().isConflict())
+                .andExpect(header().string("Content-Type", "application/problem+json"))
+                .andExpect(jsonPath("$.type").value("/problems/tab-not-open"))
+                .andExpect(jsonPath("$.title").value("Tab not open"))
+                .andExpect(jsonPath("$.detail").value("the tab is not open"))
+                .andExpect(jsonPath("$.status").value(409));
+    }
+
+    @Test
+    void brokenRule_is422() throws Exception {
+        mvc.perform(get("/fail/rule"))
+                .andExpect(status().isUnprocessableContent())
+                .andExpect(jsonPath("$.type").value("/problems/price-not-positive"));
+    }
+
+    @Test
+    void concurrentModification_is409() throws Exception {
+        mvc.perform(get("/fail/version"))
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.type").value("/problems/concurrent-modification"));
+    }
+
+    @Test
+    void invalidStoreRequest_is400() throws Exception {
+        mvc.perform(get("/fail/invalid"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.type").value("/problems/invalid-request"));
+    }
+
+    @Test
+    void notYetConsistent_is503WithRetryAfter() throws Exception {
+        mvc.perform(get("/fail/stale"))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().string("Retry-After", "1"))
+                .andExpect(jsonPath("$.type").value("/problems/not-yet-consistent"));
+    }
+
+    @Test
+    void unexpectedError_is500WithoutInternals() throws Exception {
+        mvc.perform(get("/fail/boom"))
+                .andExpect(status().isInternalServerError())
+                .andExpect(jsonPath("$.type").value("/problems/internal-error"))
+                .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.not(
+                        org.hamcrest.Matchers.containsString("secret"))));
+    }
+
+    @Test
+    void malformedJson_is400Problem() throws Exception {
+        mvc.perform(post("/orders").contentType(MediaType.APPLICATION_JSON).content("{\"sku\": "))
+                .andExpect(status().isBadRequest())
+                .andExpect(header().string("Content-Type", "application/problem+json"));
+    }
+
+    @Test
+    void wrongFieldType_is400Problem() throws Exception {
+        mvc.perform(post("/orders").contentType(MediaType.APPLICATION_JSON).content("{\"sku\":\"a\",\"quantity\":\"many\"}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(header().string("Content-Type", "application/problem+json"));
+    }
+}
