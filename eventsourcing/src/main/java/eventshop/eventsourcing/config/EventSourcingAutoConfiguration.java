@@ -1,5 +1,6 @@
 package eventshop.eventsourcing.config;
 
+import eventshop.eventsourcing.ops.EventStoreEndpoint;
 import eventshop.eventsourcing.ops.MeteredEventStore;
 import eventshop.eventsourcing.web.Problems;
 import eventshop.eventstore.EventStore;
@@ -12,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -38,6 +41,13 @@ public class EventSourcingAutoConfiguration {
                     + settings.engine() + "'");
         };
         return new MeteredEventStore(store, registry.getIfAvailable(SimpleMeterRegistry::new));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnClass(Endpoint.class)
+    public EventStoreEndpoint eventStoreEndpoint(EventSourcingProperties properties, EventStore store) {
+        return new EventStoreEndpoint(properties.serviceName(), store);
     }
 
     @Bean
