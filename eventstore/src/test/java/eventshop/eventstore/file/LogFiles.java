@@ -161,6 +161,43 @@ final class LogFiles {
         return Long.parseLong(segment.getFileName().toString().substring(0, 20));
     }
 
+    private static final Path OPEN_FILES = Path.of("/proc/self/fd");
+
+    /** Whether {@link #openFilesUnder} can tell (on Linux, through {@code /proc/self/fd}). */
+    static boolean canListOpenFiles() {
+        return Files.isDirectory(OPEN_FILES);
+    }
+
+    /** The files under {@code dir} this process holds open, as Linux lists them in {@code /proc/self/fd}. */
+    static List<Path> openFilesUnder(Path dir) {
+        Path fds = OPEN_FILES;
+        if (!canListOpenFiles()) {
+            throw new IllegalStateException("listing open files needs Linux's /proc/self/fd");
+        }
+        Path real;
+        try {
+            real = dir.toRealPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<Path> open = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(fds)) {
+            for (Path fd : entries.toList()) {
+                try {
+                    Path target = Files.readSymbolicLink(fd);
+                    if (target.startsWith(real)) {
+                        open.add(target);
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // the descriptor was closed while listing (including the listing's own)
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return open;
+    }
+
     /** Copies a store directory file by file, as a crash at this instant would leave it (with no append in flight). */
     static void copyDirectory(Path from, Path to) {
         try (Stream<Path> files = Files.walk(from)) {
