@@ -132,6 +132,10 @@ class FileEngineRecoveryTest {
                 new Random(5).nextBytes(garbage);
                 LogFiles.append(segment, garbage);
             }),
+            A_FULL_COPY_OF_THE_LAST_RECORD_AFTER_IT(false, (segment, last) -> {
+                byte[] bytes = LogFiles.read(segment);
+                LogFiles.append(segment, Arrays.copyOfRange(bytes, (int) last.offset(), (int) last.end()));
+            }),
             A_PARTIAL_COPY_OF_A_RECORD_AFTER_THE_LAST_RECORD(false, (segment, last) -> {
                 byte[] bytes = LogFiles.read(segment);
                 LogFiles.append(segment, Arrays.copyOfRange(bytes, (int) last.offset(),
@@ -193,6 +197,62 @@ class FileEngineRecoveryTest {
 
             // then
             assertHoldsExactlyAndAppendsGaplessly(withoutLastBatch(before));
+        }
+    }
+
+    @Nested
+    class LargeRecords {
+
+        /** A store whose events include some larger than 1 MiB (the engine's read chunk), closed, without a checkpoint. */
+        private List<RecordedEvent> createStoreWithLargeEvents() {
+            List<RecordedEvent> events;
+            try (EventStore store = FileEventStore.open(dir, OPTIONS)) {
+                fill(store, 1, 300_000);
+                appendLarge(store, "large-1", 3 * 1024 * 1024, 1);
+                fill(store, 2, 300_000);
+                appendLarge(store, "large-1", 1024 * 1024 + 7, 2);
+                appendLarge(store, "large-2", 2 * 1024 * 1024, 3);
+                events = StoreAudit.readEverything(store);
+            }
+            deleteCheckpoint();
+            return events;
+        }
+
+        private static void appendLarge(EventStore store, String stream, int size, int seed) {
+            byte[] data = new byte[size];
+            new Random(seed).nextBytes(data);
+            store.append(stream, ExpectedVersion.any(), List.of(new eventshop.eventstore.EventData(
+                    new java.util.UUID(seed, seed), "Large", data, eventshop.eventstore.Metadata.EMPTY)));
+        }
+
+        @Test
+        void eventsLargerThanTheReadChunk_areRecoveredByAFullScan() {
+            List<RecordedEvent> before = createStoreWithLargeEvents();
+
+            assertHoldsExactlyAndAppendsGaplessly(before);
+        }
+
+        @Test
+        void tornTailInsideALargeRecord_isTruncated() {
+            List<RecordedEvent> before = createStoreWithLargeEvents();
+            Path segment = LogFiles.lastSegment(dir);
+            LogFiles.Record last = LogFiles.records(segment).getLast();
+            assertThat(last.length()).isGreaterThan(2 * 1024 * 1024);
+
+            LogFiles.truncate(segment, last.offset() + last.length() - 1024 * 1024 - 5);
+
+            assertHoldsExactlyAndAppendsGaplessly(before.subList(0, before.size() - 1));
+        }
+
+        @Test
+        void flippedByteInALargeRecordFollowedByValidRecords_refusesToOpen() {
+            createStoreWithLargeEvents();
+            LogFiles.Record large = LogFiles.allRecords(dir).stream()
+                    .filter(record -> record.length() > 3 * 1024 * 1024).findFirst().orElseThrow();
+
+            LogFiles.flipByte(large.segment(), large.dataOffset() + 2 * 1024 * 1024);
+
+            new Corruption().assertRefusesToOpenAndLeavesTheLogAlone(true);
         }
     }
 
