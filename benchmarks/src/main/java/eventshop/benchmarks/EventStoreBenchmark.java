@@ -37,6 +37,8 @@ public final class EventStoreBenchmark {
     private double rawSeqBytesPerSecond = Double.NaN;
     private int failures;
     private final List<String> busyCases = new ArrayList<>();
+    /** Time spent so far waiting for idle and in discarded attempts, against {@code --wait-budget}. */
+    private long waitedNanos;
 
     /** Share of the cores used by other processes during a case above which the case is flagged. */
     static final double OTHERS_WARNING = 0.15;
@@ -105,7 +107,25 @@ public final class EventStoreBenchmark {
             runCase("append, pipelined", this::pipelined);
         }
         if (options.runs("read") || options.runs("open")) {
-            runCase("read store", this::readAndOpen);
+            try {
+                fillReadStore();
+            } catch (Exception e) {
+                failures++;
+                System.out.println("  filling the read store failed:");
+                e.printStackTrace(System.out);
+                report.add(new Report.Row("read store fill", "ERROR", "", "", "", "FAILED", "", String.valueOf(e)));
+            }
+            if (readStore != null) {
+                if (options.runs("read")) {
+                    runCase("read streams", this::readStreams);
+                    runCase("read all", this::readAll);
+                    runCase("read by subscription", this::readSubscribe);
+                }
+                if (options.runs("open")) {
+                    runCase("open", this::open); // last: it deletes the index checkpoint
+                }
+                dropReadStore();
+            }
         }
 
         if (!busyCases.isEmpty()) {
@@ -120,12 +140,25 @@ public final class EventStoreBenchmark {
         return failures;
     }
 
-    /** Waits until the machine is idle (under 10% busy over 5 s), at most {@code limit}. */
-    private static void waitForIdle(Duration limit) throws InterruptedException {
-        if (limit.isZero()) {
+    private boolean budgetSpent() {
+        return waitedNanos >= options.waitBudget().toNanos();
+    }
+
+    /** Waits until the machine is idle (under 10% busy over 5 s), at most {@code limit} and the wait budget. */
+    private void waitForIdle(Duration limit) throws InterruptedException {
+        if (limit.isZero() || budgetSpent()) {
             return;
         }
-        long deadline = System.nanoTime() + limit.toNanos();
+        long start = System.nanoTime();
+        long deadline = start + Math.min(limit.toNanos(), options.waitBudget().toNanos() - waitedNanos);
+        try {
+            waitUntilIdle(limit, deadline);
+        } finally {
+            waitedNanos += System.nanoTime() - start;
+        }
+    }
+
+    private static void waitUntilIdle(Duration limit, long deadline) throws InterruptedException {
         while (true) {
             double busy = Machine.busyFraction(5000);
             if (Double.isNaN(busy) || busy < 0.10) {
@@ -155,9 +188,10 @@ public final class EventStoreBenchmark {
             int firstRow = report.size();
             int firstNote = report.noteCount();
             int failuresBefore = failures;
+            long started = System.nanoTime();
             double others = attempt(name, body, firstRow);
             boolean busy = others > OTHERS_WARNING;
-            if (!busy || failures > failuresBefore || attempt >= options.retryBusy()) {
+            if (!busy || failures > failuresBefore || attempt >= options.retryBusy() || budgetSpent()) {
                 if (busy) {
                     busyCases.add(name);
                 }
@@ -167,6 +201,7 @@ public final class EventStoreBenchmark {
                     + "running it again when the machine is idle (retry %d of %d)%n", others * 100, attempt + 1,
                     options.retryBusy());
             report.truncate(firstRow, firstNote);
+            waitedNanos += System.nanoTime() - started;
             waitForIdle(options.waitIdle().isZero() ? Duration.ofMinutes(5) : options.waitIdle());
         }
     }
@@ -196,6 +231,11 @@ public final class EventStoreBenchmark {
         double others = Machine.CpuSample.now().othersSince(before);
         if (!Double.isNaN(others)) {
             report.others(firstRow, String.format(Locale.ROOT, "%.0f%%", others * 100));
+        }
+        try {
+            report.writeMarkdown(options.results()); // so far, in case the run is cut short
+        } catch (IOException e) {
+            System.out.println("  could not write " + options.results() + ": " + e);
         }
         return others;
     }
@@ -269,75 +309,126 @@ public final class EventStoreBenchmark {
 
     // ---- reads and open
 
-    private void readAndOpen(Path dir) throws Exception {
+    /**
+     * The store the read and open cases share: filled once, then opened afresh by each case (the
+     * in-memory engine's stays open, as it keeps nothing across close).
+     */
+    private record ReadStore(Path dir, EventStore memory, int events, long perStream, String[] streamIds,
+                             double bytesPerEvent, String size) {
+        long head() {
+            return events - 1L;
+        }
+    }
+
+    private ReadStore readStore;
+
+    /** Fills the read store: events one per append, round-robin over the streams, {@code NONE}, pipelined. */
+    private void fillReadStore() throws Exception {
         int events = options.readEvents();
         int streams = options.readStreams();
         if (events % streams != 0) {
             throw new IllegalArgumentException("--read-events must be a multiple of --read-streams");
         }
         long perStream = events / streams;
-        long head = events - 1L;
         String[] streamIds = Events.streams("read", streams);
-        System.out.printf("  filling %,d events over %,d streams (Durability.NONE, pipelined)%n", events, streams);
+        Path dir = options.dataDir().resolve("read-store-" + System.nanoTime());
+        Files.createDirectories(dir);
+        System.out.printf("%n== filling the read store: %,d events over %,d streams (Durability.NONE, pipelined)%n",
+                events, streams);
         EventStore store = engine.open(dir, Durability.NONE);
+        long fillNanos;
         try {
-            long fillNanos = Appends.fill(store, events, streams, PIPELINE_DEPTH);
-            if (store.headPosition() != head) {
-                throw new IllegalStateException("after filling, head is " + store.headPosition() + ", expected " + head);
+            fillNanos = Appends.fill(store, events, streams, PIPELINE_DEPTH);
+            if (store.headPosition() != events - 1L) {
+                throw new IllegalStateException("after filling, head is " + store.headPosition() + ", expected "
+                        + (events - 1L));
             }
-            if (engine.persistent()) {
-                store.close();
-                store = engine.open(dir, Durability.FSYNC);
-            }
-            long diskBytes = directorySize(dir);
-            String storeSize = String.format(Locale.ROOT, "%,d events, %,d streams × %d", events, streams, perStream)
-                    + (engine.persistent() ? String.format(Locale.ROOT, ", %.0f MiB on disk", diskBytes / 1024.0 / 1024.0)
-                    : "");
-            report.note(String.format(Locale.ROOT, "read store: %s; filled in %s (%s events/s, Durability.NONE, pipelined)",
-                    storeSize, Report.duration(fillNanos), Report.rate(events / (fillNanos / 1e9))));
-            double bytesPerEvent = engine.persistent() ? (double) diskBytes / events : Double.NaN;
-
-            if (options.runs("read")) {
-                EventStore reading = store;
-                int[] cursor = {0};
-                Reads.Outcome byStream = Reads.repeat(() -> Reads.streamsPass(reading, streamIds, perStream, cursor),
-                        options.warmup(), options.measure());
-                report.add(new Report.Row("read: read(stream, 0) over all " + String.format(Locale.ROOT, "%,d", streams)
-                        + " streams, 1 thread", Report.rate(byStream.perSecond()), "events/s", "", "(no target)", "",
-                        readVsLimit(byStream.perSecond(), bytesPerEvent), String.format(Locale.ROOT,
-                        "%,d streams read whole; %d events per stream, interleaved across the log",
-                        byStream.events() / perStream, perStream)));
-
-                Reads.Outcome chunked = Reads.repeat(() -> Reads.readAllPass(reading, head), options.warmup(),
-                        options.measure());
-                report.add(new Report.Row("read: readAll(from, " + Reads.CHUNK + ") 0 → head, 1 thread",
-                        Report.rate(chunked.perSecond()), "events/s", "", "≥ 2,000,000 events/s",
-                        verdict(chunked.perSecond() >= 2_000_000), readVsLimit(chunked.perSecond(), bytesPerEvent),
-                        chunked.passes() + " passes over " + String.format(Locale.ROOT, "%,d", events) + " events"));
-
-                Reads.Outcome subscribed = Reads.repeat(() -> Reads.subscribePass(reading, head), options.warmup(),
-                        options.measure());
-                report.add(new Report.Row("read: subscribe(0).take(" + String.format(Locale.ROOT, "%,d", events) + ")",
-                        Report.rate(subscribed.perSecond()), "events/s", "", "≥ 2,000,000 events/s",
-                        verdict(subscribed.perSecond() >= 2_000_000), readVsLimit(subscribed.perSecond(), bytesPerEvent),
-                        subscribed.passes() + " passes; catch-up through the subscription machinery"));
-            }
-
-            if (options.runs("open")) {
-                if (!engine.persistent()) {
-                    report.note("open: skipped, the " + engine.name().toLowerCase(Locale.ROOT)
-                            + " engine keeps nothing across close");
-                } else {
-                    store.close();
-                    store = null;
-                    timeOpens(dir, head, streamIds[0], perStream, storeSize);
-                }
-            }
-        } finally {
-            if (store != null) {
-                store.close();
-            }
+        } catch (Exception e) {
+            store.close();
+            delete(dir);
+            throw e;
         }
+        if (engine.persistent()) {
+            store.close();
+            store = null;
+        }
+        long diskBytes = directorySize(dir);
+        String size = String.format(Locale.ROOT, "%,d events, %,d streams × %d", events, streams, perStream)
+                + (engine.persistent() ? String.format(Locale.ROOT, ", %.0f MiB on disk", diskBytes / 1024.0 / 1024.0)
+                : "");
+        report.note(String.format(Locale.ROOT, "read store: %s; filled in %s (%s events/s, Durability.NONE, pipelined)",
+                size, Report.duration(fillNanos), Report.rate(events / (fillNanos / 1e9))));
+        readStore = new ReadStore(dir, store, events, perStream, streamIds,
+                engine.persistent() ? (double) diskBytes / events : Double.NaN, size);
+    }
+
+    private void dropReadStore() {
+        if (readStore.memory() != null) {
+            readStore.memory().close();
+        }
+        delete(readStore.dir());
+        readStore = null;
+    }
+
+    @FunctionalInterface
+    private interface ReadCase {
+        void run(EventStore store, ReadStore what) throws Exception;
+    }
+
+    /** Runs a read case against the read store, opened with {@code FSYNC} for it and closed after. */
+    private void onReadStore(ReadCase body) throws Exception {
+        if (readStore.memory() != null) {
+            body.run(readStore.memory(), readStore);
+            return;
+        }
+        try (EventStore store = engine.open(readStore.dir(), Durability.FSYNC)) {
+            body.run(store, readStore);
+        }
+    }
+
+    private void readStreams(Path unused) throws Exception {
+        onReadStore((store, what) -> {
+            int[] cursor = {0};
+            Reads.Outcome outcome = Reads.repeat(
+                    () -> Reads.streamsPass(store, what.streamIds(), what.perStream(), cursor),
+                    options.warmup(), options.measure());
+            report.add(new Report.Row("read: read(stream, 0) over " + String.format(Locale.ROOT, "%,d",
+                    what.streamIds().length) + " streams, 1 thread", Report.rate(outcome.perSecond()), "events/s", "",
+                    "(no target)", "", readVsLimit(outcome.perSecond(), what.bytesPerEvent()), String.format(Locale.ROOT,
+                    "%,d streams read whole; %d events per stream, interleaved across the log",
+                    outcome.events() / what.perStream(), what.perStream())));
+        });
+    }
+
+    private void readAll(Path unused) throws Exception {
+        onReadStore((store, what) -> {
+            Reads.Outcome outcome = Reads.repeat(() -> Reads.readAllPass(store, what.head()), options.warmup(),
+                    options.measure());
+            report.add(new Report.Row("read: readAll(from, " + String.format(Locale.ROOT, "%,d", Reads.CHUNK)
+                    + ") 0 → head, 1 thread", Report.rate(outcome.perSecond()), "events/s", "", "≥ 2,000,000 events/s",
+                    verdict(outcome.perSecond() >= 2_000_000), readVsLimit(outcome.perSecond(), what.bytesPerEvent()),
+                    outcome.passes() + " passes over " + String.format(Locale.ROOT, "%,d", what.events()) + " events"));
+        });
+    }
+
+    private void readSubscribe(Path unused) throws Exception {
+        onReadStore((store, what) -> {
+            Reads.Outcome outcome = Reads.repeat(() -> Reads.subscribePass(store, what.head()), options.warmup(),
+                    options.measure());
+            report.add(new Report.Row("read: subscribe(0).take(" + String.format(Locale.ROOT, "%,d", what.events())
+                    + ")", Report.rate(outcome.perSecond()), "events/s", "", "≥ 2,000,000 events/s",
+                    verdict(outcome.perSecond() >= 2_000_000), readVsLimit(outcome.perSecond(), what.bytesPerEvent()),
+                    outcome.passes() + " passes; catch-up through the subscription machinery"));
+        });
+    }
+
+    private void open(Path unused) throws Exception {
+        if (!engine.persistent()) {
+            report.note("open: skipped, the " + engine.name().toLowerCase(Locale.ROOT)
+                    + " engine keeps nothing across close");
+            return;
+        }
+        timeOpens(readStore.dir(), readStore.head(), readStore.streamIds()[0], readStore.perStream(), readStore.size());
     }
 
     private void timeOpens(Path dir, long head, String someStream, long perStream, String storeSize) throws Exception {

@@ -23,10 +23,11 @@ import java.util.Set;
  * @param results       Markdown results file
  * @param waitIdle      how long to wait, before starting, for the machine to be idle (zero: do not wait)
  * @param retryBusy     how many times a case may be run again because other processes were busy meanwhile
+ * @param waitBudget    total time that waiting for idle and retries may add to the run
  */
 record Options(String engine, boolean quick, Set<String> cases, Duration warmup, Duration measure, int readEvents,
                int readStreams, long seqWriteBytes, int openRepeats, Path dataDir, Path results, Duration waitIdle,
-               int retryBusy) {
+               int retryBusy, Duration waitBudget) {
 
     static final List<String> ALL_CASES = List.of("raw", "append1", "append16", "append64", "pipelined", "read",
             "open");
@@ -35,11 +36,12 @@ record Options(String engine, boolean quick, Set<String> cases, Duration warmup,
             usage: benchmarks/run [--quick] [--engine=file|memory] [--cases=raw,append1,append16,append64,pipelined,read,open]
                                   [--warmup=SECONDS] [--measure=SECONDS] [--read-events=N] [--read-streams=N]
                                   [--seq-write-mib=N] [--open-repeats=N] [--data-dir=DIR] [--results=FILE]
-                                  [--wait-idle=MINUTES] [--retry-busy=N]
+                                  [--wait-idle=MINUTES] [--retry-busy=N] [--wait-budget=MINUTES]
               --quick      smoke run (~1-2 min): 1 s warm-up, 3 s measure, 200k-event read store
               --wait-idle  before starting, wait up to MINUTES for the machine to be idle (< 10% busy over 5 s)
               --retry-busy run a case again (up to N times, after waiting for idle) when other processes
                            used more than 15% of the cores while it ran
+              --wait-budget  stop waiting and retrying once the run has waited/retried this long (default 60)
               defaults     5 s warm-up, 10 s measure per case, 1M-event read store over 10k streams,
                            2 GiB sequential write, 5 timed opens; data under benchmarks/target/bench-data
             """;
@@ -58,6 +60,7 @@ record Options(String engine, boolean quick, Set<String> cases, Duration warmup,
         Path results = Path.of("benchmarks", "target", "results.md");
         Duration waitIdle = Duration.ZERO;
         int retryBusy = 0;
+        Duration waitBudget = Duration.ofMinutes(60);
         for (String arg : args) {
             String key = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
             String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : "";
@@ -93,6 +96,7 @@ record Options(String engine, boolean quick, Set<String> cases, Duration warmup,
                 case "--open-repeats" -> openRepeats = Integer.parseInt(value);
                 case "--data-dir" -> dataDir = Path.of(value);
                 case "--results" -> results = Path.of(value);
+                case "--wait-budget" -> waitBudget = seconds(Double.parseDouble(value) * 60, 0);
                 case "--retry-busy" -> retryBusy = Integer.parseInt(value);
                 case "--wait-idle" -> waitIdle = seconds(Double.parseDouble(value) * 60, 0);
                 case "--help", "-h" -> {
@@ -108,7 +112,7 @@ record Options(String engine, boolean quick, Set<String> cases, Duration warmup,
                 readStreams != null ? readStreams : quick ? 2_000 : 10_000,
                 (seqWriteMib != null ? seqWriteMib : quick ? 256 : 2048) * 1024 * 1024,
                 openRepeats != null ? openRepeats : quick ? 3 : 5,
-                dataDir.toAbsolutePath(), results.toAbsolutePath(), waitIdle, retryBusy);
+                dataDir.toAbsolutePath(), results.toAbsolutePath(), waitIdle, retryBusy, waitBudget);
     }
 
     private static Duration seconds(Double given, double fallback) {
