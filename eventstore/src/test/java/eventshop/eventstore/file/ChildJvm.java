@@ -36,7 +36,7 @@ final class ChildJvm implements AutoCloseable {
     /** Starts {@code mainClass} in a new JVM; its stderr is written to {@code stderr}. */
     static ChildJvm start(Class<?> mainClass, Path stderr, String... args) {
         List<String> command = new ArrayList<>(List.of(javaExecutable(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:-UsePerfData",
                 "-cp", System.getProperty("java.class.path"), mainClass.getName()));
         command.addAll(List.of(args));
         try {

@@ -35,6 +35,7 @@ import java.util.UUID;
 record CrashBatch(String stream, long first, int size, long nonce) {
 
     static final String HEADER = "crash-batch";
+    static final String SEND = "SEND";
     private static final int MAX_DATA = 4 * 1024;
 
     CrashBatch {
@@ -81,6 +82,22 @@ record CrashBatch(String stream, long first, int size, long nonce) {
 
     String header() {
         return first + ":" + size + ":" + Long.toHexString(nonce);
+    }
+
+    /** The line a writer prints before it sends this batch; see {@link #parseSend}. */
+    String sendLine() {
+        return String.join(" ", SEND, stream, Long.toString(first), Integer.toString(size), Long.toHexString(nonce),
+                CrashAck.END);
+    }
+
+    /** The batch a complete {@link #sendLine()} names, or null for any other line. */
+    static CrashBatch parseSend(String line) {
+        String[] parts = line.split(" ");
+        if (parts.length != 6 || !parts[0].equals(SEND) || !parts[5].equals(CrashAck.END)) {
+            return null;
+        }
+        return new CrashBatch(parts[1], Long.parseLong(parts[2]), Integer.parseInt(parts[3]),
+                Long.parseUnsignedLong(parts[4], 16));
     }
 
     /** The batch a stored event says it belongs to, or null if it carries no crash-batch header. */

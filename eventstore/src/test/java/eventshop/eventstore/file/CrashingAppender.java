@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The child JVM of {@link FileEngineCrashTest}: opens a file store and appends from several
@@ -23,8 +24,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Each writer appends batches of 1..5 {@link CrashBatch} events (0..4 KiB of data each) to its
  * own streams, with an exact expected version, and now and then to a stream all writers share
- * (retrying when it loses the race). After each acknowledged append it prints a {@link CrashAck}
- * line; after the first one it prints {@value #APPENDING}. Any unexpected error is printed as an
+ * (retrying when it loses the race). Before each append it prints the batch's
+ * {@link CrashBatch#sendLine()}, after each acknowledged one a {@link CrashAck} line (after one that
+ * lost the race on the shared stream the send line again, prefixed with {@value #REJECTED}), and
+ * after the first ack {@value #APPENDING}. Any unexpected error is printed as an
  * {@code ERROR} line, which fails the test. The process ends itself when its stdin closes (the test
  * JVM is gone) or after a minute, so it can never outlive a broken test run.
  *
@@ -35,6 +38,7 @@ public final class CrashingAppender {
     static final String OPENED = "OPENED";
     static final String APPENDING = "APPENDING";
     static final String ERROR = "ERROR";
+    static final String REJECTED = "REJECTED";
     static final String SHARED_STREAM = "crash-shared";
     static final int STREAMS_PER_WRITER = 3;
     /** Small segments and checkpoints, so that kills also land near segment rolls and checkpoints. */
@@ -90,10 +94,13 @@ public final class CrashingAppender {
                     List<EventData> events = batch.events();
                     ExpectedVersion expected = current < 0 ? ExpectedVersion.noStream() : ExpectedVersion.exactly(current);
                     AppendResult result;
+                    emit(batch.sendLine());
                     try {
                         result = store.append(stream, expected, events);
                     } catch (WrongExpectedVersion e) {
                         if (shared) {
+                            emit(REJECTED + " " + batch.sendLine());
+                            LockSupport.parkNanos(random.nextInt(200_000));
                             continue;
                         }
                         throw e;
