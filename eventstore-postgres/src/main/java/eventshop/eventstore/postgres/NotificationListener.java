@@ -70,7 +70,9 @@ final class NotificationListener implements Runnable {
     public void run() {
         int failures = 0;
         while (!stopping) {
-            try (Connection connection = dataSource.getConnection()) {
+            Connection connection = null;
+            try {
+                connection = dataSource.getConnection();
                 connection.setAutoCommit(true);
                 try (Statement statement = connection.createStatement()) {
                     statement.execute(sql.listen);
@@ -94,14 +96,26 @@ final class NotificationListener implements Runnable {
                         }
                     }
                 }
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("UNLISTEN *");
+                }
             } catch (SQLException | RuntimeException e) {
+                // The failure came through the unwrapped driver connection, which a pool does not
+                // see: abort the connection so that it is not handed out again.
+                abortQuietly(connection);
+                int lost = backendPid;
                 backendPid = 0;
                 if (stopping) {
                     break;
                 }
                 failures++;
                 LOG.log(failures == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
-                        "listening for new events failed (attempt " + failures + "); polling until it reconnects", e);
+                        "listening on " + sql.channel + " failed (attempt " + failures + ", backend pid " + lost
+                                + "); polling until it reconnects", e);
+            } finally {
+                closeQuietly(connection);
+            }
+            if (failures > 0 && !stopping) {
                 java.util.concurrent.locks.LockSupport.parkNanos(this, retryNanos);
             }
         }
@@ -113,6 +127,26 @@ final class NotificationListener implements Runnable {
             return Long.parseLong(payload);
         } catch (NumberFormatException e) {
             return -1;
+        }
+    }
+
+    private static void abortQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.abort(Runnable::run);
+            } catch (SQLException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "aborting the listener's connection failed", e);
+            }
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing the listener's connection failed", e);
+            }
         }
     }
 }

@@ -131,7 +131,7 @@ public final class PostgresEventStore implements EventStore, LogSource {
     /** Called inside each append's transaction, just before it commits (tests only). */
     @FunctionalInterface
     interface BeforeCommit {
-        void run(String streamId) throws Exception;
+        void run(String streamId, long batchId) throws Exception;
     }
 
     private final DataSource dataSource;
@@ -172,7 +172,7 @@ public final class PostgresEventStore implements EventStore, LogSource {
         }
         config.setPoolName("eventstore-" + options.schema());
         config.setMaximumPoolSize(options.maxPoolSize() + 2);
-        config.setMinimumIdle(Math.min(4, options.maxPoolSize() + 2));
+        config.setMinimumIdle(1);
         config.setAutoCommit(true);
         config.addDataSourceProperty("ApplicationName", "eventshop-eventstore");
         config.addDataSourceProperty("tcpKeepAlive", "true");
@@ -420,7 +420,7 @@ public final class PostgresEventStore implements EventStore, LogSource {
         BeforeCommit hook = beforeCommit;
         if (hook != null) {
             try {
-                hook.run(streamId);
+                hook.run(streamId, batchId);
             } catch (Exception e) {
                 throw new EventStoreException("before-commit hook failed: " + e, e);
             }
@@ -654,6 +654,25 @@ public final class PostgresEventStore implements EventStore, LogSource {
      * the ones right after it (the log is gapless, so anything else is a broken store, not a skip).
      */
     private List<RecordedEvent> query(String statementSql, Parameters parameters, long firstPosition) {
+        try {
+            return queryOnce(statementSql, parameters, firstPosition);
+        } catch (EventStoreException e) {
+            if (closed || !(e.getCause() instanceof SQLException sqlError) || !isConnectionFailure(sqlError)) {
+                throw e;
+            }
+            // A pooled connection the server had dropped: reads are idempotent, try once more.
+            LOG.log(System.Logger.Level.DEBUG, "read failed on a broken connection; retrying once", e);
+            return queryOnce(statementSql, parameters, firstPosition);
+        }
+    }
+
+    /** Connection-level failures (SQL state class 08, or the server shutting the session down). */
+    private static boolean isConnectionFailure(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("08") || state.startsWith("57P"));
+    }
+
+    private List<RecordedEvent> queryOnce(String statementSql, Parameters parameters, long firstPosition) {
         ensureOpen();
         try (Connection c = dataSource.getConnection();
              PreparedStatement statement = c.prepareStatement(statementSql)) {

@@ -1,5 +1,7 @@
 package eventshop.eventstore.postgres;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +26,7 @@ final class TestDatabase {
 
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
     private static volatile EmbeddedPostgres server;
+    private static HikariDataSource admin;
 
     private TestDatabase() {
     }
@@ -75,8 +78,21 @@ final class TestDatabase {
                 .withPollInterval(Duration.ofMillis(100));
     }
 
+    /** A small pool for the tests' own statements. */
+    static synchronized DataSource admin() {
+        if (admin == null) {
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(jdbcUrl());
+            config.setMaximumPoolSize(4);
+            config.setMinimumIdle(0);
+            config.setPoolName("test-admin");
+            admin = new HikariDataSource(config);
+        }
+        return admin;
+    }
+
     static void execute(String sql) {
-        try (Connection connection = dataSource().getConnection();
+        try (Connection connection = admin().getConnection();
              Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
