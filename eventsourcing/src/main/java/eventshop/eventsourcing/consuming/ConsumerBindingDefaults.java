@@ -1,0 +1,34 @@
+package eventshop.eventsourcing.consuming;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Defaults for every consumer binding, as the lowest-precedence property source (override any of
+ * them per binding or for all): up to 4 attempts per message with exponential backoff from
+ * 200 ms to 5 s, then the Kafka binder parks it on its dead-letter topic (default
+ * {@code error.<topic>.<group>}). A dead-letter topic needs a consumer group, and so does not
+ * skipping records (DESIGN §9); {@link ConsumingAutoConfiguration} refuses bindings without one.
+ */
+public final class ConsumerBindingDefaults implements EnvironmentPostProcessor {
+
+    static final String SOURCE_NAME = "eventshopConsumerBindingDefaults";
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        defaults.put("spring.cloud.stream.default.consumer.max-attempts", "4");
+        defaults.put("spring.cloud.stream.default.consumer.back-off-initial-interval", "200");
+        defaults.put("spring.cloud.stream.default.consumer.back-off-max-interval", "5000");
+        defaults.put("spring.cloud.stream.default.consumer.back-off-multiplier", "3.0");
+        defaults.put("spring.cloud.stream.kafka.default.consumer.enable-dlq", "true");
+        defaults.put("spring.cloud.stream.kafka.default.consumer.dlq-producer-properties.configuration.acks", "all");
+        defaults.put("spring.cloud.stream.kafka.default.consumer.dlq-producer-properties.configuration.enable.idempotence",
+                "true");
+        environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, defaults));
+    }
+}

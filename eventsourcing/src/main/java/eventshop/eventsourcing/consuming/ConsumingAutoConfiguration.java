@@ -1,0 +1,73 @@
+package eventshop.eventsourcing.consuming;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.cloud.stream.binder.kafka.KafkaMessageChannelBinder;
+import org.springframework.cloud.stream.config.BindingServiceProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * Consuming other services' events: {@link ExactlyOnce} (processed-message records in the
+ * service's database), {@link ParkedMessages} and the {@code parked} endpoint, and a start-up
+ * check that every consumer binding names its group. Retry and dead-letter defaults for the
+ * bindings come from {@link ConsumerBindingDefaults}.
+ */
+@AutoConfiguration(afterName = {
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
+        "org.springframework.cloud.stream.config.BindingServiceConfiguration"})
+@ConditionalOnClass(KafkaMessageChannelBinder.class)
+public class ConsumingAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean({DataSource.class, PlatformTransactionManager.class})
+    public ExactlyOnce exactlyOnce(DataSource dataSource, PlatformTransactionManager transactionManager,
+                                   ObjectProvider<Clock> clock, ObjectProvider<MeterRegistry> registry) {
+        return new ExactlyOnce(dataSource, transactionManager, clock.getIfAvailable(Clock::systemUTC),
+                registry.getIfAvailable(SimpleMeterRegistry::new));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean({DataSource.class, BindingServiceProperties.class})
+    public ParkedMessages parkedMessages(BindingServiceProperties bindings, Environment environment,
+                                         DataSource dataSource, ObjectProvider<Clock> clock) {
+        ConsumerBindings consumers = new ConsumerBindings(bindings, environment);
+        return new ParkedMessages(consumers.clientConfig(), consumers::deadLetterTopics, dataSource,
+                clock.getIfAvailable(Clock::systemUTC));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(ParkedMessages.class)
+    public ParkedEndpoint parkedEndpoint(ParkedMessages parked) {
+        return new ParkedEndpoint(parked);
+    }
+
+    /** Refuses to start with a consumer binding that has no group (DESIGN §9). */
+    @Bean
+    @ConditionalOnBean(BindingServiceProperties.class)
+    public SmartInitializingSingleton eventshopConsumerGroupCheck(BindingServiceProperties bindings,
+                                                                  Environment environment) {
+        return () -> {
+            List<String> missing = new ConsumerBindings(bindings, environment).withoutGroup();
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("Consumer bindings without a group start at the latest offset and "
+                        + "silently skip earlier records, and cannot park failed messages; set "
+                        + "spring.cloud.stream.bindings.<name>.group for " + missing);
+            }
+        };
+    }
+}

@@ -1,0 +1,446 @@
+package eventshop.eventsourcing.relay;
+
+import eventshop.eventstore.EventStore;
+import eventshop.eventstore.RecordedEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.reactivestreams.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The log relay: follows the service's own event store from its checkpoint and publishes every
+ * event, in position order, to the service's Kafka topic. The log is the outbox, so there is no
+ * dual write: an event is stored once, by the command, and the relay copies the log.
+ *
+ * <p>How it keeps its promises:
+ * <ul>
+ *   <li><b>No loss.</b> The checkpoint only ever takes a position up to which the broker has
+ *       acknowledged every event ({@link AckWindow}); after a crash or restart the relay resumes
+ *       after the saved checkpoint, re-publishing what was acknowledged since (at-least-once:
+ *       consumers deduplicate by event id).</li>
+ *   <li><b>Per-key order.</b> Events are handed to an idempotent producer in position order by one
+ *       thread; with {@code max.in.flight.requests.per.connection <= 5} and a delivery timeout
+ *       that does not expire during an outage, the producer retries without reordering. After a
+ *       failed send the relay waits until everything in flight has settled before it starts
+ *       again from the checkpoint, so a new copy never overtakes an old one.</li>
+ *   <li><b>Throughput.</b> Sends are pipelined: up to {@code maxInFlight} events are in flight,
+ *       and each acknowledgement lets one more through (Reactor demand), instead of waiting for
+ *       each send.</li>
+ *   <li><b>Outages.</b> A broker outage shows as acknowledgements that stop coming: the relay
+ *       pauses (its window is full), logs one WARN, and resumes by itself; failed sends are retried
+ *       from the checkpoint with exponential backoff.</li>
+ * </ul>
+ *
+ * <p>Thread-safe. Events are sent from one relay thread; acknowledgements arrive on producer
+ * threads; a supervisor thread saves checkpoints, watches for stalls and restarts after failures.
+ */
+public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
+
+    /** What the relay is doing. */
+    public enum State {
+        /** Not started, or stopped. */
+        STOPPED,
+        /** Publishing (or waiting for new events). */
+        RUNNING,
+        /** Events are in flight but the broker has not acknowledged any for the stall timeout. */
+        PAUSED,
+        /** A send failed; waiting to start again from the checkpoint. */
+        RETRYING
+    }
+
+    /**
+     * A snapshot of the relay for the {@code relay} actuator endpoint.
+     *
+     * @param position   every event up to here is acknowledged by the broker (-1: none yet)
+     * @param checkpoint the last saved position (what a restart resumes after)
+     * @param head       the event store's last position
+     * @param lag        events not yet acknowledged: head - position
+     * @param inFlight   events sent and not yet settled
+     * @param lastError  the last send error (null if none), with {@code lastErrorAt}
+     */
+    public record Status(String relay, String topic, State state, long position, long checkpoint, long head,
+                         long lag, int inFlight, long published, String lastError, Instant lastErrorAt) {
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(LogRelay.class);
+
+    private final String name;
+    private final String topic;
+    private final EventStore store;
+    private final RelayPublisher publisher;
+    private final RelayCheckpoints checkpoints;
+    private final RelayProperties settings;
+    private final Counter published;
+
+    private final Object lock = new Object();
+    private final AckWindow window = new AckWindow(-1);
+    private long lastProgressNanos;
+
+    private volatile boolean running;
+    private volatile State state = State.STOPPED;
+    private volatile long saved = -1;
+    private volatile boolean outage;
+    private volatile long outageStartNanos;
+    private volatile String lastError;
+    private volatile Instant lastErrorAt;
+    private volatile Session session;
+    private Thread supervisor;
+    private Scheduler sender;
+
+    /**
+     * @param name        the relay's name: its checkpoint key and meter tag
+     * @param topic       the topic the binding publishes to (for status and logs)
+     */
+    public LogRelay(String name, String topic, EventStore store, RelayPublisher publisher,
+                    RelayCheckpoints checkpoints, RelayProperties settings, MeterRegistry registry) {
+        this.name = name;
+        this.topic = topic;
+        this.store = store;
+        this.publisher = publisher;
+        this.checkpoints = checkpoints;
+        this.settings = settings;
+        this.published = Counter.builder("relay.events.published").tag("relay", name)
+                .description("events the broker acknowledged").register(registry);
+        Gauge.builder("relay.position", this, LogRelay::position).tag("relay", name)
+                .description("every event up to this log position is acknowledged by the broker").register(registry);
+        Gauge.builder("relay.lag", this, relay -> relay.status().lag()).tag("relay", name)
+                .description("events in the log not yet acknowledged by the broker").register(registry);
+        Gauge.builder("relay.in.flight", this, relay -> relay.inFlight()).tag("relay", name)
+                .register(registry);
+        publisher.listen(this);
+    }
+
+    // ---- lifecycle
+
+    @Override
+    public void start() {
+        synchronized (lock) {
+            if (running) {
+                return;
+            }
+            long checkpoint = checkpoints.load(name);
+            saved = checkpoint;
+            window.restart(checkpoint);
+            running = true;
+            state = State.RUNNING;
+            sender = Schedulers.newSingle("eventshop-relay-send-" + name, true);
+            supervisor = Thread.ofPlatform().daemon().name("eventshop-relay-" + name).unstarted(this::supervise);
+            supervisor.start();
+            log.info("Relay {} started after position {} to topic {}", name, checkpoint, topic);
+        }
+    }
+
+    @Override
+    public void stop() {
+        Thread thread;
+        synchronized (lock) {
+            if (!running) {
+                return;
+            }
+            running = false;
+            thread = supervisor;
+        }
+        endSession(null);
+        thread.interrupt();
+        join(thread);
+        awaitSettled(settings.stopTimeout());
+        sender.dispose();
+        saveCheckpoint();
+        state = State.STOPPED;
+        log.info("Relay {} stopped at position {} (checkpoint {})", name, position(), saved);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Late start, early stop: after the binder is ready, before it goes. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 2000;
+    }
+
+    // ---- status
+
+    /** Every event up to this position is acknowledged by the broker. */
+    public long position() {
+        synchronized (lock) {
+            return window.acknowledged();
+        }
+    }
+
+    private int inFlight() {
+        synchronized (lock) {
+            return window.unsettled();
+        }
+    }
+
+    public Status status() {
+        long position;
+        int inFlight;
+        synchronized (lock) {
+            position = window.acknowledged();
+            inFlight = window.unsettled();
+        }
+        long head = store.headPosition();
+        return new Status(name, topic, state, position, saved, head, Math.max(0, head - position), inFlight,
+                (long) published.count(), lastError, lastErrorAt);
+    }
+
+    // ---- outcomes from the publisher
+
+    @Override
+    public void acknowledged(long position) {
+        boolean counted;
+        synchronized (lock) {
+            counted = window.acknowledge(position);
+            if (counted) {
+                lastProgressNanos = System.nanoTime();
+            }
+        }
+        if (!counted) {
+            return;
+        }
+        published.increment();
+        if (outage) {
+            outage = false;
+            if (running) {
+                state = State.RUNNING;
+            }
+            log.info("Relay {} resumed: the broker acknowledged position {} after {} s", name, position,
+                    TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - outageStartNanos));
+        }
+        Session current = session;
+        if (current != null) {
+            current.request(1);
+        }
+    }
+
+    @Override
+    public void failed(long position, Throwable error) {
+        boolean counted;
+        synchronized (lock) {
+            counted = window.fail(position);
+        }
+        if (counted) {
+            Session current = session;
+            if (current != null) {
+                current.fail(new RelaySendFailed(position, error));
+            }
+        }
+    }
+
+    // ---- the supervisor
+
+    private void supervise() {
+        long backoffMillis = settings.retryInitial().toMillis();
+        while (running) {
+            long before = position();
+            Session current = new Session();
+            session = current;
+            store.subscribe(before + 1).publishOn(sender, settings.maxInFlight()).subscribe(current);
+            Throwable cause = watch(current);
+            if (!running) {
+                break;
+            }
+            state = State.RETRYING;
+            noteError(cause);
+            startOutage("a send failed at position " + (position() + 1) + " (" + cause + ")");
+            awaitSettled(null);
+            if (position() > before) {
+                backoffMillis = settings.retryInitial().toMillis();
+            }
+            log.debug("Relay {} restarting after position {} in {} ms", name, position(), backoffMillis);
+            if (!pause(backoffMillis)) {
+                break;
+            }
+            backoffMillis = Math.min(backoffMillis * 2, settings.retryMax().toMillis());
+            synchronized (lock) {
+                window.restart(window.acknowledged());
+            }
+            if (running) {
+                state = outage ? State.PAUSED : State.RUNNING;
+            }
+        }
+    }
+
+    /** Until the session ends: saves checkpoints and watches for stalls; returns why it ended. */
+    private Throwable watch(Session current) {
+        long interval = Math.max(1, settings.checkpointInterval().toMillis());
+        while (true) {
+            try {
+                return current.ended.get(interval, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                saveCheckpoint();
+                detectStall();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            } catch (ExecutionException e) {
+                return e.getCause();
+            }
+        }
+    }
+
+    private void detectStall() {
+        long sinceProgress;
+        int inFlight;
+        synchronized (lock) {
+            inFlight = window.unsettled();
+            sinceProgress = System.nanoTime() - lastProgressNanos;
+        }
+        if (inFlight > 0 && sinceProgress > settings.stallTimeout().toNanos() && !outage) {
+            state = State.PAUSED;
+            startOutage("no acknowledgement from the broker for " + settings.stallTimeout().toSeconds() + " s with "
+                    + inFlight + " events in flight");
+        }
+    }
+
+    private void startOutage(String why) {
+        if (!outage) {
+            outage = true;
+            outageStartNanos = System.nanoTime();
+            log.warn("Relay {} paused at position {}: {}; it resumes by itself when the broker is back "
+                    + "(further failures of this outage are logged at DEBUG)", name, position(), why);
+        } else {
+            log.debug("Relay {} still paused at position {}: {}", name, position(), why);
+        }
+    }
+
+    private void noteError(Throwable cause) {
+        lastError = String.valueOf(cause);
+        lastErrorAt = Instant.now();
+    }
+
+    /** Waits until nothing is in flight (or the timeout passes, or the relay stops when no timeout). */
+    private void awaitSettled(Duration timeout) {
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        long interval = Math.max(1, settings.checkpointInterval().toMillis());
+        while (inFlight() > 0 && System.nanoTime() < deadline && (timeout != null || running)) {
+            if (!pause(interval) && timeout == null) {
+                return;
+            }
+            saveCheckpoint();
+            if (timeout == null) {
+                detectStall();
+            }
+        }
+    }
+
+    private boolean pause(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            if (running) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
+        }
+    }
+
+    private void saveCheckpoint() {
+        long position = position();
+        if (position != saved) {
+            try {
+                checkpoints.save(name, position);
+                saved = position;
+            } catch (RuntimeException e) {
+                log.warn("Relay {} could not save its checkpoint {}: {}", name, position, e.toString());
+            }
+        }
+    }
+
+    private void endSession(Throwable cause) {
+        Session current = session;
+        if (current != null) {
+            current.ended.complete(cause);
+            current.dispose();
+        }
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One pass over the log from the acknowledged position; ends on the first failure. */
+    private final class Session extends BaseSubscriber<RecordedEvent> {
+
+        final CompletableFuture<Throwable> ended = new CompletableFuture<>();
+
+        @Override
+        protected void hookOnSubscribe(Subscription subscription) {
+            subscription.request(settings.maxInFlight());
+        }
+
+        @Override
+        protected void hookOnNext(RecordedEvent event) {
+            if (ended.isDone()) {
+                return;
+            }
+            boolean first;
+            synchronized (lock) {
+                first = window.unsettled() == 0;
+                if (first) {
+                    lastProgressNanos = System.nanoTime();
+                }
+                window.sending(event.position());
+            }
+            try {
+                publisher.publish(event);
+                if (first) {
+                    // the stall clock starts when the producer has the event (the first send of a
+                    // binding also creates the binding, which may take a while)
+                    synchronized (lock) {
+                        lastProgressNanos = System.nanoTime();
+                    }
+                }
+            } catch (RuntimeException e) {
+                synchronized (lock) {
+                    window.unsend(event.position());
+                }
+                fail(new RelaySendFailed(event.position(), e));
+            }
+        }
+
+        @Override
+        protected void hookOnError(Throwable error) {
+            ended.complete(error);
+        }
+
+        @Override
+        protected void hookOnComplete() {
+            ended.complete(new IllegalStateException("the event store subscription ended"));
+        }
+
+        void fail(Throwable error) {
+            if (ended.complete(error)) {
+                dispose();
+            }
+        }
+    }
+
+    /** A send the broker (or the producer) refused. */
+    static final class RelaySendFailed extends RuntimeException {
+        RelaySendFailed(long position, Throwable cause) {
+            super("sending the event at position " + position + " failed: " + cause, cause);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package eventshop.eventsourcing.kafka;
+
+import eventshop.eventsourcing.consuming.ExactlyOnce;
+import eventshop.eventstore.EventData;
+import eventshop.eventstore.EventStore;
+import eventshop.eventstore.ExpectedVersion;
+import eventshop.eventstore.Metadata;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.messaging.Message;
+
+/**
+ * A service for the relay and consumer tests: service {@code orders} with an in-memory event
+ * store and H2, relaying to {@code orders.events}, and a consumer {@code effects} of that topic
+ * whose effect is a row in {@code effects} (one per application, so duplicates would show).
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+public class RelayTestApp {
+
+    public static final String TOPIC = "orders.events";
+    public static final String CONSUMER = "effects";
+    public static final String GROUP = "effects-test";
+    public static final String DEAD_LETTER_TOPIC = "error." + TOPIC + "." + GROUP;
+    public static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+    /** Event ids whose effect fails (the "bug"), and how often each effect was attempted. */
+    public static final Set<UUID> POISON = ConcurrentHashMap.newKeySet();
+    public static final Map<UUID, AtomicInteger> ATTEMPTS = new ConcurrentHashMap<>();
+
+    /** Starts the service against {@code kafka}, with extra properties. */
+    public static ConfigurableApplicationContext start(InProcessKafka kafka, String database, String... extra) {
+        List<String> properties = new ArrayList<>(List.of(
+                "eventshop.service-name=orders",
+                "eventshop.eventstore.engine=memory",
+                "eventshop.relay.stall-timeout=1s",
+                "spring.cloud.stream.kafka.binder.brokers=" + kafka.bootstrapServers(),
+                "spring.cloud.function.definition=" + CONSUMER,
+                "spring.cloud.stream.bindings." + CONSUMER + "-in-0.destination=" + TOPIC,
+                "spring.cloud.stream.bindings." + CONSUMER + "-in-0.group=" + GROUP,
+                "spring.cloud.stream.bindings." + CONSUMER + "-in-0.consumer.max-attempts=3",
+                "spring.cloud.stream.bindings." + CONSUMER + "-in-0.consumer.back-off-initial-interval=50",
+                "spring.cloud.stream.bindings." + CONSUMER + "-in-0.consumer.back-off-max-interval=200",
+                "spring.cloud.stream.kafka.binder.consumer-properties.metadata.max.age.ms=1000",
+                "spring.datasource.url=jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1",
+                "spring.jmx.enabled=false",
+                "logging.level.org.apache.kafka=WARN",
+                "logging.level.kafka=WARN",
+                "logging.level.state.change.logger=WARN",
+                "logging.level.org.springframework.kafka=WARN",
+                "logging.level.org.springframework.cloud.stream=WARN",
+                "logging.level.org.springframework.integration=WARN"));
+        properties.addAll(List.of(extra));
+        return new SpringApplicationBuilder(RelayTestApp.class).web(WebApplicationType.NONE)
+                .properties(properties.toArray(String[]::new)).run();
+    }
+
+    @Bean
+    public Consumer<Message<byte[]>> effects(ExactlyOnce exactlyOnce, JdbcTemplate jdbc) {
+        jdbc.execute("CREATE TABLE IF NOT EXISTS effects (seq BIGINT AUTO_INCREMENT PRIMARY KEY, "
+                + "event_id VARCHAR(64) NOT NULL, stream_id VARCHAR(200) NOT NULL, version BIGINT NOT NULL, "
+                + "traceparent VARCHAR(100), correlation_id VARCHAR(100), command_id VARCHAR(64))");
+        return exactlyOnce.consumer(CONSUMER, event -> {
+            ATTEMPTS.computeIfAbsent(event.eventId(), id -> new AtomicInteger()).incrementAndGet();
+            if (POISON.contains(event.eventId())) {
+                throw new IllegalStateException("cannot handle " + event.type() + " " + event.eventId());
+            }
+            jdbc.update("INSERT INTO effects (event_id, stream_id, version, traceparent, correlation_id, command_id) "
+                            + "VALUES (?, ?, ?, ?, ?, ?)", event.eventId().toString(), event.streamId(), event.version(),
+                    event.traceHeaders().get("traceparent"), event.causedContext().correlationId(),
+                    event.causedContext().commandId().toString());
+        });
+    }
+
+    // ---- helpers for the tests
+
+    /** Appends one event to {@code stream} and returns its id. */
+    public static UUID append(EventStore store, String stream) {
+        UUID id = UUID.randomUUID();
+        Metadata metadata = new Metadata("conversation-" + stream, "command-" + id, "alice",
+                Instant.parse("2025-01-02T03:04:05Z"), 1, Map.of("traceparent", TRACEPARENT));
+        byte[] data = ("{\"stream\":\"" + stream + "\"}").getBytes(StandardCharsets.UTF_8);
+        store.append(stream, ExpectedVersion.any(), List.of(new EventData(id, "ItemAdded", data, metadata)));
+        return id;
+    }
+
+    /** Appends {@code perStream} events to each stream, round robin; returns the ids in order. */
+    public static List<UUID> appendRoundRobin(EventStore store, List<String> streams, int perStream) {
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < perStream; i++) {
+            for (String stream : streams) {
+                ids.add(append(store, stream));
+            }
+        }
+        return ids;
+    }
+
+    /** Streams named {@code prefix-0 .. prefix-(count-1)}. */
+    public static List<String> streams(String prefix, int count) {
+        List<String> streams = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            streams.add(prefix + "-" + i);
+        }
+        return streams;
+    }
+
+    /** How many effects rows exist for streams starting with {@code prefix}. */
+    public static int effectCount(JdbcTemplate jdbc, String prefix) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM effects WHERE stream_id LIKE ?", Integer.class, prefix + "-%");
+    }
+
+    /** The versions each stream's effects were applied in, in application order. */
+    public static Map<String, List<Long>> appliedVersions(JdbcTemplate jdbc, String prefix) {
+        Map<String, List<Long>> versions = new LinkedHashMap<>();
+        jdbc.query("SELECT stream_id, version FROM effects WHERE stream_id LIKE ? ORDER BY seq", row -> {
+            versions.computeIfAbsent(row.getString(1), stream -> new ArrayList<>()).add(row.getLong(2));
+        }, prefix + "-%");
+        return versions;
+    }
+
+    /** Versions 0..count-1. */
+    public static List<Long> upTo(int count) {
+        List<Long> versions = new ArrayList<>();
+        for (long v = 0; v < count; v++) {
+            versions.add(v);
+        }
+        return versions;
+    }
+
+    /** Whether the effect of {@code eventId} was applied, and how often (must be 0 or 1). */
+    public static int effectsOf(JdbcTemplate jdbc, UUID eventId) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM effects WHERE event_id = ?", Integer.class,
+                eventId.toString());
+    }
+}

@@ -1,0 +1,258 @@
+package eventshop.eventsourcing.relay;
+
+import static eventshop.eventsourcing.kafka.RelayTestApp.appendRoundRobin;
+import static eventshop.eventsourcing.kafka.RelayTestApp.appliedVersions;
+import static eventshop.eventsourcing.kafka.RelayTestApp.effectCount;
+import static eventshop.eventsourcing.kafka.RelayTestApp.streams;
+import static eventshop.eventsourcing.kafka.RelayTestApp.upTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import eventshop.eventsourcing.consuming.ExactlyOnce;
+import eventshop.eventsourcing.consuming.ParkedEndpoint;
+import eventshop.eventsourcing.consuming.ParkedMessage;
+import eventshop.eventsourcing.consuming.ParkedMessages;
+import eventshop.eventsourcing.kafka.InProcessKafka;
+import eventshop.eventsourcing.kafka.RelayTestApp;
+import eventshop.eventstore.EventStore;
+import eventshop.eventstore.RecordedEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.cloud.stream.binding.BindingsLifecycleController;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The relay and an exactly-once consumer end to end, over one in-process broker and one service
+ * context shared by every test (each test uses its own streams).
+ */
+class RelayToConsumerTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final String BINDING = RelayTestApp.CONSUMER + "-in-0";
+
+    private static InProcessKafka kafka;
+    private static ConfigurableApplicationContext context;
+    private static EventStore store;
+    private static JdbcTemplate jdbc;
+    private static LogRelay relay;
+
+    @BeforeAll
+    static void start() {
+        kafka = InProcessKafka.start();
+        kafka.createTopics(3, RelayTestApp.TOPIC);
+        context = RelayTestApp.start(kafka, "relay-to-consumer");
+        store = context.getBean(EventStore.class);
+        jdbc = context.getBean(JdbcTemplate.class);
+        relay = context.getBean(LogRelay.class);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (context != null) {
+            context.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void everyEvent_reachesTheConsumer_once_inStreamOrder() {
+        // given
+        List<String> streams = streams("e2e", 6);
+
+        // when
+        appendRoundRobin(store, streams, 25);
+
+        // then
+        await().atMost(PATIENCE).until(() -> effectCount(jdbc, "e2e") >= 150);
+        Map<String, List<Long>> applied = appliedVersions(jdbc, "e2e");
+        assertThat(applied).hasSize(6).allSatisfy((stream, versions) -> assertThat(versions).isEqualTo(upTo(25)));
+        await().atMost(PATIENCE).until(() -> relay.status().lag() == 0);
+        assertThat(relay.status().state()).isEqualTo(LogRelay.State.RUNNING);
+    }
+
+    @Test
+    void publishedRecords_carryTheEnvelopeHeaders_andTheStreamIdAsKey() {
+        // given
+        UUID id = RelayTestApp.append(store, "headers-0");
+        RecordedEvent stored = store.read("headers-0", 0).blockFirst();
+
+        // when
+        ConsumerRecord<byte[], byte[]> record = readFromTopic(id);
+
+        // then
+        assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("headers-0");
+        assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo("{\"stream\":\"headers-0\"}");
+        Map<String, String> headers = new HashMap<>();
+        for (Header header : record.headers()) {
+            headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
+        }
+        assertThat(headers).containsEntry(EventHeaders.EVENT_ID, id.toString())
+                .containsEntry(EventHeaders.EVENT_TYPE, "ItemAdded")
+                .containsEntry(EventHeaders.STREAM_ID, "headers-0")
+                .containsEntry(EventHeaders.STREAM_VERSION, "0")
+                .containsEntry(EventHeaders.SOURCE_POSITION, Long.toString(stored.position()))
+                .containsEntry(EventHeaders.SOURCE, "orders")
+                .containsEntry(EventHeaders.CORRELATION_ID, "conversation-headers-0")
+                .containsEntry(EventHeaders.CAUSATION_ID, "command-" + id)
+                .containsEntry(EventHeaders.ACTING_USER, "alice")
+                .containsEntry(EventHeaders.EVENT_TIMESTAMP, "2025-01-02T03:04:05Z")
+                .containsEntry(EventHeaders.SCHEMA_VERSION, "1")
+                .containsEntry(EventHeaders.TRACEPARENT, RelayTestApp.TRACEPARENT);
+        // and the consumer's context continues the conversation and the trace
+        await().atMost(PATIENCE).until(() -> RelayTestApp.effectsOf(jdbc, id) == 1);
+        Map<String, Object> effect = jdbc.queryForMap(
+                "SELECT traceparent, correlation_id, command_id FROM effects WHERE event_id = ?", id.toString());
+        assertThat(effect).containsEntry("TRACEPARENT", RelayTestApp.TRACEPARENT)
+                .containsEntry("CORRELATION_ID", "conversation-headers-0")
+                .containsEntry("COMMAND_ID", id.toString());
+    }
+
+    @Test
+    void stoppingAndRestartingTheRelayAndTheConsumer_midStream_losesNothing_andAppliesEachEffectOnce() {
+        // given
+        List<String> streams = streams("restart", 5);
+        BindingsLifecycleController bindings = context.getBean(BindingsLifecycleController.class);
+        appendRoundRobin(store, streams, 20);
+
+        // when the relay stops while it is publishing, and the consumer while it is consuming
+        relay.stop();
+        appendRoundRobin(store, streams, 20);
+        bindings.changeState(BINDING, BindingsLifecycleController.State.STOPPED);
+        relay.start();
+        appendRoundRobin(store, streams, 20);
+        await().atMost(PATIENCE).until(() -> relay.status().lag() == 0);
+        relay.stop();
+        relay.start();
+        bindings.changeState(BINDING, BindingsLifecycleController.State.STARTED);
+        appendRoundRobin(store, streams, 20);
+
+        // then
+        await().atMost(PATIENCE).until(() -> effectCount(jdbc, "restart") >= 400);
+        Map<String, List<Long>> applied = appliedVersions(jdbc, "restart");
+        assertThat(applied).hasSize(5).allSatisfy((stream, versions) -> assertThat(versions).isEqualTo(upTo(80)));
+        await().atMost(PATIENCE).until(() -> relay.status().lag() == 0 && relay.status().checkpoint()
+                == store.headPosition());
+    }
+
+    @Test
+    void aPoisonMessage_isParkedAfterTheRetries_andAppliedOnceWhenReplayedAfterTheFix() {
+        // given an event the consumer cannot handle yet, between two it can
+        List<String> streams = List.of("poison-0");
+        appendRoundRobin(store, streams, 1);
+        UUID poison = UUID.randomUUID();
+        RelayTestApp.POISON.add(poison);
+        appendWithId(poison, "poison-0");
+        appendRoundRobin(store, streams, 1);
+        ParkedMessages parked = context.getBean(ParkedMessages.class);
+        ParkedEndpoint endpoint = context.getBean(ParkedEndpoint.class);
+
+        // when
+        await().atMost(PATIENCE).until(() -> effectCount(jdbc, "poison") == 2);
+        await().atMost(PATIENCE).until(() -> parkedIds(parked).contains(poison.toString()));
+
+        // then it was tried maxAttempts times and is listed with its error, key and headers
+        assertThat(RelayTestApp.ATTEMPTS.get(poison).get()).isEqualTo(3);
+        assertThat(parked.topics()).contains(RelayTestApp.DEAD_LETTER_TOPIC);
+        ParkedMessage message = endpoint.topic(RelayTestApp.DEAD_LETTER_TOPIC).stream()
+                .filter(m -> poison.toString().equals(m.headers().get(EventHeaders.EVENT_ID))).findFirst().orElseThrow();
+        assertThat(message.key()).isEqualTo("poison-0");
+        assertThat(message.originalTopic()).isEqualTo(RelayTestApp.TOPIC);
+        assertThat(message.error()).contains("cannot handle ItemAdded " + poison);
+        assertThat(message.headers()).containsEntry(EventHeaders.STREAM_VERSION, "1")
+                .containsEntry(EventHeaders.TRACEPARENT, RelayTestApp.TRACEPARENT);
+        assertThat(message.payload()).isEqualTo("{\"stream\":\"poison-0\"}");
+        assertThat(message.replayedAt()).isNull();
+        assertThat(endpoint.all()).containsKey(RelayTestApp.DEAD_LETTER_TOPIC);
+
+        // when the bug is fixed and the message replayed (twice, by mistake)
+        RelayTestApp.POISON.remove(poison);
+        double duplicatesBefore = duplicates();
+        List<ParkedMessage> replayed = endpoint.replay(message.id(), null);
+        endpoint.replay(message.id(), null);
+
+        // then the effect happens exactly once: the second copy is recognised and skipped
+        assertThat(replayed).singleElement().satisfies(m -> assertThat(m.replayedAt()).isNotNull());
+        await().atMost(PATIENCE).until(() -> RelayTestApp.effectsOf(jdbc, poison) == 1);
+        await().atMost(PATIENCE).until(() -> duplicates() > duplicatesBefore);
+        assertThat(RelayTestApp.effectsOf(jdbc, poison)).isEqualTo(1);
+        assertThat(RelayTestApp.ATTEMPTS.get(poison).get()).isEqualTo(4);
+        assertThat(context.getBean(ExactlyOnce.class).processed(RelayTestApp.CONSUMER, poison)).isTrue();
+        assertThat(parked.list(RelayTestApp.DEAD_LETTER_TOPIC, 100)).filteredOn(m -> m.id().equals(message.id()))
+                .singleElement().satisfies(m -> assertThat(m.replayedAt()).isNotNull());
+    }
+
+    @Test
+    void relayAndConsumerMetrics_areRegistered() {
+        MeterRegistry meters = context.getBean(MeterRegistry.class);
+        RelayTestApp.append(store, "metrics-0");
+        await().atMost(PATIENCE).until(() -> relay.status().lag() == 0);
+
+        assertThat(meters.get("relay.lag").gauge().value()).isZero();
+        assertThat(meters.get("relay.position").gauge().value()).isEqualTo((double) store.headPosition());
+        assertThat(meters.get("relay.events.published").counter().count()).isPositive();
+        await().atMost(PATIENCE).until(() -> meters.find("consumer.events").tag("outcome", "applied").counter() != null);
+        assertThat(meters.find("spring.cloud.stream.binder.kafka.offset").tag("group", RelayTestApp.GROUP).gauges())
+                .isNotEmpty();
+    }
+
+    private static void appendWithId(UUID id, String stream) {
+        eventshop.eventstore.Metadata metadata = new eventshop.eventstore.Metadata("conversation-" + stream,
+                "command-" + id, "alice", java.time.Instant.parse("2025-01-02T03:04:05Z"), 1,
+                Map.of("traceparent", RelayTestApp.TRACEPARENT));
+        store.append(stream, eventshop.eventstore.ExpectedVersion.any(), List.of(new eventshop.eventstore.EventData(id,
+                "ItemAdded", ("{\"stream\":\"" + stream + "\"}").getBytes(StandardCharsets.UTF_8), metadata)));
+    }
+
+    private static double duplicates() {
+        io.micrometer.core.instrument.Counter counter = context.getBean(MeterRegistry.class).find("consumer.events")
+                .tag("consumer", RelayTestApp.CONSUMER).tag("outcome", "duplicate").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static List<String> parkedIds(ParkedMessages parked) {
+        List<String> ids = new ArrayList<>();
+        for (ParkedMessage message : parked.list(RelayTestApp.DEAD_LETTER_TOPIC, 100)) {
+            ids.add(message.headers().get(EventHeaders.EVENT_ID));
+        }
+        return ids;
+    }
+
+    private static ConsumerRecord<byte[], byte[]> readFromTopic(UUID eventId) {
+        Map<String, Object> config = Map.of("bootstrap.servers", kafka.bootstrapServers());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(RelayTestApp.TOPIC).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
+            await().atMost(PATIENCE).until(() -> {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    Header header = record.headers().lastHeader(EventHeaders.EVENT_ID);
+                    if (header != null && new String(header.value(), StandardCharsets.UTF_8).equals(eventId.toString())) {
+                        found.add(record);
+                    }
+                }
+                return !found.isEmpty();
+            });
+            return found.getFirst();
+        }
+    }
+}
