@@ -95,6 +95,10 @@ public final class FileEventStore implements EventStore, LogSource {
 
     private final Path directory;
     private final FileEventStoreOptions options;
+    /** Real paths of the stores open in this JVM (see the constructor). */
+    private static final java.util.Set<Path> OPEN_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
+
+    private final Path lockKey;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final Path logDirectory;
@@ -159,19 +163,32 @@ public final class FileEventStore implements EventStore, LogSource {
         this.directory = directory;
         this.options = options;
         Files.createDirectories(directory);
-        this.lockChannel = FileChannel.open(directory.resolve("lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
-        FileLock acquired;
+        // Closing any descriptor of the lock file drops every lock this process holds on it (POSIX),
+        // so a second open in this JVM must be refused before it opens the lock file at all.
+        this.lockKey = directory.toRealPath();
+        if (!OPEN_IN_THIS_JVM.add(lockKey)) {
+            throw new StoreLockedException("the event store in " + lockKey
+                    + " is already open in this JVM; close that store first");
+        }
+        FileLock acquired = null;
+        FileChannel channel = null;
         try {
-            acquired = lockChannel.tryLock();
-        } catch (OverlappingFileLockException e) {
+            channel = FileChannel.open(directory.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            acquired = channel.tryLock();
+        } catch (IOException | OverlappingFileLockException e) {
             acquired = null;
+        } finally {
+            if (acquired == null) {
+                if (channel != null) {
+                    channel.close();
+                }
+                OPEN_IN_THIS_JVM.remove(lockKey);
+            }
         }
         if (acquired == null) {
-            lockChannel.close();
-            throw new StoreLockedException("the event store in " + directory.toAbsolutePath()
-                    + " is already open (by another process, or by another store in this JVM)");
+            throw new StoreLockedException("the event store in " + lockKey + " is already open in another process");
         }
+        this.lockChannel = channel;
         this.lock = acquired;
         try {
             this.logDirectory = Files.createDirectories(directory.resolve("log"));
@@ -846,10 +863,26 @@ public final class FileEventStore implements EventStore, LogSource {
         }
     }
 
+    /**
+     * Saves the stream index as of the visible end. The log is forced first (in every durability
+     * mode), so a checkpoint never describes log bytes that a machine crash could still lose.
+     */
     private void writeCheckpoint() throws IOException {
         Visible at = visible;
-        IndexCheckpoint.write(directory, at.end(), at.head(), at.lastRecordAddress(), streams, positions);
+        active.channel().force(false); // earlier segments were forced when the log rolled past them
+        int lastRecordCrc = at.head() < 0 ? 0 : recordCrcAt(at.lastRecordAddress());
+        IndexCheckpoint.write(directory, at.end(), at.head(), at.lastRecordAddress(), lastRecordCrc, streams,
+                positions);
         checkpointedEnd = at.end();
+    }
+
+    private int recordCrcAt(long address) throws IOException {
+        Segment segment = segmentOf(address);
+        ByteBuffer crc = ByteBuffer.allocate(4);
+        if (segment.channel().read(crc, address - segment.base() + RecordFormat.OFFSET_CRC) != 4) {
+            throw corrupt(address, "record cut off");
+        }
+        return crc.getInt(0);
     }
 
     // ------------------------------------------------------------------------------------------ close
@@ -903,6 +936,8 @@ public final class FileEventStore implements EventStore, LogSource {
             lockChannel.close();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "releasing the lock of " + directory + " failed", e);
+        } finally {
+            OPEN_IN_THIS_JVM.remove(lockKey);
         }
     }
 

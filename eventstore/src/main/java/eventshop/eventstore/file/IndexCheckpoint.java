@@ -23,28 +23,31 @@ import java.util.zip.CheckedOutputStream;
  * The stream index saved to {@code index.checkpoint}, so that opening a store scans only the log
  * written after it. Layout (big-endian):
  * <pre>
- * magic "ESIDX001" (8) | end address (8) | head position (8) | last record address (8)
+ * magic "ESIDX002" (8) | end address (8) | head position (8) | last record address (8)
  * | sparse count (4) | sparse addresses (8 each)
  * | stream count (4) | per stream: id (2-byte length + UTF-8), event count (4), addresses (8 each), id hashes (8 each)
  * | CRC32C of everything before (4)
  * </pre>
- * Written to a temporary file, forced, renamed over the old one. A checkpoint that fails its
- * checksum or does not match the log is ignored (the log is scanned instead): it is only a cache
- * of what the log says.
+ * Written to a temporary file, forced, renamed over the old one, and only after the log it
+ * describes was forced. A checkpoint that fails its checksum or does not match the log (the record
+ * it names as the last one, with that address, position and CRC) is ignored and deleted: the log
+ * is scanned instead, since the checkpoint is only a cache of what the log says. A log shorter
+ * than a checkpoint that otherwise verifies means acknowledged events are missing: the store
+ * refuses to open.
  */
 final class IndexCheckpoint {
 
     static final String FILE = "index.checkpoint";
-    private static final byte[] MAGIC = "ESIDX001".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "ESIDX002".getBytes(StandardCharsets.US_ASCII);
 
-    record Loaded(long end, long head, long lastRecordAddress, long[] sparse,
+    record Loaded(long end, long head, long lastRecordAddress, int lastRecordCrc, long[] sparse,
                   ConcurrentHashMap<String, StreamEntry> streams) {
     }
 
     private IndexCheckpoint() {
     }
 
-    static void write(Path directory, long end, long head, long lastRecordAddress,
+    static void write(Path directory, long end, long head, long lastRecordAddress, int lastRecordCrc,
                       Map<String, StreamEntry> streams, PositionIndex positions) throws IOException {
         Path target = directory.resolve(FILE);
         Path temporary = directory.resolve(FILE + ".tmp");
@@ -60,6 +63,7 @@ final class IndexCheckpoint {
             out.writeLong(end);
             out.writeLong(head);
             out.writeLong(lastRecordAddress);
+            out.writeInt(lastRecordCrc);
             out.writeInt(sparse.length);
             for (long address : sparse) {
                 out.writeLong(address);
@@ -105,7 +109,7 @@ final class IndexCheckpoint {
         } catch (NoSuchFileException e) {
             return null;
         }
-        if (bytes.length < MAGIC.length + 8 * 3 + 4 + 4 + 4) {
+        if (bytes.length < MAGIC.length + 8 * 3 + 4 + 4 + 4 + 4) {
             return null;
         }
         CRC32C crc = new CRC32C();
@@ -120,6 +124,7 @@ final class IndexCheckpoint {
             long end = buffer.getLong();
             long head = buffer.getLong();
             long lastRecordAddress = buffer.getLong();
+            int lastRecordCrc = buffer.getInt();
             long[] sparse = new long[buffer.getInt()];
             readLongs(buffer, sparse);
             int streamCount = buffer.getInt();
@@ -134,7 +139,7 @@ final class IndexCheckpoint {
                 readLongs(buffer, hashes);
                 streams.put(new String(id, StandardCharsets.UTF_8), StreamEntry.of(addresses, hashes));
             }
-            return new Loaded(end, head, lastRecordAddress, sparse, streams);
+            return new Loaded(end, head, lastRecordAddress, lastRecordCrc, sparse, streams);
         } catch (RuntimeException e) {
             return null;
         }

@@ -35,15 +35,23 @@ final class Recovery {
     private final List<Object[]> pendingBatch = new ArrayList<>();
     private long batchStart;
 
-    private Recovery() {
+    private final Path directory;
+
+    private Recovery(Path directory) {
+        this.directory = directory;
     }
 
     static Recovery run(Path directory, Path logDirectory, long segmentBytes) throws IOException {
-        Recovery recovery = new Recovery();
-        recovery.openSegments(logDirectory);
-        recovery.loadCheckpoint(directory);
-        recovery.scan();
-        return recovery;
+        Recovery recovery = new Recovery(directory);
+        try {
+            recovery.openSegments(logDirectory);
+            recovery.loadCheckpoint(directory);
+            recovery.scan();
+            return recovery;
+        } catch (IOException | RuntimeException e) {
+            recovery.closeAll();
+            throw e;
+        }
     }
 
     private void openSegments(Path logDirectory) throws IOException {
@@ -94,7 +102,9 @@ final class Recovery {
         }
         if (checkpoint != null) {
             LOG.log(System.Logger.Level.WARNING, "index checkpoint in " + directory
-                    + " does not match the log; rebuilding the index from the log");
+                    + " does not match the log; deleting it and rebuilding the index from the log");
+            Files.deleteIfExists(directory.resolve(IndexCheckpoint.FILE));
+            Directories.sync(directory);
         }
         streams = new ConcurrentHashMap<>();
         positions = new PositionIndex(new long[0]);
@@ -108,8 +118,15 @@ final class Recovery {
     private boolean matchesLog(IndexCheckpoint.Loaded checkpoint) throws IOException {
         Segment last = segments.getLast();
         long logEnd = last.base() + last.size();
-        if (checkpoint.end() > logEnd || checkpoint.end() < 0) {
+        if (checkpoint.end() < 0) {
             return false;
+        }
+        if (checkpoint.end() > logEnd) {
+            throw new CorruptStoreException("the event log in " + directory + " ends at address " + logEnd
+                    + " but its index checkpoint (written only after the log was forced) covers it up to "
+                    + checkpoint.end() + ": acknowledged events are missing from the log. Restore the log from a"
+                    + " backup, or delete " + directory.resolve(IndexCheckpoint.FILE)
+                    + " to open the store with only what the log still holds");
         }
         if (checkpoint.head() < 0) {
             return checkpoint.end() == 0;
@@ -135,6 +152,7 @@ final class Recovery {
         return RecordFormat.frame(record, 0, length) == length
                 && RecordFormat.checksumMatches(record, 0, length, crc)
                 && RecordFormat.position(record, 0) == checkpoint.head()
+                && record.getInt(RecordFormat.OFFSET_CRC) == checkpoint.lastRecordCrc()
                 && RecordFormat.endOfBatch(record, 0);
     }
 
@@ -245,8 +263,8 @@ final class Recovery {
     private void index(String streamId, long address, long hash, long version, long position) {
         StreamEntry entry = streams.computeIfAbsent(streamId, id -> new StreamEntry(4));
         if (entry.writerCount() != version) {
-            throw new CorruptStoreException("event log holds version " + version + " of stream '" + streamId
-                    + "' at address " + address + " where version " + entry.writerCount() + " was expected");
+            throw new CorruptStoreException("event log in " + directory + " holds version " + version + " of stream '"
+                    + streamId + "' at address " + address + " where version " + entry.writerCount() + " was expected");
         }
         entry.add(address, hash);
         ids.add(hash);

@@ -159,6 +159,9 @@ class FileEngineRecoveryTest {
             assertThat(LogFiles.segments(dir)).hasSizeGreaterThan(1);
             Path segment = LogFiles.lastSegment(dir);
             LogFiles.Record last = LogFiles.records(segment).getLast();
+            // a torn tail was never acknowledged, so no checkpoint can cover it (checkpoints cover only
+            // forced, acknowledged log): the checkpoint written at close goes, as a crash would not write it
+            deleteCheckpoint();
 
             // when the tail is torn
             tear.damage.accept(segment, last);
@@ -633,7 +636,7 @@ class FileEngineRecoveryTest {
 
             // and the checkpoint written at close covers the whole log
             byte[] checkpoint = LogFiles.read(LogFiles.checkpoint(dir));
-            assertThat(new String(checkpoint, 0, 8, StandardCharsets.US_ASCII)).isEqualTo("ESIDX001");
+            assertThat(new String(checkpoint, 0, 8, StandardCharsets.US_ASCII)).isEqualTo("ESIDX002");
             assertThat(LogFiles.checkpointEnd(dir)).isEqualTo(expectedBase);
             assertThat(LogFiles.checkpointHead(dir)).isEqualTo(events.size() - 1);
         }
