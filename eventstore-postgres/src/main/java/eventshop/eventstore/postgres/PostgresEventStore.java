@@ -127,6 +127,8 @@ public final class PostgresEventStore implements EventStore, LogSource {
     private static final long PAGE_BYTES = 4L * 1024 * 1024;
     private static final String UNIQUE_VIOLATION = "23505";
     private static final int MAX_NEW_STREAM_RACES = 100;
+    /** Key of the head in what {@link #sequenceIfFree} returns (batch ids are never negative). */
+    private static final long HEAD = -1;
 
     /** Called inside each append's transaction, just before it commits (tests only). */
     @FunctionalInterface
@@ -425,9 +427,36 @@ public final class PostgresEventStore implements EventStore, LogSource {
                 throw new EventStoreException("before-commit hook failed: " + e, e);
             }
         }
+        long lastVersion = current + batch.events().size();
+        Map<Long, Long> positioned = sequenceIfFree(c);
         c.commit();
-        return new Written(null, new Sequencer.Pending(batchId, batch.storedStreamId(),
-                current + batch.events().size()));
+        Long position = positioned.get(batchId);
+        if (position == null) {
+            return new Written(null, new Sequencer.Pending(batchId, batch.storedStreamId(), lastVersion));
+        }
+        advanceHead(positioned.get(HEAD));
+        if (positioned.size() > 2) {
+            sequencer.positionedElsewhere(positioned);
+        }
+        return new Written(new AppendResult(lastVersion, position), null);
+    }
+
+    /**
+     * The fast path: if no other transaction holds the sequencer's lock, position this append
+     * (and every committed, unsequenced row) inside this transaction, so that one commit both
+     * stores and sequences it. Returns batch id to last position, plus {@link #HEAD} to the new
+     * head; empty if the lock was taken (the append then waits for the sequencer after commit).
+     */
+    private Map<Long, Long> sequenceIfFree(Connection c) throws SQLException {
+        Map<Long, Long> positioned = new HashMap<>();
+        try (PreparedStatement statement = c.prepareStatement(sql.sequenceIfFree);
+             ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                long batchId = rows.getLong(1);
+                positioned.put(rows.wasNull() ? HEAD : batchId, rows.getLong(2));
+            }
+        }
+        return positioned;
     }
 
     /**

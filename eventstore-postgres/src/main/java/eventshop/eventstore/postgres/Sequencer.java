@@ -72,6 +72,7 @@ final class Sequencer implements Runnable {
             return size() > RECENT;
         }
     };
+    private final ConcurrentLinkedQueue<Map<Long, Long>> elsewhere = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean signalled = new AtomicBoolean();
     private final Thread thread;
     private volatile boolean stopping;
@@ -100,6 +101,15 @@ final class Sequencer implements Runnable {
         incoming.add(pending);
         signal();
         return pending.position;
+    }
+
+    /**
+     * Tells the sequencer about batches an append positioned in its own transaction (now
+     * committed), so that writers waiting for them are answered without a look-up.
+     */
+    void positionedElsewhere(Map<Long, Long> lastPositions) {
+        elsewhere.add(lastPositions);
+        signal();
     }
 
     /** Asks for a sequencing call soon. */
@@ -165,6 +175,13 @@ final class Sequencer implements Runnable {
     }
 
     private void sequenceAndAnswer() throws SQLException {
+        Map<Long, Long> known;
+        while ((known = elsewhere.poll()) != null) {
+            recent.putAll(known);
+        }
+        if (!waiting.isEmpty()) {
+            answerFrom(recent);
+        }
         Map<Long, Long> positioned = new HashMap<>();
         callSequencer(positioned);
         if (waiting.isEmpty()) {
@@ -189,6 +206,17 @@ final class Sequencer implements Runnable {
         }
         if (unresolved != null) {
             lookUp(unresolved);
+        }
+    }
+
+    private void answerFrom(Map<Long, Long> positions) {
+        for (Iterator<Pending> it = waiting.iterator(); it.hasNext(); ) {
+            Pending pending = it.next();
+            Long position = pending.batchId < 0 ? null : positions.get(pending.batchId);
+            if (position != null) {
+                pending.position.complete(position);
+                it.remove();
+            }
         }
     }
 

@@ -1,10 +1,11 @@
 -- The PostgreSQL engine of the event store: one set of these objects per schema (one schema per
 -- service). See eventshop.eventstore.postgres.PostgresEventStore and docs/eventstore-postgres.md.
 --
--- An append inserts its rows with position NULL and commits. The sequencer (sequence_events(),
--- below) then gives every committed row that has no position yet the next positions, in one
--- transaction that holds the lock on the single log_head row. Readers read only rows that have a
--- position, so they see the log grow by whole sequencing transactions, in position order, gapless.
+-- An append inserts its rows with position NULL. Positions are given only by sequence_events()
+-- (below), only while holding the lock on the single log_head row, to every row that has no
+-- position yet: either by the append itself, in its own transaction, when the lock is free, or
+-- after the append committed, by a sequencer call. Readers read only rows that have a position,
+-- so they see the log grow by whole sequencing transactions, in position order, gapless.
 
 CREATE TABLE events (
     stream_id text   NOT NULL,          -- NUL-escaped (see Texts), at most 200 characters before escaping
@@ -18,12 +19,11 @@ CREATE TABLE events (
     CONSTRAINT events_stream_version UNIQUE (stream_id, version)
 );
 
--- Readers: by position. NULLs (rows not yet sequenced) are distinct, so they never collide.
+-- Readers: by position. NULLs (rows not yet sequenced) are distinct, so they never collide, and
+-- they sit together at the end of the index: the sequencer finds its work (position IS NULL) there.
 CREATE UNIQUE INDEX events_position ON events (position);
 -- Idempotent retries: is this event id already in the stream?
 CREATE INDEX events_event_id ON events (event_id);
--- The sequencer's work list: committed rows still without a position, in batch order.
-CREATE INDEX events_unpositioned ON events (batch_id, version) WHERE position IS NULL;
 
 -- CACHE 1 (the default) matters: a per-connection cache would let an append that starts after
 -- another one committed draw a smaller batch id, and then be ordered before it.
@@ -52,12 +52,20 @@ CREATE TABLE snapshots (
 );
 
 -- Assigns positions to every committed, unsequenced row, ordered by (batch_id, version), so the
--- rows of one batch get consecutive positions. Returns one row (NULL, head) with the head after
--- the call, then one row (batch_id, last position) per batch it sequenced. Runs in the caller's
--- transaction; call it on its own (autocommit) so the lock is held only for this work. Each
--- statement of a VOLATILE function takes a fresh snapshot, so the UPDATE sees every row that
+-- rows of one batch get consecutive positions; the caller's own uncommitted rows count too, since
+-- its transaction sees them. Returns one row (NULL, head) with the head after the call, then one
+-- row (batch_id, last position) per batch it sequenced. Runs in the caller's transaction: the
+-- positions, the new head and the notification all become visible when that transaction commits,
+-- and the log_head row stays locked until then.
+--
+-- wait = true (the sequencer thread, in autocommit): waits for the log_head lock.
+-- wait = false (an append, inside its own transaction after its insert): returns no row at all if
+-- another transaction holds the lock; the append then commits unsequenced and a sequencer call
+-- positions it.
+--
+-- Each statement of a VOLATILE function takes a fresh snapshot, so the UPDATE sees every row that
 -- committed before the lock was granted.
-CREATE FUNCTION sequence_events() RETURNS TABLE (batch bigint, last_position bigint)
+CREATE FUNCTION sequence_events(wait boolean DEFAULT true) RETURNS TABLE (batch bigint, last_position bigint)
     LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
     before_head bigint;
@@ -65,12 +73,18 @@ DECLARE
     batches     bigint[];
     lasts       bigint[];
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM ${flyway:defaultSchema}.events WHERE position IS NULL) THEN
-        RETURN QUERY SELECT NULL::bigint, h.head FROM ${flyway:defaultSchema}.log_head h WHERE h.id = 1;
-        RETURN;
+    IF wait THEN
+        IF NOT EXISTS (SELECT 1 FROM ${flyway:defaultSchema}.events WHERE position IS NULL) THEN
+            RETURN QUERY SELECT NULL::bigint, h.head FROM ${flyway:defaultSchema}.log_head h WHERE h.id = 1;
+            RETURN;
+        END IF;
+        SELECT h.head INTO before_head FROM ${flyway:defaultSchema}.log_head h WHERE h.id = 1 FOR UPDATE;
+    ELSE
+        SELECT h.head INTO before_head FROM ${flyway:defaultSchema}.log_head h WHERE h.id = 1 FOR UPDATE SKIP LOCKED;
+        IF NOT FOUND THEN
+            RETURN;
+        END IF;
     END IF;
-
-    SELECT h.head INTO before_head FROM ${flyway:defaultSchema}.log_head h WHERE h.id = 1 FOR UPDATE;
 
     WITH todo AS (
         SELECT e.stream_id, e.version, row_number() OVER (ORDER BY e.batch_id, e.version) AS rn

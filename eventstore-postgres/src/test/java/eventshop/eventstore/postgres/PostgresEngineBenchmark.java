@@ -83,10 +83,15 @@ public final class PostgresEngineBenchmark {
         PostgresEventStoreOptions options = PostgresEventStoreOptions.forUrl(url, "postgres", null)
                 .withSchema("bench_engine_" + writers).withMaxPoolSize(writers);
         try (PostgresEventStore store = PostgresEventStore.open(options)) {
-            return run(writers, warmup, seconds, writer -> {
+            long runsBefore = store.sequencerRuns();
+            double rate = run(writers, warmup, seconds, writer -> {
                 String stream = "stream-" + writer + "-" + ThreadLocalRandom.current().nextInt(1_000);
                 return () -> store.append(stream, ExpectedVersion.any(), List.of(event()));
             });
+            long runs = store.sequencerRuns() - runsBefore;
+            System.out.printf("    (%d sequencer calls, %.1f appends per call)%n", runs,
+                    (store.headPosition() + 1) / (double) Math.max(1, runs));
+            return rate;
         }
     }
 
