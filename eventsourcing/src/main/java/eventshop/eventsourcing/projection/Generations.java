@@ -1,0 +1,133 @@
+package eventshop.eventsourcing.projection;
+
+import java.util.List;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The registry of projection generations: table {@value #TABLE}, one row per generation of each
+ * projection, in the read model's own database.
+ *
+ * <pre>
+ * projection_name  VARCHAR(40)  the projection
+ * generation       INTEGER      1, 2, ... (its tables are named {@code <table>_g<generation>})
+ * code_version     INTEGER      {@link Projection#version()} of the code that built it
+ * status           VARCHAR(10)  ACTIVE (queries read it; one per projection), BUILDING (being
+ *                               rebuilt, not yet read) or RETIRED (replaced; tables about to be dropped)
+ * applied_position BIGINT       the checkpoint: last log position applied to its tables, -1 for none
+ * </pre>
+ *
+ * The checkpoint is advanced in the same transaction as the tables it describes, with a
+ * compare-and-set on the previous value, so two runners can never both apply a batch (a second
+ * instance of the service, or a runner that outlived its stop, loses and rolls back). Switching the
+ * active generation is one transaction too. The SQL is portable (H2, PostgreSQL).
+ */
+final class Generations {
+
+    static final String TABLE = "projection_generations";
+
+    enum Status { ACTIVE, BUILDING, RETIRED }
+
+    record Row(String projection, int generation, int codeVersion, Status status, long appliedPosition) {
+    }
+
+    /** The checkpoint was not where this runner left it: another runner applied events meanwhile. */
+    static final class CheckpointMoved extends RuntimeException {
+        CheckpointMoved(String projection, int generation, long expected) {
+            super("the checkpoint of projection '" + projection + "' generation " + generation
+                    + " is no longer at position " + expected + "; another runner applied events");
+        }
+    }
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+
+    Generations(JdbcTemplate jdbc, TransactionTemplate transactions) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+    }
+
+    void createTable() {
+        jdbc.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " ("
+                + "projection_name VARCHAR(40) NOT NULL, "
+                + "generation INTEGER NOT NULL, "
+                + "code_version INTEGER NOT NULL, "
+                + "status VARCHAR(10) NOT NULL, "
+                + "applied_position BIGINT NOT NULL, "
+                + "PRIMARY KEY (projection_name, generation))");
+    }
+
+    /** The generations of a projection, oldest first. */
+    List<Row> of(String projection) {
+        return jdbc.query("SELECT projection_name, generation, code_version, status, applied_position FROM " + TABLE
+                        + " WHERE projection_name = ? ORDER BY generation",
+                (rs, i) -> new Row(rs.getString(1), rs.getInt(2), rs.getInt(3), Status.valueOf(rs.getString(4)),
+                        rs.getLong(5)),
+                projection);
+    }
+
+    /**
+     * Registers a new generation with no events applied.
+     *
+     * @return false if that generation already exists (another instance registered it first)
+     */
+    boolean insert(String projection, int generation, int codeVersion, Status status) {
+        try {
+            jdbc.update("INSERT INTO " + TABLE + " (projection_name, generation, code_version, status, applied_position)"
+                    + " VALUES (?, ?, ?, ?, -1)", projection, generation, codeVersion, status.name());
+            return true;
+        } catch (DuplicateKeyException taken) {
+            return false;
+        }
+    }
+
+    long appliedPosition(String projection, int generation) {
+        Long position = jdbc.queryForObject("SELECT applied_position FROM " + TABLE
+                + " WHERE projection_name = ? AND generation = ?", Long.class, projection, generation);
+        if (position == null) {
+            throw new IllegalStateException("projection '" + projection + "' has no generation " + generation);
+        }
+        return position;
+    }
+
+    /**
+     * Moves the checkpoint from {@code from} to {@code to}; call inside the transaction that applied
+     * the events.
+     *
+     * @throws CheckpointMoved if the checkpoint is not at {@code from}
+     */
+    void advance(String projection, int generation, long from, long to) {
+        int updated = jdbc.update("UPDATE " + TABLE + " SET applied_position = ?"
+                + " WHERE projection_name = ? AND generation = ? AND applied_position = ?", to, projection, generation, from);
+        if (updated != 1) {
+            throw new CheckpointMoved(projection, generation, from);
+        }
+    }
+
+    /** In one transaction: {@code generation} becomes ACTIVE and {@code previous} (if any) RETIRED. */
+    void activate(String projection, int generation, int previous) {
+        transactions.executeWithoutResult(status -> {
+            jdbc.update("UPDATE " + TABLE + " SET status = ? WHERE projection_name = ? AND generation = ?",
+                    Status.RETIRED.name(), projection, previous);
+            int updated = jdbc.update("UPDATE " + TABLE + " SET status = ? WHERE projection_name = ? AND generation = ?",
+                    Status.ACTIVE.name(), projection, generation);
+            if (updated != 1) {
+                throw new IllegalStateException("projection '" + projection + "' has no generation " + generation);
+            }
+        });
+    }
+
+    /** Drops a generation's tables (those that exist) and forgets it. */
+    void drop(String projection, Tables tables) {
+        dropTables(tables);
+        jdbc.update("DELETE FROM " + TABLE + " WHERE projection_name = ? AND generation = ?", projection,
+                tables.generation());
+    }
+
+    void dropTables(Tables tables) {
+        for (String table : tables.physicalNames()) {
+            jdbc.execute("DROP TABLE IF EXISTS " + table);
+        }
+    }
+}
