@@ -48,7 +48,7 @@ class ProjectionsTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final ProjectionProperties SETTINGS = ProjectionProperties.defaults()
-            .withRetry(Duration.ofMillis(10), Duration.ofMillis(100)).withDropAfter(Duration.ofMillis(50));
+            .withRetry(Duration.ofMillis(10), Duration.ofMillis(100)).withDropAfter(Duration.ofSeconds(1));
 
     private final JdbcConnectionPool dataSource = JdbcConnectionPool.create(
             "jdbc:h2:mem:projections-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
