@@ -1,5 +1,6 @@
 package eventshop.eventsourcing.config;
 
+import eventshop.eventsourcing.decider.CommandContexts;
 import eventshop.eventsourcing.ops.EventStoreEndpoint;
 import eventshop.eventsourcing.ops.MeteredEventStore;
 import eventshop.eventsourcing.web.Problems;
@@ -10,7 +11,9 @@ import eventshop.eventstore.memory.InMemoryEventStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import io.micrometer.tracing.Tracer;
 import java.time.Clock;
+import java.util.UUID;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -48,6 +51,12 @@ public class EventSourcingAutoConfiguration {
     @ConditionalOnClass(Endpoint.class)
     public EventStoreEndpoint eventStoreEndpoint(EventSourcingProperties properties, EventStore store) {
         return new EventStoreEndpoint(properties.serviceName(), store);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public CommandContexts commandContexts(ObjectProvider<Tracer> tracer) {
+        return new CommandContexts(tracer.getIfAvailable(), UUID::randomUUID);
     }
 
     @Bean
