@@ -55,7 +55,7 @@ import reactor.core.publisher.Flux;
  * log_head  one row: head, the last position assigned; its row lock is the sequencer's mutex
  * snapshots stream_id primary key, version, type, data
  * batch_ids a sequence (CACHE 1), one value per append
- * sequence_events()  the sequencer, a PL/pgSQL function
+ * sequence_events(wait)  the sequencer, a PL/pgSQL function
  * </pre>
  *
  * <h2>Why not a sequence or bigserial for positions</h2>
@@ -66,33 +66,42 @@ import reactor.core.publisher.Flux;
  * PostgreSQL-backed event stores lose events for their subscribers.
  *
  * <h2>The technique: a commit-ordered sequencer</h2>
+ * Positions are given in one place only, the schema's PL/pgSQL function {@code sequence_events()},
+ * and only by a transaction holding the row lock on the single {@code log_head} row. Holding it, a
+ * call gives <em>every</em> row that has no position yet and that its transaction can see (all
+ * committed rows, plus the caller's own) the positions {@code head+1, head+2, ...} ordered by
+ * (batch id, version), stores the new head and {@code NOTIFY}s it; all of that becomes visible when
+ * the holder commits.
  * <ol>
  *   <li>An append runs in its own transaction: it locks its stream's row in {@code streams}
  *       ({@code SELECT ... FOR UPDATE}; a new stream's row is inserted, and a concurrent creator
  *       waits on its unique key), checks the expected version and retries with {@link AppendCheck},
- *       takes one batch id from {@code batch_ids} and inserts its rows with {@code position = NULL},
- *       then commits. Rows without a position are invisible to every reader.</li>
- *   <li>Still inside {@code appendAsync}, the writer hands its batch id to the store's
- *       {@link Sequencer} thread and waits. The sequencer calls {@code sequence_events()}, which
- *       locks the single {@code log_head} row and then, in one statement (whose snapshot is taken
- *       after the lock was granted), gives <em>every</em> committed row still without a position the
- *       positions {@code head+1, head+2, ...} ordered by (batch id, version), stores the new head,
- *       and {@code NOTIFY}s it. The append then completes with its last event's position. Every
- *       writer that committed before the call is positioned by that one call, so concurrent appends
- *       share sequencing transactions the way they share WAL flushes (natural batching).</li>
+ *       takes one batch id from {@code batch_ids} and inserts its rows with {@code position = NULL}.
+ *       Rows without a position are invisible to every reader.</li>
+ *   <li>Fast path: still in that transaction, it calls {@code sequence_events(false)}, which takes
+ *       the lock with {@code SKIP LOCKED}. If the lock was free, the append positions itself (and
+ *       anything committed but unsequenced) and one commit stores, sequences and publishes it.</li>
+ *   <li>Otherwise another transaction is sequencing: the append commits unsequenced, hands its
+ *       batch id to the store's {@link Sequencer} thread and waits. The sequencer calls
+ *       {@code sequence_events(true)} in autocommit, which waits for the lock and positions every
+ *       writer that committed before it, so concurrent appends share sequencing transactions the
+ *       way they share WAL flushes (natural batching). The append completes with its last
+ *       event's position once a sequencing transaction that covers it has committed.</li>
  *   <li>Readers read only rows with a position, in position order.</li>
  * </ol>
  * Why no reader can skip: positions are assigned only by the holder of the {@code log_head} row
- * lock, only to rows that have already committed, always from {@code head+1} upwards, and the new
- * head commits in the same transaction as the positions. So each sequencing transaction makes a
- * contiguous range visible all at once, ranges become visible in increasing order (a sequencer
- * gets the lock only after the previous one committed and became visible), and no row can ever be
- * given a position at or below a head that was already visible. A reader that has seen position
- * {@code p} has seen everything below {@code p}, and nothing new can appear there: the log is
- * gapless and only ever grows at its end. A rollback never takes a position; a crash between an
- * append's commit and its sequencing leaves rows that the next sequencing call (of any process
- * using the schema, or this store's next poll) positions, so the unacknowledged append becomes
- * visible later, and a retry with the same event ids is recognised as such.
+ * lock, always from {@code head+1} upwards, only to rows its own snapshot shows (taken after the
+ * lock was granted, so every earlier holder's work has committed and is visible), and the new head
+ * commits in the same transaction as the positions. So each sequencing transaction makes a
+ * contiguous range visible all at once, ranges become visible in increasing order (a holder gets
+ * the lock only after the previous one committed and became visible), and no row can ever be given
+ * a position at or below a head that was already visible. A reader that has seen position {@code p}
+ * has seen everything below {@code p}, and nothing new can appear there: the log is gapless and only
+ * ever grows at its end. A rolled-back transaction takes its positions with it (nothing of it was
+ * ever visible). A crash between an append's commit and its sequencing leaves rows that the next
+ * sequencing call (of any process using the schema, or this store's next poll) positions, so the
+ * unacknowledged append becomes visible later, and a retry with the same event ids is recognised
+ * as such.
  *
  * <p>A batch's rows commit together, so one call positions all of them, consecutively. One
  * thread's appends are started in order (each waits for the previous one's transaction to end), and
@@ -114,10 +123,11 @@ import reactor.core.publisher.Flux;
  * fallback when notifications are lost (listener connection broken, or LISTEN turned off).
  *
  * <h2>Durability</h2>
- * An append is acknowledged after both its own transaction and the sequencing transaction that
- * positioned it have committed, so it is exactly as durable as the server's {@code fsync} and
- * {@code synchronous_commit} settings make a commit (keep both on). If the connection fails during
- * an append's commit the outcome is unknown; retrying with the same event ids is safe.
+ * An append is acknowledged after the transaction that positioned it has committed (its own on the
+ * fast path, else its own and then a sequencing transaction), so it is exactly as durable as the
+ * server's {@code fsync} and {@code synchronous_commit} settings make a commit (keep both on). If
+ * the connection fails during an append's commit the outcome is unknown; retrying with the same
+ * event ids is safe.
  */
 public final class PostgresEventStore implements EventStore, LogSource {
 
@@ -127,7 +137,7 @@ public final class PostgresEventStore implements EventStore, LogSource {
     private static final long PAGE_BYTES = 4L * 1024 * 1024;
     private static final String UNIQUE_VIOLATION = "23505";
     private static final int MAX_NEW_STREAM_RACES = 100;
-    /** Key of the head in what {@link #sequenceIfFree} returns (batch ids are never negative). */
+    /** Key of the head in what {@link #sequenceIfFreeAndCommit} returns (batch ids are never negative). */
     private static final long HEAD = -1;
 
     /** Called inside each append's transaction, just before it commits (tests only). */
@@ -152,6 +162,7 @@ public final class PostgresEventStore implements EventStore, LogSource {
     private final AtomicReferenceArray<List<RecordedEvent>> readAhead = new AtomicReferenceArray<>(4);
     private final AtomicInteger nextReadAheadSlot = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger writing = new AtomicInteger();
     private volatile boolean closing;
     private volatile boolean closed;
     private volatile BeforeCommit beforeCommit;
@@ -255,6 +266,39 @@ public final class PostgresEventStore implements EventStore, LogSource {
 
     // ------------------------------------------------------------------------------------------ append
 
+    /**
+     * Appends on the calling thread (no hand-off to an append thread), after any append this
+     * thread started with {@link #appendAsync} has written, so the order of one thread's appends holds.
+     */
+    @Override
+    public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {
+        Limits.checkAppend(streamId, expected, events);
+        Batch batch = Batch.of(streamId, List.copyOf(events));
+        inFlight.incrementAndGet();
+        try {
+            if (closing) {
+                throw closedError();
+            }
+            CompletableFuture<Void> previous = lastStartedHere.get();
+            if (previous != null) {
+                previous.join();
+                lastStartedHere.remove();
+            }
+            Written outcome = write(streamId, expected, batch);
+            return outcome.done != null ? outcome.done
+                    : new AppendResult(outcome.pending.lastVersion, awaitPosition(outcome.pending));
+        } catch (EventStoreException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EventStoreException("interrupted while appending to '" + streamId + "'", e);
+        } catch (SQLException | RuntimeException e) {
+            throw new EventStoreException("append to '" + streamId + "' failed: " + e, e);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
     @Override
     public CompletableFuture<AppendResult> appendAsync(String streamId, ExpectedVersion expected,
                                                        List<EventData> events) {
@@ -343,6 +387,15 @@ public final class PostgresEventStore implements EventStore, LogSource {
     }
 
     private Written write(String streamId, ExpectedVersion expected, Batch batch) throws SQLException {
+        writing.incrementAndGet();
+        try {
+            return writeTransaction(streamId, expected, batch);
+        } finally {
+            writing.decrementAndGet();
+        }
+    }
+
+    private Written writeTransaction(String streamId, ExpectedVersion expected, Batch batch) throws SQLException {
         for (int attempt = 0; ; attempt++) {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
@@ -428,8 +481,13 @@ public final class PostgresEventStore implements EventStore, LogSource {
             }
         }
         long lastVersion = current + batch.events().size();
-        Map<Long, Long> positioned = sequenceIfFree(c);
-        c.commit();
+        if (writing.get() > 1 || sequencer.busy()) {
+            // Other appends are in flight: leave the lock to the sequencer, which positions them
+            // all in one transaction, rather than taking it here for one append per commit.
+            c.commit();
+            return new Written(null, new Sequencer.Pending(batchId, batch.storedStreamId(), lastVersion));
+        }
+        Map<Long, Long> positioned = sequenceIfFreeAndCommit(c);
         Long position = positioned.get(batchId);
         if (position == null) {
             return new Written(null, new Sequencer.Pending(batchId, batch.storedStreamId(), lastVersion));
@@ -447,15 +505,23 @@ public final class PostgresEventStore implements EventStore, LogSource {
      * stores and sequences it. Returns batch id to last position, plus {@link #HEAD} to the new
      * head; empty if the lock was taken (the append then waits for the sequencer after commit).
      */
-    private Map<Long, Long> sequenceIfFree(Connection c) throws SQLException {
+    private Map<Long, Long> sequenceIfFreeAndCommit(Connection c) throws SQLException {
         Map<Long, Long> positioned = new HashMap<>();
-        try (PreparedStatement statement = c.prepareStatement(sql.sequenceIfFree);
-             ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-                long batchId = rows.getLong(1);
-                positioned.put(rows.wasNull() ? HEAD : batchId, rows.getLong(2));
+        // One round trip: the driver sends both statements before it reads any answer. If the
+        // first fails, the server skips the COMMIT and the caller rolls back.
+        try (PreparedStatement statement = c.prepareStatement(sql.sequenceIfFreeAndCommit)) {
+            statement.execute();
+            try (ResultSet rows = statement.getResultSet()) {
+                while (rows.next()) {
+                    long batchId = rows.getLong(1);
+                    positioned.put(rows.wasNull() ? HEAD : batchId, rows.getLong(2));
+                }
+            }
+            while (statement.getMoreResults() || statement.getUpdateCount() != -1) {
+                // the COMMIT's (empty) result
             }
         }
+        c.commit(); // a no-op for the driver now (the transaction has ended), but states the intent
         return positioned;
     }
 

@@ -73,6 +73,7 @@ final class Sequencer implements Runnable {
         }
     };
     private final ConcurrentLinkedQueue<Map<Long, Long>> elsewhere = new ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.ConcurrentHashMap<Long, Pending> byBatch = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicBoolean signalled = new AtomicBoolean();
     private final Thread thread;
     private volatile boolean stopping;
@@ -98,6 +99,9 @@ final class Sequencer implements Runnable {
 
     /** Queues a committed batch; the returned future completes with the position of its last event. */
     CompletableFuture<Long> await(Pending pending) {
+        if (pending.batchId >= 0) {
+            byBatch.put(pending.batchId, pending);
+        }
         incoming.add(pending);
         signal();
         return pending.position;
@@ -108,8 +112,19 @@ final class Sequencer implements Runnable {
      * committed), so that writers waiting for them are answered without a look-up.
      */
     void positionedElsewhere(Map<Long, Long> lastPositions) {
+        lastPositions.forEach((batchId, position) -> {
+            Pending pending = batchId < 0 ? null : byBatch.remove(batchId);
+            if (pending != null) {
+                pending.position.complete(position);
+            }
+        });
         elsewhere.add(lastPositions);
         signal();
+    }
+
+    /** Whether writers are waiting for a sequencing call. */
+    boolean busy() {
+        return !byBatch.isEmpty() || !incoming.isEmpty();
     }
 
     /** Asks for a sequencing call soon. */
@@ -132,6 +147,7 @@ final class Sequencer implements Runnable {
             left.position.completeExceptionally(failure);
         }
         waiting.clear();
+        byBatch.clear();
         closeConnection();
     }
 
@@ -179,6 +195,7 @@ final class Sequencer implements Runnable {
         while ((known = elsewhere.poll()) != null) {
             recent.putAll(known);
         }
+        waiting.removeIf(pending -> pending.position.isDone());
         if (!waiting.isEmpty()) {
             answerFrom(recent);
         }
@@ -195,7 +212,7 @@ final class Sequencer implements Runnable {
                 position = recent.get(pending.batchId);
             }
             if (position != null) {
-                pending.position.complete(position);
+                complete(pending, position);
                 it.remove();
             } else {
                 if (unresolved == null) {
@@ -214,10 +231,17 @@ final class Sequencer implements Runnable {
             Pending pending = it.next();
             Long position = pending.batchId < 0 ? null : positions.get(pending.batchId);
             if (position != null) {
-                pending.position.complete(position);
+                complete(pending, position);
                 it.remove();
             }
         }
+    }
+
+    private void complete(Pending pending, long position) {
+        if (pending.batchId >= 0) {
+            byBatch.remove(pending.batchId);
+        }
+        pending.position.complete(position);
     }
 
     /** Calls sequence_events(); fills {@code positioned} (batch id to last position); returns the head. */
@@ -263,7 +287,7 @@ final class Sequencer implements Runnable {
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     Pending pending = unresolved.get(rows.getInt(1) - 1);
-                    pending.position.complete(rows.getLong(2));
+                    complete(pending, rows.getLong(2));
                     waiting.remove(pending);
                 }
             }

@@ -11,7 +11,7 @@ final class Sql {
     final String eventsAround;
     final String streamVersionForUpdate;
     final String sequence;
-    final String sequenceIfFree;
+    final String sequenceIfFreeAndCommit;
     final String positionsOf;
     final String readPositions;
     final String readStream;
@@ -43,7 +43,7 @@ final class Sql {
                 + " AND version BETWEEN ? AND ? ORDER BY version";
         streamVersionForUpdate = "SELECT version FROM " + s + "streams WHERE stream_id = ?";
         sequence = "SELECT batch, last_position FROM " + s + "sequence_events(true)";
-        sequenceIfFree = "SELECT batch, last_position FROM " + s + "sequence_events(false)";
+        sequenceIfFreeAndCommit = "SELECT batch, last_position FROM " + s + "sequence_events(false); COMMIT";
         positionsOf = "SELECT u.i, e.position FROM unnest(?::text[], ?::bigint[]) WITH ORDINALITY AS u(sid, ver, i)"
                 + " JOIN " + s + "events e ON e.stream_id = u.sid AND e.version = u.ver WHERE e.position IS NOT NULL";
         // Pages: at most ? rows and, past the first row, about ? bytes (an event is never split).

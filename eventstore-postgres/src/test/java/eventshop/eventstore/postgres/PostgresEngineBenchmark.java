@@ -36,7 +36,8 @@ import com.zaxxer.hikari.HikariDataSource;
  * throughput (a subscription from position 0, and a plain JDBC cursor over the plain table).
  *
  * <p>Not a test: run it by hand (see docs/eventstore-postgres.md). Options:
- * {@code --seconds=10 --warmup=3 --writers=1,16,64 --read-events=200000}.
+ * {@code --seconds=10 --warmup=3 --rounds=3 --writers=1,16,64 --read-events=200000}. Plain and engine
+ * runs alternate, round by round, so that both see the same background load; medians are reported.
  */
 public final class PostgresEngineBenchmark {
 
@@ -49,6 +50,7 @@ public final class PostgresEngineBenchmark {
         int[] writerCounts = Arrays.stream(options.getOrDefault("writers", "1,16,64").split(","))
                 .mapToInt(Integer::parseInt).toArray();
         int readEvents = Integer.parseInt(options.getOrDefault("read-events", "200000"));
+        int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
 
         System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, load average "
                 + loadAverage() + ", JDK " + Runtime.version());
@@ -64,13 +66,21 @@ public final class PostgresEngineBenchmark {
             try (HikariDataSource admin = pool(url, 4, "admin")) {
                 System.out.println("server: " + settings(admin));
             }
-            System.out.printf("%-34s %8s %14s%n", "append, 1 event of 256 B per commit", "writers", "events/s");
+            System.out.printf("append, 1 event of 256 B per commit: %d rounds of %d s each, alternating plain and"
+                    + " engine, median per round (the machine is shared: alternating keeps both under the same load)%n",
+                    rounds, seconds);
+            System.out.printf("%-34s %8s %14s   %s%n", "", "writers", "events/s", "rounds");
             for (int writers : writerCounts) {
-                double plain = plainInserts(url, writers, warmup, seconds);
-                System.out.printf("%-34s %8d %,14.0f%n", "plain JDBC INSERT (autocommit)", writers, plain);
-                double engine = engineAppends(url, writers, warmup, seconds);
-                System.out.printf("%-34s %8d %,14.0f   (%.2f of plain)%n", "PostgresEventStore.append", writers,
-                        engine, engine / plain);
+                List<Double> plain = new ArrayList<>();
+                List<Double> engine = new ArrayList<>();
+                for (int round = 0; round < rounds; round++) {
+                    plain.add(plainInserts(url, writers, warmup, seconds, round));
+                    engine.add(engineAppends(url, writers, warmup, seconds, round));
+                }
+                System.out.printf("%-34s %8d %,14.0f   %s%n", "plain JDBC INSERT (autocommit)", writers, median(plain),
+                        format(plain));
+                System.out.printf("%-34s %8d %,14.0f   %s  = %.2f of plain%n", "PostgresEventStore.append", writers,
+                        median(engine), format(engine), median(engine) / median(plain));
             }
             catchUp(url, readEvents);
             System.out.println("load average after: " + loadAverage());
@@ -79,25 +89,23 @@ public final class PostgresEngineBenchmark {
 
     // ------------------------------------------------------------------------------------------ writes
 
-    private static double engineAppends(String url, int writers, int warmup, int seconds) throws Exception {
+    private static double engineAppends(String url, int writers, int warmup, int seconds, int round)
+            throws Exception {
         PostgresEventStoreOptions options = PostgresEventStoreOptions.forUrl(url, "postgres", null)
-                .withSchema("bench_engine_" + writers).withMaxPoolSize(writers);
+                .withSchema("bench_engine_" + writers + "_" + round).withMaxPoolSize(writers);
         try (PostgresEventStore store = PostgresEventStore.open(options)) {
-            long runsBefore = store.sequencerRuns();
             double rate = run(writers, warmup, seconds, writer -> {
                 String stream = "stream-" + writer + "-" + ThreadLocalRandom.current().nextInt(1_000);
                 return () -> store.append(stream, ExpectedVersion.any(), List.of(event()));
             });
-            long runs = store.sequencerRuns() - runsBefore;
-            System.out.printf("    (%d sequencer calls, %.1f appends per call)%n", runs,
-                    (store.headPosition() + 1) / (double) Math.max(1, runs));
             return rate;
         }
     }
 
-    private static double plainInserts(String url, int writers, int warmup, int seconds) throws Exception {
+    private static double plainInserts(String url, int writers, int warmup, int seconds, int round)
+            throws Exception {
         try (HikariDataSource pool = pool(url, writers, "plain")) {
-            String table = "bench_plain_" + writers;
+            String table = "bench_plain_" + writers + "_" + round;
             createPlainTable(pool, table);
             return run(writers, warmup, seconds, writer -> {
                 String stream = "stream-" + writer;
@@ -239,6 +247,16 @@ public final class PostgresEngineBenchmark {
     }
 
     // ------------------------------------------------------------------------------------------ helpers
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static String format(List<Double> values) {
+        return values.stream().map(v -> String.format("%,.0f", v)).toList().toString();
+    }
 
     private static EventData event() {
         byte[] data = new byte[EVENT_BYTES];
