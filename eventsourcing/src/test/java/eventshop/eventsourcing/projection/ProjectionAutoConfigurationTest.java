@@ -24,9 +24,7 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
         "eventshop.consistency.max-wait=200ms",
         "spring.datasource.url=jdbc:h2:mem:ledger-app;DB_CLOSE_DELAY=-1",
         "management.endpoints.web.exposure.include=health,projections",
-        "management.endpoint.health.show-details=always",
-        "management.health.binders.enabled=false",
-        "eventshop.relay.enabled=false"})
+        "management.endpoint.health.show-details=always"})
 @AutoConfigureMockMvc
 class ProjectionAutoConfigurationTest {
 
