@@ -105,7 +105,10 @@ class ProjectionAutoConfigurationTest {
         assertThat(groups.get("readiness").isMember("readinessState")).isTrue();
         assertThat(mvc.get().uri("/actuator/health/readiness")).hasStatusOk();
         assertThat(mvc.get().uri("/actuator/health")).hasStatusOk().bodyJson()
-                .extractingPath("$.components.projections.status").isEqualTo("UP");
+                .hasPathSatisfying("$.components.projections.status", up -> assertThat(up).isEqualTo("UP"))
+                .hasPathSatisfying("$.components.projectionsReadiness.status", up -> assertThat(up).isEqualTo("UP"))
+                .hasPathSatisfying("$.components.projections.details.ledger.lag", lag -> assertThat(lag).asNumber()
+                        .isEqualTo(0));
     }
 
     @Test
