@@ -24,6 +24,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -484,7 +485,7 @@ public final class PostgresEventStore implements EventStore, LogSource {
         if (writing.get() > 1 || sequencer.busy()) {
             // Other appends are in flight: leave the lock to the sequencer, which positions them
             // all in one transaction, rather than taking it here for one append per commit.
-            c.commit();
+            commitUnsequenced(c);
             return new Written(null, new Sequencer.Pending(batchId, batch.storedStreamId(), lastVersion));
         }
         Map<Long, Long> positioned = sequenceIfFreeAndCommit(c);
@@ -505,6 +506,23 @@ public final class PostgresEventStore implements EventStore, LogSource {
      * stores and sequences it. Returns batch id to last position, plus {@link #HEAD} to the new
      * head; empty if the lock was taken (the append then waits for the sequencer after commit).
      */
+    /**
+     * Commits an append that a sequencing transaction will position later, without waiting for
+     * its WAL to reach disk: the append is acknowledged only after that sequencing transaction has
+     * committed, synchronously, and its commit record comes later in the WAL than this one (it saw
+     * these rows committed), so flushing it flushes this commit too. Until then nobody can read
+     * the rows (they have no position), and a crash before it loses only an unacknowledged append.
+     */
+    private void commitUnsequenced(Connection c) throws SQLException {
+        try (Statement statement = c.createStatement()) {
+            statement.execute(sql.commitUnsequenced);
+            while (statement.getMoreResults() || statement.getUpdateCount() != -1) {
+                // the COMMIT's (empty) result
+            }
+        }
+        c.commit(); // a no-op for the driver now (the transaction has ended), but states the intent
+    }
+
     private Map<Long, Long> sequenceIfFreeAndCommit(Connection c) throws SQLException {
         Map<Long, Long> positioned = new HashMap<>();
         // One round trip: the driver sends both statements before it reads any answer. If the

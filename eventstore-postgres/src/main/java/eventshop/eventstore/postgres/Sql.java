@@ -12,6 +12,7 @@ final class Sql {
     final String streamVersionForUpdate;
     final String sequence;
     final String sequenceIfFreeAndCommit;
+    final String commitUnsequenced = "SET LOCAL synchronous_commit = off; COMMIT";
     final String positionsOf;
     final String readPositions;
     final String readStream;
