@@ -80,6 +80,10 @@ public final class EventStoreBenchmark {
         report.header("disk: " + Machine.disk(options.dataDir()));
         report.header("JDK: " + Machine.jdk());
         report.header("JVM flags: " + Machine.jvmFlags());
+        String nice = Machine.niceness();
+        if (!nice.isEmpty() && !nice.equals("0")) {
+            report.header("process nice value: " + nice + " (favoured over other processes for CPU; the disk is shared as is)");
+        }
         waitForIdle(options.waitIdle());
         double busy = Machine.busyFraction(2000);
         report.header(String.format(Locale.ROOT, "machine busy before the run: %.0f%% of all cores over 2 s; load average %s",

@@ -126,6 +126,17 @@ final class Machine {
         return new long[] {total, Long.parseLong(fields[4]) + Long.parseLong(fields[5])};
     }
 
+    /** This process's nice value (0 normal; negative means it is favoured over other processes), or "". */
+    static String niceness() {
+        String stat = read(Path.of("/proc/self/stat"));
+        int close = stat.lastIndexOf(')');
+        if (close < 0) {
+            return "";
+        }
+        String[] fields = stat.substring(close + 2).split(" ");
+        return fields.length > 16 ? fields[16] : "";
+    }
+
     static String jvmFlags() {
         List<String> flags = ManagementFactory.getRuntimeMXBean().getInputArguments();
         String gcs = ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName)
