@@ -10,19 +10,20 @@ import java.util.regex.Pattern;
  * <p>Written as {@code <source>:<position>}, for example {@code carts:1234}.
  *
  * @param source   the service whose log the position belongs to
- * @param position the global position of the command's last event
+ * @param position the global position of the command's last event; -1 when the log was empty and
+ *                 the command appended nothing (every read model has reached that)
  */
 public record ConsistencyToken(String source, long position) {
 
     public static final String HEADER = "Consistency-Token";
-    private static final Pattern FORMAT = Pattern.compile("([a-z][a-z0-9-]{0,62}):(\\d{1,18})");
+    private static final Pattern FORMAT = Pattern.compile("([a-z][a-z0-9-]{0,62}):(-1|\\d{1,18})");
 
     public ConsistencyToken {
         if (source == null || !source.matches("[a-z][a-z0-9-]{0,62}")) {
             throw new IllegalArgumentException("token source must be a service name, was " + source);
         }
-        if (position < 0) {
-            throw new IllegalArgumentException("token position must be >= 0, was " + position);
+        if (position < -1) {
+            throw new IllegalArgumentException("token position must be >= -1, was " + position);
         }
     }
 

@@ -88,7 +88,7 @@ public final class CommandHandler<C, E, S> {
             List<E> events = decider.decide().apply(command, loaded.state());
             if (events.isEmpty()) {
                 return new CommandResult<>(streamId, loaded.version(), List.of(),
-                        new ConsistencyToken(source, Math.max(0, store.headPosition())));
+                        new ConsistencyToken(source, store.headPosition()));
             }
             ExpectedVersion expected = loaded.version() < 0
                     ? ExpectedVersion.noStream() : ExpectedVersion.exactly(loaded.version());

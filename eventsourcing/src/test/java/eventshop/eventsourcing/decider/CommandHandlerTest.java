@@ -94,6 +94,20 @@ class CommandHandlerTest {
         }
 
         @Test
+        void handle_decidingNothingOnAnEmptyLog_answersATokenEveryReadModelHasReached() {
+            CommandHandler<Tab.Command, Tab.Event, Tab.State> idle = CommandHandler
+                    .builder("bar", store, new Decider<Tab.Command, Tab.Event, Tab.State>(new Tab.Unopened(), Tab::evolve,
+                                    (command, state) -> List.of()),
+                            codec).build();
+
+            CommandResult<Tab.Event> nothing = idle.handle("tab-1", new Tab.CloseTab(), context);
+
+            assertThat(nothing.events()).isEmpty();
+            assertThat(nothing.token()).isEqualTo(new ConsistencyToken("bar", -1));
+            assertThat(ConsistencyToken.parse(nothing.token().toString())).isEqualTo(nothing.token());
+        }
+
+        @Test
         void handle_refusedCommand_throwsTheDomainErrorAndStoresNothing() {
             assertThatThrownBy(() -> tabs.handle("tab-1", new Tab.AddItem("tea", 250), context))
                     .isInstanceOf(Tab.TabNotOpen.class);
