@@ -83,10 +83,10 @@ final class AckWindow {
         if (position <= acknowledged || position > sent || ahead.get(index(position))) {
             return false;
         }
-        mark(position);
         if (!failed.get(index(position))) {
             unsettled--;
         }
+        mark(position);
         return true;
     }
 

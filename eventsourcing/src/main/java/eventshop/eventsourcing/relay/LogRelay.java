@@ -96,6 +96,7 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
     private volatile String lastError;
     private volatile Instant lastErrorAt;
     private volatile Session session;
+    private volatile boolean publishing;
     private Thread supervisor;
     private Scheduler sender;
 
@@ -155,7 +156,10 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
         endSession(null);
         thread.interrupt();
         join(thread);
-        awaitSettled(settings.stopTimeout());
+        if (!publishing) {
+            // a send stuck in the producer (no broker metadata) would not be acknowledged anyway
+            awaitSettled(settings.stopTimeout());
+        }
         sender.dispose();
         saveCheckpoint();
         state = State.STOPPED;
@@ -403,6 +407,7 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
                 }
                 window.sending(event.position());
             }
+            publishing = true;
             try {
                 publisher.publish(event);
                 if (first) {
@@ -417,6 +422,8 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
                     window.unsend(event.position());
                 }
                 fail(new RelaySendFailed(event.position(), e));
+            } finally {
+                publishing = false;
             }
         }
 

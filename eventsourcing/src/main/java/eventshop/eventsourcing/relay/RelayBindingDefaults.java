@@ -13,6 +13,8 @@ import org.springframework.core.env.MapPropertySource;
  *
  * <ul>
  *   <li>destination {@code <eventshop.service-name>.events}, content type {@code application/json};</li>
+ *   <li>native encoding: the stored bytes go out as they are, without Spring's message conversion
+ *       (which would parse every JSON payload on the way);</li>
  *   <li>the record key from the {@code kafka_messageKey} header (the stream id);</li>
  *   <li>asynchronous sends ({@code sync: false}) with acknowledgements on the
  *       {@code recordMetadataChannel} and failures on the binding's error channel;</li>
@@ -39,6 +41,7 @@ public final class RelayBindingDefaults implements EnvironmentPostProcessor {
         defaults.put(common + "destination", "${eventshop.service-name:app}.events");
         defaults.put(common + "content-type", "application/json");
         defaults.put(common + "producer.error-channel-enabled", "true");
+        defaults.put(common + "producer.use-native-encoding", "true");
         defaults.put(kafka + "sync", "false");
         defaults.put(kafka + "record-metadata-channel", ACKS_CHANNEL);
         defaults.put(kafka + "message-key-expression", "headers['kafka_messageKey']");
@@ -49,7 +52,7 @@ public final class RelayBindingDefaults implements EnvironmentPostProcessor {
         defaults.put(kafka + "configuration.retry.backoff.ms", "100");
         defaults.put(kafka + "configuration.retry.backoff.max.ms", "1000");
         defaults.put(kafka + "configuration.max.block.ms", "10000");
-        defaults.put(kafka + "configuration.linger.ms", "1");
+        defaults.put(kafka + "configuration.linger.ms", "0");
         environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, defaults));
     }
 }

@@ -32,7 +32,7 @@ public record RelayProperties(Boolean enabled, String bindingName, Integer maxIn
         stallTimeout = stallTimeout == null ? Duration.ofSeconds(5) : stallTimeout;
         retryInitial = retryInitial == null ? Duration.ofMillis(200) : retryInitial;
         retryMax = retryMax == null ? Duration.ofSeconds(10) : retryMax;
-        stopTimeout = stopTimeout == null ? Duration.ofSeconds(5) : stopTimeout;
+        stopTimeout = stopTimeout == null ? Duration.ofSeconds(2) : stopTimeout;
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("eventshop.relay.max-in-flight must be >= 1");
         }

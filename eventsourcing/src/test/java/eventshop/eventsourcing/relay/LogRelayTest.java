@@ -1,0 +1,174 @@
+package eventshop.eventsourcing.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import eventshop.eventstore.EventData;
+import eventshop.eventstore.EventStore;
+import eventshop.eventstore.ExpectedVersion;
+import eventshop.eventstore.Metadata;
+import eventshop.eventstore.RecordedEvent;
+import eventshop.eventstore.memory.InMemoryEventStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The relay's bookkeeping against a publisher the test acknowledges or fails by hand. */
+class LogRelayTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    private final EventStore store = new InMemoryEventStore();
+    private final ManualPublisher publisher = new ManualPublisher();
+    private final MemoryCheckpoints checkpoints = new MemoryCheckpoints();
+    private final LogRelay relay = new LogRelay("test", "test.events", store, publisher, checkpoints,
+            new RelayProperties(true, null, 4, Duration.ofMillis(10), Duration.ofSeconds(30), Duration.ofMillis(10),
+                    Duration.ofMillis(50), Duration.ofMillis(200)), new SimpleMeterRegistry());
+
+    @AfterEach
+    void stop() {
+        relay.stop();
+        store.close();
+    }
+
+    @Test
+    void sendsInPositionOrder_andNoMoreThanTheWindowAtOnce() {
+        append(10);
+        relay.start();
+
+        await().atMost(PATIENCE).until(() -> publisher.sent.size() == 4);
+        assertThat(publisher.sent).containsExactly(0L, 1L, 2L, 3L);
+
+        publisher.ack(0);
+        publisher.ack(1);
+        await().atMost(PATIENCE).until(() -> publisher.sent.size() == 6);
+        assertThat(publisher.sent).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+    }
+
+    @Test
+    void theCheckpoint_neverPassesAnUnacknowledgedEvent() {
+        append(4);
+        relay.start();
+        await().atMost(PATIENCE).until(() -> publisher.sent.size() == 4);
+
+        publisher.ack(1);
+        publisher.ack(2);
+        publisher.ack(3);
+        await().atMost(PATIENCE).until(() -> relay.status().inFlight() == 1);
+        assertThat(relay.status().position()).isEqualTo(-1);
+        assertThat(checkpoints.load("test")).isEqualTo(-1);
+
+        publisher.ack(0);
+        await().atMost(PATIENCE).until(() -> checkpoints.load("test") == 3);
+        assertThat(relay.status().lag()).isZero();
+    }
+
+    @Test
+    void afterAFailedSend_itWaitsForWhatIsInFlight_thenResumesAfterTheAcknowledgedPosition() {
+        append(4);
+        relay.start();
+        await().atMost(PATIENCE).until(() -> publisher.sent.size() == 4);
+
+        publisher.ack(0);
+        publisher.fail(1);
+        await().atMost(PATIENCE).until(() -> relay.status().state() == LogRelay.State.RETRYING);
+        publisher.ack(2);
+        assertThat(publisher.sent).hasSize(4 + 1 - 1); // nothing new while 3 is still in flight
+        publisher.ack(3);
+
+        await().atMost(PATIENCE).until(() -> publisher.sent.size() >= 7);
+        assertThat(publisher.sent).containsExactly(0L, 1L, 2L, 3L, 1L, 2L, 3L);
+        assertThat(relay.status().lastError()).contains("position 1");
+        publisher.ack(1);
+        publisher.ack(2);
+        publisher.ack(3);
+        await().atMost(PATIENCE).until(() -> relay.status().position() == 3
+                && relay.status().state() == LogRelay.State.RUNNING);
+    }
+
+    @Test
+    void aSendThatThrows_isRetriedWithBackoff_fromTheSamePosition() {
+        append(2);
+        publisher.refuse = true;
+        relay.start();
+        await().atMost(PATIENCE).until(() -> publisher.refused >= 3);
+        assertThat(publisher.sent).isEmpty();
+
+        publisher.refuse = false;
+        await().atMost(PATIENCE).until(() -> publisher.sent.size() == 2);
+        assertThat(publisher.sent).containsExactly(0L, 1L);
+    }
+
+    @Test
+    void restarting_resumesAfterTheSavedCheckpoint() {
+        append(3);
+        relay.start();
+        await().atMost(PATIENCE).until(() -> publisher.sent.size() == 3);
+        publisher.ack(0);
+        publisher.ack(1);
+        await().atMost(PATIENCE).until(() -> checkpoints.load("test") == 1);
+
+        relay.stop();
+        publisher.sent.clear();
+        relay.start();
+
+        await().atMost(PATIENCE).until(() -> publisher.sent.size() == 1);
+        assertThat(publisher.sent).containsExactly(2L);
+    }
+
+    private void append(int count) {
+        for (int i = 0; i < count; i++) {
+            store.append("s-" + (i % 2), ExpectedVersion.any(), List.of(new EventData(UUID.randomUUID(), "T",
+                    new byte[0], Metadata.EMPTY)));
+        }
+    }
+
+    private static final class ManualPublisher implements RelayPublisher {
+        final List<Long> sent = new CopyOnWriteArrayList<>();
+        volatile boolean refuse;
+        volatile int refused;
+        private Listener listener;
+
+        @Override
+        public void listen(Listener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void publish(RecordedEvent event) {
+            if (refuse) {
+                refused++;
+                throw new IllegalStateException("broker unreachable");
+            }
+            sent.add(event.position());
+        }
+
+        void ack(long position) {
+            listener.acknowledged(position);
+        }
+
+        void fail(long position) {
+            listener.failed(position, new IllegalStateException("record too large"));
+        }
+    }
+
+    private static final class MemoryCheckpoints implements RelayCheckpoints {
+        private final Map<String, Long> positions = new ConcurrentHashMap<>();
+
+        @Override
+        public long load(String relay) {
+            return positions.getOrDefault(relay, -1L);
+        }
+
+        @Override
+        public void save(String relay, long position) {
+            positions.put(relay, position);
+        }
+    }
+}
