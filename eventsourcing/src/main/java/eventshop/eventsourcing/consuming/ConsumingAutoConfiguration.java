@@ -2,6 +2,7 @@ package eventshop.eventsourcing.consuming;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.tracing.Tracer;
 import java.time.Clock;
 import java.util.List;
 import javax.sql.DataSource;
@@ -34,9 +35,10 @@ public class ConsumingAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnBean({DataSource.class, PlatformTransactionManager.class})
     public ExactlyOnce exactlyOnce(DataSource dataSource, PlatformTransactionManager transactionManager,
-                                   ObjectProvider<Clock> clock, ObjectProvider<MeterRegistry> registry) {
+                                   ObjectProvider<Clock> clock, ObjectProvider<MeterRegistry> registry,
+                                   ObjectProvider<Tracer> tracer) {
         return new ExactlyOnce(dataSource, transactionManager, clock.getIfAvailable(Clock::systemUTC),
-                registry.getIfAvailable(SimpleMeterRegistry::new));
+                registry.getIfAvailable(SimpleMeterRegistry::new), tracer.getIfAvailable());
     }
 
     @Bean

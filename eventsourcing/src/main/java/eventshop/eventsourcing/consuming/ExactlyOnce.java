@@ -2,8 +2,13 @@ package eventshop.eventsourcing.consuming;
 
 import eventshop.eventsourcing.relay.EventHeaders;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.TraceContext;
+import io.micrometer.tracing.Tracer;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -28,9 +33,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * decider sees that it already happened), which the event id as command id
  * ({@link IncomingEvent#causedContext()}) makes easy to check.
  *
- * <p>While the effect runs, the MDC holds {@code traceId}, {@code spanId} (from the
- * {@code traceparent} header), {@code correlationId} and {@code eventId}, so its log lines join
- * the trace. Thread-safe.
+ * <p>Tracing: with a Micrometer {@link Tracer}, the effect runs in a {@code CONSUMER} span
+ * that continues the trace of the event's {@code traceparent} header, and the event handed to the
+ * effect carries that span as its {@code traceparent}, so commands it causes
+ * ({@link IncomingEvent#causedContext()}) stay in the trace. Either way the MDC holds
+ * {@code traceId}, {@code spanId}, {@code correlationId} and {@code eventId} while the effect
+ * runs, so its log lines join the trace. Thread-safe.
  *
  * <pre>{@code
  * @Bean
@@ -47,9 +55,17 @@ public final class ExactlyOnce {
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final MeterRegistry registry;
+    private final Tracer tracer;
 
     public ExactlyOnce(DataSource dataSource, PlatformTransactionManager transactionManager, Clock clock,
                        MeterRegistry registry) {
+        this(dataSource, transactionManager, clock, registry, null);
+    }
+
+    /** @param tracer continues the events' traces; null for none */
+    public ExactlyOnce(DataSource dataSource, PlatformTransactionManager transactionManager, Clock clock,
+                       MeterRegistry registry, Tracer tracer) {
+        this.tracer = tracer;
         this.jdbc = new JdbcTemplate(dataSource);
         this.transactions = new TransactionTemplate(transactionManager);
         this.clock = clock;
@@ -86,6 +102,22 @@ public final class ExactlyOnce {
      *                          {@link EffectFailed}); nothing of the effect or the record stays
      */
     public boolean process(String consumer, IncomingEvent event, Effect effect) {
+        Span span = startSpan(consumer, event);
+        try (Tracer.SpanInScope ignoredSpan = span == null ? null : tracer.withSpan(span)) {
+            return apply(consumer, span == null ? event : event.withTraceHeaders(traceHeaders(event, span)), effect);
+        } catch (RuntimeException e) {
+            if (span != null) {
+                span.error(e);
+            }
+            throw e;
+        } finally {
+            if (span != null) {
+                span.end();
+            }
+        }
+    }
+
+    private boolean apply(String consumer, IncomingEvent event, Effect effect) {
         try (MdcScope ignored = MdcScope.of(event)) {
             Boolean applied = transactions.execute(status -> {
                 try {
@@ -124,6 +156,44 @@ public final class ExactlyOnce {
         return count != null && count > 0;
     }
 
+    private Span startSpan(String consumer, IncomingEvent event) {
+        if (tracer == null) {
+            return null;
+        }
+        Span.Builder builder = tracer.spanBuilder().name("consume " + consumer).kind(Span.Kind.CONSUMER);
+        String[] parent = traceparent(event);
+        if (parent != null) {
+            builder.setParent(tracer.traceContextBuilder().traceId(parent[1]).spanId(parent[2])
+                    .sampled("01".equals(parent[3])).build());
+        }
+        return builder.tag("event.type", event.type()).tag("event.id", event.eventId().toString())
+                .tag("event.source", event.source()).start();
+    }
+
+    private static Map<String, String> traceHeaders(IncomingEvent event, Span span) {
+        Map<String, String> headers = new HashMap<>(event.traceHeaders());
+        TraceContext context = span.context();
+        String traceId = context.traceId().length() < 32
+                ? "0".repeat(32 - context.traceId().length()) + context.traceId() : context.traceId();
+        headers.put(EventHeaders.TRACEPARENT, "00-" + traceId + "-" + context.spanId() + "-"
+                + (Boolean.FALSE.equals(context.sampled()) ? "00" : "01"));
+        return headers;
+    }
+
+    /** The parts of a valid W3C traceparent ({@code version-traceId-spanId-flags}), or null. */
+    static String[] traceparent(IncomingEvent event) {
+        String value = event.traceHeaders().get(EventHeaders.TRACEPARENT);
+        if (value == null) {
+            return null;
+        }
+        String[] parts = value.trim().split("-");
+        if (parts.length < 4 || parts[1].length() != 32 || parts[2].length() != 16
+                || !parts[1].matches("[0-9a-f]+") || !parts[2].matches("[0-9a-f]+")) {
+            return null;
+        }
+        return parts;
+    }
+
     private void count(String consumer, String outcome) {
         registry.counter("consumer.events", "consumer", consumer, "outcome", outcome).increment();
     }
@@ -139,8 +209,8 @@ public final class ExactlyOnce {
     private record MdcScope(String[] keys, String[] previous) implements AutoCloseable {
 
         static MdcScope of(IncomingEvent event) {
-            String traceparent = event.traceHeaders().get(EventHeaders.TRACEPARENT);
-            String[] parts = traceparent == null ? new String[0] : traceparent.split("-");
+            String[] parts = traceparent(event);
+            parts = parts == null ? new String[0] : parts;
             String[] keys = {"traceId", "spanId", "correlationId", "eventId"};
             String[] values = {parts.length >= 3 ? parts[1] : null, parts.length >= 3 ? parts[2] : null,
                     event.correlationId().isEmpty() ? null : event.correlationId(), event.eventId().toString()};

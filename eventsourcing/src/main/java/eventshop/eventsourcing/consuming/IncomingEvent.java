@@ -63,6 +63,12 @@ public record IncomingEvent(UUID eventId, String type, String streamId, long ver
                 (int) Math.max(1, number(headers, EventHeaders.SCHEMA_VERSION)), trace, payload(message));
     }
 
+    /** This event with other trace headers (the span of the consumer that handles it). */
+    public IncomingEvent withTraceHeaders(Map<String, String> headers) {
+        return new IncomingEvent(eventId, type, streamId, version, sourcePosition, source, correlationId, causationId,
+                actingUser, timestamp, schemaVersion, headers, data);
+    }
+
     /** The payload as UTF-8 text. */
     public String text() {
         return new String(data, StandardCharsets.UTF_8);
