@@ -17,7 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -60,6 +59,9 @@ public class RelayTestApp {
                 "spring.cloud.stream.kafka.binder.consumer-properties.metadata.max.age.ms=1000",
                 "spring.datasource.url=jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1",
                 "spring.jmx.enabled=false",
+                "spring.main.web-application-type=none",
+                "server.port=0",
+                "management.endpoints.web.exposure.include=relay,parked,health",
                 "logging.level.org.apache.kafka=WARN",
                 "logging.level.kafka=WARN",
                 "logging.level.state.change.logger=WARN",
@@ -67,7 +69,7 @@ public class RelayTestApp {
                 "logging.level.org.springframework.cloud.stream=WARN",
                 "logging.level.org.springframework.integration=WARN"));
         properties.addAll(List.of(extra));
-        return new SpringApplicationBuilder(RelayTestApp.class).web(WebApplicationType.NONE)
+        return new SpringApplicationBuilder(RelayTestApp.class)
                 .properties(properties.toArray(String[]::new)).run();
     }
 

@@ -55,7 +55,7 @@ class RelayToConsumerTest {
     static void start() {
         kafka = InProcessKafka.start();
         kafka.createTopics(3, RelayTestApp.TOPIC);
-        context = RelayTestApp.start(kafka, "relay-to-consumer");
+        context = RelayTestApp.start(kafka, "relay-to-consumer", "spring.main.web-application-type=servlet");
         store = context.getBean(EventStore.class);
         jdbc = context.getBean(JdbcTemplate.class);
         relay = context.getBean(LogRelay.class);
@@ -184,11 +184,13 @@ class RelayToConsumerTest {
         // when the bug is fixed and the message replayed (twice, by mistake)
         RelayTestApp.POISON.remove(poison);
         double duplicatesBefore = duplicates();
-        List<ParkedMessage> replayed = endpoint.replay(message.id(), null);
+        assertThat(http("GET", "/actuator/parked/" + RelayTestApp.DEAD_LETTER_TOPIC, null))
+                .contains(poison.toString(), "cannot handle ItemAdded");
+        String replayed = http("POST", "/actuator/parked", "{\"id\":\"" + message.id() + "\"}");
         endpoint.replay(message.id(), null);
 
         // then the effect happens exactly once: the second copy is recognised and skipped
-        assertThat(replayed).singleElement().satisfies(m -> assertThat(m.replayedAt()).isNotNull());
+        assertThat(replayed).contains(message.id(), "\"replayedAt\":\"");
         await().atMost(PATIENCE).until(() -> RelayTestApp.effectsOf(jdbc, poison) == 1);
         await().atMost(PATIENCE).until(() -> duplicates() > duplicatesBefore);
         assertThat(RelayTestApp.effectsOf(jdbc, poison)).isEqualTo(1);
@@ -196,6 +198,17 @@ class RelayToConsumerTest {
         assertThat(context.getBean(ExactlyOnce.class).processed(RelayTestApp.CONSUMER, poison)).isTrue();
         assertThat(parked.list(RelayTestApp.DEAD_LETTER_TOPIC, 100)).filteredOn(m -> m.id().equals(message.id()))
                 .singleElement().satisfies(m -> assertThat(m.replayedAt()).isNotNull());
+    }
+
+    @Test
+    void theRelayEndpoint_showsPositionHeadLagAndState() {
+        RelayTestApp.append(store, "endpoint-0");
+        await().atMost(PATIENCE).until(() -> relay.status().lag() == 0);
+
+        String status = http("GET", "/actuator/relay", null);
+
+        assertThat(status).contains("\"relay\":\"orders\"", "\"topic\":\"orders.events\"", "\"state\":\"RUNNING\"",
+                "\"head\":", "\"position\":", "\"checkpoint\":", "\"lag\":", "\"lastError\":");
     }
 
     @Test
@@ -218,6 +231,29 @@ class RelayToConsumerTest {
                 Map.of("traceparent", RelayTestApp.TRACEPARENT));
         store.append(stream, eventshop.eventstore.ExpectedVersion.any(), List.of(new eventshop.eventstore.EventData(id,
                 "ItemAdded", ("{\"stream\":\"" + stream + "\"}").getBytes(StandardCharsets.UTF_8), metadata)));
+    }
+
+    private static String http(String method, String path, String json) {
+        int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(30));
+        if (json != null) {
+            request.header("Content-Type", "application/json")
+                    .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(json));
+        } else {
+            request.method(method, java.net.http.HttpRequest.BodyPublishers.noBody());
+        }
+        try (java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
+            java.net.http.HttpResponse<String> response = client.send(request.build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(200);
+            return response.body();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static double duplicates() {
