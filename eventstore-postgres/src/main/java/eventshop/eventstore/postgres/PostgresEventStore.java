@@ -24,7 +24,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -79,9 +78,10 @@ import reactor.core.publisher.Flux;
  *       waits on its unique key), checks the expected version and retries with {@link AppendCheck},
  *       takes one batch id from {@code batch_ids} and inserts its rows with {@code position = NULL}.
  *       Rows without a position are invisible to every reader.</li>
- *   <li>Fast path: still in that transaction, it calls {@code sequence_events(false)}, which takes
- *       the lock with {@code SKIP LOCKED}. If the lock was free, the append positions itself (and
- *       anything committed but unsequenced) and one commit stores, sequences and publishes it.</li>
+ *   <li>Fast path (when no other append of this store is writing or waiting): still in that
+ *       transaction, it calls {@code sequence_events(false)}, which takes the lock with
+ *       {@code SKIP LOCKED}. If the lock was free, the append positions itself (and anything
+ *       committed but unsequenced) and one commit stores, sequences and publishes it.</li>
  *   <li>Otherwise another transaction is sequencing: the append commits unsequenced, hands its
  *       batch id to the store's {@link Sequencer} thread and waits. The sequencer calls
  *       {@code sequence_events(true)} in autocommit, which waits for the lock and positions every
@@ -124,11 +124,13 @@ import reactor.core.publisher.Flux;
  * fallback when notifications are lost (listener connection broken, or LISTEN turned off).
  *
  * <h2>Durability</h2>
- * An append is acknowledged after the transaction that positioned it has committed (its own on the
- * fast path, else its own and then a sequencing transaction), so it is exactly as durable as the
- * server's {@code fsync} and {@code synchronous_commit} settings make a commit (keep both on). If
- * the connection fails during an append's commit the outcome is unknown; retrying with the same
- * event ids is safe.
+ * An append is acknowledged after the transaction that positioned it has committed, so it is exactly
+ * as durable as the server's {@code fsync} and {@code synchronous_commit} settings make a commit
+ * (keep both on). On the batched path the append's own transaction commits with
+ * {@code synchronous_commit = off}: the sequencing transaction that positions it commits later,
+ * synchronously, with its commit record after the append's in the WAL, so that one flush makes
+ * both durable before the append is acknowledged or its rows become readable. If the connection
+ * fails during an append's commit the outcome is unknown; retrying with the same event ids is safe.
  */
 public final class PostgresEventStore implements EventStore, LogSource {
 
@@ -138,13 +140,16 @@ public final class PostgresEventStore implements EventStore, LogSource {
     private static final long PAGE_BYTES = 4L * 1024 * 1024;
     private static final String UNIQUE_VIOLATION = "23505";
     private static final int MAX_NEW_STREAM_RACES = 100;
-    /** Key of the head in what {@link #sequenceIfFreeAndCommit} returns (batch ids are never negative). */
+    /** Key of the head among the positions a fast-path append reads back (batch ids are never negative). */
     private static final long HEAD = -1;
 
-    /** Called inside each append's transaction, just before it commits (tests only). */
-    @FunctionalInterface
+    /** Test hook: SQL run inside each append's transaction just before its COMMIT, and a callback after it. */
     interface BeforeCommit {
-        void run(String streamId, long batchId) throws Exception;
+        /** A statement that returns no rows, e.g. {@code DO $$ BEGIN PERFORM pg_sleep(0.01); END $$}. */
+        String sql();
+
+        /** Called once the append with this batch id has committed (sequenced or not). */
+        void committed(long batchId);
     }
 
     private final DataSource dataSource;
@@ -451,44 +456,56 @@ public final class PostgresEventStore implements EventStore, LogSource {
             }
             return new Written(null, new Sequencer.Pending(-1, batch.storedStreamId(), retried.streamVersion()));
         }
-        long batchId;
-        try (PreparedStatement insert = c.prepareStatement(current < 0 ? sql.appendToNewStream : sql.appendToStream)) {
-            int n = batch.events().size();
-            insert.setLong(1, current + n);
-            insert.setString(2, batch.storedStreamId());
-            insert.setString(3, batch.storedStreamId());
-            insert.setLong(4, current);
-            insert.setArray(5, ids);
-            insert.setArray(6, c.createArrayOf("text", batch.types()));
-            insert.setArray(7, c.createArrayOf("bytea", batch.metadata()));
-            insert.setArray(8, c.createArrayOf("bytea", batch.data()));
-            try (ResultSet row = insert.executeQuery()) {
-                if (!row.next()) {
-                    return null;
-                }
-                batchId = row.getLong(1);
-                if (row.getLong(2) != n) {
-                    throw new EventStoreException("append to '" + streamId + "' inserted " + row.getLong(2)
-                            + " of " + n + " events");
-                }
-            }
-        }
+        // Fast path only when this store has no other append writing or waiting: under
+        // contention the lock is left to the sequencer, which positions everyone in one
+        // transaction, instead of being taken here for one append per commit.
+        boolean fastPath = writing.get() == 1 && !sequencer.busy();
         BeforeCommit hook = beforeCommit;
-        if (hook != null) {
-            try {
-                hook.run(streamId, batchId);
-            } catch (Exception e) {
-                throw new EventStoreException("before-commit hook failed: " + e, e);
+        String commitSql = (hook == null ? "" : hook.sql() + "; ")
+                + (fastPath ? sql.sequenceIfFreeAndCommit : sql.commitUnsequenced);
+        int n = batch.events().size();
+        long lastVersion = current + n;
+        long batchId = -1;
+        Map<Long, Long> positioned = new HashMap<>();
+        // One round trip: insert, (test hook,) sequencing if free, COMMIT. The driver sends all
+        // of them before reading any answer; if one fails, the server skips the rest (no COMMIT)
+        // and the caller rolls back.
+        try (PreparedStatement statement = c.prepareStatement(
+                (current < 0 ? sql.appendToNewStream : sql.appendToStream) + "; " + commitSql)) {
+            statement.setLong(1, lastVersion);
+            statement.setString(2, batch.storedStreamId());
+            statement.setString(3, batch.storedStreamId());
+            statement.setLong(4, current);
+            statement.setArray(5, ids);
+            statement.setArray(6, c.createArrayOf("text", batch.types()));
+            statement.setArray(7, c.createArrayOf("bytea", batch.metadata()));
+            statement.setArray(8, c.createArrayOf("bytea", batch.data()));
+            boolean resultSet = statement.execute();
+            int resultSets = 0;
+            while (resultSet || statement.getUpdateCount() != -1) {
+                if (resultSet) {
+                    try (ResultSet rows = statement.getResultSet()) {
+                        if (resultSets == 0) {
+                            batchId = rows.next() ? rows.getLong(1) : -1;
+                        } else {
+                            while (rows.next()) {
+                                long positionedBatch = rows.getLong(1);
+                                positioned.put(rows.wasNull() ? HEAD : positionedBatch, rows.getLong(2));
+                            }
+                        }
+                    }
+                    resultSets++;
+                }
+                resultSet = statement.getMoreResults();
             }
         }
-        long lastVersion = current + batch.events().size();
-        if (writing.get() > 1 || sequencer.busy()) {
-            // Other appends are in flight: leave the lock to the sequencer, which positions them
-            // all in one transaction, rather than taking it here for one append per commit.
-            commitUnsequenced(c);
-            return new Written(null, new Sequencer.Pending(batchId, batch.storedStreamId(), lastVersion));
+        c.commit(); // a no-op for the driver now (the transaction has ended), but states the intent
+        if (batchId < 0) {
+            return null; // a concurrent append created the stream first: nothing was inserted
         }
-        Map<Long, Long> positioned = sequenceIfFreeAndCommit(c);
+        if (hook != null) {
+            hook.committed(batchId);
+        }
         Long position = positioned.get(batchId);
         if (position == null) {
             return new Written(null, new Sequencer.Pending(batchId, batch.storedStreamId(), lastVersion));
@@ -498,49 +515,6 @@ public final class PostgresEventStore implements EventStore, LogSource {
             sequencer.positionedElsewhere(positioned);
         }
         return new Written(new AppendResult(lastVersion, position), null);
-    }
-
-    /**
-     * The fast path: if no other transaction holds the sequencer's lock, position this append
-     * (and every committed, unsequenced row) inside this transaction, so that one commit both
-     * stores and sequences it. Returns batch id to last position, plus {@link #HEAD} to the new
-     * head; empty if the lock was taken (the append then waits for the sequencer after commit).
-     */
-    /**
-     * Commits an append that a sequencing transaction will position later, without waiting for
-     * its WAL to reach disk: the append is acknowledged only after that sequencing transaction has
-     * committed, synchronously, and its commit record comes later in the WAL than this one (it saw
-     * these rows committed), so flushing it flushes this commit too. Until then nobody can read
-     * the rows (they have no position), and a crash before it loses only an unacknowledged append.
-     */
-    private void commitUnsequenced(Connection c) throws SQLException {
-        try (Statement statement = c.createStatement()) {
-            statement.execute(sql.commitUnsequenced);
-            while (statement.getMoreResults() || statement.getUpdateCount() != -1) {
-                // the COMMIT's (empty) result
-            }
-        }
-        c.commit(); // a no-op for the driver now (the transaction has ended), but states the intent
-    }
-
-    private Map<Long, Long> sequenceIfFreeAndCommit(Connection c) throws SQLException {
-        Map<Long, Long> positioned = new HashMap<>();
-        // One round trip: the driver sends both statements before it reads any answer. If the
-        // first fails, the server skips the COMMIT and the caller rolls back.
-        try (PreparedStatement statement = c.prepareStatement(sql.sequenceIfFreeAndCommit)) {
-            statement.execute();
-            try (ResultSet rows = statement.getResultSet()) {
-                while (rows.next()) {
-                    long batchId = rows.getLong(1);
-                    positioned.put(rows.wasNull() ? HEAD : batchId, rows.getLong(2));
-                }
-            }
-            while (statement.getMoreResults() || statement.getUpdateCount() != -1) {
-                // the COMMIT's (empty) result
-            }
-        }
-        c.commit(); // a no-op for the driver now (the transaction has ended), but states the intent
-        return positioned;
     }
 
     /**
@@ -919,7 +893,7 @@ public final class PostgresEventStore implements EventStore, LogSource {
         return options;
     }
 
-    /** Installs a hook run inside every append transaction just before it commits (tests only). */
+    /** Installs a hook run inside every append transaction just before its COMMIT (tests only). */
     void beforeCommit(BeforeCommit hook) {
         this.beforeCommit = hook;
     }

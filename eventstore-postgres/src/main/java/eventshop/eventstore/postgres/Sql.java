@@ -12,6 +12,13 @@ final class Sql {
     final String streamVersionForUpdate;
     final String sequence;
     final String sequenceIfFreeAndCommit;
+    /**
+     * Commits an append that a sequencing transaction will position later, without waiting for
+     * its WAL to reach disk: the append is acknowledged only after that sequencing transaction has
+     * committed, synchronously, and its commit record comes later in the WAL than this one (it saw
+     * these rows committed), so flushing it flushes this commit too. Until then nobody can read
+     * the rows (they have no position), and a crash before it loses only an unacknowledged append.
+     */
     final String commitUnsequenced = "SET LOCAL synchronous_commit = off; COMMIT";
     final String positionsOf;
     final String readPositions;
@@ -34,8 +41,8 @@ final class Sql {
                 + " metadata, data)"
                 + " SELECT ?, ? + u.ord, b.id, u.event_id, u.type, u.metadata, u.data"
                 + " FROM b, unnest(?::uuid[], ?::text[], ?::bytea[], ?::bytea[])"
-                + " WITH ORDINALITY AS u(event_id, type, metadata, data, ord) RETURNING 1)"
-                + " SELECT b.id, (SELECT count(*) FROM ins) FROM b";
+                + " WITH ORDINALITY AS u(event_id, type, metadata, data, ord))"
+                + " SELECT b.id FROM b";
         appendToStream = "WITH b AS (UPDATE " + s + "streams SET version = ? WHERE stream_id = ?"
                 + " RETURNING nextval('" + s + "batch_ids') AS id)," + insertRows;
         appendToNewStream = "WITH b AS (INSERT INTO " + s + "streams (version, stream_id) VALUES (?, ?)"
@@ -44,6 +51,9 @@ final class Sql {
                 + " AND version BETWEEN ? AND ? ORDER BY version";
         streamVersionForUpdate = "SELECT version FROM " + s + "streams WHERE stream_id = ?";
         sequence = "SELECT batch, last_position FROM " + s + "sequence_events(true)";
+        // The fast path: if no other transaction holds the sequencer's lock, position this append
+        // (and every committed, unsequenced row) inside its own transaction, so that one commit
+        // both stores and sequences it; returns nothing if the lock is taken.
         sequenceIfFreeAndCommit = "SELECT batch, last_position FROM " + s + "sequence_events(false); COMMIT";
         positionsOf = "SELECT u.i, e.position FROM unnest(?::text[], ?::bigint[]) WITH ORDINALITY AS u(sid, ver, i)"
                 + " JOIN " + s + "events e ON e.stream_id = u.sid AND e.version = u.ver WHERE e.position IS NOT NULL";

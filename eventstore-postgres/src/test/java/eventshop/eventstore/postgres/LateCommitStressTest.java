@@ -54,7 +54,7 @@ class LateCommitStressTest {
         // given
         PostgresEventStore store = open(TestDatabase.freshOptions().withMaxPoolSize(WRITERS + 4));
         CommitLog commits = new CommitLog();
-        store.beforeCommit(commits::sleepThenRecord);
+        store.beforeCommit(commits);
         Follower fromStart = Follower.of(store, 0);
 
         List<Follower> joiners = new CopyOnWriteArrayList<>();
@@ -85,8 +85,8 @@ class LateCommitStressTest {
         PostgresEventStore second = open(options);
         PostgresEventStore reader = open(options);
         CommitLog commits = new CommitLog();
-        first.beforeCommit(commits::sleepThenRecord);
-        second.beforeCommit(commits::sleepThenRecord);
+        first.beforeCommit(commits);
+        second.beforeCommit(commits);
         Follower onFirst = Follower.of(first, 0);
         Follower onReader = Follower.of(reader, 0);
 
@@ -182,12 +182,20 @@ class LateCommitStressTest {
         assertThat(ids).hasSize(appended.stream().mapToInt(a -> a.events().size()).sum());
     }
 
-    /** Sleeps 0-20 ms before each commit and records the order in which batch ids commit. */
-    private static final class CommitLog {
+    /**
+     * Sleeps 0-20 ms inside each append transaction, after its insert (so after it drew its batch
+     * id) and just before its COMMIT, and records the order in which batch ids commit.
+     */
+    private static final class CommitLog implements PostgresEventStore.BeforeCommit {
         private final ConcurrentLinkedQueue<Long> committedBatchIds = new ConcurrentLinkedQueue<>();
 
-        void sleepThenRecord(String streamId, long batchId) throws InterruptedException {
-            Thread.sleep(ThreadLocalRandom.current().nextInt(21));
+        @Override
+        public String sql() {
+            return "DO $$ BEGIN PERFORM pg_sleep(random() * 0.02); END $$";
+        }
+
+        @Override
+        public void committed(long batchId) {
             committedBatchIds.add(batchId);
         }
 
