@@ -221,6 +221,7 @@ class RelayToConsumerTest {
         assertThat(meters.get("relay.position").gauge().value()).isEqualTo((double) store.headPosition());
         assertThat(meters.get("relay.events.published").counter().count()).isPositive();
         await().atMost(PATIENCE).until(() -> meters.find("consumer.events").tag("outcome", "applied").counter() != null);
+        assertThat(meters.find("kafka.consumer.fetch.manager.records.lag.max").meters()).isNotEmpty();
         assertThat(meters.find("spring.cloud.stream.binder.kafka.offset").tag("group", RelayTestApp.GROUP).gauges())
                 .isNotEmpty();
     }
