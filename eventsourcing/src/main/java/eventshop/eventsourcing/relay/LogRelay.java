@@ -156,9 +156,14 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
         endSession(null);
         thread.interrupt();
         join(thread);
+        // let the send in progress return, then the acknowledgements come in; a send stuck in the
+        // producer (no broker metadata) is interrupted when the time is up
+        long deadline = System.nanoTime() + settings.stopTimeout().toNanos();
+        while (publishing && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
         if (!publishing) {
-            // a send stuck in the producer (no broker metadata) would not be acknowledged anyway
-            awaitSettled(settings.stopTimeout());
+            awaitSettled(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
         sender.dispose();
         saveCheckpoint();
@@ -447,7 +452,15 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
     /** A send the broker (or the producer) refused. */
     static final class RelaySendFailed extends RuntimeException {
         RelaySendFailed(long position, Throwable cause) {
-            super("sending the event at position " + position + " failed: " + cause, cause);
+            super("sending the event at position " + position + " failed: " + rootOf(cause), cause);
+        }
+
+        private static Throwable rootOf(Throwable error) {
+            Throwable root = error;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            return root;
         }
     }
 }

@@ -3,10 +3,10 @@ package eventshop.eventsourcing.relay;
 import eventshop.eventstore.RecordedEvent;
 import java.util.Objects;
 import org.springframework.cloud.stream.function.StreamBridge;
+import org.springframework.integration.kafka.support.KafkaSendFailureException;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
-import org.springframework.messaging.MessagingException;
 import org.springframework.messaging.SubscribableChannel;
 import org.springframework.messaging.support.ErrorMessage;
 import org.springframework.messaging.support.MessageBuilder;
@@ -55,7 +55,9 @@ public final class StreamBridgePublisher implements RelayPublisher {
             }
         });
         errors.subscribe(message -> {
-            if (message instanceof ErrorMessage error && error.getPayload() instanceof MessagingException failure
+            // only send failures: consumer errors reach the global error channel too, and a
+            // service may consume its own topic
+            if (message instanceof ErrorMessage error && error.getPayload() instanceof KafkaSendFailureException failure
                     && failure.getFailedMessage() != null) {
                 Long position = positionOf(failure.getFailedMessage());
                 if (position != null) {

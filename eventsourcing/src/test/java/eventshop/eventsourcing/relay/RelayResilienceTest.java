@@ -120,6 +120,31 @@ class RelayResilienceTest {
         }
     }
 
+    @Test
+    void anEventTheProducerRefuses_holdsTheRelayAtThatEvent_withTheErrorShown() {
+        try (ConfigurableApplicationContext context = RelayTestApp.start(kafka, "refused-send",
+                "spring.cloud.stream.kafka.bindings.eventshopRelay-out-0.producer.configuration.max.request.size=4096")) {
+            EventStore store = context.getBean(EventStore.class);
+            LogRelay relay = context.getBean(LogRelay.class);
+            RelayTestApp.append(store, "refused-0");
+            await().atMost(PATIENCE).until(() -> relay.status().lag() == 0);
+            long delivered = relay.status().position();
+
+            // when an event is larger than the producer may send
+            byte[] large = ("{\"note\":\"" + "x".repeat(8000) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            store.append("refused-0", eventshop.eventstore.ExpectedVersion.any(), List.of(new eventshop.eventstore.EventData(
+                    java.util.UUID.randomUUID(), "Large", large, eventshop.eventstore.Metadata.EMPTY)));
+            RelayTestApp.append(store, "refused-0");
+
+            // then the relay retries from it, shows why, and does not move past it
+            await().atMost(PATIENCE).until(() -> relay.status().lastError() != null);
+            assertThat(relay.status().lastError()).contains("RecordTooLargeException");
+            assertThat(relay.status().state()).isIn(LogRelay.State.RETRYING, LogRelay.State.PAUSED);
+            assertThat(relay.status().position()).isEqualTo(delivered);
+            assertThat(relay.status().lag()).isEqualTo(2);
+        }
+    }
+
     private static ListAppender<ILoggingEvent> capture(Class<?> type) {
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();
