@@ -213,21 +213,36 @@ class LateCommitStressTest {
         }
     }
 
-    /** A subscriber with unbounded demand that records what it receives. */
+    /**
+     * A subscriber with unbounded demand that records what it receives and notices at once an
+     * event that is not the next position (a skipped or repeated event).
+     */
     private static final class Follower {
         private final List<RecordedEvent> events = new CopyOnWriteArrayList<>();
         private volatile Throwable error;
+        private volatile String broken;
+        private long expected;
         private Disposable subscription;
 
         static Follower of(PostgresEventStore store, long from) {
             Follower follower = new Follower();
-            follower.subscription = store.subscribe(from).subscribe(follower.events::add, e -> follower.error = e);
+            follower.expected = from;
+            follower.subscription = store.subscribe(from).subscribe(follower::receive, e -> follower.error = e);
             return follower;
         }
 
+        private void receive(RecordedEvent event) {
+            if (event.position() != expected && broken == null) {
+                broken = "expected position " + expected + " but was delivered " + event;
+            }
+            expected = event.position() + 1;
+            events.add(event);
+        }
+
         void awaitCount(long count) {
-            await().atMost(PATIENCE).until(() -> error != null || events.size() >= count);
+            await().atMost(PATIENCE).until(() -> error != null || broken != null || events.size() >= count);
             assertThat(error).as("subscription failed").isNull();
+            assertThat(broken).as("an event was skipped or repeated").isNull();
             subscription.dispose();
             assertThat(events).hasSize((int) count);
         }
