@@ -22,10 +22,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 /**
- * The service's event store (file engine by default, {@code eventshop.eventstore.engine=memory}
- * for tests), metered; a {@link Clock}; and the shared problem handler for web services.
+ * The service's event store (file engine by default; {@code eventshop.eventstore.engine=postgres}
+ * with {@code eventshop.eventstore.postgres.*} for the distributed topology; {@code memory} for
+ * tests), metered; a {@link Clock}; and the shared problem handler for web services.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(EventSourcingProperties.class)
@@ -33,15 +36,17 @@ public class EventSourcingAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(EventStore.class)
-    public EventStore eventStore(EventSourcingProperties properties, ObjectProvider<MeterRegistry> registry) {
+    public EventStore eventStore(EventSourcingProperties properties, ObjectProvider<MeterRegistry> registry,
+                                 Environment environment) {
         EventSourcingProperties.EventStoreProperties settings = properties.eventstore();
         EventStore store = switch (settings.engine()) {
             case "memory" -> new InMemoryEventStore();
+            case "postgres" -> PostgresEngine.open(environment);
             case "file" -> FileEventStore.open(settings.directory() != null ? settings.directory()
                             : Path.of("data", properties.serviceName(), "eventstore"),
                     FileEventStoreOptions.defaults().withDurability(settings.durability()));
-            default -> throw new IllegalStateException("eventshop.eventstore.engine must be 'file' or 'memory', was '"
-                    + settings.engine() + "'");
+            default -> throw new IllegalStateException("eventshop.eventstore.engine must be 'file', 'postgres' or"
+                    + " 'memory', was '" + settings.engine() + "'");
         };
         return new MeteredEventStore(store, registry.getIfAvailable(SimpleMeterRegistry::new));
     }
@@ -57,6 +62,19 @@ public class EventSourcingAutoConfiguration {
     @ConditionalOnMissingBean
     public CommandContexts commandContexts(ObjectProvider<Tracer> tracer) {
         return new CommandContexts(tracer.getIfAvailable(), UUID::randomUUID);
+    }
+
+    /** Kept apart so that the PostgreSQL engine's classes are only loaded when it is chosen. */
+    static final class PostgresEngine {
+        static EventStore open(Environment environment) {
+            if (!ClassUtils.isPresent("eventshop.eventstore.postgres.PostgresEventStore",
+                    PostgresEngine.class.getClassLoader())) {
+                throw new IllegalStateException("eventshop.eventstore.engine=postgres needs the eventstore-postgres"
+                        + " module on the classpath");
+            }
+            return eventshop.eventstore.postgres.PostgresEventStore.open(
+                    eventshop.eventstore.postgres.PostgresEventStoreOptions.fromProperties(environment::getProperty));
+        }
     }
 
     @Bean

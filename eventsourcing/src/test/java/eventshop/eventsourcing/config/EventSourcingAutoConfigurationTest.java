@@ -10,6 +10,8 @@ import eventshop.eventstore.ExpectedVersion;
 import eventshop.eventstore.Metadata;
 import eventshop.eventstore.file.FileEventStore;
 import eventshop.eventstore.memory.InMemoryEventStore;
+import eventshop.eventstore.postgres.PostgresEventStore;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -59,9 +61,29 @@ class EventSourcingAutoConfigurationTest {
     }
 
     @Test
+    void postgresEngine_opensOnTheConfiguredDatabaseAndSchema() throws Exception {
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+            runner.withPropertyValues("eventshop.eventstore.engine=postgres",
+                    "eventshop.eventstore.postgres.url=" + postgres.getJdbcUrl("postgres", "postgres"),
+                    "eventshop.eventstore.postgres.user=postgres",
+                    "eventshop.eventstore.postgres.password=postgres",
+                    "eventshop.eventstore.postgres.schema=carts").run(context -> {
+                EventStore store = context.getBean(EventStore.class);
+                assertThat(((MeteredEventStore) store).delegate()).isInstanceOf(PostgresEventStore.class);
+
+                store.append("cart-1", ExpectedVersion.noStream(), List.of(new EventData(UUID.randomUUID(), "T",
+                        new byte[0], Metadata.EMPTY)));
+
+                assertThat(store.readAll(0, 10).collectList().block()).singleElement()
+                        .satisfies(event -> assertThat(event.streamId()).isEqualTo("cart-1"));
+            });
+        }
+    }
+
+    @Test
     void unknownEngine_failsTheStartWithAClearMessage() {
         runner.withPropertyValues("eventshop.eventstore.engine=cassandra").run(context ->
                 assertThat(context).hasFailed().getFailure().rootCause()
-                        .hasMessageContaining("eventshop.eventstore.engine must be 'file' or 'memory'"));
+                        .hasMessageContaining("eventshop.eventstore.engine must be 'file', 'postgres' or 'memory'"));
     }
 }
