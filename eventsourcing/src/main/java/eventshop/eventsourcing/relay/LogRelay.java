@@ -284,6 +284,8 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
                 state = outage ? State.PAUSED : State.RUNNING;
             }
         }
+        // a stop may have raced with the start of a session: end whichever is current
+        endSession(null);
     }
 
     /** Until the session ends: saves checkpoints and watches for stalls; returns why it ended. */
