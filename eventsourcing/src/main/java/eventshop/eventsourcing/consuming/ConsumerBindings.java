@@ -71,6 +71,23 @@ final class ConsumerBindings {
         return topics.stream().distinct().sorted().toList();
     }
 
+    /** Each input binding's group and topic (one per destination of a multi-topic binding). */
+    List<ConsumerLags.Subscription> subscriptions() {
+        List<ConsumerLags.Subscription> subscriptions = new ArrayList<>();
+        inputs().forEach((name, binding) -> {
+            if (!StringUtils.hasText(binding.getGroup())) {
+                return;
+            }
+            String destination = StringUtils.hasText(binding.getDestination()) ? binding.getDestination() : name;
+            for (String topic : StringUtils.commaDelimitedListToStringArray(destination)) {
+                subscriptions.add(new ConsumerLags.Subscription(name, binding.getGroup(), topic.trim()));
+            }
+        });
+        subscriptions.sort(java.util.Comparator.comparing(ConsumerLags.Subscription::binding)
+                .thenComparing(ConsumerLags.Subscription::topic));
+        return subscriptions;
+    }
+
     /** Settings for plain Kafka clients that reach the binder's brokers. */
     Map<String, Object> clientConfig() {
         Binder binder = Binder.get(environment);

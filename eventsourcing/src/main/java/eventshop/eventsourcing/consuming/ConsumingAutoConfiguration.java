@@ -20,7 +20,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Consuming other services' events: {@link ExactlyOnce} (processed-message records in the
- * service's database), {@link ParkedMessages} and the {@code parked} endpoint, and a start-up
+ * service's database), {@link ParkedMessages} and the {@code parked} endpoint, {@link ConsumerLags}
+ * and the {@code consumers} endpoint, and a start-up
  * check that every consumer binding names its group. Retry and dead-letter defaults for the
  * bindings come from {@link ConsumerBindingDefaults}.
  */
@@ -56,6 +57,21 @@ public class ConsumingAutoConfiguration {
     @ConditionalOnBean(ParkedMessages.class)
     public ParkedEndpoint parkedEndpoint(ParkedMessages parked) {
         return new ParkedEndpoint(parked);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(BindingServiceProperties.class)
+    public ConsumerLags consumerLags(BindingServiceProperties bindings, Environment environment) {
+        ConsumerBindings consumers = new ConsumerBindings(bindings, environment);
+        return new ConsumerLags(consumers.clientConfig(), consumers::subscriptions);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(ConsumerLags.class)
+    public ConsumersEndpoint consumersEndpoint(ConsumerLags lags) {
+        return new ConsumersEndpoint(lags);
     }
 
     /** Refuses to start with a consumer binding that has no group (DESIGN §9). */

@@ -61,7 +61,7 @@ public class RelayTestApp {
                 "spring.jmx.enabled=false",
                 "spring.main.web-application-type=none",
                 "server.port=0",
-                "management.endpoints.web.exposure.include=relay,parked,health",
+                "management.endpoints.web.exposure.include=relay,parked,consumers,health",
                 "logging.level.org.apache.kafka=WARN",
                 "logging.level.kafka=WARN",
                 "logging.level.state.change.logger=WARN",

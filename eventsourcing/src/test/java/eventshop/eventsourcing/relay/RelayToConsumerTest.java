@@ -212,6 +212,28 @@ class RelayToConsumerTest {
     }
 
     @Test
+    void theConsumersEndpoint_showsEachGroupsLag() {
+        RelayTestApp.append(store, "lag-0");
+        await().atMost(PATIENCE).until(() -> relay.status().lag() == 0);
+        eventshop.eventsourcing.consuming.ConsumerLags lags =
+                context.getBean(eventshop.eventsourcing.consuming.ConsumerLags.class);
+
+        await().atMost(PATIENCE).until(() -> lags.lags().getFirst().lag() == 0);
+
+        assertThat(lags.lags()).singleElement().satisfies(lag -> {
+            assertThat(lag.binding()).isEqualTo(BINDING);
+            assertThat(lag.group()).isEqualTo(RelayTestApp.GROUP);
+            assertThat(lag.topic()).isEqualTo(RelayTestApp.TOPIC);
+            assertThat(lag.partitions()).hasSize(3).allSatisfy(partition -> {
+                assertThat(partition.lag()).isZero();
+                assertThat(partition.committed()).isIn(partition.end(), -1L);
+            });
+        });
+        assertThat(http("GET", "/actuator/consumers", null)).contains("\"group\":\"" + RelayTestApp.GROUP + "\"",
+                "\"lag\":0");
+    }
+
+    @Test
     void relayAndConsumerMetrics_areRegistered() {
         MeterRegistry meters = context.getBean(MeterRegistry.class);
         RelayTestApp.append(store, "metrics-0");
