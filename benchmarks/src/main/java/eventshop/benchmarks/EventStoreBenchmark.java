@@ -232,10 +232,11 @@ public final class EventStoreBenchmark {
         } finally {
             delete(dir);
         }
-        double others = Machine.CpuSample.now().othersSince(before);
-        if (!Double.isNaN(others)) {
-            report.others(firstRow, String.format(Locale.ROOT, "%.0f%%", others * 100));
-        }
+        Machine.CpuSample after = Machine.CpuSample.now();
+        double others = after.othersSince(before);
+        double own = after.ownSince(before);
+        report.cpu(firstRow, Double.isNaN(own) ? "" : String.format(Locale.ROOT, "%.0f%%", own * 100),
+                Double.isNaN(others) ? "" : String.format(Locale.ROOT, "%.0f%%", others * 100));
         try {
             report.writeMarkdown(options.results()); // so far, in case the run is cut short
         } catch (IOException e) {

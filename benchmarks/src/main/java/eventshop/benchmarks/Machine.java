@@ -97,6 +97,15 @@ final class Machine {
          * The share of all cores that other processes (and the kernel's own threads) kept busy
          * since {@code earlier}: machine busy time less this process's CPU time; NaN if unknown.
          */
+        /** The share of all cores this process (harness and engine) used since {@code earlier}; NaN if unknown. */
+        double ownSince(CpuSample earlier) {
+            if (processNanos < 0 || wallNanos == earlier.wallNanos) {
+                return Double.NaN;
+            }
+            return (double) (processNanos - earlier.processNanos)
+                    / ((double) (wallNanos - earlier.wallNanos) * Runtime.getRuntime().availableProcessors());
+        }
+
         double othersSince(CpuSample earlier) {
             if (machine == null || earlier.machine == null || processNanos < 0 || wallNanos == earlier.wallNanos) {
                 return Double.NaN;

@@ -31,6 +31,8 @@ final class Report {
     private final List<Row> rows = new ArrayList<>();
     /** Per row: share of the cores that other processes used while its case ran. */
     private final List<String> others = new ArrayList<>();
+    /** Per row: share of the cores that this process used while its case ran. */
+    private final List<String> own = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
 
     void header(String line) {
@@ -40,6 +42,7 @@ final class Report {
     void add(Row row) {
         rows.add(row);
         others.add("");
+        own.add("");
         System.out.printf("  => %s: %s %s%s%s%n", row.name(), row.value(), row.unit(),
                 row.latency().isEmpty() ? "" : "  latency " + row.latency(),
                 row.verdict().isEmpty() ? "" : "  [" + row.verdict() + " target " + row.target() + "]");
@@ -57,13 +60,15 @@ final class Report {
     void truncate(int rowCount, int noteCount) {
         rows.subList(rowCount, rows.size()).clear();
         others.subList(rowCount, others.size()).clear();
+        own.subList(rowCount, own.size()).clear();
         notes.subList(noteCount, notes.size()).clear();
     }
 
-    /** Sets the "others' CPU" cell of the rows from {@code fromRow} on. */
-    void others(int fromRow, String share) {
+    /** Sets the "own CPU" and "others' CPU" cells of the rows from {@code fromRow} on. */
+    void cpu(int fromRow, String ownShare, String othersShare) {
         for (int i = fromRow; i < rows.size(); i++) {
-            others.set(i, share);
+            own.set(i, ownShare);
+            others.set(i, othersShare);
         }
     }
 
@@ -74,7 +79,7 @@ final class Report {
 
     void print() {
         String[] titles = {"case", "result", "unit", "latency p50 / p99 / p99.9", "target", "met?", "vs raw limit",
-            "others' CPU"};
+            "own CPU", "others' CPU"};
         int[] widths = new int[titles.length];
         for (int i = 0; i < titles.length; i++) {
             widths[i] = titles[i].length();
@@ -121,19 +126,19 @@ final class Report {
     private String[] cells(int index) {
         Row row = rows.get(index);
         return new String[] {row.name(), row.value(), row.unit(), row.latency(), row.target(), row.verdict(),
-                row.vsLimit(), others.get(index)};
+                row.vsLimit(), own.get(index), others.get(index)};
     }
 
     void writeMarkdown(Path file) throws IOException {
         StringBuilder md = new StringBuilder("# Event store benchmark results\n\n");
         header.forEach(line -> md.append("- ").append(line).append('\n'));
-        md.append("\n| case | result | unit | latency p50 / p99 / p99.9 | target | met? | vs raw limit | others' CPU | notes |\n");
-        md.append("|---|---:|---|---|---|---|---|---|---|\n");
+        md.append("\n| case | result | unit | latency p50 / p99 / p99.9 | target | met? | vs raw limit | own CPU | others' CPU | notes |\n");
+        md.append("|---|---:|---|---|---|---|---|---|---|---|\n");
         for (int r = 0; r < rows.size(); r++) {
             Row row = rows.get(r);
             md.append("| ").append(String.join(" | ", escape(row.name()), escape(row.value()), escape(row.unit()),
                     escape(row.latency()), escape(row.target()), escape(row.verdict()), escape(row.vsLimit()),
-                    escape(others.get(r)), escape(row.note()))).append(" |\n");
+                    escape(own.get(r)), escape(others.get(r)), escape(row.note()))).append(" |\n");
         }
         if (!notes.isEmpty()) {
             md.append('\n');
@@ -181,7 +186,7 @@ final class Report {
     }
 
     static String fraction(double value, double limit) {
-        if (limit <= 0 || Double.isNaN(value)) {
+        if (Double.isNaN(limit) || limit <= 0 || Double.isNaN(value)) {
             return "";
         }
         double f = value / limit;
