@@ -99,6 +99,20 @@ public final class Limits {
         }
     }
 
+    /**
+     * @throws InvalidRequest for a null snapshot, or one ahead of the stream's current version
+     */
+    public static void checkSnapshot(Snapshot snapshot, java.util.function.ToLongFunction<String> streamVersion) {
+        if (snapshot == null) {
+            throw new InvalidRequest("snapshot must not be null");
+        }
+        long version = streamVersion.applyAsLong(snapshot.streamId());
+        if (snapshot.version() > version) {
+            throw new InvalidRequest("snapshot of '" + snapshot.streamId() + "' at version " + snapshot.version()
+                    + " is ahead of the stream (version " + version + ")");
+        }
+    }
+
     /** @throws InvalidRequest for a negative position */
     public static void checkPosition(long position) {
         if (position < 0) {

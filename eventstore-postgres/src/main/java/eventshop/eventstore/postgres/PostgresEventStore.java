@@ -841,15 +841,8 @@ public final class PostgresEventStore implements EventStore, LogSource {
 
     @Override
     public void saveSnapshot(Snapshot snapshot) {
-        if (snapshot == null) {
-            throw new InvalidRequest("snapshot must not be null");
-        }
         ensureOpen();
-        long version = streamVersion(snapshot.streamId());
-        if (snapshot.version() > version) {
-            throw new InvalidRequest("snapshot of '" + snapshot.streamId() + "' at version " + snapshot.version()
-                    + " is ahead of the stream (version " + version + ")");
-        }
+        Limits.checkSnapshot(snapshot, this::streamVersion);
         try (Connection c = dataSource.getConnection();
              PreparedStatement statement = c.prepareStatement(sql.saveSnapshot)) {
             statement.setString(1, Texts.encode(snapshot.streamId()));

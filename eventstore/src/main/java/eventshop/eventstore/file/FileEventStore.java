@@ -646,7 +646,7 @@ public final class FileEventStore implements EventStore, LogSource {
                     continue;
                 }
                 int want = (int) Math.min(buffer.capacity(), readable - address);
-                readFully(segment, buffer, address - segment.base(), want);
+                segment.readFully(buffer, address - segment.base(), want);
                 int offset = 0;
                 while (position <= last) {
                     int length = RecordFormat.frame(buffer, offset, want - offset);
@@ -670,7 +670,7 @@ public final class FileEventStore implements EventStore, LogSource {
                         throw corrupt(address, "record runs past the end of the log");
                     }
                     ByteBuffer big = ByteBuffer.allocate(needed);
-                    readFully(segment, big, address - segment.base(), needed);
+                    segment.readFully(big, address - segment.base(), needed);
                     if (RecordFormat.frame(big, 0, needed) != needed) {
                         throw corrupt(address, "invalid record frame");
                     }
@@ -712,7 +712,7 @@ public final class FileEventStore implements EventStore, LogSource {
             if (length == 0 && got >= 4) {
                 int needed = buffer.getInt(0);
                 buffer = ByteBuffer.allocate(needed);
-                readFully(segment, buffer, offset, needed);
+                segment.readFully(buffer, offset, needed);
                 length = RecordFormat.frame(buffer, 0, needed);
             }
             if (length <= 0) {
@@ -766,19 +766,6 @@ public final class FileEventStore implements EventStore, LogSource {
         return next == null ? visibleEnd : next.base();
     }
 
-    private static void readFully(Segment segment, ByteBuffer buffer, long offset, int length) throws IOException {
-        buffer.clear().limit(length);
-        long at = offset;
-        while (buffer.hasRemaining()) {
-            int n = segment.channel().read(buffer, at);
-            if (n < 0) {
-                throw new IOException("unexpected end of " + segment.path() + " at " + at);
-            }
-            at += n;
-        }
-        buffer.flip();
-    }
-
     private static int readSome(Segment segment, ByteBuffer buffer, long offset) throws IOException {
         buffer.clear();
         int total = 0;
@@ -825,17 +812,10 @@ public final class FileEventStore implements EventStore, LogSource {
 
     @Override
     public void saveSnapshot(Snapshot snapshot) {
-        if (snapshot == null) {
-            throw new InvalidRequest("snapshot must not be null");
-        }
         if (closing || closed) {
             throw closedError();
         }
-        long version = streamVersion(snapshot.streamId());
-        if (snapshot.version() > version) {
-            throw new InvalidRequest("snapshot of '" + snapshot.streamId() + "' at version " + snapshot.version()
-                    + " is ahead of the stream (version " + version + ")");
-        }
+        Limits.checkSnapshot(snapshot, this::streamVersion);
         snapshots.save(snapshot);
     }
 

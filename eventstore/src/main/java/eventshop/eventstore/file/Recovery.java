@@ -180,7 +180,7 @@ final class Recovery {
             long offset = Math.max(0, end - segment.base());
             while (offset < size) {
                 int want = (int) Math.min(buffer.capacity(), size - offset);
-                readFully(segment, buffer, offset, want);
+                segment.readFully(buffer, offset, want);
                 int at = 0;
                 boolean bad = false;
                 while (at < want) {
@@ -192,7 +192,7 @@ final class Recovery {
                                 bad = true;
                             } else {
                                 ByteBuffer big = ByteBuffer.allocate(needed);
-                                readFully(segment, big, offset, needed);
+                                segment.readFully(big, offset, needed);
                                 if (!accept(big, 0, needed, segment.base() + offset)) {
                                     bad = true;
                                 } else {
@@ -281,7 +281,7 @@ final class Recovery {
         ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
         for (long offset = from; offset < size; ) {
             int want = (int) Math.min(buffer.capacity(), size - offset);
-            readFully(segment, buffer, offset, want);
+            segment.readFully(buffer, offset, want);
             int limit = want > RecordFormat.HEADER && offset + want < size ? want - RecordFormat.HEADER : want;
             for (int at = 0; at < limit; at++) {
                 int length = RecordFormat.frame(buffer, at, want - at);
@@ -295,7 +295,7 @@ final class Recovery {
                     int needed = buffer.getInt(at);
                     if (offset + at + needed <= size) {
                         ByteBuffer big = ByteBuffer.allocate(needed);
-                        readFully(segment, big, offset + at, needed);
+                        segment.readFully(big, offset + at, needed);
                         if (RecordFormat.frame(big, 0, needed) == needed && RecordFormat.position(big, 0) > head
                                 && RecordFormat.checksumMatches(big, 0, needed, crc)) {
                             return true;
@@ -317,19 +317,6 @@ final class Recovery {
         segment.channel().truncate(keep - segment.base());
         segment.channel().force(true);
         end = keep;
-    }
-
-    private static void readFully(Segment segment, ByteBuffer buffer, long offset, int length) throws IOException {
-        buffer.clear().limit(length);
-        long at = offset;
-        while (buffer.hasRemaining()) {
-            int n = segment.channel().read(buffer, at);
-            if (n < 0) {
-                throw new IOException("unexpected end of " + segment.path() + " at " + at);
-            }
-            at += n;
-        }
-        buffer.flip();
     }
 
     private CorruptStoreException corrupt(Segment segment, long offset, String what) {

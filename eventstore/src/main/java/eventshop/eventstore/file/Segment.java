@@ -1,6 +1,7 @@
 package eventshop.eventstore.file;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
@@ -17,5 +18,19 @@ record Segment(long base, Path path, FileChannel channel) {
 
     long size() throws IOException {
         return channel.size();
+    }
+
+    /** Reads exactly {@code length} bytes at {@code offset} into {@code buffer}, flipped for reading. */
+    void readFully(ByteBuffer buffer, long offset, int length) throws IOException {
+        buffer.clear().limit(length);
+        long at = offset;
+        while (buffer.hasRemaining()) {
+            int n = channel.read(buffer, at);
+            if (n < 0) {
+                throw new IOException("unexpected end of " + path + " at " + at);
+            }
+            at += n;
+        }
+        buffer.flip();
     }
 }

@@ -167,15 +167,8 @@ public final class InMemoryEventStore implements EventStore, LogSource {
 
     @Override
     public void saveSnapshot(Snapshot snapshot) {
-        if (snapshot == null) {
-            throw new InvalidRequest("snapshot must not be null");
-        }
         ensureOpen();
-        long version = streamVersion(snapshot.streamId());
-        if (snapshot.version() > version) {
-            throw new InvalidRequest("snapshot of '" + snapshot.streamId() + "' at version " + snapshot.version()
-                    + " is ahead of the stream (version " + version + ")");
-        }
+        Limits.checkSnapshot(snapshot, this::streamVersion);
         snapshots.merge(snapshot.streamId(), snapshot, (old, now) -> now.version() >= old.version() ? now : old);
     }
 
