@@ -29,26 +29,60 @@ import org.apache.kafka.server.common.MetadataVersion;
  * before a stop is there after the start, and clients reconnect to the same address.
  *
  * <p>Built on {@link KafkaRaftServer} after a one-time {@link Formatter} run (DESIGN §9), not on
- * the test kit, which cannot restart a broker. Not thread-safe: one test drives it.
+ * the test kit, which cannot restart a broker. Used by tests ({@link #start()}: a temporary directory,
+ * deleted on close) and by the launcher ({@link #open}: a kept data directory, formatted on first
+ * use). The Kafka server jars ({@code kafka-server}, {@code kafka-metadata},
+ * {@code kafka-server-common}) are optional dependencies of this module: declare them to use it.
+ * Not thread-safe: one owner drives it.
  */
 public final class InProcessKafka implements AutoCloseable {
 
     private final Path logDir;
     private final int brokerPort;
     private final int controllerPort;
+    private final boolean deleteOnClose;
     private KafkaRaftServer server;
 
-    private InProcessKafka(Path logDir, int brokerPort, int controllerPort) {
+    private InProcessKafka(Path logDir, int brokerPort, int controllerPort, boolean deleteOnClose) {
         this.logDir = logDir;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
+        this.deleteOnClose = deleteOnClose;
+    }
+
+    /**
+     * Starts a broker over {@code logDir} (formatted first if it holds no Kafka metadata yet) on the
+     * given ports; {@link #close()} stops it and keeps the data, so the next open finds every record.
+     */
+    public static InProcessKafka open(Path logDir, int brokerPort, int controllerPort) {
+        try {
+            Files.createDirectories(logDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        InProcessKafka kafka = new InProcessKafka(logDir, brokerPort, controllerPort, false);
+        if (!Files.exists(logDir.resolve("meta.properties"))) {
+            kafka.format();
+        }
+        kafka.startBroker();
+        return kafka;
+    }
+
+    /** A free TCP port on this machine (for a broker or controller listener). */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Formats a fresh log directory and starts a broker on two free ports. */
     public static InProcessKafka start() {
         try {
             Path dir = Files.createTempDirectory("eventshop-kafka-");
-            InProcessKafka kafka = new InProcessKafka(dir, freePort(), freePort());
+            InProcessKafka kafka = new InProcessKafka(dir, freePort(), freePort(), true);
             kafka.format();
             kafka.startBroker();
             return kafka;
@@ -97,9 +131,13 @@ public final class InProcessKafka implements AutoCloseable {
         }
     }
 
+    /** Stops the broker; a temporary broker ({@link #start()}) also deletes its directory. */
     @Override
     public void close() {
         stopBroker();
+        if (!deleteOnClose) {
+            return;
+        }
         try (Stream<Path> files = Files.walk(logDir)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException ignored) {
@@ -148,12 +186,5 @@ public final class InProcessKafka implements AutoCloseable {
         props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         props.put("controlled.shutdown.enable", "true");
         return props;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
     }
 }
