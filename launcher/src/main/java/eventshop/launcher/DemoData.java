@@ -1,0 +1,154 @@
+package eventshop.launcher;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The demo store (DESIGN §5): products with stock and two confirmed customers, loaded through
+ * edge's public API as the admin, the way an operator would. Every step can be repeated: a product
+ * or customer that exists already is taken as it is and stock is only received for a product that
+ * has none, so a load interrupted by a crash is simply run again at the next start.
+ */
+final class DemoData {
+
+    static final String ADMIN_EMAIL = "admin@example.com";
+
+    record Product(String sku, String name, String description, long priceCents, int stock) {
+    }
+
+    record Customer(String email, String name, String password) {
+    }
+
+    static final List<Product> PRODUCTS = List.of(
+            new Product("SKU-24642", "Trail Running Shoes",
+                    "Light trail shoes with a grippy lugged sole and a rock plate, for long days on rough paths.",
+                    8999, 40),
+            new Product("SKU-34563", "Insulated Water Bottle",
+                    "Double-walled stainless steel bottle, 750 ml; keeps drinks cold for 24 hours or hot for 12.",
+                    2499, 120),
+            new Product("SKU-12464", "Merino Wool Socks",
+                    "Three pairs of cushioned merino hiking socks that stay warm when wet and do not smell.",
+                    1895, 200),
+            new Product("SKU-64233", "Ultralight Daypack",
+                    "A 20 litre daypack that weighs 310 g, with a hydration sleeve and a stretch front pocket.",
+                    6450, 35),
+            new Product("SKU-55120", "Rechargeable Headlamp",
+                    "400 lumen headlamp with a red night mode, charged over USB-C; runs 40 hours on low.",
+                    3299, 60),
+            new Product("SKU-71008", "Packable Rain Jacket",
+                    "Waterproof, breathable three-layer shell that packs into its own chest pocket.",
+                    11900, 25),
+            new Product("SKU-88231", "Enamel Camp Mug",
+                    "Classic 350 ml enamel steel mug for coffee by the fire; goes straight onto the stove.",
+                    1250, 150),
+            new Product("SKU-90412", "Trekking Poles",
+                    "A pair of collapsible aluminium trekking poles with cork grips and quick flick-locks.",
+                    7999, 30));
+
+    static final List<Customer> CUSTOMERS = List.of(
+            new Customer("alice@example.com", "Alice Walker", "alice-demo-password"),
+            new Customer("bob@example.com", "Bob Fisher", "bob-demo-password"));
+
+    /** How long a step may keep failing with an answer that can change as events propagate. */
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    private final EdgeClient edge;
+    private final String adminPassword;
+    private final BooleanSupplier aborted;
+
+    DemoData(EdgeClient edge, String adminPassword, BooleanSupplier aborted) {
+        this.edge = edge;
+        this.adminPassword = adminPassword;
+        this.aborted = aborted;
+    }
+
+    void load() {
+        String admin = until("log in as " + ADMIN_EMAIL,
+                () -> edge.post("/api/auth/login", Map.of("email", ADMIN_EMAIL, "password", adminPassword), null),
+                r -> r.status() == 200, r -> r.status() == 401 || r.status() >= 500)
+                .body().get("token").asString();
+        for (Product product : PRODUCTS) {
+            until("add product " + product.sku(), () -> edge.post("/api/catalog/products", Map.of(
+                            "sku", product.sku(), "name", product.name(), "description", product.description(),
+                            "priceCents", product.priceCents()), admin),
+                    r -> r.is2xx() || r.status() == 409, r -> r.status() >= 500);
+        }
+        for (Product product : PRODUCTS) {
+            receiveStock(product, admin);
+        }
+        for (Customer customer : CUSTOMERS) {
+            String accountId = register(customer, admin);
+            until("confirm " + customer.email(), () -> edge.post("/api/accounts/" + accountId + "/confirm", null, admin),
+                    r -> r.is2xx() || r.status() == 409, r -> r.status() == 404 || r.status() >= 500);
+        }
+    }
+
+    /** Receives the product's stock unless it has some already (a repeated load must not add it twice). */
+    private void receiveStock(Product product, String admin) {
+        EdgeClient.Response current = edge.get("/api/inventory/" + product.sku(), admin);
+        if (current.status() == 200 && current.body().path("onHand").asLong(0) > 0) {
+            return;
+        }
+        // inventory may not have seen the catalog's ProductAdded yet: 404/422 until it has
+        until("receive stock for " + product.sku(), () -> edge.post("/api/inventory/" + product.sku() + "/receipts",
+                        Map.of("quantity", product.stock()), admin),
+                EdgeClient.Response::is2xx, r -> r.status() == 404 || r.status() == 422 || r.status() >= 500);
+    }
+
+    private String register(Customer customer, String admin) {
+        EdgeClient.Response registered = until("register " + customer.email(), () -> edge.post("/api/accounts",
+                        Map.of("email", customer.email(), "name", customer.name(), "password", customer.password()), null),
+                r -> r.status() == 201 || r.status() == 409, r -> r.status() >= 500);
+        if (registered.status() == 201) {
+            return registered.body().get("accountId").asString();
+        }
+        // registered by an earlier, interrupted load: find the id in the admin's list
+        EdgeClient.Response list = until("list accounts", () -> edge.get("/api/accounts", admin),
+                r -> r.status() == 200 && accountId(r.body(), customer.email()) != null, r -> true);
+        return accountId(list.body(), customer.email());
+    }
+
+    private static String accountId(JsonNode list, String email) {
+        JsonNode items = list.isArray() ? list : list.path("items");
+        for (JsonNode account : items) {
+            if (email.equalsIgnoreCase(account.path("email").asString(""))) {
+                return account.hasNonNull("accountId") ? account.get("accountId").asString() : account.path("id").asString();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Sends {@code request} until {@code done}; an answer that is neither done nor {@code retryable}
+     * fails the load at once, a retryable one fails it after {@link #PATIENCE}.
+     */
+    private EdgeClient.Response until(String step, Supplier<EdgeClient.Response> request,
+            Predicate<EdgeClient.Response> done, Predicate<EdgeClient.Response> retryable) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        long pause = 50;
+        while (true) {
+            if (aborted.getAsBoolean()) {
+                throw new StoreStartException("the store was stopped while it loaded the demo data");
+            }
+            EdgeClient.Response response = request.get();
+            if (done.test(response)) {
+                return response;
+            }
+            if (!retryable.test(response) || System.nanoTime() > deadline) {
+                throw new StoreStartException("loading the demo data failed: " + step + " answered " + response);
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreStartException("interrupted while loading the demo data");
+            }
+            pause = Math.min(pause * 2, 1000);
+        }
+    }
+}

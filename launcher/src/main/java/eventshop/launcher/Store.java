@@ -1,0 +1,207 @@
+package eventshop.launcher;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * {@code ./store}: the command line of the embedded store.
+ *
+ * <pre>
+ * store up [--fresh] [--data DIR] [--no-demo] [--port NAME=PORT]... [--kafka-port N] [--controller-port N]
+ * store help
+ * </pre>
+ */
+public final class Store {
+
+    static final String USAGE = """
+            usage: store <command> [options]
+
+            commands:
+              up      start the whole store in this terminal: a Kafka broker, accounts, catalog,
+                      inventory and carts, each as its own Spring context on its own port, and
+                      edge in front on http://localhost:8080. Ctrl-C stops it.
+              help    show this text
+
+            options of up:
+              --fresh               delete the data directory first (start from an empty store)
+              --data DIR            the data directory (default: ./data of the repository,
+                                    or $EVENTSHOP_DATA)
+              --no-demo             do not load the demo data at the first start
+              --port NAME=PORT      HTTP port of one application (edge 8080, accounts 8081,
+                                    catalog 8082, inventory 8083, carts 8084)
+              --kafka-port N        the broker's port (9092, or $EVENTSHOP_KAFKA_PORT)
+              --controller-port N   the broker's KRaft controller port (9093,
+                                    or $EVENTSHOP_KAFKA_CONTROLLER_PORT)
+
+            environment:
+              EVENTSHOP_ADMIN_PASSWORD   the password of admin@example.com; without it one is
+                                         generated at the first start into DATA/secrets/admin-password
+            """;
+
+    private Store() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs a command; returns the exit status ({@code up} returns only if the start fails). */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Deque<String> rest = new ArrayDeque<>(List.of(args));
+        String command = rest.isEmpty() ? "help" : rest.pop();
+        try {
+            return switch (command) {
+                case "up" -> up(parse(rest), out, err);
+                case "help", "--help", "-h" -> {
+                    out.print(USAGE);
+                    yield 0;
+                }
+                default -> throw new UsageException("unknown command: " + command);
+            };
+        } catch (UsageException e) {
+            err.println("store: " + e.getMessage());
+            err.println("run `store help` for the commands and options");
+            return 2;
+        }
+    }
+
+    private static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Reads the options of {@code up} (and the environment) into a configuration. */
+    static StoreConfig parse(Deque<String> args) {
+        String data = System.getenv("EVENTSHOP_DATA");
+        if (data == null || data.isBlank()) {
+            String root = System.getenv("EVENTSHOP_ROOT");
+            data = root == null || root.isBlank() ? "data" : Path.of(root, "data").toString();
+        }
+        StoreConfig config = StoreConfig.standard(Path.of(data))
+                .withAdminPasswordFromEnv(System.getenv(Secrets.ADMIN_PASSWORD_ENV))
+                .withKafkaPorts(envPort("EVENTSHOP_KAFKA_PORT", StoreConfig.KAFKA_PORT),
+                        envPort("EVENTSHOP_KAFKA_CONTROLLER_PORT", StoreConfig.CONTROLLER_PORT));
+        Path dataDir = null;
+        while (!args.isEmpty()) {
+            String arg = args.pop();
+            switch (arg) {
+                case "--fresh" -> config = config.withFresh(true);
+                case "--no-demo" -> config = config.withDemoData(false);
+                case "--data" -> dataDir = Path.of(value(arg, args));
+                case "--kafka-port" -> config = config.withKafkaPorts(port(arg, value(arg, args)), config.controllerPort());
+                case "--controller-port" -> config = config.withKafkaPorts(config.kafkaPort(), port(arg, value(arg, args)));
+                case "--port" -> {
+                    String spec = value(arg, args);
+                    int eq = spec.indexOf('=');
+                    String name = eq < 0 ? "" : spec.substring(0, eq);
+                    if (config.apps().stream().noneMatch(app -> app.name().equals(name))) {
+                        throw new UsageException("--port wants NAME=PORT with NAME one of "
+                                + config.apps().stream().map(ServiceApp::name).toList() + ", not " + spec);
+                    }
+                    config = config.withPort(name, port(arg, spec.substring(eq + 1)));
+                }
+                default -> throw new UsageException("unknown option: " + arg);
+            }
+        }
+        if (dataDir != null) {
+            config = new StoreConfig(dataDir, config.fresh(), config.kafkaPort(), config.controllerPort(),
+                    config.ports(), config.demoData(), config.adminPasswordFromEnv(), config.services(), config.edge(),
+                    config.properties());
+        }
+        return config;
+    }
+
+    private static String value(String option, Deque<String> args) {
+        if (args.isEmpty() || args.peek().startsWith("--")) {
+            throw new UsageException(option + " needs a value");
+        }
+        return args.pop();
+    }
+
+    private static int port(String option, String value) {
+        try {
+            int port = Integer.parseInt(value);
+            if (port > 0 && port < 65536) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new UsageException(option + ": not a port: " + value);
+    }
+
+    private static int envPort(String name, int fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : port(name, value.strip());
+    }
+
+    private static int up(StoreConfig config, PrintStream out, PrintStream err) {
+        out.println("eventshop: starting the store (data in " + config.dataDir() + ")");
+        StoreRuntime runtime = new StoreRuntime(config, out);
+        Thread hook = new Thread(() -> {
+            out.println("eventshop: stopping the store");
+            runtime.close();
+            out.println("eventshop: stopped");
+        }, "store-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            runtime.start();
+        } catch (StoreStartException e) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C during the start: the hook is stopping the store already
+            }
+            err.println();
+            err.println("eventshop: " + e.getMessage());
+            if (e.getCause() != null) {
+                err.println("  (the log above has the details)");
+            }
+            return 1;
+        }
+        printWelcome(runtime, out);
+        return waitForever();
+    }
+
+    private static void printWelcome(StoreRuntime runtime, PrintStream out) {
+        StoreConfig config = runtime.config();
+        Secrets secrets = runtime.secrets();
+        String password = switch (secrets.adminPasswordSource()) {
+            case GENERATED -> secrets.adminPassword() + "   (generated now, kept in " + secrets.adminPasswordFile() + ")";
+            case STORED -> "see " + secrets.adminPasswordFile();
+            case ENVIRONMENT -> "from $" + Secrets.ADMIN_PASSWORD_ENV;
+        };
+        StringBuilder services = new StringBuilder();
+        for (ServiceApp app : config.services()) {
+            services.append(app.name()).append(" :").append(config.port(app)).append("  ");
+        }
+        out.printf("""
+
+                eventshop is ready in %.1f s
+                  store      %s          API at %s/api
+                  admin      %s / %s
+                  customers  %s
+                  services   %skafka localhost:%d
+                  data       %s   (./store up --fresh starts empty)
+                Ctrl-C stops the store.
+                %n""",
+                runtime.startTime().toMillis() / 1000.0, runtime.edgeUrl(), runtime.edgeUrl(),
+                DemoData.ADMIN_EMAIL, password,
+                config.demoData() ? String.join(", ", DemoData.CUSTOMERS.stream()
+                        .map(c -> c.email() + " / " + c.password()).toList()) : "(no demo data)",
+                services, config.kafkaPort(), config.dataDir());
+    }
+
+    private static int waitForever() {
+        try {
+            Thread.currentThread().join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}
