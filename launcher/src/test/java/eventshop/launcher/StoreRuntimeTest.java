@@ -3,16 +3,16 @@ package eventshop.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import eventshop.eventsourcing.kafka.InProcessKafka;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.net.http.HttpClient;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +27,7 @@ class StoreRuntimeTest {
 
     private StoreConfig config(List<ServiceApp> services, ServiceApp edge) {
         return StoreConfig.of(dataDir, services, edge).withDemoData(false)
-                .withKafkaPorts(InProcessKafka.freePort(), InProcessKafka.freePort());
+                .withKafkaPorts(FreePorts.next(), FreePorts.next());
     }
 
     private StoreRuntime runtime(StoreConfig config) {
@@ -54,9 +54,8 @@ class StoreRuntimeTest {
                     .isEqualTo(tokenSecret);
             assertThat(Files.isDirectory(dataDir.resolve("alpha/eventstore"))).isTrue();
             assertThat(Files.isDirectory(dataDir.resolve("kafka"))).isTrue();
-            EdgeClient edge = new EdgeClient(HttpClient.newHttpClient(), store.edgeUrl());
-            EdgeClient.Response route = edge.get("/routes/beta", null);
-            assertThat(route.text()).as(route.toString()).isEqualTo(store.url("beta").toString());
+            assertThat(store.context("edge").getEnvironment().getProperty("eventshop.edge.services.beta"))
+                    .isEqualTo(store.url("beta").toString());
             assertThat(Files.getPosixFilePermissions(dataDir.resolve("secrets/token-secret")))
                     .isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
         }
@@ -71,7 +70,7 @@ class StoreRuntimeTest {
     }
 
     @Test
-    void aFailedStartNamesTheApplicationAndStopsWhatHadStarted() {
+    void aFailedStartNamesTheApplicationAndStopsWhatHadStarted() throws Exception {
         StoreConfig config = config(List.of(StubApps.service("alpha"), StubApps.broken("beta")), StubApps.edge());
         StoreRuntime store = runtime(config);
 
@@ -81,35 +80,36 @@ class StoreRuntimeTest {
         // alpha and the broker are stopped: their ports are free again, and so is the data directory
         assertThat(portFree(config.port(config.services().getFirst()))).isTrue();
         assertThat(portFree(config.kafkaPort())).isTrue();
-        try (StoreRuntime next = runtime(config.withApps(List.of(StubApps.service("alpha")), StubApps.edge()))) {
-            next.start();
+        try (FileChannel channel = FileChannel.open(dataDir.resolve(".lock"), StandardOpenOption.WRITE);
+                FileLock lock = channel.tryLock()) {
+            assertThat(lock).isNotNull();
         }
     }
 
     @Test
-    void refusesADataDirectoryInUseAndAPortInUse() throws Exception {
+    void refusesADataDirectoryInUse() throws Exception {
         StoreConfig config = config(List.of(StubApps.service("alpha")), StubApps.edge());
-        try (StoreRuntime first = runtime(config)) {
-            first.start();
+        Files.createDirectories(dataDir);
+        try (FileChannel channel = FileChannel.open(dataDir.resolve(".lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock held = channel.lock()) {
 
             assertThatThrownBy(() -> runtime(config).start()).isInstanceOf(StoreStartException.class)
                     .hasMessageContaining("another store is running on " + dataDir);
         }
-        try (ServerSocket taken = new ServerSocket(config.port(config.edge()))) {
-            assertThatThrownBy(() -> runtime(config).start()).isInstanceOf(StoreStartException.class)
-                    .hasMessageContaining("port " + taken.getLocalPort() + " for edge");
-        }
     }
 
     @Test
-    void freshStartsFromAnEmptyDataDirectory() throws Exception {
+    void freshEmptiesTheDataDirectory_andAPortInUseIsNamed() throws Exception {
         Files.createDirectories(dataDir.resolve("alpha"));
         Files.writeString(dataDir.resolve("alpha/leftover"), "old");
         StoreConfig config = config(List.of(StubApps.service("alpha")), StubApps.edge()).withFresh(true);
-        try (StoreRuntime store = runtime(config)) {
-            store.start();
+        try (ServerSocket taken = new ServerSocket(config.port(config.edge()))) {
+
+            assertThatThrownBy(() -> runtime(config).start()).isInstanceOf(StoreStartException.class)
+                    .hasMessageContaining("port " + taken.getLocalPort() + " for edge");
         }
         assertThat(dataDir.resolve("alpha/leftover")).doesNotExist();
+        assertThat(dataDir.resolve("secrets/token-secret")).exists();
     }
 
     private static boolean portFree(int port) {
@@ -118,10 +118,5 @@ class StoreRuntimeTest {
         } catch (java.io.IOException e) {
             return false;
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static Map<String, String> none() {
-        return Map.of();
     }
 }
