@@ -22,8 +22,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -34,7 +36,12 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.annotation.ImportCandidates;
 import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
 
 /**
  * The embedded topology of DESIGN §2 in this JVM: an in-process Kafka broker, every service as its
@@ -340,7 +347,11 @@ public final class StoreRuntime implements AutoCloseable {
         ServiceNames.set(app.name());
         ConfigurableApplicationContext context;
         try {
-            SpringApplicationBuilder builder = app.builder().get().registerShutdownHook(false);
+            SpringApplicationBuilder builder = app.builder().get().registerShutdownHook(false)
+                    .initializers(new ExcludeAutoConfigurations(switch (app.kind()) {
+                        case SERVICE -> autoConfigurationsStartingWith(NOT_FOR_SERVICES);
+                        case EDGE -> autoConfigurationsStartingWith(NOT_FOR_EDGE);
+                    }));
             builder.application().getAllSources().stream().filter(Class.class::isInstance).map(Class.class::cast)
                     .findFirst().ifPresent(builder::main);
             context = builder.run(arguments(app));
@@ -382,7 +393,6 @@ public final class StoreRuntime implements AutoCloseable {
                 // after the effect's transaction, and an effect lost to H2's write delay would be gone.
                 props.put("spring.datasource.url", "jdbc:h2:file:" + dir.resolve("readmodel")
                         + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
-                props.put("spring.autoconfigure.exclude", autoConfigurationsStartingWith(NOT_FOR_SERVICES));
                 if (app.name().equals(ACCOUNTS)) {
                     props.put("eventshop.accounts.admin.password", secrets.adminPassword());
                 }
@@ -391,7 +401,6 @@ public final class StoreRuntime implements AutoCloseable {
                 for (ServiceApp service : config.services()) {
                     props.put("eventshop.edge.services." + service.name(), appUrl(service).toString());
                 }
-                props.put("spring.autoconfigure.exclude", autoConfigurationsStartingWith(NOT_FOR_EDGE));
             }
         }
         props.putAll(config.properties());
@@ -403,14 +412,35 @@ public final class StoreRuntime implements AutoCloseable {
     }
 
     /** The auto-configurations on the classpath whose class names start with one of {@code prefixes}. */
-    static String autoConfigurationsStartingWith(List<String> prefixes) {
+    static List<String> autoConfigurationsStartingWith(List<String> prefixes) {
         List<String> names = new ArrayList<>();
         for (String candidate : ImportCandidates.load(AutoConfiguration.class, StoreRuntime.class.getClassLoader())) {
             if (prefixes.stream().anyMatch(candidate::startsWith)) {
                 names.add(candidate);
             }
         }
-        return String.join(",", names);
+        return names;
+    }
+
+    /**
+     * Adds auto-configurations to {@code spring.autoconfigure.exclude}, keeping those the
+     * application excludes itself (a list property is not merged across property sources, so an
+     * argument would replace the application's own list).
+     */
+    private record ExcludeAutoConfigurations(List<String> more)
+            implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+        private static final String PROPERTY = "spring.autoconfigure.exclude";
+
+        @Override
+        public void initialize(ConfigurableApplicationContext context) {
+            ConfigurableEnvironment env = context.getEnvironment();
+            Set<String> excluded = new LinkedHashSet<>(Binder.get(env)
+                    .bind(PROPERTY, Bindable.listOf(String.class)).orElse(List.of()));
+            excluded.addAll(more);
+            env.getPropertySources().addFirst(new MapPropertySource("eventshop-launcher-exclusions",
+                    Map.of(PROPERTY, String.join(",", excluded))));
+        }
     }
 
     private void loadDemoDataOnce() {

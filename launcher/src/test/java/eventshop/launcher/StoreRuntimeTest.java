@@ -3,6 +3,7 @@ package eventshop.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import eventshop.eventstore.EventStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -56,6 +57,9 @@ class StoreRuntimeTest {
             assertThat(Files.isDirectory(dataDir.resolve("kafka"))).isTrue();
             assertThat(store.context("edge").getEnvironment().getProperty("eventshop.edge.services.beta"))
                     .isEqualTo(store.url("beta").toString());
+            // edge shares the classpath but not the services' event-sourcing stack
+            assertThat(store.context("edge").getBeanNamesForType(EventStore.class)).isEmpty();
+            assertThat(store.context("alpha").getBeanNamesForType(EventStore.class)).hasSize(1);
             assertThat(Files.getPosixFilePermissions(dataDir.resolve("secrets/token-secret")))
                     .isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
         }
