@@ -108,7 +108,7 @@ final class DemoData {
             return registered.body().get("accountId").asString();
         }
         // registered by an earlier, interrupted load: find the id in the admin's list
-        EdgeClient.Response list = until("list accounts", () -> edge.get("/api/accounts", admin),
+        EdgeClient.Response list = until("list accounts", () -> edge.get("/api/accounts?size=100", admin),
                 r -> r.status() == 200 && accountId(r.body(), customer.email()) != null, r -> true);
         return accountId(list.body(), customer.email());
     }

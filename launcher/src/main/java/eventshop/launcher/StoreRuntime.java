@@ -82,7 +82,9 @@ public final class StoreRuntime implements AutoCloseable {
     private static final List<String> NOT_FOR_EDGE = List.of("eventshop.eventsourcing.",
             "org.springframework.cloud.stream.", "org.springframework.cloud.function.",
             "org.springframework.boot.integration.", "org.springframework.boot.kafka.",
-            "org.springframework.boot.jdbc.");
+            "org.springframework.boot.jdbc.",
+            // the gateway would route every unmatched path to a (missing) Spring Cloud Function: 500
+            "org.springframework.cloud.gateway.server.mvc.config.DefaultFunctionConfiguration");
     /** ... and the services must not run edge's gateway. */
     private static final List<String> NOT_FOR_SERVICES = List.of("org.springframework.cloud.gateway.");
 
