@@ -17,17 +17,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,18 +94,23 @@ public final class StoreRuntime implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Object lock = new Object();
-    private final Deque<Running> running = new ArrayDeque<>();
+    private final Map<String, ConfigurableApplicationContext> running = new LinkedHashMap<>();
     private final CountDownLatch startEnded = new CountDownLatch(1);
     private volatile boolean closed;
+    private volatile boolean failed;
     private volatile Thread starter;
-    private InProcessKafka kafka;
+    private volatile InProcessKafka kafka;
     private FileChannel lockChannel;
     private FileLock dataLock;
     private Secrets secrets;
     private Duration startTime;
     private boolean demoDataLoaded;
 
-    private record Running(ServiceApp app, ConfigurableApplicationContext context) {
+    /** A start step that gave up because the store is being closed or the other lane failed. */
+    private static final class Aborted extends StoreStartException {
+        Aborted(String message) {
+            super(message);
+        }
     }
 
     public StoreRuntime(StoreConfig config, PrintStream out) {
@@ -141,12 +147,9 @@ public final class StoreRuntime implements AutoCloseable {
             lockDataDirectory();
             secrets = Secrets.load(config.dataDir().resolve("secrets"), config.adminPasswordFromEnv());
             checkPortsFree();
-            startBroker();
+            startAll();
             for (ServiceApp app : config.apps()) {
-                startApp(app);
-            }
-            for (ServiceApp app : config.apps()) {
-                new Readiness(http).await(app.name(), appUrl(app), READY_TIMEOUT, () -> closed);
+                new Readiness(http).await(app.name(), appUrl(app), READY_TIMEOUT, () -> closed || failed);
                 checkNotClosed();
             }
             if (config.demoData()) {
@@ -154,10 +157,12 @@ public final class StoreRuntime implements AutoCloseable {
             }
             startTime = Duration.ofNanos(System.nanoTime() - started);
         } catch (StoreStartException e) {
+            failed = true;
             startEnded.countDown();
             close();
             throw e;
         } catch (RuntimeException | Error e) {
+            failed = true;
             startEnded.countDown();
             close();
             throw new StoreStartException("the store could not start: " + rootMessage(e), e);
@@ -203,8 +208,11 @@ public final class StoreRuntime implements AutoCloseable {
     /** The running context of one application, for tests and diagnostics. */
     public ConfigurableApplicationContext context(String app) {
         synchronized (lock) {
-            return running.stream().filter(r -> r.app().name().equals(app)).findFirst()
-                    .map(Running::context).orElseThrow(() -> new IllegalStateException(app + " is not running"));
+            ConfigurableApplicationContext context = running.get(app);
+            if (context == null) {
+                throw new IllegalStateException(app + " is not running");
+            }
+            return context;
         }
     }
 
@@ -229,17 +237,19 @@ public final class StoreRuntime implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        List<Running> toClose;
-        synchronized (lock) {
-            toClose = new ArrayList<>(running);
-            running.clear();
-        }
-        for (Running r : toClose) {
-            ServiceNames.set(r.app().name());
+        for (ServiceApp app : config.apps().reversed()) { // edge first, then the services in reverse
+            ConfigurableApplicationContext context;
+            synchronized (lock) {
+                context = running.remove(app.name());
+            }
+            if (context == null) {
+                continue;
+            }
+            ServiceNames.set(app.name());
             try {
-                r.context().close();
+                context.close();
             } catch (RuntimeException e) {
-                log.warn("{} did not stop cleanly: {}", r.app().name(), rootMessage(e), e);
+                log.warn("{} did not stop cleanly: {}", app.name(), rootMessage(e), e);
             } finally {
                 ServiceNames.clear();
             }
@@ -332,13 +342,90 @@ public final class StoreRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * One context starts on one thread, and a store has at least two cores: the broker, then edge
+     * (which needs neither the broker nor the services to start) start on a second thread while
+     * the services start in order on this one; services after the first wait for the broker, since
+     * their Kafka consumers bind while they start.
+     */
+    private void startAll() {
+        CompletableFuture<Void> brokerUp = new CompletableFuture<>();
+        AtomicReference<Throwable> laneFailure = new AtomicReference<>();
+        Thread lane = new Thread(() -> {
+            try {
+                startBroker();
+                brokerUp.complete(null);
+                startApp(config.edge());
+            } catch (Throwable e) {
+                laneFailure.set(e);
+                failed = true;
+                brokerUp.completeExceptionally(e);
+            }
+        }, "store-start");
+        lane.start();
+        try {
+            List<ServiceApp> services = config.services();
+            for (int i = 0; i < services.size(); i++) {
+                if (i == 1) {
+                    awaitBroker(brokerUp);
+                }
+                startApp(services.get(i));
+            }
+            awaitBroker(brokerUp);
+        } catch (RuntimeException | Error e) {
+            failed = true;
+            awaitQuietly(lane);
+            Throwable other = laneFailure.get();
+            if (e instanceof Aborted && other != null) {
+                throw other instanceof StoreStartException start ? start
+                        : new StoreStartException("the store could not start: " + rootMessage(other), other);
+            }
+            throw e;
+        }
+        awaitQuietly(lane);
+        Throwable other = laneFailure.get();
+        if (other != null) {
+            throw other instanceof StoreStartException start ? start
+                    : new StoreStartException("the store could not start: " + rootMessage(other), other);
+        }
+    }
+
+    private static void awaitBroker(CompletableFuture<Void> brokerUp) {
+        try {
+            brokerUp.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof StoreStartException start ? start
+                    : new StoreStartException("the Kafka broker failed to start: " + rootMessage(e), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Aborted("interrupted while waiting for the Kafka broker");
+        }
+    }
+
+    private static void awaitQuietly(Thread thread) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void startBroker() {
         long t0 = System.nanoTime();
         Path dir = config.dataDir().resolve("kafka");
+        ServiceNames.set("kafka");
         try {
             kafka = InProcessKafka.open(dir, config.kafkaPort(), config.controllerPort());
         } catch (RuntimeException e) {
             throw new StoreStartException("the Kafka broker failed to start over " + dir + ": " + rootMessage(e), e);
+        } finally {
+            ServiceNames.clear();
         }
         progress("kafka", "localhost:" + config.kafkaPort(), t0);
         checkNotClosed();
@@ -363,7 +450,7 @@ public final class StoreRuntime implements AutoCloseable {
             ServiceNames.clear();
         }
         synchronized (lock) {
-            running.push(new Running(app, context));
+            running.put(app.name(), context);
         }
         progress(app.name(), appUrl(app).toString(), t0);
         checkNotClosed();
@@ -463,7 +550,10 @@ public final class StoreRuntime implements AutoCloseable {
 
     private void checkNotClosed() {
         if (closed) {
-            throw new StoreStartException("the store was stopped while it was starting");
+            throw new Aborted("the store was stopped while it was starting");
+        }
+        if (failed) {
+            throw new Aborted("the start was abandoned after a failure");
         }
     }
 

@@ -1,7 +1,7 @@
 package eventshop.launcher;
 
 /** The store could not start: which part failed and why, in words fit for the console. */
-public final class StoreStartException extends RuntimeException {
+public class StoreStartException extends RuntimeException {
 
     public StoreStartException(String message) {
         super(message);
