@@ -1,10 +1,16 @@
 package eventshop.launcher;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * {@code ./store}: the command line of the embedded store.
@@ -24,6 +30,8 @@ public final class Store {
                       inventory and carts, each as its own Spring context on its own port, and
                       edge in front on http://localhost:8080. Ctrl-C stops it.
               help    show this text
+              train   start and stop a throw-away store on free ports (the ./store script runs
+                      it once with -XX:AOTCacheOutput, so that later starts are faster)
 
             options of up:
               --fresh               delete the data directory first (start from an empty store)
@@ -55,6 +63,7 @@ public final class Store {
         try {
             return switch (command) {
                 case "up" -> up(parse(rest), out, err);
+                case "train" -> train(out, err);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;
@@ -165,6 +174,56 @@ public final class Store {
         }
         printWelcome(runtime, out);
         return waitForever();
+    }
+
+    /**
+     * A training run for the JVM's AOT cache: the whole store on free ports over a temporary data
+     * directory, the demo data, a customer who browses and fills a cart, then a stop. Best effort:
+     * the script goes on without a cache if it fails.
+     */
+    private static int train(PrintStream out, PrintStream err) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("eventshop-train-");
+        } catch (IOException e) {
+            err.println("store train: " + e);
+            return 1;
+        }
+        StoreConfig config = StoreConfig.standard(dir).withKafkaPorts(FreePorts.next(), FreePorts.next());
+        for (ServiceApp app : config.apps()) {
+            config = config.withPort(app.name(), FreePorts.next());
+        }
+        try (StoreRuntime runtime = new StoreRuntime(config, out)) {
+            runtime.start();
+            EdgeClient edge = new EdgeClient(HttpClient.newHttpClient(), runtime.edgeUrl());
+            DemoData.Customer alice = DemoData.CUSTOMERS.getFirst();
+            String token = edge.login(alice.email(), alice.password());
+            edge.get("/api/catalog/products?q=socks", token);
+            edge.get("/api/accounts/me", token);
+            for (int i = 0; i < 50 && !edge.post("/api/cart/items", Map.of("sku", "SKU-24642", "quantity", 1), token).is2xx(); i++) {
+                Thread.sleep(100);
+            }
+            edge.get("/api/cart", token);
+            edge.get("/api/cart/events", token);
+            out.println("store train: the store started in " + runtime.startTime().toMillis() + " ms");
+            return 0;
+        } catch (RuntimeException e) {
+            err.println("store train: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary directory left behind
+        }
     }
 
     private static void printWelcome(StoreRuntime runtime, PrintStream out) {

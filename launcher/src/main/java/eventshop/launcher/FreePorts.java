@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Free TCP ports for tests, never the same one twice in this JVM: taking ports one at a time with
+ * Free TCP ports (for tests and the training run), never the same one twice in this JVM: taking ports one at a time with
  * a socket bound to port 0 can hand out a port just released again.
  */
 final class FreePorts {
