@@ -43,6 +43,11 @@ class EdgeTest {
                     "application/problem+json",
                     "{\"type\":\"/problems/product-not-found\",\"title\":\"Product not found\",\"status\":404,"
                             + "\"detail\":\"no product SKU-404\"}"))
+            .on("/api/catalog/cached", (exchange, request) -> {
+                exchange.getResponseHeaders().set("Cache-Control", "max-age=60");
+                exchange.getResponseHeaders().set("X-Served-By", "catalog");
+                StubService.respond(exchange, 200, "application/json", "{}");
+            })
             .on("/api/catalog/boom", (exchange, request) -> StubService.respond(exchange, 500,
                     "application/problem+json", "{\"type\":\"/problems/internal-error\",\"status\":500}"));
     static final StubService INVENTORY = StubService.started("inventory")
@@ -132,6 +137,17 @@ class EdgeTest {
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(CARTS.received().getLast().consistencyToken()).isEqualTo("carts@7");
             assertThat(response.headers().firstValue("Consistency-Token")).hasValue("carts@42");
+        }
+
+        @Test
+        void passesOtherHeaders_bothWays_withoutAddingToTheServicesOwn() throws Exception {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(edge("/api/catalog/cached"))
+                    .header("X-Request-Id", "req-1"));
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(CATALOG.receivedOn("/api/catalog/cached").getLast().requestId()).isEqualTo("req-1");
+            assertThat(response.headers().allValues("Cache-Control")).containsExactly("max-age=60");
+            assertThat(response.headers().allValues("X-Served-By")).containsExactly("catalog");
         }
 
         @Test

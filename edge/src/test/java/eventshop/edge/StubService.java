@@ -89,6 +89,7 @@ final class StubService implements AutoCloseable {
                 exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders().getFirst("Authorization"),
                 exchange.getRequestHeaders().get("Authorization"),
                 exchange.getRequestHeaders().getFirst("Consistency-Token"),
+                exchange.getRequestHeaders().getFirst("X-Request-Id"),
                 new String(body, StandardCharsets.UTF_8));
         received.add(request);
         Answer handler = handlers.get(request.path());
@@ -137,7 +138,7 @@ final class StubService implements AutoCloseable {
 
     /** A request as the stub saw it. */
     record Received(String method, String path, String query, String authorization, List<String> authorizations,
-                    String consistencyToken, String body) {
+                    String consistencyToken, String requestId, String body) {
 
         String bearerToken() {
             return authorization == null ? null : authorization.substring("Bearer ".length());
