@@ -7,6 +7,8 @@ import eventshop.edge.tokens.Caller;
 import eventshop.edge.tokens.EdgeTokens;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.concurrent.TimeoutException;
 import org.springframework.cloud.client.circuitbreaker.CircuitBreaker;
 import org.springframework.cloud.client.circuitbreaker.CircuitBreakerFactory;
@@ -27,6 +29,8 @@ import org.springframework.web.client.RestClient.RequestHeadersSpec.ConvertibleC
  */
 @Component
 class Accounts {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
 
     static final String VERIFY_PATH = "/internal/credentials/verify";
 
@@ -102,6 +106,8 @@ class Accounts {
     }
 
     private Outcome unreachable(Throwable failure) {
+        LOG.warn("credentials check at accounts failed: {}", failure.toString());
+        LOG.debug("the failure in full", failure);
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof TimeoutException) {
                 throw new EdgeProblem(Problems.problem(HttpStatus.GATEWAY_TIMEOUT, "gateway-timeout",

@@ -3,6 +3,8 @@ package eventshop.edge.routing;
 import eventshop.edge.problems.Problems;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import org.springframework.http.HttpHeaders;
@@ -21,6 +23,8 @@ import org.springframework.web.servlet.function.ServerResponse;
  */
 final class UpstreamFailures {
 
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamFailures.class);
+
     private UpstreamFailures() {
     }
 
@@ -29,6 +33,8 @@ final class UpstreamFailures {
             try {
                 return next.handle(request);
             } catch (RuntimeException failure) {
+                LOG.warn("{} {} to {} failed: {}", request.method(), request.path(), service, describe(failure));
+                LOG.debug("the failure in full", failure);
                 for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
                     if (cause instanceof TimeoutException) {
                         return problem(Problems.problem(HttpStatus.GATEWAY_TIMEOUT, "gateway-timeout",
@@ -45,6 +51,17 @@ final class UpstreamFailures {
                 throw failure;
             }
         };
+    }
+
+    private static String describe(Throwable failure) {
+        StringBuilder chain = new StringBuilder();
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            chain.append(chain.isEmpty() ? "" : " <- ").append(cause.getClass().getSimpleName());
+            if (cause.getMessage() != null) {
+                chain.append(": ").append(cause.getMessage());
+            }
+        }
+        return chain.toString();
     }
 
     private static ProblemDetail unavailable(String service, String why) {
