@@ -486,6 +486,7 @@ class EdgeTest {
         assertThat(problem.get("type")).isEqualTo(type);
         assertThat(problem.get("status")).isEqualTo(status);
         assertThat(problem.get("title")).isNotNull();
+        assertThat(problem.get("instance")).as("instance").isNotNull().isNotEqualTo("/error");
     }
 
     static void assertServicesToken(Jwt token, Instant notBefore) {

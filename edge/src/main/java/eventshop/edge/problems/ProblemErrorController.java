@@ -2,6 +2,7 @@ package eventshop.edge.problems;
 
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -28,8 +29,10 @@ class ProblemErrorController implements ErrorController {
             case 404 -> "no such resource";
             default -> status.is5xxServerError() ? "the request failed unexpectedly" : null;
         };
-        return ResponseEntity.status(status)
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(Problems.forStatus(status, detail));
+        ProblemDetail problem = Problems.forStatus(status, detail);
+        if (request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String path) {
+            problem.setInstance(URI.create(path));
+        }
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 }

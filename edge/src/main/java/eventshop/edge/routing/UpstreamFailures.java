@@ -5,6 +5,7 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import org.springframework.http.HttpHeaders;
@@ -13,6 +14,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.servlet.function.HandlerFilterFunction;
+import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
 /**
@@ -37,15 +39,15 @@ final class UpstreamFailures {
                 LOG.debug("the failure in full", failure);
                 for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
                     if (cause instanceof TimeoutException) {
-                        return problem(Problems.problem(HttpStatus.GATEWAY_TIMEOUT, "gateway-timeout",
+                        return problem(request, Problems.problem(HttpStatus.GATEWAY_TIMEOUT, "gateway-timeout",
                                 "Gateway timeout", "the " + service + " service did not answer in time"), null);
                     }
                     if (cause instanceof CallNotPermittedException) {
-                        return problem(unavailable(service, "is failing; edge stops calling it for a while"),
+                        return problem(request, unavailable(service, "is failing; edge stops calling it for a while"),
                                 retryAfter);
                     }
                     if (cause instanceof ResourceAccessException || cause instanceof IOException) {
-                        return problem(unavailable(service, "cannot be reached"), retryAfter);
+                        return problem(request, unavailable(service, "cannot be reached"), retryAfter);
                     }
                 }
                 throw failure;
@@ -69,7 +71,8 @@ final class UpstreamFailures {
                 "the " + service + " service " + why + "; try again later");
     }
 
-    private static ServerResponse problem(ProblemDetail problem, Duration retryAfter) {
+    private static ServerResponse problem(ServerRequest request, ProblemDetail problem, Duration retryAfter) {
+        problem.setInstance(URI.create(request.path()));
         ServerResponse.BodyBuilder response = ServerResponse.status(problem.getStatus())
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (retryAfter != null) {

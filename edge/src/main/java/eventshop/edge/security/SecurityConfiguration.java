@@ -79,7 +79,7 @@ class SecurityConfiguration {
             String detail = failure instanceof OAuth2AuthenticationException
                     ? "the bearer token is invalid or expired; log in again"
                     : "this needs a session token: log in at " + LOGIN_PATH;
-            problems.write(response, Problems.problem(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail));
+            problems.write(request, response, Problems.problem(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail));
         };
     }
 
@@ -87,7 +87,7 @@ class SecurityConfiguration {
         BearerTokenAccessDeniedHandler challenge = new BearerTokenAccessDeniedHandler();
         return (request, response, denied) -> {
             challenge.handle(request, response, denied);
-            problems.write(response, Problems.problem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
+            problems.write(request, response, Problems.problem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
                     "this needs the admin role"));
         };
     }
