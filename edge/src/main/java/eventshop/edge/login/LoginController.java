@@ -85,12 +85,12 @@ class LoginController {
         try {
             credentials = json.readValue(body, Credentials.class);
         } catch (JacksonException malformed) {
-            throw EdgeProblem.invalidRequest("the body must be a JSON object {\"email\": ..., \"password\": ...}");
+            credentials = null;
         }
-        List<String> problems = new ArrayList<>();
         if (credentials == null) {
             throw EdgeProblem.invalidRequest("the body must be a JSON object {\"email\": ..., \"password\": ...}");
         }
+        List<String> problems = new ArrayList<>();
         if (credentials.email() == null || credentials.email().isBlank()) {
             problems.add("email is required");
         } else if (credentials.email().length() > Credentials.MAX_EMAIL) {

@@ -12,6 +12,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * Where errors raised inside edge become problem responses: edge's own ({@link EdgeProblem}), Spring
@@ -38,6 +39,14 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(Problems.problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
                         "the request failed unexpectedly"));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException error,
+                                                                    HttpHeaders headers, HttpStatusCode status,
+                                                                    WebRequest request) {
+        return createResponseEntity(Problems.problem(status, "not-found", "Not found",
+                "nothing here: the API is under /api/<service>/..."), headers, status, request);
     }
 
     @Override

@@ -32,8 +32,10 @@ public final class TokenSecret {
         return new SecretKeySpec(bytes, "HmacSHA256");
     }
 
-    private static IllegalStateException invalid(String why) {
-        return new IllegalStateException(PROPERTY + " " + why + ": it must be the base64 of at least "
-                + MINIMUM_BYTES + " random bytes, the same for edge and every service (e.g. `openssl rand -base64 32`)");
+    private static InvalidTokenSecret invalid(String why) {
+        return new InvalidTokenSecret(why, PROPERTY + " " + why + ": " + HOW);
     }
+
+    static final String HOW = "it must be the base64 of at least " + MINIMUM_BYTES
+            + " random bytes, the same for edge and every service (e.g. `openssl rand -base64 32`)";
 }
