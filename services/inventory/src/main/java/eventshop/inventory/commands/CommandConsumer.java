@@ -27,7 +27,7 @@ import org.springframework.messaging.Message;
  * per-order allocations make that change nothing (see {@link Reservations}).
  */
 @Configuration(proxyBeanMethods = false)
-public class InventoryCommands {
+public class CommandConsumer {
 
     /** The name processed commands are recorded under. */
     public static final String CONSUMER = "inventory-commands";
