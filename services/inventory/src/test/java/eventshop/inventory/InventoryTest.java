@@ -5,11 +5,12 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 
 /**
  * The one Spring context the module's tests share: the whole service on the memory engine and an
  * in-memory H2, without a broker (no relay, no consumer binding: tests hand messages to the
- * consumer bean themselves). Tests use their own skus and order ids, so they do not see each other.
+ * consumer bean themselves), HTTP through MockMvc with the real security filters. Tests use their own skus and order ids, so they do not see each other.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -22,5 +23,6 @@ import org.springframework.boot.test.context.SpringBootTest;
         "spring.cloud.function.definition=",
         "eventshop.security.token-secret=ZXZlbnRzaG9wLXRlc3Qtc2VjcmV0LTMyLWJ5dGVzLWxvbmc=",
         "logging.level.org.apache.kafka=WARN"})
+@AutoConfigureMockMvc
 public @interface InventoryTest {
 }

@@ -81,4 +81,10 @@ public class StockLevels implements Projection {
         return jdbc.query(tables.sql("SELECT sku, on_hand, reserved FROM {stock_levels} ORDER BY sku"
                 + " OFFSET ? ROWS FETCH NEXT ? ROWS ONLY"), ROW, offset, limit);
     }
+
+    /** How many skus have had stock. */
+    public static long count(JdbcTemplate jdbc, Tables tables) {
+        Long count = jdbc.queryForObject(tables.sql("SELECT COUNT(*) FROM {stock_levels}"), Long.class);
+        return count == null ? 0 : count;
+    }
 }
