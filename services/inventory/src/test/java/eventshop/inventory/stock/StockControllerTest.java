@@ -164,14 +164,15 @@ class StockControllerTest {
         }
 
         @Test
-        void onlyTheAdmin_receivesStock_orListsIt() throws Exception {
+        void onlyTheAdmin_receivesStock_orListsIt_anonymousCallersAreToldToLogIn() throws Exception {
             String sku = newSku("SEC");
 
             http.perform(receipt(sku, "{\"quantity\":5}").header("Authorization", customer()))
                     .andExpect(status().isForbidden())
                     .andExpect(content().contentTypeCompatibleWith(PROBLEM));
             http.perform(receipt(sku, "{\"quantity\":5}").header("Authorization", anonymous()))
-                    .andExpect(status().isForbidden());
+                    .andExpect(status().isUnauthorized())
+                    .andExpect(content().contentTypeCompatibleWith(PROBLEM));
             http.perform(get("/api/inventory").header("Authorization", customer()))
                     .andExpect(status().isForbidden());
 
@@ -179,7 +180,7 @@ class StockControllerTest {
         }
 
         @Test
-        void aCustomerToken_forEveryoneElse_isNotAnAdminToken() throws Exception {
+        void aRoleNamedInLowerCase_isNotTheAdminRole() throws Exception {
             String forged = "Bearer " + tokens.mint(new EdgeUser("acc-2", "b@x.io", Set.of(EdgeToken.CUSTOMER,
                     "admin")));
 
@@ -194,7 +195,7 @@ class StockControllerTest {
         @ParameterizedTest
         @ValueSource(strings = {"{\"quantity\":0}", "{\"quantity\":-1}", "{\"quantity\":1000000001}",
                 "{\"quantity\":1000001}", "{\"quantity\":10000000000}", "{\"quantity\":\"many\"}", "{\"quantity\":[1]}",
-                "{\"quantity\":null}", "{}", "{\"quantity\":", "not json", "[]", ""})
+                "{\"quantity\":null}", "{\"quantity\":1.5}", "{\"quantity\":true}", "{}", "{\"quantity\":", "not json", "[]", ""})
         void areProblems_andStoreNothing(String body) throws Exception {
             String sku = newSku("BAD");
 
