@@ -18,7 +18,7 @@ import org.springframework.stereotype.Repository;
 /**
  * The carts' own view of the catalog's prices: table {@code prices(sku, name, price_cents,
  * discontinued, version)} in the carts database, fed from {@code catalog.events} by
- * {@link CatalogPrices} (never a synchronous call to catalog).
+ * {@link CatalogPriceFeed} (never a synchronous call to catalog).
  *
  * <p>{@code version} is the highest version of the product's stream ({@code product-<sku>}) applied.
  * The price follows the highest version that set one, so an older event delivered late (a replayed

@@ -19,12 +19,12 @@ import org.springframework.messaging.Message;
  * skipped; a known type that does not parse fails and, after the retries, is parked.
  */
 @Configuration(proxyBeanMethods = false)
-public class CatalogPrices {
+public class CatalogPriceFeed {
 
     /** The consumer's name in {@code processed_messages}. */
     public static final String CONSUMER = "carts-prices";
 
-    private static final Logger log = LoggerFactory.getLogger(CatalogPrices.class);
+    private static final Logger log = LoggerFactory.getLogger(CatalogPriceFeed.class);
     private static final JsonEventCodec<CatalogEvent> CODEC = JsonEventCodec.of(CatalogEvent.class);
 
     @Bean

@@ -10,16 +10,10 @@ import eventshop.contracts.catalog.CatalogEvent.ProductAdded;
 import eventshop.contracts.catalog.CatalogEvent.ProductDiscontinued;
 import eventshop.contracts.catalog.CatalogEvent.ProductPriceChanged;
 import eventshop.eventsourcing.consuming.ExactlyOnce;
-import eventshop.eventsourcing.decider.JsonEventCodec;
 import eventshop.eventsourcing.relay.EventHeaders;
-import eventshop.eventstore.Metadata;
-import eventshop.eventstore.RecordedEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.h2.jdbcx.JdbcDataSource;
@@ -28,25 +22,22 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.messaging.Message;
-import org.springframework.messaging.support.MessageBuilder;
 
 /**
  * The price view fed through its Spring Cloud Stream consumer with messages made the way the
  * catalog's log relay makes them ({@link EventHeaders#of}), on H2, without Kafka: last version wins,
  * redeliveries and late older versions change nothing.
  */
-class CatalogPricesTest {
+class CatalogPriceFeedTest {
 
     private static final String SKU = "SKU-24642";
-    private static final JsonEventCodec<CatalogEvent> CODEC = JsonEventCodec.of(CatalogEvent.class);
 
     private final JdbcDataSource dataSource = dataSource();
     private final JdbcTemplate jdbc = new JdbcTemplate(dataSource);
     private final ExactlyOnce exactlyOnce = new ExactlyOnce(dataSource, new DataSourceTransactionManager(dataSource),
             Clock.systemUTC(), new SimpleMeterRegistry());
     private final Prices prices = new Prices(jdbc);
-    private final Consumer<Message<byte[]>> consumer = new CatalogPrices().catalogPrices(exactlyOnce, prices);
-    private long position;
+    private final Consumer<Message<byte[]>> consumer = new CatalogPriceFeed().catalogPrices(exactlyOnce, prices);
 
     @Test
     void productAdded_isOnSaleAtItsPrice() {
@@ -76,7 +67,7 @@ class CatalogPricesTest {
     @Test
     void list_readsSeveralSkus_unknownOnesAsUnknown() {
         consumer.accept(message(0, new ProductAdded(SKU, "Keyboard", "", 1250, "")));
-        consumer.accept(message("SKU-34563", 0, new ProductAdded("SKU-34563", "Mouse", "", 499, "")));
+        consumer.accept(message(0, new ProductAdded("SKU-34563", "Mouse", "", 499, "")));
 
         PriceList list = prices.list(List.of(SKU, "SKU-34563", "SKU-404", SKU));
 
@@ -99,7 +90,7 @@ class CatalogPricesTest {
             consumer.accept(reprice);
 
             assertThat(prices.product(SKU)).isEqualTo(new Product.OnSale(SKU, "Keyboard", 900));
-            assertThat(exactlyOnce.processed(CatalogPrices.CONSUMER, eventId(reprice))).isTrue();
+            assertThat(exactlyOnce.processed(CatalogPriceFeed.CONSUMER, eventId(reprice))).isTrue();
         }
 
         @Test
@@ -155,7 +146,7 @@ class CatalogPricesTest {
             consumer.accept(other);
 
             assertThat(prices.row(SKU)).contains(new Prices.Row(SKU, "Keyboard", 1250, false, 0));
-            assertThat(exactlyOnce.processed(CatalogPrices.CONSUMER, eventId(other))).isTrue();
+            assertThat(exactlyOnce.processed(CatalogPriceFeed.CONSUMER, eventId(other))).isTrue();
         }
 
         @Test
@@ -165,29 +156,20 @@ class CatalogPricesTest {
             assertThatThrownBy(() -> consumer.accept(broken)).isInstanceOf(RuntimeException.class);
 
             assertThat(prices.row(SKU)).isEmpty();
-            assertThat(exactlyOnce.processed(CatalogPrices.CONSUMER, eventId(broken))).isFalse();
+            assertThat(exactlyOnce.processed(CatalogPriceFeed.CONSUMER, eventId(broken))).isFalse();
         }
     }
 
-    // ---- messages as the catalog's relay publishes them
-
-    private Message<byte[]> message(long version, CatalogEvent event) {
-        return message(event.sku(), version, event);
+    private static Message<byte[]> message(long version, CatalogEvent event) {
+        return CatalogMessages.message(version, event);
     }
 
-    private Message<byte[]> message(String sku, long version, CatalogEvent event) {
-        return message(sku, version, CODEC.typeOf(event), new String(CODEC.serialize(event), StandardCharsets.UTF_8));
-    }
-
-    private Message<byte[]> message(String sku, long version, String type, String json) {
-        RecordedEvent recorded = new RecordedEvent(UUID.randomUUID(), "product-" + sku, version, position++, type,
-                json.getBytes(StandardCharsets.UTF_8),
-                new Metadata("corr-1", "cmd-1", "admin-1", Instant.parse("2025-01-02T03:04:05Z"), 1, Map.of()));
-        return MessageBuilder.withPayload(recorded.data()).copyHeaders(EventHeaders.of(recorded, "catalog")).build();
+    private static Message<byte[]> message(String sku, long version, String type, String json) {
+        return CatalogMessages.message(sku, version, type, json);
     }
 
     private static UUID eventId(Message<byte[]> message) {
-        return UUID.fromString((String) message.getHeaders().get(EventHeaders.EVENT_ID));
+        return CatalogMessages.eventId(message);
     }
 
     private static JdbcDataSource dataSource() {
