@@ -16,7 +16,8 @@ public class CartsApplication {
 
     /** The application with its configuration file, for {@code main} and the launcher. */
     public static SpringApplicationBuilder builder() {
-        return new SpringApplicationBuilder(CartsApplication.class).properties("spring.config.name=carts");
+        return new SpringApplicationBuilder(CartsApplication.class).main(CartsApplication.class)
+                .properties("spring.config.name=carts");
     }
 
     public static void main(String[] args) {
