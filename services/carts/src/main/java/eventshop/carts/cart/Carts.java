@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Service;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -112,7 +111,7 @@ public class Carts {
 
     /** The cart's stored events from {@code fromVersion}, at most {@code limit}. */
     public List<RecordedEvent> events(String customerId, long fromVersion, int limit) {
-        return Flux.from(store.read(streamOf(customerId), fromVersion)).take(limit).collectList().block();
+        return store.read(streamOf(customerId), fromVersion).take(limit).collectList().block();
     }
 
     private Outcome decide(String customerId, Cart.Command command, CommandContext context) {

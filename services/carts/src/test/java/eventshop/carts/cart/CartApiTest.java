@@ -327,6 +327,10 @@ class CartApiTest {
             assertThat(first.get("data").get("customerId").asString()).isEqualTo(me.id());
             assertThat(events.get(1).get("data").get("quantity").asInt()).isEqualTo(3);
             assertThat(body(get(me, "/api/cart/events?fromVersion=1&limit=5"))).hasSize(1);
+            assertThat(get(me, "/api/cart/events?limit=0")).hasStatus(HttpStatus.BAD_REQUEST);
+            assertThat(get(me, "/api/cart/events?limit=1001")).hasStatus(HttpStatus.BAD_REQUEST);
+            assertThat(get(me, "/api/cart/events?fromVersion=-1")).hasStatus(HttpStatus.BAD_REQUEST);
+            assertThat(get(me, "/api/cart/events?fromVersion=first")).hasStatus(HttpStatus.BAD_REQUEST);
         }
     }
 
