@@ -6,6 +6,7 @@ import eventshop.carts.cart.domain.Cart.ChangeQuantity;
 import eventshop.carts.cart.domain.Cart.CheckOut;
 import eventshop.carts.cart.domain.Cart.Clear;
 import eventshop.carts.cart.domain.Cart.RemoveItem;
+import eventshop.carts.cart.domain.CartErrors.UnknownProduct;
 import eventshop.carts.cart.domain.Line;
 import eventshop.carts.cart.domain.Pricing;
 import eventshop.carts.cart.domain.Pricing.PricedCart;
@@ -103,10 +104,19 @@ public class Carts {
     public CheckedOut checkOut(String customerId, String email, Address shippingAddress, String cardToken,
                                CommandContext context) {
         String orderId = ids.get().toString();
-        List<String> skus = state(customerId).block().lines().stream().map(Line::sku).toList();
-        CommandResult<CartEvent> result = handler.handle(streamOf(customerId),
-                new CheckOut(customerId, orderId, email, prices.list(skus), shippingAddress, cardToken), context);
-        return new CheckedOut(orderId, result.token());
+        for (int attempt = 1; ; attempt++) {
+            List<String> skus = state(customerId).block().lines().stream().map(Line::sku).toList();
+            try {
+                CommandResult<CartEvent> result = handler.handle(streamOf(customerId),
+                        new CheckOut(customerId, orderId, email, prices.list(skus), shippingAddress, cardToken), context);
+                return new CheckedOut(orderId, result.token());
+            } catch (UnknownProduct unknown) {
+                if (skus.contains(unknown.sku()) || attempt == 3) {
+                    throw unknown;
+                }
+                // a line was added between reading the skus and deciding: price the cart again
+            }
+        }
     }
 
     /** The cart's stored events from {@code fromVersion}, at most {@code limit}. */
