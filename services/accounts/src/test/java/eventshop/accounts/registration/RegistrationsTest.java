@@ -113,7 +113,7 @@ class RegistrationsTest {
     void of_concurrent_registrations_of_one_address_exactly_one_succeeds() throws Exception {
         for (int round = 0; round < 3; round++) {
             String email = newEmail();
-            int racers = 4;
+            int racers = 3;
             CountDownLatch start = new CountDownLatch(1);
             List<Future<String>> outcomes = new ArrayList<>();
             try (ExecutorService pool = Executors.newFixedThreadPool(racers)) {
@@ -198,6 +198,15 @@ class RegistrationsTest {
             assertThat(admin.accountId()).isEqualTo(orphan);
             assertThat(credentials.verify(email, "admin-password").role()).isEqualTo(EdgeToken.ADMIN);
         }
+    }
+
+    @Test
+    void every_private_event_type_is_kept_from_the_relay(@Autowired org.springframework.core.env.Environment environment) {
+        java.util.Set<String> kept = java.util.Set.of(
+                environment.getRequiredProperty("eventshop.relay.private-types").split("\\s*,\\s*"));
+        assertThat(kept).containsAll(JsonEventCodec.of(EmailClaim.Event.class).typeNames())
+                .containsAll(JsonEventCodec.of(Credentials.Event.class).typeNames())
+                .doesNotContainAnyElementsOf(JsonEventCodec.of(AccountEvent.class).typeNames());
     }
 
     @Test
