@@ -14,7 +14,6 @@ import java.util.function.Supplier;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.type.LogicalType;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,7 +23,6 @@ import org.springframework.context.annotation.Configuration;
 public class AccountsConfiguration {
 
     @Bean
-    @ConditionalOnMissingBean
     public Supplier<UUID> ids() {
         return UUID::randomUUID;
     }

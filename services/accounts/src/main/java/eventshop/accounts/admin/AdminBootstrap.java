@@ -4,6 +4,8 @@ import eventshop.accounts.Accounts;
 import eventshop.accounts.domain.Account;
 import eventshop.accounts.domain.Account.ConfirmByAdmin;
 import eventshop.accounts.domain.AccountErrors.EmailTaken;
+import eventshop.accounts.domain.AccountErrors.InvalidEmail;
+import eventshop.accounts.domain.AccountErrors.InvalidRegistration;
 import eventshop.accounts.registration.Registrations;
 import eventshop.accounts.registration.Registrations.Registration;
 import eventshop.contracts.EdgeToken;
@@ -56,6 +58,8 @@ public class AdminBootstrap implements ApplicationRunner {
             accountId = registrations.register(
                     new Registration(admin.email(), admin.name(), admin.password(), EdgeToken.ADMIN), ACTOR).accountId();
             LOG.info("created the administrator account {} for {}", accountId, admin.email());
+        } catch (InvalidRegistration | InvalidEmail invalid) {
+            throw new IllegalStateException("eventshop.accounts.admin.*: " + invalid.getMessage(), invalid);
         } catch (EmailTaken taken) {
             accountId = taken.claimedBy();
             String role = accounts.registration(accountId).map(AccountRegistered::role).orElse("?");

@@ -2,8 +2,9 @@ package eventshop.accounts.credentials;
 
 import eventshop.accounts.domain.AccountStatus;
 import eventshop.accounts.domain.EmailAddress;
-import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.config.EventSourcingProperties;
+import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.projection.Projections;
 import eventshop.eventstore.EventStore;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -43,13 +44,13 @@ public class CredentialChecks {
                        @Nullable String passwordHash) {
     }
 
-    private final eventshop.eventsourcing.projection.Projections projections;
+    private final Projections projections;
     private final JdbcTemplate jdbc;
     private final Passwords passwords;
     private final EventStore store;
     private final String serviceName;
 
-    public CredentialChecks(eventshop.eventsourcing.projection.Projections projections, JdbcTemplate jdbc,
+    public CredentialChecks(Projections projections, JdbcTemplate jdbc,
                             Passwords passwords, EventStore store, EventSourcingProperties properties) {
         this.projections = projections;
         this.jdbc = jdbc;

@@ -2,6 +2,7 @@ package eventshop.accounts.registration;
 
 import eventshop.accounts.Accounts;
 import eventshop.accounts.credentials.Passwords;
+import eventshop.accounts.domain.Account;
 import eventshop.accounts.domain.Account.Register;
 import eventshop.accounts.domain.AccountErrors.AccountAlreadyRegistered;
 import eventshop.accounts.domain.AccountErrors.EmailTaken;
@@ -137,6 +138,6 @@ public class Registrations {
     }
 
     private boolean exists(String accountId) {
-        return store.streamVersion(eventshop.accounts.domain.Account.streamId(accountId)) >= 0;
+        return store.streamVersion(Account.streamId(accountId)) >= 0;
     }
 }
