@@ -406,6 +406,15 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
             if (ended.isDone()) {
                 return;
             }
+            if (settings.privateTypes().contains(event.type())) {
+                // kept to the service: counts as relayed at once, so the checkpoint can pass it
+                synchronized (lock) {
+                    window.sending(event.position());
+                    window.acknowledge(event.position());
+                }
+                request(1);
+                return;
+            }
             boolean first;
             synchronized (lock) {
                 first = window.unsettled() == 0;

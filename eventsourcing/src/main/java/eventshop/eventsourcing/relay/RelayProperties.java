@@ -1,6 +1,7 @@
 package eventshop.eventsourcing.relay;
 
 import java.time.Duration;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -15,11 +16,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param retryInitial       first pause after a failed send before resuming from the checkpoint
  * @param retryMax           longest such pause (the pause doubles after each failure)
  * @param stopTimeout        how long stopping waits for in-flight acknowledgements
+ * @param privateTypes       event types the service keeps to itself: the relay passes over them
+ *                           (they count as relayed) and never publishes them
  */
 @ConfigurationProperties("eventshop.relay")
 public record RelayProperties(Boolean enabled, String bindingName, Integer maxInFlight, Duration checkpointInterval,
                               Duration stallTimeout, Duration retryInitial, Duration retryMax,
-                              Duration stopTimeout) {
+                              Duration stopTimeout, Set<String> privateTypes) {
 
     /** The relay's output binding name unless configured. */
     public static final String DEFAULT_BINDING = "eventshopRelay-out-0";
@@ -33,6 +36,7 @@ public record RelayProperties(Boolean enabled, String bindingName, Integer maxIn
         retryInitial = retryInitial == null ? Duration.ofMillis(200) : retryInitial;
         retryMax = retryMax == null ? Duration.ofSeconds(10) : retryMax;
         stopTimeout = stopTimeout == null ? Duration.ofSeconds(2) : stopTimeout;
+        privateTypes = privateTypes == null ? Set.of() : Set.copyOf(privateTypes);
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("eventshop.relay.max-in-flight must be >= 1");
         }
@@ -40,6 +44,6 @@ public record RelayProperties(Boolean enabled, String bindingName, Integer maxIn
 
     /** Defaults for everything. */
     public static RelayProperties defaults() {
-        return new RelayProperties(null, null, null, null, null, null, null, null);
+        return new RelayProperties(null, null, null, null, null, null, null, null, null);
     }
 }

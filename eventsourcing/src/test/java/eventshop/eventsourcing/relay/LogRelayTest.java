@@ -12,6 +12,7 @@ import eventshop.eventstore.memory.InMemoryEventStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +30,7 @@ class LogRelayTest {
     private final MemoryCheckpoints checkpoints = new MemoryCheckpoints();
     private final LogRelay relay = new LogRelay("test", "test.events", store, publisher, checkpoints,
             new RelayProperties(true, null, 4, Duration.ofMillis(10), Duration.ofSeconds(30), Duration.ofMillis(10),
-                    Duration.ofMillis(50), Duration.ofMillis(200)), new SimpleMeterRegistry());
+                    Duration.ofMillis(50), Duration.ofMillis(200), Set.of("Secret")), new SimpleMeterRegistry());
 
     @AfterEach
     void stop() {
@@ -120,6 +121,27 @@ class LogRelayTest {
 
         await().atMost(PATIENCE).until(() -> publisher.sent.size() == 1);
         assertThat(publisher.sent).containsExactly(2L);
+    }
+
+    @Test
+    void privateTypes_areNeverPublished_butTheCheckpointPassesThem() {
+        append(2);
+        store.append("s-0", ExpectedVersion.any(), List.of(new EventData(UUID.randomUUID(), "Secret",
+                new byte[0], Metadata.EMPTY))); // position 2
+        append(1); // position 3
+        store.append("s-1", ExpectedVersion.any(), List.of(new EventData(UUID.randomUUID(), "Secret",
+                new byte[0], Metadata.EMPTY))); // position 4, the last one
+        relay.start();
+
+        await().atMost(PATIENCE).until(() -> publisher.sent.size() == 3);
+        assertThat(publisher.sent).containsExactly(0L, 1L, 3L);
+        publisher.ack(0);
+        publisher.ack(1);
+        publisher.ack(3);
+
+        await().atMost(PATIENCE).until(() -> checkpoints.load("test") == 4);
+        assertThat(relay.status().lag()).isZero();
+        assertThat(publisher.sent).containsExactly(0L, 1L, 3L);
     }
 
     private void append(int count) {
