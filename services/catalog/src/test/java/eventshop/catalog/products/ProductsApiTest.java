@@ -114,13 +114,15 @@ class ProductsApiTest {
         }
 
         @Test
-        void anAnonymousCaller_canRead_butNotWrite() {
+        void anAnonymousCaller_canRead_butMustLogInToWrite() {
             add("SEC-5", "Open to all", 700);
 
             assertThat(http.get(PRODUCTS).token(anonymous).send().status()).isEqualTo(200);
             assertThat(read("SEC-5").path("name").asString()).isEqualTo("Open to all");
-            refused(403, () -> http.post(PRODUCTS).token(anonymous).json(product("SEC-6", "Nope", 100)).send());
+            refused(401, () -> http.post(PRODUCTS).token(anonymous).json(product("SEC-6", "Nope", 100)).send());
+            refused(401, () -> http.delete(PRODUCTS + "/SEC-5").token(anonymous).send());
             notFound("SEC-6");
+            assertThat(read("SEC-5").path("discontinued").asBoolean()).isFalse();
         }
 
         @Test
@@ -218,7 +220,7 @@ class ProductsApiTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"", "bad-5", "BAD 5", "BAD_5", "BAD-5/X", "BAD-5-1234567890-1234567890-1234567890-X"})
+        @ValueSource(strings = {"", "bad-5", "BAD 5", "BAD_5", "BAD-5/X", "BAD-5-1234567890-1234567890-1234567890-XY"})
         void aMalformedSku_is400(String sku) {
             refused(400, () -> http.post(PRODUCTS).token(admin).json(product(sku, "Cup", 100)).send());
         }
