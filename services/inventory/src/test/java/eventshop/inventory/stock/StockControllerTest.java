@@ -218,6 +218,18 @@ class StockControllerTest {
         }
 
         @Test
+        void anOversizedBody_isTooLarge_andStoresNothing() throws Exception {
+            String sku = newSku("BAD");
+            String body = "{\"quantity\":5,\"note\":\"" + "x".repeat(70 * 1024) + "\"}";
+
+            http.perform(receipt(sku, body).header("Authorization", admin()))
+                    .andExpect(status().isContentTooLarge())
+                    .andExpect(content().contentTypeCompatibleWith(PROBLEM));
+
+            assertThat(store.streamVersion(Stock.streamId(sku))).isEqualTo(-1);
+        }
+
+        @Test
         void aWrongContentType_isAProblem() throws Exception {
             String sku = newSku("BAD");
 
