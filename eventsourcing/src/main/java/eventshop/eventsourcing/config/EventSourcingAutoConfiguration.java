@@ -1,6 +1,7 @@
 package eventshop.eventsourcing.config;
 
 import eventshop.eventsourcing.web.RequestSizeLimit;
+import eventshop.eventsourcing.web.StrictJson;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.core.Ordered;
@@ -93,6 +94,14 @@ public class EventSourcingAutoConfiguration {
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     public Problems problems() {
         return new Problems();
+    }
+
+    /** No coercion of JSON scalars in request bodies ({@link StrictJson}). */
+    @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass(name = "org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer")
+    public StrictJson strictJson() {
+        return new StrictJson();
     }
 
     /** Request bodies over {@code eventshop.web.max-request-size} (64 KiB by default) get a 413 problem. */

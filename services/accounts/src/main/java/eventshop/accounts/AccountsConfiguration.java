@@ -11,14 +11,10 @@ import eventshop.eventstore.EventStore;
 import java.time.Clock;
 import java.util.UUID;
 import java.util.function.Supplier;
-import tools.jackson.databind.cfg.CoercionAction;
-import tools.jackson.databind.cfg.CoercionInputShape;
-import tools.jackson.databind.type.LogicalType;
-import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The command side (one handler per stream kind: accounts, e-mail claims, credentials), the id source, and JSON strictness. */
+/** The command side (one handler per stream kind: accounts, e-mail claims, credentials), and the id source. */
 @Configuration(proxyBeanMethods = false)
 public class AccountsConfiguration {
 
@@ -27,14 +23,6 @@ public class AccountsConfiguration {
         return UUID::randomUUID;
     }
 
-    /** A name or password sent as a number or boolean is a 400, not quietly turned into text. */
-    @Bean
-    public JsonMapperBuilderCustomizer textIsText() {
-        return builder -> builder.withCoercionConfig(LogicalType.Textual, text -> text
-                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
-    }
 
     @Bean
     public CommandHandler<Account.Command, AccountEvent, Account.State> accountHandler(
