@@ -485,4 +485,33 @@ class AccountsApiTest {
                     .andExpect(status().isUnauthorized());
         }
     }
+
+    @Nested
+    class Description {
+
+        @Test
+        void theOpenApiDescription_needsNoToken_andNamesTheServiceItsPublicEndpointsAndTheEdgeToken() throws Exception {
+            // when
+            String body = http.perform(get("/v3/api-docs"))
+                    .andExpect(status().isOk())
+                    .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON))
+                    .andReturn().getResponse().getContentAsString();
+
+            // then
+            JsonNode description = JSON.readTree(body);
+            assertThat(description.at("/info/title").asString()).isEqualTo("eventshop accounts");
+            assertThat(description.at("/info/version").asString()).isNotBlank();
+            assertThat(description.at("/components/securitySchemes/edgeToken/scheme").asString()).isEqualTo("bearer");
+            assertThat(description.path("paths").propertyNames()).contains("/api/accounts", "/api/accounts/me",
+                            "/api/accounts/me/confirm", "/api/accounts/{accountId}/suspend")
+                    .allMatch(path -> path.startsWith("/api/"));
+            JsonNode register = description.at("/paths/~1api~1accounts/post");
+            assertThat(register.at("/requestBody/content/application~1json/schema/$ref").asString())
+                    .isEqualTo("#/components/schemas/RegisterRequest");
+            assertThat(register.at("/responses/201/content/application~1json/schema/$ref").asString())
+                    .isEqualTo("#/components/schemas/RegisterResponse");
+            assertThat(description.at("/paths/~1api~1accounts~1{accountId}~1suspend/post/responses").has("403"))
+                    .isTrue();
+        }
+    }
 }

@@ -14,6 +14,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -23,6 +24,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Administrators: list and look up accounts, and move them through their lifecycle. */
@@ -63,11 +65,13 @@ public class AdminController {
 
     /** Confirms without a code; the account is then activated. */
     @PostMapping("/{accountId}/confirm")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     public ResponseEntity<Void> confirm(@PathVariable String accountId, EdgeUser caller) {
         return done(accounts.confirmAndActivate(accountId, new Account.ConfirmByAdmin(), caller.id()));
     }
 
     @PostMapping("/{accountId}/suspend")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     public ResponseEntity<Void> suspend(@PathVariable String accountId, EdgeUser caller,
                                         @Valid @RequestBody(required = false) SuspendRequest request) {
         String reason = request == null || request.reason() == null || request.reason().isBlank()
@@ -76,11 +80,13 @@ public class AdminController {
     }
 
     @PostMapping("/{accountId}/reactivate")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     public ResponseEntity<Void> reactivate(@PathVariable String accountId, EdgeUser caller) {
         return done(accounts.handle(accountId, new Account.Reactivate(), caller.id()));
     }
 
     @PostMapping("/{accountId}/archive")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     public ResponseEntity<Void> archive(@PathVariable String accountId, EdgeUser caller) {
         return done(accounts.handle(accountId, new Account.Archive(), caller.id()));
     }

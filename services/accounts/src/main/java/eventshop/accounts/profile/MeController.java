@@ -30,6 +30,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -77,11 +78,13 @@ public class MeController {
 
     /** Confirms with the code from the confirmation message; the account is then activated. */
     @PostMapping("/confirm")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     public ResponseEntity<Void> confirm(EdgeUser caller, @Valid @RequestBody ConfirmRequest request) {
         return done(accounts.confirmAndActivate(caller.id(), new Account.Confirm(request.code()), caller.id()));
     }
 
     @PutMapping("/address")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     public ResponseEntity<Void> changeAddress(EdgeUser caller, @Valid @RequestBody AddressRequest request) {
         Address address = new Address(request.name(), request.line1(), request.line2() == null ? "" : request.line2(),
                 request.city(), request.postalCode(), request.country());
@@ -89,6 +92,7 @@ public class MeController {
     }
 
     @PostMapping("/cards")
+    @ResponseStatus(HttpStatus.CREATED)
     public ResponseEntity<Card> saveCard(EdgeUser caller, @Valid @RequestBody CardRequest request) {
         CommandResult<AccountEvent> result = accounts.handle(caller.id(), new Account.SaveCard(request.cardToken(),
                 request.brand(), request.last4(), request.expMonth(), request.expYear(), YearMonth.now(clock)),
@@ -99,6 +103,7 @@ public class MeController {
     }
 
     @DeleteMapping("/cards/{cardToken}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     public ResponseEntity<Void> removeCard(EdgeUser caller, @PathVariable String cardToken) {
         return done(accounts.handle(caller.id(), new Account.RemoveCard(cardToken), caller.id()));
     }

@@ -10,9 +10,11 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** {@code POST /api/accounts}: anyone, the anonymous caller included, registers a customer account. */
@@ -39,6 +41,7 @@ public class RegistrationController {
     }
 
     @PostMapping("/api/accounts")
+    @ResponseStatus(HttpStatus.CREATED)
     public ResponseEntity<RegisterResponse> register(@Valid @RequestBody RegisterRequest request, EdgeUser caller) {
         Registered registered = registrations.register(
                 new Registration(request.email(), request.name(), request.password(), EdgeToken.CUSTOMER), caller.id());

@@ -17,6 +17,7 @@ import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -28,6 +29,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -160,6 +162,7 @@ public class CartController {
 
     /** 202: the order is placed asynchronously from the {@code CartCheckedOut} event; its id answers. */
     @PostMapping("/checkout")
+    @ResponseStatus(HttpStatus.ACCEPTED)
     @PreAuthorize("hasRole('CUSTOMER')")
     public ResponseEntity<CheckoutAccepted> checkOut(EdgeUser user, @Valid @RequestBody CheckoutRequest body,
                                                      @RequestHeader(name = CommandContexts.CORRELATION_HEADER,

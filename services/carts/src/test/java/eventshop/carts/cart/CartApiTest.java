@@ -531,4 +531,30 @@ class CartApiTest {
         }
     }
 
+    @Nested
+    class Description {
+
+        @Test
+        void theOpenApiDescription_needsNoToken_andNamesTheServiceItsEndpointsAndTheEdgeToken() {
+            // when
+            MvcTestResult result = mvc.get().uri("/v3/api-docs").exchange();
+
+            // then
+            assertThat(result).hasStatusOk().hasContentTypeCompatibleWith(MediaType.APPLICATION_JSON);
+            JsonNode description = body(result);
+            assertThat(description.at("/info/title").asString()).isEqualTo("eventshop carts");
+            assertThat(description.at("/info/version").asString()).isNotBlank();
+            assertThat(description.at("/components/securitySchemes/edgeToken/scheme").asString()).isEqualTo("bearer");
+            assertThat(description.path("paths").propertyNames()).containsExactlyInAnyOrder("/api/cart",
+                    "/api/cart/events", "/api/cart/items", "/api/cart/items/{sku}", "/api/cart/checkout");
+            JsonNode checkOut = description.at("/paths/~1api~1cart~1checkout/post");
+            assertThat(checkOut.at("/requestBody/content/application~1json/schema/$ref").asString())
+                    .isEqualTo("#/components/schemas/CheckoutRequest");
+            assertThat(checkOut.at("/responses/202/content/application~1json/schema/$ref").asString())
+                    .isEqualTo("#/components/schemas/CheckoutAccepted");
+            assertThat(checkOut.at("/responses/202/headers").has(ConsistencyToken.HEADER)).isTrue();
+            assertThat(description.at("/paths/~1api~1cart/get/responses/200/content/application~1json/schema/$ref")
+                    .asString()).isEqualTo("#/components/schemas/CartView");
+        }
+    }
 }

@@ -17,6 +17,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -26,6 +27,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** The admin's commands on products; every response carries the command's {@code Consistency-Token}. */
@@ -64,6 +66,7 @@ class ProductsController {
     }
 
     @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
     @PreAuthorize("hasRole('ADMIN')")
     ResponseEntity<ProductView> add(@Valid @RequestBody NewProduct body, EdgeUser user,
                                     @RequestHeader(name = CommandContexts.CORRELATION_HEADER, required = false)
@@ -91,6 +94,7 @@ class ProductsController {
     }
 
     @DeleteMapping("/{sku}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @PreAuthorize("hasRole('ADMIN')")
     ResponseEntity<Void> discontinue(@PathVariable @Pattern(regexp = SKU) String sku, EdgeUser user,
                                      @RequestHeader(name = CommandContexts.CORRELATION_HEADER, required = false)

@@ -350,4 +350,32 @@ class ProductsApiTest {
             refused(404, () -> http.delete(PRODUCTS + "/GONE-NONE").token(admin).send());
         }
     }
+
+    @Nested
+    class Description {
+
+        @Test
+        void theOpenApiDescription_needsNoToken_andNamesTheServiceItsEndpointsAndTheEdgeToken() {
+            // when
+            Response response = http.get("/v3/api-docs").send();
+
+            // then
+            assertThat(response.status()).as("%s", response).isEqualTo(200);
+            assertThat(response.contentType()).startsWith("application/json");
+            JsonNode description = response.json();
+            assertThat(description.path("info").path("title").asString()).isEqualTo("eventshop catalog");
+            assertThat(description.path("info").path("version").asString()).isNotBlank();
+            assertThat(description.path("components").path("securitySchemes").path("edgeToken").path("scheme")
+                    .asString()).isEqualTo("bearer");
+            assertThat(description.path("paths").propertyNames()).containsExactlyInAnyOrder(PRODUCTS,
+                    PRODUCTS + "/{sku}", PRODUCTS + "/{sku}/price");
+            JsonNode add = description.path("paths").path(PRODUCTS).path("post");
+            assertThat(add.at("/requestBody/content/application~1json/schema/$ref").asString())
+                    .isEqualTo("#/components/schemas/NewProduct");
+            assertThat(add.at("/responses/201/headers").has(ConsistencyToken.HEADER)).isTrue();
+            assertThat(add.at("/responses/403/content").has("application/problem+json")).isTrue();
+            assertThat(description.at("/components/schemas/NewProduct/required").valueStream().map(JsonNode::asString))
+                    .contains("sku", "name", "priceCents");
+        }
+    }
 }

@@ -38,6 +38,8 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 @InventoryTest
 class StockControllerTest {
@@ -254,6 +256,33 @@ class StockControllerTest {
                     .andExpect(jsonPath("$.type").value("/problems/stock-limit-exceeded"));
 
             assertThat(store.streamVersion(Stock.streamId(sku))).isZero();
+        }
+    }
+
+    @Nested
+    class Description {
+
+        @Test
+        void theOpenApiDescription_needsNoToken_andNamesTheServiceItsEndpointsAndTheEdgeToken() throws Exception {
+            // when
+            String body = http.perform(get("/v3/api-docs"))
+                    .andExpect(status().isOk())
+                    .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON))
+                    .andReturn().getResponse().getContentAsString();
+
+            // then
+            JsonNode description = JsonMapper.builder().build().readTree(body);
+            assertThat(description.at("/info/title").asString()).isEqualTo("eventshop inventory");
+            assertThat(description.at("/info/version").asString()).isNotBlank();
+            assertThat(description.at("/components/securitySchemes/edgeToken/scheme").asString()).isEqualTo("bearer");
+            assertThat(description.path("paths").propertyNames()).containsExactlyInAnyOrder("/api/inventory",
+                    "/api/inventory/{sku}", "/api/inventory/{sku}/receipts");
+            JsonNode receive = description.at("/paths/~1api~1inventory~1{sku}~1receipts/post");
+            assertThat(receive.at("/requestBody/content/application~1json/schema/$ref").asString())
+                    .isEqualTo("#/components/schemas/Receipt");
+            assertThat(receive.at("/responses/200/headers").has(ConsistencyToken.HEADER)).isTrue();
+            assertThat(description.at("/components/schemas/Receipt/properties/quantity/maximum").asInt())
+                    .isEqualTo(Stock.MAX_RECEIPT);
         }
     }
 }
