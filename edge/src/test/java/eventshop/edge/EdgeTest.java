@@ -36,6 +36,9 @@ import org.springframework.test.context.DynamicPropertySource;
         "eventshop.edge.resilience.open-state-wait=30s"})
 class EdgeTest {
 
+    static final String CATALOG_API_DOCS = "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"eventshop catalog\","
+            + "\"version\":\"1\"},\"paths\":{\"/api/catalog/products\":{}}}";
+
     static final StubService ACCOUNTS = StubService.started("accounts")
             .on("/internal/credentials/verify", EdgeTest::verifyCredentials);
     static final StubService CATALOG = StubService.started("catalog")
@@ -49,7 +52,9 @@ class EdgeTest {
                 StubService.respond(exchange, 200, "application/json", "{}");
             })
             .on("/api/catalog/boom", (exchange, request) -> StubService.respond(exchange, 500,
-                    "application/problem+json", "{\"type\":\"/problems/internal-error\",\"status\":500}"));
+                    "application/problem+json", "{\"type\":\"/problems/internal-error\",\"status\":500}"))
+            .on("/v3/api-docs", (exchange, request) -> StubService.respond(exchange, 200, "application/json",
+                    CATALOG_API_DOCS));
     static final StubService INVENTORY = StubService.started("inventory")
             .on("/api/inventory/SKU-SLOW", (exchange, request) -> {
                 try {
@@ -207,6 +212,51 @@ class EdgeTest {
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(json(health)).containsEntry("status", "UP");
             assertProblem(env, 401, "/problems/unauthorized");
+        }
+    }
+
+    @Nested
+    class ApiDocs {
+
+        @Test
+        void theIndex_listsEveryServiceEdgeRoutesTo_withItsDescriptionsUrl() throws Exception {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(edge("/api/docs")));
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    contentType -> assertThat(contentType).startsWith("application/json"));
+            assertThat(json(response).get("services")).isEqualTo(List.of(
+                    Map.of("name", "accounts", "url", "/api/docs/accounts"),
+                    Map.of("name", "catalog", "url", "/api/docs/catalog"),
+                    Map.of("name", "inventory", "url", "/api/docs/inventory"),
+                    Map.of("name", "carts", "url", "/api/docs/carts"),
+                    Map.of("name", "orders", "url", "/api/docs/orders"),
+                    Map.of("name", "payments", "url", "/api/docs/payments")));
+        }
+
+        @Test
+        void aServicesDescription_isItsV3ApiDocs_fetchedWithAServicesToken() throws Exception {
+            // given
+            String session = TestTokens.session("acc-3", EdgeToken.CUSTOMER);
+
+            // when
+            HttpResponse<String> response = send(HttpRequest.newBuilder(edge("/api/docs/catalog"))
+                    .header("Authorization", "Bearer " + session));
+
+            // then
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(response.body()).isEqualTo(CATALOG_API_DOCS);
+            StubService.Received received = CATALOG.receivedOn("/v3/api-docs").getLast();
+            assertThat(received.method()).isEqualTo("GET");
+            assertThat(received.bearerToken()).isNotEqualTo(session);
+            assertThat(TestTokens.read(received.bearerToken()).getSubject()).isEqualTo("acc-3");
+        }
+
+        @Test
+        void aServiceThatIsDown_is503Problem_andAnUnknownOne404() throws Exception {
+            assertProblem(send(HttpRequest.newBuilder(edge("/api/docs/orders"))), 503, "/problems/service-unavailable");
+            assertProblem(send(HttpRequest.newBuilder(edge("/api/docs/nothing"))), 404, "/problems/not-found");
         }
     }
 
