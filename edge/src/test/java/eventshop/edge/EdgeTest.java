@@ -254,6 +254,24 @@ class EdgeTest {
         }
 
         @Test
+        void swaggerUi_isServedByEdge_overTheGatheredDescriptions_andEdgesOwn() throws Exception {
+            HttpResponse<String> page = send(HttpRequest.newBuilder(edge("/swagger-ui/index.html")));
+            HttpResponse<String> config = send(HttpRequest.newBuilder(edge("/v3/api-docs/swagger-config")));
+            HttpResponse<String> own = send(HttpRequest.newBuilder(edge("/v3/api-docs")));
+
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    contentType -> assertThat(contentType).startsWith("text/html"));
+            assertThat(config.statusCode()).as(config.body()).isEqualTo(200);
+            assertThat(list(json(config).get("urls"))).contains(
+                    Map.of("name", "catalog", "url", "/api/docs/catalog"),
+                    Map.of("name", "edge", "url", "/v3/api-docs"));
+            assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+            assertThat(map(json(own).get("paths")).keySet()).containsExactlyInAnyOrder("/api/auth/login", "/api/auth/me");
+            assertThat(map(json(own).get("info"))).containsEntry("title", "eventshop edge");
+        }
+
+        @Test
         void aServiceThatIsDown_is503Problem_andAnUnknownOne404() throws Exception {
             assertProblem(send(HttpRequest.newBuilder(edge("/api/docs/orders"))), 503, "/problems/service-unavailable");
             assertProblem(send(HttpRequest.newBuilder(edge("/api/docs/nothing"))), 404, "/problems/not-found");
@@ -526,6 +544,16 @@ class EdgeTest {
     @SuppressWarnings("unchecked")
     static Map<String, Object> json(HttpResponse<String> response) {
         return StubService.JSON.readValue(response.body(), Map.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> list(Object json) {
+        return (List<Object>) json;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object json) {
+        return (Map<String, Object>) json;
     }
 
     static void assertProblem(HttpResponse<String> response, int status, String type) {
