@@ -40,7 +40,8 @@ import org.springframework.web.method.HandlerMethod;
  * are the same at the service and through edge, which gathers the descriptions at {@code /api/docs}),
  * the {@code Consistency-Token} header on command responses, JSON bodies, and the problem responses
  * every endpoint may give (401 without a valid token, 403 where a role is needed, any other error as a
- * {@value #PROBLEM} of its {@code type}). Only the public API ({@code /api/**}) is described;
+ * {@value #PROBLEM} of its {@code type}), and operations tagged with their feature (the controller's
+ * package: {@code products}, {@code listing}). Only the public API ({@code /api/**}) is described;
  * {@code /internal/**} is never routed by edge. {@link EdgeUser} controller parameters are not request
  * parameters: they come from the token. A command answering other than 200 says so with
  * {@code @ResponseStatus}, which springdoc reads.
@@ -62,6 +63,7 @@ public class OpenApiAutoConfiguration {
     static final String PUBLIC_PATHS = "/api/";
     static final String PROBLEM_JSON = "application/problem+json";
     private static final String ANY_MEDIA_TYPE = "*/*";
+    private static final String DEFAULT_TAG_SUFFIX = "-controller";
     private static final String PRE_AUTHORIZE = "org.springframework.security.access.prepost.PreAuthorize";
 
     static {
@@ -106,6 +108,22 @@ public class OpenApiAutoConfiguration {
                     + " unknown resource (404), conflict (409), oversized body (413), broken business rule (422),"
                     + " read model not yet consistent (503); the problem's type names the kind"));
             return operation.responses(responses);
+        };
+    }
+
+    /**
+     * Operations grouped by feature, the package their controller lives in ({@code products},
+     * {@code listing}, ...), in place of springdoc's default tag, the controller's class name.
+     */
+    @Bean
+    public OperationCustomizer featureTags() {
+        return (operation, handler) -> {
+            List<String> tags = operation.getTags();
+            if (tags == null || tags.stream().allMatch(tag -> tag.endsWith(DEFAULT_TAG_SUFFIX))) {
+                String packageName = handler.getBeanType().getPackageName();
+                operation.setTags(List.of(packageName.substring(packageName.lastIndexOf('.') + 1)));
+            }
+            return operation;
         };
     }
 

@@ -68,6 +68,18 @@ class OpenApiAutoConfigurationTest {
         assertThat(guarded.getResponses().get("403").getContent()).containsOnlyKeys("application/problem+json");
     }
 
+    @Test
+    void operationsAreTaggedWithTheirFeature_unlessTheControllerNamesItsOwn() throws Exception {
+        HandlerMethod handler = new HandlerMethod(new Handlers(), Handlers.class.getDeclaredMethod("open"));
+
+        Operation byDefault = configuration.featureTags().customize(operation("200").addTagsItem("handlers-controller"),
+                handler);
+        Operation named = configuration.featureTags().customize(operation("200").addTagsItem("Things"), handler);
+
+        assertThat(byDefault.getTags()).containsExactly("openapi");
+        assertThat(named.getTags()).containsExactly("Things");
+    }
+
     private static Operation operation(String status) {
         return new Operation().responses(new ApiResponses().addApiResponse(status, new ApiResponse()
                 .description("OK").content(new Content().addMediaType("*/*", new MediaType()))));

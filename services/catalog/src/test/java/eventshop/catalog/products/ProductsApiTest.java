@@ -374,6 +374,8 @@ class ProductsApiTest {
                     .isEqualTo("#/components/schemas/NewProduct");
             assertThat(add.at("/responses/201/headers").has(ConsistencyToken.HEADER)).isTrue();
             assertThat(add.at("/responses/403/content").has("application/problem+json")).isTrue();
+            assertThat(add.at("/tags/0").asString()).isEqualTo("products");
+            assertThat(description.at("/paths/~1api~1catalog~1products/get/tags/0").asString()).isEqualTo("listing");
             assertThat(description.at("/components/schemas/NewProduct/required").valueStream().map(JsonNode::asString))
                     .contains("sku", "name", "priceCents");
         }
