@@ -1,5 +1,11 @@
 package eventshop.eventsourcing.config;
 
+import eventshop.eventsourcing.web.RequestSizeLimit;
+import eventshop.eventsourcing.web.StrictJson;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.core.Ordered;
+import org.springframework.util.unit.DataSize;
 import eventshop.eventsourcing.decider.CommandContexts;
 import eventshop.eventsourcing.ops.EventStoreEndpoint;
 import eventshop.eventsourcing.ops.MeteredEventStore;
@@ -88,5 +94,25 @@ public class EventSourcingAutoConfiguration {
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     public Problems problems() {
         return new Problems();
+    }
+
+    /** No coercion of JSON scalars in request bodies ({@link StrictJson}). */
+    @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass(name = "org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer")
+    public StrictJson strictJson() {
+        return new StrictJson();
+    }
+
+    /** Request bodies over {@code eventshop.web.max-request-size} (64 KiB by default) get a 413 problem. */
+    @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    public FilterRegistrationBean<RequestSizeLimit> requestSizeLimit(
+            @Value("${eventshop.web.max-request-size:64KB}") DataSize maxRequestSize) {
+        FilterRegistrationBean<RequestSizeLimit> registration =
+                new FilterRegistrationBean<>(new RequestSizeLimit(maxRequestSize.toBytes()));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        registration.addUrlPatterns("/*");
+        return registration;
     }
 }

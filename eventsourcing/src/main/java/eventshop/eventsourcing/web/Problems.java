@@ -1,5 +1,7 @@
 package eventshop.eventsourcing.web;
 
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import eventshop.eventsourcing.consistency.InvalidConsistencyToken;
 import eventshop.eventsourcing.consistency.NotYetConsistent;
 import eventshop.eventsourcing.decider.DomainError;
@@ -82,6 +84,20 @@ public class Problems extends ResponseEntityExceptionHandler {
                 error.getMessage());
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
                 .body(problem);
+    }
+
+    /** A malformed body is a 400; one cut off by {@link RequestSizeLimit} a 413. */
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException error,
+                                                                  HttpHeaders headers, HttpStatusCode status,
+                                                                  WebRequest request) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RequestSizeLimit.RequestTooLarge tooLarge) {
+                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                        .body(RequestSizeLimit.tooLarge(tooLarge.maxBytes));
+            }
+        }
+        return super.handleHttpMessageNotReadable(error, headers, status, request);
     }
 
     @ExceptionHandler(Exception.class)

@@ -1,0 +1,55 @@
+package eventshop.edge;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Edge's settings ({@code eventshop.edge.*}).
+ *
+ * @param services        base URL of each service by name ({@code accounts}, {@code catalog}, ...)
+ * @param sessionTtl      lifetime of the bearer token a user gets from login
+ * @param servicesTokenTtl lifetime of the token edge mints for each forwarded request
+ * @param maxBodySize     largest request body edge accepts (login and forwarded requests)
+ * @param resilience      circuit breaker and time limit applied to every route
+ */
+@ConfigurationProperties("eventshop.edge")
+public record EdgeProperties(
+        Map<String, URI> services,
+        @DefaultValue("8h") Duration sessionTtl,
+        @DefaultValue("60s") Duration servicesTokenTtl,
+        @DefaultValue("64KB") DataSize maxBodySize,
+        @DefaultValue Resilience resilience) {
+
+    public EdgeProperties {
+        services = services == null ? Map.of() : Map.copyOf(services);
+    }
+
+    /** The base URL of a service; a missing one is a configuration error found at startup. */
+    public URI service(String name) {
+        URI uri = services.get(name);
+        if (uri == null) {
+            throw new IllegalStateException("eventshop.edge.services." + name
+                    + " is not set: edge needs the base URL of the " + name + " service (e.g. http://localhost:8081)");
+        }
+        return uri;
+    }
+
+    /**
+     * @param timeout              a call slower than this fails with 504
+     * @param failureRateThreshold percentage of failed calls in the window that opens the breaker
+     * @param slidingWindowSize    number of recent calls the failure rate is computed over
+     * @param minimumCalls         calls needed in the window before the rate counts
+     * @param openStateWait        how long an open breaker refuses calls before it tries again
+     */
+    public record Resilience(
+            @DefaultValue("5s") Duration timeout,
+            @DefaultValue("50") float failureRateThreshold,
+            @DefaultValue("10") int slidingWindowSize,
+            @DefaultValue("5") int minimumCalls,
+            @DefaultValue("10s") Duration openStateWait) {
+    }
+}

@@ -1,0 +1,128 @@
+package eventshop.edge.login;
+
+import eventshop.edge.EdgeProperties;
+import eventshop.edge.problems.EdgeProblem;
+import eventshop.edge.problems.Problems;
+import eventshop.edge.tokens.Caller;
+import eventshop.edge.tokens.EdgeTokens;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import java.util.concurrent.TimeoutException;
+import org.springframework.cloud.client.circuitbreaker.CircuitBreaker;
+import org.springframework.cloud.client.circuitbreaker.CircuitBreakerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClient.RequestHeadersSpec.ConvertibleClientHttpResponse;
+
+/**
+ * The accounts service as edge's login sees it: {@code POST /internal/credentials/verify}, called with a
+ * token edge mints for itself (role EDGE), through the same circuit breaker as the accounts route. Any
+ * answer from accounts — wrong password included — is an outcome, not a breaker failure; only an
+ * accounts service that cannot be reached or answers too late counts against it.
+ */
+@Component
+class Accounts {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
+
+    static final String VERIFY_PATH = "/internal/credentials/verify";
+
+    private final RestClient client;
+    private final EdgeTokens tokens;
+    private final CircuitBreaker breaker;
+    private final Duration retryAfter;
+
+    Accounts(RestClient.Builder builder, EdgeProperties properties, EdgeTokens tokens,
+             CircuitBreakerFactory<?, ?> breakers) {
+        this.client = builder.clone().baseUrl(properties.service("accounts").toString()).build();
+        this.tokens = tokens;
+        this.breaker = breakers.create("accounts");
+        this.retryAfter = properties.resilience().openStateWait();
+    }
+
+    /** The account the credentials belong to; an {@link EdgeProblem} if they do not, or accounts cannot say. */
+    VerifiedAccount verify(Credentials credentials) {
+        Outcome outcome = breaker.run(() -> client.post()
+                .uri(VERIFY_PATH)
+                .headers(headers -> headers.setBearerAuth(tokens.mintForServices(Caller.edge())))
+                .contentType(MediaType.APPLICATION_JSON)
+                .accept(MediaType.APPLICATION_JSON, MediaType.APPLICATION_PROBLEM_JSON)
+                .body(credentials)
+                .exchange((request, response) -> outcome(response)), this::unreachable);
+        return switch (outcome) {
+            case Outcome.Verified verified -> verified.account();
+            case Outcome.Refused refused -> throw refused.problem();
+        };
+    }
+
+    private sealed interface Outcome {
+        record Verified(VerifiedAccount account) implements Outcome {
+        }
+
+        record Refused(EdgeProblem problem) implements Outcome {
+        }
+    }
+
+    private static Outcome outcome(ConvertibleClientHttpResponse response) throws java.io.IOException {
+        HttpStatusCode status = response.getStatusCode();
+        return switch (status.value()) {
+            case 200 -> {
+                VerifiedAccount account = response.bodyTo(VerifiedAccount.class);
+                yield account != null && account.accountId() != null && account.role() != null
+                        ? new Outcome.Verified(account)
+                        : new Outcome.Refused(badGateway("the accounts service answered without an account id or role"));
+            }
+            case 401 -> {
+                HttpHeaders headers = new HttpHeaders();
+                headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+                yield new Outcome.Refused(new EdgeProblem(Problems.problem(HttpStatus.UNAUTHORIZED,
+                        "invalid-credentials", "Invalid credentials", "the e-mail address or the password is wrong"),
+                        headers));
+            }
+            case 403 -> new Outcome.Refused(new EdgeProblem(Problems.problem(HttpStatus.FORBIDDEN,
+                    "account-suspended", "Account suspended",
+                    detailOr(response, "this account is suspended or archived and may not log in"))));
+            case 400, 413, 422 -> new Outcome.Refused(EdgeProblem.invalidRequest(
+                    detailOr(response, "the credentials are malformed")));
+            default -> new Outcome.Refused(badGateway(
+                    "the accounts service answered " + status.value() + " to a credentials check"));
+        };
+    }
+
+    private static String detailOr(ConvertibleClientHttpResponse response, String otherwise) {
+        try {
+            ProblemDetail problem = response.bodyTo(ProblemDetail.class);
+            return problem != null && problem.getDetail() != null ? problem.getDetail() : otherwise;
+        } catch (RuntimeException notAProblem) {
+            return otherwise;
+        }
+    }
+
+    private Outcome unreachable(Throwable failure) {
+        LOG.warn("credentials check at accounts failed: {}", failure.toString());
+        LOG.debug("the failure in full", failure);
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof TimeoutException) {
+                throw new EdgeProblem(Problems.problem(HttpStatus.GATEWAY_TIMEOUT, "gateway-timeout",
+                        "Gateway timeout", "the accounts service did not answer in time"));
+            }
+        }
+        String why = failure instanceof CallNotPermittedException
+                ? "is failing; edge stops calling it for a while" : "cannot be reached";
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
+        throw new EdgeProblem(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable",
+                "Service unavailable", "the accounts service " + why + "; try again later"), headers);
+    }
+
+    private static EdgeProblem badGateway(String detail) {
+        return new EdgeProblem(Problems.problem(HttpStatus.BAD_GATEWAY, "bad-gateway", "Bad gateway", detail));
+    }
+}

@@ -1,0 +1,62 @@
+package eventshop.edge.problems;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/**
+ * Where errors raised inside edge become problem responses: edge's own ({@link EdgeProblem}), Spring
+ * MVC's (unknown path, wrong method, unreadable body...), and anything unexpected (500, logged, no
+ * internals in the answer).
+ */
+@RestControllerAdvice
+class ProblemResponses extends ResponseEntityExceptionHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProblemResponses.class);
+
+    @ExceptionHandler(EdgeProblem.class)
+    ResponseEntity<ProblemDetail> edgeProblem(EdgeProblem problem) {
+        return ResponseEntity.status(problem.problem().getStatus())
+                .headers(problem.headers())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem.problem());
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception error) {
+        LOG.error("unexpected error while handling a request", error);
+        return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
+                        "the request failed unexpectedly"));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException error,
+                                                                    HttpHeaders headers, HttpStatusCode status,
+                                                                    WebRequest request) {
+        return createResponseEntity(Problems.problem(status, "not-found", "Not found",
+                "nothing here: the API is under /api/<service>/..."), headers, status, request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode status,
+                                                          WebRequest request) {
+        ProblemDetail problem = body instanceof ProblemDetail detail ? Problems.typed(detail)
+                : Problems.forStatus(status, null);
+        HttpHeaders problemHeaders = new HttpHeaders();
+        problemHeaders.putAll(headers);
+        problemHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        return new ResponseEntity<>(problem, problemHeaders, status);
+    }
+}

@@ -1,0 +1,91 @@
+package eventshop.edge.problems;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+
+/**
+ * RFC 9457 problems as edge writes them: a stable {@code type} of {@code /problems/<slug>} per kind,
+ * the same shape the services use.
+ */
+public final class Problems {
+
+    private Problems() {
+    }
+
+    public static URI type(String slug) {
+        return URI.create("/problems/" + slug);
+    }
+
+    public static ProblemDetail problem(HttpStatusCode status, String slug, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(type(slug));
+        problem.setTitle(title);
+        return problem;
+    }
+
+    /** A problem of the kind a bare status stands for (used for errors that come with no kind of their own). */
+    public static ProblemDetail forStatus(HttpStatusCode status, String detail) {
+        return problem(status, slug(status), title(status), detail);
+    }
+
+    /** Fills in the type and title of a problem made elsewhere (Spring MVC's own errors). */
+    public static ProblemDetail typed(ProblemDetail problem) {
+        HttpStatusCode status = HttpStatusCode.valueOf(problem.getStatus());
+        if (problem.getType() == null || "about:blank".equals(problem.getType().toString())) {
+            problem.setType(type(slug(status)));
+        }
+        if (problem.getTitle() == null) {
+            problem.setTitle(title(status));
+        }
+        return problem;
+    }
+
+    public static String slug(HttpStatusCode status) {
+        HttpStatus known = HttpStatus.resolve(status.value());
+        if (known == null) {
+            return status.is4xxClientError() ? "bad-request" : "internal-error";
+        }
+        return switch (known) {
+            case BAD_REQUEST -> "invalid-request";
+            case UNAUTHORIZED -> "unauthorized";
+            case FORBIDDEN -> "forbidden";
+            case NOT_FOUND -> "not-found";
+            case METHOD_NOT_ALLOWED -> "method-not-allowed";
+            case NOT_ACCEPTABLE -> "not-acceptable";
+            case CONTENT_TOO_LARGE -> "payload-too-large";
+            case UNSUPPORTED_MEDIA_TYPE -> "unsupported-media-type";
+            case INTERNAL_SERVER_ERROR -> "internal-error";
+            case BAD_GATEWAY -> "bad-gateway";
+            case SERVICE_UNAVAILABLE -> "service-unavailable";
+            case GATEWAY_TIMEOUT -> "gateway-timeout";
+            default -> known.name().toLowerCase().replace('_', '-');
+        };
+    }
+
+    static String title(HttpStatusCode status) {
+        HttpStatus known = HttpStatus.resolve(status.value());
+        return known != null ? known.getReasonPhrase() : "Error " + status.value();
+    }
+
+    /** The problem's members as a JSON object would hold them (extension members at the top level). */
+    public static Map<String, Object> members(ProblemDetail problem) {
+        Map<String, Object> members = new LinkedHashMap<>();
+        members.put("type", problem.getType() == null ? null : problem.getType().toString());
+        members.put("title", problem.getTitle());
+        members.put("status", problem.getStatus());
+        if (problem.getDetail() != null) {
+            members.put("detail", problem.getDetail());
+        }
+        if (problem.getInstance() != null) {
+            members.put("instance", problem.getInstance().toString());
+        }
+        if (problem.getProperties() != null) {
+            members.putAll(problem.getProperties());
+        }
+        return members;
+    }
+}

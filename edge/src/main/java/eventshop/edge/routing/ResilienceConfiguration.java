@@ -1,0 +1,47 @@
+package eventshop.edge.routing;
+
+import eventshop.edge.EdgeProperties;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JCircuitBreakerFactory;
+import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigBuilder;
+import org.springframework.cloud.client.circuitbreaker.Customizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * One circuit breaker and time limiter per service (named after it), configured from
+ * {@code eventshop.edge.resilience.*}: a count-based window of recent calls; when at least half of them
+ * failed (unreachable or too slow) the breaker opens and calls fail fast with 503 until it half-opens
+ * to try again. A service's error responses are answers, not failures.
+ */
+@Configuration(proxyBeanMethods = false)
+class ResilienceConfiguration {
+
+    @Bean
+    Customizer<Resilience4JCircuitBreakerFactory> serviceBreakers(EdgeProperties properties) {
+        EdgeProperties.Resilience settings = properties.resilience();
+        CircuitBreakerConfig breaker = CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(settings.slidingWindowSize())
+                .minimumNumberOfCalls(settings.minimumCalls())
+                .failureRateThreshold(settings.failureRateThreshold())
+                .waitDurationInOpenState(settings.openStateWait())
+                .permittedNumberOfCallsInHalfOpenState(2)
+                .build();
+        TimeLimiterConfig timeLimit = TimeLimiterConfig.custom()
+                .timeoutDuration(settings.timeout())
+                .cancelRunningFuture(true)
+                .build();
+        return factory -> {
+            factory.configureDefault(id -> new Resilience4JConfigBuilder(id)
+                    .circuitBreakerConfig(breaker)
+                    .timeLimiterConfig(timeLimit)
+                    .build());
+            for (ServiceRoute route : ServiceRoute.ALL) {
+                factory.getCircuitBreakerRegistry().addConfiguration(route.service(), breaker);
+                factory.getTimeLimiterRegistry().addConfiguration(route.service(), timeLimit);
+            }
+        };
+    }
+}

@@ -1,0 +1,94 @@
+package eventshop.edge.routing;
+
+import static org.springframework.cloud.gateway.server.mvc.filter.BeforeFilterFunctions.requestSize;
+import static org.springframework.cloud.gateway.server.mvc.filter.BeforeFilterFunctions.setPath;
+import static org.springframework.cloud.gateway.server.mvc.filter.BeforeFilterFunctions.uri;
+import static org.springframework.cloud.gateway.server.mvc.filter.CircuitBreakerFilterFunctions.circuitBreaker;
+import static org.springframework.cloud.gateway.server.mvc.handler.GatewayRouterFunctions.route;
+import static org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctions.http;
+import static org.springframework.cloud.gateway.server.mvc.predicate.GatewayRequestPredicates.method;
+import static org.springframework.cloud.gateway.server.mvc.predicate.GatewayRequestPredicates.path;
+
+import eventshop.edge.EdgeProperties;
+import eventshop.edge.security.Callers;
+import eventshop.edge.tokens.EdgeTokens;
+import java.util.List;
+import java.util.function.Function;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.ServerRequest;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * One gateway route per service: bounded request size, the caller's credentials replaced by a token
+ * edge mints for the service, and a circuit breaker with a time limit around the call. What the
+ * service answers — success or error — passes through unchanged; only a service edge cannot reach in
+ * time becomes edge's own problem (503 or 504). The services' OpenAPI descriptions are gathered the same
+ * way: {@value #API_DOCS} lists them, {@code /api/docs/<service>} is that service's {@code /v3/api-docs}.
+ */
+@Configuration(proxyBeanMethods = false)
+class Routes {
+
+    static final String API_DOCS = "/api/docs";
+    static final String SERVICE_API_DOCS = "/v3/api-docs";
+
+    /** The index at {@value #API_DOCS}: each service edge routes to, and where its description is. */
+    record ApiDocs(List<ServiceDocs> services) {
+    }
+
+    record ServiceDocs(String name, String url) {
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> serviceRoutes(EdgeProperties properties, EdgeTokens tokens) {
+        return ServiceRoute.ALL.stream()
+                .map(route -> route(route.service())
+                        .route(path(route.paths().toArray(String[]::new)), http())
+                        .before(requestSize(properties.maxBodySize()))
+                        .before(uri(properties.service(route.service())))
+                        .before(servicesToken(tokens))
+                        .filter(UpstreamFailures.asProblems(route.service(), properties.resilience().openStateWait()))
+                        .filter(circuitBreaker(route.service()))
+                        .build())
+                .reduce(RouterFunction::and)
+                .orElseThrow();
+    }
+
+    /**
+     * {@value #API_DOCS} answers the index; {@code GET /api/docs/<service>} goes to the service's own
+     * description through the service's route machinery (its token, breaker and time limit), so a service
+     * that is down is the usual 503 problem.
+     */
+    @Bean
+    RouterFunction<ServerResponse> serviceDescriptions(EdgeProperties properties, EdgeTokens tokens) {
+        ApiDocs index = new ApiDocs(ServiceRoute.ALL.stream()
+                .map(route -> new ServiceDocs(route.service(), API_DOCS + "/" + route.service()))
+                .toList());
+        RouterFunction<ServerResponse> listing = route(API_DOCS + "-index")
+                .route(path(API_DOCS).and(method(HttpMethod.GET)), request -> ServerResponse.ok().body(index))
+                .build();
+        return ServiceRoute.ALL.stream()
+                .map(route -> route(route.service() + "-api-docs")
+                        .route(path(API_DOCS + "/" + route.service()).and(method(HttpMethod.GET)), http())
+                        .before(uri(properties.service(route.service())))
+                        .before(setPath(SERVICE_API_DOCS))
+                        .before(servicesToken(tokens))
+                        .filter(UpstreamFailures.asProblems(route.service(), properties.resilience().openStateWait()))
+                        .filter(circuitBreaker(route.service()))
+                        .build())
+                .reduce(listing, RouterFunction::and);
+    }
+
+    /**
+     * Replaces whatever {@code Authorization} the client sent with a token for the services, minted for
+     * the caller the security filter chain established (the anonymous caller if there was no session).
+     */
+    static Function<ServerRequest, ServerRequest> servicesToken(EdgeTokens tokens) {
+        return request -> {
+            String token = tokens.mintForServices(Callers.current());
+            return ServerRequest.from(request).headers(headers -> headers.setBearerAuth(token)).build();
+        };
+    }
+}

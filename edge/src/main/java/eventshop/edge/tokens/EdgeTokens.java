@@ -1,0 +1,111 @@
+package eventshop.edge.tokens;
+
+import eventshop.contracts.EdgeToken;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import javax.crypto.SecretKey;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.JwtTypeValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+
+/**
+ * Mints and checks the tokens of {@link EdgeToken}: session tokens (what a user gets from login and
+ * presents to edge) and services tokens (what edge puts on every request it forwards, short-lived).
+ * Both are HS256 JWTs under the shared secret, told apart by their audience. Thread-safe.
+ */
+public final class EdgeTokens {
+
+    private final JwtEncoder encoder;
+    private final JwtDecoder sessionDecoder;
+    private final Clock clock;
+    private final Duration sessionTtl;
+    private final Duration servicesTokenTtl;
+
+    public EdgeTokens(SecretKey key, Clock clock, Duration sessionTtl, Duration servicesTokenTtl) {
+        this.encoder = NimbusJwtEncoder.withSecretKey(key).algorithm(MacAlgorithm.HS256).build();
+        this.sessionDecoder = decoder(key, clock, EdgeToken.SESSION_AUDIENCE);
+        this.clock = clock;
+        this.sessionTtl = sessionTtl;
+        this.servicesTokenTtl = servicesTokenTtl;
+    }
+
+    /** A login's bearer token, good for the session lifetime and only at edge. */
+    public Session mintSession(Caller caller) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant expiresAt = now.plus(sessionTtl);
+        return new Session(mint(caller, EdgeToken.SESSION_AUDIENCE, now, expiresAt), expiresAt);
+    }
+
+    /** The token a forwarded request carries to a service. */
+    public String mintForServices(Caller caller) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        return mint(caller, EdgeToken.SERVICES_AUDIENCE, now, now.plus(servicesTokenTtl));
+    }
+
+    /** Checks signature, issuer, session audience and expiry of a token a client presents. */
+    public JwtDecoder sessionDecoder() {
+        return sessionDecoder;
+    }
+
+    /** The caller a verified session token speaks for. */
+    public static Caller caller(Jwt session) {
+        List<String> roles = session.getClaimAsStringList(EdgeToken.ROLES);
+        return new Caller(session.getSubject(), session.getClaimAsString(EdgeToken.EMAIL),
+                roles == null ? List.of() : roles);
+    }
+
+    private String mint(Caller caller, String audience, Instant issuedAt, Instant expiresAt) {
+        JwtClaimsSet.Builder claims = JwtClaimsSet.builder()
+                .id(UUID.randomUUID().toString())
+                .issuer(EdgeToken.ISSUER)
+                .audience(List.of(audience))
+                .subject(caller.id())
+                .issuedAt(issuedAt)
+                .expiresAt(expiresAt)
+                .claim(EdgeToken.ROLES, caller.roles());
+        if (caller.email() != null) {
+            claims.claim(EdgeToken.EMAIL, caller.email());
+        }
+        JwsHeader header = JwsHeader.with(MacAlgorithm.HS256).type("JWT").build();
+        return encoder.encode(JwtEncoderParameters.from(header, claims.build())).getTokenValue();
+    }
+
+    static NimbusJwtDecoder decoder(SecretKey key, Clock clock, String audience) {
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
+        JwtTimestampValidator timestamps = new JwtTimestampValidator(Duration.ofSeconds(5));
+        timestamps.setClock(clock);
+        timestamps.setAllowEmptyExpiryClaim(false);
+        Collection<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
+        validators.add(timestamps);
+        validators.add(JwtTypeValidator.jwt());
+        validators.add(new JwtIssuerValidator(EdgeToken.ISSUER));
+        validators.add(new JwtAudienceValidator(audience));
+        validators.add(new JwtClaimValidator<String>(JwtClaimNames.SUB, subject -> subject != null && !subject.isBlank()));
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
+        return decoder;
+    }
+
+    /** A session token and when it expires. */
+    public record Session(String token, Instant expiresAt) {
+    }
+}

@@ -1,0 +1,602 @@
+package eventshop.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import eventshop.contracts.EdgeToken;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Edge in front of stub services (plain JDK HTTP servers that echo what they receive): routing, the
+ * tokens edge mints, login, problems, timeouts and circuit breakers. One Spring context for all.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.config.name=edge",
+        "eventshop.security.token-secret=" + TestTokens.SECRET,
+        "eventshop.edge.resilience.timeout=2s",
+        "eventshop.edge.resilience.sliding-window-size=4",
+        "eventshop.edge.resilience.minimum-calls=3",
+        "eventshop.edge.resilience.open-state-wait=30s"})
+class EdgeTest {
+
+    static final String CATALOG_API_DOCS = "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"eventshop catalog\","
+            + "\"version\":\"1\"},\"paths\":{\"/api/catalog/products\":{}}}";
+
+    static final StubService ACCOUNTS = StubService.started("accounts")
+            .on("/internal/credentials/verify", EdgeTest::verifyCredentials);
+    static final StubService CATALOG = StubService.started("catalog")
+            .on("/api/catalog/products/SKU-404", (exchange, request) -> StubService.respond(exchange, 404,
+                    "application/problem+json",
+                    "{\"type\":\"/problems/product-not-found\",\"title\":\"Product not found\",\"status\":404,"
+                            + "\"detail\":\"no product SKU-404\"}"))
+            .on("/api/catalog/cached", (exchange, request) -> {
+                exchange.getResponseHeaders().set("Cache-Control", "max-age=60");
+                exchange.getResponseHeaders().set("X-Served-By", "catalog");
+                StubService.respond(exchange, 200, "application/json", "{}");
+            })
+            .on("/api/catalog/boom", (exchange, request) -> StubService.respond(exchange, 500,
+                    "application/problem+json", "{\"type\":\"/problems/internal-error\",\"status\":500}"))
+            .on("/v3/api-docs", (exchange, request) -> StubService.respond(exchange, 200, "application/json",
+                    CATALOG_API_DOCS));
+    static final StubService INVENTORY = StubService.started("inventory")
+            .on("/api/inventory/SKU-SLOW", (exchange, request) -> {
+                try {
+                    Thread.sleep(3_000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                StubService.respond(exchange, 200, "application/json", "{}");
+            });
+    static final StubService CARTS = StubService.started("carts");
+    static final StubService ORDERS = StubService.notStarted("orders");
+    static final StubService PAYMENTS = StubService.notStarted("payments");
+
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @DynamicPropertySource
+    static void services(DynamicPropertyRegistry registry) {
+        for (StubService stub : List.of(ACCOUNTS, CATALOG, INVENTORY, CARTS, ORDERS, PAYMENTS)) {
+            registry.add("eventshop.edge.services." + name(stub), () -> stub.uri().toString());
+        }
+    }
+
+    private static String name(StubService stub) {
+        if (stub == ACCOUNTS) return "accounts";
+        if (stub == CATALOG) return "catalog";
+        if (stub == INVENTORY) return "inventory";
+        if (stub == CARTS) return "carts";
+        if (stub == ORDERS) return "orders";
+        return "payments";
+    }
+
+    @AfterAll
+    static void stopStubs() {
+        List.of(ACCOUNTS, CATALOG, INVENTORY, CARTS, ORDERS, PAYMENTS).forEach(StubService::close);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Nested
+    class Routing {
+
+        @ParameterizedTest
+        @CsvSource({
+                "GET,    /api/accounts,                        accounts",
+                "GET,    /api/accounts/me,                     accounts",
+                "POST,   /api/accounts/acc-1/suspend,          accounts",
+                "GET,    /api/catalog/products?q=red%20mug&page=2, catalog",
+                "GET,    /api/catalog/products/SKU-24642,      catalog",
+                "GET,    /api/inventory/SKU-24642,             inventory",
+                "GET,    /api/cart,                            carts",
+                "PUT,    /api/cart/items/SKU-24642,            carts",
+                "DELETE, /api/cart/items/SKU-24642,            carts"})
+        void forwardsEachPrefix_toItsService_withPathAndQueryUnchanged(String method, String pathAndQuery,
+                                                                      String service) throws Exception {
+            // when
+            HttpResponse<String> response = send(HttpRequest.newBuilder(edge(pathAndQuery))
+                    .method(method, HttpRequest.BodyPublishers.noBody()));
+
+            // then
+            assertThat(response.statusCode()).isEqualTo(200);
+            Map<String, Object> echo = json(response);
+            URI sent = URI.create(pathAndQuery);
+            assertThat(echo.get("service")).isEqualTo(service);
+            assertThat(echo.get("method")).isEqualTo(method);
+            assertThat(echo.get("path")).isEqualTo(sent.getRawPath());
+            assertThat(queryParameters((String) echo.get("query"))).isEqualTo(queryParameters(sent.getRawQuery()));
+        }
+
+        @Test
+        void forwardsTheBody() throws Exception {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(edge("/api/cart/items"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"sku\":\"SKU-24642\",\"quantity\":2}")));
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(json(response).get("body")).isEqualTo("{\"sku\":\"SKU-24642\",\"quantity\":2}");
+        }
+
+        @Test
+        void passesTheConsistencyToken_bothWays() throws Exception {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(edge("/api/cart"))
+                    .header("Consistency-Token", "carts@7"));
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(CARTS.received().getLast().consistencyToken()).isEqualTo("carts@7");
+            assertThat(response.headers().firstValue("Consistency-Token")).hasValue("carts@42");
+        }
+
+        @Test
+        void passesOtherHeaders_bothWays_withoutAddingToTheServicesOwn() throws Exception {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(edge("/api/catalog/cached"))
+                    .header("X-Request-Id", "req-1"));
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(CATALOG.receivedOn("/api/catalog/cached").getLast().requestId()).isEqualTo("req-1");
+            assertThat(response.headers().allValues("Cache-Control")).containsExactly("max-age=60");
+            assertThat(response.headers().allValues("X-Served-By")).containsExactly("catalog");
+        }
+
+        @Test
+        void passesServiceErrors_throughUntouched() throws Exception {
+            HttpResponse<String> missing = send(HttpRequest.newBuilder(edge("/api/catalog/products/SKU-404")));
+            HttpResponse<String> failed = send(HttpRequest.newBuilder(edge("/api/catalog/boom")));
+
+            assertThat(missing.statusCode()).isEqualTo(404);
+            assertThat(missing.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(json(missing)).containsEntry("type", "/problems/product-not-found")
+                    .containsEntry("detail", "no product SKU-404");
+            assertThat(failed.statusCode()).isEqualTo(500);
+            assertThat(failed.body()).isEqualTo("{\"type\":\"/problems/internal-error\",\"status\":500}");
+        }
+
+        @Test
+        void neverRoutesInternalPaths() throws Exception {
+            HttpResponse<String> direct = send(HttpRequest.newBuilder(edge("/internal/credentials/verify"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"ann@example.com\",\"password\":\"x\"}")));
+            HttpResponse<String> traversal = send(HttpRequest.newBuilder(
+                    edge("/api/accounts/../../internal/credentials/verify")).POST(HttpRequest.BodyPublishers.noBody()));
+            HttpResponse<String> encoded = send(HttpRequest.newBuilder(
+                    edge("/api/accounts/%2e%2e/%2e%2e/internal/credentials/verify")).POST(HttpRequest.BodyPublishers.noBody()));
+
+            assertProblem(direct, 404, "/problems/not-found");
+            assertProblem(traversal, 400, "/problems/invalid-request");
+            assertProblem(encoded, 400, "/problems/invalid-request");
+            assertThat(ACCOUNTS.received()).noneMatch(request -> request.path().contains("internal")
+                    && request.authorization() != null && !isEdgeItself(request.bearerToken()));
+        }
+
+        @Test
+        void answersUnknownApiPaths_with404Problem() throws Exception {
+            assertProblem(send(HttpRequest.newBuilder(edge("/api/nothing-here"))), 404, "/problems/not-found");
+            assertProblem(send(HttpRequest.newBuilder(edge("/api/catalogue/products"))), 404, "/problems/not-found");
+        }
+
+        @Test
+        void refusesOversizedBodies_with413Problem() throws Exception {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(edge("/api/cart/items"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"sku\":\"" + "A".repeat(70_000) + "\"}")));
+
+            assertProblem(response, 413, "/problems/payload-too-large");
+            assertThat(CARTS.received()).noneMatch(request -> request.body().length() > 65_536);
+        }
+
+        @Test
+        void servesTheLandingPage_andHealth() throws Exception {
+            HttpResponse<String> index = send(HttpRequest.newBuilder(edge("/")));
+            HttpResponse<String> health = send(HttpRequest.newBuilder(edge("/actuator/health")));
+            HttpResponse<String> env = send(HttpRequest.newBuilder(edge("/actuator/env")));
+
+            assertThat(index.statusCode()).isEqualTo(200);
+            assertThat(index.body()).contains("/api/auth/login");
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(json(health)).containsEntry("status", "UP");
+            assertProblem(env, 401, "/problems/unauthorized");
+        }
+    }
+
+    @Nested
+    class ApiDocs {
+
+        @Test
+        void theIndex_listsEveryServiceEdgeRoutesTo_withItsDescriptionsUrl() throws Exception {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(edge("/api/docs")));
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    contentType -> assertThat(contentType).startsWith("application/json"));
+            assertThat(json(response).get("services")).isEqualTo(List.of(
+                    Map.of("name", "accounts", "url", "/api/docs/accounts"),
+                    Map.of("name", "catalog", "url", "/api/docs/catalog"),
+                    Map.of("name", "inventory", "url", "/api/docs/inventory"),
+                    Map.of("name", "carts", "url", "/api/docs/carts"),
+                    Map.of("name", "orders", "url", "/api/docs/orders"),
+                    Map.of("name", "payments", "url", "/api/docs/payments")));
+        }
+
+        @Test
+        void aServicesDescription_isItsV3ApiDocs_fetchedWithAServicesToken() throws Exception {
+            // given
+            String session = TestTokens.session("acc-3", EdgeToken.CUSTOMER);
+
+            // when
+            HttpResponse<String> response = send(HttpRequest.newBuilder(edge("/api/docs/catalog"))
+                    .header("Authorization", "Bearer " + session));
+
+            // then
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(response.body()).isEqualTo(CATALOG_API_DOCS);
+            StubService.Received received = CATALOG.receivedOn("/v3/api-docs").getLast();
+            assertThat(received.method()).isEqualTo("GET");
+            assertThat(received.bearerToken()).isNotEqualTo(session);
+            assertThat(TestTokens.read(received.bearerToken()).getSubject()).isEqualTo("acc-3");
+        }
+
+        @Test
+        void swaggerUi_isServedByEdge_overTheGatheredDescriptions_andEdgesOwn() throws Exception {
+            HttpResponse<String> page = send(HttpRequest.newBuilder(edge("/swagger-ui/index.html")));
+            HttpResponse<String> config = send(HttpRequest.newBuilder(edge("/v3/api-docs/swagger-config")));
+            HttpResponse<String> own = send(HttpRequest.newBuilder(edge("/v3/api-docs")));
+
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    contentType -> assertThat(contentType).startsWith("text/html"));
+            assertThat(config.statusCode()).as(config.body()).isEqualTo(200);
+            assertThat(list(json(config).get("urls"))).contains(
+                    Map.of("name", "catalog", "url", "/api/docs/catalog"),
+                    Map.of("name", "edge", "url", "/v3/api-docs"));
+            assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+            assertThat(map(json(own).get("paths")).keySet()).containsExactlyInAnyOrder("/api/auth/login", "/api/auth/me");
+            assertThat(map(json(own).get("info"))).containsEntry("title", "eventshop edge");
+        }
+
+        @Test
+        void aServiceThatIsDown_is503Problem_andAnUnknownOne404() throws Exception {
+            assertProblem(send(HttpRequest.newBuilder(edge("/api/docs/orders"))), 503, "/problems/service-unavailable");
+            assertProblem(send(HttpRequest.newBuilder(edge("/api/docs/nothing"))), 404, "/problems/not-found");
+        }
+    }
+
+    @Nested
+    class ServicesTokens {
+
+        @Test
+        void anonymousCaller_getsAnAnonymousServicesToken() throws Exception {
+            // when
+            Instant before = Instant.now().minusSeconds(1);
+            send(HttpRequest.newBuilder(edge("/api/catalog/products")));
+
+            // then
+            Jwt token = TestTokens.read(CATALOG.received().getLast().bearerToken());
+            assertThat(token.getSubject()).isEqualTo(EdgeToken.ANONYMOUS);
+            assertThat(token.getClaimAsStringList(EdgeToken.ROLES)).isEmpty();
+            assertThat(token.getClaimAsString(EdgeToken.EMAIL)).isNull();
+            assertServicesToken(token, before);
+        }
+
+        @Test
+        void sessionCaller_getsAServicesTokenWithTheSessionsClaims_andTheirTokenIsNotForwarded() throws Exception {
+            // given
+            String session = TestTokens.session("acc-7", EdgeToken.CUSTOMER);
+            Instant before = Instant.now().minusSeconds(1);
+
+            // when
+            HttpResponse<String> response = send(HttpRequest.newBuilder(edge("/api/cart"))
+                    .header("Authorization", "Bearer " + session));
+
+            // then
+            assertThat(response.statusCode()).isEqualTo(200);
+            StubService.Received received = CARTS.received().getLast();
+            assertThat(received.authorizations()).hasSize(1);
+            assertThat(received.bearerToken()).isNotEqualTo(session);
+            Jwt token = TestTokens.read(received.bearerToken());
+            assertThat(token.getSubject()).isEqualTo("acc-7");
+            assertThat(token.getClaimAsString(EdgeToken.EMAIL)).isEqualTo("acc-7@example.com");
+            assertThat(token.getClaimAsStringList(EdgeToken.ROLES)).containsExactly(EdgeToken.CUSTOMER);
+            assertServicesToken(token, before);
+        }
+
+        @Test
+        void otherAuthorizationSchemes_areNotForwarded() throws Exception {
+            send(HttpRequest.newBuilder(edge("/api/inventory/SKU-1")).header("Authorization", "Basic YWRtaW46YWRtaW4="));
+
+            Jwt token = TestTokens.read(INVENTORY.received().getLast().bearerToken());
+            assertThat(token.getSubject()).isEqualTo(EdgeToken.ANONYMOUS);
+        }
+
+        @ParameterizedTest
+        @CsvSource({"expired", "servicesAudience", "otherSecret", "tampered", "garbage", "noExpiry"})
+        void invalidSessionToken_is401Problem_andNothingIsForwarded(String kind) throws Exception {
+            // given
+            Instant now = Instant.now();
+            String token = switch (kind) {
+                case "expired" -> TestTokens.mint(TestTokens.SECRET, EdgeToken.SESSION_AUDIENCE, "acc-1",
+                        List.of(EdgeToken.ADMIN), now.minusSeconds(7200), now.minusSeconds(3600));
+                case "servicesAudience" -> TestTokens.mint(TestTokens.SECRET, EdgeToken.SERVICES_AUDIENCE, "acc-1",
+                        List.of(EdgeToken.ADMIN), now, now.plusSeconds(60));
+                case "otherSecret" -> TestTokens.mint(TestTokens.OTHER_SECRET, EdgeToken.SESSION_AUDIENCE, "acc-1",
+                        List.of(EdgeToken.ADMIN), now, now.plusSeconds(3600));
+                case "tampered" -> tamper(TestTokens.session("acc-1", EdgeToken.CUSTOMER));
+                case "noExpiry" -> TestTokens.mint(TestTokens.SECRET, EdgeToken.SESSION_AUDIENCE, "acc-1",
+                        List.of(EdgeToken.ADMIN), now, null);
+                default -> "not-a-jwt";
+            };
+            int forwardedBefore = CATALOG.received().size();
+
+            // when
+            HttpResponse<String> response = send(HttpRequest.newBuilder(edge("/api/catalog/products"))
+                    .header("Authorization", "Bearer " + token));
+
+            // then
+            assertProblem(response, 401, "/problems/unauthorized");
+            assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                    challenge -> assertThat(challenge).startsWith("Bearer"));
+            assertThat(CATALOG.received()).hasSize(forwardedBefore);
+        }
+
+        private static String tamper(String token) {
+            String[] parts = token.split("\\.");
+            String claims = new String(java.util.Base64.getUrlDecoder().decode(parts[1]))
+                    .replace("\"CUSTOMER\"", "\"ADMIN\"");
+            parts[1] = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes());
+            return String.join(".", parts);
+        }
+    }
+
+    @Nested
+    class Login {
+
+        @Test
+        void goodCredentials_giveASessionToken_thatEdgeThenTurnsIntoServicesTokens() throws Exception {
+            // when
+            Instant before = Instant.now().minusSeconds(1);
+            HttpResponse<String> response = login("{\"email\":\"ann@example.com\",\"password\":\"right-password\"}");
+
+            // then
+            assertThat(response.statusCode()).isEqualTo(200);
+            Map<String, Object> answer = json(response);
+            assertThat(answer).containsEntry("accountId", "acc-ann").containsEntry("role", "CUSTOMER");
+            Jwt session = TestTokens.read((String) answer.get("token"));
+            assertThat(session.getClaimAsString("iss")).isEqualTo(EdgeToken.ISSUER);
+            assertThat(session.getAudience()).containsExactly(EdgeToken.SESSION_AUDIENCE);
+            assertThat(session.getSubject()).isEqualTo("acc-ann");
+            assertThat(session.getClaimAsString(EdgeToken.EMAIL)).isEqualTo("ann@example.com");
+            assertThat(session.getClaimAsStringList(EdgeToken.ROLES)).containsExactly(EdgeToken.CUSTOMER);
+            assertThat(session.getExpiresAt()).isBetween(before.plus(Duration.ofHours(8)),
+                    Instant.now().plus(Duration.ofHours(8)).plusSeconds(1));
+            assertThat(Instant.parse((String) answer.get("expiresAt"))).isEqualTo(session.getExpiresAt());
+
+            // and edge asked accounts as itself
+            Jwt edgeToken = TestTokens.read(ACCOUNTS.receivedOn("/internal/credentials/verify").getLast().bearerToken());
+            assertThat(edgeToken.getSubject()).isEqualTo("edge");
+            assertThat(edgeToken.getClaimAsStringList(EdgeToken.ROLES)).containsExactly(EdgeToken.EDGE);
+            assertServicesToken(edgeToken, before);
+
+            // and the session works
+            HttpResponse<String> me = send(HttpRequest.newBuilder(edge("/api/accounts/me"))
+                    .header("Authorization", "Bearer " + answer.get("token")));
+            assertThat(me.statusCode()).isEqualTo(200);
+            assertThat(TestTokens.read(ACCOUNTS.received().getLast().bearerToken()).getSubject()).isEqualTo("acc-ann");
+        }
+
+        @Test
+        void authMe_tellsTheSessionsClaims_andNeedsASession() throws Exception {
+            String session = TestTokens.session("acc-9", EdgeToken.ADMIN);
+
+            HttpResponse<String> me = send(HttpRequest.newBuilder(edge("/api/auth/me"))
+                    .header("Authorization", "Bearer " + session));
+            HttpResponse<String> anonymous = send(HttpRequest.newBuilder(edge("/api/auth/me")));
+
+            assertThat(me.statusCode()).isEqualTo(200);
+            assertThat(json(me)).containsEntry("accountId", "acc-9").containsEntry("email", "acc-9@example.com")
+                    .containsEntry("roles", List.of("ADMIN"));
+            assertProblem(anonymous, 401, "/problems/unauthorized");
+        }
+
+        @Test
+        void wrongPassword_is401_andDoesNotOpenTheAccountsBreaker() throws Exception {
+            for (int attempt = 0; attempt < 6; attempt++) {
+                HttpResponse<String> response = login("{\"email\":\"ann@example.com\",\"password\":\"wrong\"}");
+                assertProblem(response, 401, "/problems/invalid-credentials");
+                assertThat(response.headers().firstValue("WWW-Authenticate")).isPresent();
+            }
+
+            assertThat(login("{\"email\":\"ann@example.com\",\"password\":\"right-password\"}").statusCode())
+                    .isEqualTo(200);
+        }
+
+        @Test
+        void suspendedAccount_is403() throws Exception {
+            HttpResponse<String> response = login("{\"email\":\"sue@example.com\",\"password\":\"right-password\"}");
+
+            assertProblem(response, 403, "/problems/account-suspended");
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+                "{\"email\":\"ann@example.com\"",
+                "[]",
+                "null",
+                "{\"email\":\"ann@example.com\"}",
+                "{\"password\":\"right-password\"}",
+                "{\"email\":\"\",\"password\":\"x\"}",
+                "{\"email\":{\"a\":1},\"password\":\"x\"}"})
+        void malformedBody_is400(String body) throws Exception {
+            int checksBefore = ACCOUNTS.receivedOn("/internal/credentials/verify").size();
+
+            assertProblem(login(body), 400, "/problems/invalid-request");
+            assertThat(ACCOUNTS.receivedOn("/internal/credentials/verify")).hasSize(checksBefore);
+        }
+
+        @Test
+        void overlongEmail_is400() throws Exception {
+            assertProblem(login("{\"email\":\"" + "a".repeat(250) + "@example.com\",\"password\":\"x\"}"),
+                    400, "/problems/invalid-request");
+        }
+
+        @Test
+        void oversizedBody_is413() throws Exception {
+            String body = "{\"email\":\"ann@example.com\",\"password\":\"" + "x".repeat(70_000) + "\"}";
+
+            assertProblem(login(body), 413, "/problems/payload-too-large");
+        }
+
+        @Test
+        void nonJsonBody_is415() throws Exception {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(edge("/api/auth/login"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("email=ann%40example.com&password=right-password")));
+
+            assertProblem(response, 415, "/problems/unsupported-media-type");
+        }
+
+        @Test
+        void aStaleTokenDoesNotStandInTheWayOfLoggingIn() throws Exception {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(edge("/api/auth/login"))
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer expired.or.garbage")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"email\":\"ann@example.com\",\"password\":\"right-password\"}")));
+
+            assertThat(response.statusCode()).isEqualTo(200);
+        }
+
+        @Test
+        void wrongMethod_is405Problem() throws Exception {
+            assertProblem(send(HttpRequest.newBuilder(edge("/api/auth/login"))), 405, "/problems/method-not-allowed");
+        }
+
+        private HttpResponse<String> login(String body) throws Exception {
+            return send(HttpRequest.newBuilder(edge("/api/auth/login"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)));
+        }
+    }
+
+    @Nested
+    class Resilience {
+
+        @Test
+        void unreachableService_is503Problem_withRetryAfter() throws Exception {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(edge("/api/orders/ord-1")));
+
+            assertProblem(response, 503, "/problems/service-unavailable");
+            assertThat(response.headers().firstValue("Retry-After")).hasValue("30");
+        }
+
+        @Test
+        void slowService_is504Problem() throws Exception {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(edge("/api/inventory/SKU-SLOW")));
+
+            assertProblem(response, 504, "/problems/gateway-timeout");
+        }
+
+        @Test
+        void breakerOpensAfterFailures_andStaysOpenWhenTheServiceComesBack() throws Exception {
+            // given: payments is down, and its breaker sees three failed calls
+            for (int call = 0; call < 3; call++) {
+                assertProblem(send(HttpRequest.newBuilder(edge("/api/payments/tokens"))), 503,
+                        "/problems/service-unavailable");
+            }
+
+            // when: payments comes back
+            PAYMENTS.start();
+            HttpResponse<String> response = send(HttpRequest.newBuilder(edge("/api/payments/tokens")));
+
+            // then: the open breaker does not let calls through yet
+            assertProblem(response, 503, "/problems/service-unavailable");
+            assertThat(json(response).get("detail").toString()).contains("stops calling");
+            assertThat(PAYMENTS.received()).isEmpty();
+        }
+    }
+
+    // helpers
+
+    URI edge(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + port + pathAndQuery);
+    }
+
+    static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> json(HttpResponse<String> response) {
+        return StubService.JSON.readValue(response.body(), Map.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> list(Object json) {
+        return (List<Object>) json;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object json) {
+        return (Map<String, Object>) json;
+    }
+
+    static void assertProblem(HttpResponse<String> response, int status, String type) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                contentType -> assertThat(contentType).startsWith("application/problem+json"));
+        Map<String, Object> problem = json(response);
+        assertThat(problem.get("type")).isEqualTo(type);
+        assertThat(problem.get("status")).isEqualTo(status);
+        assertThat(problem.get("title")).isNotNull();
+        assertThat(problem.get("instance")).as("instance").isNotNull().isNotEqualTo("/error");
+    }
+
+    static void assertServicesToken(Jwt token, Instant notBefore) {
+        assertThat(token.getClaimAsString("iss")).isEqualTo(EdgeToken.ISSUER);
+        assertThat(token.getAudience()).containsExactly(EdgeToken.SERVICES_AUDIENCE);
+        assertThat(token.getIssuedAt()).isAfterOrEqualTo(notBefore.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        assertThat(Duration.between(token.getIssuedAt(), token.getExpiresAt())).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    /** The query's parameters; their order is not kept by the gateway, and does not matter. */
+    static java.util.Set<String> queryParameters(String query) {
+        return query == null ? java.util.Set.of() : java.util.Set.of(query.split("&"));
+    }
+
+    static boolean isEdgeItself(String token) {
+        return "edge".equals(TestTokens.read(token).getSubject());
+    }
+
+    static void verifyCredentials(com.sun.net.httpserver.HttpExchange exchange, StubService.Received request)
+            throws IOException {
+        Map<?, ?> credentials = StubService.JSON.readValue(request.body(), Map.class);
+        String email = String.valueOf(credentials.get("email"));
+        boolean right = "right-password".equals(credentials.get("password"));
+        if (right && email.equals("ann@example.com")) {
+            StubService.respond(exchange, 200, "application/json", "{\"accountId\":\"acc-ann\",\"email\":\"ann@example.com\","
+                    + "\"name\":\"Ann\",\"role\":\"CUSTOMER\",\"status\":\"ACTIVE\"}");
+        } else if (right && email.equals("sue@example.com")) {
+            StubService.respond(exchange, 403, "application/problem+json", "{\"type\":\"/problems/account-suspended\","
+                    + "\"title\":\"Account suspended\",\"status\":403,\"detail\":\"the account is suspended\"}");
+        } else {
+            StubService.respond(exchange, 401, "application/problem+json", "{\"type\":\"/problems/invalid-credentials\","
+                    + "\"title\":\"Invalid credentials\",\"status\":401}");
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package eventshop.accounts;
+
+import eventshop.accounts.domain.Account;
+import eventshop.accounts.domain.Credentials;
+import eventshop.accounts.domain.EmailClaim;
+import eventshop.contracts.accounts.AccountEvent;
+import eventshop.eventsourcing.config.EventSourcingProperties;
+import eventshop.eventsourcing.decider.CommandHandler;
+import eventshop.eventsourcing.decider.JsonEventCodec;
+import eventshop.eventstore.EventStore;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The command side (one handler per stream kind: accounts, e-mail claims, credentials), and the id source. */
+@Configuration(proxyBeanMethods = false)
+public class AccountsConfiguration {
+
+    @Bean
+    public Supplier<UUID> ids() {
+        return UUID::randomUUID;
+    }
+
+
+    @Bean
+    public CommandHandler<Account.Command, AccountEvent, Account.State> accountHandler(
+            EventSourcingProperties properties, EventStore store, Clock clock, Supplier<UUID> ids) {
+        return CommandHandler.builder(properties.serviceName(), store, Account.DECIDER,
+                JsonEventCodec.of(AccountEvent.class)).clock(clock).ids(ids).build();
+    }
+
+    @Bean
+    public CommandHandler<EmailClaim.Command, EmailClaim.Event, EmailClaim.State> emailClaimHandler(
+            EventSourcingProperties properties, EventStore store, Clock clock, Supplier<UUID> ids) {
+        return CommandHandler.builder(properties.serviceName(), store, EmailClaim.DECIDER,
+                JsonEventCodec.of(EmailClaim.Event.class)).clock(clock).ids(ids).build();
+    }
+
+    @Bean
+    public CommandHandler<Credentials.Command, Credentials.Event, Credentials.State> credentialsHandler(
+            EventSourcingProperties properties, EventStore store, Clock clock, Supplier<UUID> ids) {
+        return CommandHandler.builder(properties.serviceName(), store, Credentials.DECIDER,
+                JsonEventCodec.of(Credentials.Event.class)).clock(clock).ids(ids).build();
+    }
+}

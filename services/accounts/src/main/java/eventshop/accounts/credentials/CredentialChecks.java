@@ -1,0 +1,95 @@
+package eventshop.accounts.credentials;
+
+import eventshop.accounts.domain.AccountStatus;
+import eventshop.accounts.domain.EmailAddress;
+import eventshop.eventsourcing.config.EventSourcingProperties;
+import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.projection.Projections;
+import eventshop.eventstore.EventStore;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Checks an e-mail address and password for edge's login against the {@code credentials} read model.
+ * The check reads the model as of the log head when the request came in (waiting, bounded, for the
+ * projection to get there), so an account registered or suspended a moment ago is seen as it is now.
+ *
+ * <p>Unknown address and wrong password give the same answer after the same work (one Argon2
+ * verification), so neither the answer nor its timing tells whether an address is registered.
+ */
+@Component
+public class CredentialChecks {
+
+    /** Who logged in. */
+    public record Verified(String accountId, String email, String name, String role, AccountStatus status) {
+    }
+
+    /** The address is unknown or the password wrong (401). */
+    public static final class InvalidCredentials extends RuntimeException {
+        InvalidCredentials() {
+            super("the e-mail address or the password is wrong", null, false, false);
+        }
+    }
+
+    /** The account may not log in: suspended or archived (403). */
+    public static final class AccountSuspended extends RuntimeException {
+        AccountSuspended(AccountStatus status) {
+            super("the account is " + status + " and cannot log in", null, false, false);
+        }
+    }
+
+    private record Row(String accountId, String email, String name, String role, AccountStatus status,
+                       @Nullable String passwordHash) {
+    }
+
+    private final Projections projections;
+    private final JdbcTemplate jdbc;
+    private final Passwords passwords;
+    private final EventStore store;
+    private final String serviceName;
+
+    public CredentialChecks(Projections projections, JdbcTemplate jdbc,
+                            Passwords passwords, EventStore store, EventSourcingProperties properties) {
+        this.projections = projections;
+        this.jdbc = jdbc;
+        this.passwords = passwords;
+        this.store = store;
+        this.serviceName = properties.serviceName();
+    }
+
+    /**
+     * The account that {@code email} and {@code password} log in to.
+     *
+     * @throws InvalidCredentials if there is no such account or the password is wrong
+     * @throws AccountSuspended   if the password is right but the account is suspended or archived
+     */
+    public Verified verify(String email, String password) {
+        Row row = find(email);
+        if (!passwords.matches(password, row == null ? null : row.passwordHash()) || row == null) {
+            throw new InvalidCredentials();
+        }
+        if (!row.status().mayLogIn()) {
+            throw new AccountSuspended(row.status().shown());
+        }
+        return new Verified(row.accountId(), row.email(), row.name(), row.role(), row.status().shown());
+    }
+
+    private @Nullable Row find(String rawEmail) {
+        String email;
+        try {
+            email = EmailAddress.parse(rawEmail).value();
+        } catch (RuntimeException notAnAddress) {
+            return null;
+        }
+        String asOfNow = new ConsistencyToken(serviceName, store.headPosition()).toString();
+        List<Row> rows = projections.read(CredentialsProjection.NAME, asOfNow, tables -> jdbc.query(
+                tables.sql("SELECT account_id, email, name, role, status, password_hash FROM {credentials}"
+                        + " WHERE email = ? AND password_hash IS NOT NULL AND status IS NOT NULL"),
+                (rs, n) -> new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        AccountStatus.valueOf(rs.getString(5)), rs.getString(6)),
+                email));
+        return rows.isEmpty() ? null : rows.getFirst();
+    }
+}

@@ -1,0 +1,107 @@
+package eventshop.accounts.credentials;
+
+import eventshop.accounts.domain.Account;
+import eventshop.accounts.domain.AccountStatus;
+import eventshop.accounts.domain.Credentials;
+import eventshop.accounts.domain.Credentials.PasswordSet;
+import eventshop.contracts.accounts.AccountEvent;
+import eventshop.contracts.accounts.AccountEvent.AccountActivated;
+import eventshop.contracts.accounts.AccountEvent.AccountArchived;
+import eventshop.contracts.accounts.AccountEvent.AccountConfirmed;
+import eventshop.contracts.accounts.AccountEvent.AccountReactivated;
+import eventshop.contracts.accounts.AccountEvent.AccountRegistered;
+import eventshop.contracts.accounts.AccountEvent.AccountSuspended;
+import eventshop.contracts.accounts.AccountEvent.AddressChanged;
+import eventshop.contracts.accounts.AccountEvent.CardRemoved;
+import eventshop.contracts.accounts.AccountEvent.CardSaved;
+import eventshop.eventsourcing.decider.JsonEventCodec;
+import eventshop.eventsourcing.projection.Projection;
+import eventshop.eventsourcing.projection.Tables;
+import eventshop.eventstore.RecordedEvent;
+import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The read model that login checks use: per account its e-mail address (normalized), name, role,
+ * lifecycle status and password hash, from the account streams and the private credentials streams.
+ * Only {@link CredentialChecks} reads it.
+ */
+@Component
+public class CredentialsProjection implements Projection {
+
+    public static final String NAME = "credentials";
+    private static final JsonEventCodec<AccountEvent> ACCOUNT_EVENTS = JsonEventCodec.of(AccountEvent.class);
+    private static final JsonEventCodec<Credentials.Event> CREDENTIAL_EVENTS = JsonEventCodec.of(Credentials.Event.class);
+    private static final String ACCOUNT_STREAM = Account.streamId("");
+    private static final String CREDENTIALS_STREAM = Credentials.streamId("");
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<String> tables() {
+        return List.of("credentials");
+    }
+
+    @Override
+    public void create(Tables tables, JdbcTemplate jdbc) {
+        jdbc.execute(tables.sql("CREATE TABLE {credentials} (account_id VARCHAR(64) PRIMARY KEY, email VARCHAR(254),"
+                + " name VARCHAR(200), role VARCHAR(16), status VARCHAR(16), password_hash VARCHAR(255))"));
+        jdbc.execute("CREATE INDEX " + tables.name("credentials") + "_by_email ON " + tables.name("credentials")
+                + " (email)");
+    }
+
+    @Override
+    public void apply(RecordedEvent event, Tables tables, JdbcTemplate jdbc) {
+        if (event.streamId().startsWith(ACCOUNT_STREAM)) {
+            apply(ACCOUNT_EVENTS.deserialize(event.type(), event.data(), event.metadata().schemaVersion()), tables, jdbc);
+        } else if (event.streamId().startsWith(CREDENTIALS_STREAM)) {
+            switch (CREDENTIAL_EVENTS.deserialize(event.type(), event.data(), event.metadata().schemaVersion())) {
+                case PasswordSet set -> upsert(set.accountId(), "password_hash = ?",
+                        "INSERT INTO {credentials} (account_id, password_hash) VALUES (?, ?)", set.passwordHash(),
+                        tables, jdbc);
+            }
+        }
+    }
+
+    private static void apply(AccountEvent event, Tables tables, JdbcTemplate jdbc) {
+        switch (event) {
+            case AccountRegistered registered -> {
+                int updated = jdbc.update(tables.sql("UPDATE {credentials} SET email = ?, name = ?, role = ?, status = ?"
+                                + " WHERE account_id = ?"), registered.email(), registered.name(), registered.role(),
+                        AccountStatus.PENDING.name(), registered.accountId());
+                if (updated == 0) {
+                    jdbc.update(tables.sql("INSERT INTO {credentials} (account_id, email, name, role, status)"
+                                    + " VALUES (?, ?, ?, ?, ?)"), registered.accountId(), registered.email(),
+                            registered.name(), registered.role(), AccountStatus.PENDING.name());
+                }
+            }
+            case AccountConfirmed confirmed -> status(confirmed.accountId(), AccountStatus.CONFIRMED, tables, jdbc);
+            case AccountActivated activated -> status(activated.accountId(), AccountStatus.ACTIVE, tables, jdbc);
+            case AccountSuspended suspended -> status(suspended.accountId(), AccountStatus.SUSPENDED, tables, jdbc);
+            case AccountReactivated reactivated ->
+                    status(reactivated.accountId(), AccountStatus.ACTIVE, tables, jdbc);
+            case AccountArchived archived -> status(archived.accountId(), AccountStatus.ARCHIVED, tables, jdbc);
+            case AddressChanged changed -> {
+            }
+            case CardSaved saved -> {
+            }
+            case CardRemoved removed -> {
+            }
+        }
+    }
+
+    private static void status(String accountId, AccountStatus status, Tables tables, JdbcTemplate jdbc) {
+        jdbc.update(tables.sql("UPDATE {credentials} SET status = ? WHERE account_id = ?"), status.name(), accountId);
+    }
+
+    private static void upsert(String accountId, String set, String insert, Object value, Tables tables,
+                               JdbcTemplate jdbc) {
+        if (jdbc.update(tables.sql("UPDATE {credentials} SET " + set + " WHERE account_id = ?"), value, accountId) == 0) {
+            jdbc.update(tables.sql(insert), accountId, value);
+        }
+    }
+}

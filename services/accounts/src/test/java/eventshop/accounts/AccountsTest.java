@@ -1,0 +1,29 @@
+package eventshop.accounts;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+
+/**
+ * The one Spring context every accounts integration test shares: in-memory event store, in-memory
+ * H2, no Kafka relay, the test token secret, and an administrator ensured at start.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(classes = AccountsApplication.class, properties = {
+        "spring.config.name=accounts",
+        "eventshop.eventstore.engine=memory",
+        "spring.datasource.url=jdbc:h2:mem:accounts-test;DB_CLOSE_DELAY=-1",
+        "eventshop.relay.enabled=false",
+        "eventshop.security.token-secret=ZXZlbnRzaG9wLXRlc3Qtc2VjcmV0LTMyLWJ5dGVzLWxvbmc=",
+        "eventshop.accounts.admin.email=" + AccountsTest.ADMIN_EMAIL,
+        "eventshop.accounts.admin.password=" + AccountsTest.ADMIN_PASSWORD,
+})
+@AutoConfigureMockMvc
+public @interface AccountsTest {
+    String ADMIN_EMAIL = "admin@example.com";
+    String ADMIN_PASSWORD = "admin-password-for-tests";
+}

@@ -1,0 +1,199 @@
+package eventshop.carts.cart;
+
+import eventshop.carts.cart.domain.Pricing.PricedCart;
+import eventshop.contracts.Address;
+import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.decider.CommandContext;
+import eventshop.eventsourcing.decider.CommandContexts;
+import eventshop.eventsourcing.security.EdgeUser;
+import eventshop.eventstore.RecordedEvent;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code /api/cart}: the caller's own cart ({@code cart-<EdgeUser.id()>}), for customers only.
+ * Every command answers with the cart as it is now (checkout: the order id) and a
+ * {@code Consistency-Token} header. The queries accept that token and are always consistent with
+ * it: the cart is folded from its event stream on every request, there is no read model to lag.
+ * Quantities are checked by the cart itself (422 {@code invalid-quantity}); malformed bodies and
+ * over-long or ill-formed strings are 400 problems.
+ */
+@RestController
+@RequestMapping("/api/cart")
+public class CartController {
+
+    /** Sku as the catalog writes them. */
+    public static final String SKU = "[A-Z0-9-]{1,40}";
+    /** A card token as payments issues them. */
+    public static final String CARD_TOKEN = "tok_[A-Za-z0-9]{8,96}";
+
+    private final Carts carts;
+    private final CommandContexts contexts;
+    private final JsonMapper json;
+
+    public CartController(Carts carts, CommandContexts contexts, JsonMapper json) {
+        this.carts = carts;
+        this.contexts = contexts;
+        this.json = json;
+    }
+
+    // ---- bodies and views
+
+    public record AddItemRequest(@NotNull @Pattern(regexp = SKU) String sku, @NotNull Integer quantity) {
+    }
+
+    public record ChangeQuantityRequest(@NotNull Integer quantity) {
+    }
+
+    public record ShippingAddress(@NotBlank @Size(max = 200) String name, @NotBlank @Size(max = 200) String line1,
+                                  @Size(max = 200) String line2, @NotBlank @Size(max = 100) String city,
+                                  @NotBlank @Size(max = 20) String postalCode, @NotBlank @Size(max = 60) String country) {
+
+        Address toAddress() {
+            return new Address(name.strip(), line1.strip(), line2 == null ? "" : line2.strip(), city.strip(),
+                    postalCode.strip(), country.strip());
+        }
+    }
+
+    public record CheckoutRequest(@NotNull @Valid ShippingAddress shippingAddress,
+                                  @NotBlank @Size(max = 100) @Pattern(regexp = CARD_TOKEN) String cardToken) {
+    }
+
+    public record CheckoutAccepted(String orderId) {
+    }
+
+    /** {@code available} is false for a line whose product was discontinued (checkout would be refused). */
+    public record LineView(String sku, String name, int quantity, long unitPriceCents, long lineTotalCents,
+                           boolean available) {
+    }
+
+    public record CartView(List<LineView> lines, long subtotalCents, long taxCents, long totalCents) {
+
+        static CartView of(PricedCart cart) {
+            return new CartView(cart.lines().stream().map(line -> new LineView(line.sku(), line.name(), line.quantity(),
+                            line.unitPriceCents(), line.lineTotalCents(), line.available())).toList(),
+                    cart.subtotalCents(), cart.taxCents(), cart.totalCents());
+        }
+    }
+
+    /** One stored event of the cart, {@code data} as the JSON object it is. */
+    public record EventView(String type, long version, long position, Instant recordedAt, JsonNode data) {
+    }
+
+    // ---- queries
+
+    @GetMapping
+    @PreAuthorize("hasRole('CUSTOMER')")
+    public CartView cart(EdgeUser user,
+                         @RequestHeader(name = ConsistencyToken.HEADER, required = false) String token) {
+        acceptToken(token);
+        return CartView.of(carts.view(user.id()));
+    }
+
+    /** The cart's event log, oldest first, {@code limit} events from {@code fromVersion}. */
+    @GetMapping("/events")
+    @PreAuthorize("hasRole('CUSTOMER')")
+    public List<EventView> events(EdgeUser user,
+                                  @RequestHeader(name = ConsistencyToken.HEADER, required = false) String token,
+                                  @RequestParam(defaultValue = "0") @Min(0) long fromVersion,
+                                  @RequestParam(defaultValue = "1000") @Min(1) @Max(1000) int limit) {
+        acceptToken(token);
+        return carts.events(user.id(), fromVersion, limit).stream().map(this::view).toList();
+    }
+
+    // ---- commands
+
+    @PostMapping("/items")
+    @PreAuthorize("hasRole('CUSTOMER')")
+    public ResponseEntity<CartView> add(EdgeUser user, @Valid @RequestBody AddItemRequest body,
+                                        @RequestHeader(name = CommandContexts.CORRELATION_HEADER, required = false)
+                                        String correlationId) {
+        return respond(carts.add(user.id(), body.sku(), body.quantity(), context(user, correlationId)));
+    }
+
+    @PutMapping("/items/{sku}")
+    @PreAuthorize("hasRole('CUSTOMER')")
+    public ResponseEntity<CartView> changeQuantity(EdgeUser user, @PathVariable @Pattern(regexp = SKU) String sku,
+                                                   @Valid @RequestBody ChangeQuantityRequest body,
+                                                   @RequestHeader(name = CommandContexts.CORRELATION_HEADER,
+                                                           required = false) String correlationId) {
+        return respond(carts.changeQuantity(user.id(), sku, body.quantity(), context(user, correlationId)));
+    }
+
+    @DeleteMapping("/items/{sku}")
+    @PreAuthorize("hasRole('CUSTOMER')")
+    public ResponseEntity<CartView> remove(EdgeUser user, @PathVariable @Pattern(regexp = SKU) String sku,
+                                           @RequestHeader(name = CommandContexts.CORRELATION_HEADER, required = false)
+                                           String correlationId) {
+        return respond(carts.remove(user.id(), sku, context(user, correlationId)));
+    }
+
+    @DeleteMapping
+    @PreAuthorize("hasRole('CUSTOMER')")
+    public ResponseEntity<CartView> clear(EdgeUser user,
+                                          @RequestHeader(name = CommandContexts.CORRELATION_HEADER, required = false)
+                                          String correlationId) {
+        return respond(carts.clear(user.id(), context(user, correlationId)));
+    }
+
+    /** 202: the order is placed asynchronously from the {@code CartCheckedOut} event; its id answers. */
+    @PostMapping("/checkout")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    @PreAuthorize("hasRole('CUSTOMER')")
+    public ResponseEntity<CheckoutAccepted> checkOut(EdgeUser user, @Valid @RequestBody CheckoutRequest body,
+                                                     @RequestHeader(name = CommandContexts.CORRELATION_HEADER,
+                                                             required = false) String correlationId) {
+        Carts.CheckedOut checkedOut = carts.checkOut(user.id(), user.email(), body.shippingAddress().toAddress(),
+                body.cardToken(), context(user, correlationId));
+        return ResponseEntity.accepted().location(URI.create("/api/orders/" + checkedOut.orderId()))
+                .header(ConsistencyToken.HEADER, checkedOut.token().toString())
+                .body(new CheckoutAccepted(checkedOut.orderId()));
+    }
+
+    // ----
+
+    private CommandContext context(EdgeUser user, String correlationId) {
+        return contexts.create(user.id(), correlationId);
+    }
+
+    private static ResponseEntity<CartView> respond(Carts.Outcome outcome) {
+        return ResponseEntity.ok().header(ConsistencyToken.HEADER, outcome.token().toString())
+                .body(CartView.of(outcome.cart()));
+    }
+
+    /** Any well-formed token is satisfied already (the cart is read from its stream); a malformed one is a 400. */
+    private static void acceptToken(String token) {
+        if (token != null) {
+            ConsistencyToken.parse(token);
+        }
+    }
+
+    private EventView view(RecordedEvent event) {
+        return new EventView(event.type(), event.version(), event.position(), event.metadata().timestamp(),
+                json.readTree(event.data()));
+    }
+}

@@ -1,0 +1,136 @@
+package eventshop.carts.cart;
+
+import eventshop.carts.cart.domain.Cart;
+import eventshop.carts.cart.domain.Cart.AddItem;
+import eventshop.carts.cart.domain.Cart.ChangeQuantity;
+import eventshop.carts.cart.domain.Cart.CheckOut;
+import eventshop.carts.cart.domain.Cart.Clear;
+import eventshop.carts.cart.domain.Cart.RemoveItem;
+import eventshop.carts.cart.domain.CartErrors.UnknownProduct;
+import eventshop.carts.cart.domain.Line;
+import eventshop.carts.cart.domain.Pricing;
+import eventshop.carts.cart.domain.Pricing.PricedCart;
+import eventshop.carts.prices.Prices;
+import eventshop.contracts.Address;
+import eventshop.contracts.carts.CartEvent;
+import eventshop.eventsourcing.config.EventSourcingProperties;
+import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.decider.CommandContext;
+import eventshop.eventsourcing.decider.CommandHandler;
+import eventshop.eventsourcing.decider.CommandResult;
+import eventshop.eventsourcing.decider.JsonEventCodec;
+import eventshop.eventstore.EventStore;
+import eventshop.eventstore.RecordedEvent;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/**
+ * The carts use cases: each customer's cart is the stream {@code cart-<customerId>}, and its state
+ * is <b>the Reactor fold of its events</b>, nothing stored besides them:
+ * <pre>{@code
+ * handler.events(streamId).reduce(Cart.initial(), Cart::evolve)
+ * }</pre>
+ * (in {@link #state}). Commands are decided by the same fold ({@link CommandHandler#handle} loads the
+ * stream with {@code loadAsync}, a {@code reduce} over the store's {@code Flux}), with the product
+ * data from the local price view put on the command, and appended expecting the version folded.
+ *
+ * <p>Because queries fold the stream itself, a query right after a command always sees it
+ * (read-your-writes with no read model to wait for): the {@code Consistency-Token} a command
+ * returns is accepted by the queries and is satisfied trivially.
+ */
+@Service
+public class Carts {
+
+    private final CommandHandler<Cart.Command, CartEvent, Cart.State> handler;
+    private final EventStore store;
+    private final Prices prices;
+    private final Supplier<UUID> ids;
+
+    public Carts(EventStore store, Prices prices, Clock clock, Supplier<UUID> ids, EventSourcingProperties properties) {
+        this.handler = CommandHandler.builder(properties.serviceName(), store, Cart.DECIDER,
+                JsonEventCodec.of(CartEvent.class)).clock(clock).build();
+        this.store = store;
+        this.prices = prices;
+        this.ids = ids;
+    }
+
+    /** A cart after a command, and where the command's events are in the log. */
+    public record Outcome(PricedCart cart, ConsistencyToken token) {
+    }
+
+    /** A checkout: the order the cart became. */
+    public record CheckedOut(String orderId, ConsistencyToken token) {
+    }
+
+    public static String streamOf(String customerId) {
+        return "cart-" + customerId;
+    }
+
+    /** THE FOLD: the customer's cart is its events reduced with {@link Cart#evolve}. */
+    public Mono<Cart.State> state(String customerId) {
+        return handler.events(streamOf(customerId)).reduce(Cart.initial(), Cart::evolve);
+    }
+
+    /** The cart at the current prices of the price view. */
+    public PricedCart view(String customerId) {
+        Cart.State state = state(customerId).block();
+        return priced(state.lines());
+    }
+
+    public Outcome add(String customerId, String sku, int quantity, CommandContext context) {
+        return decide(customerId, new AddItem(customerId, sku, quantity, prices.product(sku)), context);
+    }
+
+    public Outcome changeQuantity(String customerId, String sku, int quantity, CommandContext context) {
+        return decide(customerId, new ChangeQuantity(customerId, sku, quantity), context);
+    }
+
+    public Outcome remove(String customerId, String sku, CommandContext context) {
+        return decide(customerId, new RemoveItem(customerId, sku), context);
+    }
+
+    public Outcome clear(String customerId, CommandContext context) {
+        return decide(customerId, new Clear(customerId), context);
+    }
+
+    /**
+     * Checks the cart out as a new order (id from the injected supplier), at the prices the view has
+     * for the cart's skus now; the decider refuses an empty cart and discontinued products.
+     */
+    public CheckedOut checkOut(String customerId, String email, Address shippingAddress, String cardToken,
+                               CommandContext context) {
+        String orderId = ids.get().toString();
+        for (int attempt = 1; ; attempt++) {
+            List<String> skus = state(customerId).block().lines().stream().map(Line::sku).toList();
+            try {
+                CommandResult<CartEvent> result = handler.handle(streamOf(customerId),
+                        new CheckOut(customerId, orderId, email, prices.list(skus), shippingAddress, cardToken), context);
+                return new CheckedOut(orderId, result.token());
+            } catch (UnknownProduct unknown) {
+                if (skus.contains(unknown.sku()) || attempt == 3) {
+                    throw unknown;
+                }
+                // a line was added between reading the skus and deciding: price the cart again
+            }
+        }
+    }
+
+    /** The cart's stored events from {@code fromVersion}, at most {@code limit}. */
+    public List<RecordedEvent> events(String customerId, long fromVersion, int limit) {
+        return store.read(streamOf(customerId), fromVersion).take(limit).collectList().block();
+    }
+
+    private Outcome decide(String customerId, Cart.Command command, CommandContext context) {
+        CommandResult<CartEvent> result = handler.handle(streamOf(customerId), command, context);
+        return new Outcome(view(customerId), result.token());
+    }
+
+    private PricedCart priced(List<Line> lines) {
+        return lines.isEmpty() ? PricedCart.EMPTY
+                : Pricing.price(lines, prices.list(lines.stream().map(Line::sku).toList()));
+    }
+}

@@ -1,0 +1,111 @@
+package eventshop.carts.cart.domain;
+
+import eventshop.eventsourcing.decider.DomainError;
+import java.util.List;
+
+/** The rules a cart command can break; each becomes a problem response with its own type. */
+public final class CartErrors {
+
+    private CartErrors() {
+    }
+
+    /** A quantity outside 1..{@value Cart#MAX_QUANTITY} (422). */
+    public static final class InvalidQuantity extends DomainError {
+        public InvalidQuantity(int quantity) {
+            super("quantity must be between 1 and " + Cart.MAX_QUANTITY + ", was " + quantity);
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.UNPROCESSABLE;
+        }
+    }
+
+    /** Adding would take one line above {@value Cart#MAX_QUANTITY} (422). */
+    public static final class LineQuantityExceeded extends DomainError {
+        public LineQuantityExceeded(String sku, int inCart, int adding) {
+            super("the cart holds " + inCart + " of " + sku + "; adding " + adding + " would exceed "
+                    + Cart.MAX_QUANTITY + " per line");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.UNPROCESSABLE;
+        }
+    }
+
+    /** A new line beyond {@value Cart#MAX_LINES} distinct skus (422). */
+    public static final class TooManyLines extends DomainError {
+        public TooManyLines(String sku) {
+            super("the cart already holds " + Cart.MAX_LINES + " different products; " + sku + " does not fit");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.UNPROCESSABLE;
+        }
+    }
+
+    /** The catalog has no such sku (422: the request names something that cannot be ordered). */
+    public static final class UnknownProduct extends DomainError {
+        private final String sku;
+
+        public UnknownProduct(String sku) {
+            super("there is no product " + sku + " in the catalog");
+            this.sku = sku;
+        }
+
+        public String sku() {
+            return sku;
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.UNPROCESSABLE;
+        }
+    }
+
+    /** The product was discontinued: it cannot be added, and a cart holding it cannot check out (422). */
+    public static final class DiscontinuedProduct extends DomainError {
+        private final List<String> skus;
+
+        public DiscontinuedProduct(List<String> skus) {
+            super((skus.size() == 1 ? "product " + skus.getFirst() + " is" : "products " + String.join(", ", skus)
+                    + " are") + " discontinued; remove " + (skus.size() == 1 ? "it" : "them") + " from the cart");
+            this.skus = List.copyOf(skus);
+        }
+
+        public List<String> skus() {
+            return skus;
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.UNPROCESSABLE;
+        }
+    }
+
+    /** Changing or removing a sku the cart does not hold (404: that line does not exist). */
+    public static final class ItemNotInCart extends DomainError {
+        public ItemNotInCart(String sku) {
+            super("the cart holds no " + sku);
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.NOT_FOUND;
+        }
+    }
+
+    /** Checking out a cart without lines (409). */
+    public static final class CartIsEmpty extends DomainError {
+        public CartIsEmpty(String detail) {
+            super(detail);
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.CONFLICT;
+        }
+    }
+}

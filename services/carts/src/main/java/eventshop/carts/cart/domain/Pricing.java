@@ -1,0 +1,66 @@
+package eventshop.carts.cart.domain;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Cart lines at given prices: line totals, subtotal, 6% tax rounded half-up to the cent, total.
+ * Integer cents throughout; overflow throws instead of wrapping.
+ */
+public final class Pricing {
+
+    /** Tax rate in percent. */
+    public static final long TAX_PERCENT = 6;
+
+    private Pricing() {
+    }
+
+    /** A line at its price; {@code available} is false for a discontinued or unknown product. */
+    public record PricedLine(String sku, String name, int quantity, long unitPriceCents, long lineTotalCents,
+                             boolean available) {
+    }
+
+    /** The lines at their prices and the totals. */
+    public record PricedCart(List<PricedLine> lines, long subtotalCents, long taxCents, long totalCents) {
+
+        public static final PricedCart EMPTY = new PricedCart(List.of(), 0, 0, 0);
+
+        public PricedCart {
+            lines = List.copyOf(lines);
+        }
+    }
+
+    /** 6% of {@code subtotalCents}, rounded half-up to the cent: 1250 → 75, 1258 → 75, 1259 → 76, 25 → 2. */
+    public static long taxOf(long subtotalCents) {
+        if (subtotalCents < 0) {
+            throw new IllegalArgumentException("subtotal must not be negative, was " + subtotalCents);
+        }
+        return Math.addExact(Math.multiplyExact(subtotalCents, TAX_PERCENT), 50) / 100;
+    }
+
+    /**
+     * {@code lines} priced from {@code prices}: a discontinued product keeps its last price, an
+     * unknown one is shown by its sku at 0 (both not {@code available}).
+     */
+    public static PricedCart price(List<Line> lines, PriceList prices) {
+        List<PricedLine> priced = new ArrayList<>(lines.size());
+        long subtotal = 0;
+        for (Line line : lines) {
+            PricedLine pricedLine = switch (prices.product(line.sku())) {
+                case Product.OnSale onSale -> priced(line, onSale.name(), onSale.unitPriceCents(), true);
+                case Product.Discontinued discontinued ->
+                        priced(line, discontinued.name(), discontinued.unitPriceCents(), false);
+                case Product.Unknown unknown -> priced(line, unknown.sku(), 0, false);
+            };
+            priced.add(pricedLine);
+            subtotal = Math.addExact(subtotal, pricedLine.lineTotalCents());
+        }
+        long tax = taxOf(subtotal);
+        return new PricedCart(priced, subtotal, tax, Math.addExact(subtotal, tax));
+    }
+
+    private static PricedLine priced(Line line, String name, long unitPriceCents, boolean available) {
+        return new PricedLine(line.sku(), name, line.quantity(), unitPriceCents,
+                Math.multiplyExact(unitPriceCents, line.quantity()), available);
+    }
+}

@@ -1,0 +1,93 @@
+package eventshop.carts.cart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import eventshop.carts.cart.domain.Cart;
+import eventshop.carts.cart.domain.Line;
+import eventshop.carts.cart.domain.PriceList;
+import eventshop.carts.prices.Prices;
+import eventshop.contracts.Address;
+import eventshop.contracts.carts.CartEvent;
+import eventshop.contracts.carts.CartEvent.CartCheckedOut;
+import eventshop.contracts.catalog.CatalogEvent.ProductAdded;
+import eventshop.eventsourcing.config.EventSourcingProperties;
+import eventshop.eventsourcing.decider.CommandContext;
+import eventshop.eventsourcing.decider.JsonEventCodec;
+import eventshop.eventstore.EventStore;
+import eventshop.eventstore.RecordedEvent;
+import eventshop.eventstore.memory.InMemoryEventStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** The use cases over an in-memory store, without Spring: the fold, and checkout racing an added line. */
+class CartsTest {
+
+    private static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
+    private static final Address HOME = new Address("Ada", "1 Main St", "", "London", "N1", "GB");
+
+    private final EventStore store = new InMemoryEventStore();
+    private final AtomicBoolean raceOnce = new AtomicBoolean();
+    private Carts carts;
+    private final Prices prices = new Prices(new JdbcTemplate(dataSource())) {
+        @Override
+        public PriceList list(Collection<String> skus) {
+            if (raceOnce.compareAndSet(true, false)) {
+                carts.add("acc-1", "SKU-2", 1, context());      // another tab adds a line meanwhile
+            }
+            return super.list(skus);
+        }
+    };
+
+    {
+        carts = new Carts(store, prices, Clock.fixed(NOW, ZoneOffset.UTC), () -> new UUID(7, 7),
+                new EventSourcingProperties("carts", null));
+        prices.apply(new ProductAdded("SKU-1", "One", "", 1000, ""), 0);
+        prices.apply(new ProductAdded("SKU-2", "Two", "", 250, ""), 0);
+    }
+
+    @Test
+    void theStateIsTheFoldOfTheStoredStream() {
+        carts.add("acc-1", "SKU-1", 2, context());
+        carts.add("acc-1", "SKU-2", 1, context());
+        carts.remove("acc-1", "SKU-1", context());
+
+        assertThat(carts.state("acc-1").block()).isEqualTo(new Cart.Open(List.of(new Line("SKU-2", 1))));
+        assertThat(carts.events("acc-1", 0, 10)).extracting(RecordedEvent::type)
+                .containsExactly("CartItemAdded", "CartItemAdded", "CartItemRemoved");
+        assertThat(carts.events("acc-1", 0, 10).getFirst().metadata().timestamp()).isEqualTo(NOW);
+    }
+
+    @Test
+    void checkout_racingALineAddedMeanwhile_pricesTheWholeCart() {
+        carts.add("acc-1", "SKU-1", 1, context());
+        raceOnce.set(true);
+
+        Carts.CheckedOut checkedOut = carts.checkOut("acc-1", "ada@example.com", HOME, "tok_abcdefgh", context());
+
+        RecordedEvent last = carts.events("acc-1", 0, 10).getLast();
+        CartCheckedOut event = (CartCheckedOut) JsonEventCodec.of(CartEvent.class)
+                .deserialize(last.type(), last.data(), 1);
+        assertThat(event.orderId()).isEqualTo(checkedOut.orderId()).isEqualTo(new UUID(7, 7).toString());
+        assertThat(event.lines()).hasSize(2);
+        assertThat(event.subtotalCents()).isEqualTo(1250);
+        assertThat(event.taxCents()).isEqualTo(75);
+    }
+
+    private static CommandContext context() {
+        return CommandContext.start(UUID.randomUUID(), "acc-1");
+    }
+
+    private static JdbcDataSource dataSource() {
+        JdbcDataSource source = new JdbcDataSource();
+        source.setURL("jdbc:h2:mem:carts-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        return source;
+    }
+}

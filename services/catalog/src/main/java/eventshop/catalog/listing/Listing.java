@@ -1,0 +1,89 @@
+package eventshop.catalog.listing;
+
+import eventshop.catalog.stock.StockLevels;
+import eventshop.eventsourcing.projection.Projections;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Component;
+
+/** Queries over the product listing, joined with the stock levels; they honour consistency tokens. */
+@Component
+public class Listing {
+
+    /** A product as listed. {@code imageUrl} is empty when the product has no image. */
+    public record Item(String sku, String name, String description, long priceCents, int available,
+                       String imageUrl) {
+    }
+
+    /** One page of the listing, {@code total} being the number of matching products over all pages. */
+    public record Page(List<Item> items, int page, int size, long total) {
+    }
+
+    /** One product, found by sku even when it is discontinued. */
+    public record Details(String sku, String name, String description, long priceCents, int available,
+                          String imageUrl, boolean discontinued) {
+    }
+
+    private static final String FROM = " FROM {products} p LEFT JOIN " + StockLevels.TABLE + " s ON s.sku = p.sku";
+    private static final String LISTED = " WHERE p.discontinued = FALSE";
+    private static final String MATCHING = " AND (LOWER(p.name) LIKE ? ESCAPE '\\' OR LOWER(p.description) LIKE ?"
+            + " ESCAPE '\\' OR LOWER(p.sku) LIKE ? ESCAPE '\\')";
+    private static final String COLUMNS = "SELECT p.sku, p.name, p.description, p.price_cents,"
+            + " COALESCE(s.available, 0) AS available, p.image_url, p.discontinued";
+
+    private static final RowMapper<Details> DETAILS = (row, n) -> new Details(row.getString("sku"),
+            row.getString("name"), row.getString("description"), row.getLong("price_cents"),
+            row.getInt("available"), row.getString("image_url"), row.getBoolean("discontinued"));
+
+    private final Projections projections;
+    private final JdbcTemplate jdbc;
+
+    Listing(Projections projections, JdbcTemplate jdbc) {
+        this.projections = projections;
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * The products still sold whose name, description or sku contains {@code query} (ignoring case;
+     * null or blank lists all), sorted by name then sku.
+     *
+     * @param page from 0
+     * @param size products per page, at least 1
+     */
+    public Page search(@Nullable String query, int page, int size, @Nullable String consistencyToken) {
+        String filter = query == null || query.isBlank() ? null : "%" + escape(query.strip()) + "%";
+        return projections.read(ProductListing.NAME, consistencyToken, tables -> {
+            List<Object> args = new ArrayList<>();
+            String where = LISTED;
+            if (filter != null) {
+                where += MATCHING;
+                args.addAll(List.of(filter, filter, filter));
+            }
+            Long total = jdbc.queryForObject(tables.sql("SELECT COUNT(*)" + FROM + where), Long.class, args.toArray());
+            List<Object> paged = new ArrayList<>(args);
+            paged.add(size);
+            paged.add((long) page * size);
+            List<Item> items = jdbc.query(tables.sql(COLUMNS + FROM + where
+                            + " ORDER BY p.name, p.sku LIMIT ? OFFSET ?"),
+                    (row, n) -> new Item(row.getString("sku"), row.getString("name"), row.getString("description"),
+                            row.getLong("price_cents"), row.getInt("available"), row.getString("image_url")),
+                    paged.toArray());
+            return new Page(items, page, size, total == null ? 0 : total);
+        });
+    }
+
+    /** The product {@code sku}, discontinued or not. */
+    public Optional<Details> product(String sku, @Nullable String consistencyToken) {
+        return projections.read(ProductListing.NAME, consistencyToken, tables -> jdbc.query(
+                tables.sql(COLUMNS + FROM + " WHERE p.sku = ?"), DETAILS, sku).stream().findFirst());
+    }
+
+    private static String escape(String query) {
+        return query.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+}

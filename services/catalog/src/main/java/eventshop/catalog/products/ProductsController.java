@@ -1,0 +1,105 @@
+package eventshop.catalog.products;
+
+import eventshop.catalog.products.domain.Product;
+import eventshop.catalog.products.domain.Product.AddProduct;
+import eventshop.catalog.products.domain.Product.ChangePrice;
+import eventshop.catalog.products.domain.Product.DiscontinueProduct;
+import eventshop.catalog.stock.StockLevels;
+import eventshop.contracts.catalog.CatalogEvent;
+import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.decider.CommandContexts;
+import eventshop.eventsourcing.decider.CommandResult;
+import eventshop.eventsourcing.security.EdgeUser;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.net.URI;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The admin's commands on products; every response carries the command's {@code Consistency-Token}. */
+@RestController
+@RequestMapping("/api/catalog/products")
+class ProductsController {
+
+    static final String SKU = "[A-Z0-9-]{1,40}";
+
+    /** {@code description} and {@code imageUrl} may be left out; {@code imageUrl} is an http(s) URL or a path. */
+    record NewProduct(@NotNull @Pattern(regexp = SKU) String sku,
+                      @NotBlank @Size(max = Product.MAX_NAME) String name,
+                      @Size(max = Product.MAX_DESCRIPTION) @Nullable String description,
+                      @NotNull Long priceCents,
+                      @Size(max = Product.MAX_IMAGE_URL) @Pattern(regexp = "(https?://|/)[^\\s\"'<>]*")
+                      @Nullable String imageUrl) {
+    }
+
+    record NewPrice(@NotNull Long priceCents) {
+    }
+
+    /** A product as the admin sees it right after a command. */
+    record ProductView(String sku, String name, String description, long priceCents, int available,
+                       String imageUrl, boolean discontinued) {
+    }
+
+    record PriceView(String sku, long priceCents) {
+    }
+
+    private final Products products;
+    private final StockLevels stockLevels;
+
+    ProductsController(Products products, StockLevels stockLevels) {
+        this.products = products;
+        this.stockLevels = stockLevels;
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    @PreAuthorize("hasRole('ADMIN')")
+    ResponseEntity<ProductView> add(@Valid @RequestBody NewProduct body, EdgeUser user,
+                                    @RequestHeader(name = CommandContexts.CORRELATION_HEADER, required = false)
+                                    @Nullable String correlationId) {
+        CommandResult<CatalogEvent> result = products.handle(new AddProduct(body.sku(), body.name(),
+                        body.description() == null ? "" : body.description(), body.priceCents(),
+                        body.imageUrl() == null ? "" : body.imageUrl()), user.id(), correlationId);
+        CatalogEvent.ProductAdded added = (CatalogEvent.ProductAdded) result.events().getFirst();
+        return ResponseEntity.created(URI.create("/api/catalog/products/" + added.sku()))
+                .header(ConsistencyToken.HEADER, result.token().toString())
+                .body(new ProductView(added.sku(), added.name(), added.description(), added.priceCents(),
+                        stockLevels.available(added.sku()), added.imageUrl(), false));
+    }
+
+    @PutMapping("/{sku}/price")
+    @PreAuthorize("hasRole('ADMIN')")
+    ResponseEntity<PriceView> changePrice(@PathVariable @Pattern(regexp = SKU) String sku,
+                                          @Valid @RequestBody NewPrice body, EdgeUser user,
+                                          @RequestHeader(name = CommandContexts.CORRELATION_HEADER, required = false)
+                                          @Nullable String correlationId) {
+        CommandResult<CatalogEvent> result = products.handle(new ChangePrice(sku, body.priceCents()), user.id(),
+                correlationId);
+        return ResponseEntity.ok().header(ConsistencyToken.HEADER, result.token().toString())
+                .body(new PriceView(sku, body.priceCents()));
+    }
+
+    @DeleteMapping("/{sku}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @PreAuthorize("hasRole('ADMIN')")
+    ResponseEntity<Void> discontinue(@PathVariable @Pattern(regexp = SKU) String sku, EdgeUser user,
+                                     @RequestHeader(name = CommandContexts.CORRELATION_HEADER, required = false)
+                                     @Nullable String correlationId) {
+        CommandResult<CatalogEvent> result = products.handle(new DiscontinueProduct(sku), user.id(), correlationId);
+        return ResponseEntity.noContent().header(ConsistencyToken.HEADER, result.token().toString()).build();
+    }
+}

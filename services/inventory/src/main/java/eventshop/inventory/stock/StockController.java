@@ -1,0 +1,87 @@
+package eventshop.inventory.stock;
+
+import eventshop.contracts.inventory.InventoryEvent.SkuEvent;
+import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.decider.CommandContexts;
+import eventshop.eventsourcing.decider.CommandResult;
+import eventshop.eventsourcing.projection.Projections;
+import eventshop.eventsourcing.security.EdgeUser;
+import eventshop.inventory.stock.StockLevels.Levels;
+import eventshop.inventory.stock.domain.Stock;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.util.List;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code /api/inventory}: a sku's levels (any caller with an edge token; a sku that never had stock
+ * answers zeros, since the catalog may list a product before its first receipt), every sku's levels
+ * (admin), and stock receipts (admin). Receipts answer with the levels after them and a
+ * {@code Consistency-Token}; queries that send it back wait until the read model shows the receipt.
+ */
+@RestController
+@RequestMapping("/api/inventory")
+class StockController {
+
+    /** A receipt of stock: 1..{@value Stock#MAX_RECEIPT} units. */
+    record Receipt(@NotNull @Min(1) @Max(Stock.MAX_RECEIPT) Integer quantity) {
+    }
+
+    /** A page of levels, in sku order. */
+    record LevelsPage(List<Levels> items, int page, int size, long total) {
+    }
+
+    private final Stocks stocks;
+    private final Projections projections;
+    private final JdbcTemplate jdbc;
+    private final CommandContexts commandContexts;
+
+    StockController(Stocks stocks, Projections projections, JdbcTemplate jdbc, CommandContexts commandContexts) {
+        this.stocks = stocks;
+        this.projections = projections;
+        this.jdbc = jdbc;
+        this.commandContexts = commandContexts;
+    }
+
+    @GetMapping("/{sku}")
+    Levels levels(@PathVariable @Pattern(regexp = "[A-Z0-9-]{1,40}") String sku,
+                  @RequestHeader(name = ConsistencyToken.HEADER, required = false) String consistencyToken) {
+        return projections.read(StockLevels.NAME, consistencyToken, tables -> StockLevels.find(jdbc, tables, sku))
+                .orElse(Levels.of(sku, 0, 0));
+    }
+
+    @GetMapping
+    @PreAuthorize("hasRole('ADMIN')")
+    LevelsPage all(@RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
+                   @RequestParam(defaultValue = "100") @Min(1) @Max(500) int size,
+                   @RequestHeader(name = ConsistencyToken.HEADER, required = false) String consistencyToken) {
+        return projections.read(StockLevels.NAME, consistencyToken, tables -> new LevelsPage(
+                StockLevels.page(jdbc, tables, page * size, size), page, size, StockLevels.count(jdbc, tables)));
+    }
+
+    @PostMapping("/{sku}/receipts")
+    @PreAuthorize("hasRole('ADMIN')")
+    ResponseEntity<Levels> receive(@PathVariable @Pattern(regexp = "[A-Z0-9-]{1,40}") String sku,
+                                   @Valid @RequestBody Receipt receipt, EdgeUser user,
+                                   @RequestHeader(name = CommandContexts.CORRELATION_HEADER, required = false)
+                                   String correlationId) {
+        CommandResult<SkuEvent> result = stocks.handle(new Stock.ReceiveStock(sku, receipt.quantity()),
+                commandContexts.create(user.id(), correlationId));
+        return ResponseEntity.ok()
+                .header(ConsistencyToken.HEADER, result.token().toString())
+                .body(Levels.of(result.events().getLast()));
+    }
+}

@@ -1,0 +1,52 @@
+package eventshop.inventory.stock;
+
+import eventshop.contracts.inventory.InventoryEvent.SkuEvent;
+import eventshop.eventsourcing.decider.CommandContext;
+import eventshop.eventsourcing.decider.CommandHandler;
+import eventshop.eventsourcing.decider.CommandResult;
+import eventshop.eventsourcing.decider.JsonEventCodec;
+import eventshop.eventstore.EventStore;
+import eventshop.inventory.stock.domain.Stock;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The sku streams: runs {@link Stock} commands against {@code stock-<sku>}. Conflicting writers
+ * are decided again (many times: the last units of a popular sku are where concurrent reservations
+ * meet), and the state is snapshotted every {@value #SNAPSHOT_EVERY} events so loading stays short
+ * however long the stream grows. Thread-safe.
+ */
+@Component
+public class Stocks {
+
+    static final int SNAPSHOT_EVERY = 100;
+    private static final int MAX_ATTEMPTS = 100;
+
+    private final CommandHandler<Stock.Command, SkuEvent, Stock.State> handler;
+
+    public Stocks(EventStore store, Clock clock, Supplier<UUID> ids,
+                  @Value("${eventshop.service-name:inventory}") String serviceName) {
+        JsonMapper json = JsonMapper.builder().build();
+        this.handler = CommandHandler.builder(serviceName, store, Stock.DECIDER, JsonEventCodec.of(SkuEvent.class))
+                .clock(clock)
+                .ids(ids)
+                .maxAttempts(MAX_ATTEMPTS)
+                .snapshotting(new CommandHandler.Snapshotting<>(SNAPSHOT_EVERY, "Stocked",
+                        json::writeValueAsBytes, bytes -> json.readValue(bytes, Stock.Stocked.class)))
+                .build();
+    }
+
+    /** Decides {@code command} on its sku's stream and appends the outcome. */
+    public CommandResult<SkuEvent> handle(Stock.Command command, CommandContext context) {
+        return handler.handle(Stock.streamId(command.sku()), command, context);
+    }
+
+    /** The current state of a sku (folded from its stream). */
+    public Stock.State state(String sku) {
+        return handler.load(Stock.streamId(sku)).state();
+    }
+}

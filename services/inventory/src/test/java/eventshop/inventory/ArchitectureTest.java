@@ -1,0 +1,40 @@
+package eventshop.inventory;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** Domain code stays plain Java; the service uses no other service's code, only contracts. */
+class ArchitectureTest {
+
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("eventshop.inventory");
+
+    @Test
+    void domainPackages_dependOnNoSpring() {
+        noClasses().that().resideInAPackage("..domain..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "tools.jackson..",
+                        "com.fasterxml..", "jakarta.persistence..", "java.sql..", "javax.sql..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void domainPackages_doNotReachTheStoreOrTheWeb() {
+        noClasses().that().resideInAPackage("..domain..")
+                .should().dependOnClassesThat().resideInAnyPackage("eventshop.eventstore..",
+                        "eventshop.inventory.stock", "eventshop.inventory.reservations", "eventshop.inventory.commands")
+                .check(CLASSES);
+    }
+
+    @Test
+    void noOtherServicesCode() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("eventshop.accounts..", "eventshop.catalog..",
+                        "eventshop.carts..", "eventshop.orders..", "eventshop.payments..", "eventshop.views..",
+                        "eventshop.edge..", "eventshop.launcher..")
+                .check(CLASSES);
+    }
+}
