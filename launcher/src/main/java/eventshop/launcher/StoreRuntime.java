@@ -23,12 +23,14 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -337,57 +339,66 @@ public final class StoreRuntime implements AutoCloseable {
                 socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port.getKey()));
             } catch (IOException e) {
                 throw new StoreStartException("port " + port.getKey() + " for " + port.getValue()
-                        + " is in use. Is a store already running? Stop it, or choose another port.");
+                        + " is in use (" + e.getMessage() + "). Is a store already running? Stop it, or choose another port.");
             }
         }
     }
 
     /**
-     * One context starts on one thread, and a store has at least two cores: the broker, then edge
-     * (which needs neither the broker nor the services to start) start on a second thread while
-     * the services start in order on this one; services after the first wait for the broker, since
-     * their Kafka consumers bind while they start.
+     * A context starts on one thread, and its start is mostly work for one core: the broker and the
+     * applications start from a queue on as many threads as there are cores (at most three), the
+     * broker first. Every service but the first waits for the broker, since its Kafka consumers
+     * bind while it starts; edge needs neither the broker nor the services to start.
      */
     private void startAll() {
         CompletableFuture<Void> brokerUp = new CompletableFuture<>();
-        AtomicReference<Throwable> laneFailure = new AtomicReference<>();
-        Thread lane = new Thread(() -> {
+        ServiceApp first = config.services().isEmpty() ? null : config.services().getFirst();
+        Queue<Runnable> steps = new ConcurrentLinkedQueue<>();
+        steps.add(() -> {
             try {
                 startBroker();
                 brokerUp.complete(null);
-                startApp(config.edge());
-            } catch (Throwable e) {
-                laneFailure.set(e);
-                failed = true;
+            } catch (RuntimeException | Error e) {
                 brokerUp.completeExceptionally(e);
+                throw e;
             }
-        }, "store-start");
-        lane.start();
-        try {
-            List<ServiceApp> services = config.services();
-            for (int i = 0; i < services.size(); i++) {
-                if (i == 1) {
+        });
+        for (ServiceApp app : config.apps()) {
+            steps.add(() -> {
+                if (app != first) {
                     awaitBroker(brokerUp);
                 }
-                startApp(services.get(i));
-            }
-            awaitBroker(brokerUp);
-        } catch (RuntimeException | Error e) {
-            failed = true;
-            awaitQuietly(lane);
-            Throwable other = laneFailure.get();
-            if (e instanceof Aborted && other != null) {
-                throw other instanceof StoreStartException start ? start
-                        : new StoreStartException("the store could not start: " + rootMessage(other), other);
-            }
-            throw e;
+                startApp(app);
+            });
         }
-        awaitQuietly(lane);
-        Throwable other = laneFailure.get();
-        if (other != null) {
-            throw other instanceof StoreStartException start ? start
-                    : new StoreStartException("the store could not start: " + rootMessage(other), other);
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        Runnable lane = () -> {
+            for (Runnable step = steps.poll(); step != null && !failed && !closed; step = steps.poll()) {
+                try {
+                    step.run();
+                } catch (Throwable e) {
+                    failures.add(e);
+                    failed = true;
+                    return;
+                }
+            }
+        };
+        int lanes = Integer.getInteger("eventshop.start.lanes",
+                Math.max(1, Math.min(3, Runtime.getRuntime().availableProcessors())));
+        List<Thread> helpers = new ArrayList<>();
+        for (int i = 1; i < lanes; i++) {
+            Thread helper = new Thread(lane, "store-start-" + i);
+            helper.start();
+            helpers.add(helper);
         }
+        lane.run();
+        helpers.forEach(StoreRuntime::awaitQuietly);
+        if (!failures.isEmpty()) {
+            Throwable cause = failures.stream().filter(e -> !(e instanceof Aborted)).findFirst().orElse(failures.getFirst());
+            throw cause instanceof StoreStartException start ? start
+                    : new StoreStartException("the store could not start: " + rootMessage(cause), cause);
+        }
+        checkNotClosed();
     }
 
     private static void awaitBroker(CompletableFuture<Void> brokerUp) {

@@ -1,5 +1,10 @@
 package eventshop.launcher;
 
+import eventshop.accounts.AccountsApplication;
+import eventshop.carts.CartsApplication;
+import eventshop.catalog.CatalogApplication;
+import eventshop.edge.EdgeApplication;
+import eventshop.inventory.InventoryApplication;
 import java.util.List;
 
 /**
@@ -13,11 +18,15 @@ public final class Topology {
 
     /** The event-sourced services in start order. */
     public static List<ServiceApp> services() {
-        return List.of();
+        return List.of(
+                ServiceApp.service("accounts", 8081, AccountsApplication::builder),
+                ServiceApp.service("catalog", 8082, CatalogApplication::builder),
+                ServiceApp.service("inventory", 8083, InventoryApplication::builder),
+                ServiceApp.service("carts", 8084, CartsApplication::builder));
     }
 
-    /** The front door. */
+    /** The front door, started last. */
     public static ServiceApp edge() {
-        throw new UnsupportedOperationException("edge has not landed yet");
+        return ServiceApp.edge(8080, EdgeApplication::builder);
     }
 }

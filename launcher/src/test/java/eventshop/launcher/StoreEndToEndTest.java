@@ -1,0 +1,164 @@
+package eventshop.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The whole store as {@code ./store up} starts it (same {@link StoreRuntime}, {@link Topology} and
+ * demo data), on free ports over a temporary data directory, driven only through edge's public
+ * HTTP API the way a customer and the admin use it. One store for the class.
+ */
+class StoreEndToEndTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path dataDir;
+
+    private static StoreConfig config;
+    private static StoreRuntime store;
+    private static EdgeClient edge;
+
+    @BeforeAll
+    static void startTheStore() {
+        StoreConfig standard = StoreConfig.standard(dataDir)
+                .withKafkaPorts(FreePorts.next(), FreePorts.next());
+        for (ServiceApp app : standard.apps()) {
+            standard = standard.withPort(app.name(), FreePorts.next());
+        }
+        config = standard;
+        store = start(config);
+    }
+
+    @AfterAll
+    static void stopTheStore() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private static StoreRuntime start(StoreConfig config) {
+        StoreRuntime runtime = new StoreRuntime(config, new PrintStream(OutputStream.nullOutputStream()));
+        runtime.start();
+        edge = new EdgeClient(HttpClient.newHttpClient(), runtime.edgeUrl());
+        return runtime;
+    }
+
+    @Test
+    void aNewCustomerRegistersIsConfirmedLogsInBrowsesAndFillsACartWithTax() {
+        // register
+        String email = "carol-" + UUID.randomUUID() + "@example.com";
+        EdgeClient.Response registered = edge.post("/api/accounts",
+                Map.of("email", email, "name", "Carol Jones", "password", "carol-password-1"), null);
+        assertThat(registered.status()).as(registered.toString()).isEqualTo(201);
+        String accountId = registered.body().get("accountId").asString();
+
+        // the admin confirms (the functions issue will do that from the confirmation code)
+        String admin = edge.login(DemoData.ADMIN_EMAIL, store.adminPassword());
+        EdgeClient.Response confirmed = edge.post("/api/accounts/" + accountId + "/confirm", null, admin);
+        assertThat(confirmed.is2xx()).as(confirmed.toString()).isTrue();
+
+        // log in
+        String carol = await().atMost(PATIENCE).until(() -> loginOrNull(email, "carol-password-1"), t -> t != null);
+        EdgeClient.Response me = edge.get("/api/accounts/me", carol);
+        assertThat(me.status()).as(me.toString()).isEqualTo(200);
+        assertThat(me.body().get("email").asString()).isEqualTo(email);
+
+        // browse: the demo products are there, and search finds by name
+        EdgeClient.Response products = edge.get("/api/catalog/products?size=50", null);
+        assertThat(products.status()).as(products.toString()).isEqualTo(200);
+        assertThat(skus(products.body().get("items")))
+                .contains("SKU-24642", "SKU-34563", "SKU-12464", "SKU-64233")
+                .hasSizeGreaterThanOrEqualTo(DemoData.PRODUCTS.size());
+        EdgeClient.Response socks = edge.get("/api/catalog/products?q=socks", null);
+        assertThat(skus(socks.body().get("items"))).containsExactly("SKU-12464");
+
+        // add to cart (the cart's price view learns the products from catalog.events)
+        await().atMost(PATIENCE).until(
+                () -> edge.post("/api/cart/items", Map.of("sku", "SKU-24642", "quantity", 2), carol),
+                EdgeClient.Response::is2xx);
+        EdgeClient.Response added = edge.post("/api/cart/items", Map.of("sku", "SKU-12464", "quantity", 1), carol);
+        assertThat(added.is2xx()).as(added.toString()).isTrue();
+
+        // view the cart (as of the last command): 2 × 89.99 + 18.95 = 198.93, tax 6 % = 11.9358 → 11.94
+        EdgeClient.Response cart = edge.send("GET", "/api/cart", null, carol, consistency(added));
+        assertThat(cart.status()).as(cart.toString()).isEqualTo(200);
+        assertThat(cart.body().get("lines")).hasSize(2);
+        assertThat(cart.body().get("subtotalCents").asLong()).isEqualTo(19893);
+        assertThat(cart.body().get("taxCents").asLong()).isEqualTo(1194);
+        assertThat(cart.body().get("totalCents").asLong()).isEqualTo(21087);
+
+        // the cart's own event log
+        EdgeClient.Response events = edge.get("/api/cart/events", carol);
+        assertThat(events.status()).as(events.toString()).isEqualTo(200);
+        List<String> types = new ArrayList<>();
+        events.body().forEach(event -> types.add(event.get("type").asString()));
+        assertThat(types).containsExactly("CartItemAdded", "CartItemAdded");
+    }
+
+    @Test
+    void edgeAnswersAnUnknownPathWith404() {
+        // on the launcher's shared classpath the gateway would route it to Spring Cloud Function (a 500)
+        EdgeClient.Response response = edge.get("/no/such/page", null);
+        assertThat(response.status()).as(response.toString()).isEqualTo(404);
+    }
+
+    @Test
+    void aRestartKeepsEverythingAndDoesNotLoadTheDemoDataTwice() throws Exception {
+        // given: alice (a demo customer) has something in her cart
+        DemoData.Customer alice = DemoData.CUSTOMERS.getFirst();
+        String token = await().atMost(PATIENCE).until(() -> loginOrNull(alice.email(), alice.password()), t -> t != null);
+        await().atMost(PATIENCE).until(
+                () -> edge.post("/api/cart/items", Map.of("sku", "SKU-34563", "quantity", 3), token),
+                EdgeClient.Response::is2xx);
+        long stockBefore = edge.get("/api/inventory/SKU-34563", null).body().get("onHand").asLong();
+
+        // when: the store stops and starts again over the same data
+        store.close();
+        store = start(config);
+
+        // then
+        assertThat(store.demoDataLoadedNow()).isFalse();
+        assertThat(Files.exists(dataDir.resolve(StoreRuntime.DEMO_MARKER))).isTrue();
+        assertThat(edge.get("/api/inventory/SKU-34563", null).body().get("onHand").asLong()).isEqualTo(stockBefore);
+        String again = edge.login(alice.email(), alice.password());
+        EdgeClient.Response cart = edge.get("/api/cart", again);
+        assertThat(cart.status()).as(cart.toString()).isEqualTo(200);
+        assertThat(cart.body().get("lines")).anySatisfy(line -> {
+            assertThat(line.get("sku").asString()).isEqualTo("SKU-34563");
+            assertThat(line.get("quantity").asInt()).isGreaterThanOrEqualTo(3);
+        });
+    }
+
+    private static String loginOrNull(String email, String password) {
+        EdgeClient.Response response = edge.post("/api/auth/login", Map.of("email", email, "password", password), null);
+        return response.status() == 200 ? response.body().get("token").asString() : null;
+    }
+
+    private static List<String> skus(JsonNode items) {
+        List<String> skus = new ArrayList<>();
+        items.forEach(item -> skus.add(item.get("sku").asString()));
+        return skus;
+    }
+
+    private static Map<String, String> consistency(EdgeClient.Response command) {
+        String token = command.header("Consistency-Token");
+        return token == null ? Map.of() : Map.of("Consistency-Token", token);
+    }
+}
