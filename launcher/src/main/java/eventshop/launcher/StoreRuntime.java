@@ -485,6 +485,11 @@ public final class StoreRuntime implements AutoCloseable {
                 String brokers = "localhost:" + config.kafkaPort();
                 props.put("spring.kafka.bootstrap-servers", brokers);
                 props.put("spring.cloud.stream.kafka.binder.brokers", brokers);
+                // after a kill -9 the broker keeps the dead consumers in their groups until their
+                // session times out, and the restarted ones get no partitions until then: 10 s,
+                // not Kafka's 45 s, before a restarted store consumes again (DESIGN §9)
+                props.put("spring.cloud.stream.kafka.binder.consumer-properties.session.timeout.ms", "10000");
+                props.put("spring.cloud.stream.kafka.binder.consumer-properties.heartbeat.interval.ms", "3000");
                 props.put("eventshop.eventstore.engine", "file");
                 props.put("eventshop.eventstore.directory", dir.resolve("eventstore").toString());
                 // WRITE_DELAY=0: every commit is written to the file before it returns, so kill -9
