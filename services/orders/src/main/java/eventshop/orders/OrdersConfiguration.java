@@ -1,0 +1,19 @@
+package eventshop.orders;
+
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** What the features share. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(OrdersProperties.class)
+class OrdersConfiguration {
+
+    /** Where event ids come from (never the domain). */
+    @Bean
+    Supplier<UUID> ids() {
+        return UUID::randomUUID;
+    }
+}

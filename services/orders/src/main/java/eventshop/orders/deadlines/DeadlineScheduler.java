@@ -1,0 +1,145 @@
+package eventshop.orders.deadlines;
+
+import eventshop.eventsourcing.decider.CommandContext;
+import eventshop.eventsourcing.projection.Projections;
+import eventshop.orders.OrdersProperties;
+import eventshop.orders.order.Orders;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Tells orders that a deadline passed: one thread, every {@code eventshop.orders.deadline-poll}, reads the
+ * due rows of {@link Deadlines} and hands each to its order as {@code DeadlinePassed(orderId, step,
+ * attempt, now)}. The order acts only if that deadline is still its current one, so a row the read model
+ * has not caught up with yet, or two schedulers, change nothing; a row that decided nothing is left alone
+ * for a second. Nothing is held in memory that a restart would lose: the deadlines are in the events.
+ * With {@code eventshop.orders.deadline-scheduler=false} the thread does not run ({@link #pollOnce} still works).
+ */
+@Component
+public class DeadlineScheduler implements SmartLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadlineScheduler.class);
+    private static final int BATCH = 200;
+    private static final Duration QUIET = Duration.ofSeconds(1);
+
+    private final Orders orders;
+    private final Projections projections;
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+    private final Supplier<UUID> ids;
+    private final OrdersProperties properties;
+    private final Map<Deadlines.Due, Instant> quiet = new ConcurrentHashMap<>();
+    private volatile ScheduledExecutorService executor;
+
+    public DeadlineScheduler(Orders orders, Projections projections, JdbcTemplate jdbc, Clock clock,
+                             Supplier<UUID> ids, OrdersProperties properties, MeterRegistry registry) {
+        this.orders = orders;
+        this.projections = projections;
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.ids = ids;
+        this.properties = properties;
+        Gauge.builder("orders.compensations.pending", this, DeadlineScheduler::pendingCompensations)
+                .description("compensations (release, void, refund) waiting for their replies").register(registry);
+    }
+
+    /**
+     * Handles every deadline due now (at most one batch).
+     *
+     * @return how many orders decided something
+     */
+    public int pollOnce() {
+        Instant now = clock.instant();
+        quiet.values().removeIf(until -> !now.isBefore(until));
+        List<Deadlines.Due> due = projections.read(Deadlines.NAME, null,
+                tables -> Deadlines.due(jdbc, tables, now, BATCH));
+        int acted = 0;
+        for (Deadlines.Due deadline : due) {
+            if (quiet.containsKey(deadline)) {
+                continue;
+            }
+            try {
+                boolean decided = !orders.deadlinePassed(deadline.orderId(), deadline.step(), deadline.attempt(),
+                        CommandContext.start(ids.get(), "")).events().isEmpty();
+                if (decided) {
+                    acted++;
+                } else {
+                    quiet.put(deadline, now.plus(QUIET));
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("deadline {} of order {} failed: {}", deadline, deadline.orderId(), e.toString());
+                quiet.put(deadline, now.plus(QUIET));
+            }
+        }
+        return acted;
+    }
+
+    private double pendingCompensations() {
+        try {
+            return projections.read(Deadlines.NAME, null, tables -> Deadlines.pendingCompensations(jdbc, tables));
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    @Override
+    public synchronized void start() {
+        if (executor != null || !properties.deadlineScheduler()) {
+            return;
+        }
+        executor = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("orders-deadlines").daemon(true).factory());
+        long period = Math.max(1, properties.deadlinePoll().toMillis());
+        executor.scheduleWithFixedDelay(this::pollSafely, period, period, TimeUnit.MILLISECONDS);
+        LOG.info("deadline scheduler polls every {}", properties.deadlinePoll());
+    }
+
+    private void pollSafely() {
+        try {
+            pollOnce();
+        } catch (RuntimeException e) {
+            LOG.warn("deadline poll failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (executor != null) {
+            executor.shutdownNow();
+            try {
+                executor.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            executor = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return executor != null;
+    }
+
+    /** After the projections (which start earlier), before the web server. */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 2048;
+    }
+}

@@ -1,0 +1,143 @@
+package eventshop.orders.history;
+
+import eventshop.contracts.EdgeToken;
+import eventshop.contracts.orders.OrderEvent;
+import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.decider.CommandContexts;
+import eventshop.eventsourcing.decider.CommandResult;
+import eventshop.eventsourcing.projection.Projections;
+import eventshop.eventsourcing.security.EdgeUser;
+import eventshop.eventstore.Limits;
+import eventshop.eventstore.RecordedEvent;
+import eventshop.orders.order.Orders;
+import eventshop.orders.order.domain.OrderNotFound;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code /api/orders}: a customer's own orders (another's is 404), any order for an admin. The list is a
+ * read model that honours {@code Consistency-Token}; an order's detail and events are read from its
+ * stream, so they are always as new as the last command. Cancel answers with the order and a
+ * {@code Consistency-Token}; once the shipment is requested it is a 409 problem.
+ */
+@RestController
+@RequestMapping("/api/orders")
+public class OrderController {
+
+    /** Order ids are UUIDs as carts makes them; anything shaped otherwise is no order. */
+    public static final String ORDER_ID = "[A-Za-z0-9-]{1,100}";
+    private static final String CUSTOMER_OR_ADMIN = "hasAnyRole('CUSTOMER','ADMIN')";
+
+    private final Orders orders;
+    private final Projections projections;
+    private final JdbcTemplate jdbc;
+    private final CommandContexts contexts;
+    private final JsonMapper json;
+
+    public OrderController(Orders orders, Projections projections, JdbcTemplate jdbc, CommandContexts contexts,
+                           JsonMapper json) {
+        this.orders = orders;
+        this.projections = projections;
+        this.jdbc = jdbc;
+        this.contexts = contexts;
+        this.json = json;
+    }
+
+    public record Page(List<OrderList.Summary> items, int page, int size, long total) {
+    }
+
+    /** One stored event of the order, {@code data} as the JSON object it is. */
+    public record EventView(String type, long version, long position, Instant recordedAt, JsonNode data) {
+    }
+
+    /**
+     * The caller's orders, newest first; an admin sees every order, or one customer's with {@code customerId}
+     * (a customer's {@code customerId} is ignored: customers only ever see their own).
+     */
+    @GetMapping
+    @PreAuthorize(CUSTOMER_OR_ADMIN)
+    public Page list(EdgeUser user,
+                     @RequestHeader(name = ConsistencyToken.HEADER, required = false) String token,
+                     @RequestParam(required = false) @Pattern(regexp = "[A-Za-z0-9@._-]{1,100}") String customerId,
+                     @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
+                     @RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
+        String customer = admin(user) ? customerId : user.id();
+        return projections.read(OrderList.NAME, token, tables -> new Page(
+                OrderList.page(jdbc, tables, customer, page * size, size), page, size,
+                OrderList.total(jdbc, tables, customer)));
+    }
+
+    @GetMapping("/{orderId}")
+    @PreAuthorize(CUSTOMER_OR_ADMIN)
+    public OrderView order(EdgeUser user, @PathVariable @Pattern(regexp = ORDER_ID) String orderId,
+                           @RequestHeader(name = ConsistencyToken.HEADER, required = false) String token) {
+        acceptToken(token);
+        return view(user, orderId);
+    }
+
+    /** The order's event log, oldest first, {@code limit} events from {@code fromVersion}. */
+    @GetMapping("/{orderId}/events")
+    @PreAuthorize(CUSTOMER_OR_ADMIN)
+    public List<EventView> events(EdgeUser user, @PathVariable @Pattern(regexp = ORDER_ID) String orderId,
+                                  @RequestHeader(name = ConsistencyToken.HEADER, required = false) String token,
+                                  @RequestParam(defaultValue = "0") @Min(0) long fromVersion,
+                                  @RequestParam(defaultValue = "1000") @Min(1) @Max(1000) int limit) {
+        acceptToken(token);
+        view(user, orderId); // 404 unless the caller may see it
+        return orders.events(orderId, fromVersion, limit).stream().map(this::eventView).toList();
+    }
+
+    /** Cancels the order, with compensation (release stock, void or refund the payment). */
+    @PostMapping("/{orderId}/cancel")
+    @PreAuthorize(CUSTOMER_OR_ADMIN)
+    public ResponseEntity<OrderView> cancel(EdgeUser user, @PathVariable @Pattern(regexp = ORDER_ID) String orderId,
+                                            @RequestHeader(name = CommandContexts.CORRELATION_HEADER,
+                                                    required = false) String correlationId) {
+        view(user, orderId);
+        CommandResult<OrderEvent> result = orders.cancel(orderId, contexts.create(user.id(), correlationId));
+        return ResponseEntity.ok().header(ConsistencyToken.HEADER, result.token().toString()).body(view(user, orderId));
+    }
+
+    private OrderView view(EdgeUser user, String orderId) {
+        List<RecordedEvent> events = orders.events(orderId, 0, Limits.MAX_READ_LIMIT);
+        if (events.isEmpty()) {
+            throw new OrderNotFound(orderId);
+        }
+        OrderView view = OrderView.of(events, orders::decode);
+        if (!admin(user) && !view.customerId().equals(user.id())) {
+            throw new OrderNotFound(orderId);
+        }
+        return view;
+    }
+
+    private static boolean admin(EdgeUser user) {
+        return user.hasRole(EdgeToken.ADMIN);
+    }
+
+    /** The detail is read from the stream, so any well-formed token is satisfied; a malformed one is a 400. */
+    private static void acceptToken(String token) {
+        if (token != null) {
+            ConsistencyToken.parse(token);
+        }
+    }
+
+    private EventView eventView(RecordedEvent event) {
+        return new EventView(event.type(), event.version(), event.position(), event.metadata().timestamp(),
+                json.readTree(event.data()));
+    }
+}

@@ -1,0 +1,103 @@
+package eventshop.orders.order;
+
+import eventshop.contracts.carts.CartEvent.CartCheckedOut;
+import eventshop.contracts.inventory.InventoryEvent.ReservationEvent;
+import eventshop.contracts.orders.OrderEvent;
+import eventshop.contracts.orders.OrderLine;
+import eventshop.contracts.orders.SagaStep;
+import eventshop.contracts.payments.PaymentEvent;
+import eventshop.eventsourcing.decider.CommandContext;
+import eventshop.eventsourcing.decider.CommandHandler;
+import eventshop.eventsourcing.decider.CommandResult;
+import eventshop.eventsourcing.decider.JsonEventCodec;
+import eventshop.eventstore.EventStore;
+import eventshop.eventstore.Limits;
+import eventshop.eventstore.RecordedEvent;
+import eventshop.orders.OrdersProperties;
+import eventshop.orders.order.domain.Order;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * The orders' command side: every input of the saga (a checkout, a reply, a passed deadline, a customer's
+ * cancel) becomes one command to the order's decider, with the time from the injected {@link Clock}.
+ * What the decider appends is the saga's progress and, through the relay, its outgoing commands.
+ * Thread-safe; concurrent inputs for one order are serialized by the stream's expected version.
+ */
+@Component
+public class Orders {
+
+    public static final JsonEventCodec<OrderEvent> CODEC = JsonEventCodec.of(OrderEvent.class);
+
+    private final CommandHandler<Order.Command, OrderEvent, Order.State> handler;
+    private final EventStore store;
+    private final Clock clock;
+    private final SagaMetrics metrics;
+
+    public Orders(EventStore store, Clock clock, Supplier<UUID> ids, OrdersProperties properties, SagaMetrics metrics,
+                  @Value("${eventshop.service-name:orders}") String serviceName) {
+        this.handler = CommandHandler.builder(serviceName, store, Order.decider(properties.policy()), CODEC)
+                .clock(clock)
+                .ids(ids)
+                .maxAttempts(20)
+                .build();
+        this.store = store;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** Places the order a cart became (nothing new if it is placed already). */
+    public CommandResult<OrderEvent> place(CartCheckedOut checkout, CommandContext context) {
+        List<OrderLine> lines = checkout.lines().stream().map(line -> new OrderLine(line.sku(), line.name(),
+                line.quantity(), line.unitPriceCents(), line.lineTotalCents())).toList();
+        return handle(new Order.PlaceOrder(checkout.orderId(), checkout.customerId(), checkout.email(), lines,
+                checkout.subtotalCents(), checkout.taxCents(), checkout.totalCents(), checkout.shippingAddress(),
+                checkout.cardToken(), clock.instant()), null, context);
+    }
+
+    public CommandResult<OrderEvent> stockReply(ReservationEvent reply, CommandContext context) {
+        return handle(new Order.RecordStockReply(reply.orderId(), reply, clock.instant()), null, context);
+    }
+
+    public CommandResult<OrderEvent> paymentReply(PaymentEvent reply, CommandContext context) {
+        return handle(new Order.RecordPaymentReply(reply.orderId(), reply, clock.instant()), null, context);
+    }
+
+    public CommandResult<OrderEvent> deadlinePassed(String orderId, SagaStep step, int attempt, CommandContext context) {
+        return handle(new Order.DeadlinePassed(orderId, step, attempt, clock.instant()), step, context);
+    }
+
+    /**
+     * Cancels the order for its customer.
+     *
+     * @throws eventshop.orders.order.domain.OrderNotCancellable once its shipment is requested
+     */
+    public CommandResult<OrderEvent> cancel(String orderId, CommandContext context) {
+        return handle(new Order.CancelOrder(orderId, clock.instant()), null, context);
+    }
+
+    /** The order's state now (and its stream version, -1 if there is no such order). */
+    public CommandHandler.Loaded<Order.State> load(String orderId) {
+        return handler.load(Order.streamId(orderId));
+    }
+
+    /** The order's stored events from {@code fromVersion}, at most {@code limit}. */
+    public List<RecordedEvent> events(String orderId, long fromVersion, int limit) {
+        return store.read(Order.streamId(orderId), fromVersion).take(Math.min(limit, Limits.MAX_READ_LIMIT))
+                .collectList().block();
+    }
+
+    public OrderEvent decode(RecordedEvent event) {
+        return handler.decode(event);
+    }
+
+    private CommandResult<OrderEvent> handle(Order.Command command, SagaStep deadlineStep, CommandContext context) {
+        CommandResult<OrderEvent> result = handler.handle(Order.streamId(command.orderId()), command, context);
+        metrics.record(result.events(), deadlineStep);
+        return result;
+    }
+}

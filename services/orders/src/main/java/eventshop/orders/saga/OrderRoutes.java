@@ -1,0 +1,82 @@
+package eventshop.orders.saga;
+
+import eventshop.contracts.Topics;
+import eventshop.contracts.inventory.InventoryCommand;
+import eventshop.contracts.inventory.InventoryCommand.ReleaseStock;
+import eventshop.contracts.inventory.InventoryCommand.ReserveStock;
+import eventshop.contracts.inventory.InventoryCommand.ShipStock;
+import eventshop.contracts.orders.OrderEvent;
+import eventshop.contracts.orders.OrderEvent.CompensationCompleted;
+import eventshop.contracts.orders.OrderEvent.DeliveryScheduled;
+import eventshop.contracts.orders.OrderEvent.OrderCancelled;
+import eventshop.contracts.orders.OrderEvent.OrderConfirmed;
+import eventshop.contracts.orders.OrderEvent.OrderDelivered;
+import eventshop.contracts.orders.OrderEvent.OrderPaymentAuthorized;
+import eventshop.contracts.orders.OrderEvent.OrderPlaced;
+import eventshop.contracts.orders.OrderEvent.OrderShipped;
+import eventshop.contracts.orders.OrderEvent.OrderStockReserved;
+import eventshop.contracts.orders.OrderEvent.PaymentAuthorizationRequested;
+import eventshop.contracts.orders.OrderEvent.PaymentCaptureRequested;
+import eventshop.contracts.orders.OrderEvent.PaymentRefundRequested;
+import eventshop.contracts.orders.OrderEvent.PaymentVoidRequested;
+import eventshop.contracts.orders.OrderEvent.ShipmentRequested;
+import eventshop.contracts.orders.OrderEvent.StockReleaseRequested;
+import eventshop.contracts.orders.OrderEvent.StockReservationRequested;
+import eventshop.contracts.payments.PaymentCommand;
+import eventshop.contracts.payments.PaymentCommand.AuthorizePayment;
+import eventshop.contracts.payments.PaymentCommand.CapturePayment;
+import eventshop.contracts.payments.PaymentCommand.RefundPayment;
+import eventshop.contracts.payments.PaymentCommand.VoidPayment;
+import java.util.Optional;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Where the relay sends each event of an order's stream (the log is the outbox): every
+ * {@code ...Requested} event is a command to inventory or payments, with the stored event's id as the
+ * command id; everything else is published as stored on {@code orders.events}. A pure function of the event.
+ */
+public final class OrderRoutes {
+
+    /** A command message: topic, {@code event-type} header (the command record's simple name), JSON payload. */
+    public record Command(String topic, String type, byte[] data) {
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private OrderRoutes() {
+    }
+
+    /** The command {@code event} stands for, or empty if it is published on {@code orders.events}. */
+    public static Optional<Command> commandFor(OrderEvent event) {
+        return switch (event) {
+            case StockReservationRequested requested ->
+                    inventory(new ReserveStock(requested.orderId(), requested.lines()));
+            case ShipmentRequested requested -> inventory(new ShipStock(requested.orderId()));
+            case StockReleaseRequested requested -> inventory(new ReleaseStock(requested.orderId()));
+            case PaymentAuthorizationRequested requested -> payments(new AuthorizePayment(requested.orderId(),
+                    requested.customerId(), requested.cardToken(), requested.amountCents()));
+            case PaymentCaptureRequested requested -> payments(new CapturePayment(requested.orderId()));
+            case PaymentVoidRequested requested -> payments(new VoidPayment(requested.orderId()));
+            case PaymentRefundRequested requested -> payments(new RefundPayment(requested.orderId()));
+            case OrderPlaced placed -> Optional.empty();
+            case OrderStockReserved reserved -> Optional.empty();
+            case OrderPaymentAuthorized authorized -> Optional.empty();
+            case OrderConfirmed confirmed -> Optional.empty();
+            case OrderShipped shipped -> Optional.empty();
+            case OrderDelivered delivered -> Optional.empty();
+            case OrderCancelled cancelled -> Optional.empty();
+            case DeliveryScheduled scheduled -> Optional.empty();
+            case CompensationCompleted completed -> Optional.empty();
+        };
+    }
+
+    private static Optional<Command> inventory(InventoryCommand command) {
+        return Optional.of(new Command(Topics.INVENTORY_COMMANDS, command.getClass().getSimpleName(),
+                JSON.writeValueAsBytes(command)));
+    }
+
+    private static Optional<Command> payments(PaymentCommand command) {
+        return Optional.of(new Command(Topics.PAYMENTS_COMMANDS, command.getClass().getSimpleName(),
+                JSON.writeValueAsBytes(command)));
+    }
+}
