@@ -80,7 +80,9 @@ public class DeadlineScheduler implements SmartLifecycle {
                         CommandContext.start(ids.get(), "")).events().isEmpty();
                 if (decided) {
                     acted++;
-                } else {
+                } else if (deadline.dueAt().toEpochMilli() < now.toEpochMilli()) {
+                    // stale (the read model lags, or the order moved on); a row due this very millisecond may
+                    // just be early (the row rounds down), so it is not put aside
                     quiet.put(deadline, now.plus(QUIET));
                 }
             } catch (RuntimeException e) {

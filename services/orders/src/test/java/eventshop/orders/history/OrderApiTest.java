@@ -1,0 +1,254 @@
+package eventshop.orders.history;
+
+import static eventshop.orders.Fixtures.checkout;
+import static eventshop.orders.Fixtures.message;
+import static eventshop.orders.Fixtures.newId;
+import static eventshop.orders.Fixtures.recorded;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import eventshop.contracts.EdgeToken;
+import eventshop.contracts.inventory.InventoryEvent.StockReserved;
+import eventshop.contracts.inventory.StockLine;
+import eventshop.contracts.payments.PaymentEvent.PaymentAuthorized;
+import eventshop.contracts.payments.PaymentEvent.PaymentCaptured;
+import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.security.EdgeTokens;
+import eventshop.eventsourcing.security.EdgeUser;
+import eventshop.eventstore.EventStore;
+import eventshop.eventstore.RecordedEvent;
+import eventshop.orders.OrdersTest;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.messaging.Message;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code /api/orders} over HTTP with the edge-token security: own orders only, admin any, cancel until shipping. */
+@OrdersTest
+class OrderApiTest {
+
+    @Autowired
+    MockMvcTester mvc;
+    @Autowired
+    EdgeTokens tokens;
+    @Autowired
+    EventStore store;
+    @Autowired
+    JsonMapper json;
+    @Autowired
+    @Qualifier("ordersCarts")
+    Consumer<Message<byte[]>> carts;
+    @Autowired
+    @Qualifier("ordersInventory")
+    Consumer<Message<byte[]>> inventory;
+    @Autowired
+    @Qualifier("ordersPayments")
+    Consumer<Message<byte[]>> payments;
+
+    final EdgeUser alice = customer();
+    final EdgeUser bob = customer();
+    final EdgeUser admin = EdgeUser.admin("admin-1", "admin@example.com");
+
+    static EdgeUser customer() {
+        String id = newId();
+        return EdgeUser.customer(id, "c-" + id.substring(0, 8) + "@example.com");
+    }
+
+    String placed(EdgeUser user) {
+        String order = newId();
+        carts.accept(message("cart-" + user.id(), checkout(user.id(), order)));
+        return order;
+    }
+
+    String captured(EdgeUser user) {
+        String order = placed(user);
+        inventory.accept(message("reservation-" + order, new StockReserved(order, List.of(new StockLine("SKU-1", 2)))));
+        payments.accept(message("payment-" + order, new PaymentAuthorized(order, user.id(), 3179, "VISA", "4242")));
+        payments.accept(message("payment-" + order, new PaymentCaptured(order, 3179)));
+        return order;
+    }
+
+    MvcTestResult get(EdgeUser user, String uri) {
+        return mvc.get().uri(uri).header(HttpHeaders.AUTHORIZATION, "Bearer " + tokens.mint(user)).exchange();
+    }
+
+    MvcTestResult post(EdgeUser user, String uri) {
+        return mvc.post().uri(uri).header(HttpHeaders.AUTHORIZATION, "Bearer " + tokens.mint(user))
+                .contentType(MediaType.APPLICATION_JSON).exchange();
+    }
+
+    JsonNode body(MvcTestResult result) {
+        return json.readTree(result.getResponse().getContentAsByteArray());
+    }
+
+    void assertProblem(MvcTestResult result, HttpStatus status) {
+        assertThat(result).hasStatus(status);
+        assertThat(result.getResponse().getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+    }
+
+    @Nested
+    class Security {
+
+        @Test
+        void withoutAValidToken_401() {
+            assertProblem(mvc.get().uri("/api/orders").exchange(), HttpStatus.UNAUTHORIZED);
+            assertProblem(mvc.get().uri("/api/orders/x").header(HttpHeaders.AUTHORIZATION, "Bearer not.a.jwt")
+                    .exchange(), HttpStatus.UNAUTHORIZED);
+            assertProblem(mvc.post().uri("/api/orders/x/cancel").exchange(), HttpStatus.UNAUTHORIZED);
+        }
+
+        @Test
+        void theAnonymousCaller_401_andACallerWithoutTheRole_403() {
+            assertProblem(get(EdgeUser.ANONYMOUS, "/api/orders"), HttpStatus.UNAUTHORIZED);
+            assertProblem(post(EdgeUser.ANONYMOUS, "/api/orders/x/cancel"), HttpStatus.UNAUTHORIZED);
+            EdgeUser edge = new EdgeUser("edge", "", Set.of(EdgeToken.EDGE));
+            assertProblem(get(edge, "/api/orders"), HttpStatus.FORBIDDEN);
+            assertProblem(post(edge, "/api/orders/x/cancel"), HttpStatus.FORBIDDEN);
+        }
+
+        @Test
+        void anotherCustomersOrder_isNotFound_andCannotBeCancelled() {
+            String order = placed(alice);
+            long head = store.headPosition();
+
+            assertProblem(get(bob, "/api/orders/" + order), HttpStatus.NOT_FOUND);
+            assertProblem(get(bob, "/api/orders/" + order + "/events"), HttpStatus.NOT_FOUND);
+            assertProblem(post(bob, "/api/orders/" + order + "/cancel"), HttpStatus.NOT_FOUND);
+            assertThat(store.headPosition()).isEqualTo(head);
+            assertThat(get(admin, "/api/orders/" + order)).hasStatusOk();
+        }
+    }
+
+    @Nested
+    class Queries {
+
+        @Test
+        void theOrder_withTotals_andTheTimelineOfItsStatusChanges() {
+            String order = placed(alice);
+            inventory.accept(message("reservation-" + order, new StockReserved(order, List.of(new StockLine("SKU-1", 2)))));
+
+            JsonNode view = body(get(alice, "/api/orders/" + order));
+
+            assertThat(view.get("orderId").asString()).isEqualTo(order);
+            assertThat(view.get("status").asString()).isEqualTo("STOCK_RESERVED");
+            assertThat(view.get("cancellationReason").isNull()).isTrue();
+            assertThat(view.get("lines")).hasSize(2);
+            assertThat(view.get("subtotalCents").asLong()).isEqualTo(2999);
+            assertThat(view.get("taxCents").asLong()).isEqualTo(180);
+            assertThat(view.get("totalCents").asLong()).isEqualTo(3179);
+            assertThat(view.get("shippingAddress").get("city").asString()).isEqualTo("London");
+            assertThat(view.get("waitingFor").get("step").asString()).isEqualTo("AUTHORIZE_PAYMENT");
+            List<RecordedEvent> stored = recorded(store, order);
+            assertThat(view.get("timeline")).hasSize(2);
+            assertThat(view.get("timeline").get(0).get("status").asString()).isEqualTo("PLACED");
+            assertThat(view.get("timeline").get(0).get("at").asString())
+                    .isEqualTo(stored.get(0).metadata().timestamp().toString());
+            assertThat(view.get("timeline").get(1).get("status").asString()).isEqualTo("STOCK_RESERVED");
+        }
+
+        @Test
+        void theEvents_ofTheOrder() {
+            String order = placed(alice);
+            JsonNode events = body(get(alice, "/api/orders/" + order + "/events"));
+            assertThat(events).hasSize(2);
+            assertThat(events.get(0).get("type").asString()).isEqualTo("OrderPlaced");
+            assertThat(events.get(0).get("data").get("totalCents").asLong()).isEqualTo(3179);
+            assertThat(events.get(1).get("type").asString()).isEqualTo("StockReservationRequested");
+        }
+
+        @Test
+        void theList_isTheCallersOwn_newestFirst_andAnAdminSeesAnyCustomers() {
+            String first = placed(alice);
+            String second = placed(alice);
+            placed(bob);
+            String token = new ConsistencyToken("orders", store.headPosition()).toString();
+
+            JsonNode list = body(mvc.get().uri("/api/orders?customerId=" + bob.id())
+                    .header(HttpHeaders.AUTHORIZATION, "Bearer " + tokens.mint(alice))
+                    .header(ConsistencyToken.HEADER, token).exchange());
+            assertThat(list.get("total").asLong()).isEqualTo(2);
+            assertThat(list.get("items")).extracting(item -> item.get("orderId").asString())
+                    .containsExactly(second, first);
+            assertThat(list.get("items").get(0).get("status").asString()).isEqualTo("PLACED");
+            assertThat(list.get("items").get(0).get("totalCents").asLong()).isEqualTo(3179);
+
+            JsonNode page = body(get(alice, "/api/orders?page=1&size=1"));
+            assertThat(page.get("items")).extracting(item -> item.get("orderId").asString()).containsExactly(first);
+
+            JsonNode bobs = body(get(admin, "/api/orders?customerId=" + bob.id()));
+            assertThat(bobs.get("total").asLong()).isEqualTo(1);
+            assertThat(body(get(admin, "/api/orders?size=100")).get("total").asLong()).isGreaterThanOrEqualTo(3);
+        }
+
+        @Test
+        void badParameters_400_unknownOrder_404() {
+            assertProblem(get(alice, "/api/orders?size=0"), HttpStatus.BAD_REQUEST);
+            assertProblem(get(alice, "/api/orders?size=101"), HttpStatus.BAD_REQUEST);
+            assertProblem(get(alice, "/api/orders?page=-1"), HttpStatus.BAD_REQUEST);
+            assertProblem(get(alice, "/api/orders/not_an_id!"), HttpStatus.BAD_REQUEST);
+            assertProblem(get(alice, "/api/orders/" + newId()), HttpStatus.NOT_FOUND);
+            assertProblem(mvc.get().uri("/api/orders").header(HttpHeaders.AUTHORIZATION, "Bearer " + tokens.mint(alice))
+                    .header(ConsistencyToken.HEADER, "garbage").exchange(), HttpStatus.BAD_REQUEST);
+        }
+    }
+
+    @Nested
+    class Cancel {
+
+        @Test
+        void beforeShipping_cancels_withCompensationShown_andTheTokenReadsIt() {
+            String order = placed(alice);
+            inventory.accept(message("reservation-" + order, new StockReserved(order, List.of(new StockLine("SKU-1", 2)))));
+
+            MvcTestResult result = post(alice, "/api/orders/" + order + "/cancel");
+
+            assertThat(result).hasStatusOk();
+            String token = result.getResponse().getHeader(ConsistencyToken.HEADER);
+            assertThat(token).startsWith("orders:");
+            JsonNode view = body(result);
+            assertThat(view.get("status").asString()).isEqualTo("CANCELLED");
+            assertThat(view.get("cancellationReason").asString()).isEqualTo("CUSTOMER_CANCELLED");
+            assertThat(view.get("pendingCompensations")).extracting(entry -> entry.get("step").asString())
+                    .containsExactly("RELEASE_STOCK", "VOID_PAYMENT");
+            assertThat(view.get("pendingCompensations").get(0).get("attempt").asInt()).isEqualTo(1);
+
+            JsonNode list = body(mvc.get().uri("/api/orders").header(HttpHeaders.AUTHORIZATION,
+                    "Bearer " + tokens.mint(alice)).header(ConsistencyToken.HEADER, token).exchange());
+            assertThat(list.get("items").get(0).get("orderId").asString()).isEqualTo(order);
+            assertThat(list.get("items").get(0).get("status").asString()).isEqualTo("CANCELLED");
+            assertThat(list.get("items").get(0).get("cancellationReason").asString()).isEqualTo("CUSTOMER_CANCELLED");
+
+            // again: nothing new
+            long head = store.headPosition();
+            assertThat(post(alice, "/api/orders/" + order + "/cancel")).hasStatusOk();
+            assertThat(store.headPosition()).isEqualTo(head);
+        }
+
+        @Test
+        void onceTheShipmentIsRequested_409_andNothingStored() {
+            String order = captured(alice);
+            long head = store.headPosition();
+
+            MvcTestResult result = post(alice, "/api/orders/" + order + "/cancel");
+
+            assertProblem(result, HttpStatus.CONFLICT);
+            assertThat(body(result).get("type").asString()).endsWith("order-not-cancellable");
+            assertThat(store.headPosition()).isEqualTo(head);
+        }
+
+        @Test
+        void anUnknownOrder_404() {
+            assertProblem(post(alice, "/api/orders/" + newId() + "/cancel"), HttpStatus.NOT_FOUND);
+        }
+    }
+}
