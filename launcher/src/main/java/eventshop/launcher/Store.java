@@ -2,6 +2,7 @@ package eventshop.launcher;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * store up [--fresh] [--data DIR] [--no-demo] [--port NAME=PORT]... [--kafka-port N] [--controller-port N]
+ * store load [--rate N] [--seconds N] [--customers N] [--sku SKU] [--url URL] [--data DIR]
  * store help
  * </pre>
  */
@@ -29,6 +31,8 @@ public final class Store {
               up      start the whole store in this terminal: a Kafka broker, accounts, catalog,
                       inventory and carts, each as its own Spring context on its own port, and
                       edge in front on http://localhost:8080. Ctrl-C stops it.
+              load    checkouts at a fixed rate against the running store (through edge's API);
+                      prints the time from checkout accepted to order CONFIRMED (p50/p90/p99)
               help    show this text
               train   start and stop a throw-away store on free ports (the ./store script runs
                       it once with -XX:AOTCacheOutput, so that later starts are faster)
@@ -43,6 +47,15 @@ public final class Store {
               --kafka-port N        the broker's port (9092, or $EVENTSHOP_KAFKA_PORT)
               --controller-port N   the broker's KRaft controller port (9093,
                                     or $EVENTSHOP_KAFKA_CONTROLLER_PORT)
+
+            options of load:
+              --rate N              checkouts per second (default 20)
+              --seconds N           how long (default 60)
+              --customers N         customers that take turns (default 20)
+              --sku SKU             what they buy (default SKU-24642; the admin receives the stock)
+              --url URL             edge (default http://localhost:8080)
+              --data DIR            the running store's data directory, for the admin password
+                                    (or $EVENTSHOP_ADMIN_PASSWORD)
 
             environment:
               EVENTSHOP_ADMIN_PASSWORD   the password of admin@example.com; without it one is
@@ -64,6 +77,7 @@ public final class Store {
             return switch (command) {
                 case "up" -> up(parse(rest), out, err);
                 case "train" -> train(out, err);
+                case "load" -> load(rest, out, err);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;
@@ -122,6 +136,49 @@ public final class Store {
                     config.properties());
         }
         return config;
+    }
+
+    private static int load(Deque<String> args, PrintStream out, PrintStream err) {
+        URI url = URI.create("http://localhost:8080");
+        double rate = 20;
+        int seconds = 60;
+        int customers = 20;
+        String sku = "SKU-24642";
+        Path data = parse(new ArrayDeque<>()).dataDir();
+        while (!args.isEmpty()) {
+            String arg = args.pop();
+            switch (arg) {
+                case "--url" -> url = URI.create(value(arg, args));
+                case "--rate" -> rate = positive(arg, value(arg, args));
+                case "--seconds" -> seconds = (int) positive(arg, value(arg, args));
+                case "--customers" -> customers = (int) positive(arg, value(arg, args));
+                case "--sku" -> sku = value(arg, args);
+                case "--data" -> data = Path.of(value(arg, args));
+                default -> throw new UsageException("unknown option of load: " + arg);
+            }
+        }
+        try {
+            return new CheckoutLoad(new CheckoutLoad.Settings(url, CheckoutLoad.adminPassword(data), rate,
+                    java.time.Duration.ofSeconds(seconds), customers, sku), out).run();
+        } catch (RuntimeException e) {
+            err.println("store load: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    private static double positive(String option, String value) {
+        try {
+            double number = Double.parseDouble(value);
+            if (number > 0) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new UsageException(option + ": not a positive number: " + value);
     }
 
     private static String value(String option, Deque<String> args) {

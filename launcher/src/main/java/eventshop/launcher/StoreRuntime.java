@@ -219,6 +219,51 @@ public final class StoreRuntime implements AutoCloseable {
     }
 
     /**
+     * Closes one application's context, leaving the others and the broker running (what a crash or a
+     * redeploy of one service looks like to the rest of the store). Its messages wait in Kafka.
+     */
+    public void stopApp(String name) {
+        ServiceApp app = app(name);
+        ConfigurableApplicationContext context;
+        synchronized (lock) {
+            context = running.remove(app.name());
+        }
+        if (context == null) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        ServiceNames.set(app.name());
+        try {
+            context.close();
+        } finally {
+            ServiceNames.clear();
+        }
+    }
+
+    /** Starts an application stopped by {@link #stopApp} again, with the same settings, and waits until it is ready. */
+    public void startApp(String name) {
+        ServiceApp app = app(name);
+        synchronized (lock) {
+            if (running.containsKey(app.name())) {
+                throw new IllegalStateException(name + " is running already");
+            }
+        }
+        startApp(app);
+        new Readiness(http).await(app.name(), appUrl(app), READY_TIMEOUT, () -> closed);
+    }
+
+    /** {@link #stopApp} then {@link #startApp}. */
+    public void restartApp(String name) {
+        stopApp(name);
+        startApp(name);
+    }
+
+    private ServiceApp app(String name) {
+        checkNotClosed();
+        return config.apps().stream().filter(a -> a.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no application " + name));
+    }
+
+    /**
      * Stops edge, the services in reverse start order and the broker, and releases the data
      * directory. Idempotent; safe from a shutdown hook while {@link #start()} runs.
      */

@@ -82,6 +82,7 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
     private final RelayPublisher publisher;
     private final RelayCheckpoints checkpoints;
     private final RelayProperties settings;
+    private final RelayRoutes routes;
     private final Counter published;
 
     private final Object lock = new Object();
@@ -106,6 +107,18 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
      */
     public LogRelay(String name, String topic, EventStore store, RelayPublisher publisher,
                     RelayCheckpoints checkpoints, RelayProperties settings, MeterRegistry registry) {
+        this(name, topic, store, publisher, checkpoints, settings, RelayRoutes.EVENTS, registry);
+    }
+
+    /**
+     * @param name        the relay's name: its checkpoint key and meter tag
+     * @param topic       the topic the binding publishes to (for status and logs)
+     * @param routes      where each event goes ({@link RelayRoutes#EVENTS}: all to {@code topic})
+     */
+    public LogRelay(String name, String topic, EventStore store, RelayPublisher publisher,
+                    RelayCheckpoints checkpoints, RelayProperties settings, RelayRoutes routes,
+                    MeterRegistry registry) {
+        this.routes = java.util.Objects.requireNonNull(routes, "routes");
         this.name = name;
         this.topic = topic;
         this.store = store;
@@ -406,7 +419,14 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
             if (ended.isDone()) {
                 return;
             }
-            if (settings.privateTypes().contains(event.type())) {
+            RelayRoutes.Route route;
+            try {
+                route = settings.privateTypes().contains(event.type()) ? RelayRoutes.Route.skip() : routes.route(event);
+            } catch (RuntimeException e) {
+                fail(new RelaySendFailed(event.position(), e));
+                return;
+            }
+            if (route instanceof RelayRoutes.Route.Skip) {
                 // kept to the service: counts as relayed at once, so the checkpoint can pass it
                 synchronized (lock) {
                     window.sending(event.position());
@@ -425,7 +445,13 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
             }
             publishing = true;
             try {
-                publisher.publish(event);
+                switch (route) {
+                    case RelayRoutes.Route.Send send -> publisher.send(send.topic(), new RecordedEvent(event.eventId(),
+                            event.streamId(), event.version(), event.position(), send.type(), send.data(),
+                            event.metadata()));
+                    case RelayRoutes.Route.Events events -> publisher.publish(event);
+                    case RelayRoutes.Route.Skip skip -> throw new IllegalStateException("skipped above");
+                }
                 if (first) {
                     // the stall clock starts when the producer has the event (the first send of a
                     // binding also creates the binding, which may take a while)

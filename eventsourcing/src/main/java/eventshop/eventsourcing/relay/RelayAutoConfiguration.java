@@ -59,18 +59,20 @@ public class RelayAutoConfiguration {
                                          @Qualifier(RelayBindingDefaults.ACKS_CHANNEL) SubscribableChannel acks,
                                          @Qualifier(IntegrationContextUtils.ERROR_CHANNEL_BEAN_NAME)
                                          SubscribableChannel errors) {
-        return new StreamBridgePublisher(streamBridge, relay.bindingName(), properties.serviceName(), acks, errors);
+        return new StreamBridgePublisher(streamBridge, relay.bindingName(), properties.serviceName(), acks, errors,
+                relay.commandTopics());
     }
 
     @Bean
     @ConditionalOnMissingBean
     public LogRelay logRelay(EventSourcingProperties properties, RelayProperties relay, EventStore store,
                              RelayPublisher publisher, RelayCheckpoints checkpoints,
-                             ObjectProvider<MeterRegistry> registry, Environment environment) {
+                             ObjectProvider<RelayRoutes> routes, ObjectProvider<MeterRegistry> registry,
+                             Environment environment) {
         String topic = environment.getProperty("spring.cloud.stream.bindings." + relay.bindingName() + ".destination",
                 properties.serviceName() + ".events");
         return new LogRelay(properties.serviceName(), topic, store, publisher, checkpoints, relay,
-                registry.getIfAvailable(SimpleMeterRegistry::new));
+                routes.getIfAvailable(() -> RelayRoutes.EVENTS), registry.getIfAvailable(SimpleMeterRegistry::new));
     }
 
     @Bean

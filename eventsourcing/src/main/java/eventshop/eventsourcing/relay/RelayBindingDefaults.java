@@ -2,6 +2,9 @@ package eventshop.eventsourcing.relay;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -24,6 +27,9 @@ import org.springframework.core.env.MapPropertySource;
  *       exponential backoff up to {@code retry.backoff.max.ms}) instead of failing a batch while a
  *       later one of the same partition gets through.</li>
  * </ul>
+ *
+ * <p>Each topic of {@code eventshop.relay.command-topics} (where {@link RelayRoutes} may send commands)
+ * gets an output binding of its own, {@link #bindingFor}, with the same settings.
  */
 public final class RelayBindingDefaults implements EnvironmentPostProcessor {
 
@@ -34,11 +40,24 @@ public final class RelayBindingDefaults implements EnvironmentPostProcessor {
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        Map<String, Object> defaults = new LinkedHashMap<>();
         String binding = environment.getProperty("eventshop.relay.binding-name", RelayProperties.DEFAULT_BINDING);
+        producer(defaults, binding, "${eventshop.service-name:app}.events");
+        Binder.get(environment).bind("eventshop.relay.command-topics", Bindable.setOf(String.class))
+                .orElse(Set.of())
+                .forEach(topic -> producer(defaults, bindingFor(topic), topic));
+        environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, defaults));
+    }
+
+    /** The output binding of the relay for a command topic of {@code eventshop.relay.command-topics}. */
+    public static String bindingFor(String topic) {
+        return "eventshopRelay-" + topic.replaceAll("[^A-Za-z0-9]", "-") + "-out-0";
+    }
+
+    private static void producer(Map<String, Object> defaults, String binding, String destination) {
         String common = "spring.cloud.stream.bindings." + binding + ".";
         String kafka = "spring.cloud.stream.kafka.bindings." + binding + ".producer.";
-        Map<String, Object> defaults = new LinkedHashMap<>();
-        defaults.put(common + "destination", "${eventshop.service-name:app}.events");
+        defaults.put(common + "destination", destination);
         defaults.put(common + "content-type", "application/json");
         defaults.put(common + "producer.error-channel-enabled", "true");
         defaults.put(common + "producer.use-native-encoding", "true");
@@ -53,6 +72,5 @@ public final class RelayBindingDefaults implements EnvironmentPostProcessor {
         defaults.put(kafka + "configuration.retry.backoff.max.ms", "1000");
         defaults.put(kafka + "configuration.max.block.ms", "10000");
         defaults.put(kafka + "configuration.linger.ms", "0");
-        environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, defaults));
     }
 }

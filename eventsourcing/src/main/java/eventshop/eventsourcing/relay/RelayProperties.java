@@ -18,11 +18,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param stopTimeout        how long stopping waits for in-flight acknowledgements
  * @param privateTypes       event types the service keeps to itself: the relay passes over them
  *                           (they count as relayed) and never publishes them
+ * @param commandTopics      the other topics {@link RelayRoutes} may send to (each gets an output binding
+ *                           with the relay's producer settings)
  */
 @ConfigurationProperties("eventshop.relay")
 public record RelayProperties(Boolean enabled, String bindingName, Integer maxInFlight, Duration checkpointInterval,
                               Duration stallTimeout, Duration retryInitial, Duration retryMax,
-                              Duration stopTimeout, Set<String> privateTypes) {
+                              Duration stopTimeout, Set<String> privateTypes,
+                              Set<String> commandTopics) {
 
     /** The relay's output binding name unless configured. */
     public static final String DEFAULT_BINDING = "eventshopRelay-out-0";
@@ -37,6 +40,7 @@ public record RelayProperties(Boolean enabled, String bindingName, Integer maxIn
         retryMax = retryMax == null ? Duration.ofSeconds(10) : retryMax;
         stopTimeout = stopTimeout == null ? Duration.ofSeconds(2) : stopTimeout;
         privateTypes = privateTypes == null ? Set.of() : Set.copyOf(privateTypes);
+        commandTopics = commandTopics == null ? Set.of() : Set.copyOf(commandTopics);
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("eventshop.relay.max-in-flight must be >= 1");
         }
@@ -44,6 +48,6 @@ public record RelayProperties(Boolean enabled, String bindingName, Integer maxIn
 
     /** Defaults for everything. */
     public static RelayProperties defaults() {
-        return new RelayProperties(null, null, null, null, null, null, null, null, null);
+        return new RelayProperties(null, null, null, null, null, null, null, null, null, null);
     }
 }

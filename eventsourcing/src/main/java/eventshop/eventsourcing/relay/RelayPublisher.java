@@ -23,6 +23,17 @@ public interface RelayPublisher {
      */
     void publish(RecordedEvent event);
 
+    /**
+     * Starts sending {@code event} to {@code topic} instead of the publisher's own topic (a route of
+     * {@link RelayRoutes}); same contract as {@link #publish}.
+     *
+     * @throws RuntimeException if it could not be handed over, for example to a topic this publisher
+     *                          has no binding for
+     */
+    default void send(String topic, RecordedEvent event) {
+        throw new UnsupportedOperationException("this publisher sends to its own topic only, not to " + topic);
+    }
+
     /** Receives outcomes, keyed by the event's global position. */
     interface Listener {
 

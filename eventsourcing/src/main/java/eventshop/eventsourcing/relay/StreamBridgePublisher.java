@@ -29,6 +29,7 @@ public final class StreamBridgePublisher implements RelayPublisher {
     private final String source;
     private final SubscribableChannel acks;
     private final SubscribableChannel errors;
+    private final java.util.Set<String> commandTopics;
 
     /**
      * @param bindingName the output binding (its destination is the topic)
@@ -38,6 +39,16 @@ public final class StreamBridgePublisher implements RelayPublisher {
      */
     public StreamBridgePublisher(StreamBridge bridge, String bindingName, String source, SubscribableChannel acks,
                                  SubscribableChannel errors) {
+        this(bridge, bindingName, source, acks, errors, java.util.Set.of());
+    }
+
+    /**
+     * @param commandTopics the other topics {@link #send} may publish to; each has its own output binding
+     *                      ({@link RelayBindingDefaults#bindingFor}) with the relay's producer settings
+     */
+    public StreamBridgePublisher(StreamBridge bridge, String bindingName, String source, SubscribableChannel acks,
+                                 SubscribableChannel errors, java.util.Set<String> commandTopics) {
+        this.commandTopics = java.util.Set.copyOf(commandTopics);
         this.bridge = bridge;
         this.bindingName = bindingName;
         this.source = source;
@@ -69,13 +80,27 @@ public final class StreamBridgePublisher implements RelayPublisher {
 
     @Override
     public void publish(RecordedEvent event) {
+        send(bindingName, event, "its own topic");
+    }
+
+    @Override
+    public void send(String topic, RecordedEvent event) {
+        if (!commandTopics.contains(topic)) {
+            throw new IllegalStateException("the relay has no binding for topic " + topic
+                    + "; list it in eventshop.relay.command-topics");
+        }
+        send(RelayBindingDefaults.bindingFor(topic), event, topic);
+    }
+
+    private void send(String binding, RecordedEvent event, String destination) {
         Message<byte[]> message = MessageBuilder.withPayload(event.data())
                 .copyHeaders(EventHeaders.of(event, source))
                 .setHeader(KafkaHeaders.KEY, EventHeaders.key(event))
                 .setHeader(MessageHeaders.CONTENT_TYPE, JSON)
                 .build();
-        if (!bridge.send(bindingName, message)) {
-            throw new IllegalStateException("StreamBridge refused the event at position " + event.position());
+        if (!bridge.send(binding, message)) {
+            throw new IllegalStateException("StreamBridge refused the event at position " + event.position()
+                    + " for " + destination);
         }
     }
 

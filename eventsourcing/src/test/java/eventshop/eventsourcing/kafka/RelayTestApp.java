@@ -1,6 +1,7 @@
 package eventshop.eventsourcing.kafka;
 
 import eventshop.eventsourcing.consuming.ExactlyOnce;
+import eventshop.eventsourcing.relay.RelayRoutes;
 import eventshop.eventstore.EventData;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.ExpectedVersion;
@@ -37,6 +38,10 @@ public class RelayTestApp {
     public static final String CONSUMER = "effects";
     public static final String GROUP = "effects-test";
     public static final String DEAD_LETTER_TOPIC = "error." + TOPIC + "." + GROUP;
+    /** Events of type {@link #ROUTED_TYPE} go to {@link #COMMAND_TOPIC} as {@link #COMMAND_TYPE} (its {@link RelayRoutes}). */
+    public static final String COMMAND_TOPIC = "stock.commands";
+    public static final String ROUTED_TYPE = "StockRequested";
+    public static final String COMMAND_TYPE = "ReserveStock";
     public static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
     /** Event ids whose effect fails (the "bug"), and how often each effect was attempted. */
@@ -49,6 +54,7 @@ public class RelayTestApp {
                 "eventshop.service-name=orders",
                 "eventshop.eventstore.engine=memory",
                 "eventshop.relay.stall-timeout=1s",
+                "eventshop.relay.command-topics=" + COMMAND_TOPIC,
                 "spring.cloud.stream.kafka.binder.brokers=" + kafka.bootstrapServers(),
                 "spring.cloud.function.definition=" + CONSUMER,
                 "spring.cloud.stream.bindings." + CONSUMER + "-in-0.destination=" + TOPIC,
@@ -88,6 +94,13 @@ public class RelayTestApp {
                     event.traceHeaders().get("traceparent"), event.causedContext().correlationId(),
                     event.causedContext().commandId().toString());
         });
+    }
+
+    @Bean
+    public RelayRoutes relayRoutes() {
+        return event -> event.type().equals(ROUTED_TYPE)
+                ? RelayRoutes.Route.send(COMMAND_TOPIC, COMMAND_TYPE, event.data())
+                : RelayRoutes.Route.events();
     }
 
     // ---- helpers for the tests

@@ -30,7 +30,7 @@ class LogRelayTest {
     private final MemoryCheckpoints checkpoints = new MemoryCheckpoints();
     private final LogRelay relay = new LogRelay("test", "test.events", store, publisher, checkpoints,
             new RelayProperties(true, null, 4, Duration.ofMillis(10), Duration.ofSeconds(30), Duration.ofMillis(10),
-                    Duration.ofMillis(50), Duration.ofMillis(200), Set.of("Secret")), new SimpleMeterRegistry());
+                    Duration.ofMillis(50), Duration.ofMillis(200), Set.of("Secret"), Set.of()), new SimpleMeterRegistry());
 
     @AfterEach
     void stop() {
@@ -144,6 +144,73 @@ class LogRelayTest {
         assertThat(publisher.sent).containsExactly(0L, 1L, 3L);
     }
 
+    @Test
+    void routes_sendCommandsToTheirTopic_keepPrivateEvents_andPublishTheRest() {
+        LogRelay routed = new LogRelay("routed", "test.events", store, publisher, checkpoints,
+                new RelayProperties(true, null, 4, Duration.ofMillis(10), Duration.ofSeconds(30), Duration.ofMillis(10),
+                        Duration.ofMillis(50), Duration.ofMillis(200), Set.of("Secret"), Set.of("x.commands")),
+                event -> switch (event.type()) {
+                    case "Requested" -> RelayRoutes.Route.send("x.commands", "DoIt", "{\"n\":1}".getBytes());
+                    case "Hidden" -> RelayRoutes.Route.skip();
+                    default -> RelayRoutes.Route.events();
+                }, new SimpleMeterRegistry());
+        UUID requested = UUID.randomUUID();
+        append(1); // 0
+        store.append("s-0", ExpectedVersion.any(), List.of(new EventData(requested, "Requested",
+                new byte[0], Metadata.EMPTY))); // 1
+        store.append("s-0", ExpectedVersion.any(), List.of(new EventData(UUID.randomUUID(), "Hidden",
+                new byte[0], Metadata.EMPTY))); // 2
+        store.append("s-0", ExpectedVersion.any(), List.of(new EventData(UUID.randomUUID(), "Secret",
+                new byte[0], Metadata.EMPTY))); // 3
+        append(1); // 4
+        try {
+            routed.start();
+
+            await().atMost(PATIENCE).until(() -> publisher.sent.size() == 3);
+            assertThat(publisher.sent).containsExactly(0L, 1L, 4L);
+            assertThat(publisher.routed).singleElement().satisfies(command -> {
+                assertThat(command.topic()).isEqualTo("x.commands");
+                assertThat(command.event().type()).isEqualTo("DoIt");
+                assertThat(command.event().eventId()).isEqualTo(requested); // the stored id is the command id
+                assertThat(command.event().streamId()).isEqualTo("s-0");
+                assertThat(command.event().position()).isEqualTo(1L);
+                assertThat(new String(command.event().data())).isEqualTo("{\"n\":1}");
+            });
+            publisher.ack(0);
+            publisher.ack(1);
+            publisher.ack(4);
+            await().atMost(PATIENCE).until(() -> checkpoints.load("routed") == 4);
+        } finally {
+            routed.stop();
+        }
+    }
+
+    @Test
+    void aRouteThatThrows_stopsTheRelayAtThatEvent_andIsRetried() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        LogRelay broken = new LogRelay("broken", "test.events", store, publisher, checkpoints,
+                new RelayProperties(true, null, 4, Duration.ofMillis(10), Duration.ofSeconds(30), Duration.ofMillis(10),
+                        Duration.ofMillis(50), Duration.ofMillis(200), Set.of(), Set.of()),
+                event -> {
+                    if (event.position() == 1 && calls.incrementAndGet() < 3) {
+                        throw new IllegalStateException("no route yet");
+                    }
+                    return RelayRoutes.Route.events();
+                }, new SimpleMeterRegistry());
+        append(3);
+        try {
+            broken.start();
+            await().atMost(PATIENCE).until(() -> publisher.sent.contains(0L));
+            publisher.ack(0); // a failed session waits for what is in flight before it resumes
+            await().atMost(PATIENCE).until(() -> publisher.sent.contains(2L));
+            assertThat(calls.get()).isGreaterThanOrEqualTo(3);
+            assertThat(broken.status().lastError()).contains("no route yet");
+            assertThat(publisher.sent).containsSubsequence(0L, 1L, 2L);
+        } finally {
+            broken.stop();
+        }
+    }
+
     private void append(int count) {
         for (int i = 0; i < count; i++) {
             store.append("s-" + (i % 2), ExpectedVersion.any(), List.of(new EventData(UUID.randomUUID(), "T",
@@ -160,6 +227,17 @@ class LogRelayTest {
         @Override
         public void listen(Listener listener) {
             this.listener = listener;
+        }
+
+        record Routed(String topic, RecordedEvent event) {
+        }
+
+        final List<Routed> routed = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void send(String topic, RecordedEvent event) {
+            routed.add(new Routed(topic, event));
+            publish(event);
         }
 
         @Override

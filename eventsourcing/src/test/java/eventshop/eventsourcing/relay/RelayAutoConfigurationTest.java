@@ -38,4 +38,28 @@ class RelayAutoConfigurationTest {
                 .isEqualTo(RelayBindingDefaults.ACKS_CHANNEL);
         assertThat(environment.getProperty(producer + "configuration.linger.ms")).isEqualTo("5");
     }
+
+    @Test
+    void eachCommandTopic_getsItsOwnBinding_withTheSameSafeProducer() {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().addFirst(new org.springframework.core.env.MapPropertySource("app",
+                Map.of("eventshop.service-name", "orders",
+                        "eventshop.relay.command-topics", "inventory.commands, payments.commands")));
+
+        new RelayBindingDefaults().postProcessEnvironment(environment, null);
+
+        for (String topic : new String[] {"inventory.commands", "payments.commands"}) {
+            String binding = RelayBindingDefaults.bindingFor(topic);
+            assertThat(binding).doesNotContain(".");
+            assertThat(environment.getProperty("spring.cloud.stream.bindings." + binding + ".destination"))
+                    .isEqualTo(topic);
+            String producer = "spring.cloud.stream.kafka.bindings." + binding + ".producer.";
+            assertThat(environment.getProperty(producer + "configuration.acks")).isEqualTo("all");
+            assertThat(environment.getProperty(producer + "configuration.enable.idempotence")).isEqualTo("true");
+            assertThat(environment.getProperty(producer + "record-metadata-channel"))
+                    .isEqualTo(RelayBindingDefaults.ACKS_CHANNEL);
+        }
+        assertThat(environment.getProperty("spring.cloud.stream.bindings.eventshopRelay-out-0.destination"))
+                .isEqualTo("orders.events");
+    }
 }

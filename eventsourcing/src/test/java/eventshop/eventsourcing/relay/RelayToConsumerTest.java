@@ -54,7 +54,7 @@ class RelayToConsumerTest {
     @BeforeAll
     static void start() {
         kafka = InProcessKafka.start();
-        kafka.createTopics(3, RelayTestApp.TOPIC);
+        kafka.createTopics(3, RelayTestApp.TOPIC, RelayTestApp.COMMAND_TOPIC);
         context = RelayTestApp.start(kafka, "relay-to-consumer", "spring.main.web-application-type=servlet");
         store = context.getBean(EventStore.class);
         jdbc = context.getBean(JdbcTemplate.class);
@@ -279,6 +279,27 @@ class RelayToConsumerTest {
         }
     }
 
+    @Test
+    void aRoutedEvent_goesToItsCommandTopic_asTheCommand_andNotToTheEventsTopic() {
+        // given an event the app's routes turn into a command
+        UUID id = UUID.randomUUID();
+        store.append("routed-0", eventshop.eventstore.ExpectedVersion.any(), List.of(new eventshop.eventstore.EventData(
+                id, RelayTestApp.ROUTED_TYPE, "{\"sku\":\"A\"}".getBytes(StandardCharsets.UTF_8),
+                eventshop.eventstore.Metadata.EMPTY)));
+        UUID after = RelayTestApp.append(store, "routed-0");
+
+        // then it arrives on the command topic with the command's type and the stored event's id
+        ConsumerRecord<byte[], byte[]> command = readFromTopic(RelayTestApp.COMMAND_TOPIC, id);
+        assertThat(new String(command.value(), StandardCharsets.UTF_8)).isEqualTo("{\"sku\":\"A\"}");
+        assertThat(new String(command.headers().lastHeader(EventHeaders.EVENT_TYPE).value(), StandardCharsets.UTF_8))
+                .isEqualTo(RelayTestApp.COMMAND_TYPE);
+        assertThat(new String(command.key(), StandardCharsets.UTF_8)).isEqualTo("routed-0");
+        // and the events topic got the next event but never the routed one
+        readFromTopic(RelayTestApp.TOPIC, after);
+        assertThat(effectCount(jdbc, "routed")).isEqualTo(1);
+        await().atMost(PATIENCE).until(() -> relay.status().lag() == 0);
+    }
+
     private static double duplicates() {
         io.micrometer.core.instrument.Counter counter = context.getBean(MeterRegistry.class).find("consumer.events")
                 .tag("consumer", RelayTestApp.CONSUMER).tag("outcome", "duplicate").counter();
@@ -294,10 +315,14 @@ class RelayToConsumerTest {
     }
 
     private static ConsumerRecord<byte[], byte[]> readFromTopic(UUID eventId) {
+        return readFromTopic(RelayTestApp.TOPIC, eventId);
+    }
+
+    private static ConsumerRecord<byte[], byte[]> readFromTopic(String topic, UUID eventId) {
         Map<String, Object> config = Map.of("bootstrap.servers", kafka.bootstrapServers());
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(RelayTestApp.TOPIC).stream()
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);

@@ -95,7 +95,7 @@ class CartsOverKafkaTest {
         String customer = UUID.randomUUID().toString();
         carts.add(customer, "SKU-24642", 2, contexts.create(customer, null));
         String orderId = carts.checkOut(customer, "ada@example.com",
-                new Address("Ada", "1 Main St", "", "London", "N1", "GB"), "tok_abcdefgh12",
+                new Address("Ada", "1 Main St", "", "London", "N1", "GB"), "tok_abcdefgh12", null,
                 contexts.create(customer, null)).orderId();
 
         // then carts.events carries the cart's events, keyed by its stream, CartCheckedOut with the totals

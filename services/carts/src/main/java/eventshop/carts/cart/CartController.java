@@ -48,6 +48,11 @@ public class CartController {
 
     /** Sku as the catalog writes them. */
     public static final String SKU = "[A-Z0-9-]{1,40}";
+    /**
+     * Optional header of a checkout: a retry with the same key answers the same order instead of
+     * a conflict (1-100 of {@code A-Z a-z 0-9 . _ : -}).
+     */
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     /** A card token as payments issues them. */
     public static final String CARD_TOKEN = "tok_[A-Za-z0-9]{8,96}";
 
@@ -160,15 +165,20 @@ public class CartController {
         return respond(carts.clear(user.id(), context(user, correlationId)));
     }
 
-    /** 202: the order is placed asynchronously from the {@code CartCheckedOut} event; its id answers. */
+    /**
+     * 202: the order is placed asynchronously from the {@code CartCheckedOut} event; its id answers.
+     * With an {@value #IDEMPOTENCY_KEY} header, repeating the request answers the same order id.
+     */
     @PostMapping("/checkout")
     @ResponseStatus(HttpStatus.ACCEPTED)
     @PreAuthorize("hasRole('CUSTOMER')")
     public ResponseEntity<CheckoutAccepted> checkOut(EdgeUser user, @Valid @RequestBody CheckoutRequest body,
                                                      @RequestHeader(name = CommandContexts.CORRELATION_HEADER,
-                                                             required = false) String correlationId) {
+                                                             required = false) String correlationId,
+                                                     @RequestHeader(name = IDEMPOTENCY_KEY, required = false)
+                                                     @Pattern(regexp = "[A-Za-z0-9._:-]{1,100}") String idempotencyKey) {
         Carts.CheckedOut checkedOut = carts.checkOut(user.id(), user.email(), body.shippingAddress().toAddress(),
-                body.cardToken(), context(user, correlationId));
+                body.cardToken(), idempotencyKey, context(user, correlationId));
         return ResponseEntity.accepted().location(URI.create("/api/orders/" + checkedOut.orderId()))
                 .header(ConsistencyToken.HEADER, checkedOut.token().toString())
                 .body(new CheckoutAccepted(checkedOut.orderId()));

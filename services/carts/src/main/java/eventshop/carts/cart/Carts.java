@@ -98,12 +98,22 @@ public class Carts {
     }
 
     /**
-     * Checks the cart out as a new order (id from the injected supplier), at the prices the view has
-     * for the cart's skus now; the decider refuses an empty cart and discontinued products.
+     * Checks the cart out as a new order, at the prices the view has for the cart's skus now; the
+     * decider refuses an empty cart and discontinued products.
+     *
+     * <p>The order id comes from the injected supplier, or, when the client sends an idempotency key,
+     * from the customer and the key: a retry with the same key decides the same checkout again, which
+     * the cart answers with no new event and the same order id. Without a key a second checkout (a double
+     * click) finds the cart already checked out and is refused ({@code CartIsEmpty}); concurrent ones
+     * race on the stream's version, so there is one {@code CartCheckedOut}, hence one order, either way.
+     *
+     * @param idempotencyKey the client's key for this checkout, or {@code null}
      */
     public CheckedOut checkOut(String customerId, String email, Address shippingAddress, String cardToken,
-                               CommandContext context) {
-        String orderId = ids.get().toString();
+                               String idempotencyKey, CommandContext context) {
+        String orderId = (idempotencyKey == null ? ids.get()
+                : UUID.nameUUIDFromBytes(("checkout\n" + customerId + "\n" + idempotencyKey)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))).toString();
         for (int attempt = 1; ; attempt++) {
             List<String> skus = state(customerId).block().lines().stream().map(Line::sku).toList();
             try {

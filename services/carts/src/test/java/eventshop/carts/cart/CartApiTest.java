@@ -134,6 +134,12 @@ class CartApiTest {
         return post(user, "/api/cart/checkout", "{\"shippingAddress\":" + ADDRESS + ",\"cardToken\":\"" + CARD + "\"}");
     }
 
+    MvcTestResult checkOut(EdgeUser user, String idempotencyKey) {
+        return mvc.post().uri("/api/cart/checkout").header(HttpHeaders.AUTHORIZATION, bearer(user))
+                .header(CartController.IDEMPOTENCY_KEY, idempotencyKey).contentType(MediaType.APPLICATION_JSON)
+                .content("{\"shippingAddress\":" + ADDRESS + ",\"cardToken\":\"" + CARD + "\"}").exchange();
+    }
+
     JsonNode body(MvcTestResult result) {
         return json.readTree(result.getResponse().getContentAsByteArray());
     }
@@ -483,6 +489,66 @@ class CartApiTest {
             assertThat(checkOut(me)).hasStatus(HttpStatus.ACCEPTED);
             head = store.headPosition();
             assertRefused(head, checkOut(me), HttpStatus.CONFLICT, "cart-is-empty");
+        }
+
+        @Test
+        void aRetriedCheckout_withTheSameIdempotencyKey_answersTheSameOrder_andStoresOneCheckout() {
+            EdgeUser me = customer();
+            add(me, MOUSE, 2);
+
+            MvcTestResult first = checkOut(me, "retry-1");
+            long head = store.headPosition();
+            MvcTestResult second = checkOut(me, "retry-1");
+
+            assertThat(first).hasStatus(HttpStatus.ACCEPTED);
+            assertThat(second).hasStatus(HttpStatus.ACCEPTED);
+            assertThat(body(second).get("orderId").asString()).isEqualTo(body(first).get("orderId").asString());
+            assertThat(store.headPosition()).as("nothing stored by the retry").isEqualTo(head);
+            assertThat(stored(me).stream().filter(event -> event.type().equals("CartCheckedOut"))).hasSize(1);
+            // a new key is a new checkout, of a cart that is empty now
+            assertRefused(head, checkOut(me, "retry-2"), HttpStatus.CONFLICT, "cart-is-empty");
+        }
+
+        @Test
+        void concurrentCheckouts_ofOneCart_storeOneCheckout() throws Exception {
+            EdgeUser me = customer();
+            add(me, MOUSE, 1);
+            add(me, KEYBOARD, 1);
+            int clicks = 8;
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<MvcTestResult>> answers = new java.util.ArrayList<>();
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(clicks)) {
+                for (int i = 0; i < clicks; i++) {
+                    String key = i % 2 == 0 ? "double-click" : null;
+                    answers.add(pool.submit(() -> {
+                        start.await();
+                        return key == null ? checkOut(me) : checkOut(me, key);
+                    }));
+                }
+                start.countDown();
+                List<MvcTestResult> results = new java.util.ArrayList<>();
+                for (var answer : answers) {
+                    results.add(answer.get());
+                }
+
+                assertThat(stored(me).stream().filter(event -> event.type().equals("CartCheckedOut"))).hasSize(1);
+                List<MvcTestResult> accepted = results.stream()
+                        .filter(result -> result.getResponse().getStatus() == 202).toList();
+                assertThat(accepted).isNotEmpty();
+                assertThat(accepted.stream().map(result -> body(result).get("orderId").asString()).distinct())
+                        .hasSize(1);
+                assertThat(results).allSatisfy(result -> assertThat(result.getResponse().getStatus()).isIn(202, 409));
+            }
+        }
+
+        @Test
+        void aMalformedIdempotencyKey_is400_andStoresNothing() {
+            EdgeUser me = customer();
+            add(me, MOUSE, 1);
+            long head = store.headPosition();
+
+            assertRefused(head, checkOut(me, "no spaces allowed"), HttpStatus.BAD_REQUEST, null);
+            assertRefused(head, checkOut(me, "k".repeat(101)), HttpStatus.BAD_REQUEST, null);
         }
 
         @Test

@@ -70,7 +70,7 @@ class CartsTest {
         carts.add("acc-1", "SKU-1", 1, context());
         raceOnce.set(true);
 
-        Carts.CheckedOut checkedOut = carts.checkOut("acc-1", "ada@example.com", HOME, "tok_abcdefgh", context());
+        Carts.CheckedOut checkedOut = carts.checkOut("acc-1", "ada@example.com", HOME, "tok_abcdefgh", null, context());
 
         RecordedEvent last = carts.events("acc-1", 0, 10).getLast();
         CartCheckedOut event = (CartCheckedOut) JsonEventCodec.of(CartEvent.class)

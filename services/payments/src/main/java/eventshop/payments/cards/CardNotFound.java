@@ -1,0 +1,16 @@
+package eventshop.payments.cards;
+
+import eventshop.eventsourcing.decider.DomainError;
+
+/** No card of the caller's has this token (another customer's card is not found either). */
+public final class CardNotFound extends DomainError {
+
+    public CardNotFound() {
+        super("no such card");
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.NOT_FOUND;
+    }
+}

@@ -1,0 +1,134 @@
+package eventshop.payments.cards;
+
+import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.decider.CommandContexts;
+import eventshop.eventsourcing.projection.Projections;
+import eventshop.eventsourcing.security.EdgeUser;
+import eventshop.payments.cards.CardTokens.TokenView;
+import eventshop.payments.cards.domain.Card;
+import eventshop.payments.cards.domain.CardOnFile;
+import eventshop.eventsourcing.web.Problems;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.Pattern;
+import java.net.URI;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code /api/payments/tokens}: a customer tokenizes a card (201 with the token, brand, last four and
+ * expiry) and lists their own cards. The number is checked by {@link Cards} (422 problems that never
+ * quote it: {@code invalid-card-number}, {@code invalid-expiry}, {@code card-expired}, {@code invalid-cvc});
+ * a missing field or a wrong JSON type is a 400 {@code malformed-card}. No answer and no log line ever
+ * contains the number.
+ */
+@RestController
+@RequestMapping("/api/payments/tokens")
+class CardsController {
+
+    /**
+     * A card as typed in: number and cvc strings, expMonth and expYear integers (no coercion), all
+     * required. {@link #toString()} masks the number and the cvc.
+     */
+    record TokenRequest(String number, Integer expMonth, Integer expYear, String cvc) {
+        @Override
+        public String toString() {
+            return "TokenRequest[number=<hidden>, expMonth=" + expMonth + ", expYear=" + expYear + ", cvc=<hidden>]";
+        }
+    }
+
+    /** The answer to a tokenization. */
+    record TokenCreated(String token, String brand, String last4, int expMonth, int expYear) {
+        static TokenCreated of(CardOnFile card) {
+            return new TokenCreated(card.token(), card.brand(), card.last4(), card.expiry().getMonthValue(),
+                    card.expiry().getYear());
+        }
+    }
+
+    private final Cards cards;
+    private final Projections projections;
+    private final JdbcTemplate jdbc;
+    private final CommandContexts contexts;
+    private final JsonMapper mapper;
+
+    CardsController(Cards cards, Projections projections, JdbcTemplate jdbc, CommandContexts contexts,
+                    JsonMapper mapper) {
+        this.mapper = mapper;
+        this.cards = cards;
+        this.projections = projections;
+        this.jdbc = jdbc;
+        this.contexts = contexts;
+    }
+
+    /**
+     * The body is taken as bytes and parsed here, not by Spring MVC: a JSON parser's error quotes the
+     * offending token (say, a card number sent as a JSON number), and Spring logs those messages
+     * (at DEBUG). Any parse failure is one fixed 400 problem instead.
+     */
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    @PreAuthorize("hasRole('CUSTOMER')")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = TokenRequest.class)))
+    ResponseEntity<TokenCreated> tokenize(EdgeUser user, @RequestBody byte[] json,
+                                          @RequestHeader(name = CommandContexts.CORRELATION_HEADER, required = false)
+                                          String correlationId) {
+        TokenRequest body = read(json);
+        Cards.Tokenized tokenized = cards.tokenize(user.id(), body.number(), body.expMonth(), body.expYear(),
+                body.cvc(), contexts.create(user.id(), correlationId));
+        return ResponseEntity.created(URI.create("/api/payments/tokens/" + tokenized.card().token()))
+                .header(ConsistencyToken.HEADER, tokenized.token().toString())
+                .body(TokenCreated.of(tokenized.card()));
+    }
+
+    private TokenRequest read(byte[] json) {
+        TokenRequest request;
+        try {
+            request = mapper.readValue(json, TokenRequest.class);
+        } catch (JacksonException e) {
+            throw badRequest("the body must be a JSON object {number, expMonth, expYear, cvc}: number and cvc"
+                    + " strings, expMonth and expYear integers");
+        }
+        if (request == null || request.number() == null || request.expMonth() == null || request.expYear() == null
+                || request.cvc() == null) {
+            throw badRequest("number, expMonth, expYear and cvc are all required");
+        }
+        return request;
+    }
+
+    private static ErrorResponseException badRequest(String detail) {
+        return new ErrorResponseException(HttpStatus.BAD_REQUEST,
+                Problems.problem(HttpStatus.BAD_REQUEST, "malformed-card", "Malformed card", detail), null);
+    }
+
+    /** The caller's cards, newest first. */
+    @GetMapping
+    @PreAuthorize("hasRole('CUSTOMER')")
+    List<TokenView> mine(EdgeUser user,
+                         @RequestHeader(name = ConsistencyToken.HEADER, required = false) String consistencyToken) {
+        return projections.read(CardTokens.NAME, consistencyToken,
+                tables -> CardTokens.ofCustomer(jdbc, tables, user.id()));
+    }
+
+    /** One of the caller's cards; another customer's is 404 like an unknown one. */
+    @GetMapping("/{token}")
+    @PreAuthorize("hasRole('CUSTOMER')")
+    TokenView one(EdgeUser user, @PathVariable @Pattern(regexp = Card.TOKEN) String token,
+                  @RequestHeader(name = ConsistencyToken.HEADER, required = false) String consistencyToken) {
+        return projections.read(CardTokens.NAME, consistencyToken,
+                tables -> CardTokens.find(jdbc, tables, user.id(), token)).orElseThrow(CardNotFound::new);
+    }
+}

@@ -1,0 +1,16 @@
+package eventshop.payments.cards.domain;
+
+import eventshop.eventsourcing.decider.DomainError;
+
+/** The card's expiry month is in the past. Never quotes the card number. */
+public final class CardExpired extends DomainError {
+
+    public CardExpired(String message) {
+        super(message);
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.UNPROCESSABLE;
+    }
+}
