@@ -27,7 +27,13 @@ import eventshop.contracts.payments.PaymentCommand.AuthorizePayment;
 import eventshop.contracts.payments.PaymentCommand.CapturePayment;
 import eventshop.contracts.payments.PaymentCommand.RefundPayment;
 import eventshop.contracts.payments.PaymentCommand.VoidPayment;
+import eventshop.eventsourcing.relay.RelayRoutes;
+import eventshop.eventsourcing.relay.RelayRoutes.Route;
+import eventshop.eventstore.RecordedEvent;
+import eventshop.orders.order.Orders;
 import java.util.Optional;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -35,7 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code ...Requested} event is a command to inventory or payments, with the stored event's id as the
  * command id; everything else is published as stored on {@code orders.events}. A pure function of the event.
  */
-public final class OrderRoutes {
+@Configuration(proxyBeanMethods = false)
+public class OrderRoutes {
 
     /** A command message: topic, {@code event-type} header (the command record's simple name), JSON payload. */
     public record Command(String topic, String type, byte[] data) {
@@ -43,7 +50,24 @@ public final class OrderRoutes {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private OrderRoutes() {
+    /**
+     * The relay's routes: a {@code ...Requested} event to its command topic (listed in
+     * {@code eventshop.relay.command-topics}), everything else to {@code orders.events}; an event of a
+     * type this service does not know (none should exist) is published as stored.
+     */
+    @Bean
+    public RelayRoutes orderRelayRoutes() {
+        return OrderRoutes::route;
+    }
+
+    /** {@link #commandFor} as a relay route of a stored event. */
+    public static Route route(RecordedEvent event) {
+        if (!Orders.CODEC.typeNames().contains(event.type())) {
+            return Route.events();
+        }
+        return commandFor(Orders.CODEC.deserialize(event.type(), event.data(), event.metadata().schemaVersion()))
+                .map(command -> Route.send(command.topic(), command.type(), command.data()))
+                .orElse(Route.events());
     }
 
     /** The command {@code event} stands for, or empty if it is published on {@code orders.events}. */
