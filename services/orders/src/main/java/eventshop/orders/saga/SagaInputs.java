@@ -47,14 +47,26 @@ public class SagaInputs {
     private static final JsonEventCodec<PaymentEvent> PAYMENTS = JsonEventCodec.of(PaymentEvent.class);
     private static final int MAX_ORDER_ID = 100;
 
+    /** Checkouts; the other cart events are passed over without a processed-message record. */
     @Bean
     public Consumer<Message<byte[]>> ordersCarts(ExactlyOnce exactlyOnce, Orders orders) {
-        return exactlyOnce.consumer(CHECKOUTS, message -> onCartEvent(message, orders));
+        return message -> {
+            IncomingEvent event = IncomingEvent.from(message);
+            if (CartCheckedOut.class.getSimpleName().equals(event.type())) {
+                exactlyOnce.process(CHECKOUTS, event, checkout -> onCartEvent(checkout, orders));
+            }
+        };
     }
 
+    /** Reservation answers; the sku streams' events (most of the topic) are passed over without a record. */
     @Bean
     public Consumer<Message<byte[]>> ordersInventory(ExactlyOnce exactlyOnce, Orders orders) {
-        return exactlyOnce.consumer(STOCK_REPLIES, message -> onInventoryEvent(message, orders));
+        return message -> {
+            IncomingEvent event = IncomingEvent.from(message);
+            if (RESERVATION_TYPES.contains(event.type())) {
+                exactlyOnce.process(STOCK_REPLIES, event, reply -> onInventoryEvent(reply, orders));
+            }
+        };
     }
 
     @Bean
