@@ -76,8 +76,12 @@ public class DeadlineScheduler implements SmartLifecycle {
                 continue;
             }
             try {
+                UUID commandId = ids.get();
+                CommandContext context = orders.correlationOf(deadline.orderId())
+                        .map(correlation -> CommandContext.causedBy(commandId, correlation, ""))
+                        .orElseGet(() -> CommandContext.start(commandId, ""));
                 boolean decided = !orders.deadlinePassed(deadline.orderId(), deadline.step(), deadline.attempt(),
-                        CommandContext.start(ids.get(), "")).events().isEmpty();
+                        context).events().isEmpty();
                 if (decided) {
                     acted++;
                 } else if (deadline.dueAt().toEpochMilli() < now.toEpochMilli()) {

@@ -109,7 +109,8 @@ public class OrderController {
                                             @RequestHeader(name = CommandContexts.CORRELATION_HEADER,
                                                     required = false) String correlationId) {
         view(user, orderId);
-        CommandResult<OrderEvent> result = orders.cancel(orderId, contexts.create(user.id(), correlationId));
+        String correlation = correlationId != null ? correlationId : orders.correlationOf(orderId).orElse(null);
+        CommandResult<OrderEvent> result = orders.cancel(orderId, contexts.create(user.id(), correlation));
         return ResponseEntity.ok().header(ConsistencyToken.HEADER, result.token().toString()).body(view(user, orderId));
     }
 

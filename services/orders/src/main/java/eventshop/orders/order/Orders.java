@@ -85,6 +85,16 @@ public class Orders {
         return handler.load(Order.streamId(orderId));
     }
 
+    /**
+     * The conversation the order belongs to (the checkout's correlation id, carried by its first event), so
+     * the commands of deadlines and cancellations stay in it; empty if there is no such order.
+     */
+    public java.util.Optional<String> correlationOf(String orderId) {
+        return java.util.Optional.ofNullable(store.read(Order.streamId(orderId), 0).next().block())
+                .map(first -> first.metadata().correlationId())
+                .filter(correlation -> correlation != null && !correlation.isBlank());
+    }
+
     /** The order's stored events from {@code fromVersion}, at most {@code limit}. */
     public List<RecordedEvent> events(String orderId, long fromVersion, int limit) {
         return store.read(Order.streamId(orderId), fromVersion).take(Math.min(limit, Limits.MAX_READ_LIMIT))

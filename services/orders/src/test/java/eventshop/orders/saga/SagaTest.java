@@ -169,6 +169,13 @@ class SagaTest {
                 "PaymentAuthorizationRequested", "OrderPaymentAuthorized", "OrderConfirmed", "PaymentCaptureRequested",
                 "ShipmentRequested", "OrderShipped", "DeliveryScheduled", "OrderDelivered");
         assertSettled(order);
+        assertThat(meters.counter("orders.saga.steps", "step", "DELIVER", "attempt", "first").count())
+                .isGreaterThanOrEqualTo(1);
+        assertThat(meters.counter("orders.status", "status", "DELIVERED").count()).isGreaterThanOrEqualTo(1);
+        String head = new ConsistencyToken("orders", store.headPosition()).toString();
+        projections.read(eventshop.orders.history.OrderList.NAME, head, tables -> null);
+        assertThat(meters.get("orders.by.status").tag("status", "DELIVERED").gauge().value()).isGreaterThanOrEqualTo(1);
+        assertThat(meters.get("orders.compensations.pending").gauge().value()).isNotNaN();
     }
 
     @Test
@@ -305,7 +312,11 @@ class SagaTest {
                 assertThat(due.attempt()).isEqualTo(3);
             });
 
-            // inventory comes back: the release closes the never-decided reservation
+            // the retries stay in the checkout's conversation
+        assertThat(recorded(store, order)).allSatisfy(event ->
+                assertThat(event.metadata().correlationId()).isEqualTo("checkout-1"));
+
+        // inventory comes back: the release closes the never-decided reservation
             stockReply(order, new StockReleased(order, List.of()));
             assertSettled(order);
             assertThat(meters.counter("orders.timeouts", "step", "RESERVE_STOCK").count()).isGreaterThanOrEqualTo(1);
