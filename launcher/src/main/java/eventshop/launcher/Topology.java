@@ -5,6 +5,8 @@ import eventshop.carts.CartsApplication;
 import eventshop.catalog.CatalogApplication;
 import eventshop.edge.EdgeApplication;
 import eventshop.inventory.InventoryApplication;
+import eventshop.orders.OrdersApplication;
+import eventshop.payments.PaymentsApplication;
 import java.util.List;
 
 /**
@@ -22,7 +24,9 @@ public final class Topology {
                 ServiceApp.service("accounts", 8081, AccountsApplication::builder),
                 ServiceApp.service("catalog", 8082, CatalogApplication::builder),
                 ServiceApp.service("inventory", 8083, InventoryApplication::builder),
-                ServiceApp.service("carts", 8084, CartsApplication::builder));
+                ServiceApp.service("carts", 8084, CartsApplication::builder),
+                ServiceApp.service("orders", 8085, OrdersApplication::builder),
+                ServiceApp.service("payments", 8086, PaymentsApplication::builder));
     }
 
     /** The front door, started last. */

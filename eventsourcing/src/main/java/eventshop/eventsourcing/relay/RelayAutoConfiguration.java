@@ -78,7 +78,10 @@ public class RelayAutoConfiguration {
     @Bean
     RelayShutdown eventshopRelayShutdown(LogRelay relay, ObjectProvider<BindingService> bindingService,
                                          RelayProperties properties) {
-        return new RelayShutdown(relay, bindingService, properties.bindingName());
+        java.util.List<String> bindings = new java.util.ArrayList<>();
+        bindings.add(properties.bindingName());
+        properties.commandTopics().stream().map(RelayBindingDefaults::bindingFor).forEach(bindings::add);
+        return new RelayShutdown(relay, bindingService, bindings);
     }
 
     @Bean

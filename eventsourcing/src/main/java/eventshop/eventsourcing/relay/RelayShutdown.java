@@ -9,7 +9,7 @@ import org.springframework.context.event.ContextClosedEvent;
 
 /**
  * When the context closes: stops the relay (letting in-flight sends finish) and unbinds its
- * output binding while the context can still do so. StreamBridge would otherwise unbind it during
+ * output bindings (its own and those of its command topics) while the context can still do so. StreamBridge would otherwise unbind it during
  * bean destruction, when the binder can no longer look up the binding's error-channel bridge and
  * logs an error.
  */
@@ -17,13 +17,14 @@ final class RelayShutdown implements ApplicationListener<ContextClosedEvent>, Ap
 
     private final LogRelay relay;
     private final ObjectProvider<BindingService> bindingService;
-    private final String bindingName;
+    private final java.util.List<String> bindingNames;
     private ApplicationContext context;
 
-    RelayShutdown(LogRelay relay, ObjectProvider<BindingService> bindingService, String bindingName) {
+    /** @param bindingNames the relay's output bindings: its own and one per command topic */
+    RelayShutdown(LogRelay relay, ObjectProvider<BindingService> bindingService, java.util.List<String> bindingNames) {
         this.relay = relay;
         this.bindingService = bindingService;
-        this.bindingName = bindingName;
+        this.bindingNames = java.util.List.copyOf(bindingNames);
     }
 
     @Override
@@ -38,8 +39,13 @@ final class RelayShutdown implements ApplicationListener<ContextClosedEvent>, Ap
         }
         relay.stop();
         BindingService bindings = bindingService.getIfAvailable();
-        if (bindings != null && bindings.getProducerBinding(bindingName) != null) {
-            bindings.unbindProducers(bindingName);
+        if (bindings == null) {
+            return;
+        }
+        for (String bindingName : bindingNames) {
+            if (bindings.getProducerBinding(bindingName) != null) {
+                bindings.unbindProducers(bindingName);
+            }
         }
     }
 }
