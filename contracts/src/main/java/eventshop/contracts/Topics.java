@@ -7,6 +7,7 @@ package eventshop.contracts;
 public final class Topics {
 
     public static final String ACCOUNTS_EVENTS = "accounts.events";
+    public static final String ACCOUNTS_COMMANDS = "accounts.commands";
     public static final String CATALOG_EVENTS = "catalog.events";
     public static final String INVENTORY_EVENTS = "inventory.events";
     public static final String INVENTORY_COMMANDS = "inventory.commands";
