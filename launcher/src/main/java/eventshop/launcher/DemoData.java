@@ -21,7 +21,8 @@ final class DemoData {
     record Product(String sku, String name, String description, long priceCents, int stock) {
     }
 
-    record Customer(String email, String name, String password) {
+    /** A demo customer; {@code cardNumber} is the test card tokenized and saved for them. */
+    record Customer(String email, String name, String password, String cardNumber) {
     }
 
     static final List<Product> PRODUCTS = List.of(
@@ -51,8 +52,12 @@ final class DemoData {
                     7999, 30));
 
     static final List<Customer> CUSTOMERS = List.of(
-            new Customer("alice@example.com", "Alice Walker", "alice-demo-password"),
-            new Customer("bob@example.com", "Bob Fisher", "bob-demo-password"));
+            // alice's card authorizes; bob's is the test card the processor declines (the compensation path)
+            new Customer("alice@example.com", "Alice Walker", "alice-demo-password", "4242424242424242"),
+            new Customer("bob@example.com", "Bob Fisher", "bob-demo-password", "4000000000000002"));
+
+    /** The demo cards expire in December, five years from the first start. */
+    private static final int CARD_EXPIRY_YEAR = java.time.Year.now().getValue() + 5;
 
     /** How long a step may keep failing with an answer that can change as events propagate. */
     private static final Duration PATIENCE = Duration.ofSeconds(60);
@@ -85,7 +90,29 @@ final class DemoData {
             String accountId = register(customer, admin);
             until("confirm " + customer.email(), () -> edge.post("/api/accounts/" + accountId + "/confirm", null, admin),
                     r -> r.is2xx() || r.status() == 409, r -> r.status() == 404 || r.status() >= 500);
+            addressAndCard(customer);
         }
+    }
+
+    /** Gives the customer a shipping address and a saved card (tokenized by payments), as they would. */
+    private void addressAndCard(Customer customer) {
+        String token = until("log in as " + customer.email(), () -> edge.post("/api/auth/login",
+                        Map.of("email", customer.email(), "password", customer.password()), null),
+                r -> r.status() == 200, r -> r.status() == 401 || r.status() >= 500).body().get("token").asString();
+        String first = customer.name().substring(0, customer.name().indexOf(' '));
+        until("address of " + customer.email(), () -> edge.put("/api/accounts/me/address", Map.of("name",
+                        customer.name(), "line1", "1 " + first + " Street", "line2", "", "city", "Springfield",
+                        "postalCode", "12345", "country", "US"), token),
+                EdgeClient.Response::is2xx, r -> r.status() == 404 || r.status() >= 500);
+        JsonNode card = until("tokenize a card for " + customer.email(), () -> edge.post("/api/payments/tokens",
+                        Map.of("number", customer.cardNumber(), "expMonth", 12, "expYear", CARD_EXPIRY_YEAR, "cvc", "123"),
+                        token),
+                r -> r.status() == 201, r -> r.status() >= 500).body();
+        until("save the card of " + customer.email(), () -> edge.post("/api/accounts/me/cards", Map.of(
+                        "cardToken", card.get("token").asString(),
+                        "brand", card.get("brand").asString(),
+                        "last4", card.get("last4").asString(), "expMonth", 12, "expYear", CARD_EXPIRY_YEAR), token),
+                r -> r.is2xx() || r.status() == 409, r -> r.status() == 404 || r.status() >= 500);
     }
 
     /** Receives the product's stock unless it has some already (a repeated load must not add it twice). */

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,6 +111,34 @@ class StoreEndToEndTest {
         List<String> types = new ArrayList<>();
         events.body().forEach(event -> types.add(event.get("type").asString()));
         assertThat(types).containsExactly("CartItemAdded", "CartItemAdded");
+    }
+
+    @Test
+    void theDemoCustomersCheckOutWithTheirSavedCards_aliceIsDelivered_bobIsDeclined() {
+        Map<String, String> outcomes = new java.util.HashMap<>();
+        for (DemoData.Customer customer : DemoData.CUSTOMERS) {
+            String token = await().atMost(PATIENCE).until(() -> loginOrNull(customer.email(), customer.password()),
+                    t -> t != null);
+            JsonNode me = edge.get("/api/accounts/me", token).body();
+            assertThat(me.get("cards")).as(me.toString()).hasSize(1);
+            String card = me.get("cards").get(0).get("cardToken").asString();
+            await().atMost(PATIENCE).until(
+                    () -> edge.post("/api/cart/items", Map.of("sku", "SKU-64233", "quantity", 1), token),
+                    EdgeClient.Response::is2xx);
+
+            EdgeClient.Response checkedOut = edge.post("/api/cart/checkout", Map.of("shippingAddress",
+                    me.get("addresses").get(0), "cardToken", card),
+                    token);
+            assertThat(checkedOut.status()).as(checkedOut.toString()).isEqualTo(202);
+            String orderId = checkedOut.body().get("orderId").asString();
+
+            JsonNode order = await().atMost(PATIENCE).until(() -> edge.get("/api/orders/" + orderId, token).body(),
+                    o -> Set.of("DELIVERED", "CANCELLED").contains(o.path("status").asString("")));
+            outcomes.put(customer.email(), order.get("status").asString() + " "
+                    + order.path("cancellationReason").asString(""));
+        }
+        assertThat(outcomes).containsEntry("alice@example.com", "DELIVERED ")
+                .containsEntry("bob@example.com", "CANCELLED PAYMENT_DECLINED");
     }
 
     @Test

@@ -111,7 +111,7 @@ class NumberNeverLeaksTest extends ApiSupport {
         String database = String.join("\n", jdbc.queryForList("SCRIPT", String.class));
         assertThat(events).contains("CardTokenized", "PaymentAuthorized", "PaymentCaptured", "PaymentDeclined");
         assertThat(database).containsIgnoringCase("card_tokens").contains("4242");
-        assertThat(output.getAll()).contains("tokenized a visa card ending 4242");
+        assertThat(output.getAll()).contains("tokenized a VISA card ending 4242");
         for (String number : allNumbers()) {
             for (String form : forms(number)) {
                 assertThat(events).as("stored events").doesNotContain(form);

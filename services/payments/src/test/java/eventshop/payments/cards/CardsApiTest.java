@@ -49,7 +49,7 @@ class CardsApiTest extends ApiSupport {
             JsonNode body = body(result);
             String token = body.get("token").asString();
             assertThat(token).matches(Card.TOKEN);
-            assertThat(body.get("brand").asString()).isEqualTo("visa");
+            assertThat(body.get("brand").asString()).isEqualTo("VISA");
             assertThat(body.get("last4").asString()).isEqualTo("4242");
             assertThat(body.get("expMonth").asInt()).isEqualTo(7);
             assertThat(body.get("expYear").asInt()).isEqualTo(2031);
@@ -63,7 +63,7 @@ class CardsApiTest extends ApiSupport {
             assertThat(stored.getFirst().type()).isEqualTo("CardTokenized");
             assertThat(stored.getFirst().metadata().actingUser()).isEqualTo(me.id());
             assertThat(CARD_EVENTS.deserialize("CardTokenized", stored.getFirst().data(), 1))
-                    .isEqualTo(new CardTokenized(token, me.id(), "visa", "4242", 7, 2031, CardBehaviour.APPROVE));
+                    .isEqualTo(new CardTokenized(token, me.id(), "VISA", "4242", 7, 2031, CardBehaviour.APPROVE));
         }
 
         @ParameterizedTest
@@ -110,7 +110,7 @@ class CardsApiTest extends ApiSupport {
             JsonNode cards = body(mine);
             assertThat(cards).hasSize(2);
             assertThat(cards.get(0).get("token").asString()).isEqualTo(body(second).get("token").asString());
-            assertThat(cards.get(0).get("brand").asString()).isEqualTo("mastercard");
+            assertThat(cards.get(0).get("brand").asString()).isEqualTo("MASTERCARD");
             assertThat(cards.get(1).get("token").asString()).isEqualTo(first);
             assertThat(text(mine)).doesNotContain(VISA).doesNotContain("5555555555554444");
         }

@@ -68,7 +68,7 @@ class CommandConsumerTest extends ApiSupport {
         paymentCommands.accept(command(commandId, "AuthorizePayment", authorizeJson(order, ada.id(), token, 1250)));
 
         assertThat(events(store, Payment.streamId(order)))
-                .containsExactly(new PaymentAuthorized(order, ada.id(), 1250, "visa", "4242"));
+                .containsExactly(new PaymentAuthorized(order, ada.id(), 1250, "VISA", "4242"));
         RecordedEvent answer = recorded(store, Payment.streamId(order)).getFirst();
         assertThat(answer.type()).isEqualTo("PaymentAuthorized");
         assertThat(answer.metadata().causationId()).isEqualTo(commandId.toString());
@@ -117,7 +117,7 @@ class CommandConsumerTest extends ApiSupport {
         send("AuthorizePayment", authorizeJson(order, ada.id(), "tok_" + "0".repeat(32), 4200));
 
         assertThat(events(store, Payment.streamId(order))).containsExactly(
-                new PaymentAuthorized(order, ada.id(), 4200, "visa", "4242"), new PaymentCaptured(order, 4200));
+                new PaymentAuthorized(order, ada.id(), 4200, "VISA", "4242"), new PaymentCaptured(order, 4200));
         assertThat(count("payments.captured")).isEqualTo(before + 1);
     }
 
@@ -157,7 +157,7 @@ class CommandConsumerTest extends ApiSupport {
 
         assertThat(events(store, Payment.streamId(refunded))).last().isEqualTo(new PaymentRefunded(refunded, 100));
         assertThat(events(store, Payment.streamId(voided))).containsExactly(
-                new PaymentAuthorized(voided, ada.id(), 200, "visa", "4242"), new PaymentVoided(voided, 200),
+                new PaymentAuthorized(voided, ada.id(), 200, "VISA", "4242"), new PaymentVoided(voided, 200),
                 new PaymentCommandRejected(voided, "CapturePayment", "PAYMENT_VOIDED"));
         assertThat(count("payments.refunded")).isEqualTo(refunds + 1);
         assertThat(count("payments.voided")).isEqualTo(voids + 1);

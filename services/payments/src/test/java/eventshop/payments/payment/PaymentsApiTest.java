@@ -49,7 +49,7 @@ class PaymentsApiTest extends ApiSupport {
         assertThat(body.get("orderId").asString()).isEqualTo(order);
         assertThat(body.get("status").asString()).isEqualTo("CAPTURED");
         assertThat(body.get("amountCents").asLong()).isEqualTo(1250);
-        assertThat(body.get("brand").asString()).isEqualTo("visa");
+        assertThat(body.get("brand").asString()).isEqualTo("VISA");
         assertThat(body.get("last4").asString()).isEqualTo("4242");
         assertThat(body.get("declineReason").isNull()).isTrue();
     }

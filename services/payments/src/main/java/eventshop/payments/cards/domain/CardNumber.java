@@ -69,23 +69,23 @@ public final class CardNumber {
         return sum % 10 == 0;
     }
 
-    /** The card network, from the number's prefix: visa, mastercard, amex, discover, or unknown. */
+    /** The card network, from the number's prefix: VISA, MASTERCARD, AMEX, DISCOVER or UNKNOWN (the names accounts accepts for a saved card). */
     public String brand() {
         int two = Integer.parseInt(digits.substring(0, 2));
         int four = Integer.parseInt(digits.substring(0, 4));
         if (digits.charAt(0) == '4') {
-            return "visa";
+            return "VISA";
         }
         if ((two >= 51 && two <= 55) || (four >= 2221 && four <= 2720)) {
-            return "mastercard";
+            return "MASTERCARD";
         }
         if (two == 34 || two == 37) {
-            return "amex";
+            return "AMEX";
         }
         if (four == 6011 || two == 65 || (four >= 6440 && four <= 6499)) {
-            return "discover";
+            return "DISCOVER";
         }
-        return "unknown";
+        return "UNKNOWN";
     }
 
     public String last4() {

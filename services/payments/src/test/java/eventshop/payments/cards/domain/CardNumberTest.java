@@ -12,18 +12,18 @@ class CardNumberTest {
 
     @ParameterizedTest
     @CsvSource({
-            "4242424242424242, visa, 4242, APPROVE",
-            "4242 4242 4242 4242, visa, 4242, APPROVE",
-            "4242-4242-4242-4242, visa, 4242, APPROVE",
-            "4000000000000002, visa, 0002, DECLINE",
-            "4000 0000 0000 9995, visa, 9995, DECLINE_INSUFFICIENT_FUNDS",
-            "5555555555554444, mastercard, 4444, APPROVE",
-            "2223003122003222, mastercard, 3222, APPROVE",
-            "378282246310005, amex, 0005, APPROVE",
-            "6011111111111117, discover, 1117, APPROVE",
-            "3566002020360505, unknown, 0505, APPROVE",
-            "4222222222222, visa, 2222, APPROVE",
-            "6011000990139424, discover, 9424, APPROVE"
+            "4242424242424242, VISA, 4242, APPROVE",
+            "4242 4242 4242 4242, VISA, 4242, APPROVE",
+            "4242-4242-4242-4242, VISA, 4242, APPROVE",
+            "4000000000000002, VISA, 0002, DECLINE",
+            "4000 0000 0000 9995, VISA, 9995, DECLINE_INSUFFICIENT_FUNDS",
+            "5555555555554444, MASTERCARD, 4444, APPROVE",
+            "2223003122003222, MASTERCARD, 3222, APPROVE",
+            "378282246310005, AMEX, 0005, APPROVE",
+            "6011111111111117, DISCOVER, 1117, APPROVE",
+            "3566002020360505, UNKNOWN, 0505, APPROVE",
+            "4222222222222, VISA, 2222, APPROVE",
+            "6011000990139424, DISCOVER, 9424, APPROVE"
     })
     void aValidNumber_hasItsBrandLastFourAndBehaviour(String raw, String brand, String last4, CardBehaviour behaviour) {
         CardNumber number = CardNumber.parse(raw);

@@ -15,7 +15,7 @@ class CardTest {
 
     static final String TOKEN = "tok_0123456789abcdef0123456789abcdef";
     static final YearMonth NOW = YearMonth.of(2026, 3);
-    static final CardOnFile CARD = new CardOnFile(TOKEN, "acc-ada", "visa", "4242", YearMonth.of(2028, 12),
+    static final CardOnFile CARD = new CardOnFile(TOKEN, "acc-ada", "VISA", "4242", YearMonth.of(2028, 12),
             CardBehaviour.APPROVE);
 
     final DeciderFixture<Card.Command, CardEvent, Card.State> card = DeciderFixture.of(Card.DECIDER);
@@ -26,18 +26,18 @@ class CardTest {
         @Test
         void aNewToken_recordsTheCard_withoutAnyNumber() {
             card.when(new Card.Tokenize(CARD))
-                    .then(new CardTokenized(TOKEN, "acc-ada", "visa", "4242", 12, 2028, CardBehaviour.APPROVE));
+                    .then(new CardTokenized(TOKEN, "acc-ada", "VISA", "4242", 12, 2028, CardBehaviour.APPROVE));
         }
 
         @Test
         void aTakenToken_isRefused() {
-            card.given(new CardTokenized(TOKEN, "acc-bob", "visa", "1111", 1, 2030, CardBehaviour.DECLINE))
+            card.given(new CardTokenized(TOKEN, "acc-bob", "VISA", "1111", 1, 2030, CardBehaviour.DECLINE))
                     .when(new Card.Tokenize(CARD)).thenError(TokenTaken.class);
         }
 
         @Test
         void theStateIsTheCardOnFile() {
-            assertThat(card.given(new CardTokenized(TOKEN, "acc-ada", "visa", "4242", 12, 2028, CardBehaviour.APPROVE))
+            assertThat(card.given(new CardTokenized(TOKEN, "acc-ada", "VISA", "4242", 12, 2028, CardBehaviour.APPROVE))
                     .state()).isEqualTo(new Card.Tokenized(CARD));
         }
     }

@@ -36,14 +36,14 @@ class PaymentTest {
     final DeciderFixture<Command, PaymentEvent, State> payment = DeciderFixture.of(Payment.DECIDER);
 
     static CardOnFile card(CardBehaviour behaviour, YearMonth expiry) {
-        return new CardOnFile("tok_00000000000000000000000000000001", ADA, "visa", "4242", expiry, behaviour);
+        return new CardOnFile("tok_00000000000000000000000000000001", ADA, "VISA", "4242", expiry, behaviour);
     }
 
     static Authorize authorize(long cents, CardOnFile card) {
         return new Authorize(ORDER, ADA, cents, Optional.ofNullable(card), NOW);
     }
 
-    static final PaymentAuthorized AUTHORIZED = new PaymentAuthorized(ORDER, ADA, 1250, "visa", "4242");
+    static final PaymentAuthorized AUTHORIZED = new PaymentAuthorized(ORDER, ADA, 1250, "VISA", "4242");
     static final PaymentCaptured CAPTURED = new PaymentCaptured(ORDER, 1250);
 
     static PaymentDeclined declined(long cents, DeclineReason reason) {
@@ -65,7 +65,7 @@ class PaymentTest {
         @Test
         void exactlyTheLimit_authorizes() {
             payment.when(authorize(Payment.MAX_AMOUNT_CENTS, VISA))
-                    .then(new PaymentAuthorized(ORDER, ADA, Payment.MAX_AMOUNT_CENTS, "visa", "4242"));
+                    .then(new PaymentAuthorized(ORDER, ADA, Payment.MAX_AMOUNT_CENTS, "VISA", "4242"));
         }
 
         @Test
@@ -93,7 +93,7 @@ class PaymentTest {
 
         @Test
         void anotherCustomersCard_declines_unknownCard() {
-            CardOnFile bobs = new CardOnFile(VISA.token(), "acc-bob", "visa", "4242", VISA.expiry(), CardBehaviour.APPROVE);
+            CardOnFile bobs = new CardOnFile(VISA.token(), "acc-bob", "VISA", "4242", VISA.expiry(), CardBehaviour.APPROVE);
             payment.when(authorize(1250, bobs)).then(declined(1250, DeclineReason.UNKNOWN_CARD));
         }
 
