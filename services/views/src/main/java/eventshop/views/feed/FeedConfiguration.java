@@ -1,0 +1,55 @@
+package eventshop.views.feed;
+
+import eventshop.eventsourcing.consistency.ReadYourWrites;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The feed and its readiness: the broker is the Kafka binder's ({@code spring.cloud.stream.kafka.binder.brokers}). */
+@Configuration(proxyBeanMethods = false)
+class FeedConfiguration {
+
+    @Bean
+    ViewFeed viewFeed(ViewsProperties settings, Environment environment, DataSource dataSource,
+                      ReadYourWrites readYourWrites) {
+        return new ViewFeed(settings, clientConfig(environment), new JdbcTemplate(dataSource),
+                new TransactionTemplate(new JdbcTransactionManager(dataSource)), readYourWrites);
+    }
+
+    /** {@code views} health: OUT_OF_SERVICE until the serving generation has read every partition to its end once. */
+    @Bean("views")
+    HealthIndicator viewsHealth(ViewFeed feed) {
+        return () -> {
+            ViewFeed.FeedStatus status = feed.status();
+            Health.Builder health = feed.caughtUp() ? Health.up() : Health.outOfService();
+            return health.withDetail("generation", status.generation()).withDetail("state", status.state())
+                    .withDetail("lag", status.lag()).build();
+        };
+    }
+
+    /** The same client settings as the service's Kafka binder: brokers and {@code configuration}. */
+    static Map<String, Object> clientConfig(Environment environment) {
+        Binder binder = Binder.get(environment);
+        Map<String, Object> config = new HashMap<>();
+        binder.bind("spring.cloud.stream.kafka.binder.configuration", Bindable.mapOf(String.class, String.class))
+                .ifBound(config::putAll);
+        List<String> brokers = binder.bind("spring.cloud.stream.kafka.binder.brokers", Bindable.listOf(String.class))
+                .orElseGet(() -> binder.bind("spring.kafka.bootstrap-servers", Bindable.listOf(String.class))
+                        .orElse(List.of("localhost:9092")));
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, String.join(",", brokers));
+        config.keySet().removeIf(key -> key.startsWith("key.") || key.startsWith("value."));
+        return config;
+    }
+}

@@ -1,0 +1,56 @@
+package eventshop.views.history;
+
+import eventshop.contracts.orders.CancellationReason;
+import eventshop.contracts.orders.OrderStatus;
+import eventshop.views.model.ViewTables;
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+
+/** Queries over {@code order_history}: a customer's orders with their live status, newest first. */
+public final class OrderHistory {
+
+    /**
+     * One order in a list: the fields of orders' own list ({@code orderId} .. {@code updatedAt}), plus
+     * {@code lineCount}, {@code subtotalCents} and {@code taxCents}. Times are the events' timestamps.
+     */
+    public record Summary(String orderId, String customerId, OrderStatus status,
+                          @Nullable CancellationReason cancellationReason, int itemCount, long totalCents,
+                          Instant placedAt, Instant updatedAt, int lineCount, long subtotalCents, long taxCents) {
+    }
+
+    private static final String COLUMNS = "order_id, customer_id, status, cancellation_reason, item_count, total_cents,"
+            + " placed_at, updated_at, line_count, subtotal_cents, tax_cents";
+    private static final RowMapper<Summary> ROW = (rs, row) -> new Summary(rs.getString(1), rs.getString(2),
+            OrderStatus.valueOf(rs.getString(3)),
+            rs.getString(4) == null ? null : CancellationReason.valueOf(rs.getString(4)), rs.getInt(5), rs.getLong(6),
+            Instant.ofEpochMilli(rs.getLong(7)), Instant.ofEpochMilli(rs.getLong(8)), rs.getInt(9), rs.getLong(10),
+            rs.getLong(11));
+
+    private OrderHistory() {
+    }
+
+    /**
+     * A page of one customer's orders (every customer's if {@code customerId} is null), newest first:
+     * by the position of their {@code OrderPlaced} in orders' log.
+     */
+    public static List<Summary> page(JdbcTemplate jdbc, ViewTables tables, @Nullable String customerId, long offset,
+                                     int limit) {
+        return customerId == null
+                ? jdbc.query(tables.sql("SELECT " + COLUMNS + " FROM {order_history} ORDER BY placed_position DESC,"
+                + " order_id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY"), ROW, offset, limit)
+                : jdbc.query(tables.sql("SELECT " + COLUMNS + " FROM {order_history} WHERE customer_id = ?"
+                + " ORDER BY placed_position DESC, order_id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY"), ROW, customerId,
+                offset, limit);
+    }
+
+    public static long total(JdbcTemplate jdbc, ViewTables tables, @Nullable String customerId) {
+        Long count = customerId == null
+                ? jdbc.queryForObject(tables.sql("SELECT COUNT(*) FROM {order_history}"), Long.class)
+                : jdbc.queryForObject(tables.sql("SELECT COUNT(*) FROM {order_history} WHERE customer_id = ?"),
+                Long.class, customerId);
+        return count == null ? 0 : count;
+    }
+}

@@ -1,0 +1,48 @@
+package eventshop.views.history;
+
+import eventshop.contracts.EdgeToken;
+import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.security.EdgeUser;
+import eventshop.views.feed.ViewFeed;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /api/orders} as orders answers it (edge may route it here): the caller's own orders,
+ * newest first, paged; an admin sees every order, or one customer's with {@code customerId}.
+ * Honours {@code Consistency-Token} from any service the views follow (orders, carts, ...).
+ */
+@RestController
+class OrderHistoryController {
+
+    private final ViewFeed feed;
+    private final JdbcTemplate jdbc;
+
+    OrderHistoryController(ViewFeed feed, JdbcTemplate jdbc) {
+        this.feed = feed;
+        this.jdbc = jdbc;
+    }
+
+    record Page(List<OrderHistory.Summary> items, int page, int size, long total) {
+    }
+
+    @GetMapping("/api/orders")
+    @PreAuthorize("hasAnyRole('CUSTOMER','ADMIN')")
+    Page list(EdgeUser user, @RequestHeader(name = ConsistencyToken.HEADER, required = false) @Nullable String token,
+              @RequestParam(required = false) @Pattern(regexp = "[A-Za-z0-9@._-]{1,100}") @Nullable String customerId,
+              @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
+              @RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
+        String customer = user.hasRole(EdgeToken.ADMIN) ? customerId : user.id();
+        return feed.read(token, tables -> new Page(OrderHistory.page(jdbc, tables, customer, (long) page * size, size),
+                page, size, OrderHistory.total(jdbc, tables, customer)));
+    }
+}

@@ -1,0 +1,54 @@
+package eventshop.views.model;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The view tables' definitions. Every column comes from events (times are the events' own
+ * timestamps, in epoch milliseconds), never from when the views processed them, so two replicas, or
+ * a replica and its rebuild, hold the same rows.
+ */
+public final class ViewSchema {
+
+    private ViewSchema() {
+    }
+
+    /** Creates generation {@code tables}' tables (dropping leftovers of an interrupted creation first). */
+    public static void create(JdbcTemplate jdbc, ViewTables tables) {
+        drop(jdbc, tables);
+        jdbc.execute(tables.sql("CREATE TABLE {order_history} (order_id VARCHAR(100) PRIMARY KEY,"
+                + " customer_id VARCHAR(100) NOT NULL, status VARCHAR(20) NOT NULL, cancellation_reason VARCHAR(20),"
+                + " item_count INT NOT NULL, line_count INT NOT NULL, subtotal_cents BIGINT NOT NULL,"
+                + " tax_cents BIGINT NOT NULL, total_cents BIGINT NOT NULL, placed_at BIGINT NOT NULL,"
+                + " updated_at BIGINT NOT NULL, confirmed_at BIGINT, placed_position BIGINT NOT NULL,"
+                + " version BIGINT NOT NULL)"));
+        jdbc.execute(tables.sql("CREATE INDEX " + tables.name("order_history") + "_by_customer ON {order_history}"
+                + " (customer_id, placed_position)"));
+        jdbc.execute(tables.sql("CREATE INDEX " + tables.name("order_history") + "_by_position ON {order_history}"
+                + " (placed_position)"));
+        jdbc.execute(tables.sql("CREATE TABLE {order_lines} (order_id VARCHAR(100) NOT NULL, line_no INT NOT NULL,"
+                + " sku VARCHAR(40) NOT NULL, name VARCHAR(200) NOT NULL, quantity INT NOT NULL,"
+                + " unit_price_cents BIGINT NOT NULL, line_total_cents BIGINT NOT NULL, PRIMARY KEY (order_id, line_no))"));
+        jdbc.execute(tables.sql("CREATE TABLE {products} (sku VARCHAR(40) PRIMARY KEY, name VARCHAR(200) NOT NULL,"
+                + " description VARCHAR(2000) NOT NULL, price_cents BIGINT NOT NULL, image_url VARCHAR(500) NOT NULL,"
+                + " discontinued BOOLEAN NOT NULL, version BIGINT NOT NULL)"));
+        jdbc.execute(tables.sql("CREATE INDEX " + tables.name("products") + "_by_name ON {products}"
+                + " (discontinued, name, sku)"));
+        jdbc.execute(tables.sql("CREATE TABLE {stock} (sku VARCHAR(40) PRIMARY KEY, on_hand INT NOT NULL,"
+                + " reserved INT NOT NULL, version BIGINT NOT NULL)"));
+        jdbc.execute(tables.sql("CREATE TABLE {sales_by_product} (sku VARCHAR(40) PRIMARY KEY, orders BIGINT NOT NULL,"
+                + " units BIGINT NOT NULL, revenue_cents BIGINT NOT NULL)"));
+        jdbc.execute(tables.sql("CREATE TABLE {sales_by_hour} (hour_start BIGINT PRIMARY KEY, orders BIGINT NOT NULL,"
+                + " units BIGINT NOT NULL, revenue_cents BIGINT NOT NULL)"));
+        jdbc.execute(tables.sql("CREATE TABLE {orders_by_status} (status VARCHAR(20) PRIMARY KEY,"
+                + " orders BIGINT NOT NULL)"));
+        jdbc.execute(tables.sql("CREATE TABLE {cancellations_by_reason} (reason VARCHAR(20) PRIMARY KEY,"
+                + " orders BIGINT NOT NULL)"));
+    }
+
+    /** Drops generation {@code tables}' tables, those that exist. */
+    public static void drop(JdbcTemplate jdbc, ViewTables tables) {
+        for (String table : ViewTables.ALL) {
+            jdbc.execute("DROP TABLE IF EXISTS " + tables.name(table));
+        }
+    }
+}

@@ -1,0 +1,280 @@
+package eventshop.views.model;
+
+import eventshop.contracts.catalog.CatalogEvent;
+import eventshop.contracts.catalog.CatalogEvent.ProductAdded;
+import eventshop.contracts.catalog.CatalogEvent.ProductDiscontinued;
+import eventshop.contracts.catalog.CatalogEvent.ProductPriceChanged;
+import eventshop.contracts.inventory.InventoryEvent;
+import eventshop.contracts.inventory.InventoryEvent.ReservationEvent;
+import eventshop.contracts.inventory.InventoryEvent.SkuEvent;
+import eventshop.contracts.orders.OrderEvent;
+import eventshop.contracts.orders.OrderEvent.OrderCancelled;
+import eventshop.contracts.orders.OrderEvent.OrderConfirmed;
+import eventshop.contracts.orders.OrderEvent.OrderDelivered;
+import eventshop.contracts.orders.OrderEvent.OrderPaymentAuthorized;
+import eventshop.contracts.orders.OrderEvent.OrderPlaced;
+import eventshop.contracts.orders.OrderEvent.OrderShipped;
+import eventshop.contracts.orders.OrderEvent.OrderStockReserved;
+import eventshop.contracts.orders.OrderLine;
+import eventshop.contracts.orders.OrderStatus;
+import eventshop.eventsourcing.consuming.IncomingEvent;
+import eventshop.eventsourcing.decider.JsonEventCodec;
+import eventshop.eventsourcing.decider.UnknownEventType;
+import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Applies one event of another service to the view tables of a generation. Called inside the feed's
+ * batch transaction, so everything written here commits together with the partition checkpoints.
+ *
+ * <p>Replays and duplicates change nothing: an order, a product and a sku each keep the stream version
+ * of the last event applied to them and ignore anything not newer; the counters of the dashboards
+ * move only on a status change that passed that check. Every row depends only on events of one stream,
+ * or is a sum over streams, so the order in which partitions interleave does not change the result.
+ *
+ * <p>The contract records are read leniently (unknown fields ignored), so a field a publisher adds does
+ * not stop the views; event types the views do not use are passed over.
+ */
+public final class ViewUpdater {
+
+    /** Why an event was passed over without effect although the views use its type. */
+    public static final class Unreadable extends RuntimeException {
+        Unreadable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static final JsonMapper LENIENT = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    private static final JsonEventCodec<OrderEvent> ORDERS = JsonEventCodec.of(OrderEvent.class, LENIENT);
+    private static final JsonEventCodec<CatalogEvent> CATALOG = JsonEventCodec.of(CatalogEvent.class, LENIENT);
+    private static final JsonEventCodec<InventoryEvent> INVENTORY = JsonEventCodec.of(InventoryEvent.class, LENIENT);
+    private static final long HOUR = 3_600_000L;
+
+    /**
+     * Applies {@code event} read from a topic of service {@code source}.
+     *
+     * @throws Unreadable if its payload does not decode as the contract type it names (nothing written)
+     */
+    public void apply(String source, IncomingEvent event, ViewTables tables, JdbcTemplate jdbc) {
+        switch (source) {
+            case "orders" -> {
+                if (ORDERS.typeNames().contains(event.type())) {
+                    onOrder(decode(ORDERS, event), event, tables, jdbc);
+                }
+            }
+            case "catalog" -> {
+                if (CATALOG.typeNames().contains(event.type())) {
+                    onCatalog(decode(CATALOG, event), event, tables, jdbc);
+                }
+            }
+            case "inventory" -> {
+                if (INVENTORY.typeNames().contains(event.type())) {
+                    onInventory(decode(INVENTORY, event), event, tables, jdbc);
+                }
+            }
+            default -> {
+                // accounts, payments, carts: followed for consistency tokens, no view uses them yet
+            }
+        }
+    }
+
+    private static <E> E decode(JsonEventCodec<E> codec, IncomingEvent event) {
+        try {
+            return codec.deserialize(event.type(), event.data(), event.schemaVersion());
+        } catch (UnknownEventType | IllegalArgumentException e) {
+            throw new Unreadable(event.type() + " " + event.eventId() + " of " + event.streamId() + " does not decode", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- orders
+
+    private record OrderRow(OrderStatus status, long version, Long confirmedAt) {
+    }
+
+    private void onOrder(OrderEvent decoded, IncomingEvent event, ViewTables t, JdbcTemplate jdbc) {
+        long at = event.timestamp().toEpochMilli();
+        if (decoded instanceof OrderPlaced placed) {
+            placed(placed, event, at, t, jdbc);
+            return;
+        }
+        OrderStatus next = statusAfter(decoded);
+        if (next == null) {
+            return;
+        }
+        OrderRow row = jdbc.query(t.sql("SELECT status, version, confirmed_at FROM {order_history} WHERE order_id = ?"),
+                (rs, n) -> new OrderRow(OrderStatus.valueOf(rs.getString(1)), rs.getLong(2),
+                        (Long) rs.getObject(3, Long.class)), decoded.orderId()).stream().findFirst().orElse(null);
+        if (row == null || event.version() <= row.version()) {
+            return; // placed before the topic's retention, or a duplicate / older copy
+        }
+        String reason = decoded instanceof OrderCancelled cancelled
+                ? (cancelled.reason() == null ? "UNKNOWN" : cancelled.reason().name()) : null;
+        boolean confirmsSale = decoded instanceof OrderConfirmed && row.confirmedAt() == null
+                && row.status() != OrderStatus.CANCELLED;
+        jdbc.update(t.sql("UPDATE {order_history} SET status = ?, cancellation_reason = COALESCE(?, cancellation_reason),"
+                        + " updated_at = ?, version = ?, confirmed_at = ? WHERE order_id = ?"), next.name(), reason, at,
+                event.version(), confirmsSale ? Long.valueOf(at) : row.confirmedAt(), decoded.orderId());
+        if (next != row.status()) {
+            add(jdbc, t.sql("{orders_by_status}"), "status", row.status().name(), "orders", -1);
+            add(jdbc, t.sql("{orders_by_status}"), "status", next.name(), "orders", 1);
+        }
+        if (confirmsSale) {
+            sale(decoded.orderId(), at, 1, t, jdbc);
+        }
+        if (decoded instanceof OrderCancelled && row.status() != OrderStatus.CANCELLED) {
+            add(jdbc, t.sql("{cancellations_by_reason}"), "reason", reason, "orders", 1);
+            if (row.confirmedAt() != null) {
+                sale(decoded.orderId(), row.confirmedAt(), -1, t, jdbc); // cancelled after the sale: refunded
+            }
+        }
+    }
+
+    private void placed(OrderPlaced placed, IncomingEvent event, long at, ViewTables t, JdbcTemplate jdbc) {
+        Integer known = jdbc.queryForObject(t.sql("SELECT COUNT(*) FROM {order_history} WHERE order_id = ?"),
+                Integer.class, placed.orderId());
+        if (known != null && known > 0) {
+            return;
+        }
+        List<OrderLine> lines = placed.lines() == null ? List.of() : placed.lines();
+        int items = lines.stream().mapToInt(OrderLine::quantity).sum();
+        jdbc.update(t.sql("INSERT INTO {order_history} (order_id, customer_id, status, item_count, line_count,"
+                        + " subtotal_cents, tax_cents, total_cents, placed_at, updated_at, placed_position, version)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"), placed.orderId(), placed.customerId(),
+                OrderStatus.PLACED.name(), items, lines.size(), placed.subtotalCents(), placed.taxCents(),
+                placed.totalCents(), at, at, event.sourcePosition(), event.version());
+        for (int i = 0; i < lines.size(); i++) {
+            OrderLine line = lines.get(i);
+            jdbc.update(t.sql("INSERT INTO {order_lines} (order_id, line_no, sku, name, quantity, unit_price_cents,"
+                            + " line_total_cents) VALUES (?, ?, ?, ?, ?, ?, ?)"), placed.orderId(), i, line.sku(),
+                    line.name(), line.quantity(), line.unitPriceCents(), line.lineTotalCents());
+        }
+        add(jdbc, t.sql("{orders_by_status}"), "status", OrderStatus.PLACED.name(), "orders", 1);
+    }
+
+    /**
+     * A sale is an order confirmed (stock reserved, payment authorized, capture under way), counted in
+     * the hour of its {@code OrderConfirmed} event; cancelled later (refunded), it is taken back out of
+     * that same hour. Revenue is the lines' total before tax.
+     */
+    private static void sale(String orderId, long confirmedAt, int sign, ViewTables t, JdbcTemplate jdbc) {
+        record Line(String sku, int quantity, long total) {
+        }
+        List<Line> lines = jdbc.query(t.sql("SELECT sku, quantity, line_total_cents FROM {order_lines}"
+                + " WHERE order_id = ? ORDER BY line_no"), (rs, n) -> new Line(rs.getString(1), rs.getInt(2),
+                rs.getLong(3)), orderId);
+        long units = 0;
+        long revenue = 0;
+        for (Line line : lines) {
+            units += line.quantity();
+            revenue += line.total();
+            add(jdbc, t.sql("{sales_by_product}"), "sku", line.sku(), "orders", sign, "units",
+                    (long) sign * line.quantity(), "revenue_cents", sign * line.total());
+        }
+        long hour = confirmedAt - Math.floorMod(confirmedAt, HOUR);
+        add(jdbc, t.sql("{sales_by_hour}"), "hour_start", hour, "orders", sign, "units", sign * units,
+                "revenue_cents", sign * revenue);
+    }
+
+    /** The status an event moves its order to, null for the saga's other events. */
+    static OrderStatus statusAfter(OrderEvent event) {
+        return switch (event) {
+            case OrderPlaced placed -> OrderStatus.PLACED;
+            case OrderStockReserved reserved -> OrderStatus.STOCK_RESERVED;
+            case OrderPaymentAuthorized authorized -> OrderStatus.PAYMENT_AUTHORIZED;
+            case OrderConfirmed confirmed -> OrderStatus.CONFIRMED;
+            case OrderShipped shipped -> OrderStatus.SHIPPED;
+            case OrderDelivered delivered -> OrderStatus.DELIVERED;
+            case OrderCancelled cancelled -> OrderStatus.CANCELLED;
+            case OrderEvent.StockReservationRequested requested -> null;
+            case OrderEvent.PaymentAuthorizationRequested requested -> null;
+            case OrderEvent.PaymentCaptureRequested requested -> null;
+            case OrderEvent.ShipmentRequested requested -> null;
+            case OrderEvent.DeliveryScheduled scheduled -> null;
+            case OrderEvent.StockReleaseRequested requested -> null;
+            case OrderEvent.PaymentVoidRequested requested -> null;
+            case OrderEvent.PaymentRefundRequested requested -> null;
+            case OrderEvent.CompensationCompleted completed -> null;
+        };
+    }
+
+    // ---------------------------------------------------------------- catalog and inventory
+
+    private void onCatalog(CatalogEvent decoded, IncomingEvent event, ViewTables t, JdbcTemplate jdbc) {
+        long version = event.version();
+        switch (decoded) {
+            case ProductAdded added -> {
+                int updated = jdbc.update(t.sql("UPDATE {products} SET name = ?, description = ?, price_cents = ?,"
+                                + " image_url = ?, discontinued = FALSE, version = ? WHERE sku = ? AND version < ?"),
+                        added.name(), nonNull(added.description()), added.priceCents(), nonNull(added.imageUrl()),
+                        version, added.sku(), version);
+                if (updated == 0 && !exists(jdbc, t.sql("{products}"), added.sku())) {
+                    jdbc.update(t.sql("INSERT INTO {products} (sku, name, description, price_cents, image_url,"
+                                    + " discontinued, version) VALUES (?, ?, ?, ?, ?, FALSE, ?)"), added.sku(),
+                            added.name(), nonNull(added.description()), added.priceCents(), nonNull(added.imageUrl()),
+                            version);
+                }
+            }
+            case ProductPriceChanged changed -> jdbc.update(t.sql("UPDATE {products} SET price_cents = ?, version = ?"
+                    + " WHERE sku = ? AND version < ?"), changed.priceCents(), version, changed.sku(), version);
+            case ProductDiscontinued discontinued -> jdbc.update(t.sql("UPDATE {products} SET discontinued = TRUE,"
+                    + " version = ? WHERE sku = ? AND version < ?"), version, discontinued.sku(), version);
+        }
+    }
+
+    private void onInventory(InventoryEvent decoded, IncomingEvent event, ViewTables t, JdbcTemplate jdbc) {
+        switch (decoded) {
+            case SkuEvent levels -> {
+                // each sku event carries the levels after it: the highest stream version wins
+                long version = event.version();
+                int updated = jdbc.update(t.sql("UPDATE {stock} SET on_hand = ?, reserved = ?, version = ?"
+                                + " WHERE sku = ? AND version < ?"), levels.onHand(), levels.reserved(), version,
+                        levels.sku(), version);
+                if (updated == 0 && !exists(jdbc, t.sql("{stock}"), levels.sku())) {
+                    jdbc.update(t.sql("INSERT INTO {stock} (sku, on_hand, reserved, version) VALUES (?, ?, ?, ?)"),
+                            levels.sku(), levels.onHand(), levels.reserved(), version);
+                }
+            }
+            case ReservationEvent reservation -> {
+                // answers to orders' commands; the levels arrive as sku events
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static boolean exists(JdbcTemplate jdbc, String table, String sku) {
+        Integer count = jdbc.queryForObject("SELECT COUNT(*) FROM " + table + " WHERE sku = ?", Integer.class, sku);
+        return count != null && count > 0;
+    }
+
+    private static String nonNull(String value) {
+        return value == null ? "" : value;
+    }
+
+    /** Adds to counter columns of the row keyed {@code key} (creating it at zero first): column, delta, ... */
+    private static void add(JdbcTemplate jdbc, String table, String keyColumn, Object key, Object... columnsAndDeltas) {
+        StringBuilder set = new StringBuilder();
+        Object[] args = new Object[columnsAndDeltas.length / 2 + 1];
+        for (int i = 0; i < columnsAndDeltas.length; i += 2) {
+            set.append(i == 0 ? "" : ", ").append(columnsAndDeltas[i]).append(" = ").append(columnsAndDeltas[i])
+                    .append(" + ?");
+            args[i / 2] = ((Number) columnsAndDeltas[i + 1]).longValue();
+        }
+        args[args.length - 1] = key;
+        if (jdbc.update("UPDATE " + table + " SET " + set + " WHERE " + keyColumn + " = ?", args) == 0) {
+            StringBuilder columns = new StringBuilder(keyColumn);
+            StringBuilder marks = new StringBuilder("?");
+            Object[] values = new Object[args.length];
+            values[0] = key;
+            for (int i = 0; i < columnsAndDeltas.length; i += 2) {
+                columns.append(", ").append(columnsAndDeltas[i]);
+                marks.append(", ?");
+                values[i / 2 + 1] = args[i / 2];
+            }
+            jdbc.update("INSERT INTO " + table + " (" + columns + ") VALUES (" + marks + ")", values);
+        }
+    }
+}

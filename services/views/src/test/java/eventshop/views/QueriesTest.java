@@ -1,0 +1,301 @@
+package eventshop.views;
+
+import static eventshop.views.Events.line;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import eventshop.contracts.EdgeToken;
+import eventshop.contracts.inventory.InventoryEvent.StockAllocated;
+import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.security.EdgeTokens;
+import eventshop.eventsourcing.security.EdgeUser;
+import eventshop.views.Events.Fate;
+import eventshop.views.Events.Sent;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The queries over HTTP with the edge-token security, each waiting for its events with a consistency token. */
+@ViewsTest
+class QueriesTest {
+
+    @Autowired
+    MockMvcTester mvc;
+    @Autowired
+    EdgeTokens tokens;
+    @Autowired
+    JsonMapper json;
+
+    final Events events = Events.INSTANCE;
+    final EdgeUser alice = customer();
+    final EdgeUser bob = customer();
+    final EdgeUser admin = EdgeUser.admin("admin-1", "admin@example.com");
+
+    static EdgeUser customer() {
+        String id = UUID.randomUUID().toString();
+        return EdgeUser.customer(id, "c-" + id.substring(0, 8) + "@example.com");
+    }
+
+    static String newId() {
+        return UUID.randomUUID().toString();
+    }
+
+    MvcTestResult get(EdgeUser user, String uri, String token) {
+        var request = mvc.get().uri(uri).header(HttpHeaders.AUTHORIZATION, "Bearer " + tokens.mint(user));
+        if (token != null) {
+            request = request.header(ConsistencyToken.HEADER, token);
+        }
+        return request.exchange();
+    }
+
+    JsonNode ok(MvcTestResult result) {
+        assertThat(result).hasStatus(HttpStatus.OK);
+        return json.readTree(result.getResponse().getContentAsByteArray());
+    }
+
+    void assertProblem(MvcTestResult result, HttpStatus status) {
+        assertThat(result).hasStatus(status);
+        assertThat(result.getResponse().getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+    }
+
+    @Nested
+    class OrderHistory {
+
+        @Test
+        void aCustomerSeesOnlyOwnOrders_newestFirst_withLiveStatus() {
+            // given
+            String first = newId();
+            String second = newId();
+            events.order(alice.id(), first, List.of(line("SKU-Q1", 2, 1000)), Fate.DELIVERED);
+            events.order(bob.id(), newId(), List.of(line("SKU-Q1", 1, 1000)), Fate.CONFIRMED);
+            Sent last = events.order(alice.id(), second, List.of(line("SKU-Q1", 1, 1000), line("SKU-Q2", 3, 500)),
+                    Fate.OUT_OF_STOCK);
+
+            // when
+            JsonNode page = ok(get(alice, "/api/orders", last.token()));
+
+            // then
+            assertThat(page.get("total").asLong()).isEqualTo(2);
+            assertThat(page.get("page").asInt()).isZero();
+            assertThat(page.get("size").asInt()).isEqualTo(20);
+            JsonNode newest = page.get("items").get(0);
+            assertThat(newest.get("orderId").asString()).isEqualTo(second);
+            assertThat(newest.get("customerId").asString()).isEqualTo(alice.id());
+            assertThat(newest.get("status").asString()).isEqualTo("CANCELLED");
+            assertThat(newest.get("cancellationReason").asString()).isEqualTo("OUT_OF_STOCK");
+            assertThat(newest.get("itemCount").asInt()).isEqualTo(4);
+            assertThat(newest.get("lineCount").asInt()).isEqualTo(2);
+            assertThat(newest.get("subtotalCents").asLong()).isEqualTo(2500);
+            assertThat(newest.get("taxCents").asLong()).isEqualTo(150);
+            assertThat(newest.get("totalCents").asLong()).isEqualTo(2650);
+            assertThat(newest.get("placedAt").asString()).isNotBlank();
+            assertThat(newest.get("updatedAt").asString()).isNotBlank();
+            JsonNode older = page.get("items").get(1);
+            assertThat(older.get("orderId").asString()).isEqualTo(first);
+            assertThat(older.get("status").asString()).isEqualTo("DELIVERED");
+            assertThat(older.get("cancellationReason").isNull()).isTrue();
+
+            JsonNode bobs = ok(get(bob, "/api/orders", last.token()));
+            assertThat(bobs.get("total").asLong()).isEqualTo(1);
+            assertThat(bobs.get("items").get(0).get("customerId").asString()).isEqualTo(bob.id());
+            // a customer's customerId parameter is ignored; an admin's picks the customer
+            assertThat(ok(get(bob, "/api/orders?customerId=" + alice.id(), null)).get("total").asLong()).isEqualTo(1);
+            assertThat(ok(get(admin, "/api/orders?customerId=" + alice.id(), null)).get("total").asLong()).isEqualTo(2);
+            JsonNode paged = ok(get(alice, "/api/orders?page=1&size=1", null));
+            assertThat(paged.get("items").get(0).get("orderId").asString()).isEqualTo(first);
+        }
+
+        @Test
+        void duplicatesAndOlderCopies_changeNothing() {
+            String order = newId();
+            Sent confirmed = events.order(alice.id(), order, List.of(line("SKU-Q1", 1, 700)), Fate.CONFIRMED);
+            Sent shipped = events.publish("orders", "order-" + order, new eventshop.contracts.orders.OrderEvent
+                    .OrderShipped(order));
+            events.resend(confirmed); // the relay sending an older event again after a restart
+            Sent marker = events.publish("orders", "order-" + newId(), new eventshop.contracts.orders.OrderEvent
+                    .OrderStockReserved("unknown-order"));
+
+            JsonNode page = ok(get(alice, "/api/orders", marker.token()));
+
+            assertThat(page.get("items").get(0).get("status").asString()).isEqualTo("SHIPPED");
+            assertThat(shipped.version()).isGreaterThan(confirmed.version());
+        }
+
+        @Test
+        void withoutAValidToken_401_andAnonymous_401_andTheEdgeRole_403() {
+            assertProblem(mvc.get().uri("/api/orders").exchange(), HttpStatus.UNAUTHORIZED);
+            assertProblem(mvc.get().uri("/api/orders").header(HttpHeaders.AUTHORIZATION, "Bearer not.a.jwt")
+                    .exchange(), HttpStatus.UNAUTHORIZED);
+            assertProblem(get(EdgeUser.ANONYMOUS, "/api/orders", null), HttpStatus.UNAUTHORIZED);
+            assertProblem(get(new EdgeUser("edge", "", Set.of(EdgeToken.EDGE)), "/api/orders", null),
+                    HttpStatus.FORBIDDEN);
+        }
+
+        @Test
+        void badParameters_400() {
+            assertProblem(get(alice, "/api/orders?size=0", null), HttpStatus.BAD_REQUEST);
+            assertProblem(get(alice, "/api/orders?page=-1", null), HttpStatus.BAD_REQUEST);
+            assertProblem(get(alice, "/api/orders?size=x", null), HttpStatus.BAD_REQUEST);
+        }
+    }
+
+    @Nested
+    class ConsistencyTokens {
+
+        @Test
+        void aPositionNotYetApplied_503_afterTheBoundedWait() {
+            MvcTestResult result = get(alice, "/api/orders", "orders:999999999");
+            assertProblem(result, HttpStatus.SERVICE_UNAVAILABLE);
+            assertThat(result.getResponse().getHeader(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
+        }
+
+        @Test
+        void aMalformedToken_orOneOfAServiceTheViewsDoNotFollow_400() {
+            assertProblem(get(alice, "/api/orders", "nonsense"), HttpStatus.BAD_REQUEST);
+            assertProblem(get(alice, "/api/catalog/products", "edge:12"), HttpStatus.BAD_REQUEST);
+        }
+
+        @Test
+        void tokensOfEveryFollowedService_areHonoured() {
+            Sent cart = events.publish("carts", "cart-" + alice.id(),
+                    new eventshop.contracts.carts.CartEvent.CartCleared(alice.id()));
+            Sent payment = events.publish("payments", "payment-" + newId(),
+                    new eventshop.contracts.payments.PaymentEvent.PaymentCaptured(newId(), 100));
+            Sent account = events.publish("accounts", "account-" + alice.id(),
+                    new eventshop.contracts.accounts.AccountEvent.AccountActivated(alice.id()));
+            ok(get(alice, "/api/orders", cart.token()));
+            ok(get(alice, "/api/orders", payment.token()));
+            ok(get(alice, "/api/orders", account.token()));
+        }
+    }
+
+    @Nested
+    class Listing {
+
+        @Test
+        void productsWithPriceAndAvailability_theHighestStockVersionWins() {
+            // given
+            String word = "zq" + UUID.randomUUID().toString().substring(0, 8);
+            String sku = "SKU-" + word.toUpperCase();
+            events.publish("catalog", "product-" + sku, new eventshop.contracts.catalog.CatalogEvent.ProductAdded(sku,
+                    "Lamp " + word, "a lamp", 2500, "/img/lamp.png"));
+            events.publish("catalog", "product-" + sku,
+                    new eventshop.contracts.catalog.CatalogEvent.ProductPriceChanged(sku, 2300, 2500));
+            events.stock(sku, 10);
+            Sent allocated = events.publish("inventory", "stock-" + sku, new StockAllocated(sku, newId(), 3, 10, 3));
+            events.resend(allocated);
+            Sent last = events.publish("inventory", "stock-" + sku, new StockAllocated(sku, newId(), 2, 10, 5));
+            events.resend(allocated); // an older copy arriving late: the higher version stays
+
+            // when
+            JsonNode page = ok(get(EdgeUser.ANONYMOUS, "/api/catalog/products?q=" + word.toUpperCase(), last.token()));
+
+            // then
+            assertThat(page.get("total").asLong()).isEqualTo(1);
+            JsonNode item = page.get("items").get(0);
+            assertThat(item.get("sku").asString()).isEqualTo(sku);
+            assertThat(item.get("name").asString()).isEqualTo("Lamp " + word);
+            assertThat(item.get("description").asString()).isEqualTo("a lamp");
+            assertThat(item.get("priceCents").asLong()).isEqualTo(2300);
+            assertThat(item.get("available").asInt()).isEqualTo(5);
+            assertThat(item.get("imageUrl").asString()).isEqualTo("/img/lamp.png");
+        }
+
+        @Test
+        void discontinuedProductsAreNotListed_andUnknownStockIsNothingAvailable() {
+            String word = "zd" + UUID.randomUUID().toString().substring(0, 8);
+            String gone = "SKU-G" + word.toUpperCase();
+            String kept = "SKU-K" + word.toUpperCase();
+            events.publish("catalog", "product-" + gone, new eventshop.contracts.catalog.CatalogEvent.ProductAdded(gone,
+                    "Gone " + word, "", 100, ""));
+            events.publish("catalog", "product-" + kept, new eventshop.contracts.catalog.CatalogEvent.ProductAdded(kept,
+                    "Kept " + word, "", 100, ""));
+            Sent last = events.publish("catalog", "product-" + gone,
+                    new eventshop.contracts.catalog.CatalogEvent.ProductDiscontinued(gone));
+
+            JsonNode page = ok(get(alice, "/api/catalog/products?q=" + word + "&size=5", last.token()));
+
+            assertThat(page.get("total").asLong()).isEqualTo(1);
+            assertThat(page.get("items").get(0).get("sku").asString()).isEqualTo(kept);
+            assertThat(page.get("items").get(0).get("available").asInt()).isZero();
+            assertThat(page.get("size").asInt()).isEqualTo(5);
+        }
+
+        @Test
+        void badParameters_400_andNoToken_401() {
+            assertProblem(get(alice, "/api/catalog/products?size=101", null), HttpStatus.BAD_REQUEST);
+            assertProblem(get(alice, "/api/catalog/products?q=" + "x".repeat(201), null), HttpStatus.BAD_REQUEST);
+            assertProblem(mvc.get().uri("/api/catalog/products").exchange(), HttpStatus.UNAUTHORIZED);
+        }
+    }
+
+    @Nested
+    class Admin {
+
+        @Test
+        void dashboard_salesPerProductAndHour_stock_statusesAndCancellations() {
+            String sku = "SKU-D" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+            events.product(sku, "Dash " + sku, 400);
+            events.stock(sku, 50);
+            events.order(alice.id(), newId(), List.of(line(sku, 2, 400)), Fate.DELIVERED);
+            events.order(alice.id(), newId(), List.of(line(sku, 3, 400)), Fate.CONFIRMED);
+            events.order(alice.id(), newId(), List.of(line(sku, 5, 400)), Fate.CANCELLED_AFTER_SALE);
+            Sent last = events.order(alice.id(), newId(), List.of(line(sku, 7, 400)), Fate.DECLINED);
+
+            JsonNode dashboard = ok(get(admin, "/api/views/dashboard", last.token()));
+
+            JsonNode sales = null;
+            for (JsonNode product : dashboard.get("salesByProduct")) {
+                if (product.get("sku").asString().equals(sku)) {
+                    sales = product;
+                }
+            }
+            assertThat(sales).isNotNull();
+            assertThat(sales.get("name").asString()).isEqualTo("Dash " + sku);
+            assertThat(sales.get("orders").asLong()).isEqualTo(2);
+            assertThat(sales.get("units").asLong()).isEqualTo(5);
+            assertThat(sales.get("revenueCents").asLong()).isEqualTo(2000);
+            assertThat(dashboard.get("salesByHour").size()).isPositive();
+            assertThat(dashboard.get("ordersByStatus").get("DELIVERED").asLong()).isPositive();
+            assertThat(dashboard.get("cancellationsByReason").get("PAYMENT_DECLINED").asLong()).isPositive();
+            assertThat(dashboard.get("cancellationsByReason").get("CUSTOMER_CANCELLED").asLong()).isPositive();
+            boolean listed = false;
+            for (JsonNode stock : dashboard.get("stock")) {
+                if (stock.get("sku").asString().equals(sku)) {
+                    listed = stock.get("onHand").asInt() == 50 && stock.get("available").asInt() == 50;
+                }
+            }
+            assertThat(listed).isTrue();
+        }
+
+        @Test
+        void statusAndHash() {
+            JsonNode status = ok(get(admin, "/api/views/status", null));
+            assertThat(status.get("generation").asInt()).isPositive();
+            assertThat(status.get("partitions").size()).isEqualTo(18);
+            assertThat(status.get("appliedBySource").has("orders")).isTrue();
+            JsonNode hash = ok(get(admin, "/api/views/hash", null));
+            assertThat(hash.get("views").get("overall").asString()).hasSize(64);
+            assertThat(hash.get("views").has("order_history")).isTrue();
+        }
+
+        @Test
+        void customersCannotUseTheAdminEndpoints_403() {
+            assertProblem(get(alice, "/api/views/status", null), HttpStatus.FORBIDDEN);
+            assertProblem(get(alice, "/api/views/hash", null), HttpStatus.FORBIDDEN);
+            assertProblem(get(alice, "/api/views/dashboard", null), HttpStatus.FORBIDDEN);
+            assertProblem(mvc.post().uri("/api/views/rebuild").header(HttpHeaders.AUTHORIZATION,
+                    "Bearer " + tokens.mint(alice)).exchange(), HttpStatus.FORBIDDEN);
+            assertProblem(mvc.get().uri("/api/views/status").exchange(), HttpStatus.UNAUTHORIZED);
+        }
+    }
+}
