@@ -67,12 +67,13 @@ class EdgeTest {
     static final StubService CARTS = StubService.started("carts");
     static final StubService ORDERS = StubService.notStarted("orders");
     static final StubService PAYMENTS = StubService.notStarted("payments");
+    static final StubService VIEWS = StubService.started("views");
 
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
-        for (StubService stub : List.of(ACCOUNTS, CATALOG, INVENTORY, CARTS, ORDERS, PAYMENTS)) {
+        for (StubService stub : List.of(ACCOUNTS, CATALOG, INVENTORY, CARTS, ORDERS, PAYMENTS, VIEWS)) {
             registry.add("eventshop.edge.services." + name(stub), () -> stub.uri().toString());
         }
     }
@@ -83,12 +84,13 @@ class EdgeTest {
         if (stub == INVENTORY) return "inventory";
         if (stub == CARTS) return "carts";
         if (stub == ORDERS) return "orders";
+        if (stub == VIEWS) return "views";
         return "payments";
     }
 
     @AfterAll
     static void stopStubs() {
-        List.of(ACCOUNTS, CATALOG, INVENTORY, CARTS, ORDERS, PAYMENTS).forEach(StubService::close);
+        List.of(ACCOUNTS, CATALOG, INVENTORY, CARTS, ORDERS, PAYMENTS, VIEWS).forEach(StubService::close);
     }
 
     @LocalServerPort
@@ -102,7 +104,11 @@ class EdgeTest {
                 "GET,    /api/accounts,                        accounts",
                 "GET,    /api/accounts/me,                     accounts",
                 "POST,   /api/accounts/acc-1/suspend,          accounts",
-                "GET,    /api/catalog/products?q=red%20mug&page=2, catalog",
+                "GET,    /api/catalog/products?q=red%20mug&page=2, views",
+                "GET,    /api/orders?page=1,                   views",
+                "GET,    /api/views/status,                    views",
+                "POST,   /api/views/rebuild,                   views",
+                "POST,   /api/catalog/products,                catalog",
                 "GET,    /api/catalog/products/SKU-24642,      catalog",
                 "GET,    /api/inventory/SKU-24642,             inventory",
                 "GET,    /api/cart,                            carts",
@@ -226,6 +232,7 @@ class EdgeTest {
             assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                     contentType -> assertThat(contentType).startsWith("application/json"));
             assertThat(json(response).get("services")).isEqualTo(List.of(
+                    Map.of("name", "views", "url", "/api/docs/views"),
                     Map.of("name", "accounts", "url", "/api/docs/accounts"),
                     Map.of("name", "catalog", "url", "/api/docs/catalog"),
                     Map.of("name", "inventory", "url", "/api/docs/inventory"),
@@ -285,7 +292,7 @@ class EdgeTest {
         void anonymousCaller_getsAnAnonymousServicesToken() throws Exception {
             // when
             Instant before = Instant.now().minusSeconds(1);
-            send(HttpRequest.newBuilder(edge("/api/catalog/products")));
+            send(HttpRequest.newBuilder(edge("/api/catalog/products/SKU-24642")));
 
             // then
             Jwt token = TestTokens.read(CATALOG.received().getLast().bearerToken());

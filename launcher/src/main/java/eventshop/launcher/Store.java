@@ -12,6 +12,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code ./store}: the command line of the embedded store.
@@ -19,6 +20,7 @@ import java.util.stream.Stream;
  * <pre>
  * store up [--fresh] [--data DIR] [--no-demo] [--port NAME=PORT]... [--kafka-port N] [--controller-port N]
  * store load [--rate N] [--seconds N] [--customers N] [--sku SKU] [--url URL] [--data DIR]
+ * store replay views [--url URL] [--data DIR]
  * store help
  * </pre>
  */
@@ -29,10 +31,14 @@ public final class Store {
 
             commands:
               up      start the whole store in this terminal: a Kafka broker, accounts, catalog,
-                      inventory, carts, orders and payments, each as its own Spring context on its own port, and
+                      inventory, carts, orders, payments and views, each as its own Spring context on its own port, and
                       edge in front on http://localhost:8080. Ctrl-C stops it.
               load    checkouts at a fixed rate against the running store (through edge's API);
                       prints the time from checkout accepted to order CONFIRMED (p50/p90/p99)
+              replay views
+                      rebuild every view of the views service from the beginning of the topics
+                      into fresh tables while the old ones keep serving, then switch; waits and
+                      prints the progress (options --url and --data as for load)
               help    show this text
               train   start and stop a throw-away store on free ports (the ./store script runs
                       it once with -XX:AOTCacheOutput, so that later starts are faster)
@@ -44,7 +50,7 @@ public final class Store {
               --no-demo             do not load the demo data at the first start
               --port NAME=PORT      HTTP port of one application (edge 8080, accounts 8081,
                                     catalog 8082, inventory 8083, carts 8084, orders 8085,
-                                    payments 8086)
+                                    payments 8086, views 8087)
               --kafka-port N        the broker's port (9092, or $EVENTSHOP_KAFKA_PORT)
               --controller-port N   the broker's KRaft controller port (9093,
                                     or $EVENTSHOP_KAFKA_CONTROLLER_PORT)
@@ -79,6 +85,7 @@ public final class Store {
                 case "up" -> up(parse(rest), out, err);
                 case "train" -> train(out, err);
                 case "load" -> load(rest, out, err);
+                case "replay" -> replay(rest, out, err);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;
@@ -163,6 +170,54 @@ public final class Store {
                     java.time.Duration.ofSeconds(seconds), customers, sku), out).run();
         } catch (RuntimeException e) {
             err.println("store load: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    private static int replay(Deque<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty() || !args.peek().equals("views")) {
+            throw new UsageException("replay wants what to replay: views");
+        }
+        args.pop();
+        URI url = URI.create("http://localhost:8080");
+        Path data = parse(new ArrayDeque<>()).dataDir();
+        while (!args.isEmpty()) {
+            String arg = args.pop();
+            switch (arg) {
+                case "--url" -> url = URI.create(value(arg, args));
+                case "--data" -> data = Path.of(value(arg, args));
+                default -> throw new UsageException("unknown option of replay: " + arg);
+            }
+        }
+        try {
+            EdgeClient edge = new EdgeClient(HttpClient.newHttpClient(), url);
+            String admin = edge.login(DemoData.ADMIN_EMAIL, CheckoutLoad.adminPassword(data));
+            EdgeClient.Response started = edge.post("/api/views/rebuild", null, admin);
+            if (!started.is2xx()) {
+                err.println("store replay: the views refused the rebuild: " + started);
+                return 1;
+            }
+            int generation = started.body().path("rebuild").path("generation").asInt(-1);
+            out.println("store replay: rebuilding the views as generation " + generation);
+            long t0 = System.nanoTime();
+            while (true) {
+                Thread.sleep(500);
+                EdgeClient.Response status = edge.get("/api/views/status", admin);
+                JsonNode body = status.body();
+                JsonNode rebuild = body.path("rebuild");
+                if (rebuild.isMissingNode() || rebuild.isNull()) {
+                    out.printf("store replay: done in %.1f s: generation %d serves, %d records%n",
+                            (System.nanoTime() - t0) / 1e9, body.path("generation").asInt(), body.path("records").asLong());
+                    return body.path("generation").asInt() == generation ? 0 : 1;
+                }
+                out.printf("store replay: %3.0f %% (%d of %d records)%n", rebuild.path("progress").asDouble() * 100,
+                        rebuild.path("applied").asLong(), rebuild.path("target").asLong());
+            }
+        } catch (RuntimeException e) {
+            err.println("store replay: " + e.getMessage());
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -7,6 +7,7 @@ import eventshop.edge.EdgeApplication;
 import eventshop.inventory.InventoryApplication;
 import eventshop.orders.OrdersApplication;
 import eventshop.payments.PaymentsApplication;
+import eventshop.views.ViewsApplication;
 import java.util.List;
 
 /**
@@ -26,7 +27,8 @@ public final class Topology {
                 ServiceApp.service("inventory", 8083, InventoryApplication::builder),
                 ServiceApp.service("carts", 8084, CartsApplication::builder),
                 ServiceApp.service("orders", 8085, OrdersApplication::builder),
-                ServiceApp.service("payments", 8086, PaymentsApplication::builder));
+                ServiceApp.service("payments", 8086, PaymentsApplication::builder),
+                ServiceApp.service("views", 8087, ViewsApplication::builder));
     }
 
     /** The front door, started last. */

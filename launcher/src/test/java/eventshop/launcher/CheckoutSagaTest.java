@@ -195,9 +195,12 @@ class CheckoutSagaTest {
         assertThat(edge.get("/api/orders/" + orderId, other.session()).status()).isEqualTo(404);
         assertThat(edge.post("/api/orders/" + orderId + "/cancel", null, other.session()).status()).isEqualTo(404);
         assertThat(edge.get("/api/orders/" + orderId, null).status()).isEqualTo(401);
-        EdgeClient.Response mine = edge.get("/api/orders", owner.session());
-        assertThat(mine.status()).as(mine.toString()).isEqualTo(200);
-        assertThat(mine.text()).contains(orderId);
+        // the history is the views service's read model: it follows the orders' events
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            EdgeClient.Response mine = edge.get("/api/orders", owner.session());
+            assertThat(mine.status()).as(mine.toString()).isEqualTo(200);
+            assertThat(mine.text()).contains(orderId).contains("DELIVERED");
+        });
         assertThat(edge.get("/api/orders", other.session()).text()).doesNotContain(orderId);
     }
 

@@ -38,9 +38,9 @@ class ResilienceConfiguration {
                     .circuitBreakerConfig(breaker)
                     .timeLimiterConfig(timeLimit)
                     .build());
-            for (ServiceRoute route : ServiceRoute.ALL) {
-                factory.getCircuitBreakerRegistry().addConfiguration(route.service(), breaker);
-                factory.getTimeLimiterRegistry().addConfiguration(route.service(), timeLimit);
+            for (String service : ServiceRoute.services()) {
+                factory.getCircuitBreakerRegistry().addConfiguration(service, breaker);
+                factory.getTimeLimiterRegistry().addConfiguration(service, timeLimit);
             }
         };
     }

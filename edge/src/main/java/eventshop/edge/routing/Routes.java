@@ -44,8 +44,10 @@ class Routes {
     @Bean
     RouterFunction<ServerResponse> serviceRoutes(EdgeProperties properties, EdgeTokens tokens) {
         return ServiceRoute.ALL.stream()
-                .map(route -> route(route.service())
-                        .route(path(route.paths().toArray(String[]::new)), http())
+                .map(route -> route(route.name())
+                        .route(route.methods().isEmpty() ? path(route.paths().toArray(String[]::new))
+                                : path(route.paths().toArray(String[]::new))
+                                        .and(method(route.methods().toArray(HttpMethod[]::new))), http())
                         .before(requestSize(properties.maxBodySize()))
                         .before(uri(properties.service(route.service())))
                         .before(servicesToken(tokens))
@@ -63,20 +65,20 @@ class Routes {
      */
     @Bean
     RouterFunction<ServerResponse> serviceDescriptions(EdgeProperties properties, EdgeTokens tokens) {
-        ApiDocs index = new ApiDocs(ServiceRoute.ALL.stream()
-                .map(route -> new ServiceDocs(route.service(), API_DOCS + "/" + route.service()))
+        ApiDocs index = new ApiDocs(ServiceRoute.services().stream()
+                .map(service -> new ServiceDocs(service, API_DOCS + "/" + service))
                 .toList());
         RouterFunction<ServerResponse> listing = route(API_DOCS + "-index")
                 .route(path(API_DOCS).and(method(HttpMethod.GET)), request -> ServerResponse.ok().body(index))
                 .build();
-        return ServiceRoute.ALL.stream()
-                .map(route -> route(route.service() + "-api-docs")
-                        .route(path(API_DOCS + "/" + route.service()).and(method(HttpMethod.GET)), http())
-                        .before(uri(properties.service(route.service())))
+        return ServiceRoute.services().stream()
+                .map(service -> route(service + "-api-docs")
+                        .route(path(API_DOCS + "/" + service).and(method(HttpMethod.GET)), http())
+                        .before(uri(properties.service(service)))
                         .before(setPath(SERVICE_API_DOCS))
                         .before(servicesToken(tokens))
-                        .filter(UpstreamFailures.asProblems(route.service(), properties.resilience().openStateWait()))
-                        .filter(circuitBreaker(route.service()))
+                        .filter(UpstreamFailures.asProblems(service, properties.resilience().openStateWait()))
+                        .filter(circuitBreaker(service))
                         .build())
                 .reduce(listing, RouterFunction::and);
     }
