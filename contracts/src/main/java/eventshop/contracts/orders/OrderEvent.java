@@ -15,7 +15,8 @@ import java.util.List;
  * <p>Each {@code ...Requested} event is a command to another service recorded as a fact of the order
  * (the log is the outbox): the relay sends it to {@code inventory.commands} or {@code payments.commands}
  * with the stored event's id as the command id, so a retry (a new event, {@code attempt + 1}) is a new
- * command id. {@code deadline} is when the saga stops waiting for the reply.
+ * command id. {@link ShipmentRequested} is the exception: it is published on {@code orders.events} and the
+ * fulfilment function sends the {@code ShipStock}. {@code deadline} is when the saga stops waiting for the reply.
  */
 public sealed interface OrderEvent {
 
@@ -35,17 +36,19 @@ public sealed interface OrderEvent {
     record OrderPaymentAuthorized(String orderId, long amountCents) implements OrderEvent {
     }
 
-    record OrderConfirmed(String orderId) implements OrderEvent {
+    /** Stock reserved and payment authorized; {@code customerId} so that consumers (notices) need no lookup. */
+    record OrderConfirmed(String orderId, String customerId) implements OrderEvent {
     }
 
-    record OrderShipped(String orderId) implements OrderEvent {
+    record OrderShipped(String orderId, String customerId) implements OrderEvent {
     }
 
-    record OrderDelivered(String orderId) implements OrderEvent {
+    record OrderDelivered(String orderId, String customerId) implements OrderEvent {
     }
 
     /** Terminal; compensations (stock release, void, refund) may still be under way after it. */
-    record OrderCancelled(String orderId, CancellationReason reason, String detail) implements OrderEvent {
+    record OrderCancelled(String orderId, String customerId, CancellationReason reason, String detail)
+            implements OrderEvent {
     }
 
     // ---- saga steps (commands to other services, sent by the relay)
@@ -64,7 +67,10 @@ public sealed interface OrderEvent {
     record PaymentCaptureRequested(String orderId, int attempt, Instant deadline) implements OrderEvent {
     }
 
-    /** Sent as inventory's {@code ShipStock}. */
+    /**
+     * Published on {@code orders.events} (not sent as a command): the fulfilment function turns it into
+     * inventory's {@code ShipStock}, with a command id derived from this event's id.
+     */
     record ShipmentRequested(String orderId, int attempt, Instant deadline) implements OrderEvent {
     }
 

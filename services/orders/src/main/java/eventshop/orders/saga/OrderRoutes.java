@@ -4,7 +4,6 @@ import eventshop.contracts.Topics;
 import eventshop.contracts.inventory.InventoryCommand;
 import eventshop.contracts.inventory.InventoryCommand.ReleaseStock;
 import eventshop.contracts.inventory.InventoryCommand.ReserveStock;
-import eventshop.contracts.inventory.InventoryCommand.ShipStock;
 import eventshop.contracts.orders.OrderEvent;
 import eventshop.contracts.orders.OrderEvent.CompensationCompleted;
 import eventshop.contracts.orders.OrderEvent.DeliveryScheduled;
@@ -38,8 +37,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Where the relay sends each event of an order's stream (the log is the outbox): every
- * {@code ...Requested} event is a command to inventory or payments, with the stored event's id as the
- * command id; everything else is published as stored on {@code orders.events}. A pure function of the event.
+ * {@code ...Requested} event but {@link ShipmentRequested} is a command to inventory or payments, with the
+ * stored event's id as the command id; everything else is published as stored on {@code orders.events}.
+ * {@code ShipmentRequested} is published too: the fulfilment function (module {@code functions}) sends the
+ * {@code ShipStock}. A pure function of the event.
  */
 @Configuration(proxyBeanMethods = false)
 public class OrderRoutes {
@@ -51,7 +52,7 @@ public class OrderRoutes {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /**
-     * The relay's routes: a {@code ...Requested} event to its command topic (listed in
+     * The relay's routes: a {@code ...Requested} event (but the shipment's) to its command topic (listed in
      * {@code eventshop.relay.command-topics}), everything else to {@code orders.events}; an event of a
      * type this service does not know (none should exist) is published as stored.
      */
@@ -75,13 +76,14 @@ public class OrderRoutes {
         return switch (event) {
             case StockReservationRequested requested ->
                     inventory(new ReserveStock(requested.orderId(), requested.lines()));
-            case ShipmentRequested requested -> inventory(new ShipStock(requested.orderId()));
             case StockReleaseRequested requested -> inventory(new ReleaseStock(requested.orderId()));
             case PaymentAuthorizationRequested requested -> payments(new AuthorizePayment(requested.orderId(),
                     requested.customerId(), requested.cardToken(), requested.amountCents()));
             case PaymentCaptureRequested requested -> payments(new CapturePayment(requested.orderId()));
             case PaymentVoidRequested requested -> payments(new VoidPayment(requested.orderId()));
             case PaymentRefundRequested requested -> payments(new RefundPayment(requested.orderId()));
+            // published as stored: the fulfilment function turns it into inventory's ShipStock
+            case ShipmentRequested requested -> Optional.empty();
             case OrderPlaced placed -> Optional.empty();
             case OrderStockReserved reserved -> Optional.empty();
             case OrderPaymentAuthorized authorized -> Optional.empty();

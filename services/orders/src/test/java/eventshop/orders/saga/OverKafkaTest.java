@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import eventshop.contracts.Topics;
 import eventshop.contracts.inventory.InventoryEvent.StockReserved;
 import eventshop.contracts.inventory.StockLine;
+import eventshop.contracts.payments.PaymentEvent.PaymentAuthorized;
+import eventshop.contracts.payments.PaymentEvent.PaymentCaptured;
 import eventshop.eventsourcing.kafka.InProcessKafka;
 import eventshop.eventsourcing.relay.EventHeaders;
 import eventshop.orders.OrdersApplication;
@@ -39,7 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The service as configured in orders.yml, against an in-process broker: a CartCheckedOut on carts.events
  * places the order, whose relay sends ReserveStock on inventory.commands (the log is the outbox); the
  * StockReserved answer on inventory.events leads to AuthorizePayment on payments.commands; the status
- * events go to orders.events.
+ * events go to orders.events (with the customer's id), and so does ShipmentRequested: the fulfilment function,
+ * not orders, sends ShipStock.
  */
 class OverKafkaTest {
 
@@ -114,6 +117,29 @@ class OverKafkaTest {
         }
     }
 
+    /** The {@code event-type}s of every record keyed {@code key} on {@code topic} now (read to its end). */
+    private static List<String> types(String topic, String key) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            List<String> types = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (key.equals(record.key())) {
+                        types.add(header(record, EventHeaders.EVENT_TYPE));
+                    }
+                }
+            }
+            return types;
+        }
+    }
+
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
@@ -147,5 +173,18 @@ class OverKafkaTest {
         assertThat(JSON.readTree(authorize.value()).get("amountCents").asLong()).isEqualTo(3179);
         assertThat(JSON.readTree(authorize.value()).get("customerId").asString()).isEqualTo(customer);
         awaitRecord(Topics.ORDERS_EVENTS, "order-" + order, "OrderStockReserved");
+
+        // when payments authorizes, then captures
+        publish(Topics.PAYMENTS_EVENTS, "payment-" + order, new PaymentAuthorized(order, customer, 3179, "VISA", "4242"));
+        ConsumerRecord<String, byte[]> confirmed = awaitRecord(Topics.ORDERS_EVENTS, "order-" + order, "OrderConfirmed");
+        assertThat(JSON.readTree(confirmed.value()).get("customerId").asString()).isEqualTo(customer);
+        awaitRecord(Topics.PAYMENTS_COMMANDS, "order-" + order, "CapturePayment");
+        publish(Topics.PAYMENTS_EVENTS, "payment-" + order, new PaymentCaptured(order, 3179));
+
+        // then the shipment request is published on orders.events (the fulfilment function sends ShipStock)
+        ConsumerRecord<String, byte[]> shipment = awaitRecord(Topics.ORDERS_EVENTS, "order-" + order,
+                "ShipmentRequested");
+        assertThat(JSON.readTree(shipment.value()).get("attempt").asInt()).isEqualTo(1);
+        assertThat(types(Topics.INVENTORY_COMMANDS, "order-" + order)).containsExactly("ReserveStock");
     }
 }

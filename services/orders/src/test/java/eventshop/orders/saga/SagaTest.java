@@ -18,6 +18,7 @@ import eventshop.contracts.inventory.StockLine;
 import eventshop.contracts.orders.CancellationReason;
 import eventshop.contracts.orders.OrderEvent;
 import eventshop.contracts.orders.OrderEvent.OrderCancelled;
+import eventshop.contracts.orders.OrderEvent.OrderConfirmed;
 import eventshop.contracts.orders.OrderEvent.PaymentRefundRequested;
 import eventshop.contracts.orders.OrderEvent.StockReleaseRequested;
 import eventshop.contracts.orders.OrderEvent.StockReservationRequested;
@@ -32,6 +33,7 @@ import eventshop.contracts.payments.PaymentEvent.PaymentVoided;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.decider.CommandContext;
 import eventshop.eventsourcing.projection.Projections;
+import eventshop.eventsourcing.relay.RelayRoutes;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.RecordedEvent;
 import eventshop.orders.OrdersTest;
@@ -235,7 +237,7 @@ class SagaTest {
             stockReply(order, new StockReservationRejected(order, lines(), List.of(new StockLine("SKU-1", 1))));
 
             assertThat(events(store, order)).last()
-                    .isEqualTo(new OrderCancelled(order, CancellationReason.OUT_OF_STOCK, "short: SKU-1 by 1"));
+                    .isEqualTo(new OrderCancelled(order, customer, CancellationReason.OUT_OF_STOCK, "short: SKU-1 by 1"));
             assertSettled(order);
         }
 
@@ -358,5 +360,27 @@ class SagaTest {
             assertThat(command.topic()).isEqualTo("inventory.commands");
             assertThat(command.type()).isEqualTo("ReserveStock");
         });
+        assertThat(OrderRoutes.route(recorded(store, order).get(1))).isInstanceOf(RelayRoutes.Route.Send.class);
+    }
+
+    @Test
+    void theShipmentRequest_isPublishedOnOrdersEvents_forTheFulfilmentFunction() {
+        // given
+        String order = placed();
+        stockReply(order, new StockReserved(order, lines()));
+        paymentReply(order, new PaymentAuthorized(order, customer, 3179, "VISA", "4242"));
+
+        // when
+        paymentReply(order, new PaymentCaptured(order, 3179));
+
+        // then
+        List<RecordedEvent> stored = recorded(store, order);
+        RecordedEvent shipment = stored.get(stored.size() - 1);
+        assertThat(shipment.type()).isEqualTo("ShipmentRequested");
+        assertThat(OrderRoutes.route(shipment)).isEqualTo(RelayRoutes.Route.events());
+        assertThat(OrderRoutes.commandFor(events(store, order).get(stored.size() - 1))).isEmpty();
+        // the status events name the customer, for the notices
+        assertThat(events(store, order)).filteredOn(OrderConfirmed.class::isInstance)
+                .containsExactly(new OrderConfirmed(order, customer));
     }
 }

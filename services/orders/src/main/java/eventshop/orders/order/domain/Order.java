@@ -353,10 +353,12 @@ public final class Order {
                     order.order().customerId(), order.order().cardToken(), order.order().totalCents(), 1, deadline))
                     : List.of();
             case StockReservationRejected rejected -> waitingFor(order, SagaStep.RESERVE_STOCK)
-                    ? List.of(new OrderCancelled(id, CancellationReason.OUT_OF_STOCK, shortages(rejected)))
+                    ? List.of(new OrderCancelled(id, order.order().customerId(), CancellationReason.OUT_OF_STOCK,
+                    shortages(rejected)))
                     : List.of();
             case StockShipped shipped -> waitingFor(order, SagaStep.SHIP_STOCK)
-                    ? List.of(new OrderShipped(id), new DeliveryScheduled(id, reply.now().plus(policy.carrierDelay())))
+                    ? List.of(new OrderShipped(id, order.order().customerId()),
+                    new DeliveryScheduled(id, reply.now().plus(policy.carrierDelay())))
                     : List.of();
             // only a cancelled order asks for a release
             case StockReleased released -> List.of();
@@ -368,8 +370,8 @@ public final class Order {
         Instant deadline = reply.now().plus(policy.stepTimeout());
         return switch (reply.reply()) {
             case PaymentAuthorized authorized -> waitingFor(order, SagaStep.AUTHORIZE_PAYMENT)
-                    ? List.of(new OrderPaymentAuthorized(id, authorized.amountCents()), new OrderConfirmed(id),
-                    new PaymentCaptureRequested(id, 1, deadline))
+                    ? List.of(new OrderPaymentAuthorized(id, authorized.amountCents()),
+                    new OrderConfirmed(id, order.order().customerId()), new PaymentCaptureRequested(id, 1, deadline))
                     : List.of();
             case PaymentDeclined declined -> waitingFor(order, SagaStep.AUTHORIZE_PAYMENT)
                     ? cancel(order, CancellationReason.PAYMENT_DECLINED, "payment declined: " + declined.reason(),
@@ -403,7 +405,7 @@ public final class Order {
         }
         String id = order.order().orderId();
         if (step.step() == SagaStep.DELIVER) {
-            return List.of(new OrderDelivered(id));
+            return List.of(new OrderDelivered(id, order.order().customerId()));
         }
         if (step.attempt() < policy.maxAttempts()) {
             return List.of(request(order.order(), step.step(), step.attempt() + 1,
@@ -449,7 +451,7 @@ public final class Order {
     private static List<OrderEvent> cancel(InProgress order, CancellationReason reason, String detail,
                                            List<SagaStep> compensations, Instant now, Policy policy) {
         List<OrderEvent> events = new ArrayList<>();
-        events.add(new OrderCancelled(order.order().orderId(), reason, detail));
+        events.add(new OrderCancelled(order.order().orderId(), order.order().customerId(), reason, detail));
         for (SagaStep step : compensations) {
             events.add(request(order.order(), step, 1, policy.compensationDeadline(now, 1)));
         }

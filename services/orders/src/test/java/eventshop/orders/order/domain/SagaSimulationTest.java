@@ -107,6 +107,7 @@ class SagaSimulationTest {
                 }
                 switch (event) {
                     case StockReservationRequested requested -> toInventory.add(requested);
+                    // through the fulfilment function, which sends it on as ShipStock
                     case ShipmentRequested requested -> toInventory.add(requested);
                     case StockReleaseRequested requested -> toInventory.add(requested);
                     case PaymentAuthorizationRequested requested -> toPayments.add(requested);

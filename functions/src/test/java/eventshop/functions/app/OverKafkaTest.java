@@ -1,0 +1,203 @@
+package eventshop.functions.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import eventshop.contracts.Topics;
+import eventshop.eventsourcing.kafka.InProcessKafka;
+import eventshop.functions.FunctionBinding;
+import eventshop.functions.FunctionsApplication;
+import eventshop.functions.handling.DerivedIds;
+import eventshop.functions.handling.MalformedEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.cloud.stream.config.BindingServiceProperties;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The functions app as configured in functions.yml, against an in-process broker: events published
+ * on the services' topics come out as commands on the command topics, with derived ids, the input's
+ * correlation and the target's key; a redelivered event gives the same command id; a malformed one
+ * is parked at once.
+ */
+class OverKafkaTest {
+
+    private static InProcessKafka kafka;
+    private static ConfigurableApplicationContext functions;
+    private static KafkaProducer<String, byte[]> producer;
+
+    @BeforeAll
+    static void start() {
+        kafka = InProcessKafka.start();
+        kafka.createTopics(1, Topics.ACCOUNTS_EVENTS, Topics.ACCOUNTS_COMMANDS, Topics.ORDERS_EVENTS,
+                Topics.INVENTORY_EVENTS, Topics.INVENTORY_COMMANDS);
+        // arguments, not builder().properties(...): those are defaults, below functions.yml
+        functions = FunctionsApplication.builder().run(Stream.of(
+                "spring.cloud.stream.kafka.binder.brokers=" + kafka.bootstrapServers(),
+                "server.port=0",
+                "eventshop.security.token-secret=ZXZlbnRzaG9wLXRlc3Qtc2VjcmV0LTMyLWJ5dGVzLWxvbmc=",
+                "logging.level.org.apache.kafka=WARN", "logging.level.kafka=WARN",
+                "logging.level.state.change.logger=WARN", "logging.level.org.springframework.kafka=WARN",
+                "logging.level.org.springframework.cloud.stream=WARN",
+                "logging.level.org.springframework.integration=WARN").map(setting -> "--" + setting)
+                .toArray(String[]::new));
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (producer != null) {
+            producer.close();
+        }
+        if (functions != null) {
+            functions.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private static void publish(String topic, String key, String eventId, String type, String json) throws Exception {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, json.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("event-id", eventId.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("event-type", type.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("stream-id", key.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("correlation-id", ("conv-" + key).getBytes(StandardCharsets.UTF_8));
+        record.headers().add("traceparent",
+                "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".getBytes(StandardCharsets.UTF_8));
+        producer.send(record).get();
+    }
+
+    /** Reads {@code topic} from the start until {@code count} records match (at most 60 s). */
+    private static List<ConsumerRecord<String, byte[]>> await(String topic, int count,
+                                                               Predicate<ConsumerRecord<String, byte[]>> matching) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.isEmpty() && System.nanoTime() < deadline) {
+                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (matching.test(record)) {
+                        found.add(record);
+                    }
+                }
+                if (found.size() >= count) {
+                    return found;
+                }
+            }
+            throw new AssertionError(found.size() + " of " + count + " records on " + topic + " within 60 s");
+        }
+    }
+
+    private static Predicate<ConsumerRecord<String, byte[]>> keyed(String key) {
+        return record -> key.equals(record.key());
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static String value(ConsumerRecord<String, byte[]> record) {
+        return new String(record.value(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void accountRegistered_onAccountsEvents_isADeliverMessage_onAccountsCommands_andARedeliveryTheSameCommand()
+            throws Exception {
+        // given
+        String accountId = UUID.randomUUID().toString();
+        String eventId = UUID.randomUUID().toString();
+        String registered = "{\"accountId\":\"" + accountId + "\",\"email\":\"ann@example.com\",\"name\":\"Ann\","
+                + "\"role\":\"CUSTOMER\",\"confirmationCode\":\"271828\"}";
+
+        // when: published, then published again (a redelivery: the same event id)
+        publish(Topics.ACCOUNTS_EVENTS, "account-" + accountId, eventId, "AccountRegistered", registered);
+        publish(Topics.ACCOUNTS_EVENTS, "account-" + accountId, eventId, "AccountRegistered", registered);
+
+        // then
+        List<ConsumerRecord<String, byte[]>> commands = await(Topics.ACCOUNTS_COMMANDS, 2, keyed(accountId));
+        String commandId = DerivedIds.of("accountLifecycle", eventId).toString();
+        for (ConsumerRecord<String, byte[]> command : commands) {
+            assertThat(header(command, "event-id")).isEqualTo(commandId);
+            assertThat(header(command, "event-type")).isEqualTo("DeliverMessage");
+            assertThat(header(command, "causation-id")).isEqualTo(eventId);
+            assertThat(header(command, "correlation-id")).isEqualTo("conv-account-" + accountId);
+            assertThat(header(command, "traceparent")).isEqualTo("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+            assertThat(value(command)).contains("\"accountId\":\"" + accountId + "\"", "\"kind\":\"CONFIRMATION\"",
+                    "\"code\":\"271828\"", "\"messageId\":\"" + commandId + "\"");
+        }
+    }
+
+    @Test
+    void shipmentRequested_onOrdersEvents_isShipStock_onInventoryCommands() throws Exception {
+        String orderId = UUID.randomUUID().toString();
+        String eventId = UUID.randomUUID().toString();
+
+        publish(Topics.ORDERS_EVENTS, "order-" + orderId, eventId, "ShipmentRequested",
+                "{\"orderId\":\"" + orderId + "\",\"attempt\":1,\"deadline\":\"2026-01-01T12:00:00Z\"}");
+
+        ConsumerRecord<String, byte[]> command = await(Topics.INVENTORY_COMMANDS, 1, keyed("order-" + orderId)).getFirst();
+        assertThat(header(command, "event-id")).isEqualTo(DerivedIds.of("fulfilment", eventId).toString());
+        assertThat(header(command, "event-type")).isEqualTo("ShipStock");
+        assertThat(value(command)).isEqualTo("{\"orderId\":\"" + orderId + "\"}");
+    }
+
+    @Test
+    void orderConfirmed_isANoticeToTheCustomer_andAMalformedEventIsParkedAtOnce() throws Exception {
+        String orderId = UUID.randomUUID().toString();
+        String customerId = UUID.randomUUID().toString();
+
+        publish(Topics.ORDERS_EVENTS, "order-" + orderId, UUID.randomUUID().toString(), "OrderCancelled", "{\"orderId\":");
+        publish(Topics.ORDERS_EVENTS, "order-" + orderId, UUID.randomUUID().toString(), "OrderConfirmed",
+                "{\"orderId\":\"" + orderId + "\",\"customerId\":\"" + customerId + "\"}");
+
+        ConsumerRecord<String, byte[]> notice = await(Topics.ACCOUNTS_COMMANDS, 1, keyed(customerId)).getFirst();
+        assertThat(value(notice)).contains("\"kind\":\"ORDER_CONFIRMED\"");
+        ConsumerRecord<String, byte[]> parked = await("error." + Topics.ORDERS_EVENTS + ".functions-orderNotices", 1,
+                keyed("order-" + orderId)).getFirst();
+        assertThat(header(parked, "x-exception-stacktrace")).contains(MalformedEvent.class.getName());
+        // the fulfilment function has nothing to say about either, so nothing of this order reaches inventory
+    }
+
+    @Test
+    void theBindings_areTheOnesTheLambdaHandlerDispatchesBy() {
+        BindingServiceProperties bindings = functions.getBean(BindingServiceProperties.class);
+        for (FunctionBinding binding : FunctionBinding.ALL) {
+            assertThat(bindings.getBindingDestination(binding.function() + "-in-0")).isEqualTo(binding.inputTopic());
+            assertThat(bindings.getGroup(binding.function() + "-in-0")).isEqualTo("functions-" + binding.function());
+            assertThat(bindings.getBindingDestination(binding.function() + "-out-0")).isEqualTo(binding.outputTopic());
+        }
+        assertThat(functions.getEnvironment().getProperty("spring.cloud.function.definition"))
+                .isEqualTo(String.join(";", FunctionBinding.ALL.stream().map(FunctionBinding::function).toList()));
+    }
+}
