@@ -19,6 +19,8 @@ import eventshop.contracts.accounts.AccountCommand.DeliverMessage;
 import eventshop.contracts.accounts.AccountCommand.MessageKind;
 import eventshop.contracts.accounts.AccountCommand.NotifyAdmins;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.relay.RelayRoutes;
+import eventshop.eventsourcing.relay.RelayRoutes.Route;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.RecordedEvent;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 
 /** The consumer of accounts.commands, handed messages as the Kafka binder would hand them over. */
 @AccountsTest
@@ -45,6 +48,10 @@ class CommandConsumerTest {
     Mailboxes mailboxes;
     @Autowired
     EventStore store;
+    @Autowired
+    RelayRoutes routes;
+    @Value("${eventshop.relay.private-types}")
+    String privateTypes;
 
     String registered(String role) {
         return registrations.register(new Registration("cmd-" + UUID.randomUUID() + "@example.com", "Someone",
@@ -137,6 +144,10 @@ class CommandConsumerTest {
             send(UUID.randomUUID(), deliver);       // the same message id in another command
 
             assertThat(types(Mailbox.streamId(id))).containsExactly("MessageDelivered");
+            // the mailbox is private: the relay skips it, and publishes the account's own events
+            assertThat(routes.route(store.read(Mailbox.streamId(id), 0).blockFirst())).isEqualTo(Route.skip());
+            assertThat(routes.route(store.read(Account.streamId(id), 0).blockFirst())).isEqualTo(Route.events());
+            assertThat(privateTypes.split(",")).contains("MessageDelivered");
             List<Message> messages = mailbox(id);
             assertThat(messages).hasSize(1);
             Message message = messages.getFirst();
