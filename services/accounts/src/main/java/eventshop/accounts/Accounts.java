@@ -1,7 +1,6 @@
 package eventshop.accounts;
 
 import eventshop.accounts.domain.Account;
-import eventshop.accounts.domain.Account.Activate;
 import eventshop.accounts.domain.Account.Command;
 import eventshop.accounts.domain.Account.State;
 import eventshop.accounts.domain.AccountErrors.AccountNotFound;
@@ -44,15 +43,13 @@ public class Accounts {
 
     /**
      * Confirms the account ({@link Account.Confirm} with the customer's code, or
-     * {@link Account.ConfirmByAdmin}), then activates it. Activating confirmed accounts is the
-     * functions service's job (issue 6); until it exists, this service does it right here: two
-     * commands, both recorded as their own events. A confirmed account that was not activated (a crash
-     * in between) is activated by confirming again, which then changes nothing but the activation.
+     * {@link Account.ConfirmByAdmin}): records {@code AccountConfirmed} and nothing more. Activation is
+     * not this service's decision: the account-lifecycle function answers the published
+     * {@code AccountConfirmed} with {@code ActivateAccount} on {@code accounts.commands}
+     * ({@code commands.CommandConsumer}). Confirming a confirmed account changes nothing.
      */
-    public CommandResult<AccountEvent> confirmAndActivate(String accountId, Command confirm, String actingUser) {
-        CommandContext context = contexts.create(actingUser, null);
-        handle(accountId, confirm, context);
-        return handle(accountId, new Activate(), contexts.create(actingUser, context.correlationId()));
+    public CommandResult<AccountEvent> confirm(String accountId, Command confirm, String actingUser) {
+        return handle(accountId, confirm, actingUser);
     }
 
     /** The account's current state (Unregistered if there is no such account). */

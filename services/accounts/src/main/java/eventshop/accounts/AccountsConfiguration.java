@@ -3,10 +3,12 @@ package eventshop.accounts;
 import eventshop.accounts.domain.Account;
 import eventshop.accounts.domain.Credentials;
 import eventshop.accounts.domain.EmailClaim;
+import eventshop.accounts.mailbox.domain.Mailbox;
 import eventshop.contracts.accounts.AccountEvent;
 import eventshop.eventsourcing.config.EventSourcingProperties;
 import eventshop.eventsourcing.decider.CommandHandler;
 import eventshop.eventsourcing.decider.JsonEventCodec;
+import eventshop.eventsourcing.relay.RelayRoutes;
 import eventshop.eventstore.EventStore;
 import java.time.Clock;
 import java.util.UUID;
@@ -14,7 +16,10 @@ import java.util.function.Supplier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The command side (one handler per stream kind: accounts, e-mail claims, credentials), and the id source. */
+/**
+ * The command side (one handler per stream kind: accounts, e-mail claims, credentials, mailboxes), the id
+ * source, and the relay's routes.
+ */
 @Configuration(proxyBeanMethods = false)
 public class AccountsConfiguration {
 
@@ -29,6 +34,23 @@ public class AccountsConfiguration {
             EventSourcingProperties properties, EventStore store, Clock clock, Supplier<UUID> ids) {
         return CommandHandler.builder(properties.serviceName(), store, Account.DECIDER,
                 JsonEventCodec.of(AccountEvent.class)).clock(clock).ids(ids).build();
+    }
+
+    @Bean
+    public CommandHandler<Mailbox.Command, Mailbox.Event, Mailbox.State> mailboxHandler(
+            EventSourcingProperties properties, EventStore store, Clock clock, Supplier<UUID> ids) {
+        return CommandHandler.builder(properties.serviceName(), store, Mailbox.DECIDER,
+                JsonEventCodec.of(Mailbox.Event.class)).clock(clock).ids(ids).build();
+    }
+
+    /**
+     * Only the account streams are published (on {@code accounts.events}); e-mail claims, credentials and
+     * mailboxes stay private even if {@code eventshop.relay.private-types} forgets a type.
+     */
+    @Bean
+    public RelayRoutes accountRelayRoutes() {
+        String accounts = Account.streamId("");
+        return event -> event.streamId().startsWith(accounts) ? RelayRoutes.Route.events() : RelayRoutes.Route.skip();
     }
 
     @Bean

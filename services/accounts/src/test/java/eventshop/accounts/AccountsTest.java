@@ -9,7 +9,7 @@ import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 
 /**
  * The one Spring context every accounts integration test shares: in-memory event store, in-memory
- * H2, no Kafka relay, the test token secret, and an administrator ensured at start.
+ * H2, no Kafka relay and no consumer binding (tests hand messages to the consumer bean), the test token secret, and an administrator ensured at start.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -18,6 +18,7 @@ import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
         "eventshop.eventstore.engine=memory",
         "spring.datasource.url=jdbc:h2:mem:accounts-test;DB_CLOSE_DELAY=-1",
         "eventshop.relay.enabled=false",
+        "spring.cloud.function.definition=",
         "eventshop.security.token-secret=ZXZlbnRzaG9wLXRlc3Qtc2VjcmV0LTMyLWJ5dGVzLWxvbmc=",
         "eventshop.accounts.admin.email=" + AccountsTest.ADMIN_EMAIL,
         "eventshop.accounts.admin.password=" + AccountsTest.ADMIN_PASSWORD,

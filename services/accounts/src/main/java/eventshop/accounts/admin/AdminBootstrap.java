@@ -20,7 +20,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * At every start, once the context is ready: if {@code eventshop.accounts.admin.password} is set,
- * makes sure the administrator account exists, confirmed and active. Safe to run again and again:
+ * makes sure the administrator account exists and is confirmed. Like every account it is activated by
+ * the account-lifecycle function ({@code ActivateAccount} on {@code accounts.commands}); a confirmed
+ * administrator may log in before that. Safe to run again and again:
  * an existing administrator keeps its password (only logged), an unfinished earlier run (a crash
  * between its steps) is finished, and a suspended or archived administrator is left alone.
  */
@@ -72,8 +74,10 @@ public class AdminBootstrap implements ApplicationRunner {
                     admin.email());
         }
         switch (accounts.state(accountId)) {
-            case Account.Pending pending -> accounts.confirmAndActivate(accountId, new ConfirmByAdmin(), ACTOR);
-            case Account.Confirmed confirmed -> accounts.confirmAndActivate(accountId, new ConfirmByAdmin(), ACTOR);
+            case Account.Pending pending -> accounts.confirm(accountId, new ConfirmByAdmin(), ACTOR);
+            case Account.Confirmed confirmed -> {
+                // the account-lifecycle function activates it (it may log in meanwhile)
+            }
             case Account.Active active -> {
             }
             case Account.Suspended suspended ->

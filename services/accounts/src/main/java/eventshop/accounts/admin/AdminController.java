@@ -63,11 +63,11 @@ public class AdminController {
         return profiles.profile(accountId, consistencyToken).orElseThrow(AccountNotFound::new);
     }
 
-    /** Confirms without a code; the account is then activated. */
+    /** Confirms without a code; the account-lifecycle function then activates it. */
     @PostMapping("/{accountId}/confirm")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     public ResponseEntity<Void> confirm(@PathVariable String accountId, EdgeUser caller) {
-        return done(accounts.confirmAndActivate(accountId, new Account.ConfirmByAdmin(), caller.id()));
+        return done(accounts.confirm(accountId, new Account.ConfirmByAdmin(), caller.id()));
     }
 
     @PostMapping("/{accountId}/suspend")

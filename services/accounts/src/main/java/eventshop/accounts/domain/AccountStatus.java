@@ -3,9 +3,11 @@ package eventshop.accounts.domain;
 /**
  * Where an account is in its lifecycle: PENDING → CONFIRMED → ACTIVE ⇄ SUSPENDED, ARCHIVED for good.
  *
- * <p>CONFIRMED lasts only until the account is activated (today right after confirming, later by the
- * functions service); callers see it as {@link #PENDING} ({@link #shown()}), so the public status is
- * one of PENDING, ACTIVE, SUSPENDED, ARCHIVED as DESIGN §6 lists.
+ * <p>CONFIRMED lasts until the account-lifecycle function activates the account ({@code ActivateAccount}
+ * on {@code accounts.commands}, in reaction to the published {@code AccountConfirmed}); usually
+ * milliseconds, as long as the functions are down at worst. Callers see it as {@link #PENDING}
+ * ({@link #shown()}), so the public status stays one of PENDING, ACTIVE, SUSPENDED, ARCHIVED as
+ * DESIGN §6 lists: a confirmed account is not active yet, and like a pending one it may log in and shop.
  */
 public enum AccountStatus {
     PENDING, CONFIRMED, ACTIVE, SUSPENDED, ARCHIVED;

@@ -2,6 +2,7 @@ package eventshop.accounts.profile;
 
 import eventshop.accounts.domain.AccountStatus;
 import eventshop.contracts.Address;
+import eventshop.contracts.EdgeToken;
 import eventshop.eventsourcing.projection.Projections;
 import eventshop.eventsourcing.projection.Tables;
 import java.util.List;
@@ -55,6 +56,13 @@ public class AccountProfiles {
             Long total = jdbc.queryForObject(tables.sql("SELECT COUNT(*) FROM {accounts}"), Long.class);
             return new Page(items, page, size, total == null ? 0 : total);
         });
+    }
+
+    /** The ids of the administrator accounts that are not archived (alert recipients), oldest first. */
+    public List<String> administrators(@Nullable String consistencyToken) {
+        return projections.read(AccountProfilesProjection.NAME, consistencyToken, tables -> jdbc.queryForList(
+                tables.sql("SELECT account_id FROM {accounts} WHERE role = ? AND status <> ? ORDER BY seq"),
+                String.class, EdgeToken.ADMIN, AccountStatus.ARCHIVED.name()));
     }
 
     private Optional<Profile> profile(String accountId, Tables tables) {

@@ -76,11 +76,14 @@ public class MeController {
         return profiles.profile(caller.id(), consistencyToken).orElseThrow(AccountNotFound::new);
     }
 
-    /** Confirms with the code from the confirmation message; the account is then activated. */
+    /**
+     * Confirms with the code from the confirmation message. The account shows PENDING until the
+     * account-lifecycle function activates it ({@code ActivateAccount} on {@code accounts.commands}).
+     */
     @PostMapping("/confirm")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     public ResponseEntity<Void> confirm(EdgeUser caller, @Valid @RequestBody ConfirmRequest request) {
-        return done(accounts.confirmAndActivate(caller.id(), new Account.Confirm(request.code()), caller.id()));
+        return done(accounts.confirm(caller.id(), new Account.Confirm(request.code()), caller.id()));
     }
 
     @PutMapping("/address")

@@ -112,6 +112,25 @@ class AccountTest {
         }
 
         @Test
+        void confirming_records_only_the_confirmation_activation_is_its_own_command() {
+            Account.State state = account.given(REGISTERED).when(new Confirm("123456")).then(CONFIRMED);
+            assertThat(state).isInstanceOf(Account.Confirmed.class);
+            assertThat(Account.status(state)).isEqualTo(AccountStatus.CONFIRMED);
+            assertThat(Account.status(state).shown()).isEqualTo(AccountStatus.PENDING);
+            assertThat(Account.status(state).mayLogIn()).isTrue();
+        }
+
+        @Test
+        void activation_past_confirmation_is_refused_and_changes_nothing() {
+            // the command consumer drops these (logged): a late ActivateAccount must not undo a suspension
+            account.given(REGISTERED).when(new Activate()).thenError(IllegalAccountTransition.class);
+            account.given(REGISTERED, CONFIRMED, ACTIVATED, SUSPENDED).when(new Activate())
+                    .thenError(IllegalAccountTransition.class);
+            account.given(REGISTERED, CONFIRMED, ARCHIVED).when(new Activate()).thenError(IllegalAccountTransition.class);
+            account.given(REGISTERED, CONFIRMED, ACTIVATED).when(new Activate()).thenNothing();
+        }
+
+        @Test
         void an_administrator_confirms_without_a_code() {
             account.given(REGISTERED).when(new ConfirmByAdmin()).then(CONFIRMED);
         }
