@@ -4,6 +4,7 @@ import eventshop.accounts.AccountsApplication;
 import eventshop.carts.CartsApplication;
 import eventshop.catalog.CatalogApplication;
 import eventshop.edge.EdgeApplication;
+import eventshop.functions.FunctionsApplication;
 import eventshop.inventory.InventoryApplication;
 import eventshop.orders.OrdersApplication;
 import eventshop.payments.PaymentsApplication;
@@ -28,7 +29,9 @@ public final class Topology {
                 ServiceApp.service("carts", 8084, CartsApplication::builder),
                 ServiceApp.service("orders", 8085, OrdersApplication::builder),
                 ServiceApp.service("payments", 8086, PaymentsApplication::builder),
-                ServiceApp.service("views", 8087, ViewsApplication::builder));
+                ServiceApp.service("views", 8087, ViewsApplication::builder),
+                // stateless: no event store of its own (it excludes the starter's), Kafka in and out
+                ServiceApp.service("functions", 8088, FunctionsApplication::builder));
     }
 
     /** The front door, started last. */

@@ -68,15 +68,23 @@ class StoreEndToEndTest {
         EdgeClient.Response registered = edge.post("/api/accounts",
                 Map.of("email", email, "name", "Carol Jones", "password", "carol-password-1"), null);
         assertThat(registered.status()).as(registered.toString()).isEqualTo(201);
-        String accountId = registered.body().get("accountId").asString();
+        assertThat(registered.body().get("accountId").asString()).isNotBlank();
 
-        // the admin confirms (the functions issue will do that from the confirmation code)
-        String admin = edge.login(DemoData.ADMIN_EMAIL, store.adminPassword());
-        EdgeClient.Response confirmed = edge.post("/api/accounts/" + accountId + "/confirm", null, admin);
+        // log in (a PENDING account may), find the confirmation message the account-lifecycle function
+        // sent to the mailbox, and confirm with its code
+        String carol = await().atMost(PATIENCE).until(() -> loginOrNull(email, "carol-password-1"), t -> t != null);
+        assertThat(edge.get("/api/accounts/me", carol).body().get("status").asString()).isEqualTo("PENDING");
+        JsonNode messages = await().atMost(PATIENCE).until(() -> edge.get("/api/accounts/me/messages", carol).body(),
+                inbox -> inbox.isArray() && !inbox.isEmpty());
+        assertThat(messages).hasSize(1);
+        assertThat(messages.get(0).get("kind").asString()).isEqualTo("CONFIRMATION");
+        EdgeClient.Response confirmed = edge.post("/api/accounts/me/confirm",
+                Map.of("code", messages.get(0).get("code").asString()), carol);
         assertThat(confirmed.is2xx()).as(confirmed.toString()).isTrue();
 
-        // log in
-        String carol = await().atMost(PATIENCE).until(() -> loginOrNull(email, "carol-password-1"), t -> t != null);
+        // the function activates the confirmed account (nothing else does)
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(edge.get("/api/accounts/me", carol).body()
+                .get("status").asString()).isEqualTo("ACTIVE"));
         EdgeClient.Response me = edge.get("/api/accounts/me", carol);
         assertThat(me.status()).as(me.toString()).isEqualTo(200);
         assertThat(me.body().get("email").asString()).isEqualTo(email);
@@ -142,6 +150,19 @@ class StoreEndToEndTest {
         }
         assertThat(outcomes).containsEntry("alice@example.com", "DELIVERED ")
                 .containsEntry("bob@example.com", "CANCELLED PAYMENT_DECLINED");
+        // the notices function told each of them, once per notice
+        for (DemoData.Customer customer : DemoData.CUSTOMERS) {
+            String token = edge.login(customer.email(), customer.password());
+            List<String> expected = customer.email().startsWith("alice")
+                    ? List.of("ORDER_CONFIRMED", "ORDER_SHIPPED") : List.of("ORDER_CANCELLED");
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                List<String> kinds = new ArrayList<>();
+                edge.get("/api/accounts/me/messages", token).body()
+                        .forEach(message -> kinds.add(message.get("kind").asString()));
+                assertThat(kinds.stream().filter(kind -> kind.startsWith("ORDER_")).sorted().toList())
+                        .isEqualTo(expected);
+            });
+        }
     }
 
     @Test

@@ -137,26 +137,26 @@ public final class Events implements AutoCloseable {
         events.add(new OrderPlaced(orderId, customerId, customerId + "@example.com", lines, subtotal, tax,
                 subtotal + tax, ADDRESS, "tok-1"));
         switch (fate) {
-            case OUT_OF_STOCK -> events.add(new OrderCancelled(orderId, CancellationReason.OUT_OF_STOCK, "short"));
+            case OUT_OF_STOCK -> events.add(new OrderCancelled(orderId, customerId, CancellationReason.OUT_OF_STOCK, "short"));
             case DECLINED -> {
                 events.add(new OrderStockReserved(orderId));
-                events.add(new OrderCancelled(orderId, CancellationReason.PAYMENT_DECLINED, "card"));
+                events.add(new OrderCancelled(orderId, customerId, CancellationReason.PAYMENT_DECLINED, "card"));
             }
             case PLACED -> {
             }
             default -> {
                 events.add(new OrderStockReserved(orderId));
                 events.add(new OrderPaymentAuthorized(orderId, subtotal + tax));
-                events.add(new OrderConfirmed(orderId));
+                events.add(new OrderConfirmed(orderId, customerId));
                 if (fate == Fate.CANCELLED_AFTER_SALE) {
-                    events.add(new OrderCancelled(orderId, CancellationReason.CUSTOMER_CANCELLED, "changed mind"));
+                    events.add(new OrderCancelled(orderId, customerId, CancellationReason.CUSTOMER_CANCELLED, "changed mind"));
                 }
                 if (fate == Fate.SHIPPED || fate == Fate.DELIVERED) {
-                    events.add(new OrderShipped(orderId));
+                    events.add(new OrderShipped(orderId, customerId));
                     events.add(new OrderEvent.DeliveryScheduled(orderId, BASE));
                 }
                 if (fate == Fate.DELIVERED) {
-                    events.add(new OrderDelivered(orderId));
+                    events.add(new OrderDelivered(orderId, customerId));
                 }
             }
         }

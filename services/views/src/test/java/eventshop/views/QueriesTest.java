@@ -119,7 +119,7 @@ class QueriesTest {
             String order = newId();
             Sent confirmed = events.order(alice.id(), order, List.of(line("SKU-Q1", 1, 700)), Fate.CONFIRMED);
             Sent shipped = events.publish("orders", "order-" + order, new eventshop.contracts.orders.OrderEvent
-                    .OrderShipped(order));
+                    .OrderShipped(order, alice.id()));
             events.resend(confirmed); // the relay sending an older event again after a restart
             Sent marker = events.publish("orders", "order-" + newId(), new eventshop.contracts.orders.OrderEvent
                     .OrderStockReserved("unknown-order"));
