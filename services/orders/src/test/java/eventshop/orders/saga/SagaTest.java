@@ -341,9 +341,8 @@ class SagaTest {
         void deadlinesSurviveARebuildOfTheirReadModel() throws Exception {
             String order = placed();
             projections.rebuild(Deadlines.NAME);
-            for (int i = 0; i < 200 && projections.status(Deadlines.NAME).rebuild() != null; i++) {
-                Thread.sleep(25);
-            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> projections.status(Deadlines.NAME).rebuild() == null);
             assertThat(deadlines(order)).extracting(Deadlines.Due::step).containsExactly(SagaStep.RESERVE_STOCK);
 
             timePasses(Duration.ofSeconds(10));
