@@ -67,6 +67,18 @@ class QueriesTest {
         assertThat(result.getResponse().getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
     }
 
+    @Test
+    void theFeedIsMeasured_lagAppliedRecordsAndGeneration(@Autowired io.micrometer.core.instrument.MeterRegistry meters) {
+        String order = newId();
+        Sent placed = events.order(alice.id(), order, List.of(line("SKU-M1", 1, 500)), Fate.PLACED);
+        ok(get(alice, "/api/orders", placed.token()));
+
+        assertThat(meters.get("views.records.applied").gauge().value()).isPositive();
+        assertThat(meters.get("views.lag").gauge().value()).isNotNegative();
+        assertThat(meters.get("views.generation").gauge().value()).isPositive();
+        assertThat(meters.get("views.rebuild.progress").gauge().value()).isBetween(0.0, 1.0);
+    }
+
     @Nested
     class OrderHistory {
 
