@@ -177,6 +177,24 @@ class QueriesTest {
         }
 
         @Test
+        void aToken_coversEarlierEventsOnOtherPartitions() {
+            // the orders of one customer are spread over the topic's partitions; the broker appends the
+            // partitions of one produce request one after the other, so a fetch can see the last order
+            // before the earlier ones: the token of the last must still wait for all of them
+            for (int round = 0; round < 30; round++) {
+                EdgeUser customer = customer();
+                Sent last = null;
+                for (int i = 0; i < 6; i++) {
+                    last = events.order(customer.id(), newId(), List.of(line("SKU-T1", 1, 100)), Fate.CONFIRMED);
+                }
+
+                JsonNode page = ok(get(customer, "/api/orders", last.token()));
+
+                assertThat(page.get("total").asLong()).as("round %d", round).isEqualTo(6);
+            }
+        }
+
+        @Test
         void tokensOfEveryFollowedService_areHonoured() {
             Sent cart = events.publish("carts", "cart-" + alice.id(),
                     new eventshop.contracts.carts.CartEvent.CartCleared(alice.id()));

@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -47,8 +46,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p><b>Consistency tokens.</b> For each source service S (topic {@code S.events}) the runner reports
  * the position P of S's log up to which it has applied S's events. S's relay publishes its log in
  * position order but spreads it over partitions by stream, so per partition the runner knows the
- * highest source position applied, {@code h(p)}, and whether it has read the partition up to the end
- * offset of its last fetch ({@code drained(p)}). It reports
+ * highest source position applied, {@code h(p)}, and whether it has read the partition up to its end
+ * offset as asked of the broker after applying the batch ({@code drained(p)}; not the consumer's
+ * cached end from its last fetch, which a fetch racing a multi-partition produce leaves stale). It reports
  * {@code min( max_p h(p), min_{p not drained} h(p) )}: a partition with unread records holds the
  * position at what it has applied (its next record may be the one a token waits for); a drained
  * partition holds nothing back, but the position never passes the highest position actually seen, so
@@ -261,8 +261,12 @@ final class FeedRunner {
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.batchSize());
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         config.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "views-g" + generation + "-" + System.identityHashCode(this));
+        Map<String, Object> endsConfig = new HashMap<>(config);
+        endsConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, config.get(ConsumerConfig.CLIENT_ID_CONFIG) + "-ends");
         try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+                new ByteArrayDeserializer());
+             KafkaConsumer<byte[], byte[]> ends = new KafkaConsumer<>(endsConfig, new ByteArrayDeserializer(),
+                     new ByteArrayDeserializer())) {
             consumer = kafka;
             store.checkpoints(generation).forEach((tp, checkpoint) -> {
                 committed.put(tp, checkpoint.nextOffset());
@@ -283,7 +287,7 @@ final class FeedRunner {
                         continue;
                     }
                     if (!serving && target == null) {
-                        target = Map.copyOf(kafka.endOffsets(assigned));
+                        target = Map.copyOf(ends.endOffsets(assigned));
                     }
                     ConsumerRecords<byte[], byte[]> records = kafka.poll(settings.pollTimeout());
                     if (!records.isEmpty()) {
@@ -293,11 +297,9 @@ final class FeedRunner {
                     if (state == State.FAILED) {
                         state = serving ? State.RUNNING : State.CATCHING_UP;
                     }
-                    for (TopicPartition tp : assigned) {
-                        OptionalLong lag = kafka.currentLag(tp);
-                        if (lag.isPresent()) {
-                            lags.put(tp, lag.getAsLong());
-                        }
+                    if (!records.isEmpty() || lags.size() < assigned.size()
+                            || lags.values().stream().anyMatch(lag -> lag > 0)) {
+                        measureLags(kafka, ends);
                     }
                     if (!caughtUpOnce && reached(null)) {
                         caughtUpOnce = true;
@@ -324,6 +326,25 @@ final class FeedRunner {
         } finally {
             consumer = null;
             state = State.STOPPED;
+        }
+    }
+
+    /**
+     * Asks the broker for the end offsets now, after the batch is applied. The consumer's own idea of
+     * a partition's end ({@code currentLag}) comes from the last fetch response that carried that
+     * partition, and can be stale: the broker appends the partitions of one produce request one after
+     * the other, so a fetch may see a later position on one partition before an earlier one on
+     * another, and would then call the other partition drained although it is not. A second client
+     * asks: on the fetching one the request would queue behind a fetch the broker holds for up to
+     * {@code fetch.max.wait.ms}.
+     */
+    private void measureLags(KafkaConsumer<byte[], byte[]> kafka, KafkaConsumer<byte[], byte[]> endOffsets) {
+        Map<TopicPartition, Long> ends = endOffsets.endOffsets(assigned);
+        for (TopicPartition tp : assigned) {
+            Long end = ends.get(tp);
+            if (end != null) {
+                lags.put(tp, Math.max(0, end - kafka.position(tp)));
+            }
         }
     }
 
