@@ -24,6 +24,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,13 +50,13 @@ import reactor.core.publisher.Flux;
  *
  * <h2>Tables (schema {@code <schema>}, created by the Flyway migration {@code db/eventstore/postgres})</h2>
  * <pre>
- * events    (stream_id, version) unique, batch_id, position (NULL until sequenced, then unique),
- *           event_id, type, metadata (binary, see MetadataCodec), data (bytea)
- * streams   stream_id primary key, version: the row an append locks to check its expected version
- * log_head  one row: head, the last position assigned; its row lock is the sequencer's mutex
+ * events    (stream_id, version) unique, batch_id, position (unique; NULL only for rows a writer
+ *           committed without one, see below), event_id, type, metadata (binary, see MetadataCodec), data (bytea)
+ * streams   stream_id primary key, version: the last version written
+ * log_head  one row: head, the last position given; its row lock is the writers' mutex
  * snapshots stream_id primary key, version, type, data
  * batch_ids a sequence (CACHE 1), one value per append
- * sequence_events(wait)  the sequencer, a PL/pgSQL function
+ * sequence_events(wait)  positions rows left without a position, a PL/pgSQL function
  * </pre>
  *
  * <h2>Why not a sequence or bigserial for positions</h2>
@@ -65,72 +66,51 @@ import reactor.core.publisher.Flux;
  * left by a rollback from a transaction that is still running. That is how well-known
  * PostgreSQL-backed event stores lose events for their subscribers.
  *
- * <h2>The technique: a commit-ordered sequencer</h2>
- * Positions are given in one place only, the schema's PL/pgSQL function {@code sequence_events()},
- * and only by a transaction holding the row lock on the single {@code log_head} row. Holding it, a
- * call gives <em>every</em> row that has no position yet and that its transaction can see (all
- * committed rows, plus the caller's own) the positions {@code head+1, head+2, ...} ordered by
- * (batch id, version), stores the new head and {@code NOTIFY}s it; all of that becomes visible when
- * the holder commits.
- * <ol>
- *   <li>An append runs in its own transaction: it locks its stream's row in {@code streams}
- *       ({@code SELECT ... FOR UPDATE}; a new stream's row is inserted, and a concurrent creator
- *       waits on its unique key), checks the expected version and retries with {@link AppendCheck},
- *       takes one batch id from {@code batch_ids} and inserts its rows with {@code position = NULL}.
- *       Rows without a position are invisible to every reader.</li>
- *   <li>Fast path (when no other append of this store is writing or waiting): still in that
- *       transaction, it calls {@code sequence_events(false)}, which takes the lock with
- *       {@code SKIP LOCKED}. If the lock was free, the append positions itself (and anything
- *       committed but unsequenced) and one commit stores, sequences and publishes it.</li>
- *   <li>Otherwise another transaction is sequencing: the append commits unsequenced, hands its
- *       batch id to the store's {@link Sequencer} thread and waits. The sequencer calls
- *       {@code sequence_events(true)} in autocommit, which waits for the lock and positions every
- *       writer that committed before it, so concurrent appends share sequencing transactions the
- *       way they share WAL flushes (natural batching). The append completes with its last
- *       event's position once a sequencing transaction that covers it has committed.</li>
- *   <li>Readers read only rows with a position, in position order.</li>
- * </ol>
- * Why no reader can skip: positions are assigned only by the holder of the {@code log_head} row
- * lock, always from {@code head+1} upwards, only to rows its own snapshot shows (taken after the
- * lock was granted, so every earlier holder's work has committed and is visible), and the new head
- * commits in the same transaction as the positions. So each sequencing transaction makes a
- * contiguous range visible all at once, ranges become visible in increasing order (a holder gets
- * the lock only after the previous one committed and became visible), and no row can ever be given
- * a position at or below a head that was already visible. A reader that has seen position {@code p}
- * has seen everything below {@code p}, and nothing new can appear there: the log is gapless and only
- * ever grows at its end. A rolled-back transaction takes its positions with it (nothing of it was
- * ever visible). A crash between an append's commit and its sequencing leaves rows that the next
- * sequencing call (of any process using the schema, or this store's next poll) positions, so the
- * unacknowledged append becomes visible later, and a retry with the same event ids is recognised
- * as such.
+ * <h2>The technique: positions given under the head's lock, with group commit</h2>
+ * Every writing transaction first takes the row lock on the single {@code log_head} row
+ * ({@code SELECT ... FOR UPDATE}, waiting), and only then reads the streams' versions, checks the
+ * appends ({@link AppendCheck}), inserts their rows with positions {@code head+1, head+2, ...},
+ * stores the new head, {@code NOTIFY}s it and commits. The lock is held until the commit, so the
+ * rows, their positions and the new head become visible in one instant, and the next writer gets
+ * the lock only after that: each transaction makes a contiguous range visible all at once, ranges
+ * become visible in increasing order, and no row can be given a position at or below a head that
+ * was already visible. A reader that has seen position {@code p} has seen everything below
+ * {@code p}, and nothing new can appear there: the log is gapless and only ever grows at its end.
+ * A rolled-back transaction takes its positions with it (nothing of it was ever visible). Readers
+ * read only rows with a position, in position order.
  *
- * <p>A batch's rows commit together, so one call positions all of them, consecutively. One
- * thread's appends are started in order (each waits for the previous one's transaction to end), and
- * an append that starts after another committed draws a larger batch id, so their positions keep
- * that order. Within one sequencing call, batches are ordered by batch id; they become visible in
- * the same instant. Appends to one stream are serialized by the stream row's lock, so a stream's
- * versions and positions grow together.
+ * <p>Holding one lock through each commit would allow one commit (one WAL flush) at a time, so the
+ * store writes in groups: appends queue at its {@link Committer}, whose thread writes all that
+ * queued while the previous group committed in one transaction of two round trips (lock and read;
+ * write and commit). Concurrent writers thus share transactions and flushes, the way PostgreSQL's
+ * own group commit lets concurrent commits share a flush. Appends are written in the order they
+ * were made (a group holds at most one append per stream and is a prefix of the queue), so one
+ * thread's appends keep their order; an append that fails its check fails alone.
+ *
+ * <p>Rows committed without a position (by a writer that crashed between its commit and its
+ * sequencing under the engine's earlier design, or by any writer that does not take the lock) are
+ * invisible to readers until {@code sequence_events()} positions them, in (batch id, version)
+ * order: each group does so first when it finds any, and the {@link Sequencer} thread checks every
+ * poll interval. Because that function too runs only under the head's lock, the argument above holds
+ * for them, whatever order their transactions committed in.
  *
  * <h2>Concurrency contract</h2>
- * Thread-safe; see {@link EventStore}. Any number of processes may open the same schema: the row
- * locks and the sequencing function keep the rules across them, and notifications (or polling)
- * tell every process's subscribers about every process's appends. Per store: appends run on
- * virtual threads with pooled connections (at most one transaction per append); one sequencer
- * thread with its own connection; one listener thread with its own connection
- * ({@code LISTEN eventstore_<schema>}); subscriptions drain on virtual threads
- * ({@link CatchUpSubscription}) reading pages of at most 512 events. New events wake
- * subscriptions directly after a local sequencing call, through the listener for other processes'
- * appends, and through polling every {@link PostgresEventStoreOptions#pollInterval()} as a
- * fallback when notifications are lost (listener connection broken, or LISTEN turned off).
+ * Thread-safe; see {@link EventStore}. Any number of processes may open the same schema: all their
+ * writers take the same lock (processes take turns, one group each), and notifications (or polling)
+ * tell every process's subscribers about every process's appends. Per store: one committing thread
+ * with its own connection; one sequencer thread with its own connection (rows left without a
+ * position, poll ticks); one listener thread with its own connection ({@code LISTEN
+ * eventstore_<schema>}); subscriptions drain on virtual threads ({@link CatchUpSubscription})
+ * reading pages of at most 512 events. New events wake subscriptions directly after a local commit,
+ * through the listener for other processes' appends, and through polling every
+ * {@link PostgresEventStoreOptions#pollInterval()} as a fallback when notifications are lost
+ * (listener connection broken, or LISTEN turned off).
  *
  * <h2>Durability</h2>
- * An append is acknowledged after the transaction that positioned it has committed, so it is exactly
- * as durable as the server's {@code fsync} and {@code synchronous_commit} settings make a commit
- * (keep both on). On the batched path the append's own transaction commits with
- * {@code synchronous_commit = off}: the sequencing transaction that positions it commits later,
- * synchronously, with its commit record after the append's in the WAL, so that one flush makes
- * both durable before the append is acknowledged or its rows become readable. If the connection
- * fails during an append's commit the outcome is unknown; retrying with the same event ids is safe.
+ * An append is acknowledged after the transaction that wrote and positioned it has committed, so it
+ * is exactly as durable as the server's {@code fsync} and {@code synchronous_commit} settings make a
+ * commit (keep both on). If the connection fails during a commit the outcome is unknown; retrying
+ * with the same event ids is safe.
  */
 public final class PostgresEventStore implements EventStore, LogSource {
 
@@ -138,10 +118,6 @@ public final class PostgresEventStore implements EventStore, LogSource {
     private static final int READ_PAGE = 1024;
     private static final int READ_AHEAD = 512;
     private static final long PAGE_BYTES = 4L * 1024 * 1024;
-    private static final String UNIQUE_VIOLATION = "23505";
-    private static final int MAX_NEW_STREAM_RACES = 100;
-    /** Key of the head among the positions a fast-path append reads back (batch ids are never negative). */
-    private static final long HEAD = -1;
 
     /** Test hook: SQL run inside each append's transaction just before its COMMIT, and a callback after it. */
     interface BeforeCommit {
@@ -157,18 +133,15 @@ public final class PostgresEventStore implements EventStore, LogSource {
     private final PostgresEventStoreOptions options;
     private final Sql sql;
     private final Sequencer sequencer;
+    private final Committer committer;
     private final NotificationListener listener;
-    private final ExecutorService appendExecutor = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("pg-eventstore-append-", 0).factory());
     private final ExecutorService subscriptionExecutor = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("pg-eventstore-subscription-", 0).factory());
     private final CatchUpSubscription subscriptions = new CatchUpSubscription(this, subscriptionExecutor);
-    private final ThreadLocal<CompletableFuture<Void>> lastStartedHere = new ThreadLocal<>();
     private final AtomicLong head = new AtomicLong(-1);
     private final AtomicReferenceArray<List<RecordedEvent>> readAhead = new AtomicReferenceArray<>(4);
     private final AtomicInteger nextReadAheadSlot = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicInteger writing = new AtomicInteger();
     private volatile boolean closing;
     private volatile boolean closed;
     private volatile BeforeCommit beforeCommit;
@@ -245,6 +218,8 @@ public final class PostgresEventStore implements EventStore, LogSource {
             throw new EventStoreException("cannot open the event store in schema " + options.schema() + ": " + e, e);
         }
         sequencer.start();
+        this.committer = new Committer(dataSource, this::commitGroup, "pg-eventstore-committer-" + options.schema());
+        committer.start();
         if (options.listen()) {
             listener = new NotificationListener(dataSource, sql, pollNanos, this::advanceHead, sequencer::signal,
                     "pg-eventstore-listener-" + options.schema());
@@ -273,35 +248,24 @@ public final class PostgresEventStore implements EventStore, LogSource {
     // ------------------------------------------------------------------------------------------ append
 
     /**
-     * Appends on the calling thread (no hand-off to an append thread), after any append this
-     * thread started with {@link #appendAsync} has written, so the order of one thread's appends holds.
+     * Appends through the store's {@link Committer} (group commit) and waits for the answer. Appends
+     * are written in the order they are made, so the order of one thread's appends holds, also after
+     * {@link #appendAsync} calls of the same thread.
      */
     @Override
     public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {
-        Limits.checkAppend(streamId, expected, events);
-        Batch batch = Batch.of(streamId, List.copyOf(events));
-        inFlight.incrementAndGet();
+        CompletableFuture<AppendResult> result = appendAsync(streamId, expected, events);
         try {
-            if (closing) {
-                throw closedError();
-            }
-            CompletableFuture<Void> previous = lastStartedHere.get();
-            if (previous != null) {
-                previous.join();
-                lastStartedHere.remove();
-            }
-            Written outcome = write(streamId, expected, batch);
-            return outcome.done != null ? outcome.done
-                    : new AppendResult(outcome.pending.lastVersion, awaitPosition(outcome.pending));
-        } catch (EventStoreException e) {
-            throw e;
+            return result.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EventStoreException("interrupted while appending to '" + streamId + "'", e);
-        } catch (SQLException | RuntimeException e) {
-            throw new EventStoreException("append to '" + streamId + "' failed: " + e, e);
-        } finally {
-            inFlight.decrementAndGet();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof EventStoreException error) {
+                throw error;
+            }
+            throw new EventStoreException("append to '" + streamId + "' failed: " + cause, cause);
         }
     }
 
@@ -315,65 +279,15 @@ public final class PostgresEventStore implements EventStore, LogSource {
             inFlight.decrementAndGet();
             return CompletableFuture.failedFuture(closedError());
         }
-        CompletableFuture<AppendResult> result = new CompletableFuture<>();
-        CompletableFuture<Void> written = new CompletableFuture<>();
-        CompletableFuture<Void> previous = lastStartedHere.get();
-        lastStartedHere.set(written);
-        Runnable task = () -> runAppend(streamId, expected, batch, written, result);
-        if (previous == null || previous.isDone()) {
-            start(task, written, result);
-        } else {
-            previous.whenComplete((ignored, failure) -> start(task, written, result));
-        }
-        return result;
-    }
-
-    private void start(Runnable task, CompletableFuture<Void> written, CompletableFuture<AppendResult> result) {
-        try {
-            appendExecutor.execute(task);
-        } catch (RejectedExecutionException e) {
-            written.complete(null);
-            inFlight.decrementAndGet();
-            result.completeExceptionally(closedError());
-        }
-    }
-
-    private void runAppend(String streamId, ExpectedVersion expected, Batch batch, CompletableFuture<Void> written,
-                           CompletableFuture<AppendResult> result) {
-        try {
-            Written outcome;
-            try {
-                outcome = write(streamId, expected, batch);
-            } finally {
-                written.complete(null);
-            }
-            AppendResult appended = outcome.done != null ? outcome.done
-                    : new AppendResult(outcome.pending.lastVersion, awaitPosition(outcome.pending));
-            result.complete(appended);
-        } catch (Throwable failure) {
-            result.completeExceptionally(failure instanceof EventStoreException ? failure
-                    : new EventStoreException("append to '" + streamId + "' failed: " + failure, failure));
-        } finally {
-            inFlight.decrementAndGet();
-        }
-    }
-
-    private long awaitPosition(Sequencer.Pending pending) throws InterruptedException {
-        try {
-            return sequencer.await(pending).get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException runtime ? runtime
-                    : new EventStoreException("sequencing failed: " + e.getCause(), e.getCause());
-        }
-    }
-
-    /** An append's transaction ended: either answered already, or committed and waiting for positions. */
-    private record Written(AppendResult done, Sequencer.Pending pending) {
+        Committer.Request request = new Committer.Request(streamId, expected, batch);
+        request.result.whenComplete((ignored, failure) -> inFlight.decrementAndGet());
+        committer.submit(request);
+        return request.result;
     }
 
     /** A batch encoded for the database. */
-    private record Batch(String storedStreamId, List<EventData> events, UUID[] ids, String[] types,
-                         byte[][] metadata, byte[][] data) {
+    record Batch(String storedStreamId, List<EventData> events, UUID[] ids, String[] types,
+                 byte[][] metadata, byte[][] data) {
 
         static Batch of(String streamId, List<EventData> events) {
             int n = events.size();
@@ -392,129 +306,197 @@ public final class PostgresEventStore implements EventStore, LogSource {
         }
     }
 
-    private Written write(String streamId, ExpectedVersion expected, Batch batch) throws SQLException {
-        writing.incrementAndGet();
-        try {
-            return writeTransaction(streamId, expected, batch);
-        } finally {
-            writing.decrementAndGet();
+    /**
+     * Writes one group of appends in one transaction (the {@link Committer}'s work), in two round
+     * trips. First: lock the log head (waiting), position any committed rows left without a
+     * position, draw one batch id per append, and read the streams' versions and which of the
+     * group's event ids they already hold. Then, after checking each append ({@link AppendCheck}):
+     * insert the rows of the appends that pass, with their positions, set the streams' versions and
+     * the new head, notify, and commit. An append that fails its check fails alone.
+     */
+    private void commitGroup(Connection c, List<Committer.Request> group) throws SQLException {
+        int n = group.size();
+        String[] streams = new String[n];
+        int idCount = 0;
+        for (int i = 0; i < n; i++) {
+            streams[i] = group.get(i).storedStreamId;
+            idCount += group.get(i).batch.ids().length;
         }
-    }
-
-    private Written writeTransaction(String streamId, ExpectedVersion expected, Batch batch) throws SQLException {
-        for (int attempt = 0; ; attempt++) {
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(false);
-                try {
-                    Written written = writeOnce(c, streamId, expected, batch);
-                    if (written != null) {
-                        return written;
-                    }
-                    c.rollback();
-                    if (attempt >= MAX_NEW_STREAM_RACES) {
-                        throw new EventStoreException("stream '" + streamId + "' could not be created after "
-                                + attempt + " attempts");
-                    }
-                } catch (SQLException | RuntimeException | Error e) {
-                    rollbackQuietly(c);
-                    if (e instanceof SQLException sqlError && UNIQUE_VIOLATION.equals(sqlError.getSQLState())) {
-                        throw new WrongExpectedVersion(streamId, expected, currentVersion(batch.storedStreamId()));
-                    }
-                    throw e;
-                } finally {
-                    restoreAutoCommit(c);
-                }
+        UUID[] allIds = new UUID[idCount];
+        int k = 0;
+        for (Committer.Request request : group) {
+            for (UUID id : request.batch.ids()) {
+                allIds[k++] = id;
             }
         }
-    }
-
-    /** One attempt; null if a concurrent append created the stream first (try again). */
-    private Written writeOnce(Connection c, String streamId, ExpectedVersion expected, Batch batch)
-            throws SQLException {
-        long current = ExpectedVersion.NO_STREAM_VERSION;
-        Map<UUID, Long> known = new HashMap<>();
-        Array ids = c.createArrayOf("uuid", batch.ids());
-        try (PreparedStatement lock = c.prepareStatement(sql.lockStream)) {
-            lock.setArray(1, ids);
-            lock.setString(2, batch.storedStreamId());
-            try (ResultSet rows = lock.executeQuery()) {
-                while (rows.next()) {
-                    current = rows.getLong(1);
-                    UUID id = rows.getObject(2, UUID.class);
-                    if (id != null) {
-                        known.put(id, rows.getLong(3));
-                    }
-                }
-            }
-        }
-        AppendResult retried = AppendCheck.check(streamId, expected, batch.events(),
-                new StoredStream(c, streamId, batch.storedStreamId(), current, known, batch.events().size()));
-        if (retried != null) {
-            c.commit();
-            if (retried.position() >= 0) {
-                return new Written(retried, null);
-            }
-            return new Written(null, new Sequencer.Pending(-1, batch.storedStreamId(), retried.streamVersion()));
-        }
-        // Fast path only when this store has no other append writing or waiting: under
-        // contention the lock is left to the sequencer, which positions everyone in one
-        // transaction, instead of being taken here for one append per commit.
-        boolean fastPath = writing.get() == 1 && !sequencer.busy();
-        BeforeCommit hook = beforeCommit;
-        String commitSql = (hook == null ? "" : hook.sql() + "; ")
-                + (fastPath ? sql.sequenceIfFreeAndCommit : sql.commitUnsequenced);
-        int n = batch.events().size();
-        long lastVersion = current + n;
-        long batchId = -1;
-        Map<Long, Long> positioned = new HashMap<>();
-        // One round trip: insert, (test hook,) sequencing if free, COMMIT. The driver sends all
-        // of them before reading any answer; if one fails, the server skips the rest (no COMMIT)
-        // and the caller rolls back.
-        try (PreparedStatement statement = c.prepareStatement(
-                (current < 0 ? sql.appendToNewStream : sql.appendToStream) + "; " + commitSql)) {
-            statement.setLong(1, lastVersion);
-            statement.setString(2, batch.storedStreamId());
-            statement.setString(3, batch.storedStreamId());
-            statement.setLong(4, current);
-            statement.setArray(5, ids);
-            statement.setArray(6, c.createArrayOf("text", batch.types()));
-            statement.setArray(7, c.createArrayOf("bytea", batch.metadata()));
-            statement.setArray(8, c.createArrayOf("bytea", batch.data()));
+        long head = -1;
+        long[] batchIds = new long[n];
+        Map<String, Long> versions = new HashMap<>();
+        Map<String, Map<UUID, Long>> known = new HashMap<>();
+        boolean leftovers = false;
+        try (PreparedStatement statement = c.prepareStatement(sql.lockForGroup)) {
+            statement.setInt(1, n);
+            statement.setArray(2, c.createArrayOf("text", streams));
+            statement.setArray(3, c.createArrayOf("uuid", allIds));
             boolean resultSet = statement.execute();
-            int resultSets = 0;
+            int index = 0;
             while (resultSet || statement.getUpdateCount() != -1) {
                 if (resultSet) {
                     try (ResultSet rows = statement.getResultSet()) {
-                        if (resultSets == 0) {
-                            batchId = rows.next() ? rows.getLong(1) : -1;
-                        } else {
-                            while (rows.next()) {
-                                long positionedBatch = rows.getLong(1);
-                                positioned.put(rows.wasNull() ? HEAD : positionedBatch, rows.getLong(2));
+                        switch (index) {
+                            case 0 -> {
+                                rows.next();
+                                head = rows.getLong(1);
+                            }
+                            case 1 -> {
+                                rows.next();
+                                leftovers = rows.getBoolean(1);
+                            }
+                            case 2 -> {
+                                int i = 0;
+                                while (rows.next()) {
+                                    batchIds[i++] = rows.getLong(1);
+                                }
+                            }
+                            case 3 -> {
+                                while (rows.next()) {
+                                    versions.put(rows.getString(1), rows.getLong(2));
+                                }
+                            }
+                            default -> {
+                                while (rows.next()) {
+                                    known.computeIfAbsent(rows.getString(1), stream -> new HashMap<>())
+                                            .put(rows.getObject(2, UUID.class), rows.getLong(3));
+                                }
                             }
                         }
                     }
-                    resultSets++;
+                    index++;
                 }
                 resultSet = statement.getMoreResults();
             }
         }
+        if (leftovers) {
+            // rows a crashed writer of an older version committed without a position: they go first
+            try (PreparedStatement statement = c.prepareStatement(sql.sequence);
+                 ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    rows.getLong(1);
+                    if (rows.wasNull()) {
+                        head = rows.getLong(2);
+                    }
+                }
+            }
+            known.clear();
+            try (PreparedStatement statement = c.prepareStatement(sql.knownIds)) {
+                statement.setArray(1, c.createArrayOf("uuid", allIds));
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        known.computeIfAbsent(rows.getString(1), stream -> new HashMap<>())
+                                .put(rows.getObject(2, UUID.class), rows.getLong(3));
+                    }
+                }
+            }
+        }
+        AppendResult[] results = new AppendResult[n];
+        EventStoreException[] errors = new EventStoreException[n];
+        List<Integer> written = new ArrayList<>();
+        boolean[] writes = new boolean[n];
+        int rows = 0;
+        long next = head;
+        for (int i = 0; i < n; i++) {
+            Committer.Request request = group.get(i);
+            long current = versions.getOrDefault(request.storedStreamId, ExpectedVersion.NO_STREAM_VERSION);
+            try {
+                AppendResult retried = AppendCheck.check(request.streamId, request.expected, request.batch.events(),
+                        new StoredStream(c, request.streamId, request.storedStreamId, current,
+                                known.getOrDefault(request.storedStreamId, Map.of()), request.batch.events().size()));
+                if (retried != null) {
+                    results[i] = retried;
+                    continue;
+                }
+            } catch (EventStoreException e) {
+                errors[i] = e;
+                continue;
+            }
+            int size = request.batch.events().size();
+            next += size;
+            results[i] = new AppendResult(current + size, next);
+            written.add(i);
+            writes[i] = true;
+            rows += size;
+        }
+
+        BeforeCommit hook = beforeCommit;
+        String commitSql = (hook == null ? "" : hook.sql() + "; ") + "COMMIT";
+        if (written.isEmpty()) {
+            try (Statement statement = c.createStatement()) {
+                statement.execute(commitSql);
+            }
+        } else {
+            String[] rowStreams = new String[rows];
+            Long[] rowVersions = new Long[rows];
+            Long[] rowBatches = new Long[rows];
+            Long[] rowPositions = new Long[rows];
+            UUID[] rowIds = new UUID[rows];
+            String[] rowTypes = new String[rows];
+            byte[][] rowMetadata = new byte[rows][];
+            byte[][] rowData = new byte[rows][];
+            String[] streamIds = new String[written.size()];
+            Long[] streamVersions = new Long[written.size()];
+            int r = 0;
+            int w = 0;
+            for (int i : written) {
+                Committer.Request request = group.get(i);
+                Batch batch = request.batch;
+                int size = batch.events().size();
+                long firstVersion = results[i].streamVersion() - size + 1;
+                long firstPosition = results[i].position() - size + 1;
+                for (int e = 0; e < size; e++, r++) {
+                    rowStreams[r] = batch.storedStreamId();
+                    rowVersions[r] = firstVersion + e;
+                    rowBatches[r] = batchIds[i];
+                    rowPositions[r] = firstPosition + e;
+                    rowIds[r] = batch.ids()[e];
+                    rowTypes[r] = batch.types()[e];
+                    rowMetadata[r] = batch.metadata()[e];
+                    rowData[r] = batch.data()[e];
+                }
+                streamIds[w] = batch.storedStreamId();
+                streamVersions[w++] = results[i].streamVersion();
+            }
+            try (PreparedStatement statement = c.prepareStatement(sql.writeGroup + "; " + commitSql)) {
+                statement.setArray(1, c.createArrayOf("text", rowStreams));
+                statement.setArray(2, c.createArrayOf("bigint", rowVersions));
+                statement.setArray(3, c.createArrayOf("bigint", rowBatches));
+                statement.setArray(4, c.createArrayOf("bigint", rowPositions));
+                statement.setArray(5, c.createArrayOf("uuid", rowIds));
+                statement.setArray(6, c.createArrayOf("text", rowTypes));
+                statement.setArray(7, c.createArrayOf("bytea", rowMetadata));
+                statement.setArray(8, c.createArrayOf("bytea", rowData));
+                statement.setArray(9, c.createArrayOf("text", streamIds));
+                statement.setArray(10, c.createArrayOf("bigint", streamVersions));
+                statement.setLong(11, next);
+                statement.setString(12, Long.toString(next));
+                boolean resultSet = statement.execute();
+                while (resultSet || statement.getUpdateCount() != -1) {
+                    resultSet = statement.getMoreResults();
+                }
+            }
+        }
         c.commit(); // a no-op for the driver now (the transaction has ended), but states the intent
-        if (batchId < 0) {
-            return null; // a concurrent append created the stream first: nothing was inserted
+        advanceHead(next);
+        for (int i = 0; i < n; i++) {
+            Committer.Request request = group.get(i);
+            if (errors[i] != null) {
+                request.result.completeExceptionally(errors[i]);
+            } else {
+                if (hook != null && writes[i]) {
+                    hook.committed(batchIds[i]);
+                }
+                request.result.complete(results[i]);
+            }
         }
-        if (hook != null) {
-            hook.committed(batchId);
-        }
-        Long position = positioned.get(batchId);
-        if (position == null) {
-            return new Written(null, new Sequencer.Pending(batchId, batch.storedStreamId(), lastVersion));
-        }
-        advanceHead(positioned.get(HEAD));
-        if (positioned.size() > 2) {
-            sequencer.positionedElsewhere(positioned);
-        }
-        return new Written(new AppendResult(lastVersion, position), null);
     }
 
     /**
@@ -597,34 +579,6 @@ public final class PostgresEventStore implements EventStore, LogSource {
                 throw new EventStoreException("reading '" + streamId + "' at versions " + from + ".." + to
                         + " failed: " + e, e);
             }
-        }
-    }
-
-    private long currentVersion(String storedStreamId) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement statement = c.prepareStatement(sql.streamVersionForUpdate)) {
-            statement.setString(1, storedStreamId);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next() ? row.getLong(1) : ExpectedVersion.NO_STREAM_VERSION;
-            }
-        } catch (SQLException e) {
-            throw new EventStoreException("reading a stream's version failed: " + e, e);
-        }
-    }
-
-    private static void rollbackQuietly(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            LOG.log(System.Logger.Level.DEBUG, "rollback failed", e);
-        }
-    }
-
-    private static void restoreAutoCommit(Connection c) {
-        try {
-            c.setAutoCommit(true);
-        } catch (SQLException e) {
-            LOG.log(System.Logger.Level.DEBUG, "restoring autocommit failed", e);
         }
     }
 
@@ -937,6 +891,7 @@ public final class PostgresEventStore implements EventStore, LogSource {
                 sequencer.signal();
                 Thread.sleep(1);
             }
+            committer.stop(closedError());
             sequencer.stop(closedError());
             if (listener != null) {
                 listener.stop();
@@ -946,7 +901,6 @@ public final class PostgresEventStore implements EventStore, LogSource {
         } finally {
             closed = true;
             subscriptions.headAdvanced();
-            appendExecutor.shutdown();
             subscriptionExecutor.shutdown();
             try {
                 subscriptionExecutor.awaitTermination(5, TimeUnit.SECONDS);

@@ -5,6 +5,9 @@ final class Sql {
 
     static final String COLUMNS = "stream_id, version, position, event_id, type, metadata, data";
 
+    final String lockForGroup;
+    final String writeGroup;
+    final String knownIds;
     final String lockStream;
     final String appendToStream;
     final String appendToNewStream;
@@ -37,6 +40,31 @@ final class Sql {
         lockStream = "SELECT s.version, e.event_id, e.version FROM " + s + "streams s"
                 + " LEFT JOIN " + s + "events e ON e.stream_id = s.stream_id AND e.event_id = ANY (?)"
                 + " WHERE s.stream_id = ? FOR UPDATE OF s";
+        // A group's first round trip: the head row's lock (every writer takes it first, so writers
+        // never deadlock and nobody else changes streams or positions until the group commits) and
+        // the head; whether rows without a position are left (by a crash of an older version);
+        // one batch id per append (? of them); the versions of the group's streams (?); and where
+        // the group's event ids (?) already are. Each driven by its array, so plans stay index lookups.
+        // Every statement here is a few index look-ups; a plan cached while a table was small would
+        // go on scanning it whole as it grows, so sequential scans are ruled out for the transaction.
+        lockForGroup = "SET LOCAL enable_seqscan = off;"
+                + " SELECT head FROM " + s + "log_head WHERE id = 1 FOR UPDATE;"
+                + " SELECT EXISTS (SELECT 1 FROM " + s + "events WHERE position IS NULL);"
+                + " SELECT nextval('" + s + "batch_ids') FROM generate_series(1, ?);"
+                + " SELECT st.stream_id, st.version FROM unnest(?::text[]) AS g(sid)"
+                + " JOIN " + s + "streams st ON st.stream_id = g.sid;"
+                + " SELECT e.stream_id, e.event_id, e.version FROM unnest(?::uuid[]) AS u(id)"
+                + " JOIN " + s + "events e ON e.event_id = u.id";
+        knownIds = "SELECT e.stream_id, e.event_id, e.version FROM unnest(?::uuid[]) AS u(id)"
+                + " JOIN " + s + "events e ON e.event_id = u.id";
+        // The second: the rows with their positions, the streams' versions, the head, the notification.
+        writeGroup = "INSERT INTO " + s + "events (stream_id, version, batch_id, position, event_id, type, metadata, data)"
+                + " SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::uuid[], ?::text[],"
+                + " ?::bytea[], ?::bytea[]);"
+                + " INSERT INTO " + s + "streams AS old (stream_id, version) SELECT * FROM unnest(?::text[], ?::bigint[])"
+                + " ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version;"
+                + " UPDATE " + s + "log_head SET head = ? WHERE id = 1;"
+                + " SELECT pg_notify('" + channel + "', ?)";
         String insertRows = " ins AS (INSERT INTO " + s + "events (stream_id, version, batch_id, event_id, type,"
                 + " metadata, data)"
                 + " SELECT ?, ? + u.ord, b.id, u.event_id, u.type, u.metadata, u.data"
