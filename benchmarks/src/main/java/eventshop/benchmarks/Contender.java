@@ -109,8 +109,8 @@ sealed interface Contender extends AutoCloseable {
 
         @Override
         public String durability() {
-            return "PostgresEventStore.append (insert + commit, then the sequencer's positioning transaction), "
-                    + "acknowledged after both commits; server fsync=on, synchronous_commit=on";
+            return "PostgresEventStore.append: queued appends written together, one transaction per group "
+                    + "(group commit), acknowledged after that commit; server fsync=on, synchronous_commit=on";
         }
 
         @Override

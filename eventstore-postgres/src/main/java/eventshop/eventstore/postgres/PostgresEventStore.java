@@ -81,11 +81,14 @@ import reactor.core.publisher.Flux;
  *
  * <p>Holding one lock through each commit would allow one commit (one WAL flush) at a time, so the
  * store writes in groups: appends queue at its {@link Committer}, whose thread writes all that
- * queued while the previous group committed in one transaction of two round trips (lock and read;
- * write and commit). Concurrent writers thus share transactions and flushes, the way PostgreSQL's
- * own group commit lets concurrent commits share a flush. Appends are written in the order they
- * were made (a group holds at most one append per stream and is a prefix of the queue), so one
- * thread's appends keep their order; an append that fails its check fails alone.
+ * queued while the previous group committed in one transaction. Concurrent writers thus share
+ * transactions and flushes, the way PostgreSQL's own group commit lets concurrent commits share a
+ * flush. Appends are written in the order they were made (a group holds at most one append per
+ * stream and is a prefix of the queue), so one thread's appends keep their order; an append that
+ * fails its check fails alone. In the common case (every expected version holds, no event id of
+ * the group is stored yet) a group is one round trip: the schema's {@code append_group} function
+ * does all of the above, then {@code COMMIT}. Otherwise that function refuses and writes nothing,
+ * and the group takes two round trips (lock and read; write and commit) with the checks made here.
  *
  * <p>Rows committed without a position (by a writer that crashed between its commit and its
  * sequencing under the engine's earlier design, or by any writer that does not take the lock) are
@@ -117,6 +120,8 @@ public final class PostgresEventStore implements EventStore, LogSource {
     private static final System.Logger LOG = System.getLogger(PostgresEventStore.class.getName());
     private static final int READ_PAGE = 1024;
     private static final int READ_AHEAD = 512;
+    /** SQLSTATE of append_group when a group needs the general path. */
+    private static final String NOT_SIMPLE = "ES001";
     private static final long PAGE_BYTES = 4L * 1024 * 1024;
 
     /** Test hook: SQL run inside each append's transaction just before its COMMIT, and a callback after it. */
@@ -315,6 +320,102 @@ public final class PostgresEventStore implements EventStore, LogSource {
      * the new head, notify, and commit. An append that fails its check fails alone.
      */
     private void commitGroup(Connection c, List<Committer.Request> group) throws SQLException {
+        if (!appendGroupInOneRoundTrip(c, group)) {
+            commitGroupChecked(c, group);
+        }
+    }
+
+    /**
+     * The common case in one round trip: the schema's {@code append_group} function locks the head,
+     * and writes the whole group if every append can simply be appended (expected versions hold, no
+     * event id stored yet), then {@code COMMIT}. Answers false, having rolled back, if it cannot
+     * (SQLSTATE {@value #NOT_SIMPLE}): then {@link #commitGroupChecked} sorts the group out.
+     */
+    private boolean appendGroupInOneRoundTrip(Connection c, List<Committer.Request> group) throws SQLException {
+        int n = group.size();
+        int rows = 0;
+        for (Committer.Request request : group) {
+            rows += request.batch.events().size();
+        }
+        String[] streams = new String[n];
+        Long[] expected = new Long[n];
+        Integer[] counts = new Integer[n];
+        Integer[] appends = new Integer[rows];
+        Integer[] offsets = new Integer[rows];
+        UUID[] ids = new UUID[rows];
+        String[] types = new String[rows];
+        byte[][] metadata = new byte[rows][];
+        byte[][] data = new byte[rows][];
+        int r = 0;
+        for (int i = 0; i < n; i++) {
+            Committer.Request request = group.get(i);
+            Batch batch = request.batch;
+            streams[i] = batch.storedStreamId();
+            expected[i] = switch (request.expected) {
+                case ExpectedVersion.Any any -> -2L;
+                case ExpectedVersion.NoStream noStream -> ExpectedVersion.NO_STREAM_VERSION;
+                case ExpectedVersion.Exactly exactly -> exactly.version();
+            };
+            int size = batch.events().size();
+            counts[i] = size;
+            for (int e = 0; e < size; e++, r++) {
+                appends[r] = i + 1;
+                offsets[r] = e + 1;
+                ids[r] = batch.ids()[e];
+                types[r] = batch.types()[e];
+                metadata[r] = batch.metadata()[e];
+                data[r] = batch.data()[e];
+            }
+        }
+        BeforeCommit hook = beforeCommit;
+        AppendResult[] results = new AppendResult[n];
+        long[] batchIds = new long[n];
+        try (PreparedStatement statement = c.prepareStatement(sql.appendGroup + "; "
+                + (hook == null ? "" : hook.sql() + "; ") + "COMMIT")) {
+            statement.setArray(1, c.createArrayOf("text", streams));
+            statement.setArray(2, c.createArrayOf("bigint", expected));
+            statement.setArray(3, c.createArrayOf("integer", counts));
+            statement.setArray(4, c.createArrayOf("integer", appends));
+            statement.setArray(5, c.createArrayOf("integer", offsets));
+            statement.setArray(6, c.createArrayOf("uuid", ids));
+            statement.setArray(7, c.createArrayOf("text", types));
+            statement.setArray(8, c.createArrayOf("bytea", metadata));
+            statement.setArray(9, c.createArrayOf("bytea", data));
+            boolean resultSet = statement.execute();
+            boolean first = true;
+            while (resultSet || statement.getUpdateCount() != -1) {
+                if (resultSet && first) {
+                    try (ResultSet answer = statement.getResultSet()) {
+                        int i = 0;
+                        while (answer.next()) {
+                            results[i] = new AppendResult(answer.getLong(1), answer.getLong(2));
+                            batchIds[i++] = answer.getLong(3);
+                        }
+                    }
+                    first = false;
+                }
+                resultSet = statement.getMoreResults();
+            }
+        } catch (SQLException e) {
+            if (NOT_SIMPLE.equals(e.getSQLState())) {
+                c.rollback();
+                return false;
+            }
+            throw e;
+        }
+        c.commit(); // a no-op for the driver now (the transaction has ended), but states the intent
+        advanceHead(results[n - 1].position());
+        for (int i = 0; i < n; i++) {
+            if (hook != null) {
+                hook.committed(batchIds[i]);
+            }
+            group.get(i).result.complete(results[i]);
+        }
+        return true;
+    }
+
+    /** The general path: lock and read, check each append in Java, write what passes, commit. */
+    private void commitGroupChecked(Connection c, List<Committer.Request> group) throws SQLException {
         int n = group.size();
         String[] streams = new String[n];
         int idCount = 0;

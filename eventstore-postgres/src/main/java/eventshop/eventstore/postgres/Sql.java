@@ -8,6 +8,7 @@ final class Sql {
     final String lockForGroup;
     final String writeGroup;
     final String knownIds;
+    final String appendGroup;
     final String lockStream;
     final String appendToStream;
     final String appendToNewStream;
@@ -45,18 +46,20 @@ final class Sql {
         // the head; whether rows without a position are left (by a crash of an older version);
         // one batch id per append (? of them); the versions of the group's streams (?); and where
         // the group's event ids (?) already are. Each driven by its array, so plans stay index lookups.
-        // Every statement here is a few index look-ups; a plan cached while a table was small would
-        // go on scanning it whole as it grows, so sequential scans are ruled out for the transaction.
-        lockForGroup = "SET LOCAL enable_seqscan = off;"
+        // Every statement here is a few index look-ups; a plan made while a table was small (or not
+        // yet analyzed) would go on scanning or hashing it whole as it grows, so the transaction
+        // rules out sequential scans, hash and merge joins (and JIT, which the costs those settings
+        // add would otherwise switch on for plans of a few look-ups).
+        lockForGroup = "SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off;"
+                + " SET LOCAL jit = off;"
                 + " SELECT head FROM " + s + "log_head WHERE id = 1 FOR UPDATE;"
                 + " SELECT EXISTS (SELECT 1 FROM " + s + "events WHERE position IS NULL);"
                 + " SELECT nextval('" + s + "batch_ids') FROM generate_series(1, ?);"
                 + " SELECT st.stream_id, st.version FROM unnest(?::text[]) AS g(sid)"
                 + " JOIN " + s + "streams st ON st.stream_id = g.sid;"
-                + " SELECT e.stream_id, e.event_id, e.version FROM unnest(?::uuid[]) AS u(id)"
-                + " JOIN " + s + "events e ON e.event_id = u.id";
-        knownIds = "SELECT e.stream_id, e.event_id, e.version FROM unnest(?::uuid[]) AS u(id)"
-                + " JOIN " + s + "events e ON e.event_id = u.id";
+                + " SELECT e.stream_id, e.event_id, e.version FROM " + s + "events e WHERE e.event_id = ANY (?)";
+        appendGroup = "SELECT stream_version, last_position, batch FROM " + s + "append_group(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        knownIds = "SELECT e.stream_id, e.event_id, e.version FROM " + s + "events e WHERE e.event_id = ANY (?)";
         // The second: the rows with their positions, the streams' versions, the head, the notification.
         writeGroup = "INSERT INTO " + s + "events (stream_id, version, batch_id, position, event_id, type, metadata, data)"
                 + " SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::uuid[], ?::text[],"
