@@ -65,19 +65,18 @@ final class Committer implements Runnable {
         void commit(Connection connection, List<Request> group) throws SQLException;
     }
 
-    private final DataSource dataSource;
     private final Work work;
     private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean signalled = new AtomicBoolean();
     private final Thread thread;
     private volatile boolean stopping;
     private Request carried;
-    private Connection connection;
+    private final HeldConnection connection;
     private long groups;
     private long appends;
 
     Committer(DataSource dataSource, Work work, String name) {
-        this.dataSource = dataSource;
+        this.connection = new HeldConnection(dataSource, false, "committer");
         this.work = work;
         this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this);
     }
@@ -107,7 +106,7 @@ final class Committer implements Runnable {
         while ((left = queue.poll()) != null) {
             left.result.completeExceptionally(failure);
         }
-        closeConnection();
+        connection.close();
     }
 
     /** Groups committed and appends written so far (tests and diagnostics). */
@@ -155,7 +154,7 @@ final class Committer implements Runnable {
         try {
             commit(group);
         } catch (SQLException | RuntimeException e) {
-            if (group.size() > 1 && !isConnectionFailure(e)) {
+            if (group.size() > 1 && !HeldConnection.isConnectionFailure(e)) {
                 LOG.log(System.Logger.Level.DEBUG, "a group of " + group.size() + " appends failed; writing them one by one", e);
                 for (Request request : group) {
                     try {
@@ -171,7 +170,7 @@ final class Committer implements Runnable {
     }
 
     private void commit(List<Request> group) throws SQLException {
-        Connection c = connection();
+        Connection c = connection.get();
         try {
             work.commit(c, group);
             groups++;
@@ -182,8 +181,8 @@ final class Committer implements Runnable {
             } catch (SQLException rollback) {
                 LOG.log(System.Logger.Level.DEBUG, "rollback failed", rollback);
             }
-            if (isConnectionFailure(e)) {
-                closeConnection();
+            if (HeldConnection.isConnectionFailure(e)) {
+                connection.close();
             }
             throw e;
         }
@@ -195,41 +194,6 @@ final class Committer implements Runnable {
                 request.result.completeExceptionally(e instanceof EventStoreException ? e
                         : new EventStoreException("append to '" + request.streamId + "' failed: " + e, e));
             }
-        }
-    }
-
-    /** Connection-level failures (SQL state class 08, or the server shutting the session down). */
-    static boolean isConnectionFailure(Exception e) {
-        Throwable cause = e;
-        while (cause != null && !(cause instanceof SQLException)) {
-            cause = cause.getCause();
-        }
-        String state = cause == null ? null : ((SQLException) cause).getSQLState();
-        return state != null && (state.startsWith("08") || state.startsWith("57P"));
-    }
-
-    private Connection connection() throws SQLException {
-        if (connection == null || connection.isClosed()) {
-            Connection fresh = dataSource.getConnection();
-            try {
-                fresh.setAutoCommit(false);
-            } catch (SQLException e) {
-                fresh.close();
-                throw e;
-            }
-            connection = fresh;
-        }
-        return connection;
-    }
-
-    private void closeConnection() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                LOG.log(System.Logger.Level.DEBUG, "closing the committer's connection failed", e);
-            }
-            connection = null;
         }
     }
 }

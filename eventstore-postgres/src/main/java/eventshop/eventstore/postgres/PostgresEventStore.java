@@ -799,19 +799,13 @@ public final class PostgresEventStore implements EventStore, LogSource {
         try {
             return queryOnce(statementSql, parameters, firstPosition);
         } catch (EventStoreException e) {
-            if (closed || !(e.getCause() instanceof SQLException sqlError) || !isConnectionFailure(sqlError)) {
+            if (closed || !(e.getCause() instanceof SQLException sqlError) || !HeldConnection.isConnectionFailure(sqlError)) {
                 throw e;
             }
             // A pooled connection the server had dropped: reads are idempotent, try once more.
             LOG.log(System.Logger.Level.DEBUG, "read failed on a broken connection; retrying once", e);
             return queryOnce(statementSql, parameters, firstPosition);
         }
-    }
-
-    /** Connection-level failures (SQL state class 08, or the server shutting the session down). */
-    private static boolean isConnectionFailure(SQLException e) {
-        String state = e.getSQLState();
-        return state != null && (state.startsWith("08") || state.startsWith("57P"));
     }
 
     private List<RecordedEvent> queryOnce(String statementSql, Parameters parameters, long firstPosition) {

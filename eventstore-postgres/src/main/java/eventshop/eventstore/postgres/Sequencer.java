@@ -60,7 +60,6 @@ final class Sequencer implements Runnable {
         void tick();
     }
 
-    private final DataSource dataSource;
     private final Sql sql;
     private final long pollNanos;
     private final Listener listener;
@@ -77,11 +76,11 @@ final class Sequencer implements Runnable {
     private final AtomicBoolean signalled = new AtomicBoolean();
     private final Thread thread;
     private volatile boolean stopping;
-    private Connection connection;
+    private final HeldConnection connection;
     private long runs;
 
     Sequencer(DataSource dataSource, Sql sql, long pollNanos, Listener listener, String name) {
-        this.dataSource = dataSource;
+        this.connection = new HeldConnection(dataSource, true, "sequencer");
         this.sql = sql;
         this.pollNanos = pollNanos;
         this.listener = listener;
@@ -148,7 +147,7 @@ final class Sequencer implements Runnable {
         }
         waiting.clear();
         byBatch.clear();
-        closeConnection();
+        connection.close();
     }
 
     long runs() {
@@ -178,7 +177,7 @@ final class Sequencer implements Runnable {
                 failures++;
                 LOG.log(failures == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
                         "sequencing failed (attempt " + failures + "); retrying", e);
-                closeConnection();
+                connection.close();
                 LockSupport.parkNanos(this, Math.min(pollNanos, TimeUnit.MILLISECONDS.toNanos(10L << Math.min(failures, 6))));
                 signalled.set(true);
             }
@@ -246,7 +245,7 @@ final class Sequencer implements Runnable {
 
     /** Calls sequence_events(); fills {@code positioned} (batch id to last position); returns the head. */
     private long callSequencer(Map<Long, Long> positioned) throws SQLException {
-        Connection c = connection();
+        Connection c = connection.get();
         long head = -1;
         try (PreparedStatement statement = c.prepareStatement(sql.sequence);
              ResultSet rows = statement.executeQuery()) {
@@ -272,7 +271,7 @@ final class Sequencer implements Runnable {
      * a retry whose original append is itself still being committed: that one waits for the next call.
      */
     private void lookUp(List<Pending> unresolved) throws SQLException {
-        Connection c = connection();
+        Connection c = connection.get();
         String[] streams = new String[unresolved.size()];
         Long[] versions = new Long[unresolved.size()];
         for (int i = 0; i < streams.length; i++) {
@@ -297,31 +296,6 @@ final class Sequencer implements Runnable {
         }
         if (!waiting.isEmpty()) {
             signalled.set(true);
-        }
-    }
-
-    private Connection connection() throws SQLException {
-        if (connection == null) {
-            Connection fresh = dataSource.getConnection();
-            try {
-                fresh.setAutoCommit(true);
-            } catch (SQLException e) {
-                fresh.close();
-                throw e;
-            }
-            connection = fresh;
-        }
-        return connection;
-    }
-
-    private void closeConnection() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                LOG.log(System.Logger.Level.DEBUG, "closing the sequencer's connection failed", e);
-            }
-            connection = null;
         }
     }
 }
