@@ -1,33 +1,23 @@
 package eventshop.functions.app;
 
+import static eventshop.eventsourcing.kafka.TopicProbe.header;
+import static eventshop.eventsourcing.kafka.TopicProbe.keyed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eventshop.contracts.Topics;
 import eventshop.eventsourcing.kafka.InProcessKafka;
+import eventshop.eventsourcing.kafka.TopicProbe;
 import eventshop.functions.FunctionBinding;
 import eventshop.functions.FunctionsApplication;
 import eventshop.functions.handling.DerivedIds;
 import eventshop.functions.handling.MalformedEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,9 +32,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class OverKafkaTest {
 
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static InProcessKafka kafka;
     private static ConfigurableApplicationContext functions;
-    private static KafkaProducer<String, byte[]> producer;
+    private static TopicProbe probe;
 
     @BeforeAll
     static void start() {
@@ -61,14 +52,13 @@ class OverKafkaTest {
                 "logging.level.org.springframework.cloud.stream=WARN",
                 "logging.level.org.springframework.integration=WARN").map(setting -> "--" + setting)
                 .toArray(String[]::new));
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        probe = new TopicProbe(kafka.bootstrapServers());
     }
 
     @AfterAll
     static void stop() {
-        if (producer != null) {
-            producer.close();
+        if (probe != null) {
+            probe.close();
         }
         if (functions != null) {
             functions.close();
@@ -86,47 +76,8 @@ class OverKafkaTest {
         record.headers().add("correlation-id", ("conv-" + key).getBytes(StandardCharsets.UTF_8));
         record.headers().add("traceparent",
                 "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".getBytes(StandardCharsets.UTF_8));
-        producer.send(record).get();
+        probe.send(record);
     }
-
-    /** Reads {@code topic} from the start until {@code count} records match (at most 60 s). */
-    private static List<ConsumerRecord<String, byte[]>> await(String topic, int count,
-                                                               Predicate<ConsumerRecord<String, byte[]>> matching) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.isEmpty() && System.nanoTime() < deadline) {
-                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (matching.test(record)) {
-                        found.add(record);
-                    }
-                }
-                if (found.size() >= count) {
-                    return found;
-                }
-            }
-            throw new AssertionError(found.size() + " of " + count + " records on " + topic + " within 60 s");
-        }
-    }
-
-    private static Predicate<ConsumerRecord<String, byte[]>> keyed(String key) {
-        return record -> key.equals(record.key());
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
     private static String value(ConsumerRecord<String, byte[]> record) {
         return new String(record.value(), StandardCharsets.UTF_8);
     }
@@ -145,7 +96,8 @@ class OverKafkaTest {
         publish(Topics.ACCOUNTS_EVENTS, "account-" + accountId, eventId, "AccountRegistered", registered);
 
         // then
-        List<ConsumerRecord<String, byte[]>> commands = await(Topics.ACCOUNTS_COMMANDS, 2, keyed(accountId));
+        List<ConsumerRecord<String, byte[]>> commands = probe.await(Topics.ACCOUNTS_COMMANDS, 2, keyed(accountId),
+                PATIENCE);
         String commandId = DerivedIds.of("accountLifecycle", eventId).toString();
         for (ConsumerRecord<String, byte[]> command : commands) {
             assertThat(header(command, "event-id")).isEqualTo(commandId);
@@ -166,7 +118,8 @@ class OverKafkaTest {
         publish(Topics.ORDERS_EVENTS, "order-" + orderId, eventId, "ShipmentRequested",
                 "{\"orderId\":\"" + orderId + "\",\"attempt\":1,\"deadline\":\"2026-01-01T12:00:00Z\"}");
 
-        ConsumerRecord<String, byte[]> command = await(Topics.INVENTORY_COMMANDS, 1, keyed("order-" + orderId)).getFirst();
+        ConsumerRecord<String, byte[]> command = probe.await(Topics.INVENTORY_COMMANDS, 1,
+                keyed("order-" + orderId), PATIENCE).getFirst();
         assertThat(header(command, "event-id")).isEqualTo(DerivedIds.of("fulfilment", eventId).toString());
         assertThat(header(command, "event-type")).isEqualTo("ShipStock");
         assertThat(value(command)).isEqualTo("{\"orderId\":\"" + orderId + "\"}");
@@ -181,10 +134,11 @@ class OverKafkaTest {
         publish(Topics.ORDERS_EVENTS, "order-" + orderId, UUID.randomUUID().toString(), "OrderConfirmed",
                 "{\"orderId\":\"" + orderId + "\",\"customerId\":\"" + customerId + "\"}");
 
-        ConsumerRecord<String, byte[]> notice = await(Topics.ACCOUNTS_COMMANDS, 1, keyed(customerId)).getFirst();
+        ConsumerRecord<String, byte[]> notice = probe.await(Topics.ACCOUNTS_COMMANDS, 1, keyed(customerId),
+                PATIENCE).getFirst();
         assertThat(value(notice)).contains("\"kind\":\"ORDER_CONFIRMED\"");
-        ConsumerRecord<String, byte[]> parked = await("error." + Topics.ORDERS_EVENTS + ".functions-orderNotices", 1,
-                keyed("order-" + orderId)).getFirst();
+        ConsumerRecord<String, byte[]> parked = probe.await("error." + Topics.ORDERS_EVENTS + ".functions-orderNotices", 1,
+                keyed("order-" + orderId), PATIENCE).getFirst();
         assertThat(header(parked, "x-exception-stacktrace")).contains(MalformedEvent.class.getName());
         // the fulfilment function has nothing to say about either, so nothing of this order reaches inventory
     }

@@ -1,5 +1,7 @@
 package eventshop.inventory.commands;
 
+import static eventshop.eventsourcing.kafka.TopicProbe.header;
+import static eventshop.eventsourcing.kafka.TopicProbe.keyed;
 import static eventshop.inventory.Fixtures.context;
 import static eventshop.inventory.Fixtures.newOrder;
 import static eventshop.inventory.Fixtures.newSku;
@@ -7,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import eventshop.contracts.Topics;
 import eventshop.eventsourcing.kafka.InProcessKafka;
+import eventshop.eventsourcing.kafka.TopicProbe;
 import eventshop.eventsourcing.relay.EventHeaders;
 import eventshop.inventory.InventoryApplication;
 import eventshop.inventory.reservations.MalformedCommand;
@@ -15,23 +18,10 @@ import eventshop.inventory.stock.domain.Stock;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,9 +34,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class OverKafkaTest {
 
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static InProcessKafka kafka;
     private static ConfigurableApplicationContext inventory;
-    private static KafkaProducer<String, byte[]> producer;
+    private static TopicProbe probe;
 
     @BeforeAll
     static void start() {
@@ -64,14 +55,13 @@ class OverKafkaTest {
                 "logging.level.state.change.logger=WARN", "logging.level.org.springframework.kafka=WARN",
                 "logging.level.org.springframework.cloud.stream=WARN",
                 "logging.level.org.springframework.integration=WARN").map(setting -> "--" + setting).toArray(String[]::new));
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        probe = new TopicProbe(kafka.bootstrapServers());
     }
 
     @AfterAll
     static void stop() {
-        if (producer != null) {
-            producer.close();
+        if (probe != null) {
+            probe.close();
         }
         if (inventory != null) {
             inventory.close();
@@ -87,38 +77,8 @@ class OverKafkaTest {
         record.headers().add(EventHeaders.EVENT_ID, commandId.toString().getBytes(StandardCharsets.UTF_8));
         record.headers().add(EventHeaders.EVENT_TYPE, type.getBytes(StandardCharsets.UTF_8));
         record.headers().add(EventHeaders.CORRELATION_ID, ("checkout-" + orderId).getBytes(StandardCharsets.UTF_8));
-        producer.send(record).get();
+        probe.send(record);
     }
-
-    /** Reads {@code topic} from the start until a record keyed {@code key} arrives (at most 60 s). */
-    private static ConsumerRecord<String, byte[]> awaitRecord(String topic, String key) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.isEmpty() && System.nanoTime() < deadline) {
-                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (key.equals(record.key())) {
-                        return record;
-                    }
-                }
-            }
-            throw new AssertionError("no record keyed " + key + " on " + topic + " within 60 s");
-        }
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
     @Test
     void reserveStock_isAnsweredOnInventoryEvents_andAMalformedCommandIsParkedAtOnce() throws Exception {
         // given
@@ -134,14 +94,14 @@ class OverKafkaTest {
                 "{\"orderId\":\"" + order + "\",\"lines\":[{\"sku\":\"" + sku + "\",\"quantity\":2}]}");
 
         // then
-        ConsumerRecord<String, byte[]> answer = awaitRecord(Topics.INVENTORY_EVENTS, "reservation-" + order);
+        ConsumerRecord<String, byte[]> answer = probe.await(Topics.INVENTORY_EVENTS, 1, keyed("reservation-" + order), PATIENCE).getFirst();
         assertThat(header(answer, EventHeaders.EVENT_TYPE)).isEqualTo("StockReserved");
         assertThat(header(answer, EventHeaders.CAUSATION_ID)).isEqualTo(commandId.toString());
         assertThat(header(answer, EventHeaders.CORRELATION_ID)).isEqualTo("checkout-" + order);
         assertThat(new String(answer.value(), StandardCharsets.UTF_8)).contains("\"sku\":\"" + sku + "\"");
 
-        ConsumerRecord<String, byte[]> parked = awaitRecord("error." + Topics.INVENTORY_COMMANDS + ".inventory",
-                "order-" + malformed);
+        ConsumerRecord<String, byte[]> parked = probe.await("error." + Topics.INVENTORY_COMMANDS + ".inventory",
+                1, keyed("order-" + malformed), PATIENCE).getFirst();
         assertThat(header(parked, "x-exception-stacktrace")).contains(MalformedCommand.class.getName());
         assertThat(inventory.getBean(MeterRegistry.class).counter("consumer.events", "consumer",
                 CommandConsumer.CONSUMER, "outcome", "failed").count()).isEqualTo(1.0);

@@ -1,5 +1,7 @@
 package eventshop.orders.saga;
 
+import static eventshop.eventsourcing.kafka.TopicProbe.header;
+import static eventshop.eventsourcing.kafka.TopicProbe.keyed;
 import static eventshop.orders.Fixtures.checkout;
 import static eventshop.orders.Fixtures.newId;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,27 +12,16 @@ import eventshop.contracts.inventory.StockLine;
 import eventshop.contracts.payments.PaymentEvent.PaymentAuthorized;
 import eventshop.contracts.payments.PaymentEvent.PaymentCaptured;
 import eventshop.eventsourcing.kafka.InProcessKafka;
+import eventshop.eventsourcing.kafka.TopicProbe;
 import eventshop.eventsourcing.relay.EventHeaders;
 import eventshop.orders.OrdersApplication;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,9 +38,10 @@ import tools.jackson.databind.json.JsonMapper;
 class OverKafkaTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static InProcessKafka kafka;
     private static ConfigurableApplicationContext orders;
-    private static KafkaProducer<String, byte[]> producer;
+    private static TopicProbe probe;
 
     @BeforeAll
     static void start() {
@@ -67,14 +59,13 @@ class OverKafkaTest {
                 "logging.level.state.change.logger=WARN", "logging.level.org.springframework.kafka=WARN",
                 "logging.level.org.springframework.cloud.stream=WARN",
                 "logging.level.org.springframework.integration=WARN").map(setting -> "--" + setting).toArray(String[]::new));
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        probe = new TopicProbe(kafka.bootstrapServers());
     }
 
     @AfterAll
     static void stop() {
-        if (producer != null) {
-            producer.close();
+        if (probe != null) {
+            probe.close();
         }
         if (orders != null) {
             orders.close();
@@ -90,59 +81,19 @@ class OverKafkaTest {
         record.headers().add(EventHeaders.EVENT_TYPE, event.getClass().getSimpleName().getBytes(StandardCharsets.UTF_8));
         record.headers().add(EventHeaders.STREAM_ID, streamId.getBytes(StandardCharsets.UTF_8));
         record.headers().add(EventHeaders.CORRELATION_ID, ("checkout-" + streamId).getBytes(StandardCharsets.UTF_8));
-        producer.send(record).get();
+        probe.send(record);
     }
-
-    /** Reads {@code topic} from the start until a record keyed {@code key} of {@code type} arrives (at most 60 s). */
-    private static ConsumerRecord<String, byte[]> awaitRecord(String topic, String key, String type) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.isEmpty() && System.nanoTime() < deadline) {
-                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (key.equals(record.key()) && type.equals(header(record, EventHeaders.EVENT_TYPE))) {
-                        return record;
-                    }
-                }
-            }
-            throw new AssertionError("no " + type + " keyed " + key + " on " + topic + " within 60 s");
-        }
-    }
-
     /** The {@code event-type}s of every record keyed {@code key} on {@code topic} now (read to its end). */
-    private static List<String> types(String topic, String key) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            List<String> types = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (key.equals(record.key())) {
-                        types.add(header(record, EventHeaders.EVENT_TYPE));
-                    }
-                }
-            }
-            return types;
-        }
+    /** The first record on {@code topic} keyed {@code key} of event type {@code type} (read from the start). */
+    private static ConsumerRecord<String, byte[]> awaitRecord(String topic, String key, String type) {
+        return probe.await(topic, 1, record -> key.equals(record.key())
+                && type.equals(header(record, EventHeaders.EVENT_TYPE)), PATIENCE).getFirst();
     }
 
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    /** The event types of every record keyed {@code key} on {@code topic} now. */
+    private static List<String> types(String topic, String key) {
+        return probe.readToEnd(topic).stream().filter(keyed(key))
+                .map(record -> header(record, EventHeaders.EVENT_TYPE)).toList();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package eventshop.payments.commands;
 
+import static eventshop.eventsourcing.kafka.TopicProbe.header;
+import static eventshop.eventsourcing.kafka.TopicProbe.keyed;
 import static eventshop.payments.Fixtures.authorizeJson;
 import static eventshop.payments.Fixtures.context;
 import static eventshop.payments.Fixtures.newOrder;
@@ -7,29 +9,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import eventshop.contracts.Topics;
 import eventshop.eventsourcing.kafka.InProcessKafka;
+import eventshop.eventsourcing.kafka.TopicProbe;
 import eventshop.eventsourcing.relay.EventHeaders;
 import eventshop.payments.PaymentsApplication;
 import eventshop.payments.cards.Cards;
 import eventshop.payments.payment.MalformedCommand;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,9 +34,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class OverKafkaTest {
 
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static InProcessKafka kafka;
     private static ConfigurableApplicationContext payments;
-    private static KafkaProducer<String, byte[]> producer;
+    private static TopicProbe probe;
 
     @BeforeAll
     static void start() {
@@ -63,14 +55,13 @@ class OverKafkaTest {
                 "logging.level.state.change.logger=WARN", "logging.level.org.springframework.kafka=WARN",
                 "logging.level.org.springframework.cloud.stream=WARN",
                 "logging.level.org.springframework.integration=WARN").map(setting -> "--" + setting).toArray(String[]::new));
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        probe = new TopicProbe(kafka.bootstrapServers());
     }
 
     @AfterAll
     static void stop() {
-        if (producer != null) {
-            producer.close();
+        if (probe != null) {
+            probe.close();
         }
         if (payments != null) {
             payments.close();
@@ -86,40 +77,8 @@ class OverKafkaTest {
         record.headers().add(EventHeaders.EVENT_ID, commandId.toString().getBytes(StandardCharsets.UTF_8));
         record.headers().add(EventHeaders.EVENT_TYPE, type.getBytes(StandardCharsets.UTF_8));
         record.headers().add(EventHeaders.CORRELATION_ID, ("checkout-" + orderId).getBytes(StandardCharsets.UTF_8));
-        producer.send(record).get();
+        probe.send(record);
     }
-
-    /** Reads {@code topic} from the start until a record keyed {@code key} arrives (at most 60 s); answers all read. */
-    private static List<ConsumerRecord<String, byte[]>> readUntil(String topic, String key) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.isEmpty() && System.nanoTime() < deadline) {
-                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            List<ConsumerRecord<String, byte[]>> read = new ArrayList<>();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    read.add(record);
-                    if (key.equals(record.key())) {
-                        return read;
-                    }
-                }
-            }
-            throw new AssertionError("no record keyed " + key + " on " + topic + " within 60 s");
-        }
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
     @Test
     void authorizePayment_isAnsweredOnPaymentsEvents_theCardStaysPrivate_andAMalformedCommandIsParked()
             throws Exception {
@@ -136,8 +95,9 @@ class OverKafkaTest {
         send(order, commandId, "AuthorizePayment", authorizeJson(order, customer, token, 1250));
 
         // then
-        List<ConsumerRecord<String, byte[]>> published = readUntil(Topics.PAYMENTS_EVENTS, "payment-" + order);
-        ConsumerRecord<String, byte[]> answer = published.getLast();
+        ConsumerRecord<String, byte[]> answer = probe.await(Topics.PAYMENTS_EVENTS, 1, keyed("payment-" + order),
+                PATIENCE).getFirst();
+        List<ConsumerRecord<String, byte[]>> published = probe.readToEnd(Topics.PAYMENTS_EVENTS);
         assertThat(header(answer, EventHeaders.EVENT_TYPE)).isEqualTo("PaymentAuthorized");
         assertThat(header(answer, EventHeaders.CAUSATION_ID)).isEqualTo(commandId.toString());
         assertThat(header(answer, EventHeaders.CORRELATION_ID)).isEqualTo("checkout-" + order);
@@ -147,8 +107,8 @@ class OverKafkaTest {
         assertThat(published).extracting(record -> header(record, EventHeaders.EVENT_TYPE))
                 .doesNotContain("CardTokenized");
 
-        List<ConsumerRecord<String, byte[]>> parked = readUntil("error." + Topics.PAYMENTS_COMMANDS + ".payments",
-                "order-" + malformed);
-        assertThat(header(parked.getLast(), "x-exception-stacktrace")).contains(MalformedCommand.class.getName());
+        ConsumerRecord<String, byte[]> parked = probe.await("error." + Topics.PAYMENTS_COMMANDS + ".payments", 1,
+                keyed("order-" + malformed), PATIENCE).getFirst();
+        assertThat(header(parked, "x-exception-stacktrace")).contains(MalformedCommand.class.getName());
     }
 }
