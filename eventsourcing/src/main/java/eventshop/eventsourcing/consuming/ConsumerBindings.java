@@ -5,9 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.cloud.stream.config.BindingProperties;
 import org.springframework.cloud.stream.config.BindingServiceProperties;
 import org.springframework.core.env.Environment;
@@ -90,15 +87,6 @@ final class ConsumerBindings {
 
     /** Settings for plain Kafka clients that reach the binder's brokers. */
     Map<String, Object> clientConfig() {
-        Binder binder = Binder.get(environment);
-        Map<String, Object> config = new HashMap<>();
-        binder.bind("spring.cloud.stream.kafka.binder.configuration", Bindable.mapOf(String.class, String.class))
-                .ifBound(config::putAll);
-        List<String> brokers = binder.bind("spring.cloud.stream.kafka.binder.brokers", Bindable.listOf(String.class))
-                .orElseGet(() -> binder.bind("spring.kafka.bootstrap-servers", Bindable.listOf(String.class))
-                        .orElse(List.of("localhost:9092")));
-        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, String.join(",", brokers));
-        config.keySet().removeIf(key -> key.startsWith("key.") || key.startsWith("value."));
-        return config;
+        return KafkaClientSettings.of(environment);
     }
 }

@@ -4,13 +4,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import eventshop.eventsourcing.consistency.ReadYourWrites;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import eventshop.eventsourcing.consuming.KafkaClientSettings;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -27,7 +22,7 @@ class FeedConfiguration {
     @Bean
     ViewFeed viewFeed(ViewsProperties settings, Environment environment, DataSource dataSource,
                       ReadYourWrites readYourWrites) {
-        return new ViewFeed(settings, clientConfig(environment), new JdbcTemplate(dataSource),
+        return new ViewFeed(settings, KafkaClientSettings.of(environment), new JdbcTemplate(dataSource),
                 new TransactionTemplate(new JdbcTransactionManager(dataSource)), readYourWrites);
     }
 
@@ -62,19 +57,5 @@ class FeedConfiguration {
                 return rebuild == null ? 1.0 : rebuild.progress();
             }).description("share of the topics a running rebuild has applied (1 when none runs)").register(registry);
         };
-    }
-
-    /** The same client settings as the service's Kafka binder: brokers and {@code configuration}. */
-    static Map<String, Object> clientConfig(Environment environment) {
-        Binder binder = Binder.get(environment);
-        Map<String, Object> config = new HashMap<>();
-        binder.bind("spring.cloud.stream.kafka.binder.configuration", Bindable.mapOf(String.class, String.class))
-                .ifBound(config::putAll);
-        List<String> brokers = binder.bind("spring.cloud.stream.kafka.binder.brokers", Bindable.listOf(String.class))
-                .orElseGet(() -> binder.bind("spring.kafka.bootstrap-servers", Bindable.listOf(String.class))
-                        .orElse(List.of("localhost:9092")));
-        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, String.join(",", brokers));
-        config.keySet().removeIf(key -> key.startsWith("key.") || key.startsWith("value."));
-        return config;
     }
 }
