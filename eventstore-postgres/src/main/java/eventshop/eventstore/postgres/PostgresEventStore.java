@@ -987,7 +987,7 @@ public final class PostgresEventStore implements EventStore, LogSource {
                 Thread.sleep(1);
             }
             committer.stop(closedError());
-            sequencer.stop(closedError());
+            sequencer.stop();
             if (listener != null) {
                 listener.stop();
             }

@@ -9,22 +9,8 @@ final class Sql {
     final String writeGroup;
     final String knownIds;
     final String appendGroup;
-    final String lockStream;
-    final String appendToStream;
-    final String appendToNewStream;
     final String eventsAround;
-    final String streamVersionForUpdate;
     final String sequence;
-    final String sequenceIfFreeAndCommit;
-    /**
-     * Commits an append that a sequencing transaction will position later, without waiting for
-     * its WAL to reach disk: the append is acknowledged only after that sequencing transaction has
-     * committed, synchronously, and its commit record comes later in the WAL than this one (it saw
-     * these rows committed), so flushing it flushes this commit too. Until then nobody can read
-     * the rows (they have no position), and a crash before it loses only an unacknowledged append.
-     */
-    final String commitUnsequenced = "SET LOCAL synchronous_commit = off; COMMIT";
-    final String positionsOf;
     final String readPositions;
     final String readStream;
     final String streamVersion;
@@ -36,20 +22,14 @@ final class Sql {
 
     Sql(String schema, String channel) {
         String s = schema + ".";
-        // One row per event id of the batch already in the stream (or one row with NULLs), with the
-        // stream's current version; the stream row stays locked until the append commits.
-        lockStream = "SELECT s.version, e.event_id, e.version FROM " + s + "streams s"
-                + " LEFT JOIN " + s + "events e ON e.stream_id = s.stream_id AND e.event_id = ANY (?)"
-                + " WHERE s.stream_id = ? FOR UPDATE OF s";
         // A group's first round trip: the head row's lock (every writer takes it first, so writers
         // never deadlock and nobody else changes streams or positions until the group commits) and
         // the head; whether rows without a position are left (by a crash of an older version);
         // one batch id per append (? of them); the versions of the group's streams (?); and where
-        // the group's event ids (?) already are. Each driven by its array, so plans stay index lookups.
-        // Every statement here is a few index look-ups; a plan made while a table was small (or not
-        // yet analyzed) would go on scanning or hashing it whole as it grows, so the transaction
-        // rules out sequential scans, hash and merge joins (and JIT, which the costs those settings
-        // add would otherwise switch on for plans of a few look-ups).
+        // the group's event ids (?) already are. Every statement is a few index look-ups; a plan made
+        // while a table was small (or not yet analyzed) would go on scanning or hashing it whole as
+        // it grows, so the transaction rules out sequential scans, hash and merge joins (and JIT,
+        // which the costs those settings add would otherwise switch on for plans of a few look-ups).
         lockForGroup = "SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off;"
                 + " SET LOCAL jit = off;"
                 + " SELECT head FROM " + s + "log_head WHERE id = 1 FOR UPDATE;"
@@ -68,26 +48,9 @@ final class Sql {
                 + " ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version;"
                 + " UPDATE " + s + "log_head SET head = ? WHERE id = 1;"
                 + " SELECT pg_notify('" + channel + "', ?)";
-        String insertRows = " ins AS (INSERT INTO " + s + "events (stream_id, version, batch_id, event_id, type,"
-                + " metadata, data)"
-                + " SELECT ?, ? + u.ord, b.id, u.event_id, u.type, u.metadata, u.data"
-                + " FROM b, unnest(?::uuid[], ?::text[], ?::bytea[], ?::bytea[])"
-                + " WITH ORDINALITY AS u(event_id, type, metadata, data, ord))"
-                + " SELECT b.id FROM b";
-        appendToStream = "WITH b AS (UPDATE " + s + "streams SET version = ? WHERE stream_id = ?"
-                + " RETURNING nextval('" + s + "batch_ids') AS id)," + insertRows;
-        appendToNewStream = "WITH b AS (INSERT INTO " + s + "streams (version, stream_id) VALUES (?, ?)"
-                + " ON CONFLICT (stream_id) DO NOTHING RETURNING nextval('" + s + "batch_ids') AS id)," + insertRows;
         eventsAround = "SELECT " + COLUMNS + ", batch_id FROM " + s + "events WHERE stream_id = ?"
                 + " AND version BETWEEN ? AND ? ORDER BY version";
-        streamVersionForUpdate = "SELECT version FROM " + s + "streams WHERE stream_id = ?";
         sequence = "SELECT batch, last_position FROM " + s + "sequence_events(true)";
-        // The fast path: if no other transaction holds the sequencer's lock, position this append
-        // (and every committed, unsequenced row) inside its own transaction, so that one commit
-        // both stores and sequences it; returns nothing if the lock is taken.
-        sequenceIfFreeAndCommit = "SELECT batch, last_position FROM " + s + "sequence_events(false); COMMIT";
-        positionsOf = "SELECT u.i, e.position FROM unnest(?::text[], ?::bigint[]) WITH ORDINALITY AS u(sid, ver, i)"
-                + " JOIN " + s + "events e ON e.stream_id = u.sid AND e.version = u.ver WHERE e.position IS NOT NULL";
         // Pages: at most ? rows and, past the first row, about ? bytes (an event is never split).
         String sized = ", sum(octet_length(e.data) + octet_length(e.metadata)) OVER (ORDER BY e.%1$s)"
                 + " - octet_length(e.data) - octet_length(e.metadata) AS bytes_before FROM " + s + "events e";
