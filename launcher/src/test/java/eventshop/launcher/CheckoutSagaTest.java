@@ -3,88 +3,42 @@ package eventshop.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import eventshop.contracts.EdgeToken;
-import eventshop.eventsourcing.security.EdgeTokens;
-import eventshop.eventsourcing.security.EdgeUser;
-import eventshop.eventstore.EventStore;
-import eventshop.eventstore.RecordedEvent;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.net.http.HttpClient;
-import java.nio.file.Path;
-import java.time.Clock;
+import eventshop.launcher.SharedStore.Customer;
 import java.time.Duration;
-import java.time.Year;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The checkout saga across the real services: carts, orders, inventory and payments, each its own
  * context with its own event store and database, talking only through the in-process Kafka broker,
- * driven only through edge's public API. One store for the class (no demo data; each test makes its
- * own products and customers). The saga's timing is shortened: a step waits 4 s for its reply and
- * is asked twice before the order times out; the carrier delivers 200 ms after shipping.
- *
- * <p>Customers are signed in with session tokens minted from the store's secret (what edge's login
- * hands out), so no test waits for password hashing.
+ * driven only through edge's public API, on the {@link SharedStore} (its saga timing: a step waits 4 s
+ * for its reply and is asked twice before the order times out).
  */
 class CheckoutSagaTest {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(90);
-    private static final String APPROVES = "4242424242424242";
-    private static final String DECLINES = "4000000000000002";
+    private static final Duration PATIENCE = SharedStore.PATIENCE;
+    private static final String APPROVES = SharedStore.APPROVES;
+    private static final String DECLINES = SharedStore.DECLINES;
 
-    @TempDir
-    static Path dataDir;
-
+    private static SharedStore shop;
     private static StoreRuntime store;
     private static EdgeClient edge;
-    private static EdgeTokens tokens;
-    private static String admin;
-
-    record Customer(String id, String session, String card) {
-    }
 
     @BeforeAll
-    static void startTheStore() {
-        StoreConfig config = StoreConfig.standard(dataDir).withDemoData(false)
-                .withKafkaPorts(FreePorts.next(), FreePorts.next())
-                .withProperty("eventshop.orders.step-timeout", "4s")
-                .withProperty("eventshop.orders.max-attempts", "2")
-                .withProperty("eventshop.orders.compensation-max-backoff", "4s")
-                .withProperty("eventshop.orders.carrier-delay", "200ms")
-                .withProperty("eventshop.orders.deadline-poll", "100ms");
-        for (ServiceApp app : config.apps()) {
-            config = config.withPort(app.name(), FreePorts.next());
-        }
-        store = new StoreRuntime(config, new PrintStream(OutputStream.nullOutputStream()));
-        store.start();
-        edge = new EdgeClient(HttpClient.newHttpClient(), store.edgeUrl());
-        tokens = EdgeTokens.fromBase64(store.secrets().tokenSecret(), Clock.systemUTC());
-        admin = session(new EdgeUser("admin-" + UUID.randomUUID(), DemoData.ADMIN_EMAIL, Set.of(EdgeToken.ADMIN)));
-    }
-
-    @AfterAll
-    static void stopTheStore() {
-        if (store != null) {
-            store.close();
-        }
+    static void useTheSharedStore() {
+        shop = SharedStore.get();
+        store = shop.store;
+        edge = shop.edge;
     }
 
     // ---- the happy path and the compensations
@@ -283,103 +237,45 @@ class CheckoutSagaTest {
         await().atMost(PATIENCE).untilAsserted(() -> assertStock(sku, 30 - shipped, 0));
     }
 
-    // ---- helpers
+    // ---- helpers (the shared store's)
 
-    private static String session(EdgeUser user) {
-        return tokens.mint(user, EdgeToken.SESSION_AUDIENCE, Duration.ofHours(1));
-    }
-
-    /** A new customer with a tokenized card. */
     private static Customer customer(String cardNumber) {
-        String id = UUID.randomUUID().toString();
-        String session = session(new EdgeUser(id, "c-" + id + "@example.com", Set.of(EdgeToken.CUSTOMER)));
-        EdgeClient.Response card = edge.post("/api/payments/tokens", Map.of("number", cardNumber, "expMonth", 12,
-                "expYear", Year.now().getValue() + 2, "cvc", "123"), session);
-        assertThat(card.status()).as(card.toString()).isEqualTo(201);
-        return new Customer(id, session, card.body().get("token").asString());
+        return shop.customer(cardNumber);
     }
 
-    /** A new product with this price and stock. */
     private static String product(long priceCents, int stock) {
-        String sku = "SKU-T" + Long.toString(Math.abs(UUID.randomUUID().getMostSignificantBits()), 36).toUpperCase();
-        EdgeClient.Response added = edge.post("/api/catalog/products", Map.of("sku", sku, "name", "Test " + sku,
-                "description", "made by a test", "priceCents", priceCents), admin);
-        assertThat(added.is2xx()).as(added.toString()).isTrue();
-        EdgeClient.Response received = edge.post("/api/inventory/" + sku + "/receipts", Map.of("quantity", stock), admin);
-        assertThat(received.is2xx()).as(received.toString()).isTrue();
-        return sku;
+        return shop.product(priceCents, stock);
     }
 
-    /** Adds to the cart (once the cart's price view knows the product) and checks out; the order id. */
     private static String checkOut(Customer customer, String sku, int quantity) {
-        // until the cart's price view knows the product (and carts answers, if it is restarting)
-        await().atMost(PATIENCE).until(() -> edge.post("/api/cart/items", Map.of("sku", sku, "quantity", quantity),
-                customer.session()), EdgeClient.Response::is2xx);
-        Map<String, Object> body = Map.of("shippingAddress", Map.of("name", "Test Customer", "line1", "1 Test St",
-                "line2", "", "city", "Testville", "postalCode", "12345", "country", "US"), "cardToken", customer.card());
-        // a service restarting under the request answers 5xx through edge: the key makes the retry safe
-        String key = UUID.randomUUID().toString();
-        EdgeClient.Response accepted = await().atMost(PATIENCE).until(() -> edge.send("POST", "/api/cart/checkout",
-                body, customer.session(), Map.of("Idempotency-Key", key)), response -> response.status() < 500);
-        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
-        return accepted.body().get("orderId").asString();
-    }
-
-    private static JsonNode order(Customer customer, String orderId) {
-        EdgeClient.Response response = edge.get("/api/orders/" + orderId, customer.session());
-        return response.status() == 200 ? response.body() : null;
+        return shop.checkOut(customer, sku, quantity);
     }
 
     private static String status(Customer customer, String orderId) {
-        JsonNode order = order(customer, orderId);
-        return order == null ? "" : order.get("status").asString();
+        return shop.status(customer, orderId);
     }
 
     private static JsonNode awaitStatus(Customer customer, String orderId, String status) {
-        return await().atMost(PATIENCE).until(() -> order(customer, orderId),
-                order -> order != null && order.get("status").asString().equals(status));
+        return shop.awaitStatus(customer, orderId, status);
     }
 
     private static JsonNode awaitTerminal(Customer customer, String orderId) {
-        return await().atMost(PATIENCE).until(() -> order(customer, orderId), order -> order != null
-                && Set.of("DELIVERED", "CANCELLED").contains(order.get("status").asString()));
+        return shop.awaitTerminal(customer, orderId);
     }
 
     private static List<String> statuses(JsonNode order) {
-        List<String> statuses = new ArrayList<>();
-        order.get("timeline").forEach(step -> statuses.add(step.get("status").asString()));
-        return statuses;
+        return SharedStore.statuses(order);
     }
 
-    /** The event types of the order's payment stream, read from payments' own store. */
     private static List<String> paymentEvents(String orderId) {
-        EventStore payments = store.context("payments").getBean(EventStore.class);
-        return payments.read("payment-" + orderId, 0).map(RecordedEvent::type).collectList().block();
+        return shop.paymentEvents(orderId);
     }
 
     private static void assertStock(String sku, long onHand, long reserved) {
-        JsonNode level = edge.get("/api/inventory/" + sku, null).body();
-        assertThat(level.get("onHand").asLong()).as("on hand of %s: %s", sku, level).isEqualTo(onHand);
-        assertThat(level.get("reserved").asLong()).as("reserved of %s: %s", sku, level).isEqualTo(reserved);
-        assertThat(level.get("available").asLong()).as("available of %s: %s", sku, level).isEqualTo(onHand - reserved);
+        shop.assertStock(sku, onHand, reserved);
     }
 
-    private interface Indexed<T> {
-        T apply(int i) throws Exception;
-    }
-
-    private static <T> List<T> parallel(int count, Indexed<T> task) throws Exception {
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                int index = i;
-                futures.add(pool.submit((Callable<T>) () -> task.apply(index)));
-            }
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get());
-            }
-            return results;
-        }
+    private static <T> List<T> parallel(int count, SharedStore.Indexed<T> task) throws Exception {
+        return SharedStore.parallel(count, task);
     }
 }
