@@ -91,16 +91,22 @@ public class CartController {
     public record CheckoutAccepted(String orderId) {
     }
 
-    /** {@code available} is false for a line whose product was discontinued (checkout would be refused). */
+    /**
+     * {@code available} is false for a line whose product was discontinued (it counts in no total, checkout
+     * would be refused, and it can be lowered or removed but not raised); {@code previousUnitPriceCents} is
+     * the unit price when the line was added if the price has changed since, else null.
+     */
     public record LineView(String sku, String name, int quantity, long unitPriceCents, long lineTotalCents,
-                           boolean available) {
+                           boolean available, Long previousUnitPriceCents) {
     }
 
+    /** The totals count the available lines only. */
     public record CartView(List<LineView> lines, long subtotalCents, long taxCents, long totalCents) {
 
         static CartView of(PricedCart cart) {
             return new CartView(cart.lines().stream().map(line -> new LineView(line.sku(), line.name(), line.quantity(),
-                            line.unitPriceCents(), line.lineTotalCents(), line.available())).toList(),
+                            line.unitPriceCents(), line.lineTotalCents(), line.available(),
+                            line.previousUnitPriceCents())).toList(),
                     cart.subtotalCents(), cart.taxCents(), cart.totalCents());
         }
     }

@@ -354,7 +354,7 @@ public final class Order {
                     : List.of();
             case StockReservationRejected rejected -> waitingFor(order, SagaStep.RESERVE_STOCK)
                     ? List.of(new OrderCancelled(id, order.order().customerId(), CancellationReason.OUT_OF_STOCK,
-                    shortages(rejected)))
+                    shortages(rejected), order.status()))
                     : List.of();
             case StockShipped shipped -> waitingFor(order, SagaStep.SHIP_STOCK)
                     ? List.of(new OrderShipped(id, order.order().customerId()),
@@ -451,7 +451,8 @@ public final class Order {
     private static List<OrderEvent> cancel(InProgress order, CancellationReason reason, String detail,
                                            List<SagaStep> compensations, Instant now, Policy policy) {
         List<OrderEvent> events = new ArrayList<>();
-        events.add(new OrderCancelled(order.order().orderId(), order.order().customerId(), reason, detail));
+        events.add(new OrderCancelled(order.order().orderId(), order.order().customerId(), reason, detail,
+                order.status()));
         for (SagaStep step : compensations) {
             events.add(request(order.order(), step, 1, policy.compensationDeadline(now, 1)));
         }

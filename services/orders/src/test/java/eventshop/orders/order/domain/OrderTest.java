@@ -250,7 +250,7 @@ class OrderTest {
         @Test
         void stockRejected_cancelsOutOfStock_withNothingToUndo() {
             Order.State state = ORDER.given(placed()).when(stock(STOCK_SHORT, at(1)))
-                    .then(new OrderCancelled(ID, CUSTOMER, CancellationReason.OUT_OF_STOCK, "short: SKU-1 by 1"));
+                    .then(new OrderCancelled(ID, CUSTOMER, CancellationReason.OUT_OF_STOCK, "short: SKU-1 by 1", OrderStatus.PLACED));
             assertThat(state).isInstanceOfSatisfying(Order.Cancelled.class,
                     cancelled -> assertThat(cancelled.compensations()).isEmpty());
         }
@@ -258,7 +258,7 @@ class OrderTest {
         @Test
         void paymentDeclined_cancels_andReleasesTheStock() {
             ORDER.given(reserved()).when(payment(PAY_DECLINED, at(2))).then(
-                    new OrderCancelled(ID, CUSTOMER, CancellationReason.PAYMENT_DECLINED, "payment declined: CARD_DECLINED"),
+                    new OrderCancelled(ID, CUSTOMER, CancellationReason.PAYMENT_DECLINED, "payment declined: CARD_DECLINED", OrderStatus.STOCK_RESERVED),
                     new StockReleaseRequested(ID, 1, deadline(at(2))));
         }
 
@@ -266,13 +266,13 @@ class OrderTest {
         void anAuthorizationRefused_isADecline() {
             ORDER.given(reserved()).when(payment(new PaymentCommandRejected(ID, "AuthorizePayment", "bad card"), at(2)))
                     .then(new OrderCancelled(ID, CUSTOMER, CancellationReason.PAYMENT_DECLINED,
-                            "authorization refused: bad card"), new StockReleaseRequested(ID, 1, deadline(at(2))));
+                            "authorization refused: bad card", OrderStatus.STOCK_RESERVED), new StockReleaseRequested(ID, 1, deadline(at(2))));
         }
 
         @Test
         void aCaptureRefused_cancels_releases_andVoids() {
             ORDER.given(confirmed()).when(payment(new PaymentCommandRejected(ID, "CapturePayment", "expired"), at(3)))
-                    .then(new OrderCancelled(ID, CUSTOMER, CancellationReason.PAYMENT_DECLINED, "capture refused: expired"),
+                    .then(new OrderCancelled(ID, CUSTOMER, CancellationReason.PAYMENT_DECLINED, "capture refused: expired", OrderStatus.CONFIRMED),
                             new StockReleaseRequested(ID, 1, deadline(at(3))),
                             new PaymentVoidRequested(ID, 1, deadline(at(3))));
         }
@@ -280,7 +280,7 @@ class OrderTest {
         @Test
         void theReleaseIsSettledByItsReply_andNothingIsOwedAfter() {
             OrderEvent[] declined = concat(reserved(),
-                    new OrderCancelled(ID, CUSTOMER, CancellationReason.PAYMENT_DECLINED, "payment declined: CARD_DECLINED"),
+                    new OrderCancelled(ID, CUSTOMER, CancellationReason.PAYMENT_DECLINED, "payment declined: CARD_DECLINED", OrderStatus.STOCK_RESERVED),
                     new StockReleaseRequested(ID, 1, deadline(at(2))));
             Order.State state = ORDER.given(declined).when(stock(STOCK_RELEASED, at(3)))
                     .then(new CompensationCompleted(ID, SagaStep.RELEASE_STOCK, "StockReleased"));
@@ -299,21 +299,21 @@ class OrderTest {
         @Test
         void whileTheReservationIsOut_cancels_andReleases() {
             ORDER.given(placed()).when(new CancelOrder(ID, at(1))).then(
-                    new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer"),
+                    new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer", OrderStatus.PLACED),
                     new StockReleaseRequested(ID, 1, deadline(at(1))));
         }
 
         @Test
         void whileTheAuthorizationIsOut_releases_andVoids() {
             ORDER.given(reserved()).when(new CancelOrder(ID, at(2))).then(
-                    new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer"),
+                    new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer", OrderStatus.STOCK_RESERVED),
                     new StockReleaseRequested(ID, 1, deadline(at(2))), new PaymentVoidRequested(ID, 1, deadline(at(2))));
         }
 
         @Test
         void whenConfirmed_releases_andVoids() {
             ORDER.given(confirmed()).when(new CancelOrder(ID, at(3))).then(
-                    new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer"),
+                    new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer", OrderStatus.CONFIRMED),
                     new StockReleaseRequested(ID, 1, deadline(at(3))), new PaymentVoidRequested(ID, 1, deadline(at(3))));
         }
 
@@ -327,7 +327,7 @@ class OrderTest {
 
         @Test
         void twice_cancelsOnce() {
-            ORDER.given(concat(placed(), new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "x"),
+            ORDER.given(concat(placed(), new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "x", OrderStatus.PLACED),
                     new StockReleaseRequested(ID, 1, deadline(at(1))))).when(new CancelOrder(ID, at(2))).thenNothing();
         }
 
@@ -341,13 +341,13 @@ class OrderTest {
     class LateReplies {
 
         final OrderEvent[] cancelledWhilePlaced = concat(placed(),
-                new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer"),
+                new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer", OrderStatus.PLACED),
                 new StockReleaseRequested(ID, 1, deadline(at(1))));
         final OrderEvent[] cancelledWhileAuthorizing = concat(reserved(),
-                new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer"),
+                new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer", OrderStatus.STOCK_RESERVED),
                 new StockReleaseRequested(ID, 1, deadline(at(2))), new PaymentVoidRequested(ID, 1, deadline(at(2))));
         final OrderEvent[] cancelledWhileCapturing = concat(confirmed(),
-                new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer"),
+                new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer", OrderStatus.CONFIRMED),
                 new StockReleaseRequested(ID, 1, deadline(at(3))), new PaymentVoidRequested(ID, 1, deadline(at(3))));
 
         @Test
@@ -357,7 +357,7 @@ class OrderTest {
 
         @Test
         void aLateStockReserved_afterAnOutOfStockCancel_asksNothing() {
-            ORDER.given(concat(placed(), new OrderCancelled(ID, CUSTOMER, CancellationReason.OUT_OF_STOCK, "short")))
+            ORDER.given(concat(placed(), new OrderCancelled(ID, CUSTOMER, CancellationReason.OUT_OF_STOCK, "short", OrderStatus.PLACED)))
                     .when(stock(STOCK_OK, at(2))).thenNothing();
         }
 
@@ -400,7 +400,7 @@ class OrderTest {
         @Test
         void aLateAuthorization_withNoVoidOwedOrDone_asksForTheVoid() {
             OrderEvent[] timedOut = concat(placed(),
-                    new OrderCancelled(ID, CUSTOMER, CancellationReason.TIMED_OUT, "no answer"),
+                    new OrderCancelled(ID, CUSTOMER, CancellationReason.TIMED_OUT, "no answer", OrderStatus.PLACED),
                     new StockReleaseRequested(ID, 1, deadline(at(30))));
             ORDER.given(timedOut).when(payment(PAY_OK, at(31)))
                     .then(new PaymentVoidRequested(ID, 1, deadline(at(31))));
@@ -438,7 +438,7 @@ class OrderTest {
 
         @Test
         void aLateShipment_settlesTheRelease() {
-            OrderEvent[] timedOut = concat(captured(), new OrderCancelled(ID, CUSTOMER, CancellationReason.TIMED_OUT, "x"),
+            OrderEvent[] timedOut = concat(captured(), new OrderCancelled(ID, CUSTOMER, CancellationReason.TIMED_OUT, "x", OrderStatus.CONFIRMED),
                     new StockReleaseRequested(ID, 1, deadline(at(40))), new PaymentRefundRequested(ID, 1, deadline(at(40))));
             ORDER.given(timedOut).when(stock(STOCK_SHIPPED, at(41)))
                     .then(new CompensationCompleted(ID, SagaStep.RELEASE_STOCK, "StockShipped"));
@@ -480,7 +480,7 @@ class OrderTest {
                             new StockReservationRequested(ID, STOCK, 3, deadline(at(20)))))
                     .when(new DeadlinePassed(ID, SagaStep.RESERVE_STOCK, 3, at(30))).then(
                             new OrderCancelled(ID, CUSTOMER, CancellationReason.TIMED_OUT,
-                                    "no answer to RESERVE_STOCK after 3 attempts"),
+                                    "no answer to RESERVE_STOCK after 3 attempts", OrderStatus.PLACED),
                             new StockReleaseRequested(ID, 1, deadline(at(30))));
         }
 
@@ -489,7 +489,7 @@ class OrderTest {
             ORDER.given(concat(reserved(), new PaymentAuthorizationRequested(ID, CUSTOMER, CARD, TOTAL, 3, at(30))))
                     .when(new DeadlinePassed(ID, SagaStep.AUTHORIZE_PAYMENT, 3, at(30))).then(
                             new OrderCancelled(ID, CUSTOMER, CancellationReason.TIMED_OUT,
-                                    "no answer to AUTHORIZE_PAYMENT after 3 attempts"),
+                                    "no answer to AUTHORIZE_PAYMENT after 3 attempts", OrderStatus.STOCK_RESERVED),
                             new StockReleaseRequested(ID, 1, deadline(at(30))),
                             new PaymentVoidRequested(ID, 1, deadline(at(30))));
         }
@@ -499,14 +499,14 @@ class OrderTest {
             ORDER.given(concat(captured(), new ShipmentRequested(ID, 3, at(40))))
                     .when(new DeadlinePassed(ID, SagaStep.SHIP_STOCK, 3, at(40))).then(
                             new OrderCancelled(ID, CUSTOMER, CancellationReason.TIMED_OUT,
-                                    "no answer to SHIP_STOCK after 3 attempts"),
+                                    "no answer to SHIP_STOCK after 3 attempts", OrderStatus.CONFIRMED),
                             new StockReleaseRequested(ID, 1, deadline(at(40))),
                             new PaymentRefundRequested(ID, 1, deadline(at(40))));
         }
 
         @Test
         void aCompensationWithoutReply_isRetriedForever_withCappedBackoff() {
-            OrderEvent[] owed = concat(placed(), new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "x"),
+            OrderEvent[] owed = concat(placed(), new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "x", OrderStatus.PLACED),
                     new StockReleaseRequested(ID, 1, at(10)));
             ORDER.given(owed).when(new DeadlinePassed(ID, SagaStep.RELEASE_STOCK, 1, at(10)))
                     .then(new StockReleaseRequested(ID, 2, at(30)));   // 20 s
@@ -520,7 +520,7 @@ class OrderTest {
 
         @Test
         void aCompensationsOldDeadline_orASettledOne_decidesNothing() {
-            OrderEvent[] owed = concat(placed(), new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "x"),
+            OrderEvent[] owed = concat(placed(), new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "x", OrderStatus.PLACED),
                     new StockReleaseRequested(ID, 1, at(10)));
             ORDER.given(owed).when(new DeadlinePassed(ID, SagaStep.RELEASE_STOCK, 1, at(9))).thenNothing();
             ORDER.given(concat(owed, new CompensationCompleted(ID, SagaStep.RELEASE_STOCK, "StockReleased")))
