@@ -49,19 +49,21 @@ public class CartController {
     /** Sku as the catalog writes them. */
     public static final String SKU = "[A-Z0-9-]{1,40}";
     /**
-     * Optional header of a checkout: a retry with the same key answers the same order instead of
-     * a conflict (1-100 of {@code A-Z a-z 0-9 . _ : -}).
+     * Optional header of a checkout: a retry with the same key and body answers the same order instead
+     * of a conflict (1-100 of {@code A-Z a-z 0-9 . _ : -}).
      */
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     /** A card token as payments issues them. */
     public static final String CARD_TOKEN = "tok_[A-Za-z0-9]{8,96}";
 
     private final Carts carts;
+    private final PaymentCards cards;
     private final CommandContexts contexts;
     private final JsonMapper json;
 
-    public CartController(Carts carts, CommandContexts contexts, JsonMapper json) {
+    public CartController(Carts carts, PaymentCards cards, CommandContexts contexts, JsonMapper json) {
         this.carts = carts;
+        this.cards = cards;
         this.contexts = contexts;
         this.json = json;
     }
@@ -173,7 +175,11 @@ public class CartController {
 
     /**
      * 202: the order is placed asynchronously from the {@code CartCheckedOut} event; its id answers.
-     * With an {@value #IDEMPOTENCY_KEY} header, repeating the request answers the same order id.
+     * The card token is checked with payments first, as the customer: not one of their cards is 422
+     * {@code unknown-card}, an expired one 422 {@code card-expired}, payments not answering 503
+     * {@code service-unavailable}; none stores anything. With an {@value #IDEMPOTENCY_KEY} header,
+     * repeating the request answers the same order id while the cart has not changed since; the key
+     * with another body, or after the cart changed, is 422 {@code idempotency-key-reused}.
      */
     @PostMapping("/checkout")
     @ResponseStatus(HttpStatus.ACCEPTED)
@@ -184,7 +190,7 @@ public class CartController {
                                                      @RequestHeader(name = IDEMPOTENCY_KEY, required = false)
                                                      @Pattern(regexp = "[A-Za-z0-9._:-]{1,100}") String idempotencyKey) {
         Carts.CheckedOut checkedOut = carts.checkOut(user.id(), user.email(), body.shippingAddress().toAddress(),
-                body.cardToken(), idempotencyKey, context(user, correlationId));
+                body.cardToken(), cards.card(body.cardToken()), idempotencyKey, context(user, correlationId));
         return ResponseEntity.accepted().location(URI.create("/api/orders/" + checkedOut.orderId()))
                 .header(ConsistencyToken.HEADER, checkedOut.token().toString())
                 .body(new CheckoutAccepted(checkedOut.orderId()));

@@ -9,6 +9,7 @@ import eventshop.carts.cart.domain.Cart.RemoveItem;
 import eventshop.carts.cart.domain.Cart.RestoreOrder;
 import eventshop.carts.cart.domain.CartErrors.UnknownProduct;
 import eventshop.carts.cart.domain.Line;
+import eventshop.carts.cart.domain.PaymentCard;
 import eventshop.carts.cart.domain.Pricing;
 import eventshop.carts.cart.domain.Pricing.PricedCart;
 import eventshop.carts.prices.Prices;
@@ -102,7 +103,8 @@ public class Carts {
 
     /**
      * Checks the cart out as a new order, at the prices the view has for the cart's skus now; the
-     * decider refuses an empty cart and discontinued products.
+     * decider refuses an empty cart, discontinued products, and a card that is not the customer's or
+     * has expired.
      *
      * <p>The order id comes from the injected supplier, or, when the client sends an idempotency key,
      * from the customer and the key: a retry with the same key decides the same checkout again, which
@@ -112,10 +114,11 @@ public class Carts {
      * ({@code CartIsEmpty}); concurrent ones race on the stream's version, so there is one
      * {@code CartCheckedOut}, hence one order, either way.
      *
+     * @param card           what payments said {@code cardToken} is ({@link PaymentCards})
      * @param idempotencyKey the client's key for this checkout, or {@code null}
      */
     public CheckedOut checkOut(String customerId, String email, Address shippingAddress, String cardToken,
-                               String idempotencyKey, CommandContext context) {
+                               PaymentCard card, String idempotencyKey, CommandContext context) {
         String orderId = (idempotencyKey == null ? ids.get()
                 : UUID.nameUUIDFromBytes(("checkout\n" + customerId + "\n" + idempotencyKey)
                         .getBytes(StandardCharsets.UTF_8))).toString();
@@ -123,7 +126,8 @@ public class Carts {
             List<String> skus = state(customerId).block().lines().stream().map(Line::sku).toList();
             try {
                 CommandResult<CartEvent> result = handler.handle(streamOf(customerId),
-                        new CheckOut(customerId, orderId, email, prices.list(skus), shippingAddress, cardToken), context);
+                        new CheckOut(customerId, orderId, email, prices.list(skus), shippingAddress, cardToken, card),
+                        context);
                 return new CheckedOut(orderId, result.token());
             } catch (UnknownProduct unknown) {
                 if (skus.contains(unknown.sku()) || attempt == 3) {

@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import eventshop.carts.cart.domain.Cart;
 import eventshop.carts.cart.domain.Line;
+import eventshop.carts.cart.domain.PaymentCard;
 import eventshop.carts.cart.domain.PriceList;
 import eventshop.carts.prices.Prices;
 import eventshop.contracts.Address;
 import eventshop.contracts.carts.CartEvent;
 import eventshop.contracts.carts.CartEvent.CartCheckedOut;
+import eventshop.contracts.carts.CartEvent.CartRestored;
+import eventshop.contracts.carts.CartEvent.RestoredLine;
+import eventshop.contracts.carts.CartEvent.SkipReason;
+import eventshop.contracts.carts.CartEvent.SkippedLine;
 import eventshop.contracts.catalog.CatalogEvent.ProductAdded;
+import eventshop.contracts.catalog.CatalogEvent.ProductDiscontinued;
 import eventshop.eventsourcing.config.EventSourcingProperties;
 import eventshop.eventsourcing.decider.CommandContext;
 import eventshop.eventsourcing.decider.JsonEventCodec;
@@ -59,7 +65,7 @@ class CartsTest {
         carts.add("acc-1", "SKU-2", 1, context());
         carts.remove("acc-1", "SKU-1", context());
 
-        assertThat(carts.state("acc-1").block()).isEqualTo(new Cart.Open(List.of(new Line("SKU-2", 1))));
+        assertThat(carts.state("acc-1").block()).isEqualTo(new Cart.Open(List.of(new Line("SKU-2", 1, 250L))));
         assertThat(carts.events("acc-1", 0, 10)).extracting(RecordedEvent::type)
                 .containsExactly("CartItemAdded", "CartItemAdded", "CartItemRemoved");
         assertThat(carts.events("acc-1", 0, 10).getFirst().metadata().timestamp()).isEqualTo(NOW);
@@ -70,7 +76,8 @@ class CartsTest {
         carts.add("acc-1", "SKU-1", 1, context());
         raceOnce.set(true);
 
-        Carts.CheckedOut checkedOut = carts.checkOut("acc-1", "ada@example.com", HOME, "tok_abcdefgh", null, context());
+        Carts.CheckedOut checkedOut = carts.checkOut("acc-1", "ada@example.com", HOME, "tok_abcdefgh",
+                new PaymentCard.Usable(), null, context());
 
         RecordedEvent last = carts.events("acc-1", 0, 10).getLast();
         CartCheckedOut event = (CartCheckedOut) JsonEventCodec.of(CartEvent.class)
@@ -79,6 +86,25 @@ class CartsTest {
         assertThat(event.lines()).hasSize(2);
         assertThat(event.subtotalCents()).isEqualTo(1250);
         assertThat(event.taxCents()).isEqualTo(75);
+    }
+
+    @Test
+    void restore_givesTheOrdersLinesBack_once_skippingWhatIsNoLongerOnSale() {
+        carts.add("acc-1", "SKU-1", 2, context());
+        carts.add("acc-1", "SKU-2", 1, context());
+        String orderId = carts.checkOut("acc-1", "ada@example.com", HOME, "tok_abcdefgh", new PaymentCard.Usable(),
+                null, context()).orderId();
+        prices.apply(new ProductDiscontinued("SKU-2"), 1);
+
+        List<CartEvent> first = carts.restore("acc-1", orderId, context());
+        List<CartEvent> second = carts.restore("acc-1", orderId, context());
+
+        assertThat(first).containsExactly(new CartRestored("acc-1", orderId, List.of(new RestoredLine("SKU-1", 2, 1000)),
+                List.of(new SkippedLine("SKU-2", 1, SkipReason.DISCONTINUED))));
+        assertThat(second).isEmpty();
+        assertThat(carts.state("acc-1").block().lines()).containsExactly(new Line("SKU-1", 2, 1000L));
+        assertThat(carts.restore("acc-1", "never-ordered", context())).isEmpty();
+        assertThat(carts.restore("acc-2", orderId, context())).as("another customer's cart").isEmpty();
     }
 
     private static CommandContext context() {

@@ -1,5 +1,6 @@
 package eventshop.carts.cart.domain;
 
+import eventshop.carts.cart.domain.CartErrors.CardExpired;
 import eventshop.carts.cart.domain.CartErrors.CartIsEmpty;
 import eventshop.carts.cart.domain.CartErrors.DiscontinuedProduct;
 import eventshop.carts.cart.domain.CartErrors.IdempotencyKeyReused;
@@ -7,6 +8,7 @@ import eventshop.carts.cart.domain.CartErrors.InvalidQuantity;
 import eventshop.carts.cart.domain.CartErrors.ItemNotInCart;
 import eventshop.carts.cart.domain.CartErrors.LineQuantityExceeded;
 import eventshop.carts.cart.domain.CartErrors.TooManyLines;
+import eventshop.carts.cart.domain.CartErrors.UnknownCard;
 import eventshop.carts.cart.domain.CartErrors.UnknownProduct;
 import eventshop.carts.cart.domain.Pricing.PricedCart;
 import eventshop.contracts.Address;
@@ -38,8 +40,8 @@ import java.util.Optional;
  * carries the {@link Checkouts}: the orders the cart became, with the request and the lines of each.
  *
  * <p>Rules: 1..{@value #MAX_QUANTITY} per line (adding stays within it), at most {@value #MAX_LINES}
- * lines, only products on sale can be added or raised, and a cart checks out only when it has lines and
- * none of them has been discontinued meanwhile. A checkout names its order: an order id the cart
+ * lines, only products on sale can be added or raised, and a cart checks out only when it has lines,
+ * none of them has been discontinued meanwhile, and the card is the customer's and has not expired. A checkout names its order: an order id the cart
  * became already (the same idempotency key again) answers that order only for the same request while
  * nothing happened to the cart since; otherwise it is refused ({@link IdempotencyKeyReused}). An order
  * cancelled before it was confirmed gives its lines back once ({@link RestoreOrder}), merged into what
@@ -82,10 +84,11 @@ public final class Cart {
 
     /**
      * Turns the cart into order {@code orderId} at the prices of {@code prices} (the price view's
-     * products for the cart's skus when the customer checked out).
+     * products for the cart's skus when the customer checked out), paid with {@code cardToken}, which
+     * payments said is {@code card}.
      */
     public record CheckOut(String customerId, String orderId, String email, PriceList prices,
-                           Address shippingAddress, String cardToken) implements Command {
+                           Address shippingAddress, String cardToken, PaymentCard card) implements Command {
     }
 
     /**
@@ -284,6 +287,12 @@ public final class Cart {
             case CheckedOut checkedOut -> throw new CartIsEmpty("the cart was checked out as order "
                     + checkedOut.orderId() + " and is empty now; add items before checking out");
             case Open open -> {
+                switch (checkOut.card()) {
+                    case PaymentCard.Usable usable -> {
+                    }
+                    case PaymentCard.Expired expired -> throw new CardExpired(expired.expiry());
+                    case PaymentCard.NotOnFile notOnFile -> throw new UnknownCard();
+                }
                 requireAllOnSale(open.lines(), checkOut.prices());
                 PricedCart priced = Pricing.price(open.lines(), checkOut.prices());
                 List<CheckedOutLine> lines = priced.lines().stream()

@@ -141,4 +141,31 @@ public final class CartErrors {
             return Kind.UNPROCESSABLE;
         }
     }
+
+    /**
+     * The checkout's card token is not one of the customer's cards at payments: unknown, or another
+     * customer's (422; payments does not tell which, and neither does this).
+     */
+    public static final class UnknownCard extends DomainError {
+        public UnknownCard() {
+            super("the card token is not one of your cards; tokenize the card with payments first");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.UNPROCESSABLE;
+        }
+    }
+
+    /** The checkout's card has expired (422, the same type payments answers at tokenization). */
+    public static final class CardExpired extends DomainError {
+        public CardExpired(java.time.YearMonth expiry) {
+            super("the card expired at the end of " + expiry + "; pay with another card");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.UNPROCESSABLE;
+        }
+    }
 }

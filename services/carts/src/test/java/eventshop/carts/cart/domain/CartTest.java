@@ -8,6 +8,7 @@ import eventshop.carts.cart.domain.Cart.CheckOut;
 import eventshop.carts.cart.domain.Cart.Clear;
 import eventshop.carts.cart.domain.Cart.RemoveItem;
 import eventshop.carts.cart.domain.Cart.RestoreOrder;
+import eventshop.carts.cart.domain.CartErrors.CardExpired;
 import eventshop.carts.cart.domain.CartErrors.CartIsEmpty;
 import eventshop.carts.cart.domain.CartErrors.DiscontinuedProduct;
 import eventshop.carts.cart.domain.CartErrors.IdempotencyKeyReused;
@@ -15,6 +16,7 @@ import eventshop.carts.cart.domain.CartErrors.InvalidQuantity;
 import eventshop.carts.cart.domain.CartErrors.ItemNotInCart;
 import eventshop.carts.cart.domain.CartErrors.LineQuantityExceeded;
 import eventshop.carts.cart.domain.CartErrors.TooManyLines;
+import eventshop.carts.cart.domain.CartErrors.UnknownCard;
 import eventshop.carts.cart.domain.CartErrors.UnknownProduct;
 import eventshop.contracts.Address;
 import eventshop.contracts.carts.CartEvent;
@@ -29,6 +31,7 @@ import eventshop.contracts.carts.CartEvent.RestoredLine;
 import eventshop.contracts.carts.CartEvent.SkipReason;
 import eventshop.contracts.carts.CartEvent.SkippedLine;
 import eventshop.eventsourcing.testing.DeciderFixture;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -81,11 +84,16 @@ class CartTest {
     }
 
     private static CheckOut checkOut(String orderId, Product... products) {
-        return new CheckOut(ME, orderId, "ada@example.com", prices(products), HOME, CARD);
+        return checkOut(orderId, HOME, CARD, products);
     }
 
     private static CheckOut checkOut(String orderId, Address address, String card, Product... products) {
-        return new CheckOut(ME, orderId, "ada@example.com", prices(products), address, card);
+        return new CheckOut(ME, orderId, "ada@example.com", prices(products), address, card,
+                new PaymentCard.Usable());
+    }
+
+    private static CheckOut checkOutPaying(String orderId, PaymentCard card, Product... products) {
+        return new CheckOut(ME, orderId, "ada@example.com", prices(products), HOME, CARD, card);
     }
 
     private static RestoreOrder restore(String orderId, Product... products) {
@@ -378,6 +386,26 @@ class CartTest {
         }
 
         @Test
+        void checkOut_withACardThatIsNotTheCustomers_isRefused() {
+            cart.given(added(KEYBOARD_AT_1250, 1)).when(checkOutPaying("order-1", new PaymentCard.NotOnFile(),
+                    KEYBOARD_AT_1250)).thenError(UnknownCard.class);
+        }
+
+        @Test
+        void checkOut_withAnExpiredCard_isRefused_sayingWhen() {
+            CardExpired error = cart.given(added(KEYBOARD_AT_1250, 1))
+                    .when(checkOutPaying("order-1", new PaymentCard.Expired(YearMonth.of(2025, 12)), KEYBOARD_AT_1250))
+                    .thenError(CardExpired.class);
+
+            assertThat(error).hasMessageContaining("2025-12");
+        }
+
+        @Test
+        void anEmptyCart_isEmpty_whateverTheCard() {
+            cart.when(checkOutPaying("order-1", new PaymentCard.NotOnFile())).thenError(CartIsEmpty.class);
+        }
+
+        @Test
         void checkOut_ofTheLargestCart_doesNotOverflow() {
             CartEvent[] full = IntStream.range(0, Cart.MAX_LINES).mapToObj(i -> added("SKU-" + i, 1000))
                     .toArray(CartEvent[]::new);
@@ -446,6 +474,13 @@ class CartTest {
                     .when(checkOut("order-k", KEYBOARD_AT_1250)).thenError(IdempotencyKeyReused.class);
             cart.given(history(mugOrdered, added(MOUSE_AT_499, 1), checkedOut("order-2", line(MOUSE_AT_499, 1))))
                     .when(checkOut("order-2", MOUSE_AT_499)).thenNothing();
+        }
+
+        @Test
+        void theSameKey_andRequest_answersTheOrder_evenIfTheCardWasRemovedSince() {
+            // the card was checked when the order was made; the order, not the card, is the answer now
+            cart.given(mugOrdered).when(checkOutPaying("order-k", new PaymentCard.NotOnFile(), KEYBOARD_AT_1250))
+                    .thenNothing();
         }
 
         @Test

@@ -32,7 +32,7 @@ import org.springframework.messaging.Message;
  * A known type that does not parse fails, and after the retries is parked.
  */
 @Configuration(proxyBeanMethods = false)
-public class CancelledOrders {
+public class CancelledOrdersFeed {
 
     /** The consumer's name in {@code processed_messages}. */
     public static final String CONSUMER = "carts-restores";
@@ -41,7 +41,7 @@ public class CancelledOrders {
     public static final Set<OrderStatus> BEFORE_CONFIRMATION =
             EnumSet.of(OrderStatus.PLACED, OrderStatus.STOCK_RESERVED, OrderStatus.PAYMENT_AUTHORIZED);
 
-    private static final Logger log = LoggerFactory.getLogger(CancelledOrders.class);
+    private static final Logger log = LoggerFactory.getLogger(CancelledOrdersFeed.class);
     private static final JsonEventCodec<OrderEvent> CODEC = JsonEventCodec.of(OrderEvent.class);
     private static final String CANCELLED = OrderCancelled.class.getSimpleName();
 
