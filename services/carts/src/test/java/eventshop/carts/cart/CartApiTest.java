@@ -931,6 +931,25 @@ class CartApiTest {
         }
 
         @Test
+        void aRepeatOfTheCancelledCheckout_stillAnswersItsOrder_butAnotherCardUnderItsKeyIsRefused() {
+            EdgeUser me = customer();
+            add(me, KEYBOARD, 1);
+            String orderId = body(checkOut(me, "lost-answer")).get("orderId").asString();
+            cancelled(orderId, me, OrderStatus.PAYMENT_AUTHORIZED);
+            long head = store.headPosition();
+
+            MvcTestResult repeat = checkOut(me, "lost-answer");
+
+            assertThat(repeat).hasStatus(HttpStatus.ACCEPTED);
+            assertThat(body(repeat).get("orderId").asString()).isEqualTo(orderId);
+            assertThat(store.headPosition()).isEqualTo(head);
+            PAYMENTS.card("tok_" + me.id().replace("-", ""), me.id(), 12, 2099);
+            assertRefused(head, checkOut(me, "lost-answer", ADDRESS, "tok_" + me.id().replace("-", "")),
+                    HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused");
+            assertThat(body(get(me, "/api/cart")).get("lines")).hasSize(1);
+        }
+
+        @Test
         void theCartGivenBack_isCheckedOutAgain_withANewKey() {
             EdgeUser me = customer();
             String orderId = checkedOut(me);

@@ -41,9 +41,10 @@ import java.util.Optional;
  *
  * <p>Rules: 1..{@value #MAX_QUANTITY} per line (adding stays within it), at most {@value #MAX_LINES}
  * lines, only products on sale can be added or raised, and a cart checks out only when it has lines,
- * none of them has been discontinued meanwhile, and the card is the customer's and has not expired. A checkout names its order: an order id the cart
- * became already (the same idempotency key again) answers that order only for the same request while
- * nothing happened to the cart since; otherwise it is refused ({@link IdempotencyKeyReused}). An order
+ * none of them has been discontinued meanwhile, and the card is the customer's and has not expired.
+ * A checkout names its order: an order id the cart became already (the same idempotency key again)
+ * answers that order only for the same request while nothing happened to the cart since (but that
+ * order's own lines coming back); otherwise it is refused ({@link IdempotencyKeyReused}). An order
  * cancelled before it was confirmed gives its lines back once ({@link RestoreOrder}), merged into what
  * the cart holds, within the limits, skipping products no longer on sale. Pure: prices, ids and the
  * customer's e-mail arrive on the commands.
@@ -120,14 +121,26 @@ public final class Cart {
         }
     }
 
-    /** At least one line. */
-    public record Open(List<Line> lines, Checkouts checkouts) implements State {
+    /**
+     * At least one line. {@code givenBackFrom} names the order whose lines these are, given back right
+     * after its checkout with nothing else happening to the cart (null otherwise): a repeat of that
+     * checkout still answers that order.
+     */
+    public record Open(List<Line> lines, Checkouts checkouts, String givenBackFrom) implements State {
         public Open {
             lines = List.copyOf(lines);
         }
 
+        public Open(List<Line> lines, Checkouts checkouts) {
+            this(lines, checkouts, null);
+        }
+
         public Open(List<Line> lines) {
             this(lines, Checkouts.NONE);
+        }
+
+        Open givenBack(String orderId) {
+            return new Open(lines, checkouts, orderId);
         }
 
         Optional<Line> line(String sku) {
@@ -189,7 +202,8 @@ public final class Cart {
                 for (RestoredLine line : restored.lines()) {
                     next = adding(next, line.sku(), line.quantity(), line.unitPriceCents());
                 }
-                yield next;
+                yield state instanceof CheckedOut checkedOut && checkedOut.orderId().equals(restored.orderId())
+                        && next instanceof Open open ? open.givenBack(restored.orderId()) : next;
             }
         };
     }
@@ -277,8 +291,8 @@ public final class Cart {
             if (!earlier.get().sameRequest(checkOut.shippingAddress(), checkOut.cardToken())) {
                 throw IdempotencyKeyReused.withAnotherRequest(checkOut.orderId());
             }
-            if (state instanceof CheckedOut checkedOut && checkedOut.orderId().equals(checkOut.orderId())) {
-                return List.of();   // the same checkout again, and nothing happened to the cart since
+            if (unchangedSince(state, checkOut.orderId())) {
+                return List.of();   // the same checkout again: it was that order
             }
             throw IdempotencyKeyReused.afterTheCartChanged(checkOut.orderId());
         }
@@ -303,6 +317,18 @@ public final class Cart {
                         priced.subtotalCents(), priced.taxCents(), priced.totalCents(), checkOut.shippingAddress(),
                         checkOut.cardToken()));
             }
+        };
+    }
+
+    /**
+     * Whether nothing happened to the cart since it was checked out as {@code orderId}, but, perhaps, that
+     * order's own lines coming back (cancelled before confirmation): no new line was added, none changed.
+     */
+    private static boolean unchangedSince(State state, String orderId) {
+        return switch (state) {
+            case CheckedOut checkedOut -> checkedOut.orderId().equals(orderId);
+            case Open open -> orderId.equals(open.givenBackFrom());
+            case Empty empty -> false;
         };
     }
 

@@ -462,10 +462,36 @@ class CartTest {
         }
 
         @Test
-        void theSameKey_afterTheOrderWasGivenBack_isRefused() {
-            cart.given(history(mugOrdered, new CartRestored(ME, "order-k",
-                            List.of(new RestoredLine(KEYBOARD, 1, 1250)), List.of())))
+        void theSameKeyAndRequest_afterTheOrderWasGivenBack_stillAnswersThatOrder() {
+            // a retry whose first answer was lost: the request was order-k, whatever became of it
+            CartEvent[] givenBack = history(mugOrdered, new CartRestored(ME, "order-k",
+                    List.of(new RestoredLine(KEYBOARD, 1, 1250)), List.of()));
+
+            cart.given(givenBack).when(checkOut("order-k", KEYBOARD_AT_1250)).thenNothing();
+            cart.given(givenBack).when(checkOut("order-k", HOME, OTHER_CARD, KEYBOARD_AT_1250))
+                    .thenError(IdempotencyKeyReused.class);
+        }
+
+        @Test
+        void theSameKey_afterTheOrderWasGivenBack_andTheCartChanged_isRefused() {
+            CartEvent[] givenBack = history(mugOrdered, new CartRestored(ME, "order-k",
+                    List.of(new RestoredLine(KEYBOARD, 1, 1250)), List.of()));
+
+            cart.given(history(givenBack, added(MOUSE_AT_499, 1))).when(checkOut("order-k", KEYBOARD_AT_1250))
+                    .thenError(IdempotencyKeyReused.class);
+            cart.given(history(givenBack, new CartItemQuantityChanged(ME, KEYBOARD, 2)))
                     .when(checkOut("order-k", KEYBOARD_AT_1250)).thenError(IdempotencyKeyReused.class);
+            cart.given(history(givenBack, new CartCleared(ME))).when(checkOut("order-k", KEYBOARD_AT_1250))
+                    .thenError(IdempotencyKeyReused.class);
+        }
+
+        @Test
+        void theSameKey_ofAnEarlierOrderGivenBackIntoALaterCart_isRefused() {
+            CartEvent[] later = history(mugOrdered, added(MOUSE_AT_499, 1), checkedOut("order-2", line(MOUSE_AT_499, 1)),
+                    new CartRestored(ME, "order-k", List.of(new RestoredLine(KEYBOARD, 1, 1250)), List.of()));
+
+            cart.given(later).when(checkOut("order-k", KEYBOARD_AT_1250)).thenError(IdempotencyKeyReused.class);
+            cart.given(later).when(checkOut("order-2", MOUSE_AT_499)).thenError(IdempotencyKeyReused.class);
         }
 
         @Test
