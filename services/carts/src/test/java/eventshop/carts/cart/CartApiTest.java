@@ -3,6 +3,7 @@ package eventshop.carts.cart;
 import static eventshop.carts.prices.CatalogMessages.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import eventshop.carts.AtOnce;
 import eventshop.carts.CartsApplication;
 import eventshop.carts.restoring.OrderMessages;
 import eventshop.contracts.Address;
@@ -23,13 +24,8 @@ import eventshop.eventsourcing.security.EdgeTokens;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.RecordedEvent;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -190,31 +186,6 @@ class CartApiTest {
         String sku = "SKU-N" + Long.toString(Math.abs(UUID.randomUUID().getMostSignificantBits()), 36).toUpperCase();
         catalogPrices.accept(message(0, new ProductAdded(sku, name, "", priceCents, "")));
         return sku;
-    }
-
-    interface Indexed<T> {
-        T apply(int i) throws Exception;
-    }
-
-    /** {@code count} requests released together; their answers in order. */
-    static <T> List<T> atOnce(int count, Indexed<T> task) throws Exception {
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<T>> answers = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(count)) {
-            for (int i = 0; i < count; i++) {
-                int index = i;
-                answers.add(pool.submit(() -> {
-                    start.await();
-                    return task.apply(index);
-                }));
-            }
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> answer : answers) {
-                results.add(answer.get());
-            }
-            return results;
-        }
     }
 
     /** Asserts the answer is a problem of this status and type, and that nothing was appended by it. */
@@ -427,7 +398,7 @@ class CartApiTest {
         void twentyConcurrentAdds_byOneCustomer_allSucceed() throws Exception {
             for (int round = 0; round < 5; round++) {
                 EdgeUser me = customer();
-                List<MvcTestResult> results = atOnce(20, i -> add(me, i % 2 == 0 ? KEYBOARD : MOUSE, 1));
+                List<MvcTestResult> results = AtOnce.run(20, i -> add(me, i % 2 == 0 ? KEYBOARD : MOUSE, 1));
 
                 assertThat(results).allSatisfy(result -> assertThat(result).hasStatusOk());
                 assertThat(body(get(me, "/api/cart")).get("lines")).extracting(line -> line.get("quantity").asInt())
@@ -636,31 +607,16 @@ class CartApiTest {
             EdgeUser me = customer();
             add(me, MOUSE, 1);
             add(me, KEYBOARD, 1);
-            int clicks = 8;
-            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
-            List<java.util.concurrent.Future<MvcTestResult>> answers = new java.util.ArrayList<>();
-            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(clicks)) {
-                for (int i = 0; i < clicks; i++) {
-                    String key = i % 2 == 0 ? "double-click" : null;
-                    answers.add(pool.submit(() -> {
-                        start.await();
-                        return key == null ? checkOut(me) : checkOut(me, key);
-                    }));
-                }
-                start.countDown();
-                List<MvcTestResult> results = new java.util.ArrayList<>();
-                for (var answer : answers) {
-                    results.add(answer.get());
-                }
 
-                assertThat(stored(me).stream().filter(event -> event.type().equals("CartCheckedOut"))).hasSize(1);
-                List<MvcTestResult> accepted = results.stream()
-                        .filter(result -> result.getResponse().getStatus() == 202).toList();
-                assertThat(accepted).isNotEmpty();
-                assertThat(accepted.stream().map(result -> body(result).get("orderId").asString()).distinct())
-                        .hasSize(1);
-                assertThat(results).allSatisfy(result -> assertThat(result.getResponse().getStatus()).isIn(202, 409));
-            }
+            List<MvcTestResult> results = AtOnce.run(8, i -> i % 2 == 0 ? checkOut(me, "double-click") : checkOut(me));
+
+            assertThat(stored(me).stream().filter(event -> event.type().equals("CartCheckedOut"))).hasSize(1);
+            List<MvcTestResult> accepted = results.stream()
+                    .filter(result -> result.getResponse().getStatus() == 202).toList();
+            assertThat(accepted).isNotEmpty();
+            assertThat(accepted.stream().map(result -> body(result).get("orderId").asString()).distinct())
+                    .hasSize(1);
+            assertThat(results).allSatisfy(result -> assertThat(result.getResponse().getStatus()).isIn(202, 409));
         }
 
         @Test
@@ -775,7 +731,7 @@ class CartApiTest {
                 add(me, KEYBOARD, 1);
                 add(me, MOUSE, 2);
 
-                List<MvcTestResult> results = atOnce(3, i -> checkOut(me, "same-key"));
+                List<MvcTestResult> results = AtOnce.run(3, i -> checkOut(me, "same-key"));
 
                 assertThat(results).allSatisfy(result -> assertThat(result).hasStatus(HttpStatus.ACCEPTED));
                 assertThat(results.stream().map(result -> body(result).get("orderId").asString()).distinct())

@@ -2,6 +2,7 @@ package eventshop.carts.cart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import eventshop.carts.AtOnce;
 import eventshop.carts.cart.domain.Cart;
 import eventshop.carts.cart.domain.Line;
 import eventshop.carts.cart.domain.PaymentCard;
@@ -29,14 +30,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -150,7 +146,7 @@ class CartsTest {
         void twentyAddsAtOnce_byOneCustomer_allSucceed() throws Exception {
             String customer = UUID.randomUUID().toString();
 
-            atOnce(20, i -> onDisk.add(customer, i % 2 == 0 ? "SKU-1" : "SKU-2", 1, context()));
+            AtOnce.run(20, i -> onDisk.add(customer, i % 2 == 0 ? "SKU-1" : "SKU-2", 1, context()));
 
             assertThat(onDisk.state(customer).block().lines()).extracting(Line::quantity).containsExactly(10, 10);
         }
@@ -160,36 +156,12 @@ class CartsTest {
             String customer = UUID.randomUUID().toString();
             onDisk.add(customer, "SKU-1", 1, context());
 
-            List<Carts.CheckedOut> answers = atOnce(3, i -> onDisk.checkOut(customer, "ada@example.com", HOME,
+            List<Carts.CheckedOut> answers = AtOnce.run(3, i -> onDisk.checkOut(customer, "ada@example.com", HOME,
                     "tok_abcdefgh", new PaymentCard.Usable(), "same-key", context()));
 
             assertThat(answers).extracting(Carts.CheckedOut::orderId).containsOnly(answers.getFirst().orderId());
             assertThat(onDisk.events(customer, 0, 10)).extracting(RecordedEvent::type)
                     .containsExactly("CartItemAdded", "CartCheckedOut");
-        }
-
-        private <T> List<T> atOnce(int count, Callable<T> task) throws Exception {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<T>> answers = new ArrayList<>();
-            try (ExecutorService pool = Executors.newFixedThreadPool(count)) {
-                for (int i = 0; i < count; i++) {
-                    int index = i;
-                    answers.add(pool.submit(() -> {
-                        start.await();
-                        return task.call(index);
-                    }));
-                }
-                start.countDown();
-                List<T> results = new ArrayList<>();
-                for (Future<T> answer : answers) {
-                    results.add(answer.get());
-                }
-                return results;
-            }
-        }
-
-        private interface Callable<T> {
-            T call(int index) throws Exception;
         }
     }
 
