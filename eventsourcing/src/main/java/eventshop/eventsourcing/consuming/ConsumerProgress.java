@@ -4,6 +4,7 @@ import eventshop.eventsourcing.consistency.AppliedPosition;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.consistency.InvalidConsistencyToken;
 import eventshop.eventsourcing.consistency.ReadModelProgress;
+import eventshop.eventsourcing.consistency.Waits;
 import eventshop.eventsourcing.relay.EventHeaders;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -98,24 +99,7 @@ public final class ConsumerProgress {
         for (Feed feed : groups) {
             parts.add(feed.whenProcessed(token));
         }
-        if (parts.size() == 1) {
-            return parts.getFirst();
-        }
-        CompletableFuture<Void> all = new CompletableFuture<>();
-        CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).whenComplete((ignored, error) -> {
-            if (error == null) {
-                all.complete(null);
-            } else {
-                all.completeExceptionally(error instanceof java.util.concurrent.CompletionException wrapped
-                        && wrapped.getCause() != null ? wrapped.getCause() : error);
-            }
-        });
-        all.whenComplete((ignored, error) -> {
-            if (all.isCancelled()) {
-                parts.forEach(part -> part.cancel(false));
-            }
-        });
-        return all;
+        return Waits.all(parts);
     }
 
     /** Where the consumers are as to {@code token}, in words. */
