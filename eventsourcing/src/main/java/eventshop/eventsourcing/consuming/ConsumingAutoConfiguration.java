@@ -65,9 +65,10 @@ public class ConsumingAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBean(BindingServiceProperties.class)
-    public ConsumerLags consumerLags(BindingServiceProperties bindings, Environment environment) {
+    public ConsumerLags consumerLags(BindingServiceProperties bindings, Environment environment,
+                                     ObjectProvider<ConsumerProgress> progress) {
         ConsumerBindings consumers = new ConsumerBindings(bindings, environment);
-        return new ConsumerLags(consumers.clientConfig(), consumers::subscriptions);
+        return new ConsumerLags(consumers.clientConfig(), consumers::subscriptions, progress.getIfAvailable());
     }
 
     @Bean
