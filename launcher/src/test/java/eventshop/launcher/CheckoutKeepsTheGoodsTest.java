@@ -23,8 +23,9 @@ import tools.jackson.databind.JsonNode;
  * A checkout never loses goods (issue 11, parts 2, 3 and the cart items of 7), on the {@link SharedStore},
  * through edge only: an {@code Idempotency-Key} names one checkout of one request; identical checkouts
  * at once make one order; an order cancelled before it was confirmed (declined, insufficient funds, over
- * the amount limit, out of stock) gives the cart its lines back and a retry with a good card is delivered;
- * a card token that is not the customer's is refused at once; concurrent adds never conflict.
+ * the amount limit, out of stock, the customer's cancel) gives the cart its lines back, which the cart shows
+ * at once to a read carrying the order's consistency token, and a retry with a good card is delivered; a
+ * card token that is not the customer's is refused at once; concurrent adds never conflict.
  */
 class CheckoutKeepsTheGoodsTest {
 
@@ -54,6 +55,26 @@ class CheckoutKeepsTheGoodsTest {
     /** The cart's lines as sku → quantity, in order. */
     private static Map<String, Integer> lines(Customer customer) {
         EdgeClient.Response cart = edge.get("/api/cart", customer.session());
+        assertThat(cart.status()).as(cart.toString()).isEqualTo(200);
+        Map<String, Integer> lines = new LinkedHashMap<>();
+        cart.body().get("lines").forEach(line -> lines.put(line.get("sku").asString(), line.get("quantity").asInt()));
+        return lines;
+    }
+
+    /**
+     * Waits until the order is CANCELLED, then reads the cart with the order's {@code Consistency-Token}
+     * (of its last event, so at or after its {@code OrderCancelled}): carts answers once it has consumed
+     * the cancellation, so the lines it gave back are there at once, without polling.
+     */
+    private static Map<String, Integer> cartAfterCancellation(Customer customer, String orderId, String reason) {
+        EdgeClient.Response order = await().atMost(PATIENCE).until(
+                () -> edge.get("/api/orders/" + orderId, customer.session()),
+                response -> response.status() == 200 && response.body().get("status").asString().equals("CANCELLED"));
+        assertThat(order.body().get("cancellationReason").asString()).isEqualTo(reason);
+        String token = order.header("Consistency-Token");
+        assertThat(token).as(order.toString()).startsWith("orders:");
+        EdgeClient.Response cart = edge.send("GET", "/api/cart", null, customer.session(),
+                Map.of("Consistency-Token", token));
         assertThat(cart.status()).as(cart.toString()).isEqualTo(200);
         Map<String, Integer> lines = new LinkedHashMap<>();
         cart.body().get("lines").forEach(line -> lines.put(line.get("sku").asString(), line.get("quantity").asInt()));
@@ -174,11 +195,9 @@ class CheckoutKeepsTheGoodsTest {
             shop.addToCart(customer, bottle, 1);
 
             String x = accepted(checkOut(customer, customer.card(), "first"));
-            JsonNode cancelled = shop.awaitStatus(customer, x, "CANCELLED");
 
-            assertThat(cancelled.get("cancellationReason").asString()).isEqualTo("PAYMENT_DECLINED");
-            await().atMost(PATIENCE).until(() -> lines(customer),
-                    lines -> lines.equals(Map.of(mug, 2, bottle, 1)));
+            assertThat(cartAfterCancellation(customer, x, "PAYMENT_DECLINED"))
+                    .containsExactly(Map.entry(mug, 2), Map.entry(bottle, 1));
             String y = accepted(checkOut(customer, good, "retry"));
             JsonNode delivered = shop.awaitStatus(customer, y, "DELIVERED");
             assertThat(delivered.get("totalCents").asLong()).isEqualTo(3_179);   // (2500 + 499) × 1.06
@@ -193,10 +212,8 @@ class CheckoutKeepsTheGoodsTest {
             shop.addToCart(customer, tv, 2);                    // 636000 cents with tax: over 500000
 
             String x = accepted(checkOut(customer, customer.card(), "big"));
-            JsonNode cancelled = shop.awaitStatus(customer, x, "CANCELLED");
 
-            assertThat(cancelled.get("cancellationReason").asString()).isEqualTo("PAYMENT_DECLINED");
-            await().atMost(PATIENCE).until(() -> lines(customer), lines -> lines.equals(Map.of(tv, 2)));
+            assertThat(cartAfterCancellation(customer, x, "PAYMENT_DECLINED")).containsExactly(Map.entry(tv, 2));
             EdgeClient.Response lowered = edge.put("/api/cart/items/" + tv, Map.of("quantity", 1), customer.session());
             assertThat(lowered.status()).as(lowered.toString()).isEqualTo(200);
             String y = accepted(checkOut(customer, customer.card(), "smaller"));
@@ -211,16 +228,38 @@ class CheckoutKeepsTheGoodsTest {
             shop.addToCart(customer, lamp, 2);
 
             String x = accepted(checkOut(customer, customer.card(), "first"));
-            JsonNode cancelled = shop.awaitStatus(customer, x, "CANCELLED");
 
-            assertThat(cancelled.get("cancellationReason").asString()).isEqualTo("OUT_OF_STOCK");
-            await().atMost(PATIENCE).until(() -> lines(customer), lines -> lines.equals(Map.of(lamp, 2)));
+            assertThat(cartAfterCancellation(customer, x, "OUT_OF_STOCK")).containsExactly(Map.entry(lamp, 2));
             EdgeClient.Response received = edge.post("/api/inventory/" + lamp + "/receipts", Map.of("quantity", 4),
                     shop.admin);
             assertThat(received.is2xx()).as(received.toString()).isTrue();
             String y = accepted(checkOut(customer, customer.card(), "after-restock"));
             shop.awaitStatus(customer, y, "DELIVERED");
             await().atMost(PATIENCE).untilAsserted(() -> shop.assertStock(lamp, 3, 0));
+        }
+
+        @Test
+        void theCustomersCancel_beforeConfirmation_givesTheLinesBack_seenWithTheCancelsToken() {
+            String sku = shop.product(1_500, 5);
+            Customer customer = shop.customer(SharedStore.APPROVES);
+            shop.addToCart(customer, sku, 3);
+            shop.stopPaymentCommands();   // the order waits for its authorization
+            try {
+                String x = accepted(checkOut(customer, customer.card(), "k"));
+                shop.awaitStatus(customer, x, "STOCK_RESERVED");
+
+                EdgeClient.Response cancel = edge.post("/api/orders/" + x + "/cancel", null, customer.session());
+                assertThat(cancel.status()).as(cancel.toString()).isEqualTo(200);
+                EdgeClient.Response cart = edge.send("GET", "/api/cart", null, customer.session(),
+                        Map.of("Consistency-Token", cancel.header("Consistency-Token")));
+
+                assertThat(cart.status()).as(cart.toString()).isEqualTo(200);
+                assertThat(cart.body().get("lines")).hasSize(1);
+                assertThat(cart.body().at("/lines/0/sku").asString()).isEqualTo(sku);
+                assertThat(cart.body().at("/lines/0/quantity").asInt()).isEqualTo(3);
+            } finally {
+                shop.startPaymentCommands();
+            }
         }
 
         @Test
