@@ -1,6 +1,12 @@
 package eventshop.catalog.listing;
 
+import eventshop.catalog.products.Products;
 import eventshop.catalog.stock.StockLevels;
+import eventshop.contracts.catalog.CatalogEvent;
+import eventshop.contracts.catalog.CatalogEvent.ProductAdded;
+import eventshop.contracts.catalog.CatalogEvent.ProductDiscontinued;
+import eventshop.contracts.catalog.CatalogEvent.ProductPriceChanged;
+import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.projection.Projections;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +14,6 @@ import java.util.Locale;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 
 /** Queries over the product listing, joined with the stock levels; they honour consistency tokens. */
@@ -27,6 +32,25 @@ public class Listing {
     /** One product, found by sku even when it is discontinued. */
     public record Details(String sku, String name, String description, long priceCents, int available,
                           String imageUrl, boolean discontinued) {
+
+        /**
+         * The product as its own events tell it ({@code available} as given); empty if it was never added.
+         */
+        public static Optional<Details> of(List<CatalogEvent> events, int available) {
+            Details details = null;
+            for (CatalogEvent event : events) {
+                details = switch (event) {
+                    case ProductAdded added -> new Details(added.sku(), added.name(), added.description(),
+                            added.priceCents(), available, added.imageUrl(), false);
+                    case ProductPriceChanged changed -> details == null ? null : new Details(details.sku,
+                            details.name, details.description, changed.priceCents(), available, details.imageUrl,
+                            details.discontinued);
+                    case ProductDiscontinued discontinued -> details == null ? null : new Details(details.sku,
+                            details.name, details.description, details.priceCents, available, details.imageUrl, true);
+                };
+            }
+            return Optional.ofNullable(details);
+        }
     }
 
     private static final String FROM = " FROM {products} p LEFT JOIN " + StockLevels.TABLE + " s ON s.sku = p.sku";
@@ -36,16 +60,17 @@ public class Listing {
     private static final String COLUMNS = "SELECT p.sku, p.name, p.description, p.price_cents,"
             + " COALESCE(s.available, 0) AS available, p.image_url, p.discontinued";
 
-    private static final RowMapper<Details> DETAILS = (row, n) -> new Details(row.getString("sku"),
-            row.getString("name"), row.getString("description"), row.getLong("price_cents"),
-            row.getInt("available"), row.getString("image_url"), row.getBoolean("discontinued"));
 
     private final Projections projections;
     private final JdbcTemplate jdbc;
+    private final Products products;
+    private final StockLevels stockLevels;
 
-    Listing(Projections projections, JdbcTemplate jdbc) {
+    Listing(Projections projections, JdbcTemplate jdbc, Products products, StockLevels stockLevels) {
         this.projections = projections;
         this.jdbc = jdbc;
+        this.products = products;
+        this.stockLevels = stockLevels;
     }
 
     /**
@@ -77,10 +102,17 @@ public class Listing {
         });
     }
 
-    /** The product {@code sku}, discontinued or not. */
+    /**
+     * The product {@code sku}, discontinued or not, from its own stream: known the moment it is added and as
+     * new as the catalog's last command, with no read model to wait for (a well-formed consistency token is
+     * accepted and satisfied already). {@code available} is the stock view's.
+     */
     public Optional<Details> product(String sku, @Nullable String consistencyToken) {
-        return projections.read(ProductListing.NAME, consistencyToken, tables -> jdbc.query(
-                tables.sql(COLUMNS + FROM + " WHERE p.sku = ?"), DETAILS, sku).stream().findFirst());
+        if (consistencyToken != null) {
+            ConsistencyToken.parse(consistencyToken);
+        }
+        List<CatalogEvent> events = products.events(sku);
+        return events.isEmpty() ? Optional.empty() : Details.of(events, stockLevels.available(sku));
     }
 
     private static String escape(String query) {
