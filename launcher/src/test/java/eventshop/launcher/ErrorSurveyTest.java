@@ -192,6 +192,11 @@ class ErrorSurveyTest {
                         .expect(406, "not-acceptable"),
                 request("garbage Accept", "GET", "/api/inventory/{sku}").header("Accept", "garbage")
                         .expect(406, "not-acceptable"),
+                request("garbage Accept at login", "POST", "/api/auth/login").header("Accept", "garbage")
+                        .json("{\"email\":\"a@b.c\",\"password\":" + quoted(PASSWORD) + "}").secret(PASSWORD)
+                        .expect(406, "not-acceptable"),
+                request("garbage Accept on an error", "GET", "/api/catalog/products/SKU-NO-SUCH-THING")
+                        .header("Accept", "garbage").expect(406, "not-acceptable"),
 
                 // ---- bodies over 64 KiB
                 request("declared body over 64 KiB", "POST", "/api/accounts")
