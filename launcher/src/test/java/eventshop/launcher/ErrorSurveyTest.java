@@ -148,6 +148,8 @@ class ErrorSurveyTest {
                 request("dot-dot above the root", "GET", "/api/../../etc/passwd").expect(400, "malformed-request"),
                 request("encoded dot-dot", "GET", "/api/catalog/products/%2e%2e/%2e%2e/secret")
                         .expect(400, "malformed-request"),
+                request("invalid UTF-8 in a path variable", "GET", "/api/catalog/products/%ff%fe")
+                        .expect(400, "malformed-request"),
                 request("over-long sku", "GET", "/api/catalog/products/" + "A".repeat(300))
                         .expect(400, "invalid-fields", "sku"),
                 request("lower-case sku at inventory", "GET", "/api/inventory/not-a-sku")
@@ -168,6 +170,9 @@ class ErrorSurveyTest {
                 request("over-long search", "GET", "/api/catalog/products?q=" + "a".repeat(201))
                         .expect(400, "invalid-fields", "q"),
                 request("NUL in a search", "GET", "/api/catalog/products?q=a%00b").expect(400, "invalid-fields", "q"),
+                request("broken percent-encoding in a parameter", "GET", "/api/catalog/products?size=%zz")
+                        .expect(400, "malformed-request"),
+                request("invalid UTF-8 in a parameter", "GET", "/api/catalog/products?q=%ff").expect(400, "malformed-request"),
                 request("order list size over the maximum", "GET", "/api/orders?size=101").as(Caller.CUSTOMER)
                         .expect(400, "invalid-fields", "size"),
                 request("event limit not a number", "GET", "/api/cart/events?limit=lots").as(Caller.CUSTOMER)
@@ -180,6 +185,8 @@ class ErrorSurveyTest {
                 request("wrong method on the cart", "PATCH", "/api/cart").as(Caller.CUSTOMER)
                         .json("{}").expect(405, "method-not-allowed"),
                 request("wrong method at login", "GET", "/api/auth/login").expect(405, "method-not-allowed"),
+                request("a method nobody knows", "BREW", "/api/cart").as(Caller.CUSTOMER).expect(400, "malformed-request"),
+                request("TRACE", "TRACE", "/api/catalog/products").expect(405, "method-not-allowed"),
                 request("text body", "POST", "/api/cart/items").as(Caller.CUSTOMER)
                         .header("Content-Type", "text/plain").raw("sku=X").expect(415, "unsupported-media-type"),
                 request("body without a content type", "POST", "/api/cart/items").as(Caller.CUSTOMER)
@@ -207,6 +214,14 @@ class ErrorSurveyTest {
                 request("login body over 64 KiB", "POST", "/api/auth/login")
                         .json("{\"email\":\"a@b.c\",\"password\":" + quoted(big) + "}").expect(413, "payload-too-large"),
 
+                // ---- broken framing and headers
+                request("a header over the size limit", "GET", "/api/catalog/products")
+                        .header("Consistency-Token", "catalog:" + "9".repeat(20_000)).expect(400, "malformed-request"),
+                request("a control character in a header", "GET", "/api/catalog/products")
+                        .header("X-Note", "a\u0001b").expect(400, "malformed-request"),
+                request("both Content-Length and Transfer-Encoding", "POST", "/api/accounts")
+                        .header("Transfer-Encoding", "chunked").json("{}").expect(400, "malformed-request"),
+
                 // ---- malformed JSON
                 request("truncated JSON", "POST", "/api/accounts").json("{\"email\":").expect(400, "malformed-json"),
                 request("not JSON", "POST", "/api/accounts").json("email=a@b.c").expect(400, "malformed-json"),
@@ -219,6 +234,8 @@ class ErrorSurveyTest {
                         .json("{\"email\":\"a@b.c\",\"name\":\"A\",\"password\":" + PASSWORD.replace("-", "") + "}")
                         .secret(PASSWORD.replace("-", "")).expect(400, "malformed-json"),
                 request("truncated login", "POST", "/api/auth/login").json("{\"email\":").expect(400, "malformed-json"),
+                request("nested a thousand deep", "POST", "/api/accounts").json("[".repeat(1200) + "]".repeat(1200))
+                        .expect(400, "malformed-json"),
 
                 // ---- fields: missing, wrong type, size, blank, pattern
                 request("no fields", "POST", "/api/accounts").json("{}")
@@ -284,6 +301,11 @@ class ErrorSurveyTest {
                 request("new line in a name", "POST", "/api/accounts")
                         .json(registration(email(), quoted("Ada\nLovelace"), quoted(PASSWORD)))
                         .expect(400, "invalid-fields", "name"),
+                request("half a surrogate pair in a name", "POST", "/api/accounts")
+                        .json(registration(email(), "\"Ada\\ud800\"", quoted(PASSWORD))).expect(400, "invalid-fields", "name"),
+                request("half a surrogate pair at login", "POST", "/api/auth/login")
+                        .json("{\"email\":\"a\\udc00@b.c\",\"password\":" + quoted(PASSWORD) + "}").secret(PASSWORD)
+                        .expect(400, "invalid-fields", "email"),
                 request("NUL in a password", "POST", "/api/accounts")
                         .json(registration(email(), quoted("Ada"), quoted(PASSWORD + "\u0000"))).secret(PASSWORD)
                         .expect(400, "invalid-fields", "password"),
@@ -424,6 +446,17 @@ class ErrorSurveyTest {
         assertThat(added.status()).as(added.toString()).isEqualTo(201);
         assertThat(JSON.readTree(added.body()).path("description").asString())
                 .isEqualTo("First line\nSecond line\twith a tab");
+    }
+
+    @Test
+    void aBodyThatIsNotUtf8_isMalformedJson() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        byte[] body = {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xff, (byte) 0xfe, '"', '}'};
+        RawHttp.Answer answer = http.send("POST", "/api/accounts", headers, body, false);
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+        assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(JSON.readTree(answer.body()).path("type").asString()).isEqualTo("/problems/malformed-json");
     }
 
     @Test

@@ -21,8 +21,8 @@ record Credentials(String email, String password) {
 
     /**
      * The credentials of a login body, read as strictly as the services read theirs: a JSON object, each
-     * member once, {@code email} and {@code password} strings of one line without control characters
-     * (no coercion of a number into a password). Otherwise a 400 {@code malformed-json}, or
+     * member once, {@code email} and {@code password} strings of one line without control characters or
+     * half surrogate pairs (no coercion of a number into a password). Otherwise a 400 {@code malformed-json}, or
      * {@code invalid-fields} naming each field at fault; neither ever quotes the body.
      */
     static Credentials read(JsonMapper json, byte[] body) {
@@ -65,11 +65,25 @@ record Credentials(String email, String password) {
             refused = "must be at most " + max + " characters";
         } else if (value.asString().chars().anyMatch(c -> Character.getType(c) == Character.CONTROL)) {
             refused = "must be one line without control characters";
+        } else if (!isWholeUnicode(value.asString())) {
+            refused = "must be valid Unicode text (it holds half of a surrogate pair)";
         } else {
             return value.asString();
         }
         errors.add(InvalidField.body(field, refused));
         return null;
+    }
+
+    private static boolean isWholeUnicode(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static EdgeProblem malformed(JacksonException failure) {

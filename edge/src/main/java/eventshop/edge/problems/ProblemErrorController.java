@@ -35,8 +35,8 @@ class ProblemErrorController implements ErrorController {
     /** What an error with only a status means, in words. */
     static String detail(HttpStatusCode status) {
         return switch (status.value()) {
-            case 400 -> "the request is malformed: its URL (an encoded '/', '\\' or NUL, a '..' above the root,"
-                    + " a character not allowed), a header or its framing";
+            case 400 -> "the request is malformed: its method, its URL (an encoded '/', '\\' or NUL, a '..' above the"
+                    + " root, a character not allowed), a header or its framing";
             case 404 -> "nothing here: the API is under /api/<service>/...";
             case 405 -> "this method is not allowed here";
             case 413 -> "the request is too large";

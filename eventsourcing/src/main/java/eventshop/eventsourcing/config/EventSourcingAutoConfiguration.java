@@ -1,6 +1,7 @@
 package eventshop.eventsourcing.config;
 
 import eventshop.eventsourcing.web.AcceptCheck;
+import eventshop.eventsourcing.web.ParameterProblems;
 import eventshop.eventsourcing.web.ProblemErrorController;
 import eventshop.eventsourcing.web.ProblemReportValve;
 import eventshop.eventsourcing.web.RequestSizeLimit;
@@ -121,6 +122,12 @@ public class EventSourcingAutoConfiguration {
         @ConditionalOnMissingBean(ErrorController.class)
         ProblemErrorController problemErrorController() {
             return new ProblemErrorController();
+        }
+
+        @Bean
+        @ConditionalOnClass(name = "org.apache.tomcat.util.http.InvalidParameterException")
+        ParameterProblems parameterProblems() {
+            return new ParameterProblems();
         }
 
         @Bean

@@ -113,6 +113,17 @@ class StrictJsonTest {
         }
 
         @Test
+        void halfASurrogatePair_isRefused_aWholeOneIsKept() {
+            for (String broken : List.of("\\ud800", "a\\udc00b", "\\ud83d\\ud83d", "x\\ud83d")) {
+                assertField(refused("{\"name\":\"" + broken + "\"}"), "name",
+                        "must be valid Unicode text (it holds half of a surrogate pair)");
+                assertField(refused("{\"description\":\"" + broken + "\"}"), "description",
+                        "must be valid Unicode text (it holds half of a surrogate pair)");
+            }
+            assertThat(read("{\"name\":\"\\ud83d\\ude42\"}").name()).isEqualTo("🙂");
+        }
+
+        @Test
         void aRefusedSecret_isNotQuoted() {
             refused("{\"secret\":\"4242\\u00004242\"}", "4242");
         }

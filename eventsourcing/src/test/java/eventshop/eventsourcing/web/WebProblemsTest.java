@@ -277,6 +277,18 @@ class WebProblemsTest {
     }
 
     @Test
+    void aQueryStringTomcatCannotDecode_isMalformed_notAnInternalError() {
+        for (String target : List.of("/api/items?size=%zz", "/api/items?q=%ff", "/api/items?q=%e2%82")) {
+            assertProblem(send("GET", target, null, null), 400, "malformed-request");
+        }
+    }
+
+    @Test
+    void halfASurrogatePair_inAParameter_isRefused() {
+        assertThat(send("GET", "/api/items?q=%ed%a0%80", null, null).status()).isEqualTo(400);
+    }
+
+    @Test
     void whatTheFirewallRefuses_isAProblem_fromTheErrorController() {
         assertProblem(send("GET", "/api/items;jsessionid=1", null, null), 400, "malformed-request");
         assertProblem(send("GET", "/api/items/%2e%2e/x", null, null), 400, "malformed-request");
