@@ -58,6 +58,10 @@ class ErrorSurveyTest {
     record Case(String name, String method, String target, Caller caller, Map<String, String> headers, String body,
                 boolean chunked, int status, String slug, Set<String> fields, Set<String> secrets) {
 
+        Case named(String other) {
+            return new Case(other, method, target, caller, headers, body, chunked, status, slug, fields, secrets);
+        }
+
         Case as(Caller who) {
             return new Case(name, method, target, who, headers, body, chunked, status, slug, fields, secrets);
         }
@@ -376,6 +380,40 @@ class ErrorSurveyTest {
                 request("unknown product", "GET", "/api/catalog/products/SKU-NO-SUCH-THING").expect(404, "unknown-product"),
                 request("stock for an unknown product", "POST", "/api/inventory/SKU-NEVER-ADDED/receipts").as(Caller.ADMIN)
                         .json("{\"quantity\":5}").expect(422, "unknown-product"));
+    }
+
+    /** Every route that takes a body, as the caller it is for. */
+    static final List<Case> BODY_ROUTES = List.of(
+            request("register", "POST", "/api/accounts"),
+            request("confirm", "POST", "/api/accounts/me/confirm").as(Caller.CUSTOMER),
+            request("change address", "PUT", "/api/accounts/me/address").as(Caller.CUSTOMER),
+            request("save a card", "POST", "/api/accounts/me/cards").as(Caller.CUSTOMER),
+            request("add a product", "POST", "/api/catalog/products").as(Caller.ADMIN),
+            request("reprice", "PUT", "/api/catalog/products/{sku}/price").as(Caller.ADMIN),
+            request("receive stock", "POST", "/api/inventory/{sku}/receipts").as(Caller.ADMIN),
+            request("tokenize a card", "POST", "/api/payments/tokens").as(Caller.CUSTOMER),
+            request("add to the cart", "POST", "/api/cart/items").as(Caller.CUSTOMER),
+            request("change a quantity", "PUT", "/api/cart/items/{sku}").as(Caller.CUSTOMER),
+            request("check out", "POST", "/api/cart/checkout").as(Caller.CUSTOMER),
+            request("log in", "POST", "/api/auth/login"));
+
+    /** The same bad bodies on every route that takes one. */
+    static Stream<Case> everyBodyRoute() {
+        return BODY_ROUTES.stream().flatMap(route -> Stream.of(
+                route.named(route.name() + ": cut off").json("{\"a\":").expect(400, "malformed-json"),
+                route.named(route.name() + ": an array").json("[]").expect(400, "malformed-json"),
+                route.named(route.name() + ": two values").json("{} {}").expect(400, "malformed-json"),
+                route.named(route.name() + ": a member twice").json("{\"a\":1,\"a\":2}").expect(400, "invalid-fields", "a"),
+                route.named(route.name() + ": text").header("Content-Type", "text/plain").raw("a=1")
+                        .expect(415, "unsupported-media-type"),
+                route.named(route.name() + ": over 64 KiB").json("{\"a\":\"" + "x".repeat(70 * 1024) + "\"}")
+                        .expect(413, "payload-too-large")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyBodyRoute")
+    void everyRouteThatTakesABody_refusesTheSameBadBodies_theSameWay(Case bad) {
+        everyBadRequest_isAProblemWithAType_namingTheInvalidFields(bad);
     }
 
     @ParameterizedTest(name = "{0}")
