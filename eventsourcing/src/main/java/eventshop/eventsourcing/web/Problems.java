@@ -65,8 +65,8 @@ import tools.jackson.databind.json.JsonMapper;
  *       headers, members given twice, refused text ({@link StrictJson}, {@link StrictText});</li>
  *   <li>{@code malformed-json} (400): the body is not the JSON expected (not JSON, cut off, missing, not an
  *       object);</li>
- *   <li>{@code malformed-request} (400): the request line or headers are broken ({@link ProblemReportValve},
- *       {@link ProblemErrorController});</li>
+ *   <li>{@code malformed-request} (400): the request line, headers or query string are broken
+ *       ({@link ProblemReportValve}, {@link ProblemErrorController}, {@link ParameterProblems});</li>
  *   <li>the protocol's own, typed by status: {@code not-found}, {@code method-not-allowed},
  *       {@code not-acceptable}, {@code unsupported-media-type}, {@code payload-too-large};</li>
  *   <li>rules ({@link DomainError}: 404/409/422, typed by the error), {@code concurrent-modification},
