@@ -6,8 +6,12 @@ import eventshop.contracts.catalog.CatalogEvent;
 import eventshop.contracts.catalog.CatalogEvent.ProductAdded;
 import eventshop.contracts.catalog.CatalogEvent.ProductDiscontinued;
 import eventshop.contracts.catalog.CatalogEvent.ProductPriceChanged;
-import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.config.EventSourcingProperties;
+import eventshop.eventsourcing.consistency.ReadModelProgress;
+import eventshop.eventsourcing.consistency.ReadYourWrites;
+import eventshop.eventsourcing.consuming.ConsumerProgress;
 import eventshop.eventsourcing.projection.Projections;
+import eventshop.eventsourcing.projection.Tables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +20,14 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-/** Queries over the product listing, joined with the stock levels; they honour consistency tokens. */
+/**
+ * Queries over the product listing, joined with the stock levels. They honour consistency tokens of
+ * both sources: {@code catalog:} tokens wait for the listing projection (the catalog's own log),
+ * {@code inventory:} tokens (a receipt's, say) for the consumer of {@code inventory.events} that keeps
+ * {@code stock_levels} (exact per partition: the starter's {@code ConsumerProgress}). Without a token a
+ * query answers what the read models have now, which may lag the commands (eventual consistency). One
+ * product ({@link #product}) is read from its own stream instead, so it is never behind the catalog.
+ */
 @Component
 public class Listing {
 
@@ -63,14 +74,30 @@ public class Listing {
 
     private final Projections projections;
     private final JdbcTemplate jdbc;
+    private final ReadYourWrites readYourWrites;
+    private final ReadModelProgress stock;
     private final Products products;
     private final StockLevels stockLevels;
+    /** One product: its stream (always current for the catalog's tokens) and the stock levels (inventory's). */
+    private final ReadModelProgress oneProduct;
 
-    Listing(Projections projections, JdbcTemplate jdbc, Products products, StockLevels stockLevels) {
+    Listing(Projections projections, JdbcTemplate jdbc, ReadYourWrites readYourWrites, ConsumerProgress consumed,
+            Products products, StockLevels stockLevels, EventSourcingProperties service) {
         this.projections = projections;
         this.jdbc = jdbc;
+        this.readYourWrites = readYourWrites;
+        this.stock = consumed.readModel(StockLevels.TABLE, "inventory");
         this.products = products;
         this.stockLevels = stockLevels;
+        this.oneProduct = ReadModelProgress.anyOf("product", ReadModelProgress.current("product",
+                service.serviceName()), stock);
+    }
+
+    /** Waits (bounded) for {@code consistencyToken}, then answers the tables to read. */
+    private Tables consistent(@Nullable String consistencyToken) {
+        readYourWrites.await(ReadModelProgress.anyOf(ProductListing.NAME, projections.progress(ProductListing.NAME),
+                stock), consistencyToken);
+        return projections.tables(ProductListing.NAME);
     }
 
     /**
@@ -82,35 +109,32 @@ public class Listing {
      */
     public Page search(@Nullable String query, int page, int size, @Nullable String consistencyToken) {
         String filter = query == null || query.isBlank() ? null : "%" + escape(query.strip()) + "%";
-        return projections.read(ProductListing.NAME, consistencyToken, tables -> {
-            List<Object> args = new ArrayList<>();
-            String where = LISTED;
-            if (filter != null) {
-                where += MATCHING;
-                args.addAll(List.of(filter, filter, filter));
-            }
-            Long total = jdbc.queryForObject(tables.sql("SELECT COUNT(*)" + FROM + where), Long.class, args.toArray());
-            List<Object> paged = new ArrayList<>(args);
-            paged.add(size);
-            paged.add((long) page * size);
-            List<Item> items = jdbc.query(tables.sql(COLUMNS + FROM + where
-                            + " ORDER BY p.name, p.sku LIMIT ? OFFSET ?"),
-                    (row, n) -> new Item(row.getString("sku"), row.getString("name"), row.getString("description"),
-                            row.getLong("price_cents"), row.getInt("available"), row.getString("image_url")),
-                    paged.toArray());
-            return new Page(items, page, size, total == null ? 0 : total);
-        });
+        Tables tables = consistent(consistencyToken);
+        List<Object> args = new ArrayList<>();
+        String where = LISTED;
+        if (filter != null) {
+            where += MATCHING;
+            args.addAll(List.of(filter, filter, filter));
+        }
+        Long total = jdbc.queryForObject(tables.sql("SELECT COUNT(*)" + FROM + where), Long.class, args.toArray());
+        List<Object> paged = new ArrayList<>(args);
+        paged.add(size);
+        paged.add((long) page * size);
+        List<Item> items = jdbc.query(tables.sql(COLUMNS + FROM + where
+                        + " ORDER BY p.name, p.sku LIMIT ? OFFSET ?"),
+                (row, n) -> new Item(row.getString("sku"), row.getString("name"), row.getString("description"),
+                        row.getLong("price_cents"), row.getInt("available"), row.getString("image_url")),
+                paged.toArray());
+        return new Page(items, page, size, total == null ? 0 : total);
     }
 
     /**
      * The product {@code sku}, discontinued or not, from its own stream: known the moment it is added and as
-     * new as the catalog's last command, with no read model to wait for (a well-formed consistency token is
-     * accepted and satisfied already). {@code available} is the stock view's.
+     * new as the catalog's last command, so a {@code catalog:} token is satisfied already; an
+     * {@code inventory:} token waits for the stock levels, where {@code available} comes from.
      */
     public Optional<Details> product(String sku, @Nullable String consistencyToken) {
-        if (consistencyToken != null) {
-            ConsistencyToken.parse(consistencyToken);
-        }
+        readYourWrites.await(oneProduct, consistencyToken);
         List<CatalogEvent> events = products.events(sku);
         return events.isEmpty() ? Optional.empty() : Details.of(events, stockLevels.available(sku));
     }
