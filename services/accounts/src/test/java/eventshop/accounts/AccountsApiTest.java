@@ -423,9 +423,6 @@ class AccountsApiTest {
         @Test
         void an_administrator_confirms_suspends_reactivates_and_archives() throws Exception {
             Customer customer = register();
-            http.perform(as(post("/api/accounts/" + customer.id() + "/suspend"), admin()))
-                    .andExpect(status().isConflict())
-                    .andExpect(jsonPath("$.type").value("/problems/illegal-account-transition"));
             http.perform(as(post("/api/accounts/" + customer.id() + "/confirm"), admin()))
                     .andExpect(status().isNoContent());
             assertThat(eventTypes(customer.id())).containsExactly("AccountRegistered", "AccountConfirmed");
@@ -442,13 +439,33 @@ class AccountsApiTest {
                     .andExpect(status().isNoContent()).andReturn().getResponse().getHeader(ConsistencyToken.HEADER);
             http.perform(as(get("/api/accounts/" + customer.id()), admin()).header(ConsistencyToken.HEADER, token))
                     .andExpect(status().isOk()).andExpect(jsonPath("$.status").value("ARCHIVED"));
-            verify(customer).andExpect(status().isForbidden());
+            verify(customer).andExpect(status().isForbidden())
+                    .andExpect(jsonPath("$.type").value("/problems/account-archived"))
+                    .andExpect(jsonPath("$.title").value("Account archived"));
             http.perform(as(post("/api/accounts/" + customer.id() + "/archive"), admin()))
                     .andExpect(status().isNoContent());
             http.perform(as(post("/api/accounts/" + customer.id() + "/reactivate"), admin()))
                     .andExpect(status().isConflict());
             assertThat(eventTypes(customer.id())).containsExactly("AccountRegistered", "AccountConfirmed",
                     "AccountActivated", "AccountSuspended", "AccountReactivated", "AccountArchived");
+        }
+
+        @Test
+        void a_pending_account_is_suspended_and_reactivated_pending() throws Exception {
+            Customer customer = register();
+
+            http.perform(as(post("/api/accounts/" + customer.id() + "/suspend"), admin()))
+                    .andExpect(status().isNoContent());
+            verify(customer).andExpect(status().isForbidden())
+                    .andExpect(jsonPath("$.type").value("/problems/account-suspended"));
+            String token = http.perform(as(post("/api/accounts/" + customer.id() + "/reactivate"), admin()))
+                    .andExpect(status().isNoContent()).andReturn().getResponse().getHeader(ConsistencyToken.HEADER);
+
+            http.perform(as(get("/api/accounts/" + customer.id()), admin()).header(ConsistencyToken.HEADER, token))
+                    .andExpect(status().isOk()).andExpect(jsonPath("$.status").value("PENDING"));
+            verify(customer).andExpect(status().isOk()).andExpect(jsonPath("$.status").value("PENDING"));
+            assertThat(eventTypes(customer.id())).containsExactly("AccountRegistered", "AccountSuspended",
+                    "AccountReactivated");
         }
 
         @Test

@@ -34,9 +34,17 @@ public class CredentialChecks {
     }
 
     /** The account may not log in: suspended or archived (403). */
-    public static final class AccountSuspended extends RuntimeException {
-        AccountSuspended(AccountStatus status) {
+    public static final class AccountMayNotLogIn extends RuntimeException {
+        private final AccountStatus status;
+
+        AccountMayNotLogIn(AccountStatus status) {
             super("the account is " + status + " and cannot log in", null, false, false);
+            this.status = status;
+        }
+
+        /** SUSPENDED or ARCHIVED. */
+        public AccountStatus status() {
+            return status;
         }
     }
 
@@ -63,7 +71,7 @@ public class CredentialChecks {
      * The account that {@code email} and {@code password} log in to.
      *
      * @throws InvalidCredentials if there is no such account or the password is wrong
-     * @throws AccountSuspended   if the password is right but the account is suspended or archived
+     * @throws AccountMayNotLogIn if the password is right but the account is suspended or archived
      */
     public Verified verify(String email, String password) {
         Row row = find(email);
@@ -71,7 +79,7 @@ public class CredentialChecks {
             throw new InvalidCredentials();
         }
         if (!row.status().mayLogIn()) {
-            throw new AccountSuspended(row.status().shown());
+            throw new AccountMayNotLogIn(row.status().shown());
         }
         return new Verified(row.accountId(), row.email(), row.name(), row.role(), row.status().shown());
     }

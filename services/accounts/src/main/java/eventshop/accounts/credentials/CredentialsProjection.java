@@ -83,7 +83,7 @@ public class CredentialsProjection implements Projection {
             case AccountActivated activated -> status(activated.accountId(), AccountStatus.ACTIVE, tables, jdbc);
             case AccountSuspended suspended -> status(suspended.accountId(), AccountStatus.SUSPENDED, tables, jdbc);
             case AccountReactivated reactivated ->
-                    status(reactivated.accountId(), AccountStatus.ACTIVE, tables, jdbc);
+                    status(reactivated.accountId(), AccountStatus.reactivatedTo(reactivated), tables, jdbc);
             case AccountArchived archived -> status(archived.accountId(), AccountStatus.ARCHIVED, tables, jdbc);
             case AddressChanged changed -> {
             }
