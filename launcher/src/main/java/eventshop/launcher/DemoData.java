@@ -92,6 +92,20 @@ final class DemoData {
                     r -> r.is2xx() || r.status() == 409, r -> r.status() == 404 || r.status() >= 500);
             addressAndCard(customer);
         }
+        // the listing is the views service's read model, built from catalog's and inventory's events: the
+        // store is not ready before a client can find the products there, in stock
+        until("list the demo products in stock", () -> edge.get("/api/catalog/products?size=100", null),
+                r -> r.status() == 200 && listsInStock(r.body()), r -> true);
+    }
+
+    private static boolean listsInStock(JsonNode listing) {
+        java.util.Set<String> inStock = new java.util.HashSet<>();
+        for (JsonNode item : listing.path("items")) {
+            if (item.path("available").asLong(0) > 0) {
+                inStock.add(item.path("sku").asString(""));
+            }
+        }
+        return PRODUCTS.stream().allMatch(product -> inStock.contains(product.sku()));
     }
 
     /** Gives the customer a shipping address and a saved card (tokenized by payments), as they would. */
