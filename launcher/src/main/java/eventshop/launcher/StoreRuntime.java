@@ -577,6 +577,10 @@ public final class StoreRuntime implements AutoCloseable {
                 // after the effect's transaction, and an effect lost to H2's write delay would be gone.
                 props.put("spring.datasource.url", "jdbc:h2:file:" + dir.resolve("readmodel")
                         + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+                // where the other services answer, for the synchronous calls between them (ServiceCalls)
+                for (ServiceApp other : config.services()) {
+                    props.put("eventshop.services." + other.name() + ".url", appUrl(other).toString());
+                }
                 if (app.name().equals(ACCOUNTS)) {
                     props.put("eventshop.accounts.admin.password", secrets.adminPassword());
                 }

@@ -2,6 +2,7 @@ package eventshop.eventsourcing.web;
 
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import eventshop.eventsourcing.calls.ServiceUnavailable;
 import eventshop.eventsourcing.consistency.InvalidConsistencyToken;
 import eventshop.eventsourcing.consistency.NotYetConsistent;
 import eventshop.eventsourcing.decider.DomainError;
@@ -81,6 +82,16 @@ public class Problems extends ResponseEntityExceptionHandler {
     @ExceptionHandler(NotYetConsistent.class)
     public ResponseEntity<ProblemDetail> notYetConsistent(NotYetConsistent error) {
         ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "not-yet-consistent", "Not yet consistent",
+                error.getMessage());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
+                .body(problem);
+    }
+
+    /** A service this one needed could not answer: 503 with Retry-After, nothing changed. */
+    @ExceptionHandler(ServiceUnavailable.class)
+    public ResponseEntity<ProblemDetail> serviceUnavailable(ServiceUnavailable error) {
+        LOG.warn("{}", error.getMessage());
+        ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable", "Service unavailable",
                 error.getMessage());
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
                 .body(problem);

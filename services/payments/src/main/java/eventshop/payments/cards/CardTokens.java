@@ -10,7 +10,6 @@ import eventshop.payments.cards.domain.CardEvent.CardTokenized;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
@@ -71,11 +70,5 @@ public class CardTokens implements Projection {
     public static List<TokenView> ofCustomer(JdbcTemplate jdbc, Tables tables, String customerId) {
         return jdbc.query(tables.sql("SELECT * FROM {card_tokens} WHERE customer_id = ? ORDER BY position DESC"
                 + " FETCH FIRST 100 ROWS ONLY"), ROW, customerId);
-    }
-
-    /** One of a customer's cards; empty if unknown or another customer's. */
-    public static Optional<TokenView> find(JdbcTemplate jdbc, Tables tables, String customerId, String token) {
-        return jdbc.query(tables.sql("SELECT * FROM {card_tokens} WHERE token = ? AND customer_id = ?"), ROW,
-                token, customerId).stream().findFirst();
     }
 }

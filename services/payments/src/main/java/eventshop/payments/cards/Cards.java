@@ -6,6 +6,7 @@ import eventshop.eventsourcing.decider.CommandHandler;
 import eventshop.eventsourcing.decider.CommandResult;
 import eventshop.eventsourcing.decider.JsonEventCodec;
 import eventshop.eventstore.EventStore;
+import eventshop.eventstore.RecordedEvent;
 import eventshop.payments.cards.domain.Card;
 import eventshop.payments.cards.domain.CardEvent;
 import eventshop.payments.cards.domain.CardNumber;
@@ -37,7 +38,10 @@ public class Cards {
     public record Tokenized(CardOnFile card, ConsistencyToken token) {
     }
 
+    private static final JsonEventCodec<CardEvent> CODEC = JsonEventCodec.of(CardEvent.class);
+
     private final CommandHandler<Card.Command, CardEvent, Card.State> handler;
+    private final EventStore store;
     private final Clock clock;
     private final Supplier<UUID> ids;
     private final MeterRegistry registry;
@@ -48,6 +52,7 @@ public class Cards {
                 .clock(clock)
                 .ids(ids)
                 .build();
+        this.store = store;
         this.clock = clock;
         this.ids = ids;
         this.registry = registry;
@@ -83,6 +88,27 @@ public class Cards {
         return switch (handler.load(Card.streamId(token)).state()) {
             case Card.Unknown unknown -> Optional.empty();
             case Card.Tokenized tokenized -> Optional.of(tokenized.card());
+        };
+    }
+
+    /**
+     * One of a customer's cards as its owner sees it, read from the card's own stream, so a card is
+     * found the moment its tokenization returned (what other services check a token against); empty
+     * for a malformed or unknown token and for another customer's card.
+     */
+    public Optional<CardTokens.TokenView> ownedBy(String customerId, String token) {
+        if (!Card.isToken(token)) {
+            return Optional.empty();
+        }
+        RecordedEvent tokenized = store.read(Card.streamId(token), 0).take(1).blockFirst();
+        if (tokenized == null) {
+            return Optional.empty();
+        }
+        return switch (CODEC.deserialize(tokenized.type(), tokenized.data(), tokenized.metadata().schemaVersion())) {
+            case CardEvent.CardTokenized card -> card.customerId().equals(customerId)
+                    ? Optional.of(new CardTokens.TokenView(card.token(), card.brand(), card.last4(), card.expMonth(),
+                    card.expYear(), tokenized.metadata().timestamp()))
+                    : Optional.empty();
         };
     }
 }
