@@ -35,9 +35,12 @@ CREATE TABLE IF NOT EXISTS EDGE_SESSION_ENDINGS_COUNT (
 INSERT INTO EDGE_SESSION_ENDINGS_COUNT (ID, MARK)
     SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM EDGE_SESSION_ENDINGS_COUNT WHERE ID = 1);
 
--- The last ending of each account whose sessions were ended (suspended or archived).
+-- The last ending of each account whose sessions were ended (suspended or archived), and the version of
+-- the account's stream it was at when edge learned it from accounts.events (NULL: edge ended them itself,
+-- passing the administrator's command on).
 CREATE TABLE IF NOT EXISTS EDGE_SESSION_ENDINGS (
     ACCOUNT_ID VARCHAR(100) NOT NULL PRIMARY KEY,
     MARK BIGINT NOT NULL,
-    REASON VARCHAR(20) NOT NULL
+    REASON VARCHAR(20) NOT NULL,
+    ACCOUNT_VERSION BIGINT
 );

@@ -125,7 +125,7 @@ class EdgeTest {
     /** A session token as login would give it: a live server-side session for the account, and its token. */
     String session(String accountId, String role) {
         return tokens.mintSession(new Caller(accountId, accountId + "@example.com", List.of(role)),
-                sessions.open(accountId, sessions.mark())).token();
+                sessions.open(accountId, sessions.mark(), null)).token();
     }
 
     @Nested
@@ -374,7 +374,7 @@ class EdgeTest {
             // given
             Instant now = Instant.now();
             // every defect on its own: the session named is live (for acc-1) unless the kind is about the session
-            String live = sessions.open("acc-1", sessions.mark());
+            String live = sessions.open("acc-1", sessions.mark(), null);
             String token = switch (kind) {
                 case "expired" -> TestTokens.mint(TestTokens.SECRET, EdgeToken.SESSION_AUDIENCE, "acc-1",
                         List.of(EdgeToken.ADMIN), now.minusSeconds(7200), now.minusSeconds(3600), live);
@@ -664,11 +664,11 @@ class EdgeTest {
             long after = sessions.mark();
 
             assertThat(after).isGreaterThan(before);
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> sessions.open("acc-marked", before))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> sessions.open("acc-marked", before, null))
                     .isInstanceOfSatisfying(Sessions.AccountSessionsEnded.class,
                             ended -> assertThat(ended.ending()).isEqualTo(Sessions.Ending.ARCHIVED));
             assertThat(sessions.count("acc-marked")).isZero();
-            assertThat(sessions.isLive(sessions.open("acc-marked", after), "acc-marked")).isTrue();
+            assertThat(sessions.isLive(sessions.open("acc-marked", after, null), "acc-marked")).isTrue();
         }
 
         @Test
@@ -706,17 +706,51 @@ class EdgeTest {
             String archived = session("acc-k2", EdgeToken.CUSTOMER);
             String confirmed = session("acc-k3", EdgeToken.CUSTOMER);
 
-            accountEvents.on("AccountSuspended", "{\"accountId\":\"acc-k1\",\"reason\":\"fraud\"}".getBytes());
-            accountEvents.on("AccountArchived", "{\"accountId\":\"acc-k2\"}".getBytes());
-            accountEvents.on("AccountConfirmed", "{\"accountId\":\"acc-k3\"}".getBytes());
-            accountEvents.on("AccountSuspended", "not json".getBytes());
-            accountEvents.on("AccountSuspended", "{\"reason\":\"no account\"}".getBytes());
+            accountEvents.on("AccountSuspended", null, "{\"accountId\":\"acc-k1\",\"reason\":\"fraud\"}".getBytes());
+            accountEvents.on("AccountArchived", null, "{\"accountId\":\"acc-k2\"}".getBytes());
+            accountEvents.on("AccountConfirmed", null, "{\"accountId\":\"acc-k3\"}".getBytes());
+            accountEvents.on("AccountSuspended", null, "not json".getBytes());
+            accountEvents.on("AccountSuspended", null, "{\"reason\":\"no account\"}".getBytes());
             // redelivered
-            accountEvents.on("AccountSuspended", "{\"accountId\":\"acc-k1\",\"reason\":\"fraud\"}".getBytes());
+            accountEvents.on("AccountSuspended", null, "{\"accountId\":\"acc-k1\",\"reason\":\"fraud\"}".getBytes());
 
             assertProblem(send(bearer("/api/cart", suspended)), 401, "/problems/unauthorized");
             assertProblem(send(bearer("/api/cart", archived)), 401, "/problems/unauthorized");
             assertThat(send(bearer("/api/cart", confirmed)).statusCode()).isEqualTo(200);
+        }
+
+        @Test
+        void anEndingLearnedFromAccountsEvents_endsOnlySessionsCheckedBeforeIt() throws Exception {
+            // given: sessions whose logins were checked at versions 2 and 5 of the account's stream
+            String before = tokens.mintSession(new Caller("acc-v", "v@example.com", List.of(EdgeToken.CUSTOMER)),
+                    sessions.open("acc-v", sessions.mark(), 2L)).token();
+            String after = tokens.mintSession(new Caller("acc-v", "v@example.com", List.of(EdgeToken.CUSTOMER)),
+                    sessions.open("acc-v", sessions.mark(), 5L)).token();
+            long mark = sessions.mark();
+
+            // when: the suspension at version 3 arrives late (the account was reactivated, and logged in again)
+            accountEvents.on("AccountSuspended", 3L, "{\"accountId\":\"acc-v\",\"reason\":\"x\"}".getBytes());
+
+            // then
+            assertProblem(send(bearer("/api/cart", before)), 401, "/problems/unauthorized");
+            assertThat(send(bearer("/api/cart", after)).statusCode()).isEqualTo(200);
+            // and a login in flight since before it: refused if checked before version 3, not if checked after
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> sessions.open("acc-v", mark, 2L))
+                    .isInstanceOf(Sessions.AccountSessionsEnded.class);
+            assertThat(sessions.isLive(sessions.open("acc-v", mark, 4L), "acc-v")).isTrue();
+            // an ending edge makes itself ends them all
+            sessions.endAll("acc-v", Sessions.Ending.ARCHIVED);
+            assertThat(sessions.count("acc-v")).isZero();
+        }
+
+        @Test
+        void aLogin_keepsTheAccountVersionAccountsCheckedIt_at() throws Exception {
+            String token = token(login("rita@example.com", "right-password"));
+            // rita's login was checked at version 3: a late suspension at version 3 or before leaves it alone
+            accountEvents.on("AccountSuspended", 3L, "{\"accountId\":\"acc-rita\",\"reason\":\"x\"}".getBytes());
+            assertThat(send(bearer("/api/cart", token)).statusCode()).isEqualTo(200);
+            accountEvents.on("AccountSuspended", 4L, "{\"accountId\":\"acc-rita\",\"reason\":\"x\"}".getBytes());
+            assertProblem(send(bearer("/api/cart", token)), 401, "/problems/unauthorized");
         }
 
         private HttpRequest.Builder bearer(String path, String token) {
@@ -839,7 +873,7 @@ class EdgeTest {
             }
             String id = email.startsWith("race") ? "acc-race" : "acc-rita";
             StubService.respond(exchange, 200, "application/json", "{\"accountId\":\"" + id + "\",\"email\":\""
-                    + email + "\",\"name\":\"R\",\"role\":\"CUSTOMER\",\"status\":\"ACTIVE\"}");
+                    + email + "\",\"name\":\"R\",\"role\":\"CUSTOMER\",\"status\":\"ACTIVE\",\"accountVersion\":3}");
         } else if (right && email.equals("arch@example.com")) {
             StubService.respond(exchange, 403, "application/problem+json", "{\"type\":\"/problems/account-archived\","
                     + "\"title\":\"Account archived\",\"status\":403,\"detail\":\"the account is ARCHIVED and cannot log in\"}");

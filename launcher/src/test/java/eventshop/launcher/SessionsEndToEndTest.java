@@ -3,6 +3,7 @@ package eventshop.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import eventshop.edge.sessions.Sessions;
 import eventshop.eventsourcing.security.EdgeUser;
 import java.net.http.HttpClient;
 import java.time.Year;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -153,6 +155,41 @@ class SessionsEndToEndTest {
 
         await().atMost(SharedStore.PATIENCE).untilAsserted(() ->
                 assertProblem(edge.get("/api/auth/me", tom.token()), 401, "/problems/unauthorized"));
+    }
+
+    @Test
+    void aSuspensionLearnedLate_afterTheCustomerWasReactivatedAndLoggedInAgain_endsOnlyTheOldSession() {
+        // given: edge's accounts.events listener held back, accounts told directly to suspend and reactivate
+        Person rae = registerAndLogIn();
+        var edgeContext = shop.store.context("edge");
+        var listener = edgeContext.getBean(KafkaListenerEndpointRegistry.class).getListenerContainer("edge-account-events");
+        Sessions sessions = edgeContext.getBean(Sessions.class);
+        String admin = shop.tokens.mint(EdgeUser.admin("ops-" + UUID.randomUUID(), DemoData.ADMIN_EMAIL));
+        EdgeClient accountsDirectly = new EdgeClient(HttpClient.newHttpClient(), shop.store.url("accounts"));
+        long mark;
+        String again;
+        listener.pause();
+        try {
+            await().atMost(SharedStore.PATIENCE).until(listener::isContainerPaused);
+            mark = sessions.mark();
+            assertThat(accountsDirectly.post("/api/accounts/" + rae.id() + "/suspend", null, admin).status())
+                    .isEqualTo(204);
+            assertThat(accountsDirectly.post("/api/accounts/" + rae.id() + "/reactivate", null, admin).status())
+                    .isEqualTo(204);
+            // the customer logs in again, after the reactivation
+            EdgeClient.Response login = login(rae);
+            assertThat(login.status()).as(login.toString()).isEqualTo(200);
+            again = login.body().get("token").asString();
+        } finally {
+            listener.resume();
+        }
+
+        // when: edge learns of the suspension
+        await().atMost(SharedStore.PATIENCE).until(sessions::mark, latest -> latest > mark);
+
+        // then: the session from before the suspension ends, the one from after the reactivation does not
+        assertProblem(edge.get("/api/auth/me", rae.token()), 401, "/problems/unauthorized");
+        assertThat(edge.get("/api/auth/me", again).status()).isEqualTo(200);
     }
 
     @Test

@@ -118,7 +118,7 @@ final class SharedStore {
     String session(EdgeUser user) {
         var context = store.context("edge");
         Sessions sessions = context.getBean(Sessions.class);
-        String sessionId = sessions.open(user.id(), sessions.mark());
+        String sessionId = sessions.open(user.id(), sessions.mark(), null);
         return context.getBean(eventshop.edge.tokens.EdgeTokens.class).mintSession(
                 new Caller(user.id(), user.email(), List.copyOf(user.roles())), sessionId).token();
     }

@@ -59,7 +59,7 @@ class LoginController {
         VerifiedAccount account = accounts.verify(credentials);
         String sessionId;
         try {
-            sessionId = sessions.open(account.accountId(), mark);
+            sessionId = sessions.open(account.accountId(), mark, account.accountVersion());
         } catch (AccountSessionsEnded ended) {
             throw Accounts.mayNotLogIn(ended.ending());
         }

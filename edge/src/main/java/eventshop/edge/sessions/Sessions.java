@@ -3,9 +3,9 @@ package eventshop.edge.sessions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -33,6 +33,12 @@ import org.springframework.transaction.support.TransactionOperations;
  * session itself, since it deletes after it commits and the session was saved before that look. An ending
  * with an earlier mark was visible to accounts before the credentials were checked, so accounts decided.
  *
+ * <p><b>An ending learned late.</b> An ending from {@code accounts.events} may arrive after the account was
+ * reactivated and its customer logged in again. Each session keeps the version of the account stream its
+ * login was checked at; such an ending names the version of the suspension or archiving, and ends (and
+ * refuses) only sessions checked before it. An ending edge makes itself, as it passes the administrator's
+ * command on, names no version and ends every session of the account.
+ *
  * <p>Thread-safe; all state is in the database, shared by every edge instance.
  */
 public final class Sessions {
@@ -58,6 +64,9 @@ public final class Sessions {
         }
     }
 
+    /** The session attribute holding the version of the account stream the login was checked at. */
+    static final String ACCOUNT_VERSION = "eventshop.accountVersion";
+
     private final FindByIndexNameSessionRepository<? extends Session> repository;
     private final JdbcTemplate jdbc;
     private final TransactionOperations transactions;
@@ -78,16 +87,20 @@ public final class Sessions {
     }
 
     /**
-     * Opens a session for {@code accountId}, whose credentials were checked after {@code mark} was taken.
+     * Opens a session for {@code accountId}, whose credentials were checked after {@code mark} was taken, at
+     * version {@code accountVersion} of the account's stream (null if unknown: any ending ends it).
      *
      * @return the session id, for the token's {@code sid}
-     * @throws AccountSessionsEnded if the account's sessions were ended since {@code mark}
+     * @throws AccountSessionsEnded if the account's sessions were ended since {@code mark}, by an ending that
+     *                              applies to a login checked at {@code accountVersion}
      */
-    public String open(String accountId, long mark) {
-        String sessionId = create(repository, accountId);
+    public String open(String accountId, long mark, @Nullable Long accountVersion) {
+        String sessionId = create(repository, accountId, accountVersion);
         Optional<Ending> endedSince = jdbc.query(
-                "SELECT REASON FROM EDGE_SESSION_ENDINGS WHERE ACCOUNT_ID = ? AND MARK > ?",
-                (rs, n) -> Ending.valueOf(rs.getString(1)), accountId, mark).stream().findFirst();
+                "SELECT REASON FROM EDGE_SESSION_ENDINGS WHERE ACCOUNT_ID = ? AND MARK > ?"
+                        + " AND (ACCOUNT_VERSION IS NULL OR ACCOUNT_VERSION > ?)",
+                (rs, n) -> Ending.valueOf(rs.getString(1)), accountId, mark,
+                accountVersion == null ? -1L : accountVersion).stream().findFirst();
         if (endedSince.isPresent()) {
             repository.deleteById(sessionId);
             throw new AccountSessionsEnded(endedSince.get());
@@ -95,11 +108,15 @@ public final class Sessions {
         return sessionId;
     }
 
-    private <S extends Session> String create(FindByIndexNameSessionRepository<S> sessions, String accountId) {
+    private <S extends Session> String create(FindByIndexNameSessionRepository<S> sessions, String accountId,
+                                              @Nullable Long accountVersion) {
         S session = sessions.createSession();
         Instant now = clock.instant();
         session.setLastAccessedTime(now);
         session.setAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, accountId);
+        if (accountVersion != null) {
+            session.setAttribute(ACCOUNT_VERSION, accountVersion);
+        }
         sessions.save(session);
         return session.getId();
     }
@@ -155,28 +172,52 @@ public final class Sessions {
 
     /**
      * Ends every session of the account, and keeps a login that checked the credentials before this call
-     * from opening a new one.
+     * from opening a new one: the ending edge makes as it passes an administrator's command on.
      *
      * @return how many sessions were ended
      */
     public int endAll(String accountId, Ending ending) {
+        return end(accountId, ending, null);
+    }
+
+    /**
+     * Ends the sessions of the account whose login was checked before version {@code accountVersion} of its
+     * stream (the suspension's or archiving's, learned from {@code accounts.events}), and keeps a login
+     * checked before it from opening a new one. Sessions of a login checked at or after that version (the
+     * account was reactivated since) are kept.
+     *
+     * @return how many sessions were ended
+     */
+    public int endBefore(String accountId, Ending ending, long accountVersion) {
+        return end(accountId, ending, accountVersion);
+    }
+
+    private int end(String accountId, Ending ending, @Nullable Long accountVersion) {
         transactions.executeWithoutResult(status -> {
             jdbc.update("UPDATE EDGE_SESSION_ENDINGS_COUNT SET MARK = MARK + 1 WHERE ID = 1");
             Long mark = jdbc.queryForObject("SELECT MARK FROM EDGE_SESSION_ENDINGS_COUNT WHERE ID = 1", Long.class);
-            if (jdbc.update("UPDATE EDGE_SESSION_ENDINGS SET MARK = ?, REASON = ? WHERE ACCOUNT_ID = ?",
-                    mark, ending.name(), accountId) == 0) {
-                jdbc.update("INSERT INTO EDGE_SESSION_ENDINGS (ACCOUNT_ID, MARK, REASON) VALUES (?, ?, ?)",
-                        accountId, mark, ending.name());
+            if (jdbc.update("UPDATE EDGE_SESSION_ENDINGS SET MARK = ?, REASON = ?, ACCOUNT_VERSION = ?"
+                    + " WHERE ACCOUNT_ID = ?", mark, ending.name(), accountVersion, accountId) == 0) {
+                jdbc.update("INSERT INTO EDGE_SESSION_ENDINGS (ACCOUNT_ID, MARK, REASON, ACCOUNT_VERSION)"
+                        + " VALUES (?, ?, ?, ?)", accountId, mark, ending.name(), accountVersion);
             }
         });
-        Set<String> ids = repository.findByPrincipalName(accountId).keySet();
-        for (String id : List.copyOf(ids)) {
-            repository.deleteById(id);
+        int ended = 0;
+        for (Map.Entry<String, ? extends Session> session : repository.findByPrincipalName(accountId).entrySet()) {
+            if (accountVersion == null || checkedBefore(session.getValue(), accountVersion)) {
+                repository.deleteById(session.getKey());
+                ended++;
+            }
         }
-        if (!ids.isEmpty()) {
-            LOG.info("ended {} session(s) of account {}: {}", ids.size(), accountId, ending.name().toLowerCase());
+        if (ended > 0) {
+            LOG.info("ended {} session(s) of account {}: {}", ended, accountId, ending.name().toLowerCase());
         }
-        return ids.size();
+        return ended;
+    }
+
+    private static boolean checkedBefore(Session session, long accountVersion) {
+        Object checkedAt = session.getAttribute(ACCOUNT_VERSION);
+        return !(checkedAt instanceof Number version) || version.longValue() < accountVersion;
     }
 
     /** How many live sessions the account has (for tests and operations). */

@@ -548,7 +548,8 @@ class AccountsApiTest {
 
             http.perform(as(get("/api/accounts/" + customer.id()), admin()).header(ConsistencyToken.HEADER, token))
                     .andExpect(status().isOk()).andExpect(jsonPath("$.status").value("PENDING"));
-            verify(customer).andExpect(status().isOk()).andExpect(jsonPath("$.status").value("PENDING"));
+            verify(customer).andExpect(status().isOk()).andExpect(jsonPath("$.status").value("PENDING"))
+                    .andExpect(jsonPath("$.accountVersion").value(2));
             assertThat(eventTypes(customer.id())).containsExactly("AccountRegistered", "AccountSuspended",
                     "AccountReactivated");
         }
@@ -583,6 +584,7 @@ class AccountsApiTest {
                     .andExpect(jsonPath("$.name").value("Customer"))
                     .andExpect(jsonPath("$.role").value("CUSTOMER"))
                     .andExpect(jsonPath("$.status").value("PENDING"))
+                    .andExpect(jsonPath("$.accountVersion").value(0))
                     .andExpect(jsonPath("$.passwordHash").doesNotExist());
         }
 
