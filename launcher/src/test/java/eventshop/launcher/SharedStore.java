@@ -39,7 +39,8 @@ import tools.jackson.databind.JsonNode;
  * database, talking only through the in-process Kafka broker, driven only through edge's public API.
  * No demo data; each test makes its own products and customers, so tests never see each other's
  * data. The saga's timing is shortened: a step waits 4 s for its reply and is asked twice before the
- * order times out; the carrier delivers 200 ms after shipping.
+ * order times out; the carrier delivers 200 ms after shipping. The consumers downstream of the
+ * commands that read-your-writes is about carry {@link SlowConsumer}, which a test can turn on.
  *
  * <p>A test that stops or restarts a service must leave it running again when it ends.
  *
@@ -95,6 +96,12 @@ final class SharedStore {
                 .withProperty("eventshop.orders.compensation-max-backoff", "4s")
                 .withProperty("eventshop.orders.carrier-delay", "200ms")
                 .withProperty("eventshop.orders.deadline-poll", "100ms");
+        // consumers a test can make late (SlowConsumer, off unless a test turns it on)
+        for (String binding : List.of("ordersCarts-in-0", "onInventoryEvents-in-0", "catalogPrices-in-0")) {
+            config = config.withProperty("spring.cloud.stream.kafka.bindings." + binding
+                    + ".consumer.configuration[interceptor.classes]", SlowConsumer.class.getName());
+        }
+        config = config.withProperty("eventshop.views.consumer[interceptor.classes]", SlowConsumer.class.getName());
         for (ServiceApp app : config.apps()) {
             config = config.withPort(app.name(), FreePorts.next());
         }

@@ -9,11 +9,11 @@ import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Makes a query wait, bounded, until its read model has applied the position named by the
- * request's {@code Consistency-Token} header, so a client reads its own writes.
+ * Makes a query wait, bounded, until its read model reflects the event named by the request's
+ * {@code Consistency-Token} header, so a client reads its own writes.
  *
  * <p>The wait parks the calling thread on a future that the read model completes when it commits
- * the position; nothing polls. Thread-safe.
+ * the event's effect; nothing polls. Thread-safe.
  */
 public final class ReadYourWrites {
 
@@ -32,12 +32,12 @@ public final class ReadYourWrites {
     }
 
     /**
-     * Returns once {@code readModel} has applied the token's position, or at once when there is no
-     * token (null or blank header).
+     * Returns once {@code readModel} reflects the token's event, or at once when there is no token
+     * (null or blank header).
      *
-     * @throws InvalidConsistencyToken if the header is not a token, or names a service whose log
-     *                                 this read model does not follow (400)
-     * @throws NotYetConsistent        if the position was not applied within the maximum wait (503)
+     * @throws InvalidConsistencyToken if the header is not a token, names a service whose log this
+     *                                 read model does not follow, or is a token it cannot honour (400)
+     * @throws NotYetConsistent        if the read model did not get there within the maximum wait (503)
      */
     public void await(ReadModelProgress readModel, @Nullable String tokenHeader) {
         if (tokenHeader == null || tokenHeader.isBlank()) {
@@ -48,25 +48,27 @@ public final class ReadYourWrites {
             throw new InvalidConsistencyToken(tokenHeader, "read model '" + readModel.name()
                     + "' does not follow the log of '" + token.source() + "'");
         }
-        if (readModel.applied(token.source()) >= token.position()) {
-            return;
-        }
         long start = System.nanoTime();
-        CompletableFuture<Void> applied = readModel.whenApplied(token.source(), token.position());
+        CompletableFuture<Void> reached = readModel.whenReached(token);
         try {
-            applied.get(maxWait.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | CancellationException | ExecutionException timedOut) {
-            throw notYet(readModel, token, start, applied);
+            reached.get(maxWait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException failed) {
+            if (failed.getCause() instanceof InvalidConsistencyToken invalid) {
+                throw invalid;
+            }
+            throw notYet(readModel, token, start, reached);
+        } catch (TimeoutException | CancellationException timedOut) {
+            throw notYet(readModel, token, start, reached);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
-            throw notYet(readModel, token, start, applied);
+            throw notYet(readModel, token, start, reached);
         }
     }
 
     private static NotYetConsistent notYet(ReadModelProgress readModel, ConsistencyToken token, long start,
-                                           CompletableFuture<Void> applied) {
-        applied.cancel(false);
-        return new NotYetConsistent(token, readModel.name(), readModel.applied(token.source()),
+                                           CompletableFuture<Void> reached) {
+        reached.cancel(false);
+        return new NotYetConsistent(token, readModel.name(), readModel.reached(token),
                 Duration.ofNanos(System.nanoTime() - start));
     }
 }

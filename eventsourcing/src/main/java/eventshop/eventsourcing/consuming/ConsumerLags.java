@@ -17,10 +17,12 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How far this service's consumer groups are behind their topics: per partition, the group's
- * committed offset against the partition's end. Read on demand with a short-lived admin client.
+ * committed offset against the partition's end, and the source position this instance has processed
+ * there ({@link ConsumerProgress}). Read on demand with a short-lived admin client.
  *
  * <p>Thread-safe.
  */
@@ -30,6 +32,7 @@ public final class ConsumerLags {
 
     private final Map<String, Object> clientConfig;
     private final Supplier<Collection<Subscription>> subscriptions;
+    private final @Nullable ConsumerProgress progress;
 
     /** A consumer binding's group and topic. */
     public record Subscription(String binding, String group, String topic) {
@@ -46,13 +49,24 @@ public final class ConsumerLags {
     /**
      * @param committed the group's committed offset, or -1 if it has none (it then starts at the
      *                  beginning, so the lag counts from there)
+     * @param processed the highest source position this instance knows processed on the partition
+     *                  (what consistency tokens wait for, {@link ConsumerProgress}); -1 if none, or
+     *                  not a {@code <service>.events} topic
+     * @param assigned  whether the partition is assigned to this instance's consumer
      */
-    public record PartitionLag(int partition, long committed, long end, long lag) {
+    public record PartitionLag(int partition, long committed, long end, long lag, long processed, boolean assigned) {
     }
 
     public ConsumerLags(Map<String, Object> clientConfig, Supplier<Collection<Subscription>> subscriptions) {
+        this(clientConfig, subscriptions, null);
+    }
+
+    /** @param progress what the consumers processed, shown per partition; null for none */
+    public ConsumerLags(Map<String, Object> clientConfig, Supplier<Collection<Subscription>> subscriptions,
+                        @Nullable ConsumerProgress progress) {
         this.clientConfig = Map.copyOf(clientConfig);
         this.subscriptions = subscriptions;
+        this.progress = progress;
     }
 
     /** The lag of every consumer binding's group on its topic. */
@@ -83,6 +97,8 @@ public final class ConsumerLags {
                         admin.listConsumerGroupOffsets(subscription.group()).partitionsToOffsetAndMetadata());
                 TopicDescription description = descriptions.get(subscription.topic());
                 List<PartitionLag> partitions = new ArrayList<>();
+                ConsumerProgress.Feed feed = progress == null || ConsumerProgress.sourceOf(subscription.topic()) == null
+                        ? null : progress.feed(subscription.topic(), subscription.group());
                 long total = 0;
                 if (description != null) {
                     for (var partition : description.partitions()) {
@@ -93,7 +109,8 @@ public final class ConsumerLags {
                         long lag = Math.max(0, end - from);
                         total += lag;
                         partitions.add(new PartitionLag(partition.partition(), offset != null ? offset.offset() : -1,
-                                end, lag));
+                                end, lag, feed == null ? -1 : feed.processed(partition.partition()),
+                                feed != null && feed.isAssigned(partition.partition())));
                     }
                 }
                 lags.add(new Lag(subscription.binding(), subscription.group(), subscription.topic(), total, partitions));

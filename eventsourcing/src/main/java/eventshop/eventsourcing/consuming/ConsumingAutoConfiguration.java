@@ -13,15 +13,18 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.cloud.stream.binder.kafka.KafkaMessageChannelBinder;
+import org.springframework.cloud.stream.config.ListenerContainerCustomizer;
 import org.springframework.cloud.stream.config.BindingServiceProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Consuming other services' events: {@link ExactlyOnce} (processed-message records in the
  * service's database), {@link ParkedMessages} and the {@code parked} endpoint, {@link ConsumerLags}
- * and the {@code consumers} endpoint, and a start-up
+ * and the {@code consumers} endpoint, {@link ConsumerProgress} (what the consumers have processed, for
+ * consistency tokens) fed by {@link ConsumerProgressTracking}, and a start-up
  * check that every consumer binding names its group. Retry and dead-letter defaults for the
  * bindings come from {@link ConsumerBindingDefaults}.
  */
@@ -62,9 +65,10 @@ public class ConsumingAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBean(BindingServiceProperties.class)
-    public ConsumerLags consumerLags(BindingServiceProperties bindings, Environment environment) {
+    public ConsumerLags consumerLags(BindingServiceProperties bindings, Environment environment,
+                                     ObjectProvider<ConsumerProgress> progress) {
         ConsumerBindings consumers = new ConsumerBindings(bindings, environment);
-        return new ConsumerLags(consumers.clientConfig(), consumers::subscriptions);
+        return new ConsumerLags(consumers.clientConfig(), consumers::subscriptions, progress.getIfAvailable());
     }
 
     @Bean
@@ -72,6 +76,24 @@ public class ConsumingAutoConfiguration {
     @ConditionalOnBean(ConsumerLags.class)
     public ConsumersEndpoint consumersEndpoint(ConsumerLags lags) {
         return new ConsumersEndpoint(lags);
+    }
+
+    /** What this service's consumer bindings of {@code <service>.events} topics have processed, for consistency tokens. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(BindingServiceProperties.class)
+    public ConsumerProgress consumerProgress(BindingServiceProperties bindings, Environment environment) {
+        ConsumerBindings consumers = new ConsumerBindings(bindings, environment);
+        return new ConsumerProgress(() -> consumers.subscriptions().stream().map(ConsumerLags.Subscription::topic)
+                .collect(java.util.stream.Collectors.toSet()));
+    }
+
+    /** Feeds {@link ConsumerProgress} from every Kafka listener container the binder creates. */
+    @Bean
+    @ConditionalOnBean(ConsumerProgress.class)
+    public ListenerContainerCustomizer<AbstractMessageListenerContainer<?, ?>> eventshopConsumerProgressTracking(
+            ConsumerProgress progress, Environment environment) {
+        return new ConsumerProgressTracking(progress, KafkaClientSettings.of(environment));
     }
 
     /** Refuses to start with a consumer binding that has no group (DESIGN §9). */

@@ -88,7 +88,7 @@ public final class CommandHandler<C, E, S> {
             List<E> events = decider.decide().apply(command, loaded.state());
             if (events.isEmpty()) {
                 return new CommandResult<>(streamId, loaded.version(), List.of(),
-                        new ConsistencyToken(source, store.headPosition()));
+                        new ConsistencyToken(source, lastPosition(streamId, loaded.version()), streamId));
             }
             ExpectedVersion expected = loaded.version() < 0
                     ? ExpectedVersion.noStream() : ExpectedVersion.exactly(loaded.version());
@@ -96,7 +96,7 @@ public final class CommandHandler<C, E, S> {
                 AppendResult result = store.append(streamId, expected, toEventData(events, context));
                 maybeSnapshot(streamId, loaded, events, result);
                 return new CommandResult<>(streamId, result.streamVersion(), List.copyOf(events),
-                        new ConsistencyToken(source, result.position()));
+                        new ConsistencyToken(source, result.position(), streamId));
             } catch (WrongExpectedVersion conflict) {
                 lastConflict = conflict;
             }
@@ -121,6 +121,19 @@ public final class CommandHandler<C, E, S> {
                     .reduce(start, (loaded, recorded) -> new Loaded<>(
                             decider.evolve().apply(loaded.state(), decode(recorded)), recorded.version()));
         });
+    }
+
+    /**
+     * The log position of the stream's event at {@code version} (its last one), -1 if it has none: what
+     * a command that decided nothing answers as its token, since the state it saw is that of its
+     * stream's events up to there.
+     */
+    private long lastPosition(String streamId, long version) {
+        if (version < 0) {
+            return -1;
+        }
+        RecordedEvent last = store.read(streamId, version).blockFirst();
+        return last == null ? -1 : last.position();
     }
 
     /** The events of a stream, decoded, in version order. */

@@ -1,5 +1,6 @@
 package eventshop.eventsourcing.projection;
 
+import eventshop.eventsourcing.consistency.AppliedPosition;
 import eventshop.eventsourcing.projection.ProjectionStatus.RunnerState;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.RecordedEvent;

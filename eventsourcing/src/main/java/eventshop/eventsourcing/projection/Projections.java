@@ -1,5 +1,7 @@
 package eventshop.eventsourcing.projection;
 
+import eventshop.eventsourcing.consistency.AppliedPosition;
+import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.consistency.ReadModelProgress;
 import eventshop.eventsourcing.consistency.ReadYourWrites;
 import eventshop.eventsourcing.projection.Generations.Row;
@@ -175,13 +177,14 @@ public final class Projections implements SmartLifecycle {
             }
 
             @Override
-            public long applied(String source) {
-                return follows(source) ? slot.applied.get() : -1;
+            public CompletableFuture<Void> whenReached(ConsistencyToken token) {
+                // the projection applies the whole log in position order: the stream does not matter
+                return slot.applied.whenReached(token.position());
             }
 
             @Override
-            public CompletableFuture<Void> whenApplied(String source, long position) {
-                return slot.applied.whenReached(position);
+            public String reached(ConsistencyToken token) {
+                return "applied up to position " + slot.applied.get() + " of " + serviceName;
             }
         };
     }

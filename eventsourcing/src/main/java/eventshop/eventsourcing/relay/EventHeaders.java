@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * The Kafka headers every event published by the log relay carries (DESIGN §5): the public
@@ -91,6 +92,18 @@ public final class EventHeaders {
     /** The record key for an event: its stream id in UTF-8. */
     public static byte[] key(RecordedEvent event) {
         return event.streamId().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The partition the records of stream {@code streamId} go to on a topic of {@code partitions}
+     * partitions: what Kafka's default partitioner does with the key {@link #key} (murmur2 of its
+     * bytes). Every event of a stream therefore travels on one partition, in the stream's order.
+     */
+    public static int partition(String streamId, int partitions) {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("a topic has at least one partition, not " + partitions);
+        }
+        return Utils.toPositive(Utils.murmur2(streamId.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     /** A header value as a string, whether the binder handed it over as a String or raw bytes. */

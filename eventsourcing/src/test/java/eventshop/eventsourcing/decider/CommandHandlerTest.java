@@ -60,7 +60,7 @@ class CommandHandlerTest {
             assertThat(opened.events()).containsExactly(new Tab.TabOpened("tab-1"));
             assertThat(opened.streamVersion()).isZero();
             assertThat(added.streamVersion()).isEqualTo(1);
-            assertThat(added.token()).isEqualTo(new ConsistencyToken("bar", 1));
+            assertThat(added.token()).isEqualTo(new ConsistencyToken("bar", 1, "tab-1"));
             List<RecordedEvent> stored = store.read("tab-1", 0).collectList().block();
             assertThat(stored).extracting(RecordedEvent::type).containsExactly("TabOpened", "ItemAdded");
             RecordedEvent item = stored.get(1);
@@ -94,6 +94,23 @@ class CommandHandlerTest {
         }
 
         @Test
+        void handle_decidingNothing_answersTheTokenOfTheStreamsLastEvent_notOfTheLogsHead() {
+            // given a stream whose last event is followed in the log by other streams' events
+            tabs.handle("tab-1", new Tab.OpenTab("tab-1"), context);
+            CommandResult<Tab.Event> last = tabs.handle("tab-1", new Tab.AddItem("tea", 250), context);
+            tabs.handle("tab-2", new Tab.OpenTab("tab-2"), context);
+            tabs.handle("tab-3", new Tab.OpenTab("tab-3"), context);
+
+            // when a command on it decides nothing
+            CommandResult<Tab.Event> repeat = tabs.handle("tab-1", new Tab.OpenTab("tab-1"), context);
+
+            // then its token names the stream's last event: a consumer of the stream's partition reaches it
+            assertThat(repeat.events()).isEmpty();
+            assertThat(repeat.token()).isEqualTo(new ConsistencyToken("bar", last.token().position(), "tab-1"));
+            assertThat(store.headPosition()).isGreaterThan(last.token().position());
+        }
+
+        @Test
         void handle_decidingNothingOnAnEmptyLog_answersATokenEveryReadModelHasReached() {
             CommandHandler<Tab.Command, Tab.Event, Tab.State> idle = CommandHandler
                     .builder("bar", store, new Decider<Tab.Command, Tab.Event, Tab.State>(new Tab.Unopened(), Tab::evolve,
@@ -103,7 +120,7 @@ class CommandHandlerTest {
             CommandResult<Tab.Event> nothing = idle.handle("tab-1", new Tab.CloseTab(), context);
 
             assertThat(nothing.events()).isEmpty();
-            assertThat(nothing.token()).isEqualTo(new ConsistencyToken("bar", -1));
+            assertThat(nothing.token()).isEqualTo(new ConsistencyToken("bar", -1, "tab-1"));
             assertThat(ConsistencyToken.parse(nothing.token().toString())).isEqualTo(nothing.token());
         }
 

@@ -212,8 +212,10 @@ class RelayToConsumerTest {
     }
 
     @Test
-    void theConsumersEndpoint_showsEachGroupsLag() {
+    void theConsumersEndpoint_showsEachGroupsLag_andWhatItProcessed() {
         RelayTestApp.append(store, "lag-0");
+        long position = store.read("lag-0", 0).blockLast().position();
+        int partition = EventHeaders.partition("lag-0", 3);
         await().atMost(PATIENCE).until(() -> relay.status().lag() == 0);
         eventshop.eventsourcing.consuming.ConsumerLags lags =
                 context.getBean(eventshop.eventsourcing.consuming.ConsumerLags.class);
@@ -224,13 +226,16 @@ class RelayToConsumerTest {
             assertThat(lag.binding()).isEqualTo(BINDING);
             assertThat(lag.group()).isEqualTo(RelayTestApp.GROUP);
             assertThat(lag.topic()).isEqualTo(RelayTestApp.TOPIC);
-            assertThat(lag.partitions()).hasSize(3).allSatisfy(partition -> {
-                assertThat(partition.lag()).isZero();
-                assertThat(partition.committed()).isIn(partition.end(), -1L);
+            assertThat(lag.partitions()).hasSize(3).allSatisfy(p -> {
+                assertThat(p.lag()).isZero();
+                assertThat(p.committed()).isIn(p.end(), -1L);
+                assertThat(p.assigned()).isTrue();
             });
+            assertThat(lag.partitions()).filteredOn(p -> p.partition() == partition).singleElement()
+                    .satisfies(p -> assertThat(p.processed()).isGreaterThanOrEqualTo(position));
         });
         assertThat(http("GET", "/actuator/consumers", null)).contains("\"group\":\"" + RelayTestApp.GROUP + "\"",
-                "\"lag\":0");
+                "\"lag\":0", "\"processed\":", "\"assigned\":true");
     }
 
     @Test

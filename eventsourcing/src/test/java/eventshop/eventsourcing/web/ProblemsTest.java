@@ -47,7 +47,8 @@ class ProblemsTest {
                 case "rule" -> new Tab.PriceNotPositive(-1);
                 case "version" -> new WrongExpectedVersion("tab-1", ExpectedVersion.exactly(3), 5);
                 case "invalid" -> new InvalidRequest("stream id is too long");
-                case "stale" -> new NotYetConsistent(new ConsistencyToken("bar", 9), "tabs", 4, Duration.ofSeconds(2));
+                case "stale" -> new NotYetConsistent(new ConsistencyToken("bar", 9), "tabs",
+                        "applied up to position 4 of bar", Duration.ofSeconds(2));
                 default -> new IllegalStateException("secret internals");
             };
         }

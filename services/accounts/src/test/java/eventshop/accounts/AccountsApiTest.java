@@ -155,7 +155,7 @@ class AccountsApiTest {
                             json(java.util.Map.of("email", email, "name", "Ada", "password", "correct horse"))))
                     .andExpect(status().isCreated())
                     .andExpect(header().string(HttpHeaders.LOCATION, matchesPattern("/api/accounts/[0-9a-f-]{36}")))
-                    .andExpect(header().string(ConsistencyToken.HEADER, matchesPattern("accounts:\\d+")))
+                    .andExpect(header().string(ConsistencyToken.HEADER, matchesPattern("accounts:\\d+@[A-Za-z0-9._~%-]+")))
                     .andExpect(jsonPath("$.accountId").isString());
         }
 
@@ -324,7 +324,7 @@ class AccountsApiTest {
             String token = http.perform(jsonBody(post("/api/accounts/me/confirm"), customer.token(),
                             json(java.util.Map.of("code", codeOf(customer.id())))))
                     .andExpect(status().isNoContent())
-                    .andExpect(header().string(ConsistencyToken.HEADER, matchesPattern("accounts:\\d+")))
+                    .andExpect(header().string(ConsistencyToken.HEADER, matchesPattern("accounts:\\d+@[A-Za-z0-9._~%-]+")))
                     .andReturn().getResponse().getHeader(ConsistencyToken.HEADER);
 
             // confirmed, not active: shown PENDING, and it may log in

@@ -1,6 +1,8 @@
 package eventshop.views;
 
 import eventshop.contracts.Address;
+import eventshop.contracts.carts.CartEvent.CartCheckedOut;
+import eventshop.contracts.carts.CartEvent.CheckedOutLine;
 import eventshop.contracts.catalog.CatalogEvent.ProductAdded;
 import eventshop.contracts.inventory.InventoryEvent.StockReceived;
 import eventshop.contracts.orders.CancellationReason;
@@ -13,6 +15,7 @@ import eventshop.contracts.orders.OrderEvent.OrderPlaced;
 import eventshop.contracts.orders.OrderEvent.OrderShipped;
 import eventshop.contracts.orders.OrderEvent.OrderStockReserved;
 import eventshop.contracts.orders.OrderLine;
+import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.relay.EventHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -58,8 +61,13 @@ public final class Events implements AutoCloseable {
     /** A published event: its envelope, to re-send as a relay duplicate would. */
     public record Sent(String source, String streamId, long version, long position, UUID eventId, String type,
                        Instant at, byte[] data) {
-        /** The consistency token of this event's command. */
+        /** The consistency token of this event's command, as commands answer them: with the stream. */
         public String token() {
+            return new ConsistencyToken(source, position, streamId).toString();
+        }
+
+        /** The token as it was written before tokens named their stream. */
+        public String tokenWithoutStream() {
             return source + ":" + position;
         }
     }
@@ -165,6 +173,19 @@ public final class Events implements AutoCloseable {
             last = publish("orders", "order-" + orderId, event);
         }
         return last;
+    }
+
+    /**
+     * Publishes what carts publishes when {@code customerId} checks out {@code lines} as order
+     * {@code orderId}: a {@code CartCheckedOut} in the customer's cart stream.
+     */
+    public Sent checkout(String customerId, String orderId, List<OrderLine> lines) {
+        long subtotal = lines.stream().mapToLong(OrderLine::lineTotalCents).sum();
+        long tax = (subtotal * 6 + 50) / 100;
+        return publish("carts", "cart-" + customerId, new CartCheckedOut(customerId, orderId,
+                customerId + "@example.com", lines.stream().map(line -> new CheckedOutLine(line.sku(), line.name(),
+                line.quantity(), line.unitPriceCents(), line.lineTotalCents())).toList(), subtotal, tax,
+                subtotal + tax, ADDRESS, "tok-1"));
     }
 
     public static OrderLine line(String sku, int quantity, long unitPriceCents) {

@@ -188,10 +188,29 @@ class QueriesTest {
                     last = events.order(customer.id(), newId(), List.of(line("SKU-T1", 1, 100)), Fate.CONFIRMED);
                 }
 
-                JsonNode page = ok(get(customer, "/api/orders", last.token()));
+                // with its stream (as commands answer them), and without (as before)
+                String token = round % 2 == 0 ? last.token() : last.tokenWithoutStream();
+                JsonNode page = ok(get(customer, "/api/orders", token));
 
-                assertThat(page.get("total").asLong()).as("round %d", round).isEqualTo(6);
+                assertThat(page.get("total").asLong()).as("round %d, %s", round, token).isEqualTo(6);
             }
+        }
+
+        @Test
+        void aTokenNamingAStream_isHonoured_andAMalformedStream_400() {
+            String order = newId();
+            Sent placed = events.order(alice.id(), order, List.of(line("SKU-S1", 1, 100)), Fate.PLACED);
+            assertThat(placed.token()).isEqualTo("orders:" + placed.position() + "@order-" + order);
+
+            JsonNode page = ok(get(alice, "/api/orders", placed.token()));
+
+            assertThat(page.get("items").get(0).get("orderId").asString()).isEqualTo(order);
+            assertProblem(get(alice, "/api/orders", "orders:1@order%2"), HttpStatus.BAD_REQUEST);
+            assertProblem(get(alice, "/api/orders", "orders:1@order%2d"), HttpStatus.BAD_REQUEST);
+            MvcTestResult ahead = get(alice, "/api/orders", "orders:999999999@order-" + order);
+            assertProblem(ahead, HttpStatus.SERVICE_UNAVAILABLE);
+            assertThat(json.readTree(ahead.getResponse().getContentAsByteArray()).get("detail").asString())
+                    .contains("on partition").contains("of orders.events");
         }
 
         @Test
@@ -205,6 +224,103 @@ class QueriesTest {
             ok(get(alice, "/api/orders", cart.token()));
             ok(get(alice, "/api/orders", payment.token()));
             ok(get(alice, "/api/orders", account.token()));
+        }
+    }
+
+    /**
+     * Carts' {@code CartCheckedOut} lists the order at once, so the checkout's token guarantees the list
+     * shows it whenever orders gets to it; orders' events update the same row whichever comes first.
+     */
+    @Nested
+    class OrdersFromCheckouts {
+
+        JsonNode only(JsonNode page, String orderId) {
+            List<JsonNode> found = new java.util.ArrayList<>();
+            page.get("items").forEach(item -> {
+                if (item.get("orderId").asString().equals(orderId)) {
+                    found.add(item);
+                }
+            });
+            assertThat(found).as("rows of order %s", orderId).hasSize(1);
+            return found.getFirst();
+        }
+
+        @Test
+        void aCheckout_isListedWithItsToken_beforeOrdersHasPlacedTheOrder() {
+            // given a checkout that orders has not placed (no event of the order on orders.events)
+            String order = newId();
+            Sent checkout = events.checkout(alice.id(), order, List.of(line("SKU-C1", 2, 1000), line("SKU-C2", 1, 500)));
+
+            // when
+            JsonNode page = ok(get(alice, "/api/orders", checkout.token()));
+
+            // then
+            JsonNode item = only(page, order);
+            assertThat(item.get("customerId").asString()).isEqualTo(alice.id());
+            assertThat(item.get("status").asString()).isEqualTo("PLACED");
+            assertThat(item.get("itemCount").asInt()).isEqualTo(3);
+            assertThat(item.get("lineCount").asInt()).isEqualTo(2);
+            assertThat(item.get("subtotalCents").asLong()).isEqualTo(2500);
+            assertThat(item.get("taxCents").asLong()).isEqualTo(150);
+            assertThat(item.get("totalCents").asLong()).isEqualTo(2650);
+            assertThat(ok(get(bob, "/api/orders", checkout.token())).get("total").asLong()).isZero();
+        }
+
+        @Test
+        void theOrdersEvents_updateTheRowListedFromTheCheckout() {
+            String order = newId();
+            events.checkout(alice.id(), order, List.of(line("SKU-C1", 1, 1000)));
+            Sent last = events.order(alice.id(), order, List.of(line("SKU-C1", 1, 1000)), Fate.SHIPPED);
+
+            JsonNode item = only(ok(get(alice, "/api/orders", last.token())), order);
+
+            assertThat(item.get("status").asString()).isEqualTo("SHIPPED");
+            assertThat(item.get("totalCents").asLong()).isEqualTo(1060);
+        }
+
+        @Test
+        void aCheckoutReadAfterTheOrdersEvents_doesNotSetTheStatusBack() {
+            String order = newId();
+            Sent cancelled = events.order(alice.id(), order, List.of(line("SKU-C1", 1, 1000)), Fate.OUT_OF_STOCK);
+            ok(get(alice, "/api/orders", cancelled.token()));
+            Sent checkout = events.checkout(alice.id(), order, List.of(line("SKU-C1", 1, 1000)));
+
+            JsonNode item = only(ok(get(alice, "/api/orders", checkout.token())), order);
+
+            assertThat(item.get("status").asString()).isEqualTo("CANCELLED");
+            assertThat(item.get("cancellationReason").asString()).isEqualTo("OUT_OF_STOCK");
+        }
+
+        @Test
+        void newestFirst_isTheOrderOfTheCheckouts_notOfThePlacements() {
+            // given two checkouts whose orders orders placed the other way round
+            EdgeUser carol = customer();
+            String first = newId();
+            String second = newId();
+            events.checkout(carol.id(), first, List.of(line("SKU-C1", 1, 100)));
+            Sent last = events.checkout(carol.id(), second, List.of(line("SKU-C1", 2, 100)));
+            events.order(carol.id(), second, List.of(line("SKU-C1", 2, 100)), Fate.CONFIRMED);
+            Sent placedLast = events.order(carol.id(), first, List.of(line("SKU-C1", 1, 100)), Fate.CONFIRMED);
+            ok(get(carol, "/api/orders", placedLast.token()));
+
+            // when: the token of the second checkout (the same cart stream) covers the first as well
+            JsonNode page = ok(get(carol, "/api/orders", last.token()));
+
+            // then
+            assertThat(page.get("total").asLong()).isEqualTo(2);
+            assertThat(page.get("items").get(0).get("orderId").asString()).isEqualTo(second);
+            assertThat(page.get("items").get(1).get("orderId").asString()).isEqualTo(first);
+        }
+
+        @Test
+        void aCheckoutWithoutOrderIdOrLines_isPassedOver_asOrdersRefusesIt() {
+            String order = newId();
+            Sent bad = events.publish("carts", "cart-" + alice.id(), new eventshop.contracts.carts.CartEvent
+                    .CartCheckedOut(alice.id(), order, "a@example.com", null, 0, 0, 0, null, "tok-1"));
+
+            JsonNode page = ok(get(alice, "/api/orders?size=100", bad.token()));
+
+            page.get("items").forEach(item -> assertThat(item.get("orderId").asString()).isNotEqualTo(order));
         }
     }
 

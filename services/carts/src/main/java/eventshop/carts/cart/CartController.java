@@ -2,7 +2,11 @@ package eventshop.carts.cart;
 
 import eventshop.carts.cart.domain.Pricing.PricedCart;
 import eventshop.contracts.Address;
+import eventshop.eventsourcing.config.EventSourcingProperties;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.consistency.ReadModelProgress;
+import eventshop.eventsourcing.consistency.ReadYourWrites;
+import eventshop.eventsourcing.consuming.ConsumerProgress;
 import eventshop.eventsourcing.decider.CommandContext;
 import eventshop.eventsourcing.decider.CommandContexts;
 import eventshop.eventsourcing.security.EdgeUser;
@@ -38,7 +42,10 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code /api/cart}: the caller's own cart ({@code cart-<EdgeUser.id()>}), for customers only.
  * Every command answers with the cart as it is now (checkout: the order id) and a
  * {@code Consistency-Token} header. The queries accept that token and are always consistent with
- * it: the cart is folded from its event stream on every request, there is no read model to lag.
+ * it: the cart is folded from its event stream on every request, there is no read model to lag. The
+ * cart's prices come from the catalog's events, so they also accept a {@code catalog:} token (a price
+ * change's): they wait (bounded, then 503) until the price consumer has processed it; likewise the
+ * tokens of any other service whose events carts consumes (orders', once carts reads orders.events).
  * Quantities are checked by the cart itself (422 {@code invalid-quantity}); malformed bodies and
  * over-long or ill-formed strings are 400 problems.
  */
@@ -59,11 +66,18 @@ public class CartController {
     private final Carts carts;
     private final CommandContexts contexts;
     private final JsonMapper json;
+    private final ReadYourWrites readYourWrites;
+    /** The cart's own stream (always current for carts' tokens) and what carts consumes of other services. */
+    private final ReadModelProgress cartView;
 
-    public CartController(Carts carts, CommandContexts contexts, JsonMapper json) {
+    public CartController(Carts carts, CommandContexts contexts, JsonMapper json, ReadYourWrites readYourWrites,
+                          ConsumerProgress consumed, EventSourcingProperties service) {
         this.carts = carts;
         this.contexts = contexts;
         this.json = json;
+        this.readYourWrites = readYourWrites;
+        this.cartView = ReadModelProgress.anyOf("cart", ReadModelProgress.current("cart", service.serviceName()),
+                consumed.readModel("cart", "catalog", "orders"));
     }
 
     // ---- bodies and views
@@ -195,11 +209,12 @@ public class CartController {
                 .body(CartView.of(outcome.cart()));
     }
 
-    /** Any well-formed token is satisfied already (the cart is read from its stream); a malformed one is a 400. */
-    private static void acceptToken(String token) {
-        if (token != null) {
-            ConsistencyToken.parse(token);
-        }
+    /**
+     * A carts token is satisfied already (the cart is read from its stream); one of a service whose
+     * events carts consumes waits for that consumer; others and malformed ones are a 400.
+     */
+    private void acceptToken(String token) {
+        readYourWrites.await(cartView, token);
     }
 
     private EventView view(RecordedEvent event) {

@@ -467,7 +467,8 @@ class CartApiTest {
             assertThat(UUID.fromString(orderId).getMostSignificantBits()).isEqualTo(0xC0FFEEL);
             assertThat(result.getResponse().getHeader(HttpHeaders.LOCATION)).isEqualTo("/api/orders/" + orderId);
             RecordedEvent last = stored(me).getLast();
-            assertThat(result.getResponse().getHeader(ConsistencyToken.HEADER)).isEqualTo("carts:" + last.position());
+            assertThat(result.getResponse().getHeader(ConsistencyToken.HEADER))
+                    .isEqualTo("carts:" + last.position() + "@cart-" + me.id());
             assertThat(CART_EVENTS.deserialize(last.type(), last.data(), 1)).isEqualTo(new CartCheckedOut(me.id(),
                     orderId, me.email(), List.of(new CheckedOutLine(KEYBOARD, "Keyboard", 2, 1250, 2500),
                     new CheckedOutLine(MOUSE, "Mouse", 3, 499, 1497)), 3997, 240, 4237,

@@ -1,7 +1,11 @@
 package eventshop.catalog.listing;
 
 import eventshop.catalog.stock.StockLevels;
+import eventshop.eventsourcing.consistency.ReadModelProgress;
+import eventshop.eventsourcing.consistency.ReadYourWrites;
+import eventshop.eventsourcing.consuming.ConsumerProgress;
 import eventshop.eventsourcing.projection.Projections;
+import eventshop.eventsourcing.projection.Tables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,7 +15,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 
-/** Queries over the product listing, joined with the stock levels; they honour consistency tokens. */
+/**
+ * Queries over the product listing, joined with the stock levels. They honour consistency tokens of
+ * both sources: {@code catalog:} tokens wait for the listing projection (the catalog's own log),
+ * {@code inventory:} tokens (a receipt's, say) for the consumer of {@code inventory.events} that keeps
+ * {@code stock_levels} (exact per partition: the starter's {@code ConsumerProgress}). Without a token a
+ * query answers what the read models have now, which may lag the commands (eventual consistency).
+ */
 @Component
 public class Listing {
 
@@ -42,10 +52,21 @@ public class Listing {
 
     private final Projections projections;
     private final JdbcTemplate jdbc;
+    private final ReadYourWrites readYourWrites;
+    private final ReadModelProgress stock;
 
-    Listing(Projections projections, JdbcTemplate jdbc) {
+    Listing(Projections projections, JdbcTemplate jdbc, ReadYourWrites readYourWrites, ConsumerProgress consumed) {
         this.projections = projections;
         this.jdbc = jdbc;
+        this.readYourWrites = readYourWrites;
+        this.stock = consumed.readModel(StockLevels.TABLE, "inventory");
+    }
+
+    /** Waits (bounded) for {@code consistencyToken}, then answers the tables to read. */
+    private Tables consistent(@Nullable String consistencyToken) {
+        readYourWrites.await(ReadModelProgress.anyOf(ProductListing.NAME, projections.progress(ProductListing.NAME),
+                stock), consistencyToken);
+        return projections.tables(ProductListing.NAME);
     }
 
     /**
@@ -57,30 +78,29 @@ public class Listing {
      */
     public Page search(@Nullable String query, int page, int size, @Nullable String consistencyToken) {
         String filter = query == null || query.isBlank() ? null : "%" + escape(query.strip()) + "%";
-        return projections.read(ProductListing.NAME, consistencyToken, tables -> {
-            List<Object> args = new ArrayList<>();
-            String where = LISTED;
-            if (filter != null) {
-                where += MATCHING;
-                args.addAll(List.of(filter, filter, filter));
-            }
-            Long total = jdbc.queryForObject(tables.sql("SELECT COUNT(*)" + FROM + where), Long.class, args.toArray());
-            List<Object> paged = new ArrayList<>(args);
-            paged.add(size);
-            paged.add((long) page * size);
-            List<Item> items = jdbc.query(tables.sql(COLUMNS + FROM + where
-                            + " ORDER BY p.name, p.sku LIMIT ? OFFSET ?"),
-                    (row, n) -> new Item(row.getString("sku"), row.getString("name"), row.getString("description"),
-                            row.getLong("price_cents"), row.getInt("available"), row.getString("image_url")),
-                    paged.toArray());
-            return new Page(items, page, size, total == null ? 0 : total);
-        });
+        Tables tables = consistent(consistencyToken);
+        List<Object> args = new ArrayList<>();
+        String where = LISTED;
+        if (filter != null) {
+            where += MATCHING;
+            args.addAll(List.of(filter, filter, filter));
+        }
+        Long total = jdbc.queryForObject(tables.sql("SELECT COUNT(*)" + FROM + where), Long.class, args.toArray());
+        List<Object> paged = new ArrayList<>(args);
+        paged.add(size);
+        paged.add((long) page * size);
+        List<Item> items = jdbc.query(tables.sql(COLUMNS + FROM + where
+                        + " ORDER BY p.name, p.sku LIMIT ? OFFSET ?"),
+                (row, n) -> new Item(row.getString("sku"), row.getString("name"), row.getString("description"),
+                        row.getLong("price_cents"), row.getInt("available"), row.getString("image_url")),
+                paged.toArray());
+        return new Page(items, page, size, total == null ? 0 : total);
     }
 
     /** The product {@code sku}, discontinued or not. */
     public Optional<Details> product(String sku, @Nullable String consistencyToken) {
-        return projections.read(ProductListing.NAME, consistencyToken, tables -> jdbc.query(
-                tables.sql(COLUMNS + FROM + " WHERE p.sku = ?"), DETAILS, sku).stream().findFirst());
+        Tables tables = consistent(consistencyToken);
+        return jdbc.query(tables.sql(COLUMNS + FROM + " WHERE p.sku = ?"), DETAILS, sku).stream().findFirst();
     }
 
     private static String escape(String query) {

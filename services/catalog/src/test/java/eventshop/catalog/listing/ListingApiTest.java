@@ -11,6 +11,8 @@ import eventshop.contracts.EdgeToken;
 import eventshop.contracts.inventory.InventoryEvent.StockAllocated;
 import eventshop.contracts.inventory.InventoryEvent.StockReceived;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.consuming.ConsumerProgress;
+import eventshop.eventsourcing.relay.EventHeaders;
 import eventshop.eventsourcing.projection.Projections;
 import eventshop.eventsourcing.security.EdgeTokens;
 import eventshop.eventsourcing.security.EdgeUser;
@@ -18,6 +20,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeEach;
@@ -211,7 +215,7 @@ class ListingApiTest {
 
         @Test
         void aTokenOfAnotherService_orAMalformedOne_is400() {
-            Response foreign = http.get(PRODUCTS).token(anonymous).header(ConsistencyToken.HEADER, "carts:3").send();
+            Response foreign = http.get(PRODUCTS).token(anonymous).header(ConsistencyToken.HEADER, "carts:3@cart-1").send();
             Response garbage = http.get(PRODUCTS).token(anonymous).header(ConsistencyToken.HEADER, "soon").send();
 
             assertThat(foreign.status()).isEqualTo(400);
@@ -221,13 +225,96 @@ class ListingApiTest {
 
         @Test
         void aTokenBeyondWhatTheListingCanReach_is503_withRetryAfter() {
-            long ahead = projections.progress(ProductListing.NAME).applied("catalog") + 1_000_000;
+            long ahead = projections.status(ProductListing.NAME).active().checkpoint() + 1_000_000;
 
             Response response = http.get(PRODUCTS).token(anonymous)
                     .header(ConsistencyToken.HEADER, "catalog:" + ahead).send();
 
             assertThat(response.status()).isEqualTo(503);
             assertThat(response.header("Retry-After")).hasValue("1");
+        }
+    }
+
+    /**
+     * A read shows inventory's availability, so it takes inventory's tokens: a receipt's token waits
+     * until the stock consumer has processed the receipt (its progress fed here by hand: no broker).
+     */
+    @Nested
+    class InventoryTokens {
+
+        @Autowired
+        ConsumerProgress progress;
+
+        ConsumerProgress.Feed inventory() {
+            ConsumerProgress.Feed feed = progress.feed("inventory.events", "catalog");
+            feed.partitions(1);
+            return feed;
+        }
+
+        /** Delivers {@code message} to the stock consumer as the binder would, and records it processed. */
+        void deliver(Message<byte[]> message) {
+            onInventoryEvents.accept(message);
+            inventory().processed(0, position(message));
+        }
+
+        long position(Message<byte[]> message) {
+            return Long.parseLong(EventHeaders.text(message.getHeaders().get(EventHeaders.SOURCE_POSITION)));
+        }
+
+        String token(Message<byte[]> message) {
+            return new ConsistencyToken("inventory", position(message),
+                    EventHeaders.text(message.getHeaders().get(EventHeaders.STREAM_ID))).toString();
+        }
+
+        Response get(String uri, String token) {
+            return http.get(uri).token(anonymous).header(ConsistencyToken.HEADER, token).send();
+        }
+
+        @Test
+        void aReceiptsToken_waitsForTheStockConsumer_thenTheProductShowsTheNewAvailability() throws Exception {
+            // given a product in stock, and a receipt inventory recorded that the consumer has not processed
+            add("INVTOK-1", "Wombat jug", "", 100);
+            deliver(InventoryMessages.stock(0, new StockReceived("INVTOK-1", 3, 3, 0)));
+            Message<byte[]> receipt = InventoryMessages.stock(1, new StockReceived("INVTOK-1", 5, 8, 0));
+            ConsumerProgress.Feed feed = inventory();
+            int waitingBefore = feed.waiting();
+
+            // when the product is asked with the receipt's token
+            CompletableFuture<Response> product = CompletableFuture.supplyAsync(
+                    () -> get(PRODUCTS + "/INVTOK-1", token(receipt)));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> feed.waiting() > waitingBefore);
+            assertThat(product).isNotDone();
+            deliver(receipt);
+
+            // then
+            Response response = product.get(30, TimeUnit.SECONDS);
+            assertThat(response.status()).as("%s", response).isEqualTo(200);
+            assertThat(response.json().path("available").asInt()).isEqualTo(8);
+        }
+
+        @Test
+        void theSearch_takesInventorysTokens_too() {
+            add("INVTOK-2", "Numbat tray", "", 100);
+            Message<byte[]> receipt = InventoryMessages.stock(0, new StockReceived("INVTOK-2", 6, 6, 0));
+            deliver(receipt);
+
+            Response response = get(PRODUCTS + "?q=numbat", token(receipt));
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.json().path("items").get(0).path("available").asInt()).isEqualTo(6);
+        }
+
+        @Test
+        void aReceiptNotProcessedInTime_is503_withRetryAfter_andItsPartitionInTheDetail() {
+            Message<byte[]> receipt = InventoryMessages.stock(0, new StockReceived("INVTOK-3", 1, 1, 0));
+            inventory();
+
+            Response response = get(PRODUCTS + "/INVTOK-3", token(receipt));
+
+            assertThat(response.status()).isEqualTo(503);
+            assertThat(response.header("Retry-After")).hasValue("1");
+            assertThat(response.json().path("detail").asString()).contains("partition 0 of inventory.events");
         }
     }
 

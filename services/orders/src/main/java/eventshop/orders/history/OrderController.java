@@ -2,7 +2,11 @@ package eventshop.orders.history;
 
 import eventshop.contracts.EdgeToken;
 import eventshop.contracts.orders.OrderEvent;
+import eventshop.eventsourcing.config.EventSourcingProperties;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.consistency.ReadModelProgress;
+import eventshop.eventsourcing.consistency.ReadYourWrites;
+import eventshop.eventsourcing.consuming.ConsumerProgress;
 import eventshop.eventsourcing.decider.CommandContexts;
 import eventshop.eventsourcing.decider.CommandResult;
 import eventshop.eventsourcing.projection.Projections;
@@ -33,8 +37,12 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code /api/orders}: a customer's own orders (another's is 404), any order for an admin. The list is a
  * read model that honours {@code Consistency-Token}; an order's detail and events are read from its
- * stream, so they are always as new as the last command. Cancel answers with the order and a
- * {@code Consistency-Token}; once the shipment is requested it is a 409 problem.
+ * stream, so they are always as new as the last command of orders. They accept orders' tokens (nothing
+ * to wait for) and carts' tokens: a checkout's {@code carts:...} token waits (bounded, then 503) until
+ * the consumer of {@code carts.events} has processed that checkout, so the order is there, or it truly
+ * does not exist (404). Both answer with a {@code Consistency-Token} of the order's last event, to pass
+ * on to the next read. Cancel answers with the order and a {@code Consistency-Token}; once the shipment
+ * is requested it is a 409 problem.
  */
 @RestController
 @RequestMapping("/api/orders")
@@ -49,14 +57,23 @@ public class OrderController {
     private final JdbcTemplate jdbc;
     private final CommandContexts contexts;
     private final JsonMapper json;
+    private final ReadYourWrites readYourWrites;
+    private final String serviceName;
+    /** An order's stream (always current for orders' tokens), placed from checkouts the consumer of carts.events processed. */
+    private final ReadModelProgress detail;
 
     public OrderController(Orders orders, Projections projections, JdbcTemplate jdbc, CommandContexts contexts,
-                           JsonMapper json) {
+                           JsonMapper json, ReadYourWrites readYourWrites, ConsumerProgress consumed,
+                           EventSourcingProperties service) {
         this.orders = orders;
         this.projections = projections;
         this.jdbc = jdbc;
         this.contexts = contexts;
         this.json = json;
+        this.readYourWrites = readYourWrites;
+        this.serviceName = service.serviceName();
+        this.detail = ReadModelProgress.anyOf("order", ReadModelProgress.current("order", serviceName),
+                consumed.readModel("order", "carts"));
     }
 
     public record Page(List<OrderList.Summary> items, int page, int size, long total) {
@@ -85,22 +102,26 @@ public class OrderController {
 
     @GetMapping("/{orderId}")
     @PreAuthorize(CUSTOMER_OR_ADMIN)
-    public OrderView order(EdgeUser user, @PathVariable @Pattern(regexp = ORDER_ID) String orderId,
-                           @RequestHeader(name = ConsistencyToken.HEADER, required = false) String token) {
-        acceptToken(token);
-        return view(user, orderId);
+    public ResponseEntity<OrderView> order(EdgeUser user, @PathVariable @Pattern(regexp = ORDER_ID) String orderId,
+                                           @RequestHeader(name = ConsistencyToken.HEADER, required = false)
+                                           String token) {
+        readYourWrites.await(detail, token);
+        Shown shown = show(user, orderId);
+        return ResponseEntity.ok().header(ConsistencyToken.HEADER, shown.token().toString()).body(shown.view());
     }
 
     /** The order's event log, oldest first, {@code limit} events from {@code fromVersion}. */
     @GetMapping("/{orderId}/events")
     @PreAuthorize(CUSTOMER_OR_ADMIN)
-    public List<EventView> events(EdgeUser user, @PathVariable @Pattern(regexp = ORDER_ID) String orderId,
-                                  @RequestHeader(name = ConsistencyToken.HEADER, required = false) String token,
-                                  @RequestParam(defaultValue = "0") @Min(0) long fromVersion,
-                                  @RequestParam(defaultValue = "1000") @Min(1) @Max(1000) int limit) {
-        acceptToken(token);
-        view(user, orderId); // 404 unless the caller may see it
-        return orders.events(orderId, fromVersion, limit).stream().map(this::eventView).toList();
+    public ResponseEntity<List<EventView>> events(EdgeUser user, @PathVariable @Pattern(regexp = ORDER_ID) String orderId,
+                                                  @RequestHeader(name = ConsistencyToken.HEADER, required = false)
+                                                  String token,
+                                                  @RequestParam(defaultValue = "0") @Min(0) long fromVersion,
+                                                  @RequestParam(defaultValue = "1000") @Min(1) @Max(1000) int limit) {
+        readYourWrites.await(detail, token);
+        Shown shown = show(user, orderId); // 404 unless the caller may see it
+        return ResponseEntity.ok().header(ConsistencyToken.HEADER, shown.token().toString())
+                .body(orders.events(orderId, fromVersion, limit).stream().map(this::eventView).toList());
     }
 
     /**
@@ -120,7 +141,15 @@ public class OrderController {
         return ResponseEntity.ok().header(ConsistencyToken.HEADER, result.token().toString()).body(view(user, orderId));
     }
 
+    /** An order as shown, and the token of its last event (what the view is as of). */
+    private record Shown(OrderView view, ConsistencyToken token) {
+    }
+
     private OrderView view(EdgeUser user, String orderId) {
+        return show(user, orderId).view();
+    }
+
+    private Shown show(EdgeUser user, String orderId) {
         List<RecordedEvent> events = orders.events(orderId, 0, Limits.MAX_READ_LIMIT);
         if (events.isEmpty()) {
             throw new OrderNotFound(orderId);
@@ -129,18 +158,12 @@ public class OrderController {
         if (!admin(user) && !view.customerId().equals(user.id())) {
             throw new OrderNotFound(orderId);
         }
-        return view;
+        RecordedEvent last = events.getLast();
+        return new Shown(view, new ConsistencyToken(serviceName, last.position(), last.streamId()));
     }
 
     private static boolean admin(EdgeUser user) {
         return user.hasRole(EdgeToken.ADMIN);
-    }
-
-    /** The detail is read from the stream, so any well-formed token is satisfied; a malformed one is a 400. */
-    private static void acceptToken(String token) {
-        if (token != null) {
-            ConsistencyToken.parse(token);
-        }
     }
 
     private EventView eventView(RecordedEvent event) {

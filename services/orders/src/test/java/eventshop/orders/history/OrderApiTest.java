@@ -5,6 +5,7 @@ import static eventshop.orders.Fixtures.message;
 import static eventshop.orders.Fixtures.newId;
 import static eventshop.orders.Fixtures.recorded;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import eventshop.contracts.EdgeToken;
 import eventshop.contracts.inventory.InventoryEvent.StockReserved;
@@ -12,12 +13,16 @@ import eventshop.contracts.inventory.StockLine;
 import eventshop.contracts.payments.PaymentEvent.PaymentAuthorized;
 import eventshop.contracts.payments.PaymentEvent.PaymentCaptured;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.consuming.ConsumerProgress;
 import eventshop.eventsourcing.security.EdgeTokens;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.RecordedEvent;
 import eventshop.orders.OrdersTest;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Nested;
@@ -199,6 +204,101 @@ class OrderApiTest {
             assertProblem(get(alice, "/api/orders/" + newId()), HttpStatus.NOT_FOUND);
             assertProblem(mvc.get().uri("/api/orders").header(HttpHeaders.AUTHORIZATION, "Bearer " + tokens.mint(alice))
                     .header(ConsistencyToken.HEADER, "garbage").exchange(), HttpStatus.BAD_REQUEST);
+        }
+    }
+
+    /**
+     * The detail and the events of an order accept a checkout's {@code carts:} token: they wait for the
+     * consumer of carts.events (fed here by hand: the module's tests run without a broker).
+     */
+    @Nested
+    class CheckoutTokens {
+
+        @Autowired
+        ConsumerProgress progress;
+
+        ConsumerProgress.Feed carts() {
+            ConsumerProgress.Feed feed = progress.feed("carts.events", "orders");
+            feed.partitions(1);
+            return feed;
+        }
+
+        /** A checkout token further than anything processed so far. */
+        String checkoutToken(EdgeUser user) {
+            return new ConsistencyToken("carts", carts().processed(0) + 1_000, "cart-" + user.id()).toString();
+        }
+
+        MvcTestResult get(EdgeUser user, String uri, String token) {
+            return mvc.get().uri(uri).header(HttpHeaders.AUTHORIZATION, "Bearer " + tokens.mint(user))
+                    .header(ConsistencyToken.HEADER, token).exchange();
+        }
+
+        @Test
+        void theDetail_waitsUntilTheCheckoutIsProcessed_thenShowsTheOrder_withTheTokenOfItsLastEvent() throws Exception {
+            // given a checkout the consumer has not processed yet
+            ConsumerProgress.Feed feed = carts();
+            String token = checkoutToken(alice);
+            String order = newId();
+            int waitingBefore = feed.waiting();
+
+            // when the detail is asked with its token
+            CompletableFuture<MvcTestResult> detail = CompletableFuture.supplyAsync(
+                    () -> get(alice, "/api/orders/" + order, token));
+            await().atMost(Duration.ofSeconds(30)).until(() -> feed.waiting() > waitingBefore);
+            assertThat(detail).isNotDone();
+            carts.accept(message("cart-" + alice.id(), checkout(alice.id(), order)));
+            feed.processed(0, ConsistencyToken.parse(token).position());
+
+            // then it answers the order, as of its last event
+            MvcTestResult result = detail.get(30, TimeUnit.SECONDS);
+            assertThat(result).hasStatusOk();
+            assertThat(body(result).get("orderId").asString()).isEqualTo(order);
+            RecordedEvent last = recorded(store, order).getLast();
+            assertThat(result.getResponse().getHeader(ConsistencyToken.HEADER))
+                    .isEqualTo("orders:" + last.position() + "@order-" + order);
+        }
+
+        @Test
+        void theEvents_acceptTheCheckoutsToken_too() {
+            String order = placed(alice);
+            String token = checkoutToken(alice);
+            carts().processed(0, ConsistencyToken.parse(token).position());
+
+            MvcTestResult result = get(alice, "/api/orders/" + order + "/events", token);
+
+            assertThat(result).hasStatusOk();
+            assertThat(body(result).get(0).get("type").asString()).isEqualTo("OrderPlaced");
+            assertThat(result.getResponse().getHeader(ConsistencyToken.HEADER)).startsWith("orders:")
+                    .endsWith("@order-" + order);
+        }
+
+        @Test
+        void aProcessedCheckout_ofNoSuchOrder_is404() {
+            String token = checkoutToken(alice);
+            carts().processed(0, ConsistencyToken.parse(token).position());
+
+            assertProblem(get(alice, "/api/orders/" + newId(), token), HttpStatus.NOT_FOUND);
+        }
+
+        @Test
+        void aCheckoutNotProcessedInTime_is503_withRetryAfter() {
+            MvcTestResult result = get(alice, "/api/orders/" + newId(), checkoutToken(alice));
+
+            assertProblem(result, HttpStatus.SERVICE_UNAVAILABLE);
+            assertThat(result.getResponse().getHeader(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
+            assertThat(body(result).get("type").asString()).endsWith("not-yet-consistent");
+            assertThat(body(result).get("detail").asString()).contains("partition 0 of carts.events");
+        }
+
+        @Test
+        void ordersOwnTokens_doNotWait_andMalformedOrUnfollowedOnes_are400() {
+            String order = placed(alice);
+
+            assertThat(get(alice, "/api/orders/" + order, "orders:999999999@order-" + order)).hasStatusOk();
+            assertThat(get(alice, "/api/orders/" + order, "orders:999999999")).hasStatusOk();
+            assertProblem(get(alice, "/api/orders/" + order, "catalog:1@product-X"), HttpStatus.BAD_REQUEST);
+            assertProblem(get(alice, "/api/orders/" + order, "carts:1@cart%zz"), HttpStatus.BAD_REQUEST);
+            assertProblem(get(alice, "/api/orders/" + order + "/events", "garbage"), HttpStatus.BAD_REQUEST);
         }
     }
 

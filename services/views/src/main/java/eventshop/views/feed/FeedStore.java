@@ -1,5 +1,6 @@
 package eventshop.views.feed;
 
+import eventshop.views.model.ViewSchema;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,9 +11,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The views' own bookkeeping in the views database: the generation registry and the checkpoints.
  *
  * <ul>
- *   <li>{@code view_generations(generation, status)}: {@code ACTIVE} (serving queries, exactly one),
+ *   <li>{@code view_generations(generation, status, schema_version)}: {@code ACTIVE} (serving queries, exactly one),
  *       {@code BUILDING} (a rebuild in progress, at most one), {@code RETIRED} (replaced, tables about
- *       to be dropped). A switch is one transaction over two rows.</li>
+ *       to be dropped). A switch is one transaction over two rows. {@code schema_version} is the
+ *       {@link ViewSchema#VERSION} its tables were made with (1 for generations from before it was kept).</li>
  *   <li>{@code view_checkpoints(generation, topic, part, next_offset, source_position)}: per generation
  *       and topic partition, the next offset to read and the highest source position applied from it.
  *       Written in the same transaction as the view rows of the batch that reached them.</li>
@@ -22,7 +24,7 @@ final class FeedStore {
 
     enum Status { ACTIVE, BUILDING, RETIRED }
 
-    record Generation(int generation, Status status) {
+    record Generation(int generation, Status status, int schemaVersion) {
     }
 
     record Checkpoint(long nextOffset, long sourcePosition) {
@@ -37,18 +39,20 @@ final class FeedStore {
     void createTables() {
         jdbc.execute("CREATE TABLE IF NOT EXISTS view_generations (generation INT PRIMARY KEY,"
                 + " status VARCHAR(10) NOT NULL)");
+        jdbc.execute("ALTER TABLE view_generations ADD COLUMN IF NOT EXISTS schema_version INT DEFAULT 1 NOT NULL");
         jdbc.execute("CREATE TABLE IF NOT EXISTS view_checkpoints (generation INT NOT NULL, topic VARCHAR(249) NOT NULL,"
                 + " part INT NOT NULL, next_offset BIGINT NOT NULL, source_position BIGINT NOT NULL,"
                 + " PRIMARY KEY (generation, topic, part))");
     }
 
     List<Generation> generations() {
-        return jdbc.query("SELECT generation, status FROM view_generations ORDER BY generation",
-                (rs, n) -> new Generation(rs.getInt(1), Status.valueOf(rs.getString(2))));
+        return jdbc.query("SELECT generation, status, schema_version FROM view_generations ORDER BY generation",
+                (rs, n) -> new Generation(rs.getInt(1), Status.valueOf(rs.getString(2)), rs.getInt(3)));
     }
 
     void insert(int generation, Status status) {
-        jdbc.update("INSERT INTO view_generations (generation, status) VALUES (?, ?)", generation, status.name());
+        jdbc.update("INSERT INTO view_generations (generation, status, schema_version) VALUES (?, ?, ?)", generation,
+                status.name(), ViewSchema.VERSION);
     }
 
     void setStatus(int generation, Status status) {

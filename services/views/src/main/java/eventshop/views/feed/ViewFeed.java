@@ -178,6 +178,7 @@ public final class ViewFeed implements SmartLifecycle, FeedRunner.Owner {
     @Override
     public void progressed(FeedRunner runner) {
         if (runner.serving()) {
+            progress.applied(runner.partitions());
             runner.appliedBySource().forEach(progress::advance);
         }
     }
@@ -238,6 +239,16 @@ public final class ViewFeed implements SmartLifecycle, FeedRunner.Owner {
         }
         store.createTables();
         List<Generation> generations = store.generations();
+        for (Generation outdated : generations) {
+            if (outdated.schemaVersion() < ViewSchema.VERSION && outdated.status() != Status.RETIRED) {
+                // tables of an older layout: the queries of this version cannot read them, nor can it
+                // apply to them; a new generation is built from the beginning of the topics
+                LOG.info("views: generation {} has tables of schema {}, not {}: rebuilding from the topics",
+                        outdated.generation(), outdated.schemaVersion(), ViewSchema.VERSION);
+                store.setStatus(outdated.generation(), Status.RETIRED);
+            }
+        }
+        generations = store.generations();
         for (Generation retired : generations) {
             if (retired.status() == Status.RETIRED) {
                 drop(retired.generation());
@@ -250,7 +261,7 @@ public final class ViewFeed implements SmartLifecycle, FeedRunner.Owner {
                 ViewSchema.create(jdbc, new ViewTables(generation));
                 store.insert(generation, Status.ACTIVE);
             });
-            active = new Generation(generation, Status.ACTIVE);
+            active = new Generation(generation, Status.ACTIVE, ViewSchema.VERSION);
         }
         janitor = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("views-janitor").daemon(true).factory());

@@ -1,5 +1,6 @@
 package eventshop.views.feed;
 
+import eventshop.eventsourcing.consuming.ConsumerProgress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ public record ViewsProperties(
         consumer = consumer == null ? Map.of() : Map.copyOf(consumer);
         topics = List.copyOf(topics);
         for (String topic : topics) {
-            if (!topic.endsWith(".events")) {
+            if (ConsumerProgress.sourceOf(topic) == null) {
                 throw new IllegalArgumentException("eventshop.views.topics: '" + topic + "' is not a <service>.events topic");
             }
         }
@@ -43,6 +44,10 @@ public record ViewsProperties(
 
     /** The service publishing {@code topic}: {@code orders} for {@code orders.events}. */
     public static String sourceOf(String topic) {
-        return topic.substring(0, topic.length() - ".events".length());
+        String source = ConsumerProgress.sourceOf(topic);
+        if (source == null) {
+            throw new IllegalArgumentException("'" + topic + "' is not a <service>.events topic");
+        }
+        return source;
     }
 }

@@ -29,21 +29,24 @@ public final class OrderHistory {
             Instant.ofEpochMilli(rs.getLong(7)), Instant.ofEpochMilli(rs.getLong(8)), rs.getInt(9), rs.getLong(10),
             rs.getLong(11));
 
+    private static final String NEWEST_FIRST = " ORDER BY checkout_position DESC NULLS FIRST,"
+            + " placed_position DESC NULLS FIRST, order_id";
+
     private OrderHistory() {
     }
 
     /**
-     * A page of one customer's orders (every customer's if {@code customerId} is null), newest first:
-     * by the position of their {@code OrderPlaced} in orders' log.
+     * A page of one customer's orders (every customer's if {@code customerId} is null), newest first: by
+     * the position of their checkout in carts' log; an order whose checkout the views have not read yet
+     * comes first, by the position of its {@code OrderPlaced} in orders' log (never by a time).
      */
     public static List<Summary> page(JdbcTemplate jdbc, ViewTables tables, @Nullable String customerId, long offset,
                                      int limit) {
         return customerId == null
-                ? jdbc.query(tables.sql("SELECT " + COLUMNS + " FROM {order_history} ORDER BY placed_position DESC,"
-                + " order_id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY"), ROW, offset, limit)
+                ? jdbc.query(tables.sql("SELECT " + COLUMNS + " FROM {order_history}" + NEWEST_FIRST
+                + " OFFSET ? ROWS FETCH NEXT ? ROWS ONLY"), ROW, offset, limit)
                 : jdbc.query(tables.sql("SELECT " + COLUMNS + " FROM {order_history} WHERE customer_id = ?"
-                + " ORDER BY placed_position DESC, order_id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY"), ROW, customerId,
-                offset, limit);
+                + NEWEST_FIRST + " OFFSET ? ROWS FETCH NEXT ? ROWS ONLY"), ROW, customerId, offset, limit);
     }
 
     public static long total(JdbcTemplate jdbc, ViewTables tables, @Nullable String customerId) {

@@ -3,11 +3,18 @@ package eventshop.views.model;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The view tables' definitions. Every column comes from events (times are the events' own
+ * The view tables' definitions ({@link #VERSION}). Every column comes from events (times are the events' own
  * timestamps, in epoch milliseconds), never from when the views processed them, so two replicas, or
  * a replica and its rebuild, hold the same rows.
  */
 public final class ViewSchema {
+
+    /**
+     * The tables' layout. A generation made with an older one is replaced at start by a new generation
+     * built from the beginning of the topics (the views are not ready until it has caught up).
+     * 2: {@code order_history.checkout_position} (orders listed from carts' {@code CartCheckedOut}).
+     */
+    public static final int VERSION = 2;
 
     private ViewSchema() {
     }
@@ -19,12 +26,12 @@ public final class ViewSchema {
                 + " customer_id VARCHAR(100) NOT NULL, status VARCHAR(20) NOT NULL, cancellation_reason VARCHAR(20),"
                 + " item_count INT NOT NULL, line_count INT NOT NULL, subtotal_cents BIGINT NOT NULL,"
                 + " tax_cents BIGINT NOT NULL, total_cents BIGINT NOT NULL, placed_at BIGINT NOT NULL,"
-                + " updated_at BIGINT NOT NULL, confirmed_at BIGINT, placed_position BIGINT NOT NULL,"
+                + " updated_at BIGINT NOT NULL, confirmed_at BIGINT, checkout_position BIGINT, placed_position BIGINT,"
                 + " version BIGINT NOT NULL)"));
         jdbc.execute(tables.sql("CREATE INDEX " + tables.name("order_history") + "_by_customer ON {order_history}"
-                + " (customer_id, placed_position)"));
+                + " (customer_id, checkout_position)"));
         jdbc.execute(tables.sql("CREATE INDEX " + tables.name("order_history") + "_by_position ON {order_history}"
-                + " (placed_position)"));
+                + " (checkout_position)"));
         jdbc.execute(tables.sql("CREATE TABLE {order_lines} (order_id VARCHAR(100) NOT NULL, line_no INT NOT NULL,"
                 + " sku VARCHAR(40) NOT NULL, name VARCHAR(200) NOT NULL, quantity INT NOT NULL,"
                 + " unit_price_cents BIGINT NOT NULL, line_total_cents BIGINT NOT NULL, PRIMARY KEY (order_id, line_no))"));

@@ -1,5 +1,8 @@
 package eventshop.views.model;
 
+import eventshop.contracts.carts.CartEvent;
+import eventshop.contracts.carts.CartEvent.CartCheckedOut;
+import eventshop.contracts.carts.CartEvent.CheckedOutLine;
 import eventshop.contracts.catalog.CatalogEvent;
 import eventshop.contracts.catalog.CatalogEvent.ProductAdded;
 import eventshop.contracts.catalog.CatalogEvent.ProductDiscontinued;
@@ -34,6 +37,23 @@ import tools.jackson.databind.json.JsonMapper;
  * move only on a status change that passed that check. Every row depends only on events of one stream,
  * or is a sum over streams, so the order in which partitions interleave does not change the result.
  *
+ * <p><b>An order's row comes from two logs.</b> Carts' {@code CartCheckedOut} lists the order at once
+ * (status PLACED, lines, totals, customer), so a checkout's consistency token ({@code carts:...})
+ * guarantees the order history shows it, however late orders consumes the checkout. Orders'
+ * {@code OrderPlaced} and its status events then update the same row. The two topics are read
+ * independently, so either may come first, and the row converges to the same content both ways:
+ * <ul>
+ *   <li>a checkout creates the row only if it does not exist, at version -1 (before the order stream's
+ *       first event), and otherwise only records its {@code checkout_position};</li>
+ *   <li>{@code OrderPlaced} (version 0) creates the row, or overwrites a row still at version -1 with
+ *       its own customer, lines, totals and time (orders placed it from that checkout, so they agree
+ *       anyway; where they would not, orders' word wins, whatever the order of arrival);</li>
+ *   <li>the status events apply to a row by the order stream's version as before.</li>
+ * </ul>
+ * "Newest first" is the order of the checkouts in carts' log ({@code checkout_position}); an order
+ * whose checkout the views have not read yet (only possible for a moment, or for an order placed
+ * without one) sorts before the others, by the position of its {@code OrderPlaced}.
+ *
  * <p>The contract records are read leniently (unknown fields ignored), so a field a publisher adds does
  * not stop the views; event types the views do not use are passed over.
  */
@@ -51,6 +71,8 @@ public final class ViewUpdater {
     private static final JsonEventCodec<OrderEvent> ORDERS = JsonEventCodec.of(OrderEvent.class, LENIENT);
     private static final JsonEventCodec<CatalogEvent> CATALOG = JsonEventCodec.of(CatalogEvent.class, LENIENT);
     private static final JsonEventCodec<InventoryEvent> INVENTORY = JsonEventCodec.of(InventoryEvent.class, LENIENT);
+    private static final JsonEventCodec<CartEvent> CARTS = JsonEventCodec.of(CartEvent.class, LENIENT);
+    private static final String CHECKED_OUT = CartCheckedOut.class.getSimpleName();
     private static final long HOUR = 3_600_000L;
 
     /**
@@ -75,8 +97,13 @@ public final class ViewUpdater {
                     onInventory(decode(INVENTORY, event), event, tables, jdbc);
                 }
             }
+            case "carts" -> {
+                if (CHECKED_OUT.equals(event.type())) {
+                    onCheckout(decode(CARTS, event), event, tables, jdbc);
+                }
+            }
             default -> {
-                // accounts, payments, carts: followed for consistency tokens, no view uses them yet
+                // accounts, payments: followed for consistency tokens, no view uses them yet
             }
         }
     }
@@ -133,23 +160,71 @@ public final class ViewUpdater {
     }
 
     private void placed(OrderPlaced placed, IncomingEvent event, long at, ViewTables t, JdbcTemplate jdbc) {
-        Integer known = jdbc.queryForObject(t.sql("SELECT COUNT(*) FROM {order_history} WHERE order_id = ?"),
-                Integer.class, placed.orderId());
-        if (known != null && known > 0) {
-            return;
+        Long version = jdbc.query(t.sql("SELECT version FROM {order_history} WHERE order_id = ?"),
+                (rs, n) -> rs.getLong(1), placed.orderId()).stream().findFirst().orElse(null);
+        if (version != null && version >= event.version()) {
+            return; // a duplicate or an older copy
         }
         List<OrderLine> lines = placed.lines() == null ? List.of() : placed.lines();
         int items = lines.stream().mapToInt(OrderLine::quantity).sum();
-        jdbc.update(t.sql("INSERT INTO {order_history} (order_id, customer_id, status, item_count, line_count,"
-                        + " subtotal_cents, tax_cents, total_cents, placed_at, updated_at, placed_position, version)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"), placed.orderId(), placed.customerId(),
-                OrderStatus.PLACED.name(), items, lines.size(), placed.subtotalCents(), placed.taxCents(),
-                placed.totalCents(), at, at, event.sourcePosition(), event.version());
+        if (version == null) {
+            jdbc.update(t.sql("INSERT INTO {order_history} (order_id, customer_id, status, item_count, line_count,"
+                            + " subtotal_cents, tax_cents, total_cents, placed_at, updated_at, placed_position, version)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"), placed.orderId(), placed.customerId(),
+                    OrderStatus.PLACED.name(), items, lines.size(), placed.subtotalCents(), placed.taxCents(),
+                    placed.totalCents(), at, at, event.sourcePosition(), event.version());
+            add(jdbc, t.sql("{orders_by_status}"), "status", OrderStatus.PLACED.name(), "orders", 1);
+        } else {
+            // listed from its checkout (version -1, status PLACED): orders' own word replaces it
+            jdbc.update(t.sql("UPDATE {order_history} SET customer_id = ?, item_count = ?, line_count = ?,"
+                            + " subtotal_cents = ?, tax_cents = ?, total_cents = ?, placed_at = ?, updated_at = ?,"
+                            + " placed_position = ?, version = ? WHERE order_id = ?"), placed.customerId(), items,
+                    lines.size(), placed.subtotalCents(), placed.taxCents(), placed.totalCents(), at, at,
+                    event.sourcePosition(), event.version(), placed.orderId());
+            jdbc.update(t.sql("DELETE FROM {order_lines} WHERE order_id = ?"), placed.orderId());
+        }
         for (int i = 0; i < lines.size(); i++) {
             OrderLine line = lines.get(i);
             jdbc.update(t.sql("INSERT INTO {order_lines} (order_id, line_no, sku, name, quantity, unit_price_cents,"
                             + " line_total_cents) VALUES (?, ?, ?, ?, ?, ?, ?)"), placed.orderId(), i, line.sku(),
                     line.name(), line.quantity(), line.unitPriceCents(), line.lineTotalCents());
+        }
+    }
+
+    // ---------------------------------------------------------------- carts
+
+    /** The version a row listed from its checkout has: before the order stream's first event (0). */
+    static final long CHECKED_OUT_VERSION = -1;
+
+    private void onCheckout(CartEvent decoded, IncomingEvent event, ViewTables t, JdbcTemplate jdbc) {
+        if (!(decoded instanceof CartCheckedOut checkout)) {
+            return;
+        }
+        if (checkout.orderId() == null || checkout.orderId().isBlank() || checkout.orderId().length() > 100
+                || checkout.customerId() == null || checkout.lines() == null || checkout.lines().contains(null)) {
+            // orders refuses such a checkout (MalformedMessage): no order comes of it
+            throw new Unreadable("CartCheckedOut " + event.eventId() + " of " + event.streamId()
+                    + " has no usable order id, customer or lines", null);
+        }
+        int known = jdbc.update(t.sql("UPDATE {order_history} SET checkout_position = ? WHERE order_id = ?"),
+                event.sourcePosition(), checkout.orderId());
+        if (known > 0) {
+            return; // listed already (from OrderPlaced, or a copy of this checkout): nothing else to take
+        }
+        long at = event.timestamp().toEpochMilli();
+        List<CheckedOutLine> lines = checkout.lines();
+        int items = lines.stream().mapToInt(CheckedOutLine::quantity).sum();
+        jdbc.update(t.sql("INSERT INTO {order_history} (order_id, customer_id, status, item_count, line_count,"
+                        + " subtotal_cents, tax_cents, total_cents, placed_at, updated_at, checkout_position, version)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"), checkout.orderId(), checkout.customerId(),
+                OrderStatus.PLACED.name(), items, lines.size(), checkout.subtotalCents(), checkout.taxCents(),
+                checkout.totalCents(), at, at, event.sourcePosition(), CHECKED_OUT_VERSION);
+        for (int i = 0; i < lines.size(); i++) {
+            CheckedOutLine line = lines.get(i);
+            jdbc.update(t.sql("INSERT INTO {order_lines} (order_id, line_no, sku, name, quantity, unit_price_cents,"
+                            + " line_total_cents) VALUES (?, ?, ?, ?, ?, ?, ?)"), checkout.orderId(), i, line.sku(),
+                    line.name() == null ? line.sku() : line.name(), line.quantity(), line.unitPriceCents(),
+                    line.lineTotalCents());
         }
         add(jdbc, t.sql("{orders_by_status}"), "status", OrderStatus.PLACED.name(), "orders", 1);
     }

@@ -1,4 +1,4 @@
-package eventshop.eventsourcing.projection;
+package eventshop.eventsourcing.consistency;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -8,9 +8,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A position that only moves forward, and futures that complete when it reaches a value: how
- * queries wait for a projection without polling. Thread-safe.
+ * queries wait for a read model without polling. Projections keep one per projection, consumers one
+ * per topic partition ({@code eventshop.eventsourcing.consuming.ConsumerProgress}). Thread-safe.
  */
-final class AppliedPosition {
+public final class AppliedPosition {
 
     private record Waiter(long position, CompletableFuture<Void> reached) {
     }
@@ -18,16 +19,17 @@ final class AppliedPosition {
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>(Comparator.comparingLong(Waiter::position));
     private volatile long position;
 
-    AppliedPosition(long initial) {
+    /** @param initial where it starts; -1 for nothing applied */
+    public AppliedPosition(long initial) {
         this.position = initial;
     }
 
-    long get() {
+    public long get() {
         return position;
     }
 
-    /** Moves to {@code to} if that is further, completing the futures it reaches. */
-    void advance(long to) {
+    /** Moves to {@code to} if that is further, completing the futures it reaches (outside the lock). */
+    public void advance(long to) {
         List<Waiter> reached = new ArrayList<>();
         synchronized (this) {
             if (to <= position) {
@@ -41,8 +43,11 @@ final class AppliedPosition {
         reached.forEach(waiter -> waiter.reached().complete(null));
     }
 
-    /** Completes once the position is at least {@code target}; cancelling it withdraws the wait. */
-    CompletableFuture<Void> whenReached(long target) {
+    /**
+     * Completes once the position is at least {@code target} (at once if it is); cancelling it
+     * withdraws the wait. Never completes exceptionally.
+     */
+    public CompletableFuture<Void> whenReached(long target) {
         CompletableFuture<Void> reached = new CompletableFuture<>();
         Waiter waiter = new Waiter(target, reached);
         synchronized (this) {
@@ -62,7 +67,7 @@ final class AppliedPosition {
     }
 
     /** How many waits are pending (for tests and ops). */
-    synchronized int waiting() {
+    public synchronized int waiting() {
         return waiters.size();
     }
 }
