@@ -83,6 +83,13 @@ class ReadinessEndToEndTest {
             assertThat(found.listedInStockWhenReady()).containsAll(
                     DemoData.PRODUCTS.stream().map(DemoData.Product::sku).toList());
             assertThat(send(http, edge.resolve("/actuator/health/readiness")).statusCode()).isEqualTo(200);
+            // and a demo customer's cart takes a demo product at once (carts knew the products before ready)
+            EdgeClient api = new EdgeClient(http, edge);
+            DemoData.Customer alice = DemoData.CUSTOMERS.getFirst();
+            String token = api.login(alice.email(), alice.password());
+            EdgeClient.Response added = api.post("/api/cart/items",
+                    java.util.Map.of("sku", DemoData.PRODUCTS.getLast().sku(), "quantity", 1), token);
+            assertThat(added.is2xx()).as(added.toString()).isTrue();
         }
     }
 
