@@ -217,10 +217,32 @@ class EdgeTest {
                     edge("/api/accounts/%2e%2e/%2e%2e/internal/credentials/verify")).POST(HttpRequest.BodyPublishers.noBody()));
 
             assertProblem(direct, 404, "/problems/not-found");
-            assertProblem(traversal, 400, "/problems/invalid-request");
-            assertProblem(encoded, 400, "/problems/invalid-request");
+            assertProblem(traversal, 400, "/problems/malformed-request");
+            assertProblem(encoded, 400, "/problems/malformed-request");
             assertThat(ACCOUNTS.received()).noneMatch(request -> request.path().contains("internal")
                     && request.authorization() != null && !isEdgeItself(request.bearerToken()));
+        }
+
+        @Test
+        void whatTomcatRefusesBeforeAnyHandler_isAProblem_notAnHtmlPage() throws Exception {
+            for (String path : List.of("/api/catalog/products/a%2fb", "/api/catalog/products/a%5cb",
+                    "/api/catalog/products/%00")) {
+                HttpResponse<String> response = send(HttpRequest.newBuilder(edge(path)));
+
+                assertThat(response.statusCode()).as(path).isEqualTo(400);
+                assertThat(response.headers().firstValue("Content-Type")).as(path)
+                        .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+                assertThat(json(response)).as(path).containsEntry("type", "/problems/malformed-request");
+            }
+        }
+
+        @Test
+        void aMalformedAccept_is406Problem_atEdgesOwnEndpointsToo() throws Exception {
+            HttpResponse<String> login = send(HttpRequest.newBuilder(edge("/api/auth/login")).header("Accept", "garbage")
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"ann@example.com\",\"password\":\"x\"}")));
+
+            assertProblem(login, 406, "/problems/not-acceptable");
         }
 
         @Test
@@ -486,24 +508,39 @@ class EdgeTest {
 
         @ParameterizedTest
         @CsvSource(delimiter = '|', value = {
-                "{\"email\":\"ann@example.com\"",
-                "[]",
-                "null",
-                "{\"email\":\"ann@example.com\"}",
-                "{\"password\":\"right-password\"}",
-                "{\"email\":\"\",\"password\":\"x\"}",
-                "{\"email\":{\"a\":1},\"password\":\"x\"}"})
-        void malformedBody_is400(String body) throws Exception {
+                "{\"email\":\"ann@example.com\"                                  | malformed-json |",
+                "[]                                                                 | malformed-json |",
+                "null                                                               | malformed-json |",
+                "{\"email\":\"ann@example.com\",\"password\":\"x\"} {}               | malformed-json |",
+                "{\"email\":\"ann@example.com\"}                                 | invalid-fields | password",
+                "{\"password\":\"right-password\"}                               | invalid-fields | email",
+                "{\"email\":\"\",\"password\":\"x\"}                                 | invalid-fields | email",
+                "{\"email\":{\"a\":1},\"password\":\"x\"}                            | invalid-fields | email",
+                "{\"email\":\"ann@example.com\",\"password\":12345678}            | invalid-fields | password",
+                "{\"email\":\"ann@example.com\",\"email\":\"eve@example.com\",\"password\":\"x\"} | invalid-fields | email",
+                "{\"email\":\"ann\\u0000@example.com\",\"password\":\"x\"}             | invalid-fields | email",
+                "{\"email\":\"ann@example.com\",\"password\":\"right\\npassword\"}     | invalid-fields | password"})
+        void malformedBody_is400_namingTheFieldsAtFault_andAccountsIsNotAsked(String body, String slug, String field)
+                throws Exception {
             int checksBefore = ACCOUNTS.receivedOn("/internal/credentials/verify").size();
 
-            assertProblem(login(body), 400, "/problems/invalid-request");
+            HttpResponse<String> response = login(body);
+
+            assertProblem(response, 400, "/problems/" + slug);
+            if (field != null) {
+                assertThat(response.body()).contains("\"errors\":[{\"field\":\"" + field + "\",\"in\":\"body\"");
+            }
+            assertThat(response.body()).doesNotContain("12345678").doesNotContain("right");
             assertThat(ACCOUNTS.receivedOn("/internal/credentials/verify")).hasSize(checksBefore);
         }
 
         @Test
         void overlongEmail_is400() throws Exception {
-            assertProblem(login("{\"email\":\"" + "a".repeat(250) + "@example.com\",\"password\":\"x\"}"),
-                    400, "/problems/invalid-request");
+            HttpResponse<String> response = login("{\"email\":\"" + "a".repeat(250) + "@example.com\","
+                    + "\"password\":\"x\"}");
+
+            assertProblem(response, 400, "/problems/invalid-fields");
+            assertThat(response.body()).contains("email must be at most 254 characters");
         }
 
         @Test

@@ -147,7 +147,7 @@ final class DemoData {
         if (current.status() == 200 && current.body().path("onHand").asLong(0) > 0) {
             return;
         }
-        // inventory may not have seen the catalog's ProductAdded yet: 404/422 until it has
+        // inventory asks the catalog for the product first: while either is still starting, 404/422/5xx
         until("receive stock for " + product.sku(), () -> edge.post("/api/inventory/" + product.sku() + "/receipts",
                         Map.of("quantity", product.stock()), admin),
                 EdgeClient.Response::is2xx, r -> r.status() == 404 || r.status() == 422 || r.status() >= 500);

@@ -9,7 +9,6 @@ import eventshop.edge.tokens.Caller;
 import eventshop.edge.tokens.EdgeTokens;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -106,30 +104,7 @@ class LoginController {
         if (body.length > maxBody) {
             throw EdgeProblem.payloadTooLarge(maxBody);
         }
-        Credentials credentials;
-        try {
-            credentials = json.readValue(body, Credentials.class);
-        } catch (JacksonException malformed) {
-            credentials = null;
-        }
-        if (credentials == null) {
-            throw EdgeProblem.invalidRequest("the body must be a JSON object {\"email\": ..., \"password\": ...}");
-        }
-        List<String> problems = new ArrayList<>();
-        if (credentials.email() == null || credentials.email().isBlank()) {
-            problems.add("email is required");
-        } else if (credentials.email().length() > Credentials.MAX_EMAIL) {
-            problems.add("email is longer than " + Credentials.MAX_EMAIL + " characters");
-        }
-        if (credentials.password() == null || credentials.password().isEmpty()) {
-            problems.add("password is required");
-        } else if (credentials.password().length() > Credentials.MAX_PASSWORD) {
-            problems.add("password is longer than " + Credentials.MAX_PASSWORD + " characters");
-        }
-        if (!problems.isEmpty()) {
-            throw EdgeProblem.invalidRequest(String.join("; ", problems));
-        }
-        return new Credentials(credentials.email().strip(), credentials.password());
+        return Credentials.read(json, body);
     }
 
     private static MediaType contentType(HttpServletRequest request) {

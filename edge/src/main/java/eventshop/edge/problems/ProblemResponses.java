@@ -1,5 +1,6 @@
 package eventshop.edge.problems;
 
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -30,6 +31,19 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
                 .headers(problem.headers())
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem.problem());
+    }
+
+    /**
+     * A query string Tomcat cannot decode ({@code ?size=%zz}, bytes that are not UTF-8) fails when the route
+     * first reads the parameters: a 400, not an unexpected error.
+     */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> undecodableParameters(InvalidParameterException error) {
+        return ResponseEntity.status(HttpStatus.BAD_REQUEST)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.problem(HttpStatus.BAD_REQUEST, "malformed-request", "Bad Request",
+                        "the query string cannot be decoded: a '%' not followed by two hex digits, or bytes that"
+                                + " are not UTF-8"));
     }
 
     @ExceptionHandler(Exception.class)

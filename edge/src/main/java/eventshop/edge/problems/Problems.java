@@ -2,14 +2,17 @@ package eventshop.edge.problems;
 
 import java.net.URI;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 
 /**
  * RFC 9457 problems as edge writes them: a stable {@code type} of {@code /problems/<slug>} per kind,
- * the same shape the services use.
+ * the same shape and kinds the services use ({@code invalid-fields} with {@code errors}, {@code malformed-json},
+ * {@code malformed-request} for a broken URL or header, the protocol's own typed by status).
  */
 public final class Problems {
 
@@ -27,9 +30,22 @@ public final class Problems {
         return problem;
     }
 
+    /** 400 {@code invalid-fields}: these fields are refused; the detail lists them, {@code errors} too. */
+    public static ProblemDetail invalidFields(List<InvalidField> errors) {
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "invalid-fields", "Invalid fields", errors.stream()
+                .map(error -> error.field() + " " + error.message()).collect(Collectors.joining("; ")));
+        problem.setProperty("errors", List.copyOf(errors));
+        return problem;
+    }
+
+    /** 400 {@code malformed-json}: the body as a whole is not the JSON expected. */
+    public static ProblemDetail malformedJson(String detail) {
+        return problem(HttpStatus.BAD_REQUEST, "malformed-json", "Malformed JSON", detail);
+    }
+
     /** A problem of the kind a bare status stands for (used for errors that come with no kind of their own). */
     public static ProblemDetail forStatus(HttpStatusCode status, String detail) {
-        return problem(status, slug(status), title(status), detail);
+        return problem(status, slug(status), title(status), detail != null ? detail : title(status).toLowerCase());
     }
 
     /** Fills in the type and title of a problem made elsewhere (Spring MVC's own errors). */
@@ -41,16 +57,19 @@ public final class Problems {
         if (problem.getTitle() == null) {
             problem.setTitle(title(status));
         }
+        if (problem.getDetail() == null) {
+            problem.setDetail(title(status).toLowerCase());
+        }
         return problem;
     }
 
     public static String slug(HttpStatusCode status) {
         HttpStatus known = HttpStatus.resolve(status.value());
         if (known == null) {
-            return status.is4xxClientError() ? "bad-request" : "internal-error";
+            return status.is4xxClientError() ? "malformed-request" : "internal-error";
         }
         return switch (known) {
-            case BAD_REQUEST -> "invalid-request";
+            case BAD_REQUEST -> "malformed-request";
             case UNAUTHORIZED -> "unauthorized";
             case FORBIDDEN -> "forbidden";
             case NOT_FOUND -> "not-found";

@@ -1,7 +1,20 @@
 package eventshop.eventsourcing.config;
 
+import eventshop.eventsourcing.web.AcceptCheck;
+import eventshop.eventsourcing.web.ParameterProblems;
+import eventshop.eventsourcing.web.ProblemErrorController;
+import eventshop.eventsourcing.web.ProblemReportValve;
 import eventshop.eventsourcing.web.RequestSizeLimit;
 import eventshop.eventsourcing.web.StrictJson;
+import eventshop.eventsourcing.web.StrictText;
+import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.converter.HttpMessageConverters;
+import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.core.Ordered;
@@ -34,9 +47,9 @@ import org.springframework.util.ClassUtils;
 /**
  * The service's event store (file engine by default; {@code eventshop.eventstore.engine=postgres}
  * with {@code eventshop.eventstore.postgres.*} for the distributed topology; {@code memory} for
- * tests), metered; a {@link Clock}; and the shared problem handler for web services.
+ * tests), metered; a {@link Clock}; and the web side every service shares ({@link Web}).
  */
-@AutoConfiguration
+@AutoConfiguration(beforeName = "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration")
 @EnableConfigurationProperties(EventSourcingProperties.class)
 public class EventSourcingAutoConfiguration {
 
@@ -89,30 +102,86 @@ public class EventSourcingAutoConfiguration {
         return Clock.systemUTC();
     }
 
-    @Bean
-    @ConditionalOnMissingBean
+    /**
+     * The web side every service shares: problem responses for every error ({@link Problems}, Boot's error
+     * page and Tomcat's error report replaced), strict request bodies ({@link StrictJson}) and parameters
+     * ({@link StrictText}), a malformed {@code Accept} refused ({@link AcceptCheck}), bodies over
+     * {@code eventshop.web.max-request-size} (64 KiB by default) refused ({@link RequestSizeLimit}).
+     */
+    @Configuration(proxyBeanMethods = false)
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-    public Problems problems() {
-        return new Problems();
-    }
+    static class Web {
 
-    /** No coercion of JSON scalars in request bodies ({@link StrictJson}). */
-    @Bean
-    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-    @ConditionalOnClass(name = "org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer")
-    public StrictJson strictJson() {
-        return new StrictJson();
-    }
+        @Bean
+        @ConditionalOnMissingBean
+        Problems problems() {
+            return new Problems();
+        }
 
-    /** Request bodies over {@code eventshop.web.max-request-size} (64 KiB by default) get a 413 problem. */
-    @Bean
-    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-    public FilterRegistrationBean<RequestSizeLimit> requestSizeLimit(
-            @Value("${eventshop.web.max-request-size:64KB}") DataSize maxRequestSize) {
-        FilterRegistrationBean<RequestSizeLimit> registration =
-                new FilterRegistrationBean<>(new RequestSizeLimit(maxRequestSize.toBytes()));
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
-        registration.addUrlPatterns("/*");
-        return registration;
+        @Bean
+        @ConditionalOnMissingBean(ErrorController.class)
+        ProblemErrorController problemErrorController() {
+            return new ProblemErrorController();
+        }
+
+        @Bean
+        @ConditionalOnClass(name = "org.apache.tomcat.util.http.InvalidParameterException")
+        ParameterProblems parameterProblems() {
+            return new ParameterProblems();
+        }
+
+        @Bean
+        StrictText strictText() {
+            return new StrictText();
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        StrictJson strictJson(ObjectProvider<JsonMapper> applicationMapper) {
+            return new StrictJson(applicationMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+        }
+
+        /** Request bodies are read by the strict mapper; the application's own stays as it is for everything else. */
+        @Bean
+        WebMvcConfigurer strictRequestBodies(StrictJson strictJson) {
+            return new WebMvcConfigurer() {
+                @Override
+                public void configureMessageConverters(HttpMessageConverters.ServerBuilder builder) {
+                    builder.configureMessageConvertersList(converters -> converters.replaceAll(converter ->
+                            converter instanceof JacksonJsonHttpMessageConverter
+                                    ? new JacksonJsonHttpMessageConverter(strictJson.mapper()) : converter));
+                }
+            };
+        }
+
+        @Bean
+        FilterRegistrationBean<AcceptCheck> acceptCheck() {
+            FilterRegistrationBean<AcceptCheck> registration = new FilterRegistrationBean<>(new AcceptCheck());
+            registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 11);
+            registration.addUrlPatterns("/*");
+            return registration;
+        }
+
+        @Bean
+        FilterRegistrationBean<RequestSizeLimit> requestSizeLimit(
+                @Value("${eventshop.web.max-request-size:64KB}") DataSize maxRequestSize) {
+            FilterRegistrationBean<RequestSizeLimit> registration =
+                    new FilterRegistrationBean<>(new RequestSizeLimit(maxRequestSize.toBytes()));
+            registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+            registration.addUrlPatterns("/*");
+            return registration;
+        }
+
+        /** Tomcat's error report (HTML) becomes a problem; after Boot's own customizer, which adds Tomcat's valve. */
+        @Bean
+        @ConditionalOnClass(name = "org.apache.catalina.startup.Tomcat")
+        WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> problemReportValve() {
+            return new WebServerFactoryCustomizer<>() {
+                @Override
+                public void customize(ConfigurableTomcatWebServerFactory factory) {
+                    factory.addContextCustomizers(ProblemReportValve::install);
+                }
+            };
+        }
     }
 }

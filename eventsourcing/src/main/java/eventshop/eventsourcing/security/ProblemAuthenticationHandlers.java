@@ -5,7 +5,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.Authentication;
@@ -14,7 +13,6 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * 401 and 403 as problem responses: {@code /problems/unauthorized} (no token, or one edge did not
@@ -22,8 +20,6 @@ import tools.jackson.databind.json.JsonMapper;
  * (an account without the role the endpoint needs).
  */
 final class ProblemAuthenticationHandlers implements AuthenticationEntryPoint, AccessDeniedHandler {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     static ProblemDetail unauthorized(String detail) {
         return Problems.problem(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail);
@@ -55,14 +51,9 @@ final class ProblemAuthenticationHandlers implements AuthenticationEntryPoint, A
     }
 
     static void write(HttpServletResponse response, ProblemDetail problem) throws IOException {
-        if (response.isCommitted()) {
-            return;
-        }
-        response.setStatus(problem.getStatus());
-        if (problem.getStatus() == HttpStatus.UNAUTHORIZED.value()) {
+        if (!response.isCommitted() && problem.getStatus() == HttpStatus.UNAUTHORIZED.value()) {
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.getOutputStream().write(JSON.writeValueAsBytes(problem));
+        Problems.write(response, problem);
     }
 }

@@ -9,10 +9,8 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.OncePerRequestFilter;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Refuses request bodies over a limit ({@code eventshop.web.max-request-size}, 64 KiB by default)
@@ -21,8 +19,6 @@ import tools.jackson.databind.json.JsonMapper;
  * it ({@link Problems} turns the resulting read failure into the same 413).
  */
 public final class RequestSizeLimit extends OncePerRequestFilter {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final long maxBytes;
 
@@ -40,9 +36,7 @@ public final class RequestSizeLimit extends OncePerRequestFilter {
             throws ServletException, IOException {
         long declared = request.getContentLengthLong();
         if (declared > maxBytes) {
-            response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.getOutputStream().write(JSON.writeValueAsBytes(tooLarge(maxBytes)));
+            Problems.write(response, tooLarge(maxBytes));
             return;
         }
         chain.doFilter(declared < 0 ? new Limited(request, maxBytes) : request, response);

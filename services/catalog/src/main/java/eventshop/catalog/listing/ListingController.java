@@ -4,6 +4,7 @@ import eventshop.catalog.products.domain.Product;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,7 +34,7 @@ class ListingController {
     }
 
     @GetMapping("/{sku}")
-    Listing.Details product(@PathVariable String sku,
+    Listing.Details product(@PathVariable @Pattern(regexp = Product.SKU_FORMAT) String sku,
                             @RequestHeader(name = ConsistencyToken.HEADER, required = false) @Nullable String token) {
         return listing.product(sku, token).orElseThrow(() -> new Product.UnknownProduct(sku));
     }

@@ -9,6 +9,7 @@ import eventshop.eventsourcing.decider.CommandResult;
 import eventshop.eventsourcing.decider.JsonEventCodec;
 import eventshop.eventstore.EventStore;
 import java.time.Clock;
+import java.util.List;
 import org.springframework.stereotype.Component;
 
 /** The catalog's products: handles product commands against their streams ({@code product-<sku>}). */
@@ -35,5 +36,10 @@ public class Products {
      */
     public CommandResult<CatalogEvent> handle(Product.Command command, String actingUser, String correlationId) {
         return handler.handle(Product.streamId(command.sku()), command, contexts.create(actingUser, correlationId));
+    }
+
+    /** The events of the product {@code sku}, oldest first: as new as the last command (empty if it was never added). */
+    public List<CatalogEvent> events(String sku) {
+        return handler.events(Product.streamId(sku)).collectList().block();
     }
 }

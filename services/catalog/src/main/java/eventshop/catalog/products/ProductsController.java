@@ -10,6 +10,7 @@ import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.decider.CommandContexts;
 import eventshop.eventsourcing.decider.CommandResult;
 import eventshop.eventsourcing.security.EdgeUser;
+import eventshop.eventsourcing.web.MultiLineText;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -35,12 +36,15 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/catalog/products")
 class ProductsController {
 
-    static final String SKU = "[A-Z0-9-]{1,40}";
+    static final String SKU = Product.SKU_FORMAT;
 
-    /** {@code description} and {@code imageUrl} may be left out; {@code imageUrl} is an http(s) URL or a path. */
+    /**
+     * {@code description} and {@code imageUrl} may be left out; {@code imageUrl} is an http(s) URL or a path.
+     * The description may span lines (tab and line breaks); every other field is one line.
+     */
     record NewProduct(@NotNull @Pattern(regexp = SKU) String sku,
                       @NotBlank @Size(max = Product.MAX_NAME) String name,
-                      @Size(max = Product.MAX_DESCRIPTION) @Nullable String description,
+                      @Size(max = Product.MAX_DESCRIPTION) @MultiLineText @Nullable String description,
                       @NotNull Long priceCents,
                       @Size(max = Product.MAX_IMAGE_URL) @Pattern(regexp = "(https?://|/)[^\\s\"'<>]*")
                       @Nullable String imageUrl) {

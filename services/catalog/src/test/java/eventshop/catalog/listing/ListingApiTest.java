@@ -140,6 +140,18 @@ class ListingApiTest {
         }
 
         @Test
+        void aMalformedSku_is400_namingIt() {
+            for (String sku : List.of("lower-case", "A".repeat(41), "A%20B")) {
+                Response response = http.get(PRODUCTS + "/" + sku).token(anonymous).send();
+
+                assertThat(response.status()).as("%s", response).isEqualTo(400);
+                assertThat(response.json().path("type").asString()).isEqualTo("/problems/invalid-fields");
+                assertThat(response.json().at("/errors/0/field").asString()).isEqualTo("sku");
+                assertThat(response.json().at("/errors/0/in").asString()).isEqualTo("path");
+            }
+        }
+
+        @Test
         void anUnknownSku_is404Problem() {
             Response response = http.get(PRODUCTS + "/NOPE-404").token(anonymous).send();
 
@@ -210,6 +222,28 @@ class ListingApiTest {
                 assertThat(search(PRODUCTS + "/RYW-" + i, token).path("priceCents").asLong()).isEqualTo(100 + i);
                 assertThat(skus(search(PRODUCTS + "?q=" + q("read your writes " + i), token)))
                         .containsExactly("RYW-" + i);
+            }
+        }
+
+        @Test
+        void oneProduct_isReadFromItsStream_knownAndCurrentTheMomentItChanges_evenWithTheListingStopped() {
+            projections.stop();
+            try {
+                add("STREAM-1", "Pangolin jug", "one\ntwo", 700);
+                Response repriced = http.put(PRODUCTS + "/STREAM-1/price").token(admin).json("{\"priceCents\":650}").send();
+                assertThat(repriced.status()).as("%s", repriced).isEqualTo(200);
+
+                JsonNode product = search(PRODUCTS + "/STREAM-1", null);
+
+                assertThat(product.path("name").asString()).isEqualTo("Pangolin jug");
+                assertThat(product.path("description").asString()).isEqualTo("one\ntwo");
+                assertThat(product.path("priceCents").asLong()).isEqualTo(650);
+                assertThat(product.path("discontinued").asBoolean()).isFalse();
+                assertThat(skus(search(PRODUCTS + "?q=pangolin", null))).as("the listing is stopped").isEmpty();
+                http.delete(PRODUCTS + "/STREAM-1").token(admin).send();
+                assertThat(search(PRODUCTS + "/STREAM-1", null).path("discontinued").asBoolean()).isTrue();
+            } finally {
+                projections.start();
             }
         }
 

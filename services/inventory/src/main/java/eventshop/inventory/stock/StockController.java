@@ -29,7 +29,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code /api/inventory}: a sku's levels (any caller with an edge token; a sku that never had stock
  * answers zeros, since the catalog may list a product before its first receipt), every sku's levels
- * (admin), and stock receipts (admin). Receipts answer with the levels after them and a
+ * (admin), and stock receipts (admin) for products the catalog knows (422 {@code unknown-product}
+ * otherwise; 503 if the catalog cannot say). Receipts answer with the levels after them and a
  * {@code Consistency-Token}; queries that send it back wait until the read model shows the receipt.
  */
 @RestController
@@ -45,12 +46,15 @@ class StockController {
     }
 
     private final Stocks stocks;
+    private final Catalog catalog;
     private final Projections projections;
     private final JdbcTemplate jdbc;
     private final CommandContexts commandContexts;
 
-    StockController(Stocks stocks, Projections projections, JdbcTemplate jdbc, CommandContexts commandContexts) {
+    StockController(Stocks stocks, Catalog catalog, Projections projections, JdbcTemplate jdbc,
+                    CommandContexts commandContexts) {
         this.stocks = stocks;
+        this.catalog = catalog;
         this.projections = projections;
         this.jdbc = jdbc;
         this.commandContexts = commandContexts;
@@ -78,6 +82,9 @@ class StockController {
                                    @Valid @RequestBody Receipt receipt, EdgeUser user,
                                    @RequestHeader(name = CommandContexts.CORRELATION_HEADER, required = false)
                                    String correlationId) {
+        if (!catalog.knows(sku)) {
+            throw new UnknownProduct(sku);
+        }
         CommandResult<SkuEvent> result = stocks.handle(new Stock.ReceiveStock(sku, receipt.quantity()),
                 commandContexts.create(user.id(), correlationId));
         return ResponseEntity.ok()

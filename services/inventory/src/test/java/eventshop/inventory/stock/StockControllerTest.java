@@ -22,6 +22,7 @@ import eventshop.contracts.inventory.InventoryEvent.StockReceived;
 import eventshop.eventstore.EventData;
 import eventshop.eventstore.ExpectedVersion;
 import eventshop.eventstore.Metadata;
+import eventshop.inventory.FakeCatalog;
 import eventshop.inventory.Fixtures;
 import eventshop.inventory.InventoryTest;
 import eventshop.inventory.reservations.Reservations;
@@ -72,6 +73,7 @@ class StockControllerTest {
     }
 
     private MvcResult receive(String sku, int quantity) throws Exception {
+        FakeCatalog.add(sku);
         return http.perform(receipt(sku, "{\"quantity\":" + quantity + "}").header("Authorization", admin()))
                 .andExpect(status().isOk()).andReturn();
     }
@@ -82,6 +84,7 @@ class StockControllerTest {
         @Test
         void aReceipt_answersTheLevels_andATokenThatTheQueryWaitsFor() throws Exception {
             String sku = newSku("HTTP");
+            FakeCatalog.add(sku);
 
             MvcResult received = http.perform(receipt(sku, "{\"quantity\":7}").header("Authorization", admin()))
                     .andExpect(status().isOk())
@@ -246,6 +249,7 @@ class StockControllerTest {
         @Test
         void stockBeyondTheLimit_isUnprocessable() throws Exception {
             String sku = newSku("BIG");
+            FakeCatalog.add(sku);
             StockReceived full = new StockReceived(sku, Stock.MAX_RECEIPT, Stock.MAX_ON_HAND, 0);
             store.append(Stock.streamId(sku), ExpectedVersion.noStream(), List.of(new EventData(UUID.randomUUID(),
                     "StockReceived", Fixtures.CODEC.serialize(full), Metadata.EMPTY)));
@@ -256,6 +260,76 @@ class StockControllerTest {
                     .andExpect(jsonPath("$.type").value("/problems/stock-limit-exceeded"));
 
             assertThat(store.streamVersion(Stock.streamId(sku))).isZero();
+        }
+    }
+
+    @Nested
+    class UnknownProducts {
+
+        @Test
+        void aReceiptForASkuTheCatalogDoesNotKnow_isUnprocessable_andStoresNothing() throws Exception {
+            String sku = newSku("UNKNOWN");
+
+            http.perform(receipt(sku, "{\"quantity\":5}").header("Authorization", admin()))
+                    .andExpect(status().isUnprocessableContent())
+                    .andExpect(content().contentTypeCompatibleWith(PROBLEM))
+                    .andExpect(jsonPath("$.type").value("/problems/unknown-product"))
+                    .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString(sku)));
+
+            assertThat(store.streamVersion(Stock.streamId(sku))).isEqualTo(-1);
+        }
+
+        @Test
+        void aProductAddedToTheCatalog_thenReceivesStock() throws Exception {
+            String sku = newSku("KNOWN");
+            http.perform(receipt(sku, "{\"quantity\":5}").header("Authorization", admin()))
+                    .andExpect(status().isUnprocessableContent());
+
+            FakeCatalog.add(sku);
+
+            http.perform(receipt(sku, "{\"quantity\":5}").header("Authorization", admin()))
+                    .andExpect(status().isOk())
+                    .andExpect(jsonPath("$.onHand").value(5));
+        }
+
+        @Test
+        void aDiscontinuedProduct_stillReceivesStock_returnsComeBack() throws Exception {
+            String sku = newSku("RETIRED");
+            FakeCatalog.add(sku, true);
+
+            http.perform(receipt(sku, "{\"quantity\":2}").header("Authorization", admin()))
+                    .andExpect(status().isOk())
+                    .andExpect(jsonPath("$.onHand").value(2));
+        }
+
+        @Test
+        void whileTheCatalogCannotAnswer_aReceiptIsUnavailable_andStoresNothing() throws Exception {
+            String sku = newSku("DOWN");
+            FakeCatalog.add(sku);
+            FakeCatalog.failing(true);
+            try {
+                http.perform(receipt(sku, "{\"quantity\":5}").header("Authorization", admin()))
+                        .andExpect(status().isServiceUnavailable())
+                        .andExpect(header().exists("Retry-After"))
+                        .andExpect(jsonPath("$.type").value("/problems/service-unavailable"));
+            } finally {
+                FakeCatalog.failing(false);
+            }
+
+            assertThat(store.streamVersion(Stock.streamId(sku))).isEqualTo(-1);
+        }
+
+        @Test
+        void aBadReceipt_isRefusedBeforeTheCatalogIsAsked() throws Exception {
+            FakeCatalog.failing(true);
+            try {
+                http.perform(receipt(newSku("BAD"), "{\"quantity\":0}").header("Authorization", admin()))
+                        .andExpect(status().isBadRequest())
+                        .andExpect(jsonPath("$.type").value("/problems/invalid-fields"))
+                        .andExpect(jsonPath("$.errors[0].field").value("quantity"));
+            } finally {
+                FakeCatalog.failing(false);
+            }
         }
     }
 

@@ -7,14 +7,18 @@ import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.payments.cards.CardTokens.TokenView;
 import eventshop.payments.cards.domain.Card;
 import eventshop.payments.cards.domain.CardOnFile;
+import eventshop.eventsourcing.web.InvalidField;
 import eventshop.eventsourcing.web.Problems;
+import eventshop.eventsourcing.web.StrictJson;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Pattern;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -27,14 +31,14 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code /api/payments/tokens}: a customer tokenizes a card (201 with the token, brand, last four and
  * expiry) and lists their own cards. The number is checked by {@link Cards} (422 problems that never
  * quote it: {@code invalid-card-number}, {@code invalid-expiry}, {@code card-expired}, {@code invalid-cvc});
- * a missing field or a wrong JSON type is a 400 {@code malformed-card}. No answer and no log line ever
- * contains the number.
+ * a missing field, a wrong JSON type, a member given twice or a control character is a 400
+ * {@code invalid-fields} naming the field, a body that is not JSON a 400 {@code malformed-json}. No answer
+ * and no log line ever contains the number.
  */
 @RestController
 @RequestMapping("/api/payments/tokens")
@@ -63,11 +67,11 @@ class CardsController {
     private final Projections projections;
     private final JdbcTemplate jdbc;
     private final CommandContexts contexts;
-    private final JsonMapper mapper;
+    private final StrictJson json;
 
     CardsController(Cards cards, Projections projections, JdbcTemplate jdbc, CommandContexts contexts,
-                    JsonMapper mapper) {
-        this.mapper = mapper;
+                    StrictJson json) {
+        this.json = json;
         this.cards = cards;
         this.projections = projections;
         this.jdbc = jdbc;
@@ -75,9 +79,9 @@ class CardsController {
     }
 
     /**
-     * The body is taken as bytes and parsed here, not by Spring MVC: a JSON parser's error quotes the
-     * offending token (say, a card number sent as a JSON number), and Spring logs those messages
-     * (at DEBUG). Any parse failure is one fixed 400 problem instead.
+     * The body is taken as bytes and parsed here (as strictly as Spring MVC would), not by Spring MVC: a JSON
+     * parser's error quotes the offending token (say, a card number sent as a JSON number), and Spring logs
+     * those messages (at DEBUG). A parse failure is the shared problem, which never quotes the body.
      */
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @PreAuthorize("hasRole('CUSTOMER')")
@@ -94,24 +98,35 @@ class CardsController {
                 .body(TokenCreated.of(tokenized.card()));
     }
 
-    private TokenRequest read(byte[] json) {
+    private TokenRequest read(byte[] body) {
         TokenRequest request;
         try {
-            request = mapper.readValue(json, TokenRequest.class);
-        } catch (JacksonException e) {
-            throw badRequest("the body must be a JSON object {number, expMonth, expYear, cvc}: number and cvc"
-                    + " strings, expMonth and expYear integers");
+            request = json.read(body, TokenRequest.class);
+        } catch (JacksonException unreadable) {
+            throw badRequest(Problems.unreadableBody(unreadable));
         }
-        if (request == null || request.number() == null || request.expMonth() == null || request.expYear() == null
-                || request.cvc() == null) {
-            throw badRequest("number, expMonth, expYear and cvc are all required");
+        if (request == null) {
+            throw badRequest(Problems.malformedJson("the body must be an object {number, expMonth, expYear, cvc}"));
+        }
+        List<InvalidField> missing = new ArrayList<>();
+        requirePresent(missing, "number", request.number());
+        requirePresent(missing, "expMonth", request.expMonth());
+        requirePresent(missing, "expYear", request.expYear());
+        requirePresent(missing, "cvc", request.cvc());
+        if (!missing.isEmpty()) {
+            throw badRequest(Problems.invalidFields(missing));
         }
         return request;
     }
 
-    private static ErrorResponseException badRequest(String detail) {
-        return new ErrorResponseException(HttpStatus.BAD_REQUEST,
-                Problems.problem(HttpStatus.BAD_REQUEST, "malformed-card", "Malformed card", detail), null);
+    private static void requirePresent(List<InvalidField> missing, String field, Object value) {
+        if (value == null) {
+            missing.add(InvalidField.body(field, "is required"));
+        }
+    }
+
+    private static ErrorResponseException badRequest(ProblemDetail problem) {
+        return new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
     }
 
     /** The caller's cards, newest first. */

@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  */
 public final class Product {
 
-    public static final Pattern SKU = Pattern.compile("[A-Z0-9-]{1,40}");
+    /** What a sku looks like: 1 to 40 of A-Z, 0-9 and '-'. */
+    public static final String SKU_FORMAT = "[A-Z0-9-]{1,40}";
+    public static final Pattern SKU = Pattern.compile(SKU_FORMAT);
     public static final long MAX_PRICE_CENTS = 100_000_000L;
     public static final int MAX_NAME = 200;
     public static final int MAX_DESCRIPTION = 2000;

@@ -1,0 +1,16 @@
+package eventshop.inventory.stock;
+
+import eventshop.eventsourcing.decider.DomainError;
+
+/** Stock received for a sku the catalog does not know: 422 {@code unknown-product}, nothing stored. */
+final class UnknownProduct extends DomainError {
+
+    UnknownProduct(String sku) {
+        super("the catalog has no product " + sku + "; add it to the catalog before receiving stock for it");
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.UNPROCESSABLE;
+    }
+}
