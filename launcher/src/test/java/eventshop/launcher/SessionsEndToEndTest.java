@@ -287,7 +287,7 @@ class SessionsEndToEndTest {
             // another customer's token, with a made-up brand and last4: refused, nothing stored
             EdgeClient.Response forged = edge.post("/api/accounts/me/cards", Map.of("cardToken", victimsCard,
                     "brand", "AMEX", "last4", "0005", "expMonth", 1, "expYear", 2040), mallory.token());
-            assertThat(forged.status()).as(forged.toString()).isEqualTo(400);
+            assertProblem(forged, 400, "/problems/invalid-fields");
             EdgeClient.Response foreign = edge.post("/api/accounts/me/cards", Map.of("cardToken", victimsCard),
                     mallory.token());
             assertProblem(foreign, 422, "/problems/unknown-card");

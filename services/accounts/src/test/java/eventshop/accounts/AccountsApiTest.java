@@ -438,15 +438,13 @@ class AccountsApiTest {
                             "cardToken", token, "brand", "AMEX", "last4", "0005"))))
                     .andExpect(status().isBadRequest())
                     .andExpect(content().contentTypeCompatibleWith(PROBLEM))
-                    .andExpect(jsonPath("$.type").value("/problems/invalid-request"))
-                    .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.allOf(
-                            org.hamcrest.Matchers.containsString("brand"), org.hamcrest.Matchers.containsString("last4"))));
+                    .andExpect(jsonPath("$.type").value("/problems/invalid-fields"))
+                    .andExpect(jsonPath("$.errors[*].field").value(org.hamcrest.Matchers.contains("brand", "last4")))
+                    .andExpect(jsonPath("$.errors[0].in").value("body"));
             http.perform(jsonBody(post("/api/accounts/me/cards"), customer.token(), json(java.util.Map.of(
                             "cardToken", token, "expMonth", 1, "expYear", 2040))))
                     .andExpect(status().isBadRequest())
-                    .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.allOf(
-                            org.hamcrest.Matchers.containsString("expMonth"),
-                            org.hamcrest.Matchers.containsString("expYear"))));
+                    .andExpect(jsonPath("$.errors[*].field").value(org.hamcrest.Matchers.contains("expMonth", "expYear")));
 
             assertThat(PaymentsStub.lookups()).isEqualTo(lookups);
             assertThat(eventTypes(customer.id())).containsExactly("AccountRegistered");

@@ -11,6 +11,7 @@ import eventshop.contracts.accounts.AccountEvent;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.decider.CommandResult;
 import eventshop.eventsourcing.security.EdgeUser;
+import eventshop.eventsourcing.web.InvalidField;
 import eventshop.eventsourcing.web.Problems;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -57,8 +58,8 @@ public class MeController {
 
     /**
      * A card to save: only its token, from payments' tokenization. The brand, last four digits and expiry are
-     * payments' to say; a request that sends them is refused (400), so that no client believes what it sent
-     * was kept.
+     * payments' to say; a request that sends them is refused (400 {@code invalid-fields} naming them), so that
+     * no client believes what it sent was kept.
      */
     public record CardRequest(@NotBlank @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9_-]+") String cardToken,
                               Object brand, Object last4, Object expMonth, Object expYear) {
@@ -128,10 +129,9 @@ public class MeController {
     public ResponseEntity<Card> saveCard(EdgeUser caller, @Valid @RequestBody CardRequest request) {
         List<String> forbidden = request.forbidden();
         if (!forbidden.isEmpty()) {
-            throw new ErrorResponseException(HttpStatus.BAD_REQUEST, Problems.problem(HttpStatus.BAD_REQUEST,
-                    "invalid-request", "Invalid request", "send only cardToken: " + String.join(", ", forbidden)
-                            + (forbidden.size() == 1 ? " is" : " are") + " taken from payments, not from the request"),
-                    null);
+            throw new ErrorResponseException(HttpStatus.BAD_REQUEST, Problems.invalidFields(forbidden.stream()
+                    .map(field -> InvalidField.body(field, "is taken from payments, not from the request; send only cardToken"))
+                    .toList()), null);
         }
         PaymentCards.CardOnFile card = cards.card(request.cardToken());
         CommandResult<AccountEvent> result = accounts.handle(caller.id(), new Account.SaveCard(card.token(),
