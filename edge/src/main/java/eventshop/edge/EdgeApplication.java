@@ -7,7 +7,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 /**
  * The front door of the store: routes {@code /api/<service>/**} to the services (Spring Cloud Gateway
  * Server WebMvc), logs users in, and replaces every caller's credentials with a short-lived token it
- * mints for the services. Not event-sourced: edge keeps no state of its own.
+ * mints for the services. Not event-sourced: its only state is the server-side sessions behind the session
+ * tokens, in its own database ({@code eventshop.edge.sessions}).
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan

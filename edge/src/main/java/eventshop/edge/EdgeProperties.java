@@ -15,6 +15,8 @@ import org.springframework.util.unit.DataSize;
  * @param servicesTokenTtl lifetime of the token edge mints for each forwarded request
  * @param maxBodySize     largest request body edge accepts (login and forwarded requests)
  * @param resilience      circuit breaker and time limit applied to every route
+ * @param awaitStoreReady whether edge's readiness waits for a launcher to say the whole store is ready
+ *                        ({@code StoreReadiness}); false for an edge started on its own
  */
 @ConfigurationProperties("eventshop.edge")
 public record EdgeProperties(
@@ -22,7 +24,8 @@ public record EdgeProperties(
         @DefaultValue("8h") Duration sessionTtl,
         @DefaultValue("60s") Duration servicesTokenTtl,
         @DefaultValue("64KB") DataSize maxBodySize,
-        @DefaultValue Resilience resilience) {
+        @DefaultValue Resilience resilience,
+        @DefaultValue("false") boolean awaitStoreReady) {
 
     public EdgeProperties {
         services = services == null ? Map.of() : Map.copyOf(services);

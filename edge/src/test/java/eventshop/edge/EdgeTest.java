@@ -17,7 +17,13 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import eventshop.edge.sessions.AccountEvents;
+import eventshop.edge.sessions.Sessions;
+import eventshop.edge.tokens.Caller;
+import eventshop.edge.tokens.EdgeTokens;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -33,14 +39,22 @@ import org.springframework.test.context.DynamicPropertySource;
         "eventshop.edge.resilience.timeout=2s",
         "eventshop.edge.resilience.sliding-window-size=4",
         "eventshop.edge.resilience.minimum-calls=3",
-        "eventshop.edge.resilience.open-state-wait=30s"})
+        "eventshop.edge.resilience.open-state-wait=30s",
+        "spring.datasource.url=jdbc:h2:mem:edge-test;DB_CLOSE_DELAY=-1",
+        "eventshop.edge.sessions.follow-account-events=false"})
+@Import(TestClock.Configuration.class)
 class EdgeTest {
 
     static final String CATALOG_API_DOCS = "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"eventshop catalog\","
             + "\"version\":\"1\"},\"paths\":{\"/api/catalog/products\":{}}}";
 
     static final StubService ACCOUNTS = StubService.started("accounts")
-            .on("/internal/credentials/verify", EdgeTest::verifyCredentials);
+            .on("/internal/credentials/verify", EdgeTest::verifyCredentials)
+            .on("/api/accounts/acc-gone/suspend", (exchange, request) -> StubService.respond(exchange, 404,
+                    "application/problem+json", "{\"type\":\"/problems/account-not-found\",\"status\":404}"));
+
+    /** What the stub accounts does while it checks the credentials of race@example.com (before it answers). */
+    static volatile Runnable duringVerify = () -> { };
     static final StubService CATALOG = StubService.started("catalog")
             .on("/api/catalog/products/SKU-404", (exchange, request) -> StubService.respond(exchange, 404,
                     "application/problem+json",
@@ -95,6 +109,24 @@ class EdgeTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    Sessions sessions;
+
+    @Autowired
+    EdgeTokens tokens;
+
+    @Autowired
+    TestClock clock;
+
+    @Autowired
+    AccountEvents accountEvents;
+
+    /** A session token as login would give it: a live server-side session for the account, and its token. */
+    String session(String accountId, String role) {
+        return tokens.mintSession(new Caller(accountId, accountId + "@example.com", List.of(role)),
+                sessions.open(accountId, sessions.mark(), null)).token();
+    }
 
     @Nested
     class Routing {
@@ -233,12 +265,14 @@ class EdgeTest {
         void servesTheLandingPage_andHealth() throws Exception {
             HttpResponse<String> index = send(HttpRequest.newBuilder(edge("/")));
             HttpResponse<String> health = send(HttpRequest.newBuilder(edge("/actuator/health")));
+            HttpResponse<String> readiness = send(HttpRequest.newBuilder(edge("/actuator/health/readiness")));
             HttpResponse<String> env = send(HttpRequest.newBuilder(edge("/actuator/env")));
 
             assertThat(index.statusCode()).isEqualTo(200);
             assertThat(index.body()).contains("/api/auth/login");
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(json(health)).containsEntry("status", "UP");
+            assertThat(readiness.statusCode()).as("an edge started on its own is ready").isEqualTo(200);
             assertProblem(env, 401, "/problems/unauthorized");
         }
     }
@@ -266,7 +300,7 @@ class EdgeTest {
         @Test
         void aServicesDescription_isItsV3ApiDocs_fetchedWithAServicesToken() throws Exception {
             // given
-            String session = TestTokens.session("acc-3", EdgeToken.CUSTOMER);
+            String session = session("acc-3", EdgeToken.CUSTOMER);
 
             // when
             HttpResponse<String> response = send(HttpRequest.newBuilder(edge("/api/docs/catalog"))
@@ -296,7 +330,8 @@ class EdgeTest {
                     Map.of("name", "catalog", "url", "/api/docs/catalog"),
                     Map.of("name", "edge", "url", "/v3/api-docs"));
             assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
-            assertThat(map(json(own).get("paths")).keySet()).containsExactlyInAnyOrder("/api/auth/login", "/api/auth/me");
+            assertThat(map(json(own).get("paths")).keySet()).containsExactlyInAnyOrder("/api/auth/login", "/api/auth/me",
+                    "/api/auth/logout");
             assertThat(map(json(own).get("info"))).containsEntry("title", "eventshop edge");
         }
 
@@ -327,7 +362,7 @@ class EdgeTest {
         @Test
         void sessionCaller_getsAServicesTokenWithTheSessionsClaims_andTheirTokenIsNotForwarded() throws Exception {
             // given
-            String session = TestTokens.session("acc-7", EdgeToken.CUSTOMER);
+            String session = session("acc-7", EdgeToken.CUSTOMER);
             Instant before = Instant.now().minusSeconds(1);
 
             // when
@@ -355,20 +390,29 @@ class EdgeTest {
         }
 
         @ParameterizedTest
-        @CsvSource({"expired", "servicesAudience", "otherSecret", "tampered", "garbage", "noExpiry"})
+        @CsvSource({"expired", "servicesAudience", "otherSecret", "tampered", "garbage", "noExpiry", "noSession",
+                "unknownSession", "anotherAccountsSession"})
         void invalidSessionToken_is401Problem_andNothingIsForwarded(String kind) throws Exception {
             // given
             Instant now = Instant.now();
+            // every defect on its own: the session named is live (for acc-1) unless the kind is about the session
+            String live = sessions.open("acc-1", sessions.mark(), null);
             String token = switch (kind) {
                 case "expired" -> TestTokens.mint(TestTokens.SECRET, EdgeToken.SESSION_AUDIENCE, "acc-1",
-                        List.of(EdgeToken.ADMIN), now.minusSeconds(7200), now.minusSeconds(3600));
+                        List.of(EdgeToken.ADMIN), now.minusSeconds(7200), now.minusSeconds(3600), live);
                 case "servicesAudience" -> TestTokens.mint(TestTokens.SECRET, EdgeToken.SERVICES_AUDIENCE, "acc-1",
-                        List.of(EdgeToken.ADMIN), now, now.plusSeconds(60));
+                        List.of(EdgeToken.ADMIN), now, now.plusSeconds(60), live);
                 case "otherSecret" -> TestTokens.mint(TestTokens.OTHER_SECRET, EdgeToken.SESSION_AUDIENCE, "acc-1",
-                        List.of(EdgeToken.ADMIN), now, now.plusSeconds(3600));
-                case "tampered" -> tamper(TestTokens.session("acc-1", EdgeToken.CUSTOMER));
+                        List.of(EdgeToken.ADMIN), now, now.plusSeconds(3600), live);
+                case "tampered" -> tamper(session("acc-1", EdgeToken.CUSTOMER));
                 case "noExpiry" -> TestTokens.mint(TestTokens.SECRET, EdgeToken.SESSION_AUDIENCE, "acc-1",
-                        List.of(EdgeToken.ADMIN), now, null);
+                        List.of(EdgeToken.ADMIN), now, null, live);
+                case "noSession" -> TestTokens.mint(TestTokens.SECRET, EdgeToken.SESSION_AUDIENCE, "acc-1",
+                        List.of(EdgeToken.ADMIN), now, now.plusSeconds(3600), null);
+                case "unknownSession" -> TestTokens.mint(TestTokens.SECRET, EdgeToken.SESSION_AUDIENCE, "acc-1",
+                        List.of(EdgeToken.ADMIN), now, now.plusSeconds(3600), java.util.UUID.randomUUID().toString());
+                case "anotherAccountsSession" -> TestTokens.mint(TestTokens.SECRET, EdgeToken.SESSION_AUDIENCE,
+                        "acc-2", List.of(EdgeToken.ADMIN), now, now.plusSeconds(3600), live);
                 default -> "not-a-jwt";
             };
             int forwardedBefore = CATALOG.received().size();
@@ -431,7 +475,7 @@ class EdgeTest {
 
         @Test
         void authMe_tellsTheSessionsClaims_andNeedsASession() throws Exception {
-            String session = TestTokens.session("acc-9", EdgeToken.ADMIN);
+            String session = session("acc-9", EdgeToken.ADMIN);
 
             HttpResponse<String> me = send(HttpRequest.newBuilder(edge("/api/auth/me"))
                     .header("Authorization", "Bearer " + session));
@@ -539,6 +583,219 @@ class EdgeTest {
     }
 
     @Nested
+    class SessionsEnd {
+
+        @Test
+        void logout_endsTheSessionAtOnce_andTheTokenIsRefusedFromThen_logoutIncluded() throws Exception {
+            for (int round = 0; round < 20; round++) {
+                // given: logged in, and the token works
+                String token = token(login("rita@example.com", "right-password"));
+                assertThat(send(bearer("/api/cart", token)).statusCode()).isEqualTo(200);
+
+                // when
+                HttpResponse<String> logout = send(bearer("/api/auth/logout", token)
+                        .POST(HttpRequest.BodyPublishers.noBody()));
+
+                // then
+                assertThat(logout.statusCode()).as(logout.body()).isEqualTo(204);
+                int forwarded = CARTS.received().size();
+                assertProblem(send(bearer("/api/cart", token)), 401, "/problems/unauthorized");
+                assertProblem(send(bearer("/api/auth/me", token)), 401, "/problems/unauthorized");
+                assertThat(CARTS.received()).hasSize(forwarded);
+                // logging out twice: the token is no longer a session's
+                assertProblem(send(bearer("/api/auth/logout", token).POST(HttpRequest.BodyPublishers.noBody())),
+                        401, "/problems/unauthorized");
+            }
+        }
+
+        @Test
+        void logout_endsOnlyThatSession() throws Exception {
+            String phone = token(login("rita@example.com", "right-password"));
+            String laptop = token(login("rita@example.com", "right-password"));
+
+            assertThat(send(bearer("/api/auth/logout", phone).POST(HttpRequest.BodyPublishers.noBody())).statusCode())
+                    .isEqualTo(204);
+
+            assertProblem(send(bearer("/api/cart", phone)), 401, "/problems/unauthorized");
+            assertThat(send(bearer("/api/cart", laptop)).statusCode()).isEqualTo(200);
+        }
+
+        @Test
+        void logoutWithoutASession_is401() throws Exception {
+            assertProblem(send(HttpRequest.newBuilder(edge("/api/auth/logout")).POST(HttpRequest.BodyPublishers.noBody())),
+                    401, "/problems/unauthorized");
+        }
+
+        @ParameterizedTest
+        @CsvSource({"suspend", "archive"})
+        void anAdminsSuspendOrArchive_endsEverySessionOfTheAccount_beforeTheAdminHasTheAnswer(String command)
+                throws Exception {
+            String admin = session("acc-admin", EdgeToken.ADMIN);
+            for (int round = 0; round < 20; round++) {
+                // given: a customer with two sessions, both working
+                String customer = "acc-" + command + "-" + round;
+                String one = session(customer, EdgeToken.CUSTOMER);
+                String two = session(customer, EdgeToken.CUSTOMER);
+                String bystander = session("acc-bystander-" + round, EdgeToken.CUSTOMER);
+                assertThat(send(bearer("/api/cart", one)).statusCode()).isEqualTo(200);
+
+                // when: accounts answers the admin's command with success
+                HttpResponse<String> done = send(bearer("/api/accounts/" + customer + "/" + command, admin)
+                        .POST(HttpRequest.BodyPublishers.noBody()));
+                assertThat(done.statusCode()).isEqualTo(200);
+
+                // then: at once, both tokens are refused; others' are not
+                int forwarded = CARTS.received().size();
+                assertProblem(send(bearer("/api/cart", one)), 401, "/problems/unauthorized");
+                assertProblem(send(bearer("/api/cart/checkout", two).POST(HttpRequest.BodyPublishers.noBody())), 401,
+                        "/problems/unauthorized");
+                assertThat(CARTS.received()).hasSize(forwarded);
+                assertThat(sessions.count(customer)).isZero();
+                assertThat(send(bearer("/api/cart", bystander)).statusCode()).isEqualTo(200);
+            }
+        }
+
+        @Test
+        void aSuspendThatAccountsRefuses_endsNoSession() throws Exception {
+            String admin = session("acc-admin", EdgeToken.ADMIN);
+            String customer = session("acc-gone", EdgeToken.CUSTOMER);
+
+            HttpResponse<String> refused = send(bearer("/api/accounts/acc-gone/suspend", admin)
+                    .POST(HttpRequest.BodyPublishers.noBody()));
+
+            assertThat(refused.statusCode()).isEqualTo(404);
+            assertThat(send(bearer("/api/cart", customer)).statusCode()).isEqualTo(200);
+        }
+
+        @Test
+        void aLoginWhoseCredentialsWereCheckedBeforeASuspensionLanded_getsNoSession() throws Exception {
+            // given: while accounts checks race's credentials (and finds them good: it has not seen the
+            // suspension yet), the admin suspends race and edge ends race's sessions
+            String admin = session("acc-admin", EdgeToken.ADMIN);
+            duringVerify = () -> {
+                try {
+                    assertThat(send(bearer("/api/accounts/acc-race/suspend", admin)
+                            .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(200);
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            try {
+                // when
+                HttpResponse<String> login = login("race@example.com", "right-password");
+
+                // then: the login opens no session that would outlive the suspension
+                assertProblem(login, 403, "/problems/account-suspended");
+                assertThat(sessions.count("acc-race")).isZero();
+            } finally {
+                duringVerify = () -> { };
+            }
+            // a later login (accounts decides again) is not held against the account
+            assertThat(login("race@example.com", "right-password").statusCode()).isEqualTo(200);
+        }
+
+        @Test
+        void anEndingAfterTheLoginsMark_refusesTheSession_anEndingBeforeItDoesNot() {
+            long before = sessions.mark();
+            sessions.endAll("acc-marked", Sessions.Ending.ARCHIVED);
+            long after = sessions.mark();
+
+            assertThat(after).isGreaterThan(before);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> sessions.open("acc-marked", before, null))
+                    .isInstanceOfSatisfying(Sessions.AccountSessionsEnded.class,
+                            ended -> assertThat(ended.ending()).isEqualTo(Sessions.Ending.ARCHIVED));
+            assertThat(sessions.count("acc-marked")).isZero();
+            assertThat(sessions.isLive(sessions.open("acc-marked", after, null), "acc-marked")).isTrue();
+        }
+
+        @Test
+        void aSessionIdleForLongerThanTheTimeout_ends_oneInUseDoesNot() throws Exception {
+            String idle = session("acc-idle", EdgeToken.CUSTOMER);
+            String busy = session("acc-busy", EdgeToken.CUSTOMER);
+            try {
+                // 20 minutes on, busy is used (and its access recorded); idle is not
+                clock.moveAhead(Duration.ofMinutes(20));
+                assertThat(send(bearer("/api/cart", busy)).statusCode()).isEqualTo(200);
+
+                // 31 minutes after the start: idle has been idle for longer than 30 minutes, busy for 11
+                clock.moveAhead(Duration.ofMinutes(11));
+                assertProblem(send(bearer("/api/cart", idle)), 401, "/problems/unauthorized");
+                assertThat(send(bearer("/api/cart", busy)).statusCode()).isEqualTo(200);
+                assertThat(sessions.count("acc-idle")).isZero();
+            } finally {
+                clock.reset();
+            }
+        }
+
+        @Test
+        void anArchivedAccountsLogin_isRefusedAsArchived_aSuspendedOnesAsSuspended() throws Exception {
+            HttpResponse<String> archived = login("arch@example.com", "right-password");
+            HttpResponse<String> suspended = login("sue@example.com", "right-password");
+
+            assertProblem(archived, 403, "/problems/account-archived");
+            assertThat(json(archived).get("detail").toString()).contains("ARCHIVED");
+            assertProblem(suspended, 403, "/problems/account-suspended");
+        }
+
+        @Test
+        void accountsEvents_suspendedOrArchived_endTheAccountsSessions_otherEventsDoNot() throws Exception {
+            String suspended = session("acc-k1", EdgeToken.CUSTOMER);
+            String archived = session("acc-k2", EdgeToken.CUSTOMER);
+            String confirmed = session("acc-k3", EdgeToken.CUSTOMER);
+
+            accountEvents.on("AccountSuspended", null, "{\"accountId\":\"acc-k1\",\"reason\":\"fraud\"}".getBytes());
+            accountEvents.on("AccountArchived", null, "{\"accountId\":\"acc-k2\"}".getBytes());
+            accountEvents.on("AccountConfirmed", null, "{\"accountId\":\"acc-k3\"}".getBytes());
+            accountEvents.on("AccountSuspended", null, "not json".getBytes());
+            accountEvents.on("AccountSuspended", null, "{\"reason\":\"no account\"}".getBytes());
+            // redelivered
+            accountEvents.on("AccountSuspended", null, "{\"accountId\":\"acc-k1\",\"reason\":\"fraud\"}".getBytes());
+
+            assertProblem(send(bearer("/api/cart", suspended)), 401, "/problems/unauthorized");
+            assertProblem(send(bearer("/api/cart", archived)), 401, "/problems/unauthorized");
+            assertThat(send(bearer("/api/cart", confirmed)).statusCode()).isEqualTo(200);
+        }
+
+        @Test
+        void anEndingLearnedFromAccountsEvents_endsOnlySessionsCheckedBeforeIt() throws Exception {
+            // given: sessions whose logins were checked at versions 2 and 5 of the account's stream
+            String before = tokens.mintSession(new Caller("acc-v", "v@example.com", List.of(EdgeToken.CUSTOMER)),
+                    sessions.open("acc-v", sessions.mark(), 2L)).token();
+            String after = tokens.mintSession(new Caller("acc-v", "v@example.com", List.of(EdgeToken.CUSTOMER)),
+                    sessions.open("acc-v", sessions.mark(), 5L)).token();
+            long mark = sessions.mark();
+
+            // when: the suspension at version 3 arrives late (the account was reactivated, and logged in again)
+            accountEvents.on("AccountSuspended", 3L, "{\"accountId\":\"acc-v\",\"reason\":\"x\"}".getBytes());
+
+            // then
+            assertProblem(send(bearer("/api/cart", before)), 401, "/problems/unauthorized");
+            assertThat(send(bearer("/api/cart", after)).statusCode()).isEqualTo(200);
+            // and a login in flight since before it: refused if checked before version 3, not if checked after
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> sessions.open("acc-v", mark, 2L))
+                    .isInstanceOf(Sessions.AccountSessionsEnded.class);
+            assertThat(sessions.isLive(sessions.open("acc-v", mark, 4L), "acc-v")).isTrue();
+            // an ending edge makes itself ends them all
+            sessions.endAll("acc-v", Sessions.Ending.ARCHIVED);
+            assertThat(sessions.count("acc-v")).isZero();
+        }
+
+        @Test
+        void aLogin_keepsTheAccountVersionAccountsCheckedIt_at() throws Exception {
+            String token = token(login("rita@example.com", "right-password"));
+            // rita's login was checked at version 3: a late suspension at version 3 or before leaves it alone
+            accountEvents.on("AccountSuspended", 3L, "{\"accountId\":\"acc-rita\",\"reason\":\"x\"}".getBytes());
+            assertThat(send(bearer("/api/cart", token)).statusCode()).isEqualTo(200);
+            accountEvents.on("AccountSuspended", 4L, "{\"accountId\":\"acc-rita\",\"reason\":\"x\"}".getBytes());
+            assertProblem(send(bearer("/api/cart", token)), 401, "/problems/unauthorized");
+        }
+
+        private HttpRequest.Builder bearer(String path, String token) {
+            return HttpRequest.newBuilder(edge(path)).header("Authorization", "Bearer " + token);
+        }
+    }
+
+    @Nested
     class Resilience {
 
         @Test
@@ -576,6 +833,18 @@ class EdgeTest {
     }
 
     // helpers
+
+    HttpResponse<String> login(String email, String password) throws Exception {
+        return send(HttpRequest.newBuilder(edge("/api/auth/login"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}")));
+    }
+
+    static String token(HttpResponse<String> login) {
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+        return (String) json(login).get("token");
+    }
 
     URI edge(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + port + pathAndQuery);
@@ -635,6 +904,16 @@ class EdgeTest {
         if (right && email.equals("ann@example.com")) {
             StubService.respond(exchange, 200, "application/json", "{\"accountId\":\"acc-ann\",\"email\":\"ann@example.com\","
                     + "\"name\":\"Ann\",\"role\":\"CUSTOMER\",\"status\":\"ACTIVE\"}");
+        } else if (right && (email.equals("rita@example.com") || email.equals("race@example.com"))) {
+            if (email.startsWith("race")) {
+                duringVerify.run();
+            }
+            String id = email.startsWith("race") ? "acc-race" : "acc-rita";
+            StubService.respond(exchange, 200, "application/json", "{\"accountId\":\"" + id + "\",\"email\":\""
+                    + email + "\",\"name\":\"R\",\"role\":\"CUSTOMER\",\"status\":\"ACTIVE\",\"accountVersion\":3}");
+        } else if (right && email.equals("arch@example.com")) {
+            StubService.respond(exchange, 403, "application/problem+json", "{\"type\":\"/problems/account-archived\","
+                    + "\"title\":\"Account archived\",\"status\":403,\"detail\":\"the account is ARCHIVED and cannot log in\"}");
         } else if (right && email.equals("sue@example.com")) {
             StubService.respond(exchange, 403, "application/problem+json", "{\"type\":\"/problems/account-suspended\","
                     + "\"title\":\"Account suspended\",\"status\":403,\"detail\":\"the account is suspended\"}");

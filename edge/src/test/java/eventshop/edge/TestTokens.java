@@ -13,7 +13,10 @@ import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 
-/** Tokens made by hand, good and bad, and a reader for the tokens edge mints (signature checked only). */
+/**
+ * Tokens made by hand, good and bad, and a reader for the tokens edge mints (signature checked only). A
+ * session token is good only for a session edge opened ({@code EdgeTest#session}).
+ */
 final class TestTokens {
 
     static final String SECRET = "ZXZlbnRzaG9wLXRlc3Qtc2VjcmV0LTMyLWJ5dGVzLWxvbmc=";
@@ -22,8 +25,9 @@ final class TestTokens {
     private TestTokens() {
     }
 
+    /** A token made by hand; {@code sessionId} is its {@code sid} claim (none if null). */
     static String mint(String secret, String audience, String subject, List<String> roles, Instant issuedAt,
-                       Instant expiresAt) {
+                       Instant expiresAt, String sessionId) {
         var key = new SecretKeySpec(Base64.getDecoder().decode(secret), "HmacSHA256");
         var encoder = NimbusJwtEncoder.withSecretKey(key).algorithm(MacAlgorithm.HS256).build();
         JwtClaimsSet.Builder claims = JwtClaimsSet.builder()
@@ -36,14 +40,11 @@ final class TestTokens {
         if (expiresAt != null) {
             claims.expiresAt(expiresAt);
         }
+        if (sessionId != null) {
+            claims.claim("sid", sessionId);
+        }
         return encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).type("JWT").build(), claims.build()))
                 .getTokenValue();
-    }
-
-    /** A session token as login would give it. */
-    static String session(String accountId, String role) {
-        Instant now = Instant.now();
-        return mint(SECRET, EdgeToken.SESSION_AUDIENCE, accountId, List.of(role), now, now.plusSeconds(3600));
     }
 
     /** Reads a token edge minted, checking only its signature (the test looks at the claims itself). */

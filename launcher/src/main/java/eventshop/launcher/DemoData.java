@@ -77,25 +77,51 @@ final class DemoData {
                 () -> edge.post("/api/auth/login", Map.of("email", ADMIN_EMAIL, "password", adminPassword), null),
                 r -> r.status() == 200, r -> r.status() == 401 || r.status() >= 500)
                 .body().get("token").asString();
+        List<String> catalogTokens = new java.util.ArrayList<>();
         for (Product product : PRODUCTS) {
-            until("add product " + product.sku(), () -> edge.post("/api/catalog/products", Map.of(
-                            "sku", product.sku(), "name", product.name(), "description", product.description(),
-                            "priceCents", product.priceCents()), admin),
+            EdgeClient.Response added = until("add product " + product.sku(), () -> edge.post("/api/catalog/products",
+                            Map.of("sku", product.sku(), "name", product.name(), "description", product.description(),
+                                    "priceCents", product.priceCents()), admin),
                     r -> r.is2xx() || r.status() == 409, r -> r.status() >= 500);
+            if (added.header("Consistency-Token") != null) {
+                catalogTokens.add(added.header("Consistency-Token"));
+            }
         }
         for (Product product : PRODUCTS) {
             receiveStock(product, admin);
         }
+        String customerToken = null;
         for (Customer customer : CUSTOMERS) {
             String accountId = register(customer, admin);
             until("confirm " + customer.email(), () -> edge.post("/api/accounts/" + accountId + "/confirm", null, admin),
                     r -> r.is2xx() || r.status() == 409, r -> r.status() == 404 || r.status() >= 500);
-            addressAndCard(customer);
+            customerToken = addressAndCard(customer);
         }
+        // the carts' price view learns the products from catalog.events: a cart read with the catalog's token
+        // of each product waits until carts has it, so a cart takes the demo products once the store is ready
+        String token = customerToken;
+        for (String catalogToken : catalogTokens) {
+            until("the carts know " + catalogToken, () -> edge.send("GET", "/api/cart", null, token,
+                    Map.of("Consistency-Token", catalogToken)), r -> r.status() == 200, r -> r.status() >= 500);
+        }
+        // the listing is the views service's read model, built from catalog's and inventory's events: the
+        // store is not ready before a client can find the products there, in stock
+        until("list the demo products in stock", () -> edge.get("/api/catalog/products?size=100", null),
+                r -> r.status() == 200 && listsInStock(r.body()), r -> true);
     }
 
-    /** Gives the customer a shipping address and a saved card (tokenized by payments), as they would. */
-    private void addressAndCard(Customer customer) {
+    private static boolean listsInStock(JsonNode listing) {
+        java.util.Set<String> inStock = new java.util.HashSet<>();
+        for (JsonNode item : listing.path("items")) {
+            if (item.path("available").asLong(0) > 0) {
+                inStock.add(item.path("sku").asString(""));
+            }
+        }
+        return PRODUCTS.stream().allMatch(product -> inStock.contains(product.sku()));
+    }
+
+    /** Gives the customer a shipping address and a saved card (tokenized by payments), as they would; their session token. */
+    private String addressAndCard(Customer customer) {
         String token = until("log in as " + customer.email(), () -> edge.post("/api/auth/login",
                         Map.of("email", customer.email(), "password", customer.password()), null),
                 r -> r.status() == 200, r -> r.status() == 401 || r.status() >= 500).body().get("token").asString();
@@ -108,11 +134,11 @@ final class DemoData {
                         Map.of("number", customer.cardNumber(), "expMonth", 12, "expYear", CARD_EXPIRY_YEAR, "cvc", "123"),
                         token),
                 r -> r.status() == 201, r -> r.status() >= 500).body();
+        // accounts takes brand, last four digits and expiry from payments, never from the client
         until("save the card of " + customer.email(), () -> edge.post("/api/accounts/me/cards", Map.of(
-                        "cardToken", card.get("token").asString(),
-                        "brand", card.get("brand").asString(),
-                        "last4", card.get("last4").asString(), "expMonth", 12, "expYear", CARD_EXPIRY_YEAR), token),
+                        "cardToken", card.get("token").asString()), token),
                 r -> r.is2xx() || r.status() == 409, r -> r.status() == 404 || r.status() >= 500);
+        return token;
     }
 
     /** Receives the product's stock unless it has some already (a repeated load must not add it twice). */

@@ -1,5 +1,6 @@
 package eventshop.launcher;
 
+import eventshop.edge.readiness.StoreReadiness;
 import eventshop.eventsourcing.kafka.InProcessKafka;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -53,7 +54,8 @@ import org.springframework.core.env.MapPropertySource;
  * end-to-end tests start the store through this class, so they run the same code.
  *
  * <p>{@link #start()} blocks until every application answers its readiness probe and the demo data
- * is loaded; {@link #close()} stops edge, then the services in reverse start order, then the broker
+ * is loaded, and then tells edge that the store is ready: edge's own readiness stays down until then
+ * ({@code eventshop.edge.await-store-ready}), so a client that starts on it finds the demo data; {@link #close()} stops edge, then the services in reverse start order, then the broker
  * (DESIGN §9), and may be called from a shutdown hook at any time, also while {@link #start()} is
  * still running (it then waits for the start to notice and give up). A failed start closes whatever
  * had started and throws {@link StoreStartException}.
@@ -66,6 +68,7 @@ import org.springframework.core.env.MapPropertySource;
  *   kafka/                 the broker's KRaft metadata and topic logs
  *   &lt;service&gt;/eventstore/  the service's event store (file engine)
  *   &lt;service&gt;/readmodel.mv.db  the service's H2 database (read models, checkpoints, processed messages)
+ *   edge/sessions.mv.db    edge's H2 database: the server-side sessions of the session tokens
  *   demo-data.loaded       written once the demo data is in
  * </pre>
  */
@@ -80,16 +83,17 @@ public final class StoreRuntime implements AutoCloseable {
 
     /**
      * Auto-configurations edge must not run although they are on the shared classpath: the
-     * services' event-sourcing stack (event store, relay, projections, Kafka, JDBC).
+     * services' event-sourcing stack (event store, relay, projections, bindings). Edge keeps JDBC (its
+     * sessions' database) and plain Kafka (it follows {@code accounts.events}).
      */
     private static final List<String> NOT_FOR_EDGE = List.of("eventshop.eventsourcing.",
             "org.springframework.cloud.stream.", "org.springframework.cloud.function.",
-            "org.springframework.boot.integration.", "org.springframework.boot.kafka.",
-            "org.springframework.boot.jdbc.",
+            "org.springframework.boot.integration.",
             // the gateway would route every unmatched path to a (missing) Spring Cloud Function: 500
             "org.springframework.cloud.gateway.server.mvc.config.DefaultFunctionConfiguration");
-    /** ... and the services must not run edge's gateway. */
-    private static final List<String> NOT_FOR_SERVICES = List.of("org.springframework.cloud.gateway.");
+    /** ... and the services must not run edge's gateway, nor its server-side sessions. */
+    private static final List<String> NOT_FOR_SERVICES = List.of("org.springframework.cloud.gateway.",
+            "org.springframework.boot.session.");
 
     private final StoreConfig config;
     private final PrintStream out;
@@ -151,12 +155,13 @@ public final class StoreRuntime implements AutoCloseable {
             checkPortsFree();
             startAll();
             for (ServiceApp app : config.apps()) {
-                new Readiness(http).await(app.name(), appUrl(app), READY_TIMEOUT, () -> closed || failed);
+                awaitStarted(app, () -> closed || failed);
                 checkNotClosed();
             }
             if (config.demoData()) {
                 loadDemoDataOnce();
             }
+            storeReady(() -> closed || failed);
             startTime = Duration.ofNanos(System.nanoTime() - started);
         } catch (StoreStartException e) {
             failed = true;
@@ -248,7 +253,36 @@ public final class StoreRuntime implements AutoCloseable {
             }
         }
         startApp(app);
-        new Readiness(http).await(app.name(), appUrl(app), READY_TIMEOUT, () -> closed);
+        awaitStarted(app, () -> closed);
+        if (app.kind() == ServiceApp.Kind.EDGE && startTime != null) {
+            storeReady(() -> closed);
+        }
+    }
+
+    /**
+     * Waits until the application can take requests: a service's readiness (its read models caught up),
+     * edge's liveness — edge's readiness waits for {@link #storeReady}, which needs edge to load the demo data.
+     */
+    private void awaitStarted(ServiceApp app, java.util.function.BooleanSupplier aborted) {
+        String probe = app.kind() == ServiceApp.Kind.EDGE ? Readiness.LIVENESS : Readiness.PATH;
+        new Readiness(http).await(app.name(), appUrl(app), probe, READY_TIMEOUT, aborted);
+    }
+
+    /**
+     * Tells edge that the whole store is ready (every service ready, the demo data in), which opens its
+     * readiness probe, and waits until the probe says so: from then on a client that starts on edge's
+     * readiness finds everything there.
+     */
+    private void storeReady(java.util.function.BooleanSupplier aborted) {
+        ServiceApp edge = config.edge();
+        ConfigurableApplicationContext context;
+        synchronized (lock) {
+            context = running.get(edge.name());
+        }
+        if (context != null) {
+            context.getBeanProvider(StoreReadiness.class).ifAvailable(StoreReadiness::storeReady);
+        }
+        new Readiness(http).await(edge.name(), appUrl(edge), Readiness.PATH, READY_TIMEOUT, aborted);
     }
 
     /** {@link #stopApp} then {@link #startApp}. */
@@ -555,6 +589,12 @@ public final class StoreRuntime implements AutoCloseable {
                 for (ServiceApp service : config.services()) {
                     props.put("eventshop.edge.services." + service.name(), appUrl(service).toString());
                 }
+                // its sessions' database, and accounts.events for the sessions of suspended accounts
+                props.put("spring.datasource.url", "jdbc:h2:file:" + config.dataDir().resolve(app.name()).resolve("sessions")
+                        + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+                props.put("spring.kafka.bootstrap-servers", "localhost:" + config.kafkaPort());
+                // ready only once the launcher says the store is (storeReady)
+                props.put("eventshop.edge.await-store-ready", "true");
             }
         }
         props.putAll(config.properties());

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import eventshop.contracts.EdgeToken;
+import eventshop.edge.sessions.Sessions;
+import eventshop.edge.tokens.Caller;
 import eventshop.eventsourcing.security.EdgeTokens;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.eventstore.EventStore;
@@ -43,8 +45,8 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>A test that stops or restarts a service must leave it running again when it ends.
  *
- * <p>Customers are signed in with session tokens minted from the store's secret (what edge's login
- * hands out), so no test waits for password hashing.
+ * <p>Customers are signed in with sessions opened in edge's session store and tokens minted for them
+ * (what edge's login hands out), so no test waits for password hashing.
  */
 final class SharedStore {
 
@@ -120,8 +122,13 @@ final class SharedStore {
 
     // ---- customers, products, checkouts
 
+    /** A live session for the user, as a login opens one, and its session token. */
     String session(EdgeUser user) {
-        return tokens.mint(user, EdgeToken.SESSION_AUDIENCE, Duration.ofHours(1));
+        var context = store.context("edge");
+        Sessions sessions = context.getBean(Sessions.class);
+        String sessionId = sessions.open(user.id(), sessions.mark(), null);
+        return context.getBean(eventshop.edge.tokens.EdgeTokens.class).mintSession(
+                new Caller(user.id(), user.email(), List.copyOf(user.roles())), sessionId).token();
     }
 
     /** A new customer with a tokenized card. */

@@ -4,8 +4,9 @@ import eventshop.contracts.Address;
 
 /**
  * What the accounts service publishes on {@code accounts.events}, one stream per account
- * ({@code account-<accountId>}). Lifecycle: registered (PENDING) → confirmed → active ⇄ suspended,
- * archived.
+ * ({@code account-<accountId>}). Lifecycle: registered (PENDING) → confirmed → active; a pending,
+ * confirmed or active account can be suspended, and reactivating it returns it to where it was;
+ * archived is final. A suspended or archived account may not log in or shop.
  */
 public sealed interface AccountEvent {
 
@@ -25,7 +26,12 @@ public sealed interface AccountEvent {
     record AccountSuspended(String accountId, String reason) implements AccountEvent {
     }
 
-    record AccountReactivated(String accountId) implements AccountEvent {
+    /**
+     * A suspended account may log in and shop again, in the status it had when it was suspended:
+     * {@code status} is {@code PENDING}, {@code CONFIRMED} (confirmed, not yet activated) or {@code ACTIVE};
+     * absent (events recorded before it existed) it is {@code ACTIVE}.
+     */
+    record AccountReactivated(String accountId, String status) implements AccountEvent {
     }
 
     record AccountArchived(String accountId) implements AccountEvent {

@@ -35,8 +35,9 @@ class EdgeApiDescription {
                         .type(SecurityScheme.Type.HTTP)
                         .scheme("bearer")
                         .bearerFormat("JWT")
-                        .description("The session token POST /api/auth/login answers (8 h); without one the"
-                                + " caller is anonymous")))
+                        .description("The session token POST /api/auth/login answers: good for 8 h while its"
+                                + " session lasts (POST /api/auth/logout, a suspension of the account or 30 idle"
+                                + " minutes end it); without one the caller is anonymous")))
                 .addSecurityItem(new SecurityRequirement().addList(SESSION));
     }
 }

@@ -3,6 +3,7 @@ package eventshop.edge.login;
 import eventshop.edge.EdgeProperties;
 import eventshop.edge.problems.EdgeProblem;
 import eventshop.edge.problems.Problems;
+import eventshop.edge.sessions.Sessions;
 import eventshop.edge.tokens.Caller;
 import eventshop.edge.tokens.EdgeTokens;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -86,14 +87,45 @@ class Accounts {
                         "invalid-credentials", "Invalid credentials", "the e-mail address or the password is wrong"),
                         headers));
             }
-            case 403 -> new Outcome.Refused(new EdgeProblem(Problems.problem(HttpStatus.FORBIDDEN,
-                    "account-suspended", "Account suspended",
-                    detailOr(response, "this account is suspended or archived and may not log in"))));
+            case 403 -> new Outcome.Refused(mayNotLogIn(response));
             case 400, 413, 422 -> new Outcome.Refused(EdgeProblem.invalidRequest(
                     detailOr(response, "the credentials are malformed")));
             default -> new Outcome.Refused(badGateway(
                     "the accounts service answered " + status.value() + " to a credentials check"));
         };
+    }
+
+    /**
+     * Accounts refused a login with the right password: the account is suspended ({@code account-suspended})
+     * or archived ({@code account-archived}), as accounts' problem type says.
+     */
+    private static EdgeProblem mayNotLogIn(ConvertibleClientHttpResponse response) {
+        ProblemDetail problem = problemOf(response);
+        boolean archived = problem != null && problem.getType() != null
+                && problem.getType().toString().endsWith("/account-archived");
+        EdgeProblem refused = mayNotLogIn(archived ? Sessions.Ending.ARCHIVED : Sessions.Ending.SUSPENDED);
+        if (problem != null && problem.getDetail() != null) {
+            refused.problem().setDetail(problem.getDetail());
+        }
+        return refused;
+    }
+
+    /** The 403 problem of a login to an account that is suspended or archived. */
+    static EdgeProblem mayNotLogIn(Sessions.Ending ending) {
+        return switch (ending) {
+            case SUSPENDED -> new EdgeProblem(Problems.problem(HttpStatus.FORBIDDEN, "account-suspended",
+                    "Account suspended", "this account is suspended and may not log in"));
+            case ARCHIVED -> new EdgeProblem(Problems.problem(HttpStatus.FORBIDDEN, "account-archived",
+                    "Account archived", "this account is archived and may not log in"));
+        };
+    }
+
+    private static ProblemDetail problemOf(ConvertibleClientHttpResponse response) {
+        try {
+            return response.bodyTo(ProblemDetail.class);
+        } catch (RuntimeException notAProblem) {
+            return null;
+        }
     }
 
     private static String detailOr(ConvertibleClientHttpResponse response, String otherwise) {

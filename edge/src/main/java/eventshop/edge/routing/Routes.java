@@ -11,9 +11,13 @@ import static org.springframework.cloud.gateway.server.mvc.predicate.GatewayRequ
 
 import eventshop.edge.EdgeProperties;
 import eventshop.edge.security.Callers;
+import eventshop.edge.sessions.Sessions;
 import eventshop.edge.tokens.EdgeTokens;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -41,8 +45,20 @@ class Routes {
     record ServiceDocs(String name, String url) {
     }
 
+    /** An administrator's suspend or archive of an account: once accounts has done it, edge ends the account's sessions. */
+    static final Pattern ENDS_SESSIONS = Pattern.compile("/api/accounts/([^/]+)/(suspend|archive)");
+
     @Bean
-    RouterFunction<ServerResponse> serviceRoutes(EdgeProperties properties, EdgeTokens tokens) {
+    RouterFunction<ServerResponse> serviceRoutes(EdgeProperties properties, EdgeTokens tokens, Sessions sessions) {
+        RouterFunction<ServerResponse> endingSessions = route("accounts-lifecycle")
+                .route(path("/api/accounts/*/suspend", "/api/accounts/*/archive").and(method(HttpMethod.POST)), http())
+                .before(requestSize(properties.maxBodySize()))
+                .before(uri(properties.service("accounts")))
+                .before(servicesToken(tokens))
+                .filter(UpstreamFailures.asProblems("accounts", properties.resilience().openStateWait()))
+                .filter(circuitBreaker("accounts"))
+                .after(endSessionsWhenDone(sessions))
+                .build();
         return ServiceRoute.ALL.stream()
                 .map(route -> route(route.name())
                         .route(route.methods().isEmpty() ? path(route.paths().toArray(String[]::new))
@@ -54,8 +70,24 @@ class Routes {
                         .filter(UpstreamFailures.asProblems(route.service(), properties.resilience().openStateWait()))
                         .filter(circuitBreaker(route.service()))
                         .build())
-                .reduce(RouterFunction::and)
-                .orElseThrow();
+                .reduce(endingSessions, RouterFunction::and);
+    }
+
+    /**
+     * After accounts answered a suspend or archive with success, ends the account's sessions before the
+     * administrator gets the answer: from then on every request with one of the account's session tokens
+     * is a 401 (a Kafka hop would leave a window in which the customer's next request gets through).
+     * Changes that do not pass through edge are followed on {@code accounts.events} ({@code AccountEvents}).
+     */
+    static BiFunction<ServerRequest, ServerResponse, ServerResponse> endSessionsWhenDone(Sessions sessions) {
+        return (request, response) -> {
+            Matcher command = ENDS_SESSIONS.matcher(request.path());
+            if (response.statusCode().is2xxSuccessful() && command.matches()) {
+                sessions.endAll(command.group(1), "archive".equals(command.group(2))
+                        ? Sessions.Ending.ARCHIVED : Sessions.Ending.SUSPENDED);
+            }
+            return response;
+        };
     }
 
     /**

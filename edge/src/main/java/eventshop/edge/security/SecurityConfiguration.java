@@ -3,6 +3,7 @@ package eventshop.edge.security;
 import eventshop.contracts.EdgeToken;
 import eventshop.edge.problems.ProblemWriter;
 import eventshop.edge.problems.Problems;
+import eventshop.edge.sessions.Sessions;
 import eventshop.edge.tokens.EdgeTokens;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.context.annotation.Bean;
@@ -24,8 +25,8 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 
 /**
  * Who may pass edge. A request may carry a session token ({@code Authorization: Bearer}); if it does,
- * the token must verify (signature, issuer, session audience, expiry) or the request ends here with a
- * 401 problem. Without one the caller is anonymous. Edge does not decide what a caller may do at a
+ * the token must verify (signature, issuer, session audience, expiry) and its server-side session must
+ * still exist ({@link SessionTokenDecoder}), or the request ends here with a 401 problem. Without one the caller is anonymous. Edge does not decide what a caller may do at a
  * service — the service does, from the token edge mints for it — so every route is open to both; only
  * edge's own operations endpoints (beyond health and info) need an admin.
  */
@@ -35,7 +36,8 @@ class SecurityConfiguration {
     static final String LOGIN_PATH = "/api/auth/login";
 
     @Bean
-    SecurityFilterChain edgeSecurity(HttpSecurity http, EdgeTokens tokens, ProblemWriter problems) throws Exception {
+    SecurityFilterChain edgeSecurity(HttpSecurity http, EdgeTokens tokens, Sessions sessions, ProblemWriter problems)
+            throws Exception {
         AuthenticationEntryPoint unauthorized = unauthorized(problems);
         AccessDeniedHandler forbidden = forbidden(problems);
         http.csrf(AbstractHttpConfigurer::disable)
@@ -43,14 +45,16 @@ class SecurityConfiguration {
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
                 .requestCache(AbstractHttpConfigurer::disable)
-                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .sessionManagement(management -> management.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/actuator/health/**", "/actuator/info").permitAll()
                         .requestMatchers("/actuator/**").hasRole(EdgeToken.ADMIN)
                         .anyRequest().permitAll())
                 .oauth2ResourceServer(server -> server
                         .bearerTokenResolver(sessionTokenResolver())
-                        .jwt(jwt -> jwt.decoder(tokens.sessionDecoder()).jwtAuthenticationConverter(roles()))
+                        .jwt(jwt -> jwt
+                                .decoder(new SessionTokenDecoder(tokens.sessionDecoder(), sessions))
+                                .jwtAuthenticationConverter(roles()))
                         .authenticationEntryPoint(unauthorized)
                         .accessDeniedHandler(forbidden))
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(unauthorized).accessDeniedHandler(forbidden));
@@ -77,7 +81,7 @@ class SecurityConfiguration {
         return (request, response, failure) -> {
             challenge.commence(request, response, failure);
             String detail = failure instanceof OAuth2AuthenticationException
-                    ? "the bearer token is invalid or expired; log in again"
+                    ? "the bearer token is invalid, expired or its session has ended; log in again"
                     : "this needs a session token: log in at " + LOGIN_PATH;
             problems.write(request, response, Problems.problem(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail));
         };

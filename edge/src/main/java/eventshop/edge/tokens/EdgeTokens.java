@@ -31,9 +31,14 @@ import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 /**
  * Mints and checks the tokens of {@link EdgeToken}: session tokens (what a user gets from login and
  * presents to edge) and services tokens (what edge puts on every request it forwards, short-lived).
- * Both are HS256 JWTs under the shared secret, told apart by their audience. Thread-safe.
+ * Both are HS256 JWTs under the shared secret, told apart by their audience. A session token also names
+ * the server-side session it belongs to ({@value #SESSION_ID}); whether that session still exists is
+ * checked by {@code eventshop.edge.sessions}, not here. Thread-safe.
  */
 public final class EdgeTokens {
+
+    /** The claim of a session token that names its server-side session (the OpenID Connect claim name). */
+    public static final String SESSION_ID = "sid";
 
     private final JwtEncoder encoder;
     private final JwtDecoder sessionDecoder;
@@ -43,26 +48,34 @@ public final class EdgeTokens {
 
     public EdgeTokens(SecretKey key, Clock clock, Duration sessionTtl, Duration servicesTokenTtl) {
         this.encoder = NimbusJwtEncoder.withSecretKey(key).algorithm(MacAlgorithm.HS256).build();
-        this.sessionDecoder = decoder(key, clock, EdgeToken.SESSION_AUDIENCE);
+        NimbusJwtDecoder sessions = decoder(key, clock, EdgeToken.SESSION_AUDIENCE,
+                new JwtClaimValidator<String>(SESSION_ID, id -> id != null && !id.isBlank()));
+        this.sessionDecoder = sessions;
         this.clock = clock;
         this.sessionTtl = sessionTtl;
         this.servicesTokenTtl = servicesTokenTtl;
     }
 
-    /** A login's bearer token, good for the session lifetime and only at edge. */
-    public Session mintSession(Caller caller) {
+    /**
+     * A login's bearer token for the server-side session {@code sessionId}: good at edge only, for at most
+     * the session lifetime, and only while that session exists.
+     */
+    public Session mintSession(Caller caller, String sessionId) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant expiresAt = now.plus(sessionTtl);
-        return new Session(mint(caller, EdgeToken.SESSION_AUDIENCE, now, expiresAt), expiresAt);
+        return new Session(mint(caller, EdgeToken.SESSION_AUDIENCE, now, expiresAt, sessionId), expiresAt);
     }
 
     /** The token a forwarded request carries to a service. */
     public String mintForServices(Caller caller) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        return mint(caller, EdgeToken.SERVICES_AUDIENCE, now, now.plus(servicesTokenTtl));
+        return mint(caller, EdgeToken.SERVICES_AUDIENCE, now, now.plus(servicesTokenTtl), null);
     }
 
-    /** Checks signature, issuer, session audience and expiry of a token a client presents. */
+    /**
+     * Checks signature, issuer, session audience, expiry and the presence of a session id of a token a
+     * client presents (not whether the session still exists).
+     */
     public JwtDecoder sessionDecoder() {
         return sessionDecoder;
     }
@@ -74,7 +87,12 @@ public final class EdgeTokens {
                 roles == null ? List.of() : roles);
     }
 
-    private String mint(Caller caller, String audience, Instant issuedAt, Instant expiresAt) {
+    /** The server-side session a verified session token belongs to. */
+    public static String sessionId(Jwt session) {
+        return session.getClaimAsString(SESSION_ID);
+    }
+
+    private String mint(Caller caller, String audience, Instant issuedAt, Instant expiresAt, String sessionId) {
         JwtClaimsSet.Builder claims = JwtClaimsSet.builder()
                 .id(UUID.randomUUID().toString())
                 .issuer(EdgeToken.ISSUER)
@@ -86,11 +104,15 @@ public final class EdgeTokens {
         if (caller.email() != null) {
             claims.claim(EdgeToken.EMAIL, caller.email());
         }
+        if (sessionId != null) {
+            claims.claim(SESSION_ID, sessionId);
+        }
         JwsHeader header = JwsHeader.with(MacAlgorithm.HS256).type("JWT").build();
         return encoder.encode(JwtEncoderParameters.from(header, claims.build())).getTokenValue();
     }
 
-    static NimbusJwtDecoder decoder(SecretKey key, Clock clock, String audience) {
+    @SafeVarargs
+    static NimbusJwtDecoder decoder(SecretKey key, Clock clock, String audience, OAuth2TokenValidator<Jwt>... more) {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
         JwtTimestampValidator timestamps = new JwtTimestampValidator(Duration.ofSeconds(5));
         timestamps.setClock(clock);
@@ -101,6 +123,7 @@ public final class EdgeTokens {
         validators.add(new JwtIssuerValidator(EdgeToken.ISSUER));
         validators.add(new JwtAudienceValidator(audience));
         validators.add(new JwtClaimValidator<String>(JwtClaimNames.SUB, subject -> subject != null && !subject.isBlank()));
+        validators.addAll(List.of(more));
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
         return decoder;
     }

@@ -1,5 +1,6 @@
 package eventshop.eventsourcing.relay;
 
+import eventshop.contracts.EventEnvelope;
 import eventshop.eventstore.Metadata;
 import eventshop.eventstore.RecordedEvent;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +11,9 @@ import org.apache.kafka.common.utils.Utils;
 
 /**
  * The Kafka headers every event published by the log relay carries (DESIGN §5): the public
- * envelope of an integration event. All values are UTF-8 strings (numbers in decimal, the
- * timestamp in ISO-8601), so consumers in any language can read them. The record key is the
+ * envelope of an integration event, named in the published language ({@link EventEnvelope}). All
+ * values are UTF-8 strings (numbers in decimal, the timestamp in ISO-8601), so consumers in any
+ * language can read them. The record key is the
  * stream id, so one stream's events share a partition and keep their order.
  *
  * <p>Metadata headers of the event (W3C trace context {@code traceparent}/{@code tracestate},
@@ -21,27 +23,27 @@ import org.apache.kafka.common.utils.Utils;
 public final class EventHeaders {
 
     /** The event's id (UUID); consumers deduplicate by it. */
-    public static final String EVENT_ID = "event-id";
+    public static final String EVENT_ID = EventEnvelope.EVENT_ID;
     /** The event type, for example {@code OrderPlaced}. */
-    public static final String EVENT_TYPE = "event-type";
+    public static final String EVENT_TYPE = EventEnvelope.EVENT_TYPE;
     /** The stream the event belongs to; also the record key. */
-    public static final String STREAM_ID = "stream-id";
+    public static final String STREAM_ID = EventEnvelope.STREAM_ID;
     /** The event's version in its stream, from 0. */
-    public static final String STREAM_VERSION = "stream-version";
+    public static final String STREAM_VERSION = EventEnvelope.STREAM_VERSION;
     /** The event's global position in the publishing service's log. */
-    public static final String SOURCE_POSITION = "source-position";
+    public static final String SOURCE_POSITION = EventEnvelope.SOURCE_POSITION;
     /** The publishing service's name. */
-    public static final String SOURCE = "source";
+    public static final String SOURCE = EventEnvelope.SOURCE;
     /** The conversation the event belongs to. */
-    public static final String CORRELATION_ID = "correlation-id";
+    public static final String CORRELATION_ID = EventEnvelope.CORRELATION_ID;
     /** The command or event that caused it. */
-    public static final String CAUSATION_ID = "causation-id";
+    public static final String CAUSATION_ID = EventEnvelope.CAUSATION_ID;
     /** The user on whose behalf it was recorded ("" when none). */
-    public static final String ACTING_USER = "acting-user";
+    public static final String ACTING_USER = EventEnvelope.ACTING_USER;
     /** When it happened (ISO-8601). */
-    public static final String EVENT_TIMESTAMP = "event-timestamp";
+    public static final String EVENT_TIMESTAMP = EventEnvelope.EVENT_TIMESTAMP;
     /** Version of the data's schema. */
-    public static final String SCHEMA_VERSION = "schema-version";
+    public static final String SCHEMA_VERSION = EventEnvelope.SCHEMA_VERSION;
     /** W3C trace context parent. */
     public static final String TRACEPARENT = "traceparent";
     /** W3C trace state. */

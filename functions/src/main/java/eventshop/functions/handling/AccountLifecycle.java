@@ -19,7 +19,8 @@ import java.util.UUID;
 
 /**
  * The account lifecycle on {@code accounts.events}: a registered account gets its confirmation code
- * in its mailbox; a confirmed account is activated. Nothing else calls for a command.
+ * in its mailbox; a confirmed account is activated, also one that is reactivated as confirmed (it was
+ * suspended before its activation came, which accounts then refused). Nothing else calls for a command.
  */
 public final class AccountLifecycle implements Handler<AccountEvent, AccountCommand> {
 
@@ -44,7 +45,9 @@ public final class AccountLifecycle implements Handler<AccountEvent, AccountComm
                     new ActivateAccount(confirmed.accountId())));
             case AccountActivated activated -> Optional.empty();
             case AccountSuspended suspended -> Optional.empty();
-            case AccountReactivated reactivated -> Optional.empty();
+            case AccountReactivated reactivated -> "CONFIRMED".equals(reactivated.status())
+                    ? Optional.of(new Outgoing<>(id, reactivated.accountId(), new ActivateAccount(reactivated.accountId())))
+                    : Optional.empty();
             case AccountArchived archived -> Optional.empty();
             case AddressChanged addressChanged -> Optional.empty();
             case CardSaved cardSaved -> Optional.empty();

@@ -61,6 +61,9 @@ public final class OrderNotices implements Handler<OrderEvent, AccountCommand> {
             case PAYMENT_DECLINED -> "the payment was declined";
             case CUSTOMER_CANCELLED -> "you cancelled it";
             case TIMED_OUT -> "it could not be completed in time";
+            case ADMIN_CANCELLED -> "it was cancelled by the store";
+            case ACCOUNT_SUSPENDED -> "your account is suspended";
+            case ACCOUNT_ARCHIVED -> "your account is closed";
         };
     }
 }

@@ -60,6 +60,16 @@ class AccountLifecycleTest {
         assertThat(out.id()).isEqualTo(DerivedIds.of("accountLifecycle", Events.EVENT_ID));
     }
 
+    @Test
+    void reactivatedAsConfirmed_activatesTheAccount_asActiveOrPending_sendsNothing() {
+        Outgoing<AccountCommand> out = lifecycle.on(new AccountEvent.AccountReactivated("acc-1", "CONFIRMED"),
+                Events.EVENT_ID).orElseThrow();
+
+        assertThat(out.command()).isEqualTo(new ActivateAccount("acc-1"));
+        assertThat(lifecycle.on(new AccountEvent.AccountReactivated("acc-1", "PENDING"), Events.EVENT_ID)).isEmpty();
+        assertThat(lifecycle.on(new AccountEvent.AccountReactivated("acc-1", null), Events.EVENT_ID)).isEmpty();
+    }
+
     @ParameterizedTest
     @MethodSource("eventshop.functions.handling.Events#otherAccountEvents")
     void otherAccountEvents_sendNothing(AccountEvent event) {

@@ -38,7 +38,7 @@ final class Events {
     static Stream<AccountEvent> otherAccountEvents() {
         return Stream.of(new AccountEvent.AccountActivated("acc-1"),
                 new AccountEvent.AccountSuspended("acc-1", "fraud"),
-                new AccountEvent.AccountReactivated("acc-1"),
+                new AccountEvent.AccountReactivated("acc-1", "ACTIVE"),
                 new AccountEvent.AccountArchived("acc-1"),
                 new AccountEvent.AddressChanged("acc-1", ADDRESS),
                 new AccountEvent.CardSaved("acc-1", "tok-1", "VISA", "4242", 12, 2030),

@@ -60,7 +60,8 @@ class OrderNoticesTest {
 
     @ParameterizedTest
     @CsvSource({"OUT_OF_STOCK,out of stock", "PAYMENT_DECLINED,declined", "CUSTOMER_CANCELLED,you cancelled",
-            "TIMED_OUT,in time"})
+            "TIMED_OUT,in time", "ADMIN_CANCELLED,by the store", "ACCOUNT_SUSPENDED,account is suspended",
+            "ACCOUNT_ARCHIVED,account is closed"})
     void everyCancellationReason_isSaid(CancellationReason reason, String words) {
         assertThat(deliver(notices.on(new OrderEvent.OrderCancelled("o-1", "acc-7", reason, "", OrderStatus.PLACED),
                 Events.EVENT_ID)).body())

@@ -235,13 +235,14 @@ class AccountsApiTest {
         void a_customer_only_ever_reaches_their_own_account() throws Exception {
             Customer ada = active();
             Customer bob = active();
-            http.perform(jsonBody(post("/api/accounts/me/cards"), bob.token(), card("tok_bob")))
+            String tokBob = "tok_bob_" + UUID.randomUUID().toString().substring(0, 8);
+            http.perform(jsonBody(post("/api/accounts/me/cards"), bob.token(), card(bob, tokBob)))
                     .andExpect(status().isCreated());
 
             JsonNode me = me(ada, ada.consistencyToken());
             assertThat(me.get("accountId").asString()).isEqualTo(ada.id());
             assertThat(me.get("email").asString()).isEqualTo(ada.email());
-            http.perform(as(delete("/api/accounts/me/cards/tok_bob"), ada.token()))
+            http.perform(as(delete("/api/accounts/me/cards/" + tokBob), ada.token()))
                     .andExpect(status().isNotFound());
             assertThat(eventTypes(bob.id())).contains("CardSaved").doesNotContain("CardRemoved");
         }
@@ -284,9 +285,15 @@ class AccountsApiTest {
         }
     }
 
+    /** The body that saves a card: its token only. */
     static String card(String token) {
-        return json(java.util.Map.of("cardToken", token, "brand", "VISA", "last4", "4242", "expMonth", 12,
-                "expYear", java.time.Year.now().getValue() + 3));
+        return json(java.util.Map.of("cardToken", token));
+    }
+
+    /** A card payments tokenized for the customer (VISA 4242, December in three years); the body that saves it. */
+    static String card(Customer owner, String token) {
+        PaymentsStub.card(owner.id(), token, "VISA", "4242", 12, java.time.Year.now().getValue() + 3);
+        return card(token);
     }
 
     @Nested
@@ -362,36 +369,112 @@ class AccountsApiTest {
         @Test
         void cards_are_saved_listed_and_removed() throws Exception {
             Customer customer = register();
-            http.perform(jsonBody(post("/api/accounts/me/cards"), customer.token(), card("tok_1")))
+            String tok1 = "tok_1_" + UUID.randomUUID().toString().substring(0, 8);
+            String tok2 = "tok_2_" + UUID.randomUUID().toString().substring(0, 8);
+            http.perform(jsonBody(post("/api/accounts/me/cards"), customer.token(), card(customer, tok1)))
                     .andExpect(status().isCreated())
-                    .andExpect(jsonPath("$.cardToken").value("tok_1"))
+                    .andExpect(jsonPath("$.cardToken").value(tok1))
                     .andExpect(header().exists(ConsistencyToken.HEADER));
-            String token = http.perform(jsonBody(post("/api/accounts/me/cards"), customer.token(), card("tok_2")))
+            String token = http.perform(jsonBody(post("/api/accounts/me/cards"), customer.token(), card(customer, tok2)))
                     .andExpect(status().isCreated()).andReturn().getResponse().getHeader(ConsistencyToken.HEADER);
             JsonNode cards = me(customer, token).get("cards");
             assertThat(cards.size()).isEqualTo(2);
-            assertThat(cards.get(0).get("cardToken").asString()).isEqualTo("tok_1");
+            assertThat(cards.get(0).get("cardToken").asString()).isEqualTo(tok1);
             assertThat(cards.get(0).get("brand").asString()).isEqualTo("VISA");
             assertThat(cards.get(0).get("last4").asString()).isEqualTo("4242");
             assertThat(cards.get(0).get("expMonth").asInt()).isEqualTo(12);
 
-            token = http.perform(as(delete("/api/accounts/me/cards/tok_1"), customer.token()))
+            token = http.perform(as(delete("/api/accounts/me/cards/" + tok1), customer.token()))
                     .andExpect(status().isNoContent()).andReturn().getResponse().getHeader(ConsistencyToken.HEADER);
             assertThat(me(customer, token).get("cards").size()).isEqualTo(1);
-            http.perform(as(delete("/api/accounts/me/cards/tok_1"), customer.token()))
+            http.perform(as(delete("/api/accounts/me/cards/" + tok1), customer.token()))
                     .andExpect(status().isNotFound())
                     .andExpect(jsonPath("$.type").value("/problems/card-not-found"));
         }
 
         @Test
-        void an_expired_card_or_an_unknown_brand_is_422() throws Exception {
+        void a_saved_card_is_what_payments_says_it_is() throws Exception {
             Customer customer = register();
+            String token = "tok_mc_" + UUID.randomUUID().toString().substring(0, 8);
+            PaymentsStub.card(customer.id(), token, "MASTERCARD", "4444", 7, java.time.Year.now().getValue() + 4);
+
+            String consistency = http.perform(jsonBody(post("/api/accounts/me/cards"), customer.token(), card(token)))
+                    .andExpect(status().isCreated())
+                    .andExpect(jsonPath("$.brand").value("MASTERCARD"))
+                    .andExpect(jsonPath("$.last4").value("4444"))
+                    .andExpect(jsonPath("$.expMonth").value(7))
+                    .andReturn().getResponse().getHeader(ConsistencyToken.HEADER);
+
+            JsonNode saved = me(customer, consistency).get("cards").get(0);
+            assertThat(saved.get("brand").asString()).isEqualTo("MASTERCARD");
+            assertThat(saved.get("last4").asString()).isEqualTo("4444");
+            assertThat(saved.get("expYear").asInt()).isEqualTo(java.time.Year.now().getValue() + 4);
+        }
+
+        @Test
+        void another_customers_card_token_or_an_unknown_one_is_422_and_nothing_is_stored() throws Exception {
+            Customer mallory = register();
+            Customer victim = register();
+            String victims = "tok_victim_" + UUID.randomUUID().toString().substring(0, 8);
+            PaymentsStub.card(victim.id(), victims, "VISA", "1111", 12, java.time.Year.now().getValue() + 2);
+
+            for (String token : List.of(victims, "tok_nobody_" + UUID.randomUUID().toString().substring(0, 8))) {
+                http.perform(jsonBody(post("/api/accounts/me/cards"), mallory.token(), card(token)))
+                        .andExpect(status().isUnprocessableContent())
+                        .andExpect(content().contentTypeCompatibleWith(PROBLEM))
+                        .andExpect(jsonPath("$.type").value("/problems/unknown-card"));
+            }
+            assertThat(eventTypes(mallory.id())).containsExactly("AccountRegistered");
+        }
+
+        @Test
+        void brand_last4_or_expiry_sent_by_the_client_are_400_naming_them_and_payments_is_not_asked() throws Exception {
+            Customer customer = register();
+            String token = "tok_" + UUID.randomUUID().toString().substring(0, 8);
+            PaymentsStub.card(customer.id(), token, "VISA", "4242", 12, java.time.Year.now().getValue() + 3);
+            int lookups = PaymentsStub.lookups();
+
             http.perform(jsonBody(post("/api/accounts/me/cards"), customer.token(), json(java.util.Map.of(
-                            "cardToken", "tok_old", "brand", "VISA", "last4", "4242", "expMonth", 1, "expYear", 2020))))
+                            "cardToken", token, "brand", "AMEX", "last4", "0005"))))
+                    .andExpect(status().isBadRequest())
+                    .andExpect(content().contentTypeCompatibleWith(PROBLEM))
+                    .andExpect(jsonPath("$.type").value("/problems/invalid-fields"))
+                    .andExpect(jsonPath("$.errors[*].field").value(org.hamcrest.Matchers.contains("brand", "last4")))
+                    .andExpect(jsonPath("$.errors[0].in").value("body"));
+            http.perform(jsonBody(post("/api/accounts/me/cards"), customer.token(), json(java.util.Map.of(
+                            "cardToken", token, "expMonth", 1, "expYear", 2040))))
+                    .andExpect(status().isBadRequest())
+                    .andExpect(jsonPath("$.errors[*].field").value(org.hamcrest.Matchers.contains("expMonth", "expYear")));
+
+            assertThat(PaymentsStub.lookups()).isEqualTo(lookups);
+            assertThat(eventTypes(customer.id())).containsExactly("AccountRegistered");
+        }
+
+        @Test
+        void payments_not_answering_is_503_and_nothing_is_stored() throws Exception {
+            Customer customer = register();
+
+            http.perform(jsonBody(post("/api/accounts/me/cards"), customer.token(), card(PaymentsStub.FAILING)))
+                    .andExpect(status().isServiceUnavailable())
+                    .andExpect(content().contentTypeCompatibleWith(PROBLEM))
+                    .andExpect(jsonPath("$.type").value("/problems/service-unavailable"))
+                    .andExpect(header().exists(HttpHeaders.RETRY_AFTER));
+
+            assertThat(eventTypes(customer.id())).containsExactly("AccountRegistered");
+        }
+
+        @Test
+        void an_expired_card_or_an_unknown_brand_from_payments_is_422() throws Exception {
+            Customer customer = register();
+            PaymentsStub.card(customer.id(), "tok_old_" + customer.id().substring(0, 8), "VISA", "4242", 1, 2020);
+            PaymentsStub.card(customer.id(), "tok_x_" + customer.id().substring(0, 8), "DINERS", "4242", 12,
+                    java.time.Year.now().getValue() + 3);
+            http.perform(jsonBody(post("/api/accounts/me/cards"), customer.token(),
+                            card("tok_old_" + customer.id().substring(0, 8))))
                     .andExpect(status().isUnprocessableContent())
                     .andExpect(jsonPath("$.type").value("/problems/card-expired"));
             http.perform(jsonBody(post("/api/accounts/me/cards"), customer.token(),
-                            card("tok_x").replace("VISA", "DINERS")))
+                            card("tok_x_" + customer.id().substring(0, 8))))
                     .andExpect(status().isUnprocessableContent())
                     .andExpect(jsonPath("$.type").value("/problems/invalid-card"));
             assertThat(eventTypes(customer.id())).containsExactly("AccountRegistered");
@@ -423,9 +506,6 @@ class AccountsApiTest {
         @Test
         void an_administrator_confirms_suspends_reactivates_and_archives() throws Exception {
             Customer customer = register();
-            http.perform(as(post("/api/accounts/" + customer.id() + "/suspend"), admin()))
-                    .andExpect(status().isConflict())
-                    .andExpect(jsonPath("$.type").value("/problems/illegal-account-transition"));
             http.perform(as(post("/api/accounts/" + customer.id() + "/confirm"), admin()))
                     .andExpect(status().isNoContent());
             assertThat(eventTypes(customer.id())).containsExactly("AccountRegistered", "AccountConfirmed");
@@ -442,13 +522,34 @@ class AccountsApiTest {
                     .andExpect(status().isNoContent()).andReturn().getResponse().getHeader(ConsistencyToken.HEADER);
             http.perform(as(get("/api/accounts/" + customer.id()), admin()).header(ConsistencyToken.HEADER, token))
                     .andExpect(status().isOk()).andExpect(jsonPath("$.status").value("ARCHIVED"));
-            verify(customer).andExpect(status().isForbidden());
+            verify(customer).andExpect(status().isForbidden())
+                    .andExpect(jsonPath("$.type").value("/problems/account-archived"))
+                    .andExpect(jsonPath("$.title").value("Account archived"));
             http.perform(as(post("/api/accounts/" + customer.id() + "/archive"), admin()))
                     .andExpect(status().isNoContent());
             http.perform(as(post("/api/accounts/" + customer.id() + "/reactivate"), admin()))
                     .andExpect(status().isConflict());
             assertThat(eventTypes(customer.id())).containsExactly("AccountRegistered", "AccountConfirmed",
                     "AccountActivated", "AccountSuspended", "AccountReactivated", "AccountArchived");
+        }
+
+        @Test
+        void a_pending_account_is_suspended_and_reactivated_pending() throws Exception {
+            Customer customer = register();
+
+            http.perform(as(post("/api/accounts/" + customer.id() + "/suspend"), admin()))
+                    .andExpect(status().isNoContent());
+            verify(customer).andExpect(status().isForbidden())
+                    .andExpect(jsonPath("$.type").value("/problems/account-suspended"));
+            String token = http.perform(as(post("/api/accounts/" + customer.id() + "/reactivate"), admin()))
+                    .andExpect(status().isNoContent()).andReturn().getResponse().getHeader(ConsistencyToken.HEADER);
+
+            http.perform(as(get("/api/accounts/" + customer.id()), admin()).header(ConsistencyToken.HEADER, token))
+                    .andExpect(status().isOk()).andExpect(jsonPath("$.status").value("PENDING"));
+            verify(customer).andExpect(status().isOk()).andExpect(jsonPath("$.status").value("PENDING"))
+                    .andExpect(jsonPath("$.accountVersion").value(2));
+            assertThat(eventTypes(customer.id())).containsExactly("AccountRegistered", "AccountSuspended",
+                    "AccountReactivated");
         }
 
         @Test
@@ -481,6 +582,7 @@ class AccountsApiTest {
                     .andExpect(jsonPath("$.name").value("Customer"))
                     .andExpect(jsonPath("$.role").value("CUSTOMER"))
                     .andExpect(jsonPath("$.status").value("PENDING"))
+                    .andExpect(jsonPath("$.accountVersion").value(0))
                     .andExpect(jsonPath("$.passwordHash").doesNotExist());
         }
 

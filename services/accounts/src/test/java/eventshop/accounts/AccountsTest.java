@@ -6,10 +6,12 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.test.context.ContextConfiguration;
 
 /**
  * The one Spring context every accounts integration test shares: in-memory event store, in-memory
- * H2, no Kafka relay and no consumer binding (tests hand messages to the consumer bean), the test token secret, and an administrator ensured at start.
+ * H2, no Kafka relay and no consumer binding (tests hand messages to the consumer bean), the test token secret,
+ * an administrator ensured at start, and payments played by {@link PaymentsStub}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -24,6 +26,7 @@ import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
         "eventshop.accounts.admin.password=" + AccountsTest.ADMIN_PASSWORD,
 })
 @AutoConfigureMockMvc
+@ContextConfiguration(initializers = PaymentsStub.Initializer.class)
 public @interface AccountsTest {
     String ADMIN_EMAIL = "admin@example.com";
     String ADMIN_PASSWORD = "admin-password-for-tests";

@@ -92,11 +92,12 @@ class ValidationTest {
                 Map.of("first", "Ada"), "password1")), 400);
         refused(send(post("/api/accounts"), anonymous(), register("a-" + UUID.randomUUID() + "@example.com", "Ada",
                 12345678)), 400);
-        String card = "{\"cardToken\":\"tok_1\",\"brand\":\"VISA\",\"last4\":\"4242\",\"expMonth\":%s,\"expYear\":2035}";
-        refused(send(post("/api/accounts/me/cards"), customer, card.formatted("\"12\"")), 400);
+        String card = "{\"cardToken\":%s}";
+        refused(send(post("/api/accounts/me/cards"), customer, card.formatted("12")), 400);
         refused(send(post("/api/accounts/me/cards"), customer, card.formatted("1.5")), 400);
-        refused(send(post("/api/accounts/me/cards"), customer, card.formatted("1e10")), 400);
+        refused(send(post("/api/accounts/me/cards"), customer, card.formatted("true")), 400);
         refused(send(post("/api/accounts/me/cards"), customer, card.formatted("null")), 400);
+        refused(send(post("/api/accounts/me/cards"), customer, card.formatted("{\"a\":1}")), 400);
     }
 
     @Test
@@ -122,7 +123,7 @@ class ValidationTest {
         refused(send(post("/api/accounts/me/confirm"), customer, JSON.writeValueAsString(Map.of("code",
                 "1".repeat(33)))), 400);
         refused(send(post("/api/accounts/me/cards"), customer, JSON.writeValueAsString(Map.of("cardToken",
-                "t".repeat(65), "brand", "VISA", "last4", "4242", "expMonth", 1, "expYear", 2035))), 400);
+                "t".repeat(65)))), 400);
     }
 
     @ParameterizedTest

@@ -22,8 +22,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class CredentialChecks {
 
-    /** Who logged in. */
-    public record Verified(String accountId, String email, String name, String role, AccountStatus status) {
+    /**
+     * Who logged in; {@code accountVersion} is the version of the account's stream the check saw (edge keeps
+     * it with the session, so a suspension it learns of later ends only sessions verified before it).
+     */
+    public record Verified(String accountId, String email, String name, String role, AccountStatus status,
+                           long accountVersion) {
     }
 
     /** The address is unknown or the password wrong (401). */
@@ -34,14 +38,22 @@ public class CredentialChecks {
     }
 
     /** The account may not log in: suspended or archived (403). */
-    public static final class AccountSuspended extends RuntimeException {
-        AccountSuspended(AccountStatus status) {
+    public static final class AccountMayNotLogIn extends RuntimeException {
+        private final AccountStatus status;
+
+        AccountMayNotLogIn(AccountStatus status) {
             super("the account is " + status + " and cannot log in", null, false, false);
+            this.status = status;
+        }
+
+        /** SUSPENDED or ARCHIVED. */
+        public AccountStatus status() {
+            return status;
         }
     }
 
     private record Row(String accountId, String email, String name, String role, AccountStatus status,
-                       @Nullable String passwordHash) {
+                       @Nullable String passwordHash, long accountVersion) {
     }
 
     private final Projections projections;
@@ -63,7 +75,7 @@ public class CredentialChecks {
      * The account that {@code email} and {@code password} log in to.
      *
      * @throws InvalidCredentials if there is no such account or the password is wrong
-     * @throws AccountSuspended   if the password is right but the account is suspended or archived
+     * @throws AccountMayNotLogIn if the password is right but the account is suspended or archived
      */
     public Verified verify(String email, String password) {
         Row row = find(email);
@@ -71,9 +83,10 @@ public class CredentialChecks {
             throw new InvalidCredentials();
         }
         if (!row.status().mayLogIn()) {
-            throw new AccountSuspended(row.status().shown());
+            throw new AccountMayNotLogIn(row.status().shown());
         }
-        return new Verified(row.accountId(), row.email(), row.name(), row.role(), row.status().shown());
+        return new Verified(row.accountId(), row.email(), row.name(), row.role(), row.status().shown(),
+                row.accountVersion());
     }
 
     private @Nullable Row find(String rawEmail) {
@@ -85,10 +98,10 @@ public class CredentialChecks {
         }
         String asOfNow = new ConsistencyToken(serviceName, store.headPosition()).toString();
         List<Row> rows = projections.read(CredentialsProjection.NAME, asOfNow, tables -> jdbc.query(
-                tables.sql("SELECT account_id, email, name, role, status, password_hash FROM {credentials}"
-                        + " WHERE email = ? AND password_hash IS NOT NULL AND status IS NOT NULL"),
+                tables.sql("SELECT account_id, email, name, role, status, password_hash, account_version"
+                        + " FROM {credentials} WHERE email = ? AND password_hash IS NOT NULL AND status IS NOT NULL"),
                 (rs, n) -> new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        AccountStatus.valueOf(rs.getString(5)), rs.getString(6)),
+                        AccountStatus.valueOf(rs.getString(5)), rs.getString(6), rs.getLong(7)),
                 email));
         return rows.isEmpty() ? null : rows.getFirst();
     }

@@ -1,8 +1,9 @@
 package eventshop.accounts.credentials;
 
-import eventshop.accounts.credentials.CredentialChecks.AccountSuspended;
+import eventshop.accounts.credentials.CredentialChecks.AccountMayNotLogIn;
 import eventshop.accounts.credentials.CredentialChecks.InvalidCredentials;
 import eventshop.accounts.credentials.CredentialChecks.Verified;
+import eventshop.accounts.domain.AccountStatus;
 import eventshop.eventsourcing.web.Problems;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -19,7 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code POST /internal/credentials/verify}: edge's login check (role EDGE only; edge does not route
  * {@code /internal/**}). 401 {@code invalid-credentials} for an unknown address or a wrong password
- * alike, 403 {@code account-suspended} for a suspended or archived account.
+ * alike, 403 {@code account-suspended} for a suspended account and {@code account-archived} for an archived one.
  */
 @RestController
 @PreAuthorize("hasRole('EDGE')")
@@ -49,9 +50,11 @@ public class CredentialsController {
                 "invalid-credentials", "Invalid credentials", error.getMessage()));
     }
 
-    @ExceptionHandler(AccountSuspended.class)
-    public ResponseEntity<ProblemDetail> suspended(AccountSuspended error) {
+    @ExceptionHandler(AccountMayNotLogIn.class)
+    public ResponseEntity<ProblemDetail> mayNotLogIn(AccountMayNotLogIn error) {
+        boolean archived = error.status() == AccountStatus.ARCHIVED;
         return ResponseEntity.status(HttpStatus.FORBIDDEN).body(Problems.problem(HttpStatus.FORBIDDEN,
-                "account-suspended", "Account suspended", error.getMessage()));
+                archived ? "account-archived" : "account-suspended",
+                archived ? "Account archived" : "Account suspended", error.getMessage()));
     }
 }

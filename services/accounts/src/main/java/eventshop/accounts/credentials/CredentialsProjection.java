@@ -24,8 +24,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The read model that login checks use: per account its e-mail address (normalized), name, role,
- * lifecycle status and password hash, from the account streams and the private credentials streams.
- * Only {@link CredentialChecks} reads it.
+ * lifecycle status, password hash and the version of its account stream applied, from the account streams
+ * and the private credentials streams. Only {@link CredentialChecks} reads it.
  */
 @Component
 public class CredentialsProjection implements Projection {
@@ -41,6 +41,12 @@ public class CredentialsProjection implements Projection {
         return NAME;
     }
 
+    /** 2: the account stream's version ({@code account_version}), which a login reports to edge. */
+    @Override
+    public int version() {
+        return 2;
+    }
+
     @Override
     public List<String> tables() {
         return List.of("credentials");
@@ -49,7 +55,8 @@ public class CredentialsProjection implements Projection {
     @Override
     public void create(Tables tables, JdbcTemplate jdbc) {
         jdbc.execute(tables.sql("CREATE TABLE {credentials} (account_id VARCHAR(64) PRIMARY KEY, email VARCHAR(254),"
-                + " name VARCHAR(200), role VARCHAR(16), status VARCHAR(16), password_hash VARCHAR(255))"));
+                + " name VARCHAR(200), role VARCHAR(16), status VARCHAR(16), password_hash VARCHAR(255),"
+                + " account_version BIGINT)"));
         jdbc.execute("CREATE INDEX " + tables.name("credentials") + "_by_email ON " + tables.name("credentials")
                 + " (email)");
     }
@@ -57,7 +64,10 @@ public class CredentialsProjection implements Projection {
     @Override
     public void apply(RecordedEvent event, Tables tables, JdbcTemplate jdbc) {
         if (event.streamId().startsWith(ACCOUNT_STREAM)) {
-            apply(ACCOUNT_EVENTS.deserialize(event.type(), event.data(), event.metadata().schemaVersion()), tables, jdbc);
+            AccountEvent decoded = ACCOUNT_EVENTS.deserialize(event.type(), event.data(), event.metadata().schemaVersion());
+            apply(decoded, tables, jdbc);
+            jdbc.update(tables.sql("UPDATE {credentials} SET account_version = ? WHERE account_id = ?"), event.version(),
+                    decoded.accountId());
         } else if (event.streamId().startsWith(CREDENTIALS_STREAM)) {
             switch (CREDENTIAL_EVENTS.deserialize(event.type(), event.data(), event.metadata().schemaVersion())) {
                 case PasswordSet set -> upsert(set.accountId(), "password_hash = ?",
@@ -83,7 +93,7 @@ public class CredentialsProjection implements Projection {
             case AccountActivated activated -> status(activated.accountId(), AccountStatus.ACTIVE, tables, jdbc);
             case AccountSuspended suspended -> status(suspended.accountId(), AccountStatus.SUSPENDED, tables, jdbc);
             case AccountReactivated reactivated ->
-                    status(reactivated.accountId(), AccountStatus.ACTIVE, tables, jdbc);
+                    status(reactivated.accountId(), AccountStatus.reactivatedTo(reactivated), tables, jdbc);
             case AccountArchived archived -> status(archived.accountId(), AccountStatus.ARCHIVED, tables, jdbc);
             case AddressChanged changed -> {
             }

@@ -40,7 +40,9 @@ import java.util.regex.Pattern;
  *
  * <p>Lifecycle (DESIGN §5): registered accounts are {@link Pending} until confirmed with the code
  * from their confirmation message (or by an administrator), then {@link Confirmed} until activated,
- * then {@link Active} ⇄ {@link Suspended}; {@link Archived} is final. Repeating the command that led
+ * then {@link Active}. A pending, confirmed or active account can be {@link Suspended}, which keeps
+ * the state it had: reactivating returns it there (a pending one can still confirm with its code, a
+ * confirmed one is still to be activated). {@link Archived} is final. Repeating the command that led
  * to the current state changes nothing (redelivered messages are harmless); any other move the
  * lifecycle does not have is an {@link IllegalAccountTransition}. Address and cards can change while
  * the account may shop (pending, confirmed, active).
@@ -118,7 +120,11 @@ public final class Account {
     public record Active(String accountId, Wallet wallet) implements State {
     }
 
-    public record Suspended(String accountId, Wallet wallet) implements State {
+    /** Suspended; {@code before} is the pending, confirmed or active state a reactivation returns to. */
+    public record Suspended(State before) implements State {
+        public String accountId() {
+            return openAccountId(before);
+        }
     }
 
     public record Archived(String accountId) implements State {
@@ -172,8 +178,9 @@ public final class Account {
                     new Pending(registered.accountId(), registered.confirmationCode(), Wallet.EMPTY);
             case AccountConfirmed confirmed -> new Confirmed(confirmed.accountId(), wallet(state));
             case AccountActivated activated -> new Active(activated.accountId(), wallet(state));
-            case AccountSuspended suspended -> new Suspended(suspended.accountId(), wallet(state));
-            case AccountReactivated reactivated -> new Active(reactivated.accountId(), wallet(state));
+            case AccountSuspended suspended -> state instanceof Suspended already ? already : new Suspended(state);
+            case AccountReactivated reactivated -> state instanceof Suspended suspended
+                    ? suspended.before() : new Active(reactivated.accountId(), wallet(state));
             case AccountArchived archived -> new Archived(archived.accountId());
             case AddressChanged changed -> state;
             case CardSaved saved -> withWallet(state, wallet(state).with(saved.cardToken()));
@@ -187,7 +194,7 @@ public final class Account {
             case Pending pending -> pending.wallet();
             case Confirmed confirmed -> confirmed.wallet();
             case Active active -> active.wallet();
-            case Suspended suspended -> suspended.wallet();
+            case Suspended suspended -> wallet(suspended.before());
             case Archived archived -> Wallet.EMPTY;
         };
     }
@@ -198,7 +205,7 @@ public final class Account {
             case Pending pending -> new Pending(pending.accountId(), pending.confirmationCode(), wallet);
             case Confirmed confirmed -> new Confirmed(confirmed.accountId(), wallet);
             case Active active -> new Active(active.accountId(), wallet);
-            case Suspended suspended -> new Suspended(suspended.accountId(), wallet);
+            case Suspended suspended -> new Suspended(withWallet(suspended.before(), wallet));
             case Archived archived -> archived;
         };
     }
@@ -298,21 +305,23 @@ public final class Account {
         }
         return switch (state) {
             case Unregistered unregistered -> throw new AccountNotFound();
-            case Pending pending -> throw new IllegalAccountTransition("suspend", AccountStatus.PENDING);
-            case Confirmed confirmed -> throw new IllegalAccountTransition("suspend", AccountStatus.CONFIRMED);
+            case Pending pending -> List.of(new AccountSuspended(pending.accountId(), reason));
+            case Confirmed confirmed -> List.of(new AccountSuspended(confirmed.accountId(), reason));
             case Active active -> List.of(new AccountSuspended(active.accountId(), reason));
             case Suspended suspended -> List.of();
             case Archived archived -> throw new IllegalAccountTransition("suspend", AccountStatus.ARCHIVED);
         };
     }
 
+    /** Returns a suspended account to where it was; an account that is not suspended stays as it is. */
     private static List<AccountEvent> reactivate(State state) {
         return switch (state) {
             case Unregistered unregistered -> throw new AccountNotFound();
-            case Pending pending -> throw new IllegalAccountTransition("reactivate", AccountStatus.PENDING);
-            case Confirmed confirmed -> throw new IllegalAccountTransition("reactivate", AccountStatus.CONFIRMED);
+            case Pending pending -> List.of();
+            case Confirmed confirmed -> List.of();
             case Active active -> List.of();
-            case Suspended suspended -> List.of(new AccountReactivated(suspended.accountId()));
+            case Suspended suspended -> List.of(new AccountReactivated(suspended.accountId(),
+                    status(suspended.before()).name()));
             case Archived archived -> throw new IllegalAccountTransition("reactivate", AccountStatus.ARCHIVED);
         };
     }
@@ -356,7 +365,7 @@ public final class Account {
     }
 
     /** The id of an account whose address and cards may change, or the reason they may not. */
-    private static String openAccountId(State state) {
+    static String openAccountId(State state) {
         return switch (state) {
             case Unregistered unregistered -> throw new AccountNotFound();
             case Pending pending -> pending.accountId();

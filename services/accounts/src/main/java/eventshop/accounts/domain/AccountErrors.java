@@ -152,6 +152,21 @@ public final class AccountErrors {
         }
     }
 
+    /**
+     * A card token that is not one of the caller's cards at payments: unknown, or another customer's (422;
+     * payments does not tell which, and neither does this). The same type carts answers at checkout.
+     */
+    public static final class UnknownCard extends DomainError {
+        public UnknownCard() {
+            super("the card token is not one of your cards; tokenize the card with payments first");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.UNPROCESSABLE;
+        }
+    }
+
     /** A card whose expiry month has passed (422). */
     public static final class CardExpired extends DomainError {
         public CardExpired(int expMonth, int expYear) {

@@ -1,7 +1,10 @@
 package eventshop.accounts.domain;
 
+import eventshop.contracts.accounts.AccountEvent.AccountReactivated;
+
 /**
- * Where an account is in its lifecycle: PENDING → CONFIRMED → ACTIVE ⇄ SUSPENDED, ARCHIVED for good.
+ * Where an account is in its lifecycle: PENDING → CONFIRMED → ACTIVE; any of those ⇄ SUSPENDED (reactivation
+ * returns to the status it had); ARCHIVED for good.
  *
  * <p>CONFIRMED lasts until the account-lifecycle function activates the account ({@code ActivateAccount}
  * on {@code accounts.commands}, in reaction to the published {@code AccountConfirmed}); usually
@@ -20,5 +23,10 @@ public enum AccountStatus {
     /** Whether the account may log in (and shop): PENDING, CONFIRMED or ACTIVE. */
     public boolean mayLogIn() {
         return this != SUSPENDED && this != ARCHIVED;
+    }
+
+    /** The status a reactivation returns the account to (ACTIVE for an event without one, recorded before it had). */
+    public static AccountStatus reactivatedTo(AccountReactivated reactivated) {
+        return reactivated.status() == null ? ACTIVE : valueOf(reactivated.status());
     }
 }

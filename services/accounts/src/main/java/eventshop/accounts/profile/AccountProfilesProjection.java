@@ -70,7 +70,7 @@ public class AccountProfilesProjection implements Projection {
             case AccountActivated activated -> status(activated.accountId(), AccountStatus.ACTIVE, tables, jdbc);
             case AccountSuspended suspended -> status(suspended.accountId(), AccountStatus.SUSPENDED, tables, jdbc);
             case AccountReactivated reactivated ->
-                    status(reactivated.accountId(), AccountStatus.ACTIVE, tables, jdbc);
+                    status(reactivated.accountId(), AccountStatus.reactivatedTo(reactivated), tables, jdbc);
             case AccountArchived archived -> status(archived.accountId(), AccountStatus.ARCHIVED, tables, jdbc);
             case AddressChanged changed -> jdbc.update(tables.sql("UPDATE {accounts} SET address_name = ?,"
                             + " address_line1 = ?, address_line2 = ?, address_city = ?, address_postal_code = ?,"

@@ -1,6 +1,7 @@
 package eventshop.accounts.profile;
 
 import eventshop.accounts.Accounts;
+import eventshop.accounts.cards.PaymentCards;
 import eventshop.accounts.domain.Account;
 import eventshop.accounts.domain.AccountErrors.AccountNotFound;
 import eventshop.accounts.profile.AccountProfiles.Card;
@@ -10,15 +11,16 @@ import eventshop.contracts.accounts.AccountEvent;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.decider.CommandResult;
 import eventshop.eventsourcing.security.EdgeUser;
+import eventshop.eventsourcing.web.InvalidField;
+import eventshop.eventsourcing.web.Problems;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Clock;
 import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -32,6 +34,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.ErrorResponseException;
 
 /**
  * The caller's own account ({@code /api/accounts/me}): profile, confirmation, address and cards. There
@@ -53,20 +56,42 @@ public class MeController {
                                  @NotBlank @Size(max = Account.MAX_COUNTRY) String country) {
     }
 
+    /**
+     * A card to save: only its token, from payments' tokenization. The brand, last four digits and expiry are
+     * payments' to say; a request that sends them is refused (400 {@code invalid-fields} naming them), so that
+     * no client believes what it sent was kept.
+     */
     public record CardRequest(@NotBlank @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9_-]+") String cardToken,
-                              @NotBlank @Size(max = 16) String brand,
-                              @NotBlank @Pattern(regexp = "[0-9]{4}") String last4,
-                              @NotNull @Min(1) @Max(12) Integer expMonth,
-                              @NotNull @Min(2000) @Max(2200) Integer expYear) {
+                              Object brand, Object last4, Object expMonth, Object expYear) {
+
+        /** The fields a client may not send, in the order it sent them. */
+        List<String> forbidden() {
+            List<String> sent = new ArrayList<>();
+            if (brand != null) {
+                sent.add("brand");
+            }
+            if (last4 != null) {
+                sent.add("last4");
+            }
+            if (expMonth != null) {
+                sent.add("expMonth");
+            }
+            if (expYear != null) {
+                sent.add("expYear");
+            }
+            return sent;
+        }
     }
 
     private final Accounts accounts;
     private final AccountProfiles profiles;
+    private final PaymentCards cards;
     private final Clock clock;
 
-    public MeController(Accounts accounts, AccountProfiles profiles, Clock clock) {
+    public MeController(Accounts accounts, AccountProfiles profiles, PaymentCards cards, Clock clock) {
         this.accounts = accounts;
         this.profiles = profiles;
+        this.cards = cards;
         this.clock = clock;
     }
 
@@ -94,15 +119,25 @@ public class MeController {
         return done(accounts.handle(caller.id(), new Account.ChangeAddress(address), caller.id()));
     }
 
+    /**
+     * Saves one of the caller's cards by its token: accounts asks payments for the card (as the caller) and
+     * keeps the brand, last four digits and expiry payments answers. A token payments does not know as the
+     * caller's is 422 {@code unknown-card}; payments not answering is 503; either way nothing is stored.
+     */
     @PostMapping("/cards")
     @ResponseStatus(HttpStatus.CREATED)
     public ResponseEntity<Card> saveCard(EdgeUser caller, @Valid @RequestBody CardRequest request) {
-        CommandResult<AccountEvent> result = accounts.handle(caller.id(), new Account.SaveCard(request.cardToken(),
-                request.brand(), request.last4(), request.expMonth(), request.expYear(), YearMonth.now(clock)),
-                caller.id());
+        List<String> forbidden = request.forbidden();
+        if (!forbidden.isEmpty()) {
+            throw new ErrorResponseException(HttpStatus.BAD_REQUEST, Problems.invalidFields(forbidden.stream()
+                    .map(field -> InvalidField.body(field, "is taken from payments, not from the request; send only cardToken"))
+                    .toList()), null);
+        }
+        PaymentCards.CardOnFile card = cards.card(request.cardToken());
+        CommandResult<AccountEvent> result = accounts.handle(caller.id(), new Account.SaveCard(card.token(),
+                card.brand(), card.last4(), card.expMonth(), card.expYear(), YearMonth.now(clock)), caller.id());
         return ResponseEntity.status(HttpStatus.CREATED).header(ConsistencyToken.HEADER, result.token().toString())
-                .body(new Card(request.cardToken(), request.brand(), request.last4(), request.expMonth(),
-                        request.expYear()));
+                .body(new Card(card.token(), card.brand(), card.last4(), card.expMonth(), card.expYear()));
     }
 
     @DeleteMapping("/cards/{cardToken}")

@@ -145,8 +145,46 @@ class AccountTest {
         void an_active_account_is_suspended_with_a_reason_and_reactivated() {
             account.given(REGISTERED, CONFIRMED, ACTIVATED).when(new Suspend(" chargebacks ")).then(SUSPENDED);
             Account.State state = account.given(REGISTERED, CONFIRMED, ACTIVATED, SUSPENDED).when(new Reactivate())
-                    .then(new AccountReactivated(ID));
+                    .then(new AccountReactivated(ID, "ACTIVE"));
             assertThat(Account.status(state)).isEqualTo(AccountStatus.ACTIVE);
+        }
+
+        @Test
+        void a_pending_account_is_suspended_and_reactivated_pending_still_able_to_confirm_with_its_code() {
+            Account.State suspended = account.given(REGISTERED).when(new Suspend("chargebacks")).then(SUSPENDED);
+            assertThat(Account.status(suspended)).isEqualTo(AccountStatus.SUSPENDED);
+            assertThat(Account.status(suspended).mayLogIn()).isFalse();
+            account.given(REGISTERED, SUSPENDED).when(new Confirm("123456")).thenError(IllegalAccountTransition.class);
+
+            Account.State back = account.given(REGISTERED, SUSPENDED).when(new Reactivate())
+                    .then(new AccountReactivated(ID, "PENDING"));
+            assertThat(Account.status(back)).isEqualTo(AccountStatus.PENDING);
+            account.given(REGISTERED, SUSPENDED, new AccountReactivated(ID, "PENDING")).when(new Confirm("123456"))
+                    .then(CONFIRMED);
+        }
+
+        @Test
+        void a_confirmed_account_is_suspended_and_reactivated_confirmed_so_that_activation_can_follow() {
+            account.given(REGISTERED, CONFIRMED).when(new Suspend("chargebacks")).then(SUSPENDED);
+            Account.State back = account.given(REGISTERED, CONFIRMED, SUSPENDED).when(new Reactivate())
+                    .then(new AccountReactivated(ID, "CONFIRMED"));
+            assertThat(Account.status(back)).isEqualTo(AccountStatus.CONFIRMED);
+            account.given(REGISTERED, CONFIRMED, SUSPENDED, new AccountReactivated(ID, "CONFIRMED"))
+                    .when(new Activate()).then(ACTIVATED);
+        }
+
+        @Test
+        void a_reactivation_recorded_before_it_named_a_status_returns_to_active() {
+            assertThat(AccountStatus.reactivatedTo(new AccountReactivated(ID, null))).isEqualTo(AccountStatus.ACTIVE);
+            assertThat(AccountStatus.reactivatedTo(new AccountReactivated(ID, "PENDING"))).isEqualTo(AccountStatus.PENDING);
+        }
+
+        @Test
+        void reactivating_an_account_that_is_not_suspended_changes_nothing() {
+            account.given(REGISTERED).when(new Reactivate()).thenNothing();
+            account.given(REGISTERED, CONFIRMED).when(new Reactivate()).thenNothing();
+            account.given(REGISTERED, SUSPENDED, new AccountReactivated(ID, "PENDING")).when(new Reactivate())
+                    .thenNothing();
         }
 
         @Test
@@ -169,10 +207,6 @@ class AccountTest {
         void moves_the_lifecycle_does_not_have_are_conflicts() {
             List<Runnable> illegal = new ArrayList<>();
             illegal.add(() -> account.given(REGISTERED).when(new Activate()).thenError(IllegalAccountTransition.class));
-            illegal.add(() -> account.given(REGISTERED).when(new Suspend("x")).thenError(IllegalAccountTransition.class));
-            illegal.add(() -> account.given(REGISTERED).when(new Reactivate()).thenError(IllegalAccountTransition.class));
-            illegal.add(() -> account.given(REGISTERED, CONFIRMED).when(new Suspend("x"))
-                    .thenError(IllegalAccountTransition.class));
             illegal.add(() -> account.given(REGISTERED, CONFIRMED, ACTIVATED).when(new Confirm("123456"))
                     .thenError(IllegalAccountTransition.class));
             illegal.add(() -> account.given(REGISTERED, CONFIRMED, ACTIVATED).when(new ConfirmByAdmin())
@@ -187,10 +221,10 @@ class AccountTest {
                         .thenError(IllegalAccountTransition.class));
             }
             illegal.forEach(Runnable::run);
-            IllegalAccountTransition error = account.given(REGISTERED).when(new Suspend("x"))
+            IllegalAccountTransition error = account.given(REGISTERED, ARCHIVED).when(new Suspend("x"))
                     .thenError(IllegalAccountTransition.class);
             assertThat(error.kind()).isEqualTo(DomainError.Kind.CONFLICT);
-            assertThat(error.getMessage()).isEqualTo("cannot suspend an account that is PENDING");
+            assertThat(error.getMessage()).isEqualTo("cannot suspend an account that is ARCHIVED");
         }
 
         @Test
@@ -305,7 +339,7 @@ class AccountTest {
         @Test
         void cards_survive_suspension_but_do_not_change_during_it() {
             Account.State state = account.given(REGISTERED, saved("tok_1"), CONFIRMED, ACTIVATED, SUSPENDED)
-                    .when(new Reactivate()).then(new AccountReactivated(ID));
+                    .when(new Reactivate()).then(new AccountReactivated(ID, "ACTIVE"));
             assertThat(state).isEqualTo(new Account.Active(ID, new Account.Wallet(List.of("tok_1"))));
             account.given(REGISTERED, saved("tok_1"), CONFIRMED, ACTIVATED, SUSPENDED).when(new RemoveCard("tok_1"))
                     .thenError(AccountLocked.class);

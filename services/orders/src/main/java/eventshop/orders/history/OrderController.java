@@ -14,6 +14,7 @@ import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.eventstore.Limits;
 import eventshop.eventstore.RecordedEvent;
 import eventshop.orders.order.Orders;
+import eventshop.orders.order.domain.Order;
 import eventshop.orders.order.domain.OrderNotFound;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -123,15 +124,20 @@ public class OrderController {
                 .body(orders.events(orderId, fromVersion, limit).stream().map(this::eventView).toList());
     }
 
-    /** Cancels the order, with compensation (release stock, void or refund the payment). */
+    /**
+     * Cancels the order, with compensation (release stock, void or refund the payment): recorded as the
+     * customer's cancel when its customer asks, as an administrator's ({@code ADMIN_CANCELLED}) when an
+     * administrator cancels someone else's order; the acting user is in the event's metadata either way.
+     */
     @PostMapping("/{orderId}/cancel")
     @PreAuthorize(CUSTOMER_OR_ADMIN)
     public ResponseEntity<OrderView> cancel(EdgeUser user, @PathVariable @Pattern(regexp = ORDER_ID) String orderId,
                                             @RequestHeader(name = CommandContexts.CORRELATION_HEADER,
                                                     required = false) String correlationId) {
-        view(user, orderId);
+        OrderView order = view(user, orderId);
+        Order.Canceller by = order.customerId().equals(user.id()) ? Order.Canceller.CUSTOMER : Order.Canceller.ADMIN;
         String correlation = correlationId != null ? correlationId : orders.correlationOf(orderId).orElse(null);
-        CommandResult<OrderEvent> result = orders.cancel(orderId, contexts.create(user.id(), correlation));
+        CommandResult<OrderEvent> result = orders.cancel(orderId, by, contexts.create(user.id(), correlation));
         return ResponseEntity.ok().header(ConsistencyToken.HEADER, result.token().toString()).body(view(user, orderId));
     }
 

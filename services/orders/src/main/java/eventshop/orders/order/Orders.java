@@ -13,7 +13,11 @@ import eventshop.eventsourcing.decider.JsonEventCodec;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.Limits;
 import eventshop.eventstore.RecordedEvent;
+import eventshop.contracts.inventory.InventoryEvent.StockReserved;
+import eventshop.contracts.payments.PaymentEvent.PaymentAuthorized;
 import eventshop.orders.OrdersProperties;
+import eventshop.orders.customers.CustomerStandings;
+import eventshop.orders.order.domain.CustomerStanding;
 import eventshop.orders.order.domain.Order;
 import java.time.Clock;
 import java.util.List;
@@ -24,8 +28,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * The orders' command side: every input of the saga (a checkout, a reply, a passed deadline, a customer's
- * cancel) becomes one command to the order's decider, with the time from the injected {@link Clock}.
- * What the decider appends is the saga's progress and, through the relay, its outgoing commands.
+ * or an administrator's cancel, an account that may no longer shop) becomes one command to the order's
+ * decider, with the time from the injected {@link Clock} and, where the decision depends on it, the
+ * customer's standing from {@link CustomerStandings} (looked up here: the domain does no I/O). What the
+ * decider appends is the saga's progress and, through the relay, its outgoing commands.
  * Thread-safe; concurrent inputs for one order are serialized by the stream's expected version.
  */
 @Component
@@ -37,9 +43,10 @@ public class Orders {
     private final EventStore store;
     private final Clock clock;
     private final SagaMetrics metrics;
+    private final CustomerStandings standings;
 
     public Orders(EventStore store, Clock clock, Supplier<UUID> ids, OrdersProperties properties, SagaMetrics metrics,
-                  @Value("${eventshop.service-name:orders}") String serviceName) {
+                  CustomerStandings standings, @Value("${eventshop.service-name:orders}") String serviceName) {
         this.handler = CommandHandler.builder(serviceName, store, Order.decider(properties.policy()), CODEC)
                 .clock(clock)
                 .ids(ids)
@@ -48,23 +55,49 @@ public class Orders {
         this.store = store;
         this.clock = clock;
         this.metrics = metrics;
+        this.standings = standings;
     }
 
-    /** Places the order a cart became (nothing new if it is placed already). */
+    /**
+     * Places the order a cart became (nothing new if it is placed already); a customer who may not shop
+     * gets it placed and cancelled at once.
+     */
     public CommandResult<OrderEvent> place(CartCheckedOut checkout, CommandContext context) {
         List<OrderLine> lines = checkout.lines().stream().map(line -> new OrderLine(line.sku(), line.name(),
                 line.quantity(), line.unitPriceCents(), line.lineTotalCents())).toList();
         return handle(new Order.PlaceOrder(checkout.orderId(), checkout.customerId(), checkout.email(), lines,
                 checkout.subtotalCents(), checkout.taxCents(), checkout.totalCents(), checkout.shippingAddress(),
-                checkout.cardToken(), clock.instant()), null, context);
+                checkout.cardToken(), standings.of(checkout.customerId()), clock.instant()), null, context);
     }
 
+    /** Inventory's answer; a reservation leads on to the payment only for a customer who may still shop. */
     public CommandResult<OrderEvent> stockReply(ReservationEvent reply, CommandContext context) {
-        return handle(new Order.RecordStockReply(reply.orderId(), reply, clock.instant()), null, context);
+        CustomerStanding standing = reply instanceof StockReserved
+                ? standingOfCustomer(reply.orderId()) : CustomerStanding.MAY_SHOP;
+        return handle(new Order.RecordStockReply(reply.orderId(), reply, standing, clock.instant()), null, context);
     }
 
+    /** Payments' answer; an authorization confirms the order only for a customer who may still shop. */
     public CommandResult<OrderEvent> paymentReply(PaymentEvent reply, CommandContext context) {
-        return handle(new Order.RecordPaymentReply(reply.orderId(), reply, clock.instant()), null, context);
+        CustomerStanding standing = reply instanceof PaymentAuthorized authorized
+                ? (authorized.customerId() != null ? standings.of(authorized.customerId())
+                : standingOfCustomer(reply.orderId()))
+                : CustomerStanding.MAY_SHOP;
+        return handle(new Order.RecordPaymentReply(reply.orderId(), reply, standing, clock.instant()), null, context);
+    }
+
+    /** The standing of the order's customer (who may shop if there is no such order: then nothing is decided). */
+    private CustomerStanding standingOfCustomer(String orderId) {
+        return Order.customerOf(load(orderId).state()).map(standings::of).orElse(CustomerStanding.MAY_SHOP);
+    }
+
+    /**
+     * Cancels the order because its customer's account may no longer shop (suspended, archived), with
+     * compensation, unless it is confirmed already.
+     */
+    public CommandResult<OrderEvent> cancelForAccount(String orderId, CustomerStanding standing,
+                                                      CommandContext context) {
+        return handle(new Order.CancelForAccount(orderId, standing, clock.instant()), null, context);
     }
 
     public CommandResult<OrderEvent> deadlinePassed(String orderId, SagaStep step, int attempt, CommandContext context) {
@@ -72,12 +105,12 @@ public class Orders {
     }
 
     /**
-     * Cancels the order for its customer.
+     * Cancels the order for its customer, or an administrator ({@code by}).
      *
      * @throws eventshop.orders.order.domain.OrderNotCancellable once its shipment is requested
      */
-    public CommandResult<OrderEvent> cancel(String orderId, CommandContext context) {
-        return handle(new Order.CancelOrder(orderId, clock.instant()), null, context);
+    public CommandResult<OrderEvent> cancel(String orderId, Order.Canceller by, CommandContext context) {
+        return handle(new Order.CancelOrder(orderId, by, clock.instant()), null, context);
     }
 
     /** The order's state now (and its stream version, -1 if there is no such order). */

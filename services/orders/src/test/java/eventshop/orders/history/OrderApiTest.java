@@ -350,5 +350,29 @@ class OrderApiTest {
         void anUnknownOrder_404() {
             assertProblem(post(alice, "/api/orders/" + newId() + "/cancel"), HttpStatus.NOT_FOUND);
         }
+
+        @Test
+        void anAdministratorsCancel_isRecordedAsTheAdministrators_withWhoInTheMetadata() {
+            String order = placed(alice);
+
+            MvcTestResult result = post(admin, "/api/orders/" + order + "/cancel");
+
+            assertThat(result).hasStatusOk();
+            JsonNode view = body(result);
+            assertThat(view.get("cancellationReason").asString()).isEqualTo("ADMIN_CANCELLED");
+            assertThat(view.get("cancellationDetail").asString()).isEqualTo("cancelled by an administrator");
+            RecordedEvent cancelled = store.read(eventshop.orders.order.domain.Order.streamId(order), 0)
+                    .filter(event -> event.type().equals("OrderCancelled")).blockFirst();
+            assertThat(cancelled).isNotNull();
+            assertThat(cancelled.metadata().actingUser()).isEqualTo(admin.id());
+        }
+
+        @Test
+        void anAdministratorsCancelOfTheirOwnOrder_isTheCustomers() {
+            String order = placed(admin);
+
+            assertThat(body(post(admin, "/api/orders/" + order + "/cancel")).get("cancellationReason").asString())
+                    .isEqualTo("CUSTOMER_CANCELLED");
+        }
     }
 }

@@ -264,7 +264,7 @@ class SagaTest {
             stockReply(order, new StockReserved(order, lines()));
             paymentReply(order, new PaymentAuthorized(order, customer, 3179, "VISA", "4242"));
 
-            orders.cancel(order, CommandContext.start(UUID.randomUUID(), customer));
+            orders.cancel(order, eventshop.orders.order.domain.Order.Canceller.CUSTOMER, CommandContext.start(UUID.randomUUID(), customer));
             // the capture was already on its way: it arrives late, after the void was asked
             paymentReply(order, new PaymentCaptured(order, 3179));
 
@@ -280,7 +280,7 @@ class SagaTest {
         void aLateAuthorization_afterTheCustomerCancelled_isVoided() {
             String order = placed();
             stockReply(order, new StockReserved(order, lines()));
-            orders.cancel(order, CommandContext.start(UUID.randomUUID(), customer));
+            orders.cancel(order, eventshop.orders.order.domain.Order.Canceller.CUSTOMER, CommandContext.start(UUID.randomUUID(), customer));
 
             paymentReply(order, new PaymentAuthorized(order, customer, 3179, "VISA", "4242"));
             paymentReply(order, new PaymentVoided(order, 3179));

@@ -63,6 +63,13 @@ import java.util.stream.Collectors;
  * <p>After a cancellation the order keeps the compensations still owed (release stock, void, refund), each
  * retried with capped backoff until a reply settles it; a late reply that reveals something to undo
  * (stock reserved, payment authorized or captured after all) adds the compensation it needs.
+ *
+ * <p>Only a customer who may shop ({@link CustomerStanding}) gets an order confirmed: a checkout of a
+ * suspended or archived account is placed and cancelled at once; an order not yet confirmed when the
+ * account is suspended or archived is cancelled with compensation ({@link CancelForAccount}); and the steps
+ * before confirming (stock reserved, payment authorized) look at the customer's standing again, so the
+ * order is cancelled whichever of the account's event and the order's replies comes first. A confirmed
+ * order is kept: the customer could shop when it was confirmed, and it is paid for.
  * See the module README for the whole table.
  */
 public final class Order {
@@ -120,29 +127,64 @@ public final class Order {
         Instant now();
     }
 
-    /** Place the order a cart was checked out as. */
+    /** Place the order a cart was checked out as; {@code standing} is the customer's as orders knows it now. */
     public record PlaceOrder(String orderId, String customerId, String email, List<OrderLine> lines,
                              long subtotalCents, long taxCents, long totalCents, Address shippingAddress,
-                             String cardToken, Instant now) implements Command {
+                             String cardToken, CustomerStanding standing, Instant now) implements Command {
         public PlaceOrder {
             lines = List.copyOf(lines);
+            Objects.requireNonNull(standing, "standing");
         }
     }
 
-    /** Inventory answered on the order's reservation stream. */
-    public record RecordStockReply(String orderId, ReservationEvent reply, Instant now) implements Command {
+    /**
+     * Inventory answered on the order's reservation stream; {@code standing} is the customer's as orders
+     * knows it now (it decides whether a reservation leads on to the payment).
+     */
+    public record RecordStockReply(String orderId, ReservationEvent reply, CustomerStanding standing, Instant now)
+            implements Command {
+        public RecordStockReply {
+            Objects.requireNonNull(standing, "standing");
+        }
     }
 
-    /** Payments answered on the order's payment stream. */
-    public record RecordPaymentReply(String orderId, PaymentEvent reply, Instant now) implements Command {
+    /**
+     * Payments answered on the order's payment stream; {@code standing} is the customer's as orders knows it
+     * now (it decides whether an authorization confirms the order).
+     */
+    public record RecordPaymentReply(String orderId, PaymentEvent reply, CustomerStanding standing, Instant now)
+            implements Command {
+        public RecordPaymentReply {
+            Objects.requireNonNull(standing, "standing");
+        }
+    }
+
+    /**
+     * The customer's account was suspended or archived ({@code standing}): the order is cancelled with
+     * compensation unless it is confirmed already (or over).
+     */
+    public record CancelForAccount(String orderId, CustomerStanding standing, Instant now) implements Command {
+        public CancelForAccount {
+            if (standing == null || standing.mayShop()) {
+                throw new IllegalArgumentException("an order is cancelled for an account that may not shop");
+            }
+        }
     }
 
     /** The deadline of {@code step}'s {@code attempt} has passed (the scheduler saw it due at {@code now}). */
     public record DeadlinePassed(String orderId, SagaStep step, int attempt, Instant now) implements Command {
     }
 
-    /** The customer (or an admin) cancels the order. */
-    public record CancelOrder(String orderId, Instant now) implements Command {
+    /** The customer, or an administrator, cancels the order. */
+    public record CancelOrder(String orderId, Canceller by, Instant now) implements Command {
+        public CancelOrder {
+            Objects.requireNonNull(by, "by");
+        }
+    }
+
+    /** Who cancels an order: its customer, or an administrator (recorded as {@code ADMIN_CANCELLED}). */
+    public enum Canceller {
+        CUSTOMER, ADMIN
     }
 
     // ---------------------------------------------------------------- state
@@ -212,6 +254,16 @@ public final class Order {
             done.add(step);
             return new Cancelled(order, reason, owed, done);
         }
+    }
+
+    /** The customer of an order in {@code state} (none before it is placed). */
+    public static java.util.Optional<String> customerOf(State state) {
+        return switch (state) {
+            case NotPlaced notPlaced -> java.util.Optional.empty();
+            case InProgress inProgress -> java.util.Optional.of(inProgress.order().customerId());
+            case Delivered delivered -> java.util.Optional.of(delivered.order().customerId());
+            case Cancelled cancelled -> java.util.Optional.of(cancelled.order().customerId());
+        };
     }
 
     /** The status an order in {@code state} shows (null before it is placed). */
@@ -300,7 +352,7 @@ public final class Order {
     public static List<OrderEvent> decide(Command command, State state, Policy policy) {
         return switch (command) {
             case PlaceOrder place -> switch (state) {
-                case NotPlaced notPlaced -> place(place, policy);
+                case NotPlaced notPlaced -> place.standing().mayShop() ? place(place, policy) : refuse(place);
                 case InProgress inProgress -> List.of();   // the same checkout delivered again
                 case Delivered delivered -> List.of();
                 case Cancelled cancelled -> List.of();
@@ -325,11 +377,34 @@ public final class Order {
             };
             case CancelOrder cancel -> switch (state) {
                 case NotPlaced notPlaced -> throw new OrderNotFound(cancel.orderId());
-                case InProgress inProgress -> cancelByCustomer(inProgress, cancel, policy);
+                case InProgress inProgress -> cancelOnRequest(inProgress, cancel, policy);
                 case Delivered delivered -> throw new OrderNotCancellable(cancel.orderId(), "it was delivered");
                 case Cancelled cancelled -> List.of();  // asked twice
             };
+            case CancelForAccount cancel -> switch (state) {
+                case NotPlaced notPlaced -> List.of();
+                case InProgress inProgress -> beforeConfirming(inProgress)
+                        ? cancel(inProgress, cancel.standing().reason(), cancel.standing().detail(),
+                        compensationsAt(inProgress.step().step()), cancel.now(), policy)
+                        : List.of();    // confirmed already: kept
+                case Delivered delivered -> List.of();
+                case Cancelled cancelled -> List.of();
+            };
         };
+    }
+
+    /** Whether the order waits for a step before its confirmation: the reservation or the authorization. */
+    private static boolean beforeConfirming(InProgress order) {
+        return waitingFor(order, SagaStep.RESERVE_STOCK) || waitingFor(order, SagaStep.AUTHORIZE_PAYMENT);
+    }
+
+    /** A checkout of a customer who may not shop: placed (it happened) and cancelled at once, nothing asked. */
+    private static List<OrderEvent> refuse(PlaceOrder place) {
+        return List.of(
+                new OrderPlaced(place.orderId(), place.customerId(), place.email(), place.lines(), place.subtotalCents(),
+                        place.taxCents(), place.totalCents(), place.shippingAddress(), place.cardToken()),
+                new OrderCancelled(place.orderId(), place.customerId(), place.standing().reason(),
+                        place.standing().detail(), OrderStatus.PLACED));
     }
 
     private static List<OrderEvent> place(PlaceOrder place, Policy policy) {
@@ -348,10 +423,12 @@ public final class Order {
         String id = order.order().orderId();
         Instant deadline = reply.now().plus(policy.stepTimeout());
         return switch (reply.reply()) {
-            case StockReserved reserved -> waitingFor(order, SagaStep.RESERVE_STOCK)
-                    ? List.of(new OrderStockReserved(id), new PaymentAuthorizationRequested(id,
-                    order.order().customerId(), order.order().cardToken(), order.order().totalCents(), 1, deadline))
-                    : List.of();
+            case StockReserved reserved -> !waitingFor(order, SagaStep.RESERVE_STOCK) ? List.of()
+                    : !reply.standing().mayShop()
+                    ? cancel(order, reply.standing().reason(), reply.standing().detail(),
+                    List.of(SagaStep.RELEASE_STOCK), reply.now(), policy)
+                    : List.of(new OrderStockReserved(id), new PaymentAuthorizationRequested(id,
+                    order.order().customerId(), order.order().cardToken(), order.order().totalCents(), 1, deadline));
             case StockReservationRejected rejected -> waitingFor(order, SagaStep.RESERVE_STOCK)
                     ? List.of(new OrderCancelled(id, order.order().customerId(), CancellationReason.OUT_OF_STOCK,
                     shortages(rejected), order.status()))
@@ -369,10 +446,12 @@ public final class Order {
         String id = order.order().orderId();
         Instant deadline = reply.now().plus(policy.stepTimeout());
         return switch (reply.reply()) {
-            case PaymentAuthorized authorized -> waitingFor(order, SagaStep.AUTHORIZE_PAYMENT)
-                    ? List.of(new OrderPaymentAuthorized(id, authorized.amountCents()),
-                    new OrderConfirmed(id, order.order().customerId()), new PaymentCaptureRequested(id, 1, deadline))
-                    : List.of();
+            case PaymentAuthorized authorized -> !waitingFor(order, SagaStep.AUTHORIZE_PAYMENT) ? List.of()
+                    : !reply.standing().mayShop()
+                    ? cancel(order, reply.standing().reason(), reply.standing().detail(),
+                    List.of(SagaStep.RELEASE_STOCK, SagaStep.VOID_PAYMENT), reply.now(), policy)
+                    : List.of(new OrderPaymentAuthorized(id, authorized.amountCents()),
+                    new OrderConfirmed(id, order.order().customerId()), new PaymentCaptureRequested(id, 1, deadline));
             case PaymentDeclined declined -> waitingFor(order, SagaStep.AUTHORIZE_PAYMENT)
                     ? cancel(order, CancellationReason.PAYMENT_DECLINED, "payment declined: " + declined.reason(),
                     List.of(SagaStep.RELEASE_STOCK), reply.now(), policy)
@@ -424,11 +503,15 @@ public final class Order {
         return List.of(request(order.order(), owed.step(), attempt, policy.compensationDeadline(passed.now(), attempt)));
     }
 
-    private static List<OrderEvent> cancelByCustomer(InProgress order, CancelOrder cancel, Policy policy) {
+    private static List<OrderEvent> cancelOnRequest(InProgress order, CancelOrder cancel, Policy policy) {
         SagaStep step = order.step() == null ? null : order.step().step();
         if (step == SagaStep.RESERVE_STOCK || step == SagaStep.AUTHORIZE_PAYMENT || step == SagaStep.CAPTURE_PAYMENT) {
-            return cancel(order, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer",
-                    compensationsAt(step), cancel.now(), policy);
+            return switch (cancel.by()) {
+                case CUSTOMER -> cancel(order, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer",
+                        compensationsAt(step), cancel.now(), policy);
+                case ADMIN -> cancel(order, CancellationReason.ADMIN_CANCELLED, "cancelled by an administrator",
+                        compensationsAt(step), cancel.now(), policy);
+            };
         }
         throw new OrderNotCancellable(cancel.orderId(), step == SagaStep.SHIP_STOCK ? "it is being shipped"
                 : "it was shipped");

@@ -38,6 +38,7 @@ import eventshop.contracts.payments.PaymentEvent.PaymentDeclined;
 import eventshop.contracts.payments.PaymentEvent.PaymentRefunded;
 import eventshop.contracts.payments.PaymentEvent.PaymentVoided;
 import eventshop.eventsourcing.testing.DeciderFixture;
+import eventshop.orders.order.domain.Order.CancelForAccount;
 import eventshop.orders.order.domain.Order.CancelOrder;
 import eventshop.orders.order.domain.Order.DeadlinePassed;
 import eventshop.orders.order.domain.Order.PlaceOrder;
@@ -119,11 +120,11 @@ class OrderTest {
     }
 
     static RecordStockReply stock(eventshop.contracts.inventory.InventoryEvent.ReservationEvent reply, Instant now) {
-        return new RecordStockReply(ID, reply, now);
+        return new RecordStockReply(ID, reply, CustomerStanding.MAY_SHOP, now);
     }
 
     static RecordPaymentReply payment(PaymentEvent reply, Instant now) {
-        return new RecordPaymentReply(ID, reply, now);
+        return new RecordPaymentReply(ID, reply, CustomerStanding.MAY_SHOP, now);
     }
 
     static final StockReserved STOCK_OK = new StockReserved(ID, STOCK);
@@ -146,7 +147,8 @@ class OrderTest {
 
         @Test
         void aCheckout_placesTheOrder_andRequestsTheStock() {
-            ORDER.when(new PlaceOrder(ID, CUSTOMER, "a@x.io", LINES, 2999, 180, TOTAL, ADDRESS, CARD, T0))
+            ORDER.when(new PlaceOrder(ID, CUSTOMER, "a@x.io", LINES, 2999, 180, TOTAL, ADDRESS, CARD,
+                    CustomerStanding.MAY_SHOP, T0))
                     .then(PLACED, RESERVE);
         }
 
@@ -198,7 +200,8 @@ class OrderTest {
         @Test
         void aSecondCheckout_placesNothing() {
             ORDER.given(placed())
-                    .when(new PlaceOrder(ID, CUSTOMER, "a@x.io", LINES, 2999, 180, TOTAL, ADDRESS, CARD, at(1)))
+                    .when(new PlaceOrder(ID, CUSTOMER, "a@x.io", LINES, 2999, 180, TOTAL, ADDRESS, CARD,
+                            CustomerStanding.MAY_SHOP, at(1)))
                     .thenNothing();
         }
 
@@ -298,42 +301,150 @@ class OrderTest {
 
         @Test
         void whileTheReservationIsOut_cancels_andReleases() {
-            ORDER.given(placed()).when(new CancelOrder(ID, at(1))).then(
+            ORDER.given(placed()).when(new CancelOrder(ID, Order.Canceller.CUSTOMER, at(1))).then(
                     new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer", OrderStatus.PLACED),
                     new StockReleaseRequested(ID, 1, deadline(at(1))));
         }
 
         @Test
         void whileTheAuthorizationIsOut_releases_andVoids() {
-            ORDER.given(reserved()).when(new CancelOrder(ID, at(2))).then(
+            ORDER.given(reserved()).when(new CancelOrder(ID, Order.Canceller.CUSTOMER, at(2))).then(
                     new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer", OrderStatus.STOCK_RESERVED),
                     new StockReleaseRequested(ID, 1, deadline(at(2))), new PaymentVoidRequested(ID, 1, deadline(at(2))));
         }
 
         @Test
         void whenConfirmed_releases_andVoids() {
-            ORDER.given(confirmed()).when(new CancelOrder(ID, at(3))).then(
+            ORDER.given(confirmed()).when(new CancelOrder(ID, Order.Canceller.CUSTOMER, at(3))).then(
                     new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer", OrderStatus.CONFIRMED),
                     new StockReleaseRequested(ID, 1, deadline(at(3))), new PaymentVoidRequested(ID, 1, deadline(at(3))));
         }
 
         @Test
         void onceTheShipmentIsRequested_isRefused() {
-            ORDER.given(captured()).when(new CancelOrder(ID, at(4))).thenError(OrderNotCancellable.class);
-            ORDER.given(shipped()).when(new CancelOrder(ID, at(5))).thenError(OrderNotCancellable.class);
-            ORDER.given(concat(shipped(), new OrderDelivered(ID, CUSTOMER))).when(new CancelOrder(ID, at(9)))
+            ORDER.given(captured()).when(new CancelOrder(ID, Order.Canceller.CUSTOMER, at(4))).thenError(OrderNotCancellable.class);
+            ORDER.given(shipped()).when(new CancelOrder(ID, Order.Canceller.CUSTOMER, at(5))).thenError(OrderNotCancellable.class);
+            ORDER.given(concat(shipped(), new OrderDelivered(ID, CUSTOMER))).when(new CancelOrder(ID, Order.Canceller.CUSTOMER, at(9)))
                     .thenError(OrderNotCancellable.class);
         }
 
         @Test
         void twice_cancelsOnce() {
             ORDER.given(concat(placed(), new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "x", OrderStatus.PLACED),
-                    new StockReleaseRequested(ID, 1, deadline(at(1))))).when(new CancelOrder(ID, at(2))).thenNothing();
+                    new StockReleaseRequested(ID, 1, deadline(at(1))))).when(new CancelOrder(ID, Order.Canceller.CUSTOMER, at(2))).thenNothing();
         }
 
         @Test
         void anUnknownOrder_isNotFound() {
-            ORDER.when(new CancelOrder(ID, T0)).thenError(OrderNotFound.class);
+            ORDER.when(new CancelOrder(ID, Order.Canceller.CUSTOMER, T0)).thenError(OrderNotFound.class);
+        }
+    }
+
+    @Nested
+    class AdminCancel {
+
+        @Test
+        void anAdministratorsCancel_isRecordedAsSuch_withTheSameCompensations() {
+            ORDER.given(reserved()).when(new CancelOrder(ID, Order.Canceller.ADMIN, at(2))).then(
+                    new OrderCancelled(ID, CUSTOMER, CancellationReason.ADMIN_CANCELLED, "cancelled by an administrator", OrderStatus.STOCK_RESERVED),
+                    new StockReleaseRequested(ID, 1, deadline(at(2))), new PaymentVoidRequested(ID, 1, deadline(at(2))));
+            ORDER.given(placed()).when(new CancelOrder(ID, Order.Canceller.ADMIN, at(1))).then(
+                    new OrderCancelled(ID, CUSTOMER, CancellationReason.ADMIN_CANCELLED, "cancelled by an administrator", OrderStatus.PLACED),
+                    new StockReleaseRequested(ID, 1, deadline(at(1))));
+        }
+
+        @Test
+        void onceTheShipmentIsRequested_isRefusedToAnAdministratorToo() {
+            ORDER.given(captured()).when(new CancelOrder(ID, Order.Canceller.ADMIN, at(4)))
+                    .thenError(OrderNotCancellable.class);
+        }
+    }
+
+    @Nested
+    class CustomersWhoMayNotShop {
+
+        static final String SUSPENDED_DETAIL = "the customer's account is suspended";
+
+        @Test
+        void aCheckoutOfASuspendedCustomer_isPlacedAndCancelledAtOnce_askingForNothing() {
+            Order.State state = ORDER.when(new PlaceOrder(ID, CUSTOMER, "a@x.io", LINES, 2999, 180, TOTAL, ADDRESS,
+                    CARD, CustomerStanding.SUSPENDED, T0)).then(PLACED,
+                    new OrderCancelled(ID, CUSTOMER, CancellationReason.ACCOUNT_SUSPENDED, SUSPENDED_DETAIL, OrderStatus.PLACED));
+            assertThat(Order.status(state)).isEqualTo(OrderStatus.CANCELLED);
+            assertThat(((Order.Cancelled) state).compensations()).isEmpty();
+        }
+
+        @Test
+        void aCheckoutOfAnArchivedCustomer_isCancelledAsArchived() {
+            ORDER.when(new PlaceOrder(ID, CUSTOMER, "a@x.io", LINES, 2999, 180, TOTAL, ADDRESS, CARD,
+                    CustomerStanding.ARCHIVED, T0)).then(PLACED, new OrderCancelled(ID, CUSTOMER,
+                    CancellationReason.ACCOUNT_ARCHIVED, "the customer's account is archived", OrderStatus.PLACED));
+        }
+
+        @Test
+        void theAccountsSuspension_whileTheReservationIsOut_cancels_andReleases() {
+            ORDER.given(placed()).when(new CancelForAccount(ID, CustomerStanding.SUSPENDED, at(1))).then(
+                    new OrderCancelled(ID, CUSTOMER, CancellationReason.ACCOUNT_SUSPENDED, SUSPENDED_DETAIL, OrderStatus.PLACED),
+                    new StockReleaseRequested(ID, 1, deadline(at(1))));
+        }
+
+        @Test
+        void theAccountsSuspension_whileTheAuthorizationIsOut_cancels_releases_andVoids() {
+            ORDER.given(reserved()).when(new CancelForAccount(ID, CustomerStanding.ARCHIVED, at(2))).then(
+                    new OrderCancelled(ID, CUSTOMER, CancellationReason.ACCOUNT_ARCHIVED,
+                            "the customer's account is archived", OrderStatus.STOCK_RESERVED),
+                    new StockReleaseRequested(ID, 1, deadline(at(2))), new PaymentVoidRequested(ID, 1, deadline(at(2))));
+        }
+
+        @Test
+        void aConfirmedOrder_isKept_andAnEndedOneIsLeftAsItIs() {
+            ORDER.given(confirmed()).when(new CancelForAccount(ID, CustomerStanding.SUSPENDED, at(3))).thenNothing();
+            ORDER.given(captured()).when(new CancelForAccount(ID, CustomerStanding.SUSPENDED, at(4))).thenNothing();
+            ORDER.given(shipped()).when(new CancelForAccount(ID, CustomerStanding.SUSPENDED, at(5))).thenNothing();
+            ORDER.given(concat(shipped(), new OrderDelivered(ID, CUSTOMER)))
+                    .when(new CancelForAccount(ID, CustomerStanding.SUSPENDED, at(9))).thenNothing();
+            ORDER.given(concat(placed(), new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "x", OrderStatus.PLACED),
+                    new StockReleaseRequested(ID, 1, deadline(at(1)))))
+                    .when(new CancelForAccount(ID, CustomerStanding.SUSPENDED, at(2))).thenNothing();
+            ORDER.when(new CancelForAccount(ID, CustomerStanding.SUSPENDED, at(2))).thenNothing();
+        }
+
+        @Test
+        void theSuspensionDeliveredTwice_cancelsOnce() {
+            ORDER.given(concat(placed(), new OrderCancelled(ID, CUSTOMER, CancellationReason.ACCOUNT_SUSPENDED,
+                            SUSPENDED_DETAIL, OrderStatus.PLACED), new StockReleaseRequested(ID, 1, deadline(at(1)))))
+                    .when(new CancelForAccount(ID, CustomerStanding.SUSPENDED, at(2))).thenNothing();
+        }
+
+        @Test
+        void stockReservedForACustomerWhoMayNoLongerShop_isReleased_andNoPaymentIsAsked() {
+            ORDER.given(placed()).when(new RecordStockReply(ID, STOCK_OK, CustomerStanding.SUSPENDED, at(1))).then(
+                    new OrderCancelled(ID, CUSTOMER, CancellationReason.ACCOUNT_SUSPENDED, SUSPENDED_DETAIL, OrderStatus.PLACED),
+                    new StockReleaseRequested(ID, 1, deadline(at(1))));
+        }
+
+        @Test
+        void anAuthorizationForACustomerWhoMayNoLongerShop_confirmsNothing_releasesAndVoids() {
+            ORDER.given(reserved()).when(new RecordPaymentReply(ID, PAY_OK, CustomerStanding.SUSPENDED, at(2))).then(
+                    new OrderCancelled(ID, CUSTOMER, CancellationReason.ACCOUNT_SUSPENDED, SUSPENDED_DETAIL, OrderStatus.STOCK_RESERVED),
+                    new StockReleaseRequested(ID, 1, deadline(at(2))), new PaymentVoidRequested(ID, 1, deadline(at(2))));
+        }
+
+        @Test
+        void repliesThatConfirmNothing_doNotLookAtTheStanding() {
+            // a capture of an order confirmed before the suspension goes on to the shipment
+            ORDER.given(confirmed()).when(new RecordPaymentReply(ID, PAY_CAPTURED, CustomerStanding.SUSPENDED, at(3)))
+                    .then(SHIP);
+            // a rejected reservation is out of stock whoever the customer is
+            ORDER.given(placed()).when(new RecordStockReply(ID, STOCK_SHORT, CustomerStanding.SUSPENDED, at(1)))
+                    .then(new OrderCancelled(ID, CUSTOMER, CancellationReason.OUT_OF_STOCK, "short: SKU-1 by 1", OrderStatus.PLACED));
+        }
+
+        @Test
+        void cancellingForAnAccountThatMayShop_isAProgrammingError() {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> new CancelForAccount(ID, CustomerStanding.MAY_SHOP, T0))
+                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 

@@ -9,6 +9,7 @@ import eventshop.contracts.inventory.InventoryEvent.StockReservationRejected;
 import eventshop.contracts.inventory.InventoryEvent.StockReserved;
 import eventshop.contracts.inventory.InventoryEvent.StockShipped;
 import eventshop.contracts.inventory.StockLine;
+import eventshop.contracts.orders.CancellationReason;
 import eventshop.contracts.orders.OrderEvent;
 import eventshop.contracts.orders.OrderEvent.CompensationCompleted;
 import eventshop.contracts.orders.OrderEvent.DeliveryScheduled;
@@ -82,6 +83,13 @@ class SagaSimulationTest {
         final Deque<OrderEvent> toPayments = new ArrayDeque<>();
         final Deque<Object> replies = new ArrayDeque<>();
         final List<OrderStatus> statuses = new ArrayList<>();
+        /** The customer's standing as orders knows it; some worlds suspend the account on the way. */
+        CustomerStanding standing = CustomerStanding.MAY_SHOP;
+        final boolean suspends;
+        /** The statuses the order had when the suspension landed (null while it has not). */
+        List<OrderStatus> statusesWhenSuspended;
+        /** The accounts consumer's cancel of the order, due once the suspension landed. */
+        boolean accountCancelDue;
         int steps;
 
         World(long seed) {
@@ -90,6 +98,7 @@ class SagaSimulationTest {
             inStock = random.nextDouble() < 0.8;
             cardGood = random.nextDouble() < 0.8;
             lossRate = random.nextDouble() * 0.5;
+            suspends = random.nextDouble() < 0.3;
         }
 
         void decide(Order.Command command) {
@@ -234,8 +243,10 @@ class SagaSimulationTest {
                     Object reply = random.nextDouble() < 0.1 ? replies.peek() : replies.poll(); // sometimes twice
                     now = now.plusMillis(random.nextInt(50));
                     switch (reply) {
-                        case ReservationEvent stockReply -> decide(new Order.RecordStockReply(id, stockReply, now));
-                        case PaymentEvent paymentReply -> decide(new Order.RecordPaymentReply(id, paymentReply, now));
+                        case ReservationEvent stockReply ->
+                                decide(new Order.RecordStockReply(id, stockReply, standing, now));
+                        case PaymentEvent paymentReply ->
+                                decide(new Order.RecordPaymentReply(id, paymentReply, standing, now));
                         default -> throw new AssertionError(reply);
                     }
                 });
@@ -252,7 +263,21 @@ class SagaSimulationTest {
                 return false;
             }
             if (random.nextDouble() < 0.03) {
-                decide(new Order.CancelOrder(id, now));
+                decide(new Order.CancelOrder(id, random.nextBoolean() ? Order.Canceller.CUSTOMER
+                        : Order.Canceller.ADMIN, now));
+            }
+            if (suspends && standing.mayShop() && random.nextDouble() < 0.05) {
+                // the account's suspension lands: the standing changes, then the consumer cancels the order
+                // (maybe much later: the order's replies may see the standing first)
+                standing = CustomerStanding.SUSPENDED;
+                statusesWhenSuspended = List.copyOf(statuses);
+                accountCancelDue = true;
+            }
+            if (accountCancelDue) {
+                possible.add(() -> {
+                    accountCancelDue = false;
+                    decide(new Order.CancelForAccount(id, CustomerStanding.SUSPENDED, now));
+                });
             }
             possible.get(random.nextInt(possible.size())).run();
             return true;
@@ -263,11 +288,14 @@ class SagaSimulationTest {
     void everyOrderEndsTerminal_withNothingHeld_whateverTheOtherServicesDo() {
         int delivered = 0;
         int cancelled = 0;
+        int deliveredAfterSuspension = 0;
+        int cancelledForTheAccount = 0;
         for (long seed = 1; seed <= 1000; seed++) {
             World world = new World(seed);
             world.decide(new Order.PlaceOrder(world.id, "c", "c@x.io",
                     List.of(new OrderLine("SKU-1", "One", 1, 94, 94)), 94, 6, 100,
-                    new Address("A", "1 St", "", "City", "1", "GB"), "tok_visa4242abcdef", world.now));
+                    new Address("A", "1 St", "", "City", "1", "GB"), "tok_visa4242abcdef", CustomerStanding.MAY_SHOP,
+                    world.now));
             while (world.step()) {
                 assertThat(world.steps).as("seed %d still running", seed).isLessThan(100_000);
             }
@@ -281,6 +309,11 @@ class SagaSimulationTest {
                     assertThat(world.statuses).as(seen).containsExactly(OrderStatus.PLACED, OrderStatus.STOCK_RESERVED,
                             OrderStatus.PAYMENT_AUTHORIZED, OrderStatus.CONFIRMED, OrderStatus.SHIPPED,
                             OrderStatus.DELIVERED);
+                    if (world.statusesWhenSuspended != null) {
+                        // delivered although the account was suspended: only if confirmed before that
+                        deliveredAfterSuspension++;
+                        assertThat(world.statusesWhenSuspended).as(seen).contains(OrderStatus.CONFIRMED);
+                    }
                 }
                 case Order.Cancelled gone -> {
                     cancelled++;
@@ -288,11 +321,17 @@ class SagaSimulationTest {
                     assertThat(world.stock).as(seen).isNotEqualTo(Stock.RESERVED);
                     assertThat(world.payment).as(seen).isNotIn(Payment.AUTHORIZED, Payment.CAPTURED);
                     assertThat(world.statuses).as(seen).last().isEqualTo(OrderStatus.CANCELLED);
+                    if (gone.reason() == CancellationReason.ACCOUNT_SUSPENDED) {
+                        cancelledForTheAccount++;
+                        assertThat(world.statusesWhenSuspended).as(seen).doesNotContain(OrderStatus.CONFIRMED);
+                    }
                 }
                 default -> throw new AssertionError("not terminal: " + seen);
             }
         }
         assertThat(delivered).isGreaterThan(100);
         assertThat(cancelled).isGreaterThan(100);
+        assertThat(cancelledForTheAccount).isGreaterThan(20);
+        assertThat(deliveredAfterSuspension).isGreaterThan(5);
     }
 }
