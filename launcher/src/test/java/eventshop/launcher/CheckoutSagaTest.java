@@ -92,11 +92,15 @@ class CheckoutSagaTest {
         await().atMost(PATIENCE).untilAsserted(() -> assertStock(sku, 4, 0));
     }
 
+    /**
+     * Payments takes no commands (its consumer is stopped; its HTTP API, which the checkout asks about the
+     * card, still answers).
+     */
     @Test
     void aPaymentServiceThatDoesNotAnswer_timesTheOrderOut_releasesTheStock_andVoidsTheLateAuthorization() {
         String sku = product(1_000, 4);
         Customer dan = customer(APPROVES);
-        store.stopApp("payments");
+        shop.stopPaymentCommands();
         String orderId;
         try {
             // when
@@ -107,7 +111,7 @@ class CheckoutSagaTest {
             assertThat(order.get("cancellationReason").asString()).isEqualTo("TIMED_OUT");
             await().atMost(PATIENCE).untilAsserted(() -> assertStock(sku, 4, 0));
         } finally {
-            store.startApp("payments");
+            shop.startPaymentCommands();
         }
         // payments comes back, authorizes from its queued commands, and the order has that voided
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(paymentEvents(orderId))
@@ -119,7 +123,7 @@ class CheckoutSagaTest {
     void aCustomerCancel_whileThePaymentIsPending_releasesTheStock_andVoidsWhatIsAuthorizedLater() {
         String sku = product(1_000, 4);
         Customer eve = customer(APPROVES);
-        store.stopApp("payments");
+        shop.stopPaymentCommands();
         String orderId;
         try {
             orderId = checkOut(eve, sku, 2);
@@ -132,7 +136,7 @@ class CheckoutSagaTest {
             assertThat(order.get("cancellationReason").asString()).isEqualTo("CUSTOMER_CANCELLED");
             await().atMost(PATIENCE).untilAsserted(() -> assertStock(sku, 4, 0));
         } finally {
-            store.startApp("payments");
+            shop.startPaymentCommands();
         }
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(paymentEvents(orderId))
                 .doesNotContain("PaymentCaptured").contains("PaymentVoided"));

@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.springframework.cloud.stream.binding.BindingsLifecycleController;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -218,6 +219,24 @@ final class SharedStore {
         assertThat(level.get("onHand").asLong()).as("on hand of %s: %s", sku, level).isEqualTo(onHand);
         assertThat(level.get("reserved").asLong()).as("reserved of %s: %s", sku, level).isEqualTo(reserved);
         assertThat(level.get("available").asLong()).as("available of %s: %s", sku, level).isEqualTo(onHand - reserved);
+    }
+
+    // ---- outages
+
+    /** The binding through which payments takes its commands ({@code payments.commands}). */
+    static final String PAYMENT_COMMANDS = "paymentCommands-in-0";
+
+    /**
+     * Stops payments' consumer of its commands, leaving its HTTP API answering (a checkout asks it whether
+     * the card token is the customer's): the saga's payment steps get no reply, their commands wait in Kafka.
+     */
+    void stopPaymentCommands() {
+        store.context("payments").getBean(BindingsLifecycleController.class).stop(PAYMENT_COMMANDS);
+    }
+
+    /** Starts payments' consumer of its commands again: it takes the commands that waited. */
+    void startPaymentCommands() {
+        store.context("payments").getBean(BindingsLifecycleController.class).start(PAYMENT_COMMANDS);
     }
 
     // ---- concurrency

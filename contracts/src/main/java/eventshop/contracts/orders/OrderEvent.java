@@ -46,9 +46,14 @@ public sealed interface OrderEvent {
     record OrderDelivered(String orderId, String customerId) implements OrderEvent {
     }
 
-    /** Terminal; compensations (stock release, void, refund) may still be under way after it. */
-    record OrderCancelled(String orderId, String customerId, CancellationReason reason, String detail)
-            implements OrderEvent {
+    /**
+     * Terminal; compensations (stock release, void, refund) may still be under way after it.
+     * {@code previousStatus} is the status the order had when it was cancelled (PLACED, STOCK_RESERVED or
+     * PAYMENT_AUTHORIZED: before it was confirmed, and carts gives the customer the lines back; CONFIRMED
+     * or later: after); null in events recorded before the field existed.
+     */
+    record OrderCancelled(String orderId, String customerId, CancellationReason reason, String detail,
+                          OrderStatus previousStatus) implements OrderEvent {
     }
 
     // ---- saga steps (commands to other services, sent by the relay)

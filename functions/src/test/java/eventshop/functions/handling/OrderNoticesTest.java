@@ -16,6 +16,7 @@ import eventshop.contracts.inventory.StockLine;
 import eventshop.contracts.orders.CancellationReason;
 import eventshop.contracts.orders.OrderEvent;
 import eventshop.contracts.orders.OrderLine;
+import eventshop.contracts.orders.OrderStatus;
 import eventshop.contracts.orders.SagaStep;
 import java.time.Instant;
 import java.util.List;
@@ -45,7 +46,8 @@ class OrderNoticesTest {
         assertThat(shipped.accountId()).isEqualTo("acc-7");
 
         DeliverMessage cancelled = deliver(notices.on(new OrderEvent.OrderCancelled("o-1", "acc-7",
-                CancellationReason.PAYMENT_DECLINED, "insufficient funds"), Events.EVENT_ID));
+                CancellationReason.PAYMENT_DECLINED, "insufficient funds", OrderStatus.STOCK_RESERVED),
+                Events.EVENT_ID));
         assertThat(cancelled.kind()).isEqualTo(MessageKind.ORDER_CANCELLED);
         assertThat(cancelled.body()).contains("payment was declined").contains("insufficient funds");
     }
@@ -61,7 +63,8 @@ class OrderNoticesTest {
             "TIMED_OUT,in time", "ADMIN_CANCELLED,by the store", "ACCOUNT_SUSPENDED,account is suspended",
             "ACCOUNT_ARCHIVED,account is closed"})
     void everyCancellationReason_isSaid(CancellationReason reason, String words) {
-        assertThat(deliver(notices.on(new OrderEvent.OrderCancelled("o-1", "acc-7", reason, ""), Events.EVENT_ID)).body())
+        assertThat(deliver(notices.on(new OrderEvent.OrderCancelled("o-1", "acc-7", reason, "", OrderStatus.PLACED),
+                Events.EVENT_ID)).body())
                 .contains(words).doesNotContain("()");
     }
 

@@ -15,6 +15,7 @@ import eventshop.contracts.orders.OrderEvent.OrderPlaced;
 import eventshop.contracts.orders.OrderEvent.OrderShipped;
 import eventshop.contracts.orders.OrderEvent.OrderStockReserved;
 import eventshop.contracts.orders.OrderLine;
+import eventshop.contracts.orders.OrderStatus;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.relay.EventHeaders;
 import java.nio.charset.StandardCharsets;
@@ -145,10 +146,12 @@ public final class Events implements AutoCloseable {
         events.add(new OrderPlaced(orderId, customerId, customerId + "@example.com", lines, subtotal, tax,
                 subtotal + tax, ADDRESS, "tok-1"));
         switch (fate) {
-            case OUT_OF_STOCK -> events.add(new OrderCancelled(orderId, customerId, CancellationReason.OUT_OF_STOCK, "short"));
+            case OUT_OF_STOCK -> events.add(new OrderCancelled(orderId, customerId, CancellationReason.OUT_OF_STOCK, "short",
+                    OrderStatus.PLACED));
             case DECLINED -> {
                 events.add(new OrderStockReserved(orderId));
-                events.add(new OrderCancelled(orderId, customerId, CancellationReason.PAYMENT_DECLINED, "card"));
+                events.add(new OrderCancelled(orderId, customerId, CancellationReason.PAYMENT_DECLINED, "card",
+                        OrderStatus.STOCK_RESERVED));
             }
             case PLACED -> {
             }
@@ -157,7 +160,8 @@ public final class Events implements AutoCloseable {
                 events.add(new OrderPaymentAuthorized(orderId, subtotal + tax));
                 events.add(new OrderConfirmed(orderId, customerId));
                 if (fate == Fate.CANCELLED_AFTER_SALE) {
-                    events.add(new OrderCancelled(orderId, customerId, CancellationReason.CUSTOMER_CANCELLED, "changed mind"));
+                    events.add(new OrderCancelled(orderId, customerId, CancellationReason.CUSTOMER_CANCELLED,
+                            "changed mind", OrderStatus.CONFIRMED));
                 }
                 if (fate == Fate.SHIPPED || fate == Fate.DELIVERED) {
                     events.add(new OrderShipped(orderId, customerId));

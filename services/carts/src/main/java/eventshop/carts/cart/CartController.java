@@ -56,23 +56,25 @@ public class CartController {
     /** Sku as the catalog writes them. */
     public static final String SKU = "[A-Z0-9-]{1,40}";
     /**
-     * Optional header of a checkout: a retry with the same key answers the same order instead of
-     * a conflict (1-100 of {@code A-Z a-z 0-9 . _ : -}).
+     * Optional header of a checkout: a retry with the same key and body answers the same order instead
+     * of a conflict (1-100 of {@code A-Z a-z 0-9 . _ : -}).
      */
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     /** A card token as payments issues them. */
     public static final String CARD_TOKEN = "tok_[A-Za-z0-9]{8,96}";
 
     private final Carts carts;
+    private final PaymentCards cards;
     private final CommandContexts contexts;
     private final JsonMapper json;
     private final ReadYourWrites readYourWrites;
     /** The cart's own stream (always current for carts' tokens) and what carts consumes of other services. */
     private final ReadModelProgress cartView;
 
-    public CartController(Carts carts, CommandContexts contexts, JsonMapper json, ReadYourWrites readYourWrites,
-                          ConsumerProgress consumed, EventSourcingProperties service) {
+    public CartController(Carts carts, PaymentCards cards, CommandContexts contexts, JsonMapper json,
+                          ReadYourWrites readYourWrites, ConsumerProgress consumed, EventSourcingProperties service) {
         this.carts = carts;
+        this.cards = cards;
         this.contexts = contexts;
         this.json = json;
         this.readYourWrites = readYourWrites;
@@ -105,16 +107,22 @@ public class CartController {
     public record CheckoutAccepted(String orderId) {
     }
 
-    /** {@code available} is false for a line whose product was discontinued (checkout would be refused). */
+    /**
+     * {@code available} is false for a line whose product was discontinued (it counts in no total, checkout
+     * would be refused, and it can be lowered or removed but not raised); {@code previousUnitPriceCents} is
+     * the unit price when the line was added if the price has changed since, else null.
+     */
     public record LineView(String sku, String name, int quantity, long unitPriceCents, long lineTotalCents,
-                           boolean available) {
+                           boolean available, Long previousUnitPriceCents) {
     }
 
+    /** The totals count the available lines only. */
     public record CartView(List<LineView> lines, long subtotalCents, long taxCents, long totalCents) {
 
         static CartView of(PricedCart cart) {
             return new CartView(cart.lines().stream().map(line -> new LineView(line.sku(), line.name(), line.quantity(),
-                            line.unitPriceCents(), line.lineTotalCents(), line.available())).toList(),
+                            line.unitPriceCents(), line.lineTotalCents(), line.available(),
+                            line.previousUnitPriceCents())).toList(),
                     cart.subtotalCents(), cart.taxCents(), cart.totalCents());
         }
     }
@@ -181,7 +189,11 @@ public class CartController {
 
     /**
      * 202: the order is placed asynchronously from the {@code CartCheckedOut} event; its id answers.
-     * With an {@value #IDEMPOTENCY_KEY} header, repeating the request answers the same order id.
+     * The card token is checked with payments first, as the customer: not one of their cards is 422
+     * {@code unknown-card}, an expired one 422 {@code card-expired}, payments not answering 503
+     * {@code service-unavailable}; none stores anything. With an {@value #IDEMPOTENCY_KEY} header,
+     * repeating the request answers the same order id while the cart has not changed since; the key
+     * with another body, or after the cart changed, is 422 {@code idempotency-key-reused}.
      */
     @PostMapping("/checkout")
     @ResponseStatus(HttpStatus.ACCEPTED)
@@ -192,7 +204,7 @@ public class CartController {
                                                      @RequestHeader(name = IDEMPOTENCY_KEY, required = false)
                                                      @Pattern(regexp = "[A-Za-z0-9._:-]{1,100}") String idempotencyKey) {
         Carts.CheckedOut checkedOut = carts.checkOut(user.id(), user.email(), body.shippingAddress().toAddress(),
-                body.cardToken(), idempotencyKey, context(user, correlationId));
+                body.cardToken(), cards.card(body.cardToken()), idempotencyKey, context(user, correlationId));
         return ResponseEntity.accepted().location(URI.create("/api/orders/" + checkedOut.orderId()))
                 .header(ConsistencyToken.HEADER, checkedOut.token().toString())
                 .body(new CheckoutAccepted(checkedOut.orderId()));

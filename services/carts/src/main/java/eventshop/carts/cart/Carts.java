@@ -6,13 +6,16 @@ import eventshop.carts.cart.domain.Cart.ChangeQuantity;
 import eventshop.carts.cart.domain.Cart.CheckOut;
 import eventshop.carts.cart.domain.Cart.Clear;
 import eventshop.carts.cart.domain.Cart.RemoveItem;
+import eventshop.carts.cart.domain.Cart.RestoreOrder;
 import eventshop.carts.cart.domain.CartErrors.UnknownProduct;
 import eventshop.carts.cart.domain.Line;
+import eventshop.carts.cart.domain.PaymentCard;
 import eventshop.carts.cart.domain.Pricing;
 import eventshop.carts.cart.domain.Pricing.PricedCart;
 import eventshop.carts.prices.Prices;
 import eventshop.contracts.Address;
 import eventshop.contracts.carts.CartEvent;
+import eventshop.contracts.carts.CartEvent.CheckedOutLine;
 import eventshop.eventsourcing.config.EventSourcingProperties;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.decider.CommandContext;
@@ -21,6 +24,7 @@ import eventshop.eventsourcing.decider.CommandResult;
 import eventshop.eventsourcing.decider.JsonEventCodec;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.RecordedEvent;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
@@ -86,7 +90,7 @@ public class Carts {
     }
 
     public Outcome changeQuantity(String customerId, String sku, int quantity, CommandContext context) {
-        return decide(customerId, new ChangeQuantity(customerId, sku, quantity), context);
+        return decide(customerId, new ChangeQuantity(customerId, sku, quantity, prices.product(sku)), context);
     }
 
     public Outcome remove(String customerId, String sku, CommandContext context) {
@@ -99,26 +103,31 @@ public class Carts {
 
     /**
      * Checks the cart out as a new order, at the prices the view has for the cart's skus now; the
-     * decider refuses an empty cart and discontinued products.
+     * decider refuses an empty cart, discontinued products, and a card that is not the customer's or
+     * has expired.
      *
      * <p>The order id comes from the injected supplier, or, when the client sends an idempotency key,
      * from the customer and the key: a retry with the same key decides the same checkout again, which
-     * the cart answers with no new event and the same order id. Without a key a second checkout (a double
-     * click) finds the cart already checked out and is refused ({@code CartIsEmpty}); concurrent ones
-     * race on the stream's version, so there is one {@code CartCheckedOut}, hence one order, either way.
+     * the cart answers with no new event and the same order id as long as the request is the same and
+     * nothing happened to the cart since; otherwise the key is refused ({@code IdempotencyKeyReused}).
+     * Without a key a second checkout (a double click) finds the cart already checked out and is refused
+     * ({@code CartIsEmpty}); concurrent ones race on the stream's version, so there is one
+     * {@code CartCheckedOut}, hence one order, either way.
      *
+     * @param card           what payments said {@code cardToken} is ({@link PaymentCards})
      * @param idempotencyKey the client's key for this checkout, or {@code null}
      */
     public CheckedOut checkOut(String customerId, String email, Address shippingAddress, String cardToken,
-                               String idempotencyKey, CommandContext context) {
+                               PaymentCard card, String idempotencyKey, CommandContext context) {
         String orderId = (idempotencyKey == null ? ids.get()
                 : UUID.nameUUIDFromBytes(("checkout\n" + customerId + "\n" + idempotencyKey)
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))).toString();
+                        .getBytes(StandardCharsets.UTF_8))).toString();
         for (int attempt = 1; ; attempt++) {
             List<String> skus = state(customerId).block().lines().stream().map(Line::sku).toList();
             try {
                 CommandResult<CartEvent> result = handler.handle(streamOf(customerId),
-                        new CheckOut(customerId, orderId, email, prices.list(skus), shippingAddress, cardToken), context);
+                        new CheckOut(customerId, orderId, email, prices.list(skus), shippingAddress, cardToken, card),
+                        context);
                 return new CheckedOut(orderId, result.token());
             } catch (UnknownProduct unknown) {
                 if (skus.contains(unknown.sku()) || attempt == 3) {
@@ -127,6 +136,22 @@ public class Carts {
                 // a line was added between reading the skus and deciding: price the cart again
             }
         }
+    }
+
+    /**
+     * Gives the customer's cart the lines of order {@code orderId} back (the order was cancelled before it
+     * was confirmed), priced by the view now to skip what is no longer on sale. Once per order: the cart
+     * remembers what it gave back, so a redelivered cancellation decides nothing; so does an order the
+     * cart never became.
+     *
+     * @return the events appended (none, or one {@code CartRestored})
+     */
+    public List<CartEvent> restore(String customerId, String orderId, CommandContext context) {
+        List<String> skus = state(customerId).block().checkouts().of(orderId)
+                .map(checkout -> checkout.lines().stream().map(CheckedOutLine::sku).toList())
+                .orElse(List.of());
+        return handler.handle(streamOf(customerId), new RestoreOrder(customerId, orderId, prices.list(skus)), context)
+                .events();
     }
 
     /** The cart's stored events from {@code fromVersion}, at most {@code limit}. */

@@ -3,7 +3,9 @@ package eventshop.carts.cart;
 import static eventshop.carts.prices.CatalogMessages.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import eventshop.carts.AtOnce;
 import eventshop.carts.CartsApplication;
+import eventshop.carts.restoring.OrderMessages;
 import eventshop.contracts.Address;
 import eventshop.contracts.EdgeToken;
 import eventshop.contracts.carts.CartEvent;
@@ -12,6 +14,10 @@ import eventshop.contracts.carts.CartEvent.CheckedOutLine;
 import eventshop.contracts.catalog.CatalogEvent.ProductAdded;
 import eventshop.contracts.catalog.CatalogEvent.ProductDiscontinued;
 import eventshop.contracts.catalog.CatalogEvent.ProductPriceChanged;
+import eventshop.contracts.orders.CancellationReason;
+import eventshop.contracts.orders.OrderEvent.OrderCancelled;
+import eventshop.contracts.orders.OrderEvent.OrderConfirmed;
+import eventshop.contracts.orders.OrderStatus;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.decider.JsonEventCodec;
 import eventshop.eventsourcing.security.EdgeTokens;
@@ -23,6 +29,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -36,6 +43,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.messaging.Message;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.bean.override.convention.TestBean;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
@@ -63,11 +72,17 @@ class CartApiTest {
     static final String MOUSE = "SKU-34563";        // 499
     static final String CABLE = "SKU-12464";        // 9
     static final String RETIRED = "SKU-64233";      // discontinued
-    static final String CARD = "tok_visa4242abcdef";
+    static final String CARD = PaymentsStub.EVERYONES;
     static final String ADDRESS = """
             {"name":"Ada Lovelace","line1":"1 Analytical St","line2":"","city":"London","postalCode":"N1 9GU","country":"GB"}""";
     private static final AtomicLong ORDER_IDS = new AtomicLong();
     private static final JsonEventCodec<CartEvent> CART_EVENTS = JsonEventCodec.of(CartEvent.class);
+    static final PaymentsStub PAYMENTS = PaymentsStub.start();
+
+    @DynamicPropertySource
+    static void paymentsAnswersAtTheStub(DynamicPropertyRegistry registry) {
+        registry.add("eventshop.services.payments.url", PAYMENTS::url);
+    }
 
     @TestBean
     Supplier<UUID> ids;
@@ -86,6 +101,8 @@ class CartApiTest {
     JsonMapper json;
     @Autowired
     Consumer<Message<byte[]>> catalogPrices;
+    @Autowired
+    Consumer<Message<byte[]>> cancelledOrders;
 
     @BeforeAll
     void catalogAnnouncedItsProducts() {
@@ -94,6 +111,11 @@ class CartApiTest {
         catalogPrices.accept(message(0, new ProductAdded(CABLE, "Cable", "", 9, "")));
         catalogPrices.accept(message(0, new ProductAdded(RETIRED, "Floppy drive", "", 2000, "")));
         catalogPrices.accept(message(1, new ProductDiscontinued(RETIRED)));
+    }
+
+    @AfterAll
+    void stopThePaymentsStub() {
+        PAYMENTS.close();
     }
 
     // ---- helpers
@@ -135,9 +157,20 @@ class CartApiTest {
     }
 
     MvcTestResult checkOut(EdgeUser user, String idempotencyKey) {
-        return mvc.post().uri("/api/cart/checkout").header(HttpHeaders.AUTHORIZATION, bearer(user))
-                .header(CartController.IDEMPOTENCY_KEY, idempotencyKey).contentType(MediaType.APPLICATION_JSON)
-                .content("{\"shippingAddress\":" + ADDRESS + ",\"cardToken\":\"" + CARD + "\"}").exchange();
+        return checkOut(user, idempotencyKey, ADDRESS, CARD);
+    }
+
+    MvcTestResult checkOut(EdgeUser user, String idempotencyKey, String address, String card) {
+        var request = mvc.post().uri("/api/cart/checkout").header(HttpHeaders.AUTHORIZATION, bearer(user));
+        if (idempotencyKey != null) {
+            request = request.header(CartController.IDEMPOTENCY_KEY, idempotencyKey);
+        }
+        return request.contentType(MediaType.APPLICATION_JSON)
+                .content("{\"shippingAddress\":" + address + ",\"cardToken\":\"" + card + "\"}").exchange();
+    }
+
+    long checkouts(EdgeUser user) {
+        return stored(user).stream().filter(event -> event.type().equals("CartCheckedOut")).count();
     }
 
     JsonNode body(MvcTestResult result) {
@@ -146,6 +179,13 @@ class CartApiTest {
 
     List<RecordedEvent> stored(EdgeUser user) {
         return store.read(Carts.streamOf(user.id()), 0).collectList().block();
+    }
+
+    /** A new product on sale at this price, announced by the catalog; its sku. */
+    String newProduct(String name, long priceCents) {
+        String sku = "SKU-N" + Long.toString(Math.abs(UUID.randomUUID().getMostSignificantBits()), 36).toUpperCase();
+        catalogPrices.accept(message(0, new ProductAdded(sku, name, "", priceCents, "")));
+        return sku;
     }
 
     /** Asserts the answer is a problem of this status and type, and that nothing was appended by it. */
@@ -305,13 +345,66 @@ class CartApiTest {
             catalogPrices.accept(message(0, new ProductAdded(sku, "Lamp", "", 3000, "")));
             add(me, sku, 1);
 
+            assertThat(body(get(me, "/api/cart")).at("/lines/0/previousUnitPriceCents").isNull()).isTrue();
+
             catalogPrices.accept(message(1, new ProductPriceChanged(sku, 2500, 3000)));
-            assertThat(body(get(me, "/api/cart")).get("subtotalCents").asLong()).isEqualTo(2500);
+            JsonNode repriced = body(get(me, "/api/cart"));
+            assertThat(repriced.get("subtotalCents").asLong()).isEqualTo(2500);
+            assertThat(repriced.at("/lines/0/unitPriceCents").asLong()).isEqualTo(2500);
+            assertThat(repriced.at("/lines/0/previousUnitPriceCents").asLong()).as("the price when added")
+                    .isEqualTo(3000);
 
             catalogPrices.accept(message(2, new ProductDiscontinued(sku)));
             JsonNode line = body(get(me, "/api/cart")).get("lines").get(0);
             assertThat(line.get("available").asBoolean()).isFalse();
             assertThat(line.get("unitPriceCents").asLong()).isEqualTo(2500);
+        }
+
+        @Test
+        void aDiscontinuedLine_isShown_butCountsInNoTotal() {
+            EdgeUser me = customer();
+            String sku = newProduct("Typewriter", 4000);
+            add(me, KEYBOARD, 1);
+            add(me, sku, 2);
+
+            catalogPrices.accept(message(1, new ProductDiscontinued(sku)));
+
+            assertThat(get(me, "/api/cart")).bodyJson().isLenientlyEqualTo("""
+                    {"lines":[{"sku":"SKU-24642","available":true,"lineTotalCents":1250},
+                              {"sku":"%s","quantity":2,"available":false,"unitPriceCents":4000,"lineTotalCents":8000}],
+                     "subtotalCents":1250,"taxCents":75,"totalCents":1325}""".formatted(sku));
+        }
+
+        @Test
+        void aDiscontinuedLine_mayBeLoweredOrRemoved_butNotRaised() {
+            EdgeUser me = customer();
+            String sku = newProduct("Pager", 700);
+            add(me, sku, 3);
+            catalogPrices.accept(message(1, new ProductDiscontinued(sku)));
+            long head = store.headPosition();
+
+            MvcTestResult raised = put(me, "/api/cart/items/" + sku, "{\"quantity\":4}");
+
+            assertRefused(head, raised, HttpStatus.UNPROCESSABLE_CONTENT, "discontinued-product");
+            assertThat(body(raised).get("detail").asString()).contains(sku);
+            assertThat(add(me, sku, 1)).hasStatus(HttpStatus.UNPROCESSABLE_CONTENT);
+            assertThat(put(me, "/api/cart/items/" + sku, "{\"quantity\":1}")).hasStatusOk();
+            assertThat(body(get(me, "/api/cart")).at("/lines/0/quantity").asInt()).isEqualTo(1);
+            assertThat(delete(me, "/api/cart/items/" + sku)).hasStatusOk();
+            assertThat(body(get(me, "/api/cart")).get("lines")).isEmpty();
+        }
+
+        @Test
+        void twentyConcurrentAdds_byOneCustomer_allSucceed() throws Exception {
+            for (int round = 0; round < 5; round++) {
+                EdgeUser me = customer();
+                List<MvcTestResult> results = AtOnce.run(20, i -> add(me, i % 2 == 0 ? KEYBOARD : MOUSE, 1));
+
+                assertThat(results).allSatisfy(result -> assertThat(result).hasStatusOk());
+                assertThat(body(get(me, "/api/cart")).get("lines")).extracting(line -> line.get("quantity").asInt())
+                        .containsExactlyInAnyOrder(10, 10);
+                assertThat(stored(me)).hasSize(20);
+            }
         }
 
         @Test
@@ -515,31 +608,16 @@ class CartApiTest {
             EdgeUser me = customer();
             add(me, MOUSE, 1);
             add(me, KEYBOARD, 1);
-            int clicks = 8;
-            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
-            List<java.util.concurrent.Future<MvcTestResult>> answers = new java.util.ArrayList<>();
-            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(clicks)) {
-                for (int i = 0; i < clicks; i++) {
-                    String key = i % 2 == 0 ? "double-click" : null;
-                    answers.add(pool.submit(() -> {
-                        start.await();
-                        return key == null ? checkOut(me) : checkOut(me, key);
-                    }));
-                }
-                start.countDown();
-                List<MvcTestResult> results = new java.util.ArrayList<>();
-                for (var answer : answers) {
-                    results.add(answer.get());
-                }
 
-                assertThat(stored(me).stream().filter(event -> event.type().equals("CartCheckedOut"))).hasSize(1);
-                List<MvcTestResult> accepted = results.stream()
-                        .filter(result -> result.getResponse().getStatus() == 202).toList();
-                assertThat(accepted).isNotEmpty();
-                assertThat(accepted.stream().map(result -> body(result).get("orderId").asString()).distinct())
-                        .hasSize(1);
-                assertThat(results).allSatisfy(result -> assertThat(result.getResponse().getStatus()).isIn(202, 409));
-            }
+            List<MvcTestResult> results = AtOnce.run(8, i -> i % 2 == 0 ? checkOut(me, "double-click") : checkOut(me));
+
+            assertThat(stored(me).stream().filter(event -> event.type().equals("CartCheckedOut"))).hasSize(1);
+            List<MvcTestResult> accepted = results.stream()
+                    .filter(result -> result.getResponse().getStatus() == 202).toList();
+            assertThat(accepted).isNotEmpty();
+            assertThat(accepted.stream().map(result -> body(result).get("orderId").asString()).distinct())
+                    .hasSize(1);
+            assertThat(results).allSatisfy(result -> assertThat(result.getResponse().getStatus()).isIn(202, 409));
         }
 
         @Test
@@ -595,6 +673,254 @@ class CartApiTest {
             assertRefused(head, result, HttpStatus.UNPROCESSABLE_CONTENT, "discontinued-product");
             assertThat(body(result).get("detail").asString()).contains(sku);
             assertThat(body(get(me, "/api/cart")).get("lines")).hasSize(2);
+        }
+    }
+
+    /** The issue's sequences: a key names one checkout of one request. */
+    @Nested
+    class IdempotencyKeys {
+
+        @Test
+        void theKeyReused_afterLinesWereAdded_is422NamingTheOrder_andOrdersNothing() {
+            // given the mug checked out with key k as order X
+            EdgeUser me = customer();
+            add(me, KEYBOARD, 1);
+            MvcTestResult first = checkOut(me, "k");
+            assertThat(first).hasStatus(HttpStatus.ACCEPTED);
+            String x = body(first).get("orderId").asString();
+            // and 3 more bottles added
+            add(me, MOUSE, 3);
+            long head = store.headPosition();
+
+            // when the same key checks out again
+            MvcTestResult again = checkOut(me, "k");
+
+            // then it is refused, naming X, and the bottles are still in the cart, not ordered
+            assertRefused(head, again, HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused");
+            assertThat(body(again).get("detail").asString()).contains(x);
+            assertThat(checkouts(me)).isEqualTo(1);
+            assertThat(body(get(me, "/api/cart")).get("lines")).extracting(line -> line.get("sku").asString())
+                    .containsExactly(MOUSE);
+            // and a new key orders them
+            MvcTestResult second = checkOut(me, "k2");
+            assertThat(second).hasStatus(HttpStatus.ACCEPTED);
+            assertThat(body(second).get("orderId").asString()).isNotEqualTo(x);
+        }
+
+        @Test
+        void theKeyReused_withAnotherAddressOrCard_is422_andStoresNothing() {
+            EdgeUser me = customer();
+            PAYMENTS.card("tok_" + me.id().replace("-", ""), me.id(), 12, 2099);
+            add(me, KEYBOARD, 1);
+            String x = body(checkOut(me, "k")).get("orderId").asString();
+            long head = store.headPosition();
+
+            MvcTestResult elsewhere = checkOut(me, "k", ADDRESS.replace("London", "Leeds"), CARD);
+            MvcTestResult otherCard = checkOut(me, "k", ADDRESS, "tok_" + me.id().replace("-", ""));
+
+            assertRefused(head, elsewhere, HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused");
+            assertRefused(head, otherCard, HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused");
+            assertThat(body(elsewhere).get("detail").asString()).contains(x);
+            assertThat(body(checkOut(me, "k"))).as("the original request still answers X")
+                    .isEqualTo(json.readTree("{\"orderId\":\"" + x + "\"}"));
+        }
+
+        @Test
+        void threeIdenticalCheckoutsAtOnce_allAnswerTheSameOrder_withOneCheckout() throws Exception {
+            for (int round = 0; round < 20; round++) {
+                EdgeUser me = customer();
+                add(me, KEYBOARD, 1);
+                add(me, MOUSE, 2);
+
+                List<MvcTestResult> results = AtOnce.run(3, i -> checkOut(me, "same-key"));
+
+                assertThat(results).allSatisfy(result -> assertThat(result).hasStatus(HttpStatus.ACCEPTED));
+                assertThat(results.stream().map(result -> body(result).get("orderId").asString()).distinct())
+                        .hasSize(1);
+                assertThat(checkouts(me)).isEqualTo(1);
+            }
+        }
+    }
+
+    /** A checkout's card token is checked with payments, as the customer, before anything is stored. */
+    @Nested
+    class Cards {
+
+        @Test
+        void anUnknownToken_is422_andStoresNothing() {
+            EdgeUser me = customer();
+            add(me, KEYBOARD, 1);
+            long head = store.headPosition();
+
+            MvcTestResult result = checkOut(me, null, ADDRESS, "tok_" + "0".repeat(32));
+
+            assertRefused(head, result, HttpStatus.UNPROCESSABLE_CONTENT, "unknown-card");
+            assertThat(body(get(me, "/api/cart")).get("lines")).hasSize(1);
+        }
+
+        @Test
+        void anotherCustomersToken_is422_andStoresNothing_payments_beingAskedAsTheCustomer() {
+            EdgeUser me = customer();
+            EdgeUser other = customer();
+            String theirs = "tok_" + other.id().replace("-", "");
+            PAYMENTS.card(theirs, other.id(), 12, 2099);
+            add(me, KEYBOARD, 1);
+            long head = store.headPosition();
+            PAYMENTS.callers.clear();
+
+            MvcTestResult result = checkOut(me, "k", ADDRESS, theirs);
+
+            assertRefused(head, result, HttpStatus.UNPROCESSABLE_CONTENT, "unknown-card");
+            assertThat(PAYMENTS.callers).containsExactly(me.id());
+        }
+
+        @Test
+        void anExpiredCard_is422_andStoresNothing() {
+            EdgeUser me = customer();
+            String expired = "tok_" + me.id().replace("-", "");
+            PAYMENTS.card(expired, me.id(), 1, 2020);
+            add(me, KEYBOARD, 1);
+            long head = store.headPosition();
+
+            MvcTestResult result = checkOut(me, null, ADDRESS, expired);
+
+            assertRefused(head, result, HttpStatus.UNPROCESSABLE_CONTENT, "card-expired");
+            assertThat(body(result).get("detail").asString()).contains("2020-01");
+        }
+
+        @Test
+        void theCustomersOwnCard_checksOut_withThatToken() {
+            EdgeUser me = customer();
+            String mine = "tok_" + me.id().replace("-", "");
+            PAYMENTS.card(mine, me.id(), 12, 2099);
+            add(me, KEYBOARD, 1);
+
+            assertThat(checkOut(me, null, ADDRESS, mine)).hasStatus(HttpStatus.ACCEPTED);
+
+            RecordedEvent last = stored(me).getLast();
+            assertThat(((CartCheckedOut) CART_EVENTS.deserialize(last.type(), last.data(), 1)).cardToken())
+                    .isEqualTo(mine);
+        }
+
+        @Test
+        void paymentsNotAnswering_is503_andStoresNothing() {
+            EdgeUser me = customer();
+            add(me, KEYBOARD, 1);
+            long head = store.headPosition();
+            PAYMENTS.failWith(500);
+            try {
+                MvcTestResult result = checkOut(me, "k");
+
+                assertRefused(head, result, HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable");
+                assertThat(result.getResponse().getHeader(HttpHeaders.RETRY_AFTER)).isNotBlank();
+            } finally {
+                PAYMENTS.failWith(0);
+            }
+            assertThat(checkOut(me, "k")).as("the retry, once payments answers").hasStatus(HttpStatus.ACCEPTED);
+        }
+    }
+
+    /** An order cancelled before it was confirmed gives the customer's cart its lines back. */
+    @Nested
+    class Restoring {
+
+        String checkedOut(EdgeUser me) {
+            add(me, KEYBOARD, 2);
+            add(me, MOUSE, 1);
+            MvcTestResult result = checkOut(me);
+            assertThat(result).hasStatus(HttpStatus.ACCEPTED);
+            return body(result).get("orderId").asString();
+        }
+
+        void cancelled(String orderId, EdgeUser me, OrderStatus previousStatus) {
+            cancelledOrders.accept(OrderMessages.message(new OrderCancelled(orderId, me.id(),
+                    CancellationReason.PAYMENT_DECLINED, "payment declined: CARD_DECLINED", previousStatus)));
+        }
+
+        @Test
+        void anOrderCancelledBeforeConfirmation_givesTheLinesBack_once() {
+            for (OrderStatus before : List.of(OrderStatus.PLACED, OrderStatus.STOCK_RESERVED,
+                    OrderStatus.PAYMENT_AUTHORIZED)) {
+                EdgeUser me = customer();
+                String orderId = checkedOut(me);
+                add(me, KEYBOARD, 1);   // added meanwhile
+
+                Message<byte[]> cancellation = OrderMessages.message(new OrderCancelled(orderId, me.id(),
+                        CancellationReason.OUT_OF_STOCK, "short", before));
+                cancelledOrders.accept(cancellation);
+                cancelledOrders.accept(cancellation);                       // redelivered
+                cancelled(orderId, me, before);                             // the same, under another event id
+
+                assertThat(get(me, "/api/cart")).bodyJson().isLenientlyEqualTo("""
+                        {"lines":[{"sku":"SKU-24642","quantity":3},{"sku":"SKU-34563","quantity":1}],
+                         "subtotalCents":4249}""");
+                assertThat(stored(me)).extracting(RecordedEvent::type).as("cancelled when %s", before)
+                        .containsOnlyOnce("CartRestored");
+            }
+        }
+
+        @Test
+        void anOrderCancelledAfterConfirmation_orByAnOldEvent_givesNothingBack() {
+            for (OrderStatus before : java.util.Arrays.asList(OrderStatus.CONFIRMED, OrderStatus.SHIPPED, null)) {
+                EdgeUser me = customer();
+                String orderId = checkedOut(me);
+                long head = store.headPosition();
+
+                cancelled(orderId, me, before);
+
+                assertThat(store.headPosition()).as("cancelled when %s", before).isEqualTo(head);
+                assertThat(body(get(me, "/api/cart")).get("lines")).isEmpty();
+            }
+        }
+
+        @Test
+        void anotherCustomersOrder_orOtherOrderEvents_giveNothing() {
+            EdgeUser me = customer();
+            EdgeUser other = customer();
+            String orderId = checkedOut(me);
+            long head = store.headPosition();
+
+            cancelled(orderId, other, OrderStatus.PLACED);
+            cancelledOrders.accept(OrderMessages.message(new OrderConfirmed(orderId, me.id())));
+            cancelledOrders.accept(OrderMessages.message(orderId, "OrderRefundedTwice", "{}"));
+
+            assertThat(store.headPosition()).isEqualTo(head);
+        }
+
+        @Test
+        void aRepeatOfTheCancelledCheckout_stillAnswersItsOrder_butAnotherCardUnderItsKeyIsRefused() {
+            EdgeUser me = customer();
+            add(me, KEYBOARD, 1);
+            String orderId = body(checkOut(me, "lost-answer")).get("orderId").asString();
+            cancelled(orderId, me, OrderStatus.PAYMENT_AUTHORIZED);
+            long head = store.headPosition();
+
+            MvcTestResult repeat = checkOut(me, "lost-answer");
+
+            assertThat(repeat).hasStatus(HttpStatus.ACCEPTED);
+            assertThat(body(repeat).get("orderId").asString()).isEqualTo(orderId);
+            assertThat(store.headPosition()).isEqualTo(head);
+            PAYMENTS.card("tok_" + me.id().replace("-", ""), me.id(), 12, 2099);
+            assertRefused(head, checkOut(me, "lost-answer", ADDRESS, "tok_" + me.id().replace("-", "")),
+                    HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused");
+            assertThat(body(get(me, "/api/cart")).get("lines")).hasSize(1);
+        }
+
+        @Test
+        void theCartGivenBack_isCheckedOutAgain_withANewKey() {
+            EdgeUser me = customer();
+            String orderId = checkedOut(me);
+            cancelled(orderId, me, OrderStatus.STOCK_RESERVED);
+
+            MvcTestResult retry = checkOut(me, "retry-with-another-card");
+
+            assertThat(retry).hasStatus(HttpStatus.ACCEPTED);
+            assertThat(body(retry).get("orderId").asString()).isNotEqualTo(orderId);
+            CartCheckedOut again = (CartCheckedOut) CART_EVENTS.deserialize("CartCheckedOut",
+                    stored(me).getLast().data(), 1);
+            assertThat(again.lines()).extracting(CheckedOutLine::sku, CheckedOutLine::quantity)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(KEYBOARD, 2),
+                            org.assertj.core.groups.Tuple.tuple(MOUSE, 1));
         }
     }
 

@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import eventshop.contracts.carts.CartEvent.CartItemAdded;
+import eventshop.contracts.carts.CartEvent.CartRestored;
+import eventshop.contracts.carts.CartEvent.RestoredLine;
 import eventshop.contracts.inventory.InventoryEvent.StockAllocated;
 import eventshop.contracts.inventory.InventoryEvent.StockReleased;
 import eventshop.contracts.inventory.InventoryEvent.StockReservationRejected;
@@ -202,7 +204,9 @@ class SagaTest {
     @Test
     void otherCartEvents_andSkuEvents_areNotTheOrdersBusiness() {
         long head = store.headPosition();
-        carts.accept(message("cart-" + customer, new CartItemAdded(customer, "SKU-1", 1)));
+        carts.accept(message("cart-" + customer, new CartItemAdded(customer, "SKU-1", 1, 1250L)));
+        carts.accept(message("cart-" + customer, new CartRestored(customer, "o-earlier",
+                List.of(new RestoredLine("SKU-1", 1, 1250)), List.of())));
         inventory.accept(message("stock-SKU-1", new StockAllocated("SKU-1", "o", 1, 5, 1)));
         inventory.accept(message(UUID.randomUUID(), "stock-SKU-1", "StockRecounted", "{}".getBytes()));
         payments.accept(message(UUID.randomUUID(), "payment-x", "PaymentDisputed", "{}".getBytes()));
@@ -237,7 +241,8 @@ class SagaTest {
             stockReply(order, new StockReservationRejected(order, lines(), List.of(new StockLine("SKU-1", 1))));
 
             assertThat(events(store, order)).last()
-                    .isEqualTo(new OrderCancelled(order, customer, CancellationReason.OUT_OF_STOCK, "short: SKU-1 by 1"));
+                    .isEqualTo(new OrderCancelled(order, customer, CancellationReason.OUT_OF_STOCK, "short: SKU-1 by 1",
+                            OrderStatus.PLACED));
             assertSettled(order);
         }
 

@@ -12,6 +12,7 @@ import eventshop.contracts.orders.OrderEvent.OrderPaymentAuthorized;
 import eventshop.contracts.orders.OrderEvent.OrderPlaced;
 import eventshop.contracts.orders.OrderEvent.OrderStockReserved;
 import eventshop.contracts.orders.OrderLine;
+import eventshop.contracts.orders.OrderStatus;
 import eventshop.eventsourcing.consuming.IncomingEvent;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -68,7 +69,7 @@ class OrderRowsTest {
                 event("orders", stream, 2, p + 2, new OrderPaymentAuthorized(orderId, 1325), 3),
                 event("orders", stream, 3, p + 3, new OrderConfirmed(orderId, customer), 4),
                 event("orders", stream, 4, p + 4, new OrderCancelled(orderId, customer,
-                        CancellationReason.CUSTOMER_CANCELLED, "changed mind"), 5));
+                        CancellationReason.CUSTOMER_CANCELLED, "changed mind", OrderStatus.CONFIRMED), 5));
     }
 
     /** Applies {@code events} in this order to a new generation's tables; answers their content hashes. */

@@ -108,4 +108,64 @@ public final class CartErrors {
             return Kind.CONFLICT;
         }
     }
+
+    /**
+     * A checkout under an idempotency key that was used for order {@code orderId} already, with another
+     * request (address, card), or after the cart changed since that checkout (422): answering the same
+     * order would tell the client that what it asks now was ordered. A new checkout needs a new key.
+     */
+    public static final class IdempotencyKeyReused extends DomainError {
+        private final String orderId;
+
+        private IdempotencyKeyReused(String orderId, String why) {
+            super("this Idempotency-Key was used for order " + orderId + " " + why
+                    + "; send a new key for a new checkout");
+            this.orderId = orderId;
+        }
+
+        static IdempotencyKeyReused withAnotherRequest(String orderId) {
+            return new IdempotencyKeyReused(orderId, "with another shipping address or card");
+        }
+
+        static IdempotencyKeyReused afterTheCartChanged(String orderId) {
+            return new IdempotencyKeyReused(orderId, "and the cart has changed since");
+        }
+
+        /** The order the key was used for. */
+        public String orderId() {
+            return orderId;
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.UNPROCESSABLE;
+        }
+    }
+
+    /**
+     * The checkout's card token is not one of the customer's cards at payments: unknown, or another
+     * customer's (422; payments does not tell which, and neither does this).
+     */
+    public static final class UnknownCard extends DomainError {
+        public UnknownCard() {
+            super("the card token is not one of your cards; tokenize the card with payments first");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.UNPROCESSABLE;
+        }
+    }
+
+    /** The checkout's card has expired (422, the same type payments answers at tokenization). */
+    public static final class CardExpired extends DomainError {
+        public CardExpired(java.time.YearMonth expiry) {
+            super("the card expired at the end of " + expiry + "; pay with another card");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.UNPROCESSABLE;
+        }
+    }
 }

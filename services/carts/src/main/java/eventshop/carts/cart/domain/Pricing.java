@@ -15,9 +15,13 @@ public final class Pricing {
     private Pricing() {
     }
 
-    /** A line at its price; {@code available} is false for a discontinued or unknown product. */
+    /**
+     * A line at its price; {@code available} is false for a discontinued or unknown product;
+     * {@code previousUnitPriceCents} is the unit price when the line was added if the price has changed
+     * since (null if it has not, or is not known).
+     */
     public record PricedLine(String sku, String name, int quantity, long unitPriceCents, long lineTotalCents,
-                             boolean available) {
+                             boolean available, Long previousUnitPriceCents) {
     }
 
     /** The lines at their prices and the totals. */
@@ -39,28 +43,40 @@ public final class Pricing {
     }
 
     /**
-     * {@code lines} priced from {@code prices}: a discontinued product keeps its last price, an
-     * unknown one is shown by its sku at 0 (both not {@code available}).
+     * {@code lines} priced from {@code prices}: a discontinued product keeps its last price, an unknown
+     * one is shown by its sku at 0; both are not {@code available} and count in no total (they cannot be
+     * checked out).
      */
     public static PricedCart price(List<Line> lines, PriceList prices) {
         List<PricedLine> priced = new ArrayList<>(lines.size());
         long subtotal = 0;
         for (Line line : lines) {
             PricedLine pricedLine = switch (prices.product(line.sku())) {
-                case Product.OnSale onSale -> priced(line, onSale.name(), onSale.unitPriceCents(), true);
-                case Product.Discontinued discontinued ->
-                        priced(line, discontinued.name(), discontinued.unitPriceCents(), false);
-                case Product.Unknown unknown -> priced(line, unknown.sku(), 0, false);
+                case Product.OnSale onSale -> priced(line, onSale.name(), onSale.unitPriceCents(), true,
+                        previous(line, onSale.unitPriceCents()));
+                case Product.Discontinued discontinued -> priced(line, discontinued.name(),
+                        discontinued.unitPriceCents(), false, previous(line, discontinued.unitPriceCents()));
+                // no price to compare with
+                case Product.Unknown unknown -> priced(line, unknown.sku(), 0, false, null);
             };
             priced.add(pricedLine);
-            subtotal = Math.addExact(subtotal, pricedLine.lineTotalCents());
+            if (pricedLine.available()) {
+                subtotal = Math.addExact(subtotal, pricedLine.lineTotalCents());
+            }
         }
         long tax = taxOf(subtotal);
         return new PricedCart(priced, subtotal, tax, Math.addExact(subtotal, tax));
     }
 
-    private static PricedLine priced(Line line, String name, long unitPriceCents, boolean available) {
+    private static PricedLine priced(Line line, String name, long unitPriceCents, boolean available,
+                                     Long previousUnitPriceCents) {
         return new PricedLine(line.sku(), name, line.quantity(), unitPriceCents,
-                Math.multiplyExact(unitPriceCents, line.quantity()), available);
+                Math.multiplyExact(unitPriceCents, line.quantity()), available, previousUnitPriceCents);
+    }
+
+    /** The line's price when added, if it is known and differs from {@code unitPriceCents}. */
+    private static Long previous(Line line, long unitPriceCents) {
+        Long whenAdded = line.unitPriceCentsWhenAdded();
+        return whenAdded != null && whenAdded != unitPriceCents ? whenAdded : null;
     }
 }

@@ -35,7 +35,7 @@ class PricingTest {
     }
 
     @Test
-    void price_showsDiscontinuedAtTheirLastPrice_andUnknownAtZero_bothUnavailable() {
+    void price_showsDiscontinuedAtTheirLastPrice_andUnknownAtZero_bothUnavailable_andInNoTotal() {
         PriceList prices = new PriceList(Map.of(
                 "SKU-1", new Product.OnSale("SKU-1", "One", 1000),
                 "SKU-2", new Product.Discontinued("SKU-2", "Two", 250)));
@@ -44,11 +44,37 @@ class PricingTest {
                 prices);
 
         assertThat(cart.lines()).containsExactly(
-                new PricedLine("SKU-1", "One", 2, 1000, 2000, true),
-                new PricedLine("SKU-2", "Two", 1, 250, 250, false),
-                new PricedLine("SKU-3", "SKU-3", 4, 0, 0, false));
-        assertThat(cart.subtotalCents()).isEqualTo(2250);
-        assertThat(cart.taxCents()).isEqualTo(135);
-        assertThat(cart.totalCents()).isEqualTo(2385);
+                new PricedLine("SKU-1", "One", 2, 1000, 2000, true, null),
+                new PricedLine("SKU-2", "Two", 1, 250, 250, false, null),
+                new PricedLine("SKU-3", "SKU-3", 4, 0, 0, false, null));
+        assertThat(cart.subtotalCents()).isEqualTo(2000);
+        assertThat(cart.taxCents()).isEqualTo(120);
+        assertThat(cart.totalCents()).isEqualTo(2120);
+    }
+
+    @Test
+    void aCartOfDiscontinuedLinesOnly_totalsZero() {
+        PricedCart cart = Pricing.price(List.of(new Line("SKU-2", 3, 250L)),
+                new PriceList(Map.of("SKU-2", new Product.Discontinued("SKU-2", "Two", 250))));
+
+        assertThat(cart.lines()).hasSize(1);
+        assertThat(cart.subtotalCents()).isZero();
+        assertThat(cart.taxCents()).isZero();
+        assertThat(cart.totalCents()).isZero();
+    }
+
+    @Test
+    void aLineWhosePriceChangedSinceItWasAdded_saysWhatItWas() {
+        PriceList prices = new PriceList(Map.of(
+                "SKU-1", new Product.OnSale("SKU-1", "One", 1200),
+                "SKU-2", new Product.OnSale("SKU-2", "Two", 250),
+                "SKU-3", new Product.Discontinued("SKU-3", "Three", 90)));
+
+        PricedCart cart = Pricing.price(List.of(new Line("SKU-1", 1, 1000L), new Line("SKU-2", 1, 250L),
+                new Line("SKU-3", 1, 100L), new Line("SKU-4", 1, 500L), new Line("SKU-5", 1, null)), prices);
+
+        assertThat(cart.lines()).extracting(PricedLine::previousUnitPriceCents)
+                .containsExactly(1000L, null, 100L, null, null);   // raised, unchanged, cut, unknown, not recorded
+        assertThat(cart.subtotalCents()).as("at today's prices").isEqualTo(1450);
     }
 }

@@ -404,7 +404,7 @@ public final class Order {
                 new OrderPlaced(place.orderId(), place.customerId(), place.email(), place.lines(), place.subtotalCents(),
                         place.taxCents(), place.totalCents(), place.shippingAddress(), place.cardToken()),
                 new OrderCancelled(place.orderId(), place.customerId(), place.standing().reason(),
-                        place.standing().detail()));
+                        place.standing().detail(), OrderStatus.PLACED));
     }
 
     private static List<OrderEvent> place(PlaceOrder place, Policy policy) {
@@ -431,7 +431,7 @@ public final class Order {
                     order.order().customerId(), order.order().cardToken(), order.order().totalCents(), 1, deadline));
             case StockReservationRejected rejected -> waitingFor(order, SagaStep.RESERVE_STOCK)
                     ? List.of(new OrderCancelled(id, order.order().customerId(), CancellationReason.OUT_OF_STOCK,
-                    shortages(rejected)))
+                    shortages(rejected), order.status()))
                     : List.of();
             case StockShipped shipped -> waitingFor(order, SagaStep.SHIP_STOCK)
                     ? List.of(new OrderShipped(id, order.order().customerId()),
@@ -534,7 +534,8 @@ public final class Order {
     private static List<OrderEvent> cancel(InProgress order, CancellationReason reason, String detail,
                                            List<SagaStep> compensations, Instant now, Policy policy) {
         List<OrderEvent> events = new ArrayList<>();
-        events.add(new OrderCancelled(order.order().orderId(), order.order().customerId(), reason, detail));
+        events.add(new OrderCancelled(order.order().orderId(), order.order().customerId(), reason, detail,
+                order.status()));
         for (SagaStep step : compensations) {
             events.add(request(order.order(), step, 1, policy.compensationDeadline(now, 1)));
         }

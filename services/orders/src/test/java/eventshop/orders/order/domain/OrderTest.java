@@ -253,7 +253,7 @@ class OrderTest {
         @Test
         void stockRejected_cancelsOutOfStock_withNothingToUndo() {
             Order.State state = ORDER.given(placed()).when(stock(STOCK_SHORT, at(1)))
-                    .then(new OrderCancelled(ID, CUSTOMER, CancellationReason.OUT_OF_STOCK, "short: SKU-1 by 1"));
+                    .then(new OrderCancelled(ID, CUSTOMER, CancellationReason.OUT_OF_STOCK, "short: SKU-1 by 1", OrderStatus.PLACED));
             assertThat(state).isInstanceOfSatisfying(Order.Cancelled.class,
                     cancelled -> assertThat(cancelled.compensations()).isEmpty());
         }
@@ -261,7 +261,7 @@ class OrderTest {
         @Test
         void paymentDeclined_cancels_andReleasesTheStock() {
             ORDER.given(reserved()).when(payment(PAY_DECLINED, at(2))).then(
-                    new OrderCancelled(ID, CUSTOMER, CancellationReason.PAYMENT_DECLINED, "payment declined: CARD_DECLINED"),
+                    new OrderCancelled(ID, CUSTOMER, CancellationReason.PAYMENT_DECLINED, "payment declined: CARD_DECLINED", OrderStatus.STOCK_RESERVED),
                     new StockReleaseRequested(ID, 1, deadline(at(2))));
         }
 
@@ -269,13 +269,13 @@ class OrderTest {
         void anAuthorizationRefused_isADecline() {
             ORDER.given(reserved()).when(payment(new PaymentCommandRejected(ID, "AuthorizePayment", "bad card"), at(2)))
                     .then(new OrderCancelled(ID, CUSTOMER, CancellationReason.PAYMENT_DECLINED,
-                            "authorization refused: bad card"), new StockReleaseRequested(ID, 1, deadline(at(2))));
+                            "authorization refused: bad card", OrderStatus.STOCK_RESERVED), new StockReleaseRequested(ID, 1, deadline(at(2))));
         }
 
         @Test
         void aCaptureRefused_cancels_releases_andVoids() {
             ORDER.given(confirmed()).when(payment(new PaymentCommandRejected(ID, "CapturePayment", "expired"), at(3)))
-                    .then(new OrderCancelled(ID, CUSTOMER, CancellationReason.PAYMENT_DECLINED, "capture refused: expired"),
+                    .then(new OrderCancelled(ID, CUSTOMER, CancellationReason.PAYMENT_DECLINED, "capture refused: expired", OrderStatus.CONFIRMED),
                             new StockReleaseRequested(ID, 1, deadline(at(3))),
                             new PaymentVoidRequested(ID, 1, deadline(at(3))));
         }
@@ -283,7 +283,7 @@ class OrderTest {
         @Test
         void theReleaseIsSettledByItsReply_andNothingIsOwedAfter() {
             OrderEvent[] declined = concat(reserved(),
-                    new OrderCancelled(ID, CUSTOMER, CancellationReason.PAYMENT_DECLINED, "payment declined: CARD_DECLINED"),
+                    new OrderCancelled(ID, CUSTOMER, CancellationReason.PAYMENT_DECLINED, "payment declined: CARD_DECLINED", OrderStatus.STOCK_RESERVED),
                     new StockReleaseRequested(ID, 1, deadline(at(2))));
             Order.State state = ORDER.given(declined).when(stock(STOCK_RELEASED, at(3)))
                     .then(new CompensationCompleted(ID, SagaStep.RELEASE_STOCK, "StockReleased"));
@@ -302,21 +302,21 @@ class OrderTest {
         @Test
         void whileTheReservationIsOut_cancels_andReleases() {
             ORDER.given(placed()).when(new CancelOrder(ID, Order.Canceller.CUSTOMER, at(1))).then(
-                    new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer"),
+                    new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer", OrderStatus.PLACED),
                     new StockReleaseRequested(ID, 1, deadline(at(1))));
         }
 
         @Test
         void whileTheAuthorizationIsOut_releases_andVoids() {
             ORDER.given(reserved()).when(new CancelOrder(ID, Order.Canceller.CUSTOMER, at(2))).then(
-                    new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer"),
+                    new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer", OrderStatus.STOCK_RESERVED),
                     new StockReleaseRequested(ID, 1, deadline(at(2))), new PaymentVoidRequested(ID, 1, deadline(at(2))));
         }
 
         @Test
         void whenConfirmed_releases_andVoids() {
             ORDER.given(confirmed()).when(new CancelOrder(ID, Order.Canceller.CUSTOMER, at(3))).then(
-                    new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer"),
+                    new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer", OrderStatus.CONFIRMED),
                     new StockReleaseRequested(ID, 1, deadline(at(3))), new PaymentVoidRequested(ID, 1, deadline(at(3))));
         }
 
@@ -330,7 +330,7 @@ class OrderTest {
 
         @Test
         void twice_cancelsOnce() {
-            ORDER.given(concat(placed(), new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "x"),
+            ORDER.given(concat(placed(), new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "x", OrderStatus.PLACED),
                     new StockReleaseRequested(ID, 1, deadline(at(1))))).when(new CancelOrder(ID, Order.Canceller.CUSTOMER, at(2))).thenNothing();
         }
 
@@ -346,10 +346,10 @@ class OrderTest {
         @Test
         void anAdministratorsCancel_isRecordedAsSuch_withTheSameCompensations() {
             ORDER.given(reserved()).when(new CancelOrder(ID, Order.Canceller.ADMIN, at(2))).then(
-                    new OrderCancelled(ID, CUSTOMER, CancellationReason.ADMIN_CANCELLED, "cancelled by an administrator"),
+                    new OrderCancelled(ID, CUSTOMER, CancellationReason.ADMIN_CANCELLED, "cancelled by an administrator", OrderStatus.STOCK_RESERVED),
                     new StockReleaseRequested(ID, 1, deadline(at(2))), new PaymentVoidRequested(ID, 1, deadline(at(2))));
             ORDER.given(placed()).when(new CancelOrder(ID, Order.Canceller.ADMIN, at(1))).then(
-                    new OrderCancelled(ID, CUSTOMER, CancellationReason.ADMIN_CANCELLED, "cancelled by an administrator"),
+                    new OrderCancelled(ID, CUSTOMER, CancellationReason.ADMIN_CANCELLED, "cancelled by an administrator", OrderStatus.PLACED),
                     new StockReleaseRequested(ID, 1, deadline(at(1))));
         }
 
@@ -369,7 +369,7 @@ class OrderTest {
         void aCheckoutOfASuspendedCustomer_isPlacedAndCancelledAtOnce_askingForNothing() {
             Order.State state = ORDER.when(new PlaceOrder(ID, CUSTOMER, "a@x.io", LINES, 2999, 180, TOTAL, ADDRESS,
                     CARD, CustomerStanding.SUSPENDED, T0)).then(PLACED,
-                    new OrderCancelled(ID, CUSTOMER, CancellationReason.ACCOUNT_SUSPENDED, SUSPENDED_DETAIL));
+                    new OrderCancelled(ID, CUSTOMER, CancellationReason.ACCOUNT_SUSPENDED, SUSPENDED_DETAIL, OrderStatus.PLACED));
             assertThat(Order.status(state)).isEqualTo(OrderStatus.CANCELLED);
             assertThat(((Order.Cancelled) state).compensations()).isEmpty();
         }
@@ -378,13 +378,13 @@ class OrderTest {
         void aCheckoutOfAnArchivedCustomer_isCancelledAsArchived() {
             ORDER.when(new PlaceOrder(ID, CUSTOMER, "a@x.io", LINES, 2999, 180, TOTAL, ADDRESS, CARD,
                     CustomerStanding.ARCHIVED, T0)).then(PLACED, new OrderCancelled(ID, CUSTOMER,
-                    CancellationReason.ACCOUNT_ARCHIVED, "the customer's account is archived"));
+                    CancellationReason.ACCOUNT_ARCHIVED, "the customer's account is archived", OrderStatus.PLACED));
         }
 
         @Test
         void theAccountsSuspension_whileTheReservationIsOut_cancels_andReleases() {
             ORDER.given(placed()).when(new CancelForAccount(ID, CustomerStanding.SUSPENDED, at(1))).then(
-                    new OrderCancelled(ID, CUSTOMER, CancellationReason.ACCOUNT_SUSPENDED, SUSPENDED_DETAIL),
+                    new OrderCancelled(ID, CUSTOMER, CancellationReason.ACCOUNT_SUSPENDED, SUSPENDED_DETAIL, OrderStatus.PLACED),
                     new StockReleaseRequested(ID, 1, deadline(at(1))));
         }
 
@@ -392,7 +392,7 @@ class OrderTest {
         void theAccountsSuspension_whileTheAuthorizationIsOut_cancels_releases_andVoids() {
             ORDER.given(reserved()).when(new CancelForAccount(ID, CustomerStanding.ARCHIVED, at(2))).then(
                     new OrderCancelled(ID, CUSTOMER, CancellationReason.ACCOUNT_ARCHIVED,
-                            "the customer's account is archived"),
+                            "the customer's account is archived", OrderStatus.STOCK_RESERVED),
                     new StockReleaseRequested(ID, 1, deadline(at(2))), new PaymentVoidRequested(ID, 1, deadline(at(2))));
         }
 
@@ -403,7 +403,7 @@ class OrderTest {
             ORDER.given(shipped()).when(new CancelForAccount(ID, CustomerStanding.SUSPENDED, at(5))).thenNothing();
             ORDER.given(concat(shipped(), new OrderDelivered(ID, CUSTOMER)))
                     .when(new CancelForAccount(ID, CustomerStanding.SUSPENDED, at(9))).thenNothing();
-            ORDER.given(concat(placed(), new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "x"),
+            ORDER.given(concat(placed(), new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "x", OrderStatus.PLACED),
                     new StockReleaseRequested(ID, 1, deadline(at(1)))))
                     .when(new CancelForAccount(ID, CustomerStanding.SUSPENDED, at(2))).thenNothing();
             ORDER.when(new CancelForAccount(ID, CustomerStanding.SUSPENDED, at(2))).thenNothing();
@@ -412,21 +412,21 @@ class OrderTest {
         @Test
         void theSuspensionDeliveredTwice_cancelsOnce() {
             ORDER.given(concat(placed(), new OrderCancelled(ID, CUSTOMER, CancellationReason.ACCOUNT_SUSPENDED,
-                            SUSPENDED_DETAIL), new StockReleaseRequested(ID, 1, deadline(at(1)))))
+                            SUSPENDED_DETAIL, OrderStatus.PLACED), new StockReleaseRequested(ID, 1, deadline(at(1)))))
                     .when(new CancelForAccount(ID, CustomerStanding.SUSPENDED, at(2))).thenNothing();
         }
 
         @Test
         void stockReservedForACustomerWhoMayNoLongerShop_isReleased_andNoPaymentIsAsked() {
             ORDER.given(placed()).when(new RecordStockReply(ID, STOCK_OK, CustomerStanding.SUSPENDED, at(1))).then(
-                    new OrderCancelled(ID, CUSTOMER, CancellationReason.ACCOUNT_SUSPENDED, SUSPENDED_DETAIL),
+                    new OrderCancelled(ID, CUSTOMER, CancellationReason.ACCOUNT_SUSPENDED, SUSPENDED_DETAIL, OrderStatus.PLACED),
                     new StockReleaseRequested(ID, 1, deadline(at(1))));
         }
 
         @Test
         void anAuthorizationForACustomerWhoMayNoLongerShop_confirmsNothing_releasesAndVoids() {
             ORDER.given(reserved()).when(new RecordPaymentReply(ID, PAY_OK, CustomerStanding.SUSPENDED, at(2))).then(
-                    new OrderCancelled(ID, CUSTOMER, CancellationReason.ACCOUNT_SUSPENDED, SUSPENDED_DETAIL),
+                    new OrderCancelled(ID, CUSTOMER, CancellationReason.ACCOUNT_SUSPENDED, SUSPENDED_DETAIL, OrderStatus.STOCK_RESERVED),
                     new StockReleaseRequested(ID, 1, deadline(at(2))), new PaymentVoidRequested(ID, 1, deadline(at(2))));
         }
 
@@ -437,7 +437,7 @@ class OrderTest {
                     .then(SHIP);
             // a rejected reservation is out of stock whoever the customer is
             ORDER.given(placed()).when(new RecordStockReply(ID, STOCK_SHORT, CustomerStanding.SUSPENDED, at(1)))
-                    .then(new OrderCancelled(ID, CUSTOMER, CancellationReason.OUT_OF_STOCK, "short: SKU-1 by 1"));
+                    .then(new OrderCancelled(ID, CUSTOMER, CancellationReason.OUT_OF_STOCK, "short: SKU-1 by 1", OrderStatus.PLACED));
         }
 
         @Test
@@ -452,13 +452,13 @@ class OrderTest {
     class LateReplies {
 
         final OrderEvent[] cancelledWhilePlaced = concat(placed(),
-                new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer"),
+                new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer", OrderStatus.PLACED),
                 new StockReleaseRequested(ID, 1, deadline(at(1))));
         final OrderEvent[] cancelledWhileAuthorizing = concat(reserved(),
-                new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer"),
+                new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer", OrderStatus.STOCK_RESERVED),
                 new StockReleaseRequested(ID, 1, deadline(at(2))), new PaymentVoidRequested(ID, 1, deadline(at(2))));
         final OrderEvent[] cancelledWhileCapturing = concat(confirmed(),
-                new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer"),
+                new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer", OrderStatus.CONFIRMED),
                 new StockReleaseRequested(ID, 1, deadline(at(3))), new PaymentVoidRequested(ID, 1, deadline(at(3))));
 
         @Test
@@ -468,7 +468,7 @@ class OrderTest {
 
         @Test
         void aLateStockReserved_afterAnOutOfStockCancel_asksNothing() {
-            ORDER.given(concat(placed(), new OrderCancelled(ID, CUSTOMER, CancellationReason.OUT_OF_STOCK, "short")))
+            ORDER.given(concat(placed(), new OrderCancelled(ID, CUSTOMER, CancellationReason.OUT_OF_STOCK, "short", OrderStatus.PLACED)))
                     .when(stock(STOCK_OK, at(2))).thenNothing();
         }
 
@@ -511,7 +511,7 @@ class OrderTest {
         @Test
         void aLateAuthorization_withNoVoidOwedOrDone_asksForTheVoid() {
             OrderEvent[] timedOut = concat(placed(),
-                    new OrderCancelled(ID, CUSTOMER, CancellationReason.TIMED_OUT, "no answer"),
+                    new OrderCancelled(ID, CUSTOMER, CancellationReason.TIMED_OUT, "no answer", OrderStatus.PLACED),
                     new StockReleaseRequested(ID, 1, deadline(at(30))));
             ORDER.given(timedOut).when(payment(PAY_OK, at(31)))
                     .then(new PaymentVoidRequested(ID, 1, deadline(at(31))));
@@ -549,7 +549,7 @@ class OrderTest {
 
         @Test
         void aLateShipment_settlesTheRelease() {
-            OrderEvent[] timedOut = concat(captured(), new OrderCancelled(ID, CUSTOMER, CancellationReason.TIMED_OUT, "x"),
+            OrderEvent[] timedOut = concat(captured(), new OrderCancelled(ID, CUSTOMER, CancellationReason.TIMED_OUT, "x", OrderStatus.CONFIRMED),
                     new StockReleaseRequested(ID, 1, deadline(at(40))), new PaymentRefundRequested(ID, 1, deadline(at(40))));
             ORDER.given(timedOut).when(stock(STOCK_SHIPPED, at(41)))
                     .then(new CompensationCompleted(ID, SagaStep.RELEASE_STOCK, "StockShipped"));
@@ -591,7 +591,7 @@ class OrderTest {
                             new StockReservationRequested(ID, STOCK, 3, deadline(at(20)))))
                     .when(new DeadlinePassed(ID, SagaStep.RESERVE_STOCK, 3, at(30))).then(
                             new OrderCancelled(ID, CUSTOMER, CancellationReason.TIMED_OUT,
-                                    "no answer to RESERVE_STOCK after 3 attempts"),
+                                    "no answer to RESERVE_STOCK after 3 attempts", OrderStatus.PLACED),
                             new StockReleaseRequested(ID, 1, deadline(at(30))));
         }
 
@@ -600,7 +600,7 @@ class OrderTest {
             ORDER.given(concat(reserved(), new PaymentAuthorizationRequested(ID, CUSTOMER, CARD, TOTAL, 3, at(30))))
                     .when(new DeadlinePassed(ID, SagaStep.AUTHORIZE_PAYMENT, 3, at(30))).then(
                             new OrderCancelled(ID, CUSTOMER, CancellationReason.TIMED_OUT,
-                                    "no answer to AUTHORIZE_PAYMENT after 3 attempts"),
+                                    "no answer to AUTHORIZE_PAYMENT after 3 attempts", OrderStatus.STOCK_RESERVED),
                             new StockReleaseRequested(ID, 1, deadline(at(30))),
                             new PaymentVoidRequested(ID, 1, deadline(at(30))));
         }
@@ -610,14 +610,14 @@ class OrderTest {
             ORDER.given(concat(captured(), new ShipmentRequested(ID, 3, at(40))))
                     .when(new DeadlinePassed(ID, SagaStep.SHIP_STOCK, 3, at(40))).then(
                             new OrderCancelled(ID, CUSTOMER, CancellationReason.TIMED_OUT,
-                                    "no answer to SHIP_STOCK after 3 attempts"),
+                                    "no answer to SHIP_STOCK after 3 attempts", OrderStatus.CONFIRMED),
                             new StockReleaseRequested(ID, 1, deadline(at(40))),
                             new PaymentRefundRequested(ID, 1, deadline(at(40))));
         }
 
         @Test
         void aCompensationWithoutReply_isRetriedForever_withCappedBackoff() {
-            OrderEvent[] owed = concat(placed(), new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "x"),
+            OrderEvent[] owed = concat(placed(), new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "x", OrderStatus.PLACED),
                     new StockReleaseRequested(ID, 1, at(10)));
             ORDER.given(owed).when(new DeadlinePassed(ID, SagaStep.RELEASE_STOCK, 1, at(10)))
                     .then(new StockReleaseRequested(ID, 2, at(30)));   // 20 s
@@ -631,7 +631,7 @@ class OrderTest {
 
         @Test
         void aCompensationsOldDeadline_orASettledOne_decidesNothing() {
-            OrderEvent[] owed = concat(placed(), new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "x"),
+            OrderEvent[] owed = concat(placed(), new OrderCancelled(ID, CUSTOMER, CancellationReason.CUSTOMER_CANCELLED, "x", OrderStatus.PLACED),
                     new StockReleaseRequested(ID, 1, at(10)));
             ORDER.given(owed).when(new DeadlinePassed(ID, SagaStep.RELEASE_STOCK, 1, at(9))).thenNothing();
             ORDER.given(concat(owed, new CompensationCompleted(ID, SagaStep.RELEASE_STOCK, "StockReleased")))
