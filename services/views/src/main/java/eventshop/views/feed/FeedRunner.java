@@ -287,7 +287,7 @@ final class FeedRunner {
                         continue;
                     }
                     if (!serving && target == null) {
-                        target = Map.copyOf(ends.endOffsets(assigned));
+                        target = Map.copyOf(endOffsets(ends));
                     }
                     ConsumerRecords<byte[], byte[]> records = kafka.poll(settings.pollTimeout());
                     if (!records.isEmpty()) {
@@ -338,8 +338,20 @@ final class FeedRunner {
      * asks: on the fetching one the request would queue behind a fetch the broker holds for up to
      * {@code fetch.max.wait.ms}.
      */
+    /**
+     * The end offsets of the assigned partitions, asked by the second client, which holds the same
+     * assignment (never polled): a consumer asked about partitions it is not assigned logs a warning
+     * for each of them at every answer ("Not updating high watermark ... no longer assigned").
+     */
+    private Map<TopicPartition, Long> endOffsets(KafkaConsumer<byte[], byte[]> ends) {
+        if (!ends.assignment().equals(assigned)) {
+            ends.assign(assigned);
+        }
+        return ends.endOffsets(assigned);
+    }
+
     private void measureLags(KafkaConsumer<byte[], byte[]> kafka, KafkaConsumer<byte[], byte[]> endOffsets) {
-        Map<TopicPartition, Long> ends = endOffsets.endOffsets(assigned);
+        Map<TopicPartition, Long> ends = endOffsets(endOffsets);
         for (TopicPartition tp : assigned) {
             Long end = ends.get(tp);
             if (end != null) {
