@@ -5,6 +5,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
 import java.util.List;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -56,12 +57,34 @@ public final class ServiceClient {
         return exchange(HttpMethod.POST, uriTemplate, body, type, uriVariables);
     }
 
+    /** {@code PUT uriTemplate} with a JSON body (or none), as the calling user. */
+    public <T> Reply<T> put(String uriTemplate, @Nullable Object body, Class<T> type, Object... uriVariables) {
+        return exchange(HttpMethod.PUT, uriTemplate, body, type, uriVariables);
+    }
+
+    /** {@code DELETE uriTemplate}, as the calling user. */
+    public <T> Reply<T> delete(String uriTemplate, Class<T> type, Object... uriVariables) {
+        return exchange(HttpMethod.DELETE, uriTemplate, null, type, uriVariables);
+    }
+
     private <T> Reply<T> exchange(HttpMethod method, String uriTemplate, @Nullable Object body, Class<T> type,
                                   Object... uriVariables) {
+        return exchange(method, uriTemplate, body, type, headers -> { }, uriVariables);
+    }
+
+    /**
+     * Any call, as the calling user, with more request headers (a {@code Consistency-Token} for a query, an
+     * {@code Idempotency-Key} for a command); the caller's token cannot be replaced through {@code headers}.
+     * The answer's headers are in the {@link Reply}.
+     *
+     * @throws ServiceUnavailable if the service gives no answer (see the class comment)
+     */
+    public <T> Reply<T> exchange(HttpMethod method, String uriTemplate, @Nullable Object body, Class<T> type,
+                                 Consumer<HttpHeaders> headers, Object... uriVariables) {
         try {
             return breaker.executeSupplier(() -> {
                 RestClient.RequestBodySpec request = client.method(method).uri(uriTemplate, uriVariables)
-                        .headers(this::asTheCaller).accept(ACCEPT.toArray(MediaType[]::new));
+                        .headers(headers).headers(this::asTheCaller).accept(ACCEPT.toArray(MediaType[]::new));
                 if (body != null) {
                     request.contentType(MediaType.APPLICATION_JSON).body(body);
                 }
@@ -70,10 +93,12 @@ public final class ServiceClient {
                     if (status >= 500) {
                         throw new ServerError(status);
                     }
+                    HttpHeaders answered = new HttpHeaders();
+                    answered.putAll(response.getHeaders());
                     if (status / 100 == 2) {
-                        return new Reply<>(status, response.bodyTo(type), null);
+                        return new Reply<>(status, response.bodyTo(type), null, answered);
                     }
-                    return new Reply<T>(status, null, problemOf(response));
+                    return new Reply<T>(status, null, problemOf(response), answered);
                 });
             });
         } catch (CallNotPermittedException open) {
@@ -90,6 +115,7 @@ public final class ServiceClient {
 
     /** Relays the services token of the request being handled, if there is one. */
     private void asTheCaller(HttpHeaders headers) {
+        headers.remove(HttpHeaders.AUTHORIZATION);
         Authentication caller = SecurityContextHolder.getContext().getAuthentication();
         if (caller instanceof AbstractOAuth2TokenAuthenticationToken<?> token) {
             headers.setBearerAuth(token.getToken().getTokenValue());

@@ -145,6 +145,48 @@ class ServiceCallsTest {
             assertThat(received.get()).isEqualTo("{\"number\":\"1\"}");
             assertThat(seenHeaders.peek().get("Content-type")).containsExactly("application/json");
         }
+
+        @Test
+        void putAndDelete_useTheirMethods() {
+            java.util.List<String> methods = new java.util.concurrent.CopyOnWriteArrayList<>();
+            handler.set(exchange -> {
+                methods.add(exchange.getRequestMethod());
+                answer(exchange, 204, "application/json", "");
+            });
+            ServiceClient payments = payments();
+
+            assertThat(payments.put("/api/x/{id}", Map.of("quantity", 2), Void.class, "a").status()).isEqualTo(204);
+            assertThat(payments.delete("/api/x/{id}", Void.class, "a").status()).isEqualTo(204);
+
+            assertThat(methods).containsExactly("PUT", "DELETE");
+        }
+
+        @Test
+        void requestHeaders_areSent_andTheAnswersHeaders_areInTheReply() {
+            handler.set(exchange -> {
+                exchange.getResponseHeaders().set("Consistency-Token", "carts:42");
+                answer(exchange, 200, "application/json", "{\"token\":\"tok_1\",\"brand\":\"VISA\"}");
+            });
+
+            Reply<Card> reply = payments().exchange(org.springframework.http.HttpMethod.GET, "/api/x", null, Card.class,
+                    headers -> headers.set("Consistency-Token", "orders:7"));
+
+            assertThat(seenHeaders.peek().get("Consistency-token")).containsExactly("orders:7");
+            assertThat(reply.header("Consistency-Token")).isEqualTo("carts:42");
+        }
+
+        @Test
+        void extraHeaders_cannotReplaceTheCallersToken() {
+            SecurityContextHolder.getContext().setAuthentication(new JwtAuthenticationToken(Jwt.withTokenValue("the-callers")
+                    .header("alg", "HS256").subject("c1").issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(60))
+                    .build()));
+            handler.set(exchange -> answer(exchange, 204, "application/json", ""));
+
+            payments().exchange(org.springframework.http.HttpMethod.GET, "/api/x", null, Void.class,
+                    headers -> headers.setBearerAuth("forged"));
+
+            assertThat(seenHeaders.peek().get("Authorization")).containsExactly("Bearer the-callers");
+        }
     }
 
     @Nested

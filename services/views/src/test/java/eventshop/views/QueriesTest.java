@@ -377,6 +377,50 @@ class QueriesTest {
         }
 
         @Test
+        void sortedByPrice_eitherWay_orByName() {
+            // given
+            String word = "zs" + UUID.randomUUID().toString().substring(0, 8);
+            Sent last = null;
+            for (String[] product : new String[][] {{"A", "300"}, {"B", "100"}, {"C", "200"}}) {
+                String sku = "SKU-" + product[0] + word.toUpperCase();
+                last = events.publish("catalog", "product-" + sku, new eventshop.contracts.catalog.CatalogEvent.ProductAdded(
+                        sku, product[0] + " " + word, "", Long.parseLong(product[1]), ""));
+            }
+
+            // when
+            JsonNode byName = ok(get(alice, "/api/catalog/products?q=" + word, last.token()));
+            JsonNode cheapest = ok(get(alice, "/api/catalog/products?sort=price&q=" + word, last.token()));
+            JsonNode dearest = ok(get(alice, "/api/catalog/products?sort=-price&q=" + word, last.token()));
+
+            // then
+            assertThat(byName.get("items").valueStream().map(item -> item.get("priceCents").asLong())).containsExactly(300L, 100L, 200L);
+            assertThat(cheapest.get("items").valueStream().map(item -> item.get("priceCents").asLong())).containsExactly(100L, 200L, 300L);
+            assertThat(dearest.get("items").valueStream().map(item -> item.get("priceCents").asLong())).containsExactly(300L, 200L, 100L);
+        }
+
+        @Test
+        void anUnknownSort_isA400_namingTheParameter() {
+            MvcTestResult result = get(alice, "/api/catalog/products?sort=price;drop", null);
+
+            assertProblem(result, HttpStatus.BAD_REQUEST);
+            assertThat(result.getResponse().getContentAsString()).contains("sort");
+        }
+
+        @Test
+        void freshness_isForAnyone_andSaysWhatIsApplied() {
+            String order = newId();
+            Sent placed = events.order(alice.id(), order, List.of(line("SKU-F1", 1, 500)), Fate.PLACED);
+            ok(get(alice, "/api/orders", placed.token()));
+
+            JsonNode freshness = ok(get(EdgeUser.ANONYMOUS, "/api/views/freshness", null));
+
+            assertThat(freshness.get("applied").asLong()).isPositive();
+            assertThat(freshness.get("lag").asLong()).isNotNegative();
+            assertThat(freshness.get("caughtUp").asBoolean()).isTrue();
+            assertThat(freshness.has("partitions")).isFalse();
+        }
+
+        @Test
         void badParameters_400_andNoToken_401() {
             assertProblem(get(alice, "/api/catalog/products?size=101", null), HttpStatus.BAD_REQUEST);
             assertProblem(get(alice, "/api/catalog/products?q=" + "x".repeat(201), null), HttpStatus.BAD_REQUEST);
