@@ -1,11 +1,17 @@
 package eventshop.edge.security;
 
 import eventshop.contracts.EdgeToken;
+import eventshop.edge.browser.BrowserSessions;
 import eventshop.edge.problems.ProblemWriter;
 import eventshop.edge.problems.Problems;
 import eventshop.edge.sessions.Sessions;
 import eventshop.edge.tokens.EdgeTokens;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Set;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
@@ -22,6 +28,12 @@ import org.springframework.security.oauth2.server.resource.web.access.BearerToke
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Who may pass edge. A request may carry a session token ({@code Authorization: Bearer}); if it does,
@@ -29,6 +41,13 @@ import org.springframework.security.web.access.AccessDeniedHandler;
  * still exist ({@link SessionTokenDecoder}), or the request ends here with a 401 problem. Without one the caller is anonymous. Edge does not decide what a caller may do at a
  * service — the service does, from the token edge mints for it — so every route is open to both; only
  * edge's own operations endpoints (beyond health and info) need an admin.
+ *
+ * <p>Browsers: on the storefront's paths (everything but {@code /api/**} and edge's own) a request without an
+ * {@code Authorization} header may carry the session token in the session cookie ({@link BrowserSessions}); a
+ * cookie whose session has ended makes the visitor anonymous. Because a cookie is sent by the browser whatever
+ * page caused the request, every state-changing request on those paths must carry the CSRF token (Spring
+ * Security's, kept in an HttpOnly cookie and handed to web to render into its forms): without it, 403. The API
+ * takes no cookie, so a bearer-token call needs no CSRF token.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -40,7 +59,11 @@ class SecurityConfiguration {
             throws Exception {
         AuthenticationEntryPoint unauthorized = unauthorized(problems);
         AccessDeniedHandler forbidden = forbidden(problems);
-        http.csrf(AbstractHttpConfigurer::disable)
+        BrowserSessions browser = new BrowserSessions(new SessionTokenDecoder(tokens.sessionDecoder(), sessions));
+        CookieCsrfTokenRepository csrfTokens = new CookieCsrfTokenRepository();
+        csrfTokens.setCookieCustomizer(cookie -> cookie.sameSite("Lax").path("/"));
+        http.csrf(csrf -> csrf.csrfTokenRepository(csrfTokens).requireCsrfProtectionMatcher(browserStateChanges()))
+                .addFilterBefore(new SessionCookies(browser), BearerTokenAuthenticationFilter.class)
                 .formLogin(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
@@ -61,10 +84,50 @@ class SecurityConfiguration {
         return http.build();
     }
 
-    /** The bearer token of the request, except on login, where a stale token must not stand in the way. */
+    /**
+     * The bearer token of the request, except on login, where a stale token must not stand in the way; on the
+     * storefront's paths without one, the session cookie's token if it verified ({@link SessionCookies}).
+     */
     private static BearerTokenResolver sessionTokenResolver() {
         DefaultBearerTokenResolver bearer = new DefaultBearerTokenResolver();
-        return (HttpServletRequest request) -> LOGIN_PATH.equals(request.getRequestURI()) ? null : bearer.resolve(request);
+        return (HttpServletRequest request) -> {
+            if (LOGIN_PATH.equals(request.getRequestURI())) {
+                return null;
+            }
+            String token = bearer.resolve(request);
+            return token != null ? token : (String) request.getAttribute(SessionCookies.VERIFIED);
+        };
+    }
+
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+
+    /** State changes on the storefront's paths: a cookie may authenticate them, so they need the CSRF token. */
+    private static RequestMatcher browserStateChanges() {
+        return request -> !SAFE_METHODS.contains(request.getMethod())
+                && BrowserSessions.isBrowserPath(request.getRequestURI());
+    }
+
+    /** Verifies a storefront request's session cookie before the bearer token filter looks for a token. */
+    static final class SessionCookies extends OncePerRequestFilter {
+
+        static final String VERIFIED = SessionCookies.class.getName() + ".token";
+        private final BrowserSessions browser;
+
+        SessionCookies(BrowserSessions browser) {
+            this.browser = browser;
+        }
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            if (request.getHeader(HttpHeaders.AUTHORIZATION) == null && BrowserSessions.isBrowserPath(request.getRequestURI())) {
+                String token = browser.verify(request, response);
+                if (token != null) {
+                    request.setAttribute(VERIFIED, token);
+                }
+            }
+            chain.doFilter(request, response);
+        }
     }
 
     private static JwtAuthenticationConverter roles() {
@@ -90,6 +153,11 @@ class SecurityConfiguration {
     private static AccessDeniedHandler forbidden(ProblemWriter problems) {
         BearerTokenAccessDeniedHandler challenge = new BearerTokenAccessDeniedHandler();
         return (request, response, denied) -> {
+            if (denied instanceof CsrfException) {
+                problems.write(request, response, Problems.problem(HttpStatus.FORBIDDEN, "csrf", "Forbidden",
+                        "the form's CSRF token is missing or does not match: reload the page and send the form again"));
+                return;
+            }
             challenge.handle(request, response, denied);
             problems.write(request, response, Problems.problem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
                     "this needs the admin role"));
