@@ -10,8 +10,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.net.HttpCookie;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -82,12 +87,34 @@ class EdgeTest {
     static final StubService ORDERS = StubService.notStarted("orders");
     static final StubService PAYMENTS = StubService.notStarted("payments");
     static final StubService VIEWS = StubService.started("views");
+    static final AtomicLong liveSent = new AtomicLong();
+    static final CountDownLatch liveRelease = new CountDownLatch(1);
+    static final StubService WEB = StubService.started("web")
+            .on("/products", EdgeTest::echoWithCsrf)
+            .on("/orders", EdgeTest::echoWithCsrf)
+            .on("/cart/items", EdgeTest::echoWithCsrf)
+            .on("/orders/o-1/live", (exchange, request) -> {
+                exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+                exchange.sendResponseHeaders(200, 0);
+                var out = exchange.getResponseBody();
+                out.write("event:order\ndata:placed\n\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                liveSent.set(System.nanoTime());
+                try {
+                    // the stream stays open until the client has the first event: a buffering proxy never delivers it
+                    liveRelease.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                out.write("event:order\ndata:reserved\n\n".getBytes(StandardCharsets.UTF_8));
+                out.close();
+            });
 
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
-        for (StubService stub : List.of(ACCOUNTS, CATALOG, INVENTORY, CARTS, ORDERS, PAYMENTS, VIEWS)) {
+        for (StubService stub : List.of(ACCOUNTS, CATALOG, INVENTORY, CARTS, ORDERS, PAYMENTS, VIEWS, WEB)) {
             registry.add("eventshop.edge.services." + name(stub), () -> stub.uri().toString());
         }
     }
@@ -99,12 +126,14 @@ class EdgeTest {
         if (stub == CARTS) return "carts";
         if (stub == ORDERS) return "orders";
         if (stub == VIEWS) return "views";
+        if (stub == WEB) return "web";
         return "payments";
     }
 
     @AfterAll
     static void stopStubs() {
-        List.of(ACCOUNTS, CATALOG, INVENTORY, CARTS, ORDERS, PAYMENTS, VIEWS).forEach(StubService::close);
+        liveRelease.countDown();
+        List.of(ACCOUNTS, CATALOG, INVENTORY, CARTS, ORDERS, PAYMENTS, VIEWS, WEB).forEach(StubService::close);
     }
 
     @LocalServerPort
@@ -268,8 +297,9 @@ class EdgeTest {
             HttpResponse<String> readiness = send(HttpRequest.newBuilder(edge("/actuator/health/readiness")));
             HttpResponse<String> env = send(HttpRequest.newBuilder(edge("/actuator/env")));
 
+            // the landing page is the storefront's now (issue 13): edge sends "/" to web, as the visitor
             assertThat(index.statusCode()).isEqualTo(200);
-            assertThat(index.body()).contains("/api/auth/login");
+            assertThat(json(index)).containsEntry("service", "web").containsEntry("path", "/");
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(json(health)).containsEntry("status", "UP");
             assertThat(readiness.statusCode()).as("an edge started on its own is ready").isEqualTo(200);
@@ -844,6 +874,204 @@ class EdgeTest {
     static String token(HttpResponse<String> login) {
         assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
         return (String) json(login).get("token");
+    }
+
+
+    /** Answers with what edge forwarded: the path, the services token and the CSRF token for the page's forms. */
+    static void echoWithCsrf(com.sun.net.httpserver.HttpExchange exchange, StubService.Received request) throws IOException {
+        Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        answer.put("service", "web");
+        answer.put("path", request.path());
+        answer.put("authorization", request.authorization());
+        answer.put("csrf", exchange.getRequestHeaders().getFirst("X-Eventshop-Csrf"));
+        answer.put("body", request.body());
+        StubService.respond(exchange, 200, "application/json", StubService.JSON.writeValueAsBytes(answer));
+    }
+
+    /**
+     * The storefront through edge: pages go to web as the visitor, browser sessions live in an HttpOnly cookie that
+     * names the same server-side session as an API token, every state change on a page needs the CSRF token edge
+     * handed to web, and server-sent events stream through unbuffered.
+     */
+    @Nested
+    class Storefront {
+
+        /** A browser: its cookies, and the CSRF token the last page was given to render. */
+        final class Browser {
+            final java.net.CookieManager cookies = new java.net.CookieManager(null, java.net.CookiePolicy.ACCEPT_ALL);
+            final HttpClient http = HttpClient.newBuilder().cookieHandler(cookies)
+                    .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+            String csrf;
+
+            HttpResponse<String> get(String path) throws Exception {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(edge(path)).timeout(Duration.ofSeconds(10))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200 && response.body().contains("\"csrf\"")) {
+                    csrf = (String) json(response).get("csrf");
+                }
+                return response;
+            }
+
+            HttpResponse<String> post(String path, String form) throws Exception {
+                return http.send(HttpRequest.newBuilder(edge(path)).timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            }
+
+            HttpResponse<String> postWithCsrf(String path, String form) throws Exception {
+                get("/products");
+                return post(path, form + "&_csrf=" + java.net.URLEncoder.encode(csrf, StandardCharsets.UTF_8));
+            }
+
+            String cookie(String name) {
+                return cookies.getCookieStore().getCookies().stream().filter(cookie -> cookie.getName().equals(name))
+                        .map(HttpCookie::getValue).findFirst().orElse(null);
+            }
+        }
+
+        @Test
+        void pagesGoToWeb_asTheAnonymousVisitor_withACsrfTokenForTheirForms() throws Exception {
+            Browser browser = new Browser();
+
+            HttpResponse<String> page = browser.get("/products?q=lamp");
+
+            assertThat(page.statusCode()).isEqualTo(200);
+            Map<String, Object> forwarded = json(page);
+            assertThat(forwarded).containsEntry("service", "web").containsEntry("path", "/products");
+            assertThat(TestTokens.read(((String) forwarded.get("authorization")).substring(7)).getSubject())
+                    .isEqualTo(EdgeToken.ANONYMOUS);
+            assertThat((String) forwarded.get("csrf")).isNotBlank();
+            assertThat(page.headers().allValues("Set-Cookie")).anySatisfy(cookie -> assertThat(cookie)
+                    .startsWith("XSRF-TOKEN=").containsIgnoringCase("HttpOnly").contains("SameSite=Lax"));
+        }
+
+        @Test
+        void aClientsOwnCsrfHeader_isReplaced() throws Exception {
+            HttpResponse<String> page = send(HttpRequest.newBuilder(edge("/products")).header("X-Eventshop-Csrf", "forged"));
+
+            assertThat(json(page).get("csrf")).isNotEqualTo("forged");
+        }
+
+        @Test
+        void aFormPostWithoutTheCsrfToken_isRefused_andNeverReachesWeb() throws Exception {
+            int before = WEB.receivedOn("/cart/items").size();
+            Browser browser = new Browser();
+            browser.get("/products");
+
+            HttpResponse<String> withoutToken = browser.post("/cart/items", "sku=SKU-1&quantity=1");
+            HttpResponse<String> wrongToken = browser.post("/cart/items", "sku=SKU-1&quantity=1&_csrf=nope");
+
+            assertProblem(withoutToken, 403, "/problems/csrf");
+            assertProblem(wrongToken, 403, "/problems/csrf");
+            assertThat(WEB.receivedOn("/cart/items")).hasSize(before);
+        }
+
+        @Test
+        void aFormPostWithTheCsrfToken_reachesWeb() throws Exception {
+            Browser browser = new Browser();
+
+            HttpResponse<String> posted = browser.postWithCsrf("/cart/items", "sku=SKU-1&quantity=1");
+
+            assertThat(posted.statusCode()).isEqualTo(200);
+            assertThat((String) json(posted).get("body")).contains("sku=SKU-1");
+        }
+
+        @Test
+        void loggingInWithTheForm_setsAnHttpOnlySessionCookie_andPagesThenGoToWebAsTheCustomer() throws Exception {
+            // given
+            Browser browser = new Browser();
+
+            // when
+            HttpResponse<String> login = browser.postWithCsrf("/login",
+                    "email=ann%40example.com&password=right-password&next=%2Forders");
+
+            // then
+            assertThat(login.statusCode()).isEqualTo(303);
+            assertThat(login.headers().firstValue("Location")).hasValue("/orders");
+            assertThat(login.headers().allValues("Set-Cookie")).anySatisfy(cookie -> assertThat(cookie)
+                    .startsWith("eventshop_session=").containsIgnoringCase("HttpOnly").contains("SameSite=Lax"));
+            String sessionToken = browser.cookie("eventshop_session");
+            assertThat(TestTokens.read(sessionToken).getAudience()).containsExactly(EdgeToken.SESSION_AUDIENCE);
+            Map<String, Object> page = json(browser.get("/orders"));
+            assertThat(TestTokens.read(((String) page.get("authorization")).substring(7)).getSubject()).isEqualTo("acc-ann");
+
+            // and the same session works as an API bearer token, while the API ignores the cookie
+            HttpResponse<String> api = send(HttpRequest.newBuilder(edge("/api/accounts/me"))
+                    .header("Authorization", "Bearer " + sessionToken));
+            assertThat(TestTokens.read(((String) json(api).get("authorization")).substring(7)).getSubject()).isEqualTo("acc-ann");
+            HttpResponse<String> cookieOnApi = browser.get("/api/cart");
+            assertThat(TestTokens.read(((String) json(cookieOnApi).get("authorization")).substring(7)).getSubject())
+                    .isEqualTo(EdgeToken.ANONYMOUS);
+        }
+
+        @Test
+        void aRefusedLogin_goesBackToTheLoginPage_withTheProblemAndTheEmail_butNoSession() throws Exception {
+            Browser browser = new Browser();
+
+            HttpResponse<String> wrong = browser.postWithCsrf("/login", "email=ann%40example.com&password=wrong&next=%2Fcart");
+            HttpResponse<String> suspended = browser.postWithCsrf("/login", "email=sue%40example.com&password=right-password");
+
+            assertThat(wrong.statusCode()).isEqualTo(303);
+            assertThat(wrong.headers().firstValue("Location")).hasValue(
+                    "/login?error=invalid-credentials&email=ann%40example.com&next=%2Fcart");
+            assertThat(suspended.headers().firstValue("Location")).hasValueSatisfying(
+                    location -> assertThat(location).startsWith("/login?error=account-suspended"));
+            assertThat(browser.cookie("eventshop_session")).isNull();
+        }
+
+        @Test
+        void aLogin_neverSendsTheBrowserToAnotherSite() throws Exception {
+            for (String next : List.of("%2F%2Fevil.example", "https%3A%2F%2Fevil.example", "%2F%5Cevil.example")) {
+                HttpResponse<String> login = new Browser().postWithCsrf("/login",
+                        "email=ann%40example.com&password=right-password&next=" + next);
+
+                assertThat(login.headers().firstValue("Location")).hasValue("/");
+            }
+        }
+
+        @Test
+        void loggingOut_endsTheSession_andAnEndedSessionsCookieMakesTheVisitorAnonymous() throws Exception {
+            // given
+            Browser browser = new Browser();
+            browser.postWithCsrf("/login", "email=ann%40example.com&password=right-password");
+            String token = browser.cookie("eventshop_session");
+
+            // when
+            HttpResponse<String> logout = browser.postWithCsrf("/logout", "x=1");
+
+            // then
+            assertThat(logout.statusCode()).isEqualTo(303);
+            assertThat(browser.cookie("eventshop_session")).isNull();
+            HttpResponse<String> stale = send(HttpRequest.newBuilder(edge("/orders")).header("Cookie", "eventshop_session=" + token));
+            assertThat(stale.statusCode()).isEqualTo(200);
+            assertThat(TestTokens.read(((String) json(stale).get("authorization")).substring(7)).getSubject())
+                    .isEqualTo(EdgeToken.ANONYMOUS);
+            assertThat(stale.headers().allValues("Set-Cookie")).anySatisfy(cookie -> assertThat(cookie)
+                    .startsWith("eventshop_session=;").contains("Max-Age=0"));
+        }
+
+        @Test
+        void aServerSentEvent_reachesTheBrowserThroughEdge_withinOneSecond_whileTheStreamStaysOpen() throws Exception {
+            // when
+            HttpResponse<java.util.stream.Stream<String>> stream = HTTP.send(HttpRequest.newBuilder(edge("/orders/o-1/live"))
+                    .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+            java.util.Iterator<String> lines = stream.body().iterator();
+            String first = lines.next();
+            String data = lines.next();
+            long received = System.nanoTime();
+
+            // then: the stub still holds the stream open, so only an unbuffered proxy can have delivered this
+            assertThat(liveRelease.getCount()).isEqualTo(1);
+            assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("text/event-stream"));
+            assertThat(first).isEqualTo("event:order");
+            assertThat(data).isEqualTo("data:placed");
+            assertThat(Duration.ofNanos(received - liveSent.get())).isLessThan(Duration.ofSeconds(1));
+            liveRelease.countDown();
+            java.util.List<String> rest = new java.util.ArrayList<>();
+            lines.forEachRemaining(rest::add);
+            assertThat(rest).contains("data:reserved");
+        }
     }
 
     URI edge(String pathAndQuery) {

@@ -21,6 +21,9 @@ public final class BrowserSessions {
 
     /** The session cookie's name. */
     public static final String COOKIE = "eventshop_session";
+    /** The storefront's forms that edge answers itself ({@code POST}): login and logout open and end sessions. */
+    public static final java.util.Set<String> EDGE_FORMS = java.util.Set.of("/login", "/logout");
+
     /** The request attribute holding the cookie's token once it verified. */
     static final String VERIFIED = BrowserSessions.class.getName() + ".token";
 
@@ -30,10 +33,14 @@ public final class BrowserSessions {
         this.sessionTokens = sessionTokens;
     }
 
-    /** Whether a request to {@code path} is the storefront's (cookie sessions, CSRF) rather than the API's or edge's own. */
+    /**
+     * Whether a request to {@code path} is the storefront's (cookie sessions, CSRF, routed to web) rather than the
+     * API's, edge's own (its error page included), or {@code /internal/**} (never routed anywhere).
+     */
     public static boolean isBrowserPath(String path) {
         return !(path.equals("/api") || path.startsWith("/api/") || path.startsWith("/actuator")
-                || path.startsWith("/v3/api-docs") || path.startsWith("/swagger-ui"));
+                || path.startsWith("/v3/api-docs") || path.startsWith("/swagger-ui") || path.equals("/internal")
+                || path.startsWith("/internal/") || path.equals("/error"));
     }
 
     /**

@@ -19,7 +19,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
@@ -46,9 +46,13 @@ class BrowserLoginController {
     }
 
     @PostMapping(path = "/login", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
-    ResponseEntity<Void> login(@RequestParam(defaultValue = "") String email, @RequestParam(defaultValue = "") String password,
-                               @RequestParam(required = false) @Nullable String next, HttpServletRequest request) {
-        String target = localPath(next);
+    ResponseEntity<Void> login(HttpServletRequest request) throws java.io.IOException {
+        // read from the body: the gateway's form filter hands on form posts with their parameters turned back into a
+        // body (and none left as parameters)
+        MultiValueMap<String, String> form = form(request);
+        String email = orEmpty(form.getFirst("email"));
+        String password = orEmpty(form.getFirst("password"));
+        String target = localPath(form.getFirst("next"));
         if (email.isBlank() || email.length() > Credentials.MAX_EMAIL || password.isEmpty()
                 || password.length() > Credentials.MAX_PASSWORD) {
             return backToLogin("invalid-credentials", email, target);
@@ -81,6 +85,31 @@ class BrowserLoginController {
         }
         return ResponseEntity.status(HttpStatus.SEE_OTHER).header(HttpHeaders.LOCATION, "/")
                 .header(HttpHeaders.SET_COOKIE, BrowserSessions.clear(request).toString()).build();
+    }
+
+    /** The form's fields, decoded; a body over 16 KB is cut off (no login form is that long). */
+    private static MultiValueMap<String, String> form(HttpServletRequest request) throws java.io.IOException {
+        String body = new String(request.getInputStream().readNBytes(16 * 1024), java.nio.charset.StandardCharsets.UTF_8);
+        MultiValueMap<String, String> fields = new org.springframework.util.LinkedMultiValueMap<>();
+        for (String pair : body.split("&")) {
+            int equals = pair.indexOf('=');
+            if (equals > 0) {
+                try {
+                    fields.add(decode(pair.substring(0, equals)), decode(pair.substring(equals + 1)));
+                } catch (IllegalArgumentException malformed) {
+                    // a field that is not form-encoded is left out: the login is then refused as incomplete
+                }
+            }
+        }
+        return fields;
+    }
+
+    private static String decode(String text) {
+        return java.net.URLDecoder.decode(text, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String orEmpty(@Nullable String value) {
+        return value == null ? "" : value;
     }
 
     private static ResponseEntity<Void> backToLogin(String error, String email, String next) {

@@ -41,8 +41,9 @@ class WebRoutes {
 
     @Bean
     @Order(Ordered.LOWEST_PRECEDENCE)
-    RouterFunction<ServerResponse> webRoutes(EdgeProperties properties, EdgeTokens tokens) {
-        RequestPredicate storefront = request -> BrowserSessions.isBrowserPath(request.path());
+    RouterFunction<ServerResponse> storefrontRoutes(EdgeProperties properties, EdgeTokens tokens) {
+        RequestPredicate storefront = request -> BrowserSessions.isBrowserPath(request.path())
+                && !(HttpMethod.POST.equals(request.method()) && BrowserSessions.EDGE_FORMS.contains(request.path()));
         RouterFunction<ServerResponse> live = route("web-live")
                 .route(path(LIVE).and(method(HttpMethod.GET)).and(storefront), http())
                 .before(uri(properties.service("web")))
