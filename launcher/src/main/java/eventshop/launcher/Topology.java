@@ -9,6 +9,7 @@ import eventshop.inventory.InventoryApplication;
 import eventshop.orders.OrdersApplication;
 import eventshop.payments.PaymentsApplication;
 import eventshop.views.ViewsApplication;
+import eventshop.web.WebApplication;
 import java.util.List;
 
 /**
@@ -31,7 +32,9 @@ public final class Topology {
                 ServiceApp.service("payments", 8086, PaymentsApplication::builder),
                 ServiceApp.service("views", 8087, ViewsApplication::builder),
                 // stateless: no event store of its own (it excludes the starter's), Kafka in and out
-                ServiceApp.service("functions", 8088, FunctionsApplication::builder));
+                ServiceApp.service("functions", 8088, FunctionsApplication::builder),
+                // the storefront behind edge: no event store either, the services' APIs and Kafka's public topics in
+                ServiceApp.service("web", 8089, WebApplication::builder));
     }
 
     /** The front door, started last. */

@@ -143,8 +143,13 @@ final class SharedStore {
 
     /** A new product with this price and stock. */
     String product(long priceCents, int stock) {
+        return productNamed(null, priceCents, stock);
+    }
+
+    /** A new product with this name (or {@code Test <sku>}), price and stock. */
+    String productNamed(String name, long priceCents, int stock) {
         String sku = "SKU-T" + Long.toString(Math.abs(UUID.randomUUID().getMostSignificantBits()), 36).toUpperCase();
-        EdgeClient.Response added = edge.post("/api/catalog/products", Map.of("sku", sku, "name", "Test " + sku,
+        EdgeClient.Response added = edge.post("/api/catalog/products", Map.of("sku", sku, "name", name == null ? "Test " + sku : name,
                 "description", "made by a test", "priceCents", priceCents), admin);
         assertThat(added.is2xx()).as(added.toString()).isTrue();
         EdgeClient.Response received = edge.post("/api/inventory/" + sku + "/receipts", Map.of("quantity", stock), admin);

@@ -79,9 +79,14 @@ public final class Api {
             cards = cards == null ? List.of() : List.copyOf(cards);
         }
 
-        /** PENDING and ACTIVE accounts may shop (DESIGN §5). */
+        /** An account accounts does not know (the customer's orders then decide, as at the API). */
+        public static Account unknown(String accountId, String email) {
+            return new Account(accountId, email, "", "", null, List.of(), List.of());
+        }
+
+        /** SUSPENDED and ARCHIVED accounts may not shop (DESIGN §5); orders refuses them whatever the page shows. */
         public boolean mayShop() {
-            return "PENDING".equals(status) || "ACTIVE".equals(status);
+            return !"SUSPENDED".equals(status) && !"ARCHIVED".equals(status);
         }
     }
 

@@ -88,7 +88,7 @@ class CheckoutPages {
         if (user.isAnonymous()) {
             return SignIn.redirect(request);
         }
-        Api.Account account = shop.me(null);
+        Api.Account account = account(user);
         Api.Address saved = account.addresses().isEmpty() ? null : account.addresses().getFirst();
         CheckoutForm form = new CheckoutForm(saved == null ? account.name() : saved.name(),
                 saved == null ? "" : saved.line1(), saved == null ? "" : saved.line2(), saved == null ? "" : saved.city(),
@@ -118,7 +118,16 @@ class CheckoutPages {
             response.setStatus(refused.status() == 409 || refused.status() == 403 ? refused.status()
                     : HttpStatus.UNPROCESSABLE_CONTENT.value());
             Map<String, String> errors = refused.fieldErrors(FORM_FIELDS);
-            return page(model, shop.me(null), form.redisplayed(), errors, errors.isEmpty() ? refused.detail() : null);
+            return page(model, account(user), form.redisplayed(), errors, errors.isEmpty() ? refused.detail() : null);
+        }
+    }
+
+    /** The customer's account, for the saved address and cards; one accounts does not know has none. */
+    private Api.Account account(EdgeUser user) {
+        try {
+            return shop.me(null);
+        } catch (eventshop.web.calls.NotFound unknown) {
+            return Api.Account.unknown(user.id(), user.email());
         }
     }
 

@@ -1,0 +1,116 @@
+package eventshop.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Headless Debian Chromium driven by its own chromedriver (DESIGN §9: {@code chromium} and {@code chromium-driver},
+ * {@code SE_OFFLINE=true}, nothing downloaded), the way a person uses the storefront: controls found by their
+ * labels and visible text, screenshots of each page kept under {@code target/screenshots/}. Where no Chromium is
+ * installed the test fails, naming the packages to install; it never skips.
+ */
+final class Browser implements AutoCloseable {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    final ChromeDriver driver;
+    private final URI base;
+    private final String name;
+    private final AtomicInteger shots = new AtomicInteger();
+
+    Browser(URI base, String name) {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            throw new AssertionError("the browser tests need Debian's chromium and chromedriver: "
+                    + "apt-get install -y chromium chromium-driver (.ci/run installs them)");
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--window-size=1200,1000", "--disable-dev-shm-usage");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        this.driver = new ChromeDriver(service, options);
+        this.driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        this.base = base;
+        this.name = name;
+    }
+
+    void open(String path) {
+        driver.get(base.resolve(path).toString());
+    }
+
+    /** Logs the browser in with a session token edge minted, as its login form would have. */
+    void signedInAs(String sessionToken) {
+        open("/products");
+        driver.manage().addCookie(new Cookie("eventshop_session", sessionToken, "/"));
+    }
+
+    /** The form control a label names (its {@code for} attribute), as a person finds it. */
+    WebElement field(String label) {
+        WebElement element = driver.findElement(By.xpath("//label[normalize-space(.)=" + quoted(label) + "]"));
+        return driver.findElement(By.id(element.getAttribute("for")));
+    }
+
+    void type(String label, String text) {
+        WebElement field = field(label);
+        field.clear();
+        field.sendKeys(text);
+    }
+
+    void press(String buttonText) {
+        driver.findElement(By.xpath("//button[normalize-space(.)=" + quoted(buttonText) + "]")).click();
+    }
+
+    void follow(String linkText) {
+        driver.findElement(By.linkText(linkText)).click();
+    }
+
+    String text() {
+        return driver.findElement(By.tagName("main")).getText();
+    }
+
+    /** Marks the page in the browser's memory: the mark survives only as long as the page is not reloaded. */
+    void markPage() {
+        ((JavascriptExecutor) driver).executeScript("window.eventshopMark = 'unchanged';");
+    }
+
+    boolean pageWasNotReloaded() {
+        return "unchanged".equals(((JavascriptExecutor) driver).executeScript("return window.eventshopMark;"));
+    }
+
+    /** Saves a screenshot of what the browser shows now. */
+    Path screenshot(String page) {
+        try {
+            Files.createDirectories(SCREENSHOTS);
+            Path file = SCREENSHOTS.resolve(String.format("%s-%02d-%s.png", name, shots.incrementAndGet(), page));
+            Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String quoted(String text) {
+        return text.contains("'") ? "\"" + text + "\"" : "'" + text + "'";
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}

@@ -1,0 +1,169 @@
+package eventshop.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Year;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The storefront in a real browser (headless Chromium) against the whole store through edge: a new customer
+ * registers, reads the confirmation code in the mailbox page, confirms and watches the account become ACTIVE,
+ * searches, adds two products, changes a quantity, checks out with the approving test card and watches the order
+ * reach DELIVERED without reloading; a customer with the declining card sees the compensation in words; a product
+ * named like markup renders as text. Screenshots of every page under {@code target/screenshots/}.
+ */
+class StorefrontBrowserTest {
+
+    final SharedStore shop = SharedStore.get();
+
+    @Test
+    void aNewCustomer_registersConfirmsShops_andWatchesTheOrderBeDelivered_live() {
+        // given: two products, found by a word only they have
+        String word = "lamp" + UUID.randomUUID().toString().substring(0, 6);
+        String desk = shop.productNamed("Desk " + word, 2500, 10);
+        String floor = shop.productNamed("Floor " + word, 4000, 10);
+        String email = "b-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+
+        try (Browser browser = new Browser(shop.store.edgeUrl(), "purchase")) {
+            // register
+            browser.open("/");
+            browser.screenshot("home");
+            browser.follow("Register");
+            browser.type("Name", "Browser Customer");
+            browser.type("E-mail", email);
+            browser.type("Password (at least 8 characters)", "a long password");
+            browser.screenshot("register");
+            browser.press("Register");
+
+            // log in: the e-mail is filled in already
+            assertThat(browser.field("E-mail").getAttribute("value")).isEqualTo(email);
+            browser.type("Password", "a long password");
+            browser.press("Log in");
+
+            // the confirmation code arrives in the mailbox (a person reloads the page until it is there)
+            String code = await().atMost(SharedStore.PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> {
+                browser.open("/mailbox");
+                List<WebElement> codes = browser.driver.findElements(By.className("confirmation-code"));
+                return codes.isEmpty() ? null : codes.getFirst().getText();
+            }, found -> found != null && !found.isBlank());
+            browser.screenshot("mailbox");
+
+            // confirm, and the account becomes ACTIVE on the open page
+            browser.open("/account");
+            browser.type("Confirmation code", code);
+            browser.press("Confirm");
+            browser.markPage();
+            await().atMost(SharedStore.PATIENCE).until(() -> browser.driver.findElement(By.id("account-status")).getText(),
+                    "ACTIVE"::equals);
+            assertThat(browser.pageWasNotReloaded()).isTrue();
+            browser.screenshot("account-active");
+
+            // search, and add both products
+            browser.type("Search products", word);
+            browser.field("Search products").submit();
+            // the listing is the views', built from the topics: a person reloads until the new products show
+            await().atMost(SharedStore.PATIENCE).pollInterval(Duration.ofMillis(300)).until(() -> {
+                if (!browser.text().contains("Floor " + word)) {
+                    browser.driver.navigate().refresh();
+                }
+                return browser.text();
+            }, text -> text.contains("Desk " + word) && text.contains("Floor " + word));
+            assertThat(browser.text()).contains("$25.00", "$40.00", "10 available");
+            browser.screenshot("catalog");
+            browser.follow("Desk " + word);
+            browser.screenshot("product");
+            browser.press("Add to cart");
+            browser.open("/products/" + floor);
+            browser.type("Quantity", "1");
+            browser.press("Add to cart");
+            assertThat(browser.driver.findElement(By.id("cart-badge")).getText()).isEqualTo("2");
+
+            // change a quantity: 2 desks and 1 floor lamp
+            browser.type("Quantity of Desk " + word, "2");
+            browser.driver.findElement(By.xpath("//button[@aria-label='Update the quantity of Desk " + word + "']")).click();
+            assertThat(browser.driver.findElement(By.id("subtotal")).getText()).isEqualTo("$90.00");
+            assertThat(browser.driver.findElement(By.id("tax")).getText()).isEqualTo("$5.40");
+            assertThat(browser.driver.findElement(By.id("total")).getText()).isEqualTo("$95.40");
+            assertThat(browser.driver.findElement(By.id("cart-badge")).getText()).isEqualTo("3");
+            browser.screenshot("cart");
+
+            // check out with the approving test card
+            browser.follow("Check out");
+            browser.type("Full name", "Browser Customer");
+            browser.type("Address", "1 Test Street");
+            browser.type("City", "Testville");
+            browser.type("Postal code", "12345");
+            browser.type("Country", "US");
+            browser.type("Card number", "4242 4242 4242 4242");
+            browser.type("Expiry month", "12");
+            browser.type("Expiry year", String.valueOf(Year.now().getValue() + 2));
+            browser.type("CVC", "123");
+            browser.screenshot("checkout");
+            browser.press("Place order");
+
+            // the order page shows each step as it happens, without a reload
+            browser.markPage();
+            assertThat(browser.driver.getCurrentUrl()).contains("/orders/");
+            await().atMost(SharedStore.PATIENCE).until(
+                    () -> browser.driver.findElement(By.id("order-status")).getAttribute("data-status"), "DELIVERED"::equals);
+            assertThat(browser.pageWasNotReloaded()).isTrue();
+            List<String> steps = browser.driver.findElements(By.cssSelector("#order-steps li")).stream()
+                    .map(step -> step.getAttribute("data-status")).toList();
+            assertThat(steps).containsExactly("PLACED", "STOCK_RESERVED", "PAYMENT_AUTHORIZED", "CONFIRMED", "SHIPPED",
+                    "DELIVERED");
+            assertThat(browser.text()).contains("Delivered", "+").doesNotContain("Cancel this order");
+            browser.screenshot("order-delivered");
+        }
+    }
+
+    @Test
+    void aDeclinedCard_showsTheCompensationInWords_live() {
+        String sku = shop.productNamed("Chair " + UUID.randomUUID().toString().substring(0, 6), 1500, 5);
+        SharedStore.Customer customer = shop.customer(SharedStore.DECLINES);
+        shop.addToCart(customer, sku, 1);
+
+        try (Browser browser = new Browser(shop.store.edgeUrl(), "declined")) {
+            browser.signedInAs(customer.session());
+            browser.open("/checkout");
+            browser.type("Full name", "Declined Customer");
+            browser.type("Address", "2 Test Street");
+            browser.type("City", "Testville");
+            browser.type("Postal code", "12345");
+            browser.type("Country", "US");
+            browser.type("Card number", "4000 0000 0000 0002");
+            browser.type("Expiry month", "12");
+            browser.type("Expiry year", String.valueOf(Year.now().getValue() + 2));
+            browser.type("CVC", "123");
+            browser.press("Place order");
+            browser.markPage();
+
+            await().atMost(SharedStore.PATIENCE).until(
+                    () -> browser.driver.findElement(By.id("order-status")).getAttribute("data-status"), "CANCELLED"::equals);
+            assertThat(browser.pageWasNotReloaded()).isTrue();
+            assertThat(browser.driver.findElement(By.id("cancellation")).getText())
+                    .startsWith("payment declined").endsWith("your reserved items were released");
+            browser.screenshot("order-declined");
+        }
+    }
+
+    @Test
+    void aProductNamedLikeMarkup_rendersAsText() {
+        String name = "<img src=x onerror=alert(1)>";
+        String sku = shop.productNamed(name, 100, 1);
+
+        try (Browser browser = new Browser(shop.store.edgeUrl(), "xss")) {
+            browser.open("/products/" + sku);
+
+            assertThat(browser.driver.findElement(By.tagName("h1")).getText()).isEqualTo(name);
+            assertThat(browser.driver.findElements(By.cssSelector("main img"))).isEmpty();
+            browser.screenshot("product-markup-name");
+        }
+    }
+
+}
