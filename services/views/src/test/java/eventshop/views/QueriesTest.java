@@ -399,7 +399,7 @@ class QueriesTest {
         }
 
         @Test
-        void anUnknownSort_isA400_namingTheParameter() {
+        void anUnknownSort_isA400_namingTheParameter() throws Exception {
             MvcTestResult result = get(alice, "/api/catalog/products?sort=price;drop", null);
 
             assertProblem(result, HttpStatus.BAD_REQUEST);
