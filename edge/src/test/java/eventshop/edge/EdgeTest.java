@@ -1005,6 +1005,28 @@ class EdgeTest {
         }
 
         @Test
+        void aSignedInPagesCsrfToken_staysGood_whileThePageAndItsStreamMakeMoreRequests_andLoginRotatesIt() throws Exception {
+            // given
+            Browser browser = new Browser();
+            browser.get("/products");
+            String beforeLogin = browser.cookie("XSRF-TOKEN");
+            browser.postWithCsrf("/login", "email=ann%40example.com&password=right-password");
+            browser.get("/orders");
+            String rendered = browser.csrf;
+
+            // when: more requests of the same customer (the page's event stream, another tab)
+            browser.http.send(HttpRequest.newBuilder(edge("/orders")).build(), HttpResponse.BodyHandlers.ofString());
+            browser.http.send(HttpRequest.newBuilder(edge("/products")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> posted = browser.post("/cart/items", "sku=SKU-1&quantity=1&_csrf="
+                    + java.net.URLEncoder.encode(rendered, StandardCharsets.UTF_8));
+
+            // then
+            assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
+            assertThat(TestTokens.read(((String) json(posted).get("authorization")).substring(7)).getSubject()).isEqualTo("acc-ann");
+            assertThat(browser.cookie("XSRF-TOKEN")).isNotEqualTo(beforeLogin);
+        }
+
+        @Test
         void aRefusedLogin_goesBackToTheLoginPage_withTheProblemAndTheEmail_butNoSession() throws Exception {
             Browser browser = new Browser();
 

@@ -105,6 +105,22 @@ final class Browser implements AutoCloseable {
         }
     }
 
+    /** Runs a browsing session; if it fails, the failure names the page the browser was on, and a screenshot keeps it. */
+    void visit(Runnable steps) {
+        try {
+            steps.run();
+        } catch (RuntimeException | AssertionError failure) {
+            String where;
+            try {
+                screenshot("failure");
+                where = driver.getCurrentUrl() + "\n" + driver.findElement(org.openqa.selenium.By.tagName("body")).getText();
+            } catch (RuntimeException unreadable) {
+                where = "(the page could not be read: " + unreadable + ")";
+            }
+            throw new AssertionError(failure.getMessage() + "\n--- the browser was on " + where, failure);
+        }
+    }
+
     private static String quoted(String text) {
         return text.contains("'") ? "\"" + text + "\"" : "'" + text + "'";
     }

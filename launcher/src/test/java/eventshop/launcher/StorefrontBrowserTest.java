@@ -31,6 +31,7 @@ class StorefrontBrowserTest {
         String email = "b-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
 
         try (Browser browser = new Browser(shop.store.edgeUrl(), "purchase")) {
+            browser.visit(() -> {
             // register
             browser.open("/");
             browser.screenshot("home");
@@ -119,6 +120,7 @@ class StorefrontBrowserTest {
                     "DELIVERED");
             assertThat(browser.text()).contains("Delivered", "+").doesNotContain("Cancel this order");
             browser.screenshot("order-delivered");
+            });
         }
     }
 
@@ -129,6 +131,7 @@ class StorefrontBrowserTest {
         shop.addToCart(customer, sku, 1);
 
         try (Browser browser = new Browser(shop.store.edgeUrl(), "declined")) {
+            browser.visit(() -> {
             browser.signedInAs(customer.session());
             browser.open("/checkout");
             browser.type("Full name", "Declined Customer");
@@ -149,6 +152,7 @@ class StorefrontBrowserTest {
             assertThat(browser.driver.findElement(By.id("cancellation")).getText())
                     .startsWith("payment declined").endsWith("your reserved items were released");
             browser.screenshot("order-declined");
+            });
         }
     }
 

@@ -68,9 +68,12 @@ class BrowserLoginController {
             }
             EdgeTokens.Session session = tokens.mintSession(
                     new Caller(account.accountId(), account.email(), List.of(account.role())), sessionId);
+            // a new CSRF token for the new session: the one used before the login is dropped with its cookie
             return ResponseEntity.status(HttpStatus.SEE_OTHER).header(HttpHeaders.LOCATION, target)
                     .header(HttpHeaders.SET_COOKIE, BrowserSessions.issue(request, session.token(), session.expiresAt(),
                             clock.instant()).toString())
+                    .header(HttpHeaders.SET_COOKIE, org.springframework.http.ResponseCookie.from("XSRF-TOKEN", "")
+                            .path("/").maxAge(0).httpOnly(true).sameSite("Lax").build().toString())
                     .build();
         } catch (EdgeProblem refused) {
             String type = refused.problem().getType() == null ? "" : refused.problem().getType().toString();
