@@ -8,7 +8,9 @@ import java.time.Year;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.awaitility.core.ConditionFactory;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -21,6 +23,14 @@ import org.openqa.selenium.WebElement;
 class StorefrontBrowserTest {
 
     final SharedStore shop = SharedStore.get();
+
+    /**
+     * Waits for what the page shows to change without a reload: htmx swaps the fragment a server-sent event
+     * brings, and an element read just as it is swapped out is stale (read again at the next poll).
+     */
+    static ConditionFactory live() {
+        return await().atMost(SharedStore.PATIENCE).ignoreExceptionsInstanceOf(StaleElementReferenceException.class);
+    }
 
     @Test
     void aNewCustomer_registersConfirmsShops_andWatchesTheOrderBeDelivered_live() {
@@ -60,7 +70,7 @@ class StorefrontBrowserTest {
             browser.type("Confirmation code", code);
             browser.press("Confirm");
             browser.markPage();
-            await().atMost(SharedStore.PATIENCE).until(() -> browser.driver.findElement(By.id("account-status")).getText(),
+            live().until(() -> browser.driver.findElement(By.id("account-status")).getText(),
                     "ACTIVE"::equals);
             assertThat(browser.pageWasNotReloaded()).isTrue();
             browser.screenshot("account-active");
@@ -69,7 +79,7 @@ class StorefrontBrowserTest {
             browser.type("Search products", word);
             browser.field("Search products").submit();
             // the listing is the views', built from the topics: a person reloads until the new products show
-            await().atMost(SharedStore.PATIENCE).pollInterval(Duration.ofMillis(300)).until(() -> {
+            live().pollInterval(Duration.ofMillis(300)).until(() -> {
                 if (!browser.text().contains("Floor " + word)) {
                     browser.driver.navigate().refresh();
                 }
@@ -111,7 +121,7 @@ class StorefrontBrowserTest {
             // the order page shows each step as it happens, without a reload
             browser.markPage();
             assertThat(browser.driver.getCurrentUrl()).contains("/orders/");
-            await().atMost(SharedStore.PATIENCE).until(
+            live().until(
                     () -> browser.driver.findElement(By.id("order-status")).getAttribute("data-status"), "DELIVERED"::equals);
             assertThat(browser.pageWasNotReloaded()).isTrue();
             List<String> steps = browser.driver.findElements(By.cssSelector("#order-steps li")).stream()
@@ -146,7 +156,7 @@ class StorefrontBrowserTest {
             browser.press("Place order");
             browser.markPage();
 
-            await().atMost(SharedStore.PATIENCE).until(
+            live().until(
                     () -> browser.driver.findElement(By.id("order-status")).getAttribute("data-status"), "CANCELLED"::equals);
             assertThat(browser.pageWasNotReloaded()).isTrue();
             assertThat(browser.driver.findElement(By.id("cancellation")).getText())
