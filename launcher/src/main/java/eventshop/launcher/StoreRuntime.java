@@ -1,7 +1,7 @@
 package eventshop.launcher;
 
 import eventshop.edge.readiness.StoreReadiness;
-import eventshop.eventsourcing.kafka.InProcessKafka;
+import eventshop.kafka.broker.InProcessKafka;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -39,9 +39,9 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.annotation.ImportCandidates;
-import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.ConfigurableEnvironment;

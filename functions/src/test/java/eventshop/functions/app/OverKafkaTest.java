@@ -1,16 +1,16 @@
 package eventshop.functions.app;
 
-import static eventshop.eventsourcing.kafka.TopicProbe.header;
-import static eventshop.eventsourcing.kafka.TopicProbe.keyed;
+import static eventshop.eventsourcing.testing.TopicProbe.header;
+import static eventshop.eventsourcing.testing.TopicProbe.keyed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eventshop.contracts.Topics;
-import eventshop.eventsourcing.kafka.InProcessKafka;
-import eventshop.eventsourcing.kafka.TopicProbe;
+import eventshop.eventsourcing.testing.TopicProbe;
 import eventshop.functions.FunctionBinding;
 import eventshop.functions.FunctionsApplication;
 import eventshop.functions.handling.DerivedIds;
 import eventshop.functions.handling.MalformedEvent;
+import eventshop.kafka.broker.InProcessKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

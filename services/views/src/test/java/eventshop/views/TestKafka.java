@@ -1,7 +1,7 @@
 package eventshop.views;
 
 import eventshop.contracts.Topics;
-import eventshop.eventsourcing.kafka.InProcessKafka;
+import eventshop.kafka.broker.InProcessKafka;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;

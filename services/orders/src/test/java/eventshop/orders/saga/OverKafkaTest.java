@@ -1,7 +1,7 @@
 package eventshop.orders.saga;
 
-import static eventshop.eventsourcing.kafka.TopicProbe.header;
-import static eventshop.eventsourcing.kafka.TopicProbe.keyed;
+import static eventshop.eventsourcing.testing.TopicProbe.header;
+import static eventshop.eventsourcing.testing.TopicProbe.keyed;
 import static eventshop.orders.Fixtures.checkout;
 import static eventshop.orders.Fixtures.newId;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,9 +11,9 @@ import eventshop.contracts.inventory.InventoryEvent.StockReserved;
 import eventshop.contracts.inventory.StockLine;
 import eventshop.contracts.payments.PaymentEvent.PaymentAuthorized;
 import eventshop.contracts.payments.PaymentEvent.PaymentCaptured;
-import eventshop.eventsourcing.kafka.InProcessKafka;
-import eventshop.eventsourcing.kafka.TopicProbe;
 import eventshop.eventsourcing.relay.EventHeaders;
+import eventshop.eventsourcing.testing.TopicProbe;
+import eventshop.kafka.broker.InProcessKafka;
 import eventshop.orders.OrdersApplication;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

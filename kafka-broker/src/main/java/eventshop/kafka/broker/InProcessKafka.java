@@ -1,4 +1,4 @@
-package eventshop.eventsourcing.kafka;
+package eventshop.kafka.broker;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,11 +29,10 @@ import org.apache.kafka.server.common.MetadataVersion;
  * before a stop is there after the start, and clients reconnect to the same address.
  *
  * <p>Built on {@link KafkaRaftServer} after a one-time {@link Formatter} run (DESIGN §9), not on
- * the test kit, which cannot restart a broker. Used by tests ({@link #start()}: a temporary directory,
- * deleted on close) and by the launcher ({@link #open}: a kept data directory, formatted on first
- * use). The Kafka server jars ({@code kafka-server}, {@code kafka-metadata},
- * {@code kafka-server-common}) are optional dependencies of this module: declare them to use it.
- * Not thread-safe: one owner drives it.
+ * the test kit, which cannot restart a broker. Used by the launcher ({@link #open}: a kept data
+ * directory, formatted on first use), the benchmarks, and tests ({@link #start()}: a temporary
+ * directory, deleted on close). This module is the only one that brings the Kafka server jars; no
+ * service, nor the starter, carries them. Not thread-safe: one owner drives it.
  */
 public final class InProcessKafka implements AutoCloseable {
 

@@ -1,5 +1,6 @@
-package eventshop.eventsourcing.kafka;
+package eventshop.eventsourcing.testing;
 
+import eventshop.kafka.broker.InProcessKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
