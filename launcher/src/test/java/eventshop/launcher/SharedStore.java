@@ -10,6 +10,8 @@ import eventshop.eventsourcing.security.EdgeTokens;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.RecordedEvent;
+import eventshop.launcher.client.EdgeClient;
+import eventshop.launcher.demo.DemoData;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -3,8 +3,10 @@ package eventshop.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.PrintStream;
+import eventshop.launcher.client.EdgeClient;
+import eventshop.launcher.demo.DemoData;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -213,7 +215,7 @@ class StoreEndToEndTest {
 
         // then
         assertThat(store.demoDataLoadedNow()).isFalse();
-        assertThat(Files.exists(dataDir.resolve(StoreRuntime.DEMO_MARKER))).isTrue();
+        assertThat(Files.exists(dataDir.resolve(DemoData.MARKER))).isTrue();
         assertThat(edge.get("/api/inventory/SKU-34563", null).body().get("onHand").asLong()).isEqualTo(stockBefore);
         String again = edge.login(alice.email(), alice.password());
         EdgeClient.Response cart = edge.get("/api/cart", again);

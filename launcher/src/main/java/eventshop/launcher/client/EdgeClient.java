@@ -1,4 +1,4 @@
-package eventshop.launcher;
+package eventshop.launcher.client;
 
 import java.io.IOException;
 import java.net.URI;
@@ -17,26 +17,26 @@ import tools.jackson.databind.node.MissingNode;
  * it: the launcher loads the demo data through it, and the end-to-end tests drive the store with it.
  * Thread-safe.
  */
-final class EdgeClient {
+public final class EdgeClient {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient http;
     private final URI base;
 
-    EdgeClient(HttpClient http, URI base) {
+    public EdgeClient(HttpClient http, URI base) {
         this.http = http;
         this.base = base;
     }
 
     /** An answer: status, JSON body ({@link MissingNode} if none or not JSON), headers. */
-    record Response(int status, JsonNode body, String text, HttpHeaders headers) {
+    public record Response(int status, JsonNode body, String text, HttpHeaders headers) {
 
-        boolean is2xx() {
+        public boolean is2xx() {
             return status / 100 == 2;
         }
 
-        String header(String name) {
+        public String header(String name) {
             return headers.firstValue(name).orElse(null);
         }
 
@@ -46,24 +46,24 @@ final class EdgeClient {
         }
     }
 
-    Response get(String path, String token) {
+    public Response get(String path, String token) {
         return send("GET", path, null, token, Map.of());
     }
 
-    Response post(String path, Object body, String token) {
+    public Response post(String path, Object body, String token) {
         return send("POST", path, body, token, Map.of());
     }
 
-    Response put(String path, Object body, String token) {
+    public Response put(String path, Object body, String token) {
         return send("PUT", path, body, token, Map.of());
     }
 
-    Response delete(String path, String token) {
+    public Response delete(String path, String token) {
         return send("DELETE", path, null, token, Map.of());
     }
 
     /** {@code POST /api/auth/login}; the bearer token, or an exception naming the answer. */
-    String login(String email, String password) {
+    public String login(String email, String password) {
         Response response = post("/api/auth/login", Map.of("email", email, "password", password), null);
         if (response.status() != 200 || !response.body().hasNonNull("token")) {
             throw new IllegalStateException("login as " + email + " failed: " + response);
@@ -75,7 +75,7 @@ final class EdgeClient {
      * One request. {@code body} is serialised as JSON (a {@link String} is sent as is);
      * {@code token}, if not null, goes into {@code Authorization: Bearer}.
      */
-    Response send(String method, String path, Object body, String token, Map<String, String> headers) {
+    public Response send(String method, String path, Object body, String token, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/json, application/problem+json");
         if (token != null) {

@@ -1,4 +1,4 @@
-package eventshop.launcher;
+package eventshop.launcher.logging;
 
 import ch.qos.logback.classic.pattern.ClassicConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;

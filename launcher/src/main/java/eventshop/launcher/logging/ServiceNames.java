@@ -1,4 +1,4 @@
-package eventshop.launcher;
+package eventshop.launcher.logging;
 
 /**
  * Which service of the store a thread works for, for the {@code %service} column of the log.
@@ -21,11 +21,13 @@ public final class ServiceNames {
         return name == null ? "store" : name;
     }
 
-    static void set(String name) {
+    /** Sets the service of this thread and of the threads it starts from now on. */
+    public static void set(String name) {
         CURRENT.set(name);
     }
 
-    static void clear() {
+    /** Back to the launcher's own ({@code store}). */
+    public static void clear() {
         CURRENT.remove();
     }
 }

@@ -1,4 +1,4 @@
-package eventshop.launcher;
+package eventshop.launcher.logging;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.pattern.ClassicConverter;

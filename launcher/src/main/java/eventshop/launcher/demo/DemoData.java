@@ -1,6 +1,12 @@
-package eventshop.launcher;
+package eventshop.launcher.demo;
 
+import eventshop.launcher.client.EdgeClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -12,20 +18,32 @@ import tools.jackson.databind.JsonNode;
  * The demo store (DESIGN §5): products with stock and two confirmed customers, loaded through
  * edge's public API as the admin, the way an operator would. Every step can be repeated: a product
  * or customer that exists already is taken as it is and stock is only received for a product that
- * has none, so a load interrupted by a crash is simply run again at the next start.
+ * has none, so a load interrupted by a crash is simply run again at the next start. A marker file in
+ * the data directory ({@link #MARKER}) says the load is done, so it runs once per data directory.
  */
-final class DemoData {
+public final class DemoData {
 
-    static final String ADMIN_EMAIL = "admin@example.com";
+    /** The store's administrator (accounts creates it at its first start). */
+    public static final String ADMIN_EMAIL = "admin@example.com";
 
-    record Product(String sku, String name, String description, long priceCents, int stock) {
+    /** Written into the data directory once the demo data is in. */
+    public static final String MARKER = "demo-data.loaded";
+
+    public record Product(String sku, String name, String description, long priceCents, int stock) {
     }
 
     /** A demo customer; {@code cardNumber} is the test card tokenized and saved for them. */
-    record Customer(String email, String name, String password, String cardNumber) {
+    public record Customer(String email, String name, String password, String cardNumber) {
     }
 
-    static final List<Product> PRODUCTS = List.of(
+    /** Loading the demo data failed, or was given up because the store is stopping: what and why. */
+    public static final class LoadFailed extends RuntimeException {
+        LoadFailed(String message) {
+            super(message);
+        }
+    }
+
+    public static final List<Product> PRODUCTS = List.of(
             new Product("SKU-24642", "Trail Running Shoes",
                     "Light trail shoes with a grippy lugged sole and a rock plate, for long days on rough paths.",
                     8999, 40),
@@ -51,7 +69,7 @@ final class DemoData {
                     "A pair of collapsible aluminium trekking poles with cork grips and quick flick-locks.",
                     7999, 30));
 
-    static final List<Customer> CUSTOMERS = List.of(
+    public static final List<Customer> CUSTOMERS = List.of(
             // alice's card authorizes; bob's is the test card the processor declines (the compensation path)
             new Customer("alice@example.com", "Alice Walker", "alice-demo-password", "4242424242424242"),
             new Customer("bob@example.com", "Bob Fisher", "bob-demo-password", "4000000000000002"));
@@ -66,13 +84,38 @@ final class DemoData {
     private final String adminPassword;
     private final BooleanSupplier aborted;
 
-    DemoData(EdgeClient edge, String adminPassword, BooleanSupplier aborted) {
+    public DemoData(EdgeClient edge, String adminPassword, BooleanSupplier aborted) {
         this.edge = edge;
         this.adminPassword = adminPassword;
         this.aborted = aborted;
     }
 
-    void load() {
+    /**
+     * Loads the demo data into the store over {@code dataDir} unless its {@link #MARKER} says it is
+     * there; whether it loaded now.
+     *
+     * @throws LoadFailed if a step failed or the store is stopping
+     */
+    public boolean loadOnce(Path dataDir) {
+        Path marker = dataDir.resolve(MARKER);
+        if (Files.exists(marker)) {
+            return false;
+        }
+        load();
+        try {
+            Files.writeString(marker, "demo data loaded " + Instant.now() + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return true;
+    }
+
+    /**
+     * Loads the demo data (every step repeatable).
+     *
+     * @throws LoadFailed if a step failed or the store is stopping
+     */
+    public void load() {
         String admin = until("log in as " + ADMIN_EMAIL,
                 () -> edge.post("/api/auth/login", Map.of("email", ADMIN_EMAIL, "password", adminPassword), null),
                 r -> r.status() == 200, r -> r.status() == 401 || r.status() >= 500)
@@ -186,20 +229,20 @@ final class DemoData {
         long pause = 50;
         while (true) {
             if (aborted.getAsBoolean()) {
-                throw new StoreStartException("the store was stopped while it loaded the demo data");
+                throw new LoadFailed("the store was stopped while it loaded the demo data");
             }
             EdgeClient.Response response = request.get();
             if (done.test(response)) {
                 return response;
             }
             if (!retryable.test(response) || System.nanoTime() > deadline) {
-                throw new StoreStartException("loading the demo data failed: " + step + " answered " + response);
+                throw new LoadFailed("loading the demo data failed: " + step + " answered " + response);
             }
             try {
                 Thread.sleep(pause);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new StoreStartException("interrupted while loading the demo data");
+                throw new LoadFailed("interrupted while loading the demo data");
             }
             pause = Math.min(pause * 2, 1000);
         }

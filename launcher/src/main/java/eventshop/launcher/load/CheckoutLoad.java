@@ -1,10 +1,10 @@
-package eventshop.launcher;
+package eventshop.launcher.load;
 
+import eventshop.launcher.client.EdgeClient;
+import eventshop.launcher.demo.DemoData;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.Year;
@@ -35,9 +35,17 @@ import tools.jackson.databind.JsonNode;
  * {@code 1/rate} s an idle customer adds one unit to the cart and checks out. A poller follows the
  * accepted orders until each is CONFIRMED (or later) or CANCELLED.
  */
-final class CheckoutLoad {
+public final class CheckoutLoad {
 
-    record Settings(URI edge, String adminPassword, double rate, Duration duration, int customers, String sku) {
+    /**
+     * @param edge          edge's base URL
+     * @param adminPassword the password of {@code admin@example.com}, who receives the stock
+     * @param rate          checkouts per second
+     * @param duration      how long checkouts start
+     * @param customers     customers that take turns
+     * @param sku           what they buy
+     */
+    public record Settings(URI edge, String adminPassword, double rate, Duration duration, int customers, String sku) {
     }
 
     private record Accepted(String orderId, Instant at, String token) {
@@ -49,30 +57,15 @@ final class CheckoutLoad {
     private final PrintStream out;
     private final EdgeClient edge;
 
-    CheckoutLoad(Settings settings, PrintStream out) {
+    public CheckoutLoad(Settings settings, PrintStream out) {
         this.settings = settings;
         this.out = out;
         this.edge = new EdgeClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
                 settings.edge());
     }
 
-    /** The admin password of a store started over {@code dataDir}: from the environment, else its secrets. */
-    static String adminPassword(Path dataDir) {
-        String fromEnv = System.getenv(Secrets.ADMIN_PASSWORD_ENV);
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return fromEnv;
-        }
-        Path file = dataDir.resolve("secrets").resolve("admin-password");
-        try {
-            return Files.readString(file).strip();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("no admin password: set " + Secrets.ADMIN_PASSWORD_ENV
-                    + " or run against the data directory of the running store (" + file + " is missing)", e);
-        }
-    }
-
     /** Runs the load; returns 0 if every accepted order reached a terminal or confirmed state. */
-    int run() throws InterruptedException {
+    public int run() throws InterruptedException {
         long checkouts = Math.round(settings.rate() * settings.duration().toSeconds());
         String admin = edge.login(DemoData.ADMIN_EMAIL, settings.adminPassword());
         expect(edge.post("/api/inventory/" + settings.sku() + "/receipts",
