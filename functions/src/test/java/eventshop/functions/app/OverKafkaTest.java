@@ -5,7 +5,9 @@ import static eventshop.eventsourcing.testing.TopicProbe.keyed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eventshop.contracts.Topics;
+import eventshop.eventsourcing.ops.EventStoreEndpoint;
 import eventshop.eventsourcing.testing.TopicProbe;
+import eventshop.eventstore.EventStore;
 import eventshop.functions.FunctionBinding;
 import eventshop.functions.FunctionsApplication;
 import eventshop.functions.handling.DerivedIds;
@@ -80,6 +82,14 @@ class OverKafkaTest {
     }
     private static String value(ConsumerRecord<String, byte[]> record) {
         return new String(record.value(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theAppKeepsNoLog() {
+        // eventshop.eventstore.engine=none in functions.yml: no event store, nor its endpoint, and no exclusion list
+        assertThat(functions.getBeanNamesForType(EventStore.class)).isEmpty();
+        assertThat(functions.getBeanNamesForType(EventStoreEndpoint.class)).isEmpty();
+        assertThat(functions.getEnvironment().getProperty("spring.autoconfigure.exclude")).isNull();
     }
 
     @Test
