@@ -40,6 +40,7 @@ final class DataDirectory implements AutoCloseable {
      * @throws StoreStartException if another store holds it, or it cannot be used
      */
     static DataDirectory lock(Path dir, boolean fresh, PrintStream out) {
+        DataDirectory held = null;
         try {
             Files.createDirectories(dir);
             FileChannel channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
@@ -55,15 +56,18 @@ final class DataDirectory implements AutoCloseable {
                 throw new StoreStartException("another store is running on " + dir
                         + " (stop it first, or use --data DIR for a second one)");
             }
+            held = new DataDirectory(dir, channel, lock);
             channel.truncate(0).write(ByteBuffer.wrap(
                     (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)));
-            DataDirectory held = new DataDirectory(dir, channel, lock);
             if (fresh) {
                 held.deleteContentsExceptLock();
                 out.println("  --fresh: deleted everything in " + dir);
             }
             return held;
         } catch (IOException e) {
+            if (held != null) {
+                held.close();
+            }
             throw new StoreStartException("cannot use the data directory " + dir + ": " + e, e);
         }
     }
