@@ -380,6 +380,7 @@ final class TopicReader implements Reader<ConsumerRecord<byte[], byte[]>> {
                 tables.generation(), added.size(), all.size());
     }
 
+    /** Seeks each of {@code partitions} to its checkpoint, or to its beginning if it has none. */
     private void seek(KafkaConsumer<byte[], byte[]> consumer, Set<TopicPartition> partitions) {
         List<TopicPartition> fromStart = new ArrayList<>();
         for (TopicPartition tp : partitions) {
@@ -390,7 +391,9 @@ final class TopicReader implements Reader<ConsumerRecord<byte[], byte[]>> {
                 fromStart.add(tp);
             }
         }
-        consumer.seekToBeginning(fromStart);
+        if (!fromStart.isEmpty()) { // seekToBeginning of no partition seeks every assigned partition
+            consumer.seekToBeginning(fromStart);
+        }
     }
 
     private void pause(Duration duration) throws InterruptedException {
