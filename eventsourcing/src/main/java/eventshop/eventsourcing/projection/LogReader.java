@@ -92,6 +92,11 @@ final class LogReader implements Reader<RecordedEvent> {
     }
 
     @Override
+    public void abandon() {
+        close(); // no subscription buffering events during the runner's pause
+    }
+
+    @Override
     public void wake() {
         LogFeed current = feed;
         if (current != null) {

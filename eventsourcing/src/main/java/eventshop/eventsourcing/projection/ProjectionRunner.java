@@ -205,6 +205,7 @@ final class ProjectionRunner<E> implements Runnable {
                         Checkpoint reaches = reader.through(batch, checkpoint);
                         failedThrough = failedThrough == null || reaches.covers(failedThrough) ? reaches : failedThrough;
                     }
+                    reader.abandon();
                     failed(batch, failure);
                     if (host.handOver(this)) {
                         state = RunnerState.RETIRED;

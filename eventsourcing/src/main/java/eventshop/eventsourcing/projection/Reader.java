@@ -48,6 +48,9 @@ sealed interface Reader<E> permits LogReader, TopicReader {
     /** The log position of the batch's first event, null for records of topics. */
     @Nullable Long failingPosition(List<E> batch);
 
+    /** A batch failed: let go of what was read ahead ({@link #open} starts again from the stored checkpoint). */
+    void abandon();
+
     /** Makes a waiting {@link #next} return soon. Any thread. */
     void wake();
 

@@ -217,6 +217,11 @@ final class TopicReader implements Reader<ConsumerRecord<byte[], byte[]>> {
     }
 
     @Override
+    public void abandon() {
+        buffer.clear(); // the consumer stays, with its assignment; open() seeks it back to the checkpoints
+    }
+
+    @Override
     public void wake() {
         synchronized (sleeper) {
             sleeper.notifyAll();
