@@ -104,7 +104,7 @@ final class SharedStore {
             config = config.withProperty("spring.cloud.stream.kafka.bindings." + binding
                     + ".consumer.configuration[interceptor.classes]", SlowConsumer.class.getName());
         }
-        config = config.withProperty("eventshop.views.consumer[interceptor.classes]", SlowConsumer.class.getName());
+        config = config.withProperty("eventshop.projections.consumer[interceptor.classes]", SlowConsumer.class.getName());
         for (ServiceApp app : config.apps()) {
             config = config.withPort(app.name(), FreePorts.next());
         }

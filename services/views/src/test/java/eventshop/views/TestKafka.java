@@ -56,7 +56,7 @@ public final class TestKafka {
                 "spring.cloud.stream.kafka.binder.brokers=" + bootstrapServers(),
                 "server.port=0",
                 "eventshop.security.token-secret=" + SECRET,
-                "eventshop.views.drop-after=200ms",
+                "eventshop.projections.drop-after=200ms",
                 "logging.level.org.apache.kafka=WARN", "logging.level.kafka=WARN",
                 "logging.level.state.change.logger=WARN").map(setting -> "--" + setting).toArray(String[]::new));
     }

@@ -1,7 +1,8 @@
 package eventshop.views.listing;
 
 import eventshop.eventsourcing.consistency.ConsistencyToken;
-import eventshop.views.feed.ViewFeed;
+import eventshop.eventsourcing.projection.Projections;
+import eventshop.views.model.Views;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
@@ -36,11 +37,11 @@ class ListingController {
     private static final String MATCHING = " AND (LOWER(p.name) LIKE ? ESCAPE '\\' OR LOWER(p.description) LIKE ?"
             + " ESCAPE '\\' OR LOWER(p.sku) LIKE ? ESCAPE '\\')";
 
-    private final ViewFeed feed;
+    private final Projections projections;
     private final JdbcTemplate jdbc;
 
-    ListingController(ViewFeed feed, JdbcTemplate jdbc) {
-        this.feed = feed;
+    ListingController(Projections projections, JdbcTemplate jdbc) {
+        this.projections = projections;
         this.jdbc = jdbc;
     }
 
@@ -50,7 +51,7 @@ class ListingController {
                 @RequestParam(defaultValue = "20") @Min(1) @Max(100) int size,
                 @RequestHeader(name = ConsistencyToken.HEADER, required = false) @Nullable String token) {
         String filter = q == null || q.isBlank() ? null : "%" + escape(q.strip()) + "%";
-        return feed.read(token, tables -> {
+        return projections.read(Views.NAME, token, tables -> {
             List<Object> args = new ArrayList<>();
             String where = FROM;
             if (filter != null) {
