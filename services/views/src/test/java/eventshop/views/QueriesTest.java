@@ -3,9 +3,9 @@ package eventshop.views;
 import static eventshop.views.Events.line;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eventshop.contracts.EdgeToken;
 import eventshop.contracts.catalog.CatalogEvent.ProductAdded;
 import eventshop.contracts.inventory.InventoryEvent.StockAllocated;
+import eventshop.edgetoken.EdgeToken;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.security.EdgeTokens;
 import eventshop.eventsourcing.security.EdgeUser;

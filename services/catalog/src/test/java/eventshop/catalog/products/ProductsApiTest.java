@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import eventshop.catalog.CatalogTest;
 import eventshop.catalog.Http;
 import eventshop.catalog.Http.Response;
-import eventshop.contracts.EdgeToken;
+import eventshop.edgetoken.EdgeToken;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.security.EdgeTokens;
 import eventshop.eventsourcing.security.EdgeUser;

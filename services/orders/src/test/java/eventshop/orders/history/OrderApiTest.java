@@ -7,11 +7,11 @@ import static eventshop.orders.Fixtures.recorded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import eventshop.contracts.EdgeToken;
 import eventshop.contracts.inventory.InventoryEvent.StockReserved;
 import eventshop.contracts.inventory.StockLine;
 import eventshop.contracts.payments.PaymentEvent.PaymentAuthorized;
 import eventshop.contracts.payments.PaymentEvent.PaymentCaptured;
+import eventshop.edgetoken.EdgeToken;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.consuming.ConsumerProgress;
 import eventshop.eventsourcing.security.EdgeTokens;
