@@ -7,13 +7,12 @@ import eventshop.eventsourcing.consistency.ReadModelProgress;
 import eventshop.eventsourcing.consistency.ReadYourWrites;
 import eventshop.eventsourcing.consuming.ConsumerProgress;
 import eventshop.eventsourcing.decider.CommandContexts;
-import eventshop.eventsourcing.decider.CommandResult;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.eventstore.Limits;
 import eventshop.eventstore.RecordedEvent;
 import eventshop.orders.order.Orders;
 import eventshop.orders.order.domain.Order;
-import eventshop.orders.order.domain.OrderEvent;
+import eventshop.orders.order.domain.OrderMessages;
 import eventshop.orders.order.domain.OrderNotFound;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -39,7 +38,10 @@ import tools.jackson.databind.json.JsonMapper;
  * of orders. They accept orders' tokens (nothing to wait for) and carts' tokens: a checkout's
  * {@code carts:...} token waits (bounded, then 503) until the consumer of {@code carts.events} has processed
  * that checkout, so the order is there, or it truly does not exist (404). Both answer with a
- * {@code Consistency-Token} of the order's last event, to pass on to the next read. Cancel answers with the order and a {@code Consistency-Token}; once the shipment
+ * {@code Consistency-Token} of the order's last published event (its last status change, as
+ * {@code orders.events} carries it), to pass on to the next read: of the views, of the cart, which wait for
+ * that record on the topic. A later step of the saga is no position they could wait for: it is never
+ * published. Cancel answers with the order and a {@code Consistency-Token}; once the shipment
  * is requested it is a 409 problem.
  */
 @RestController
@@ -110,11 +112,15 @@ public class OrderController {
         OrderView order = view(user, orderId);
         Order.Canceller by = order.customerId().equals(user.id()) ? Order.Canceller.CUSTOMER : Order.Canceller.ADMIN;
         String correlation = correlationId != null ? correlationId : orders.correlationOf(orderId).orElse(null);
-        CommandResult<OrderEvent> result = orders.cancel(orderId, by, contexts.create(user.id(), correlation));
-        return ResponseEntity.ok().header(ConsistencyToken.HEADER, result.token().toString()).body(view(user, orderId));
+        orders.cancel(orderId, by, contexts.create(user.id(), correlation));
+        Shown cancelled = show(user, orderId);
+        return ResponseEntity.ok().header(ConsistencyToken.HEADER, cancelled.token().toString()).body(cancelled.view());
     }
 
-    /** An order as shown, and the token of its last event (what the view is as of). */
+    /**
+     * An order as shown, and the token of its last published event: what the view is as of for every reader
+     * outside orders (orders' own reads need no wait: they fold the stream).
+     */
     private record Shown(OrderView view, ConsistencyToken token) {
     }
 
@@ -131,8 +137,10 @@ public class OrderController {
         if (!admin(user) && !view.customerId().equals(user.id())) {
             throw new OrderNotFound(orderId);
         }
-        RecordedEvent last = events.getLast();
-        return new Shown(view, new ConsistencyToken(serviceName, last.position(), last.streamId()));
+        RecordedEvent published = events.reversed().stream()
+                .filter(event -> OrderMessages.of(orders.decode(event)) instanceof OrderMessages.Publish)
+                .findFirst().orElseThrow(() -> new IllegalStateException("the stream has no OrderPlaced"));
+        return new Shown(view, new ConsistencyToken(serviceName, published.position(), published.streamId()));
     }
 
     private static boolean admin(EdgeUser user) {

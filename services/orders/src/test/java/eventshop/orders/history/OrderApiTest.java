@@ -211,7 +211,7 @@ class OrderApiTest {
         }
 
         @Test
-        void theDetail_waitsUntilTheCheckoutIsProcessed_thenShowsTheOrder_withTheTokenOfItsLastEvent() throws Exception {
+        void theDetail_waitsUntilTheCheckoutIsProcessed_thenShowsTheOrder_withTheTokenOfItsLastPublishedEvent() throws Exception {
             // given a checkout the consumer has not processed yet
             ConsumerProgress.Feed feed = carts();
             String token = checkoutToken(alice);
@@ -226,13 +226,15 @@ class OrderApiTest {
             carts.accept(message("cart-" + alice.id(), checkout(alice.id(), order)));
             feed.processed(0, ConsistencyToken.parse(token).position());
 
-            // then it answers the order, as of its last event
+            // then it answers the order, as of its last published event (its OrderPlaced: the
+            // StockReservationRequested after it is never on orders.events, no reader could wait for it)
             MvcTestResult result = detail.get(30, TimeUnit.SECONDS);
             assertThat(result).hasStatusOk();
             assertThat(body(result).get("orderId").asString()).isEqualTo(order);
-            RecordedEvent last = recorded(store, order).getLast();
+            RecordedEvent placed = recorded(store, order).getFirst();
+            assertThat(placed.type()).isEqualTo("OrderPlaced");
             assertThat(result.getResponse().getHeader(ConsistencyToken.HEADER))
-                    .isEqualTo("orders:" + last.position() + "@order-" + order);
+                    .isEqualTo("orders:" + placed.position() + "@order-" + order);
         }
 
         @Test
@@ -309,6 +311,28 @@ class OrderApiTest {
             long head = store.headPosition();
             assertThat(post(alice, "/api/orders/" + order + "/cancel")).hasStatusOk();
             assertThat(store.headPosition()).isEqualTo(head);
+        }
+
+        /**
+         * The cancel's token names its OrderCancelled, the last of its events that orders.events carries: a
+         * reader outside orders (the cart giving the lines back, the views' list) waits for that record. The
+         * release and void requests appended after it go to the command topics only.
+         */
+        @Test
+        void theCancelsToken_namesItsOrderCancelled_notTheRequestsAfterIt() {
+            String order = placed(alice);
+            inventory.accept(message("reservation-" + order, new StockReserved(order, List.of(new StockLine("SKU-1", 2)))));
+
+            MvcTestResult result = post(alice, "/api/orders/" + order + "/cancel");
+
+            List<RecordedEvent> stored = recorded(store, order);
+            RecordedEvent cancelled = stored.stream().filter(event -> event.type().equals("OrderCancelled"))
+                    .findFirst().orElseThrow();
+            assertThat(stored.getLast().type()).isEqualTo("PaymentVoidRequested");
+            assertThat(result.getResponse().getHeader(ConsistencyToken.HEADER))
+                    .isEqualTo("orders:" + cancelled.position() + "@order-" + order);
+            assertThat(get(alice, "/api/orders/" + order).getResponse().getHeader(ConsistencyToken.HEADER))
+                    .isEqualTo("orders:" + cancelled.position() + "@order-" + order);
         }
 
         @Test
