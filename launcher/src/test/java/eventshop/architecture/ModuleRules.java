@@ -32,7 +32,8 @@ final class ModuleRules {
 
     /**
      * Where the modules are: {@code <root>.eventstore} (the event store, its engines and its TCK),
-     * {@code <root>.contracts}, {@code <root>.kafka.broker} (the in-process broker), {@code <root>.eventsourcing}
+     * {@code <root>.contracts}, {@code <root>.kafka.broker} (the in-process broker), {@code <root>.edgetoken}
+     * (the names of the token edge mints and the starter verifies), {@code <root>.eventsourcing}
      * (the starter), {@code <root>.launcher}, and one package {@code <root>.<app>} per application the store
      * runs (the services, functions, edge).
      */
@@ -50,6 +51,10 @@ final class ModuleRules {
             return root + ".kafka.broker";
         }
 
+        String edgeToken() {
+            return root + ".edgetoken";
+        }
+
         String starter() {
             return root + ".eventsourcing";
         }
@@ -64,7 +69,8 @@ final class ModuleRules {
 
         /** The top-level packages the rules know: a class elsewhere under the root is a module they miss. */
         Set<String> modules() {
-            var known = new java.util.TreeSet<>(List.of(eventStore(), contracts(), broker(), starter(), launcher()));
+            var known = new java.util.TreeSet<>(List.of(eventStore(), contracts(), broker(), edgeToken(), starter(),
+                    launcher()));
             apps.forEach(app -> known.add(app(app)));
             return known;
         }
@@ -84,7 +90,9 @@ final class ModuleRules {
                 Named.of("the event store uses nothing of ours and no Spring", eventStoreIsPlainJavaOfItsOwn()),
                 Named.of("the contracts use nothing of ours and no Spring", contractsArePlainJavaOfTheirOwn()),
                 Named.of("the in-process broker uses nothing of ours and no Spring", brokerIsPlainJavaOfItsOwn()),
-                Named.of("the starter knows only the event store and the contracts", starterKnowsOnlyTheLowerModules()),
+                Named.of("the edge token uses nothing of ours and no Spring", edgeTokenIsPlainJavaOfItsOwn()),
+                Named.of("the starter knows only the event store, the contracts and the edge token",
+                        starterKnowsOnlyTheLowerModules()),
                 Named.of("only the launcher runs the in-process broker", onlyTheLauncherRunsTheBroker()),
                 Named.of("domain code uses no framework", domainUsesNoFramework()),
                 Named.of("domain code reads no clock", domainReadsNoClock()),
@@ -137,6 +145,11 @@ final class ModuleRules {
         return plainJavaOfItsOwn(layout.broker(), "the broker is infrastructure any JVM can run, not part of a service");
     }
 
+    ArchRule edgeTokenIsPlainJavaOfItsOwn() {
+        return plainJavaOfItsOwn(layout.edgeToken(), "the token's names are an agreement between edge and the starter,"
+                + " readable by both without either knowing the other");
+    }
+
     private ArchRule plainJavaOfItsOwn(String module, String because) {
         return noClasses().that().resideInAPackage(module + "..")
                 .should().dependOnClassesThat(ours().and(not(resideInAPackage(module + ".."))))
@@ -144,11 +157,14 @@ final class ModuleRules {
                 .because(because);
     }
 
-    /** The starter knows no service, functions, edge, launcher or broker: only what lies below it. */
+    /**
+     * The starter knows no service, functions, edge, launcher or broker: only what lies below it (the event
+     * store, the contracts, and the edge token's names, which its security verifies).
+     */
     ArchRule starterKnowsOnlyTheLowerModules() {
         return noClasses().that().resideInAPackage(layout.starter() + "..")
                 .should().dependOnClassesThat(ours().and(not(resideInAnyPackage(layout.starter() + "..",
-                        layout.eventStore() + "..", layout.contracts() + ".."))))
+                        layout.eventStore() + "..", layout.contracts() + "..", layout.edgeToken() + ".."))))
                 .because("the toolkit serves every service and is written for none of them");
     }
 

@@ -3,9 +3,9 @@ package eventshop.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import eventshop.contracts.EdgeToken;
 import eventshop.edge.sessions.Sessions;
 import eventshop.edge.tokens.Caller;
+import eventshop.edgetoken.EdgeToken;
 import eventshop.eventsourcing.security.EdgeTokens;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.eventstore.EventStore;

@@ -12,6 +12,7 @@ import ch.qos.logback.core.read.ListAppender;
 import ch.qos.logback.core.spi.FilterReply;
 import eventshop.launcher.client.EdgeClient;
 import eventshop.launcher.demo.DemoData;
+import eventshop.launcher.logging.KnownNoise;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpClient;

@@ -1,10 +1,10 @@
 package eventshop.edge.security;
 
-import eventshop.contracts.EdgeToken;
 import eventshop.edge.problems.ProblemWriter;
 import eventshop.edge.problems.Problems;
 import eventshop.edge.sessions.Sessions;
 import eventshop.edge.tokens.EdgeTokens;
+import eventshop.edgetoken.EdgeToken;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

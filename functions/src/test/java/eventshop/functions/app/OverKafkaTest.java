@@ -121,21 +121,6 @@ class OverKafkaTest {
     }
 
     @Test
-    void shipmentRequested_onOrdersEvents_isShipStock_onInventoryCommands() throws Exception {
-        String orderId = UUID.randomUUID().toString();
-        String eventId = UUID.randomUUID().toString();
-
-        publish(Topics.ORDERS_EVENTS, "order-" + orderId, eventId, "ShipmentRequested",
-                "{\"orderId\":\"" + orderId + "\",\"attempt\":1,\"deadline\":\"2026-01-01T12:00:00Z\"}");
-
-        ConsumerRecord<String, byte[]> command = probe.await(Topics.INVENTORY_COMMANDS, 1,
-                keyed("order-" + orderId), PATIENCE).getFirst();
-        assertThat(header(command, "event-id")).isEqualTo(DerivedIds.of("fulfilment", eventId).toString());
-        assertThat(header(command, "event-type")).isEqualTo("ShipStock");
-        assertThat(value(command)).isEqualTo("{\"orderId\":\"" + orderId + "\"}");
-    }
-
-    @Test
     void orderConfirmed_isANoticeToTheCustomer_andAMalformedEventIsParkedAtOnce() throws Exception {
         String orderId = UUID.randomUUID().toString();
         String customerId = UUID.randomUUID().toString();
@@ -150,7 +135,6 @@ class OverKafkaTest {
         ConsumerRecord<String, byte[]> parked = probe.await("error." + Topics.ORDERS_EVENTS + ".functions-orderNotices", 1,
                 keyed("order-" + orderId), PATIENCE).getFirst();
         assertThat(header(parked, "x-exception-stacktrace")).contains(MalformedEvent.class.getName());
-        // the fulfilment function has nothing to say about either, so nothing of this order reaches inventory
     }
 
     @Test

@@ -13,11 +13,7 @@ import eventshop.contracts.inventory.InventoryEvent.SkuEvent;
 import eventshop.contracts.orders.OrderEvent;
 import eventshop.contracts.orders.OrderEvent.OrderCancelled;
 import eventshop.contracts.orders.OrderEvent.OrderConfirmed;
-import eventshop.contracts.orders.OrderEvent.OrderDelivered;
-import eventshop.contracts.orders.OrderEvent.OrderPaymentAuthorized;
 import eventshop.contracts.orders.OrderEvent.OrderPlaced;
-import eventshop.contracts.orders.OrderEvent.OrderShipped;
-import eventshop.contracts.orders.OrderEvent.OrderStockReserved;
 import eventshop.contracts.orders.OrderLine;
 import eventshop.contracts.orders.OrderStatus;
 import eventshop.eventsourcing.consuming.IncomingEvent;
@@ -124,10 +120,7 @@ public final class ViewUpdater {
             placed(placed, event, at, t, jdbc);
             return;
         }
-        OrderStatus next = statusAfter(decoded);
-        if (next == null) {
-            return;
-        }
+        OrderStatus next = decoded.status();
         OrderRow row = jdbc.query(t.sql("SELECT status, version, confirmed_at FROM {order_history} WHERE order_id = ?"),
                 (rs, n) -> new OrderRow(OrderStatus.valueOf(rs.getString(1)), rs.getLong(2),
                         (Long) rs.getObject(3, Long.class)), decoded.orderId()).stream().findFirst().orElse(null);
@@ -248,28 +241,6 @@ public final class ViewUpdater {
         long hour = confirmedAt - Math.floorMod(confirmedAt, HOUR);
         add(jdbc, t.sql("{sales_by_hour}"), "hour_start", hour, "orders", sign, "units", sign * units,
                 "revenue_cents", sign * revenue);
-    }
-
-    /** The status an event moves its order to, null for the saga's other events. */
-    static OrderStatus statusAfter(OrderEvent event) {
-        return switch (event) {
-            case OrderPlaced placed -> OrderStatus.PLACED;
-            case OrderStockReserved reserved -> OrderStatus.STOCK_RESERVED;
-            case OrderPaymentAuthorized authorized -> OrderStatus.PAYMENT_AUTHORIZED;
-            case OrderConfirmed confirmed -> OrderStatus.CONFIRMED;
-            case OrderShipped shipped -> OrderStatus.SHIPPED;
-            case OrderDelivered delivered -> OrderStatus.DELIVERED;
-            case OrderCancelled cancelled -> OrderStatus.CANCELLED;
-            case OrderEvent.StockReservationRequested requested -> null;
-            case OrderEvent.PaymentAuthorizationRequested requested -> null;
-            case OrderEvent.PaymentCaptureRequested requested -> null;
-            case OrderEvent.ShipmentRequested requested -> null;
-            case OrderEvent.DeliveryScheduled scheduled -> null;
-            case OrderEvent.StockReleaseRequested requested -> null;
-            case OrderEvent.PaymentVoidRequested requested -> null;
-            case OrderEvent.PaymentRefundRequested requested -> null;
-            case OrderEvent.CompensationCompleted completed -> null;
-        };
     }
 
     // ---------------------------------------------------------------- catalog and inventory

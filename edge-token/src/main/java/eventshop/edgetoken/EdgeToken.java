@@ -1,4 +1,4 @@
-package eventshop.contracts;
+package eventshop.edgetoken;
 
 /**
  * The token edge mints for every request it forwards, and services verify: a JWT signed with
@@ -7,6 +7,10 @@ package eventshop.contracts;
  * or {@link #SESSION_AUDIENCE} for the bearer token a user gets from login (services refuse those);
  * subject the account id, or {@link #ANONYMOUS} for a caller that has not logged in; claims
  * {@link #EMAIL} and {@link #ROLES} (a list of {@link #CUSTOMER}, {@link #ADMIN}, {@link #EDGE}).
+ *
+ * <p>The token is an agreement between two parties that depend on nothing of each other: edge, which mints
+ * it, and the starter's {@code security} package, which verifies it for every service. It is not part of
+ * the event language ({@code contracts}), so it has its own module, read by both. Constants only.
  */
 public final class EdgeToken {
 
