@@ -1,7 +1,7 @@
 package eventshop.benchmarks;
 
+import eventshop.kafka.broker.InProcessKafka;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import eventshop.eventsourcing.kafka.InProcessKafka;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,7 +149,7 @@ public final class SideBySide {
             String url = server.getJdbcUrl("postgres", "postgres");
             header("PostgreSQL: " + postgresSettings(url) + "; data directory on the disk above");
             createKafkaTopics(kafka);
-            header("Kafka: in-process KRaft broker (eventshop.eventsourcing.kafka.InProcessKafka), log dir on the disk "
+            header("Kafka: in-process KRaft broker (eventshop.kafka.broker.InProcessKafka), log dir on the disk "
                     + "above, log.flush.interval.messages=Long.MAX_VALUE (the broker never fsyncs per message); topic "
                     + "sbs-events 1 partition RF 1 with the broker default, topic sbs-events-fsync with flush.messages=1");
             System.out.printf("servers up in %.1f s%n", (System.nanoTime() - t0) / 1e9);

@@ -2,7 +2,11 @@ package eventshop.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eventshop.contracts.EdgeToken;
+import eventshop.edge.sessions.AccountEvents;
+import eventshop.edge.sessions.Sessions;
+import eventshop.edge.tokens.Caller;
+import eventshop.edge.tokens.EdgeTokens;
+import eventshop.edgetoken.EdgeToken;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,14 +26,10 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import eventshop.edge.sessions.AccountEvents;
-import eventshop.edge.sessions.Sessions;
-import eventshop.edge.tokens.Caller;
-import eventshop.edge.tokens.EdgeTokens;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Import;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;

@@ -1,6 +1,6 @@
 package eventshop.edge;
 
-import eventshop.contracts.EdgeToken;
+import eventshop.edgetoken.EdgeToken;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;

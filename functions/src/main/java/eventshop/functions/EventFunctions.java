@@ -2,11 +2,9 @@ package eventshop.functions;
 
 import eventshop.contracts.accounts.AccountCommand;
 import eventshop.contracts.accounts.AccountEvent;
-import eventshop.contracts.inventory.InventoryCommand;
 import eventshop.contracts.inventory.InventoryEvent;
 import eventshop.contracts.orders.OrderEvent;
 import eventshop.functions.handling.AccountLifecycle;
-import eventshop.functions.handling.Fulfilment;
 import eventshop.functions.handling.LowStock;
 import eventshop.functions.handling.OrderNotices;
 import eventshop.functions.messaging.EventFunction;
@@ -36,10 +34,5 @@ public class EventFunctions {
     public EventFunction<InventoryEvent, AccountCommand> lowStock(
             @Value("${eventshop.functions.low-stock-threshold:" + LowStock.DEFAULT_THRESHOLD + "}") int threshold) {
         return new EventFunction<>(new LowStock(threshold), InventoryEvent.class, AccountCommand.class);
-    }
-
-    @Bean
-    public EventFunction<OrderEvent, InventoryCommand> fulfilment() {
-        return new EventFunction<>(new Fulfilment(), OrderEvent.class, InventoryCommand.class);
     }
 }

@@ -2,7 +2,6 @@ package eventshop.functions;
 
 import eventshop.contracts.Topics;
 import eventshop.functions.handling.AccountLifecycle;
-import eventshop.functions.handling.Fulfilment;
 import eventshop.functions.handling.LowStock;
 import eventshop.functions.handling.OrderNotices;
 import java.util.List;
@@ -21,6 +20,5 @@ public record FunctionBinding(String function, String inputTopic, String outputT
     public static final List<FunctionBinding> ALL = List.of(
             new FunctionBinding(AccountLifecycle.NAME, Topics.ACCOUNTS_EVENTS, Topics.ACCOUNTS_COMMANDS),
             new FunctionBinding(OrderNotices.NAME, Topics.ORDERS_EVENTS, Topics.ACCOUNTS_COMMANDS),
-            new FunctionBinding(LowStock.NAME, Topics.INVENTORY_EVENTS, Topics.ACCOUNTS_COMMANDS),
-            new FunctionBinding(Fulfilment.NAME, Topics.ORDERS_EVENTS, Topics.INVENTORY_COMMANDS));
+            new FunctionBinding(LowStock.NAME, Topics.INVENTORY_EVENTS, Topics.ACCOUNTS_COMMANDS));
 }

@@ -66,6 +66,24 @@ record Secrets(String tokenSecret, String adminPassword, AdminPasswordSource adm
         }
     }
 
+    /**
+     * The admin password of a store started over {@code dataDir}, for a client of the running store
+     * ({@code store load}, {@code store replay}): from the environment, else its secrets directory.
+     */
+    static String adminPasswordOf(Path dataDir) {
+        String fromEnv = System.getenv(ADMIN_PASSWORD_ENV);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv;
+        }
+        Path file = dataDir.resolve("secrets").resolve("admin-password");
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new IllegalStateException("no admin password: set " + ADMIN_PASSWORD_ENV
+                    + " or run against the data directory of the running store (" + file + " is missing)", e);
+        }
+    }
+
     private record Stored(String value, boolean created) {
     }
 

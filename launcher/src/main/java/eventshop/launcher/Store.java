@@ -1,5 +1,8 @@
 package eventshop.launcher;
 
+import eventshop.launcher.client.EdgeClient;
+import eventshop.launcher.demo.DemoData;
+import eventshop.launcher.load.CheckoutLoad;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -167,7 +170,7 @@ public final class Store {
             }
         }
         try {
-            return new CheckoutLoad(new CheckoutLoad.Settings(url, CheckoutLoad.adminPassword(data), rate,
+            return new CheckoutLoad(new CheckoutLoad.Settings(url, Secrets.adminPasswordOf(data), rate,
                     java.time.Duration.ofSeconds(seconds), customers, sku), out).run();
         } catch (RuntimeException e) {
             err.println("store load: " + e.getMessage());
@@ -195,7 +198,7 @@ public final class Store {
         }
         try {
             EdgeClient edge = new EdgeClient(HttpClient.newHttpClient(), url);
-            String admin = edge.login(DemoData.ADMIN_EMAIL, CheckoutLoad.adminPassword(data));
+            String admin = edge.login(DemoData.ADMIN_EMAIL, Secrets.adminPasswordOf(data));
             EdgeClient.Response started = edge.post("/api/views/rebuild", null, admin);
             if (!started.is2xx()) {
                 err.println("store replay: the views refused the rebuild: " + started);

@@ -1,5 +1,6 @@
 package eventshop.launcher;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +48,11 @@ public record StoreConfig(Path dataDir, boolean fresh, int kafkaPort, int contro
     /** The HTTP port of {@code app}. */
     public int port(ServiceApp app) {
         return ports.getOrDefault(app.name(), app.defaultPort());
+    }
+
+    /** Where {@code app} answers: {@code http://localhost:<port>}. */
+    public URI url(ServiceApp app) {
+        return URI.create("http://localhost:" + port(app));
     }
 
     public StoreConfig withFresh(boolean fresh) {

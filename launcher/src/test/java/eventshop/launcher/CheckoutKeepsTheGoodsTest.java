@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import eventshop.launcher.SharedStore.Customer;
+import eventshop.launcher.client.EdgeClient;
 import java.time.Duration;
 import java.time.Year;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ class CheckoutKeepsTheGoodsTest {
 
     /**
      * Waits until the order is CANCELLED, then reads the cart with the order's {@code Consistency-Token}
-     * (of its last event, so at or after its {@code OrderCancelled}): carts answers once it has consumed
+     * (of its last published event, its {@code OrderCancelled}): carts answers once it has consumed
      * the cancellation, so the lines it gave back are there at once, without polling.
      */
     private static Map<String, Integer> cartAfterCancellation(Customer customer, String orderId, String reason) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import eventshop.launcher.SharedStore.Customer;
+import eventshop.launcher.client.EdgeClient;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;

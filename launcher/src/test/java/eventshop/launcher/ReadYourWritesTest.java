@@ -3,6 +3,7 @@ package eventshop.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eventshop.launcher.SharedStore.Customer;
+import eventshop.launcher.client.EdgeClient;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -3,6 +3,8 @@ package eventshop.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import eventshop.launcher.client.EdgeClient;
+import eventshop.launcher.demo.DemoData;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -16,9 +18,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -65,7 +67,7 @@ class ReadinessEndToEndTest {
                             return readiness;
                         }, readiness -> readiness != null && readiness.statusCode() == 200);
                 // ready: what does the client find?
-                boolean marker = Files.exists(dataDir.resolve(StoreRuntime.DEMO_MARKER));
+                boolean marker = Files.exists(dataDir.resolve(DemoData.MARKER));
                 HttpResponse<String> listing = send(http, edge.resolve("/api/catalog/products?size=100"));
                 return new Seen(notReady, marker, inStock(listing));
             }, client);

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import eventshop.edge.sessions.Sessions;
 import eventshop.eventsourcing.security.EdgeUser;
+import eventshop.launcher.client.EdgeClient;
+import eventshop.launcher.demo.DemoData;
 import java.net.http.HttpClient;
 import java.time.Year;
 import java.util.Map;

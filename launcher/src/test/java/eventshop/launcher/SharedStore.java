@@ -3,13 +3,15 @@ package eventshop.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import eventshop.contracts.EdgeToken;
 import eventshop.edge.sessions.Sessions;
 import eventshop.edge.tokens.Caller;
+import eventshop.edgetoken.EdgeToken;
 import eventshop.eventsourcing.security.EdgeTokens;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.RecordedEvent;
+import eventshop.launcher.client.EdgeClient;
+import eventshop.launcher.demo.DemoData;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -102,7 +104,7 @@ final class SharedStore {
             config = config.withProperty("spring.cloud.stream.kafka.bindings." + binding
                     + ".consumer.configuration[interceptor.classes]", SlowConsumer.class.getName());
         }
-        config = config.withProperty("eventshop.views.consumer[interceptor.classes]", SlowConsumer.class.getName());
+        config = config.withProperty("eventshop.projections.consumer[interceptor.classes]", SlowConsumer.class.getName());
         for (ServiceApp app : config.apps()) {
             config = config.withPort(app.name(), FreePorts.next());
         }

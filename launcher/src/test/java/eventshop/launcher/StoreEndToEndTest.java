@@ -3,12 +3,23 @@ package eventshop.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.PrintStream;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.filter.Filter;
+import ch.qos.logback.core.read.ListAppender;
+import ch.qos.logback.core.spi.FilterReply;
+import eventshop.launcher.client.EdgeClient;
+import eventshop.launcher.demo.DemoData;
+import eventshop.launcher.logging.KnownNoise;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Year;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,18 +27,31 @@ import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The whole store as {@code ./store up} starts it (same {@link StoreRuntime}, {@link Topology} and
  * demo data), on free ports over a temporary data directory, driven only through edge's public
- * HTTP API the way a customer and the admin use it. One store for the class.
+ * HTTP API the way a customer and the admin use it. One store for the class. Its log is captured from
+ * before the start: the first test checks that the start and a checkout printed no WARN or ERROR line.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StoreEndToEndTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
+    /** WARN and ERROR lines of the store's one logging configuration, as its console shows them (known noise left out). */
+    private static final ListAppender<ILoggingEvent> WARNINGS = new ListAppender<>();
+    /**
+     * Set on the thread that starts this class's store: every thread the store creates inherits it, so the
+     * capture keeps this store's lines apart from those of {@link SharedStore}'s, if another class started it.
+     */
+    private static final InheritableThreadLocal<Boolean> THIS_STORE = new InheritableThreadLocal<>();
 
     @TempDir
     static Path dataDir;
@@ -38,13 +62,27 @@ class StoreEndToEndTest {
 
     @BeforeAll
     static void startTheStore() {
+        captureWarnings();
         StoreConfig standard = StoreConfig.standard(dataDir)
                 .withKafkaPorts(FreePorts.next(), FreePorts.next());
         for (ServiceApp app : standard.apps()) {
             standard = standard.withPort(app.name(), FreePorts.next());
         }
         config = standard;
-        store = start(config);
+        store = startOnAThreadOfItsOwn(config);
+    }
+
+    private static StoreRuntime startOnAThreadOfItsOwn(StoreConfig config) {
+        java.util.concurrent.CompletableFuture<StoreRuntime> started = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofPlatform().name("store-start").start(() -> {
+            THIS_STORE.set(true);
+            try {
+                started.complete(start(config));
+            } catch (RuntimeException | Error e) {
+                started.completeExceptionally(e);
+            }
+        });
+        return started.join();
     }
 
     @AfterAll
@@ -52,6 +90,71 @@ class StoreEndToEndTest {
         if (store != null) {
             store.close();
         }
+        ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).detachAppender(WARNINGS);
+    }
+
+    /** Collects every WARN and ERROR line that reaches the console (the launcher's logback.xml), from now on. */
+    private static void captureWarnings() {
+        WARNINGS.addFilter(new KnownNoise());
+        WARNINGS.addFilter(new Filter<>() {
+            @Override
+            public FilterReply decide(ILoggingEvent event) {
+                return event.getLevel().isGreaterOrEqual(Level.WARN) && Boolean.TRUE.equals(THIS_STORE.get())
+                        ? FilterReply.NEUTRAL : FilterReply.DENY;
+            }
+        });
+        WARNINGS.start();
+        ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).addAppender(WARNINGS);
+    }
+
+    /** The lines collected so far: level, thread, logger, message and the exception's class and message. */
+    private static List<String> warnings() {
+        synchronized (WARNINGS) {
+            List<String> lines = new ArrayList<>();
+            for (ILoggingEvent event : WARNINGS.list) {
+                IThrowableProxy thrown = event.getThrowableProxy();
+                lines.add(event.getLevel() + " [" + event.getThreadName() + "] " + event.getLoggerName() + " "
+                        + event.getFormattedMessage()
+                        + (thrown == null ? "" : " (" + thrown.getClassName() + ": " + thrown.getMessage() + ")"));
+            }
+            return lines;
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aNormalStartAndACheckout_printNoWarningOrError() {
+        // given the store as it started (demo data loaded), and a new customer with a card
+        String email = "quiet-" + UUID.randomUUID() + "@example.com";
+        EdgeClient.Response registered = edge.post("/api/accounts",
+                Map.of("email", email, "name", "Quinn Quiet", "password", "quinn-password-1"), null);
+        assertThat(registered.status()).as(registered.toString()).isEqualTo(201);
+        String quinn = await().atMost(PATIENCE).until(() -> loginOrNull(email, "quinn-password-1"), t -> t != null);
+        JsonNode confirmation = await().atMost(PATIENCE).until(() -> edge.get("/api/accounts/me/messages", quinn)
+                .body(), inbox -> inbox.isArray() && !inbox.isEmpty()).get(0);
+        assertThat(edge.post("/api/accounts/me/confirm", Map.of("code", confirmation.get("code").asString()), quinn)
+                .is2xx()).isTrue();
+        await().atMost(PATIENCE).until(() -> edge.get("/api/accounts/me", quinn).body().get("status").asString(),
+                "ACTIVE"::equals);
+        EdgeClient.Response card = edge.post("/api/payments/tokens", Map.of("number", "4242424242424242",
+                "expMonth", 12, "expYear", Year.now().getValue() + 2, "cvc", "123"), quinn);
+        assertThat(card.status()).as(card.toString()).isEqualTo(201);
+
+        // when they fill a cart and check out, and the order is delivered
+        await().atMost(PATIENCE).until(() -> edge.post("/api/cart/items", Map.of("sku", "SKU-34563", "quantity", 1),
+                quinn), EdgeClient.Response::is2xx);
+        EdgeClient.Response checkedOut = edge.post("/api/cart/checkout", Map.of("shippingAddress", Map.of(
+                "name", "Quinn Quiet", "line1", "1 Quiet Lane", "line2", "", "city", "Hush", "postalCode", "12345",
+                "country", "US"), "cardToken", card.body().get("token").asString()), quinn);
+        assertThat(checkedOut.status()).as(checkedOut.toString()).isEqualTo(202);
+        String orderId = checkedOut.body().get("orderId").asString();
+        await().atMost(PATIENCE).until(() -> edge.get("/api/orders/" + orderId, quinn).body().path("status")
+                .asString(""), "DELIVERED"::equals);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(edge.get("/api/orders", quinn).body().get("items")
+                .get(0).get("status").asString()).isEqualTo("DELIVERED"));
+
+        // then
+        assertThat(warnings()).as("WARN and ERROR lines of the start and the checkout").isEmpty();
     }
 
     private static StoreRuntime start(StoreConfig config) {
@@ -213,7 +316,7 @@ class StoreEndToEndTest {
 
         // then
         assertThat(store.demoDataLoadedNow()).isFalse();
-        assertThat(Files.exists(dataDir.resolve(StoreRuntime.DEMO_MARKER))).isTrue();
+        assertThat(Files.exists(dataDir.resolve(DemoData.MARKER))).isTrue();
         assertThat(edge.get("/api/inventory/SKU-34563", null).body().get("onHand").asLong()).isEqualTo(stockBefore);
         String again = edge.login(alice.email(), alice.password());
         EdgeClient.Response cart = edge.get("/api/cart", again);

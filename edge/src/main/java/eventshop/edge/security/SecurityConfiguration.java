@@ -1,11 +1,11 @@
 package eventshop.edge.security;
 
-import eventshop.contracts.EdgeToken;
 import eventshop.edge.browser.BrowserSessions;
 import eventshop.edge.problems.ProblemWriter;
 import eventshop.edge.problems.Problems;
 import eventshop.edge.sessions.Sessions;
 import eventshop.edge.tokens.EdgeTokens;
+import eventshop.edgetoken.EdgeToken;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,6 +1,6 @@
 package eventshop.edge.tokens;
 
-import eventshop.contracts.EdgeToken;
+import eventshop.edgetoken.EdgeToken;
 import java.util.List;
 
 /**

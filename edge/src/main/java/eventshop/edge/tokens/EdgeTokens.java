@@ -1,6 +1,6 @@
 package eventshop.edge.tokens;
 
-import eventshop.contracts.EdgeToken;
+import eventshop.edgetoken.EdgeToken;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

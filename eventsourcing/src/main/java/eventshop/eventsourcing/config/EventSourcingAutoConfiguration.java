@@ -37,6 +37,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -47,34 +48,41 @@ import org.springframework.util.ClassUtils;
 /**
  * The service's event store (file engine by default; {@code eventshop.eventstore.engine=postgres}
  * with {@code eventshop.eventstore.postgres.*} for the distributed topology; {@code memory} for
- * tests), metered; a {@link Clock}; and the web side every service shares ({@link Web}).
+ * tests; {@code none} for an application that keeps no log, such as the functions), metered; a
+ * {@link Clock}; and the web side every service shares ({@link Web}).
  */
 @AutoConfiguration(beforeName = "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration")
 @EnableConfigurationProperties(EventSourcingProperties.class)
 public class EventSourcingAutoConfiguration {
 
-    @Bean(destroyMethod = "close")
-    @ConditionalOnMissingBean(EventStore.class)
-    public EventStore eventStore(EventSourcingProperties properties, ObjectProvider<MeterRegistry> registry,
-                                 Environment environment) {
-        EventSourcingProperties.EventStoreProperties settings = properties.eventstore();
-        EventStore store = switch (settings.engine()) {
-            case "memory" -> new InMemoryEventStore();
-            case "postgres" -> PostgresEngine.open(environment);
-            case "file" -> FileEventStore.open(settings.directory() != null ? settings.directory()
-                            : Path.of("data", properties.serviceName(), "eventstore"),
-                    FileEventStoreOptions.defaults().withDurability(settings.durability()));
-            default -> throw new IllegalStateException("eventshop.eventstore.engine must be 'file', 'postgres' or"
-                    + " 'memory', was '" + settings.engine() + "'");
-        };
-        return new MeteredEventStore(store, registry.getIfAvailable(SimpleMeterRegistry::new));
-    }
+    /** The log and its ops endpoint, unless the application keeps none ({@code eventshop.eventstore.engine=none}). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnExpression("'${eventshop.eventstore.engine:file}' != 'none'")
+    static class Log {
 
-    @Bean
-    @ConditionalOnMissingBean
-    @ConditionalOnClass(Endpoint.class)
-    public EventStoreEndpoint eventStoreEndpoint(EventSourcingProperties properties, EventStore store) {
-        return new EventStoreEndpoint(properties.serviceName(), store);
+        @Bean(destroyMethod = "close")
+        @ConditionalOnMissingBean(EventStore.class)
+        public EventStore eventStore(EventSourcingProperties properties, ObjectProvider<MeterRegistry> registry,
+                                     Environment environment) {
+            EventSourcingProperties.EventStoreProperties settings = properties.eventstore();
+            EventStore store = switch (settings.engine()) {
+                case "memory" -> new InMemoryEventStore();
+                case "postgres" -> PostgresEngine.open(environment);
+                case "file" -> FileEventStore.open(settings.directory() != null ? settings.directory()
+                                : Path.of("data", properties.serviceName(), "eventstore"),
+                        FileEventStoreOptions.defaults().withDurability(settings.durability()));
+                default -> throw new IllegalStateException("eventshop.eventstore.engine must be 'file', 'postgres' or"
+                        + " 'memory' (or 'none' for no log), was '" + settings.engine() + "'");
+            };
+            return new MeteredEventStore(store, registry.getIfAvailable(SimpleMeterRegistry::new));
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnClass(Endpoint.class)
+        public EventStoreEndpoint eventStoreEndpoint(EventSourcingProperties properties, EventStore store) {
+            return new EventStoreEndpoint(properties.serviceName(), store);
+        }
     }
 
     @Bean

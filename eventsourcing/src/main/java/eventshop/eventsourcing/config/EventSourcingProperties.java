@@ -24,7 +24,8 @@ public record EventSourcingProperties(String serviceName, EventStoreProperties e
     }
 
     /**
-     * @param engine     {@code file} (default) or {@code memory}
+     * @param engine     {@code file} (default), {@code postgres}, {@code memory}, or {@code none} for an
+     *                   application that keeps no log (no event store, nothing that hangs on one)
      * @param directory  the file engine's data directory (default {@code data/<serviceName>/eventstore})
      * @param durability the file engine's durability (default FSYNC)
      */

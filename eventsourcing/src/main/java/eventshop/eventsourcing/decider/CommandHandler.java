@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -97,20 +98,45 @@ public final class CommandHandler<C, E, S> {
      * @throws WrongExpectedVersion when other writers kept winning for every attempt
      */
     public CommandResult<E> handle(String streamId, C command, CommandContext context) {
+        return decide(streamId, state -> command, context).result();
+    }
+
+    /**
+     * What a command did to its stream: the result, and the stream's state after it (the state the command
+     * was decided on with the new events folded on), so a caller that shows the state needs no second read.
+     *
+     * @param <E> event type
+     * @param <S> state type
+     */
+    public record Decided<E, S>(CommandResult<E> result, S state) {
+    }
+
+    /**
+     * Like {@link #handle}, for a command that depends on the state it is decided on: loads the stream
+     * once per attempt, makes the command of that state with {@code command} (after a conflict, of the
+     * reloaded state), decides, appends, and answers the state after it as well. {@code command} may do
+     * I/O (a price lookup, say) but must not write to the stream.
+     *
+     * @throws DomainError          when the decider refuses the command (nothing is stored)
+     * @throws WrongExpectedVersion when other writers kept winning for every attempt
+     */
+    public Decided<E, S> decide(String streamId, Function<? super S, ? extends C> command, CommandContext context) {
         for (int attempt = 1; ; attempt++) {
             Loaded<S> loaded = load(streamId);
-            List<E> events = decider.decide().apply(command, loaded.state());
+            List<E> events = decider.decide().apply(command.apply(loaded.state()), loaded.state());
             if (events.isEmpty()) {
-                return new CommandResult<>(streamId, loaded.version(), List.of(),
-                        new ConsistencyToken(source, lastPosition(streamId, loaded.version()), streamId));
+                return new Decided<>(new CommandResult<>(streamId, loaded.version(), List.of(),
+                        new ConsistencyToken(source, lastPosition(streamId, loaded.version()), streamId)),
+                        loaded.state());
             }
             ExpectedVersion expected = loaded.version() < 0
                     ? ExpectedVersion.noStream() : ExpectedVersion.exactly(loaded.version());
             try {
                 AppendResult result = store.append(streamId, expected, toEventData(events, context));
-                maybeSnapshot(streamId, loaded, events, result);
-                return new CommandResult<>(streamId, result.streamVersion(), List.copyOf(events),
-                        new ConsistencyToken(source, result.position(), streamId));
+                S after = decider.fold(loaded.state(), events);
+                maybeSnapshot(streamId, loaded, after, result);
+                return new Decided<>(new CommandResult<>(streamId, result.streamVersion(), List.copyOf(events),
+                        new ConsistencyToken(source, result.position(), streamId)), after);
             } catch (WrongExpectedVersion conflict) {
                 if (attempt >= maxAttempts) {
                     throw conflict;
@@ -183,14 +209,13 @@ public final class CommandHandler<C, E, S> {
         return data;
     }
 
-    private void maybeSnapshot(String streamId, Loaded<S> loaded, List<E> events, AppendResult result) {
+    private void maybeSnapshot(String streamId, Loaded<S> loaded, S state, AppendResult result) {
         if (snapshotting == null) {
             return;
         }
         long before = loaded.version() + 1;
         long after = result.streamVersion() + 1;
         if (after / snapshotting.every() > before / snapshotting.every()) {
-            S state = decider.fold(loaded.state(), events);
             store.saveSnapshot(new Snapshot(streamId, result.streamVersion(), snapshotting.type(),
                     snapshotting.serialize().apply(state)));
         }

@@ -1,31 +1,46 @@
 package eventshop.eventsourcing.projection;
 
+import eventshop.eventsourcing.projection.Checkpoint.Topics;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The registry of projection generations: table {@value #TABLE}, one row per generation of each
- * projection, in the read model's own database.
+ * The registry of read-model generations, in the read model's own database: table {@value #TABLE},
+ * one row per generation of each read model, and for read models of Kafka topics table
+ * {@value #OFFSETS}, their checkpoints per topic partition.
  *
  * <pre>
- * projection_name  VARCHAR(40)  the projection
+ * projection_generations
+ * projection_name  VARCHAR(40)  the read model
  * generation       INTEGER      1, 2, ... (its tables are named {@code <table>_g<generation>})
- * code_version     INTEGER      {@link Projection#version()} of the code that built it
- * status           VARCHAR(10)  ACTIVE (queries read it; one per projection), BUILDING (being
+ * code_version     INTEGER      {@link ReadModel#version()} of the code that built it
+ * status           VARCHAR(10)  ACTIVE (queries read it; one per read model), BUILDING (being
  *                               rebuilt, not yet read) or RETIRED (replaced; tables about to be dropped)
- * applied_position BIGINT       the checkpoint: last log position applied to its tables, -1 for none
+ * applied_position BIGINT       the checkpoint in one number ({@link Checkpoint#applied()}): the last log
+ *                               position applied, or the records read from the topics; -1 for none
+ *
+ * projection_offsets (read models of topics)
+ * projection_name, generation   the generation
+ * topic, part                   a topic partition it has read from
+ * next_offset      BIGINT       the next offset to read there
+ * source_position  BIGINT       the highest source position applied from it, -1 for none
  * </pre>
  *
- * The checkpoint is advanced in the same transaction as the tables it describes, with a
- * compare-and-set on the previous value, so two runners can never both apply a batch (a second
- * instance of the service, or a runner that outlived its stop, loses and rolls back). Switching the
- * active generation is one transaction too. The SQL is portable (H2, PostgreSQL).
+ * A checkpoint is advanced in the same transaction as the tables it describes, with a compare-and-set
+ * on the previous {@code applied_position} (which grows with every batch), so two runners can never
+ * both apply a batch (a second instance of the service, or a runner that outlived its stop, loses and
+ * rolls back). Switching the active generation is one transaction too. The SQL is portable (H2,
+ * PostgreSQL).
  */
 final class Generations {
 
     static final String TABLE = "projection_generations";
+    static final String OFFSETS = "projection_offsets";
 
     enum Status { ACTIVE, BUILDING, RETIRED }
 
@@ -56,6 +71,14 @@ final class Generations {
                 + "status VARCHAR(10) NOT NULL, "
                 + "applied_position BIGINT NOT NULL, "
                 + "PRIMARY KEY (projection_name, generation))");
+        jdbc.execute("CREATE TABLE IF NOT EXISTS " + OFFSETS + " ("
+                + "projection_name VARCHAR(40) NOT NULL, "
+                + "generation INTEGER NOT NULL, "
+                + "topic VARCHAR(249) NOT NULL, "
+                + "part INTEGER NOT NULL, "
+                + "next_offset BIGINT NOT NULL, "
+                + "source_position BIGINT NOT NULL, "
+                + "PRIMARY KEY (projection_name, generation, topic, part))");
     }
 
     /** The generations of a projection, oldest first. */
@@ -73,10 +96,25 @@ final class Generations {
      * @return false if that generation already exists (another instance registered it first)
      */
     boolean insert(String projection, int generation, int codeVersion, Status status) {
+        return insert(projection, generation, codeVersion, status, Checkpoint.NO_EVENTS);
+    }
+
+    /**
+     * Registers a generation at {@code checkpoint} (with its offsets, for topics) in one transaction.
+     *
+     * @return false if that generation already exists
+     */
+    boolean insert(String projection, int generation, int codeVersion, Status status, Checkpoint checkpoint) {
         try {
-            jdbc.update("INSERT INTO " + TABLE + " (projection_name, generation, code_version, status, applied_position)"
-                    + " VALUES (?, ?, ?, ?, -1)", projection, generation, codeVersion, status.name());
-            return true;
+            return Boolean.TRUE.equals(transactions.execute(tx -> {
+                jdbc.update("INSERT INTO " + TABLE + " (projection_name, generation, code_version, status,"
+                        + " applied_position) VALUES (?, ?, ?, ?, ?)", projection, generation, codeVersion,
+                        status.name(), checkpoint.applied());
+                if (checkpoint instanceof Topics topics) {
+                    saveOffsets(projection, generation, topics.partitions());
+                }
+                return true;
+            }));
         } catch (DuplicateKeyException taken) {
             return false;
         }
@@ -89,6 +127,32 @@ final class Generations {
             throw new IllegalStateException("projection '" + projection + "' has no generation " + generation);
         }
         return position;
+    }
+
+    /** The checkpoints per topic partition of a generation of a read model of topics. */
+    Topics offsets(String projection, int generation) {
+        Map<TopicPartition, Topics.Partition> partitions = new HashMap<>();
+        jdbc.query("SELECT topic, part, next_offset, source_position FROM " + OFFSETS
+                        + " WHERE projection_name = ? AND generation = ?",
+                rs -> {
+                    partitions.put(new TopicPartition(rs.getString(1), rs.getInt(2)),
+                            new Topics.Partition(rs.getLong(3), rs.getLong(4)));
+                }, projection, generation);
+        return new Topics(partitions);
+    }
+
+    /** Saves these partitions' checkpoints; call inside the transaction that applied their records. */
+    void saveOffsets(String projection, int generation, Map<TopicPartition, Topics.Partition> partitions) {
+        partitions.forEach((tp, at) -> {
+            int updated = jdbc.update("UPDATE " + OFFSETS + " SET next_offset = ?, source_position = ?"
+                            + " WHERE projection_name = ? AND generation = ? AND topic = ? AND part = ?",
+                    at.nextOffset(), at.sourcePosition(), projection, generation, tp.topic(), tp.partition());
+            if (updated == 0) {
+                jdbc.update("INSERT INTO " + OFFSETS + " (projection_name, generation, topic, part, next_offset,"
+                                + " source_position) VALUES (?, ?, ?, ?, ?, ?)", projection, generation, tp.topic(),
+                        tp.partition(), at.nextOffset(), at.sourcePosition());
+            }
+        });
     }
 
     /**
@@ -121,8 +185,12 @@ final class Generations {
     /** Drops a generation's tables (those that exist) and forgets it. */
     void drop(String projection, Tables tables) {
         dropTables(tables);
-        jdbc.update("DELETE FROM " + TABLE + " WHERE projection_name = ? AND generation = ?", projection,
-                tables.generation());
+        transactions.executeWithoutResult(tx -> {
+            jdbc.update("DELETE FROM " + OFFSETS + " WHERE projection_name = ? AND generation = ?", projection,
+                    tables.generation());
+            jdbc.update("DELETE FROM " + TABLE + " WHERE projection_name = ? AND generation = ?", projection,
+                    tables.generation());
+        });
     }
 
     void dropTables(Tables tables) {

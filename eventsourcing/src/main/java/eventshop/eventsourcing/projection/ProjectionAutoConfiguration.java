@@ -4,8 +4,10 @@ import eventshop.eventsourcing.config.EventSourcingAutoConfiguration;
 import eventshop.eventsourcing.config.EventSourcingProperties;
 import eventshop.eventsourcing.consistency.ConsistencyProperties;
 import eventshop.eventsourcing.consistency.ReadYourWrites;
+import eventshop.eventsourcing.consuming.KafkaClientSettings;
 import eventshop.eventstore.EventStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -21,10 +23,13 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Runs every {@link Projection} bean against the service's read-model {@link DataSource}
+ * Runs every {@link ReadModel} bean ({@link Projection}s of the service's log, {@link TopicProjection}s
+ * of Kafka topics, whose consumers reach the Kafka binder's brokers with its settings and
+ * {@code eventshop.projections.consumer}) against the service's read-model {@link DataSource}
  * ({@link Projections}, started and stopped with the context), the query-side consistency-token
  * wait ({@link ReadYourWrites}, {@code eventshop.consistency.max-wait}), and for operations the
  * {@code projections} actuator endpoint, the {@code projections} health indicator and
@@ -45,10 +50,13 @@ public class ProjectionAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public Projections projections(EventSourcingProperties eventSourcing, EventStore store, DataSource dataSource,
-                                   ObjectProvider<Projection> projections, ProjectionProperties settings,
-                                   ReadYourWrites readYourWrites, ObjectProvider<MeterRegistry> meters) {
-        return new Projections(eventSourcing.serviceName(), store, dataSource, projections.orderedStream().toList(),
-                settings, readYourWrites, meters.getIfAvailable());
+                                   ObjectProvider<ReadModel> readModels, ProjectionProperties settings,
+                                   ReadYourWrites readYourWrites, ObjectProvider<MeterRegistry> meters,
+                                   Environment environment) {
+        Map<String, Object> kafka = KafkaClientSettings.of(environment);
+        kafka.putAll(settings.consumer());
+        return new Projections(eventSourcing.serviceName(), store, dataSource, readModels.orderedStream().toList(),
+                settings, readYourWrites, meters.getIfAvailable(), kafka);
     }
 
     @Configuration(proxyBeanMethods = false)

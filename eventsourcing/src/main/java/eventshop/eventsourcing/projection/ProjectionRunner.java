@@ -1,81 +1,74 @@
 package eventshop.eventsourcing.projection;
 
-import eventshop.eventsourcing.consistency.AppliedPosition;
+import eventshop.eventsourcing.projection.ProjectionStatus.GenerationStatus;
 import eventshop.eventsourcing.projection.ProjectionStatus.RunnerState;
-import eventshop.eventstore.EventStore;
-import eventshop.eventstore.RecordedEvent;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Lock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Runs one generation of one projection on its own thread: subscribes to the log after the
- * generation's checkpoint and applies what arrives in batches, each batch and the new checkpoint
+ * Runs one generation of one read model on its own thread: reads its source after the generation's
+ * checkpoint ({@link Reader}) and applies what arrives in batches, each batch and the new checkpoint
  * in one transaction.
  *
- * <p>On any failure (the projection throws, the database or the subscription fails, or another
- * runner moved the checkpoint) the transaction rolls back, the runner pauses with exponential
- * backoff and starts again from the checkpoint in the database, applying one event per transaction
- * until it is past the batch that failed, so a poison event is pinned to its position. It never
- * skips: a poison event keeps the runner {@link RunnerState#FAILED} until the cause is fixed.
+ * <p>On any failure (the read model throws, the database or the source fails, or another runner
+ * moved the checkpoint) the transaction rolls back, the runner pauses with exponential backoff and
+ * starts again from the checkpoint in the database, applying one event per transaction until it is
+ * past the batch that failed, so a poison event is pinned to its place. It never skips: a poison
+ * event keeps the runner {@link RunnerState#FAILED} until the cause is fixed.
  *
  * <p>Thread-safe: the runner thread owns the loop; other threads read its volatile state, and may
  * {@link #wake} or {@link #stop} it.
+ *
+ * @param <E> what its source delivers
  */
-final class ProjectionRunner implements Runnable {
+final class ProjectionRunner<E> implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProjectionRunner.class);
-    /** How long an idle runner sleeps before it looks around again if nobody wakes it. */
-    private static final Duration IDLE_WAIT = Duration.ofSeconds(1);
 
     private final Projections host;
     private final Projections.Slot slot;
-    private final Projection projection;
     private final Tables tables;
-    private final EventStore store;
-    private final JdbcTemplate jdbc;
+    private final Reader<E> reader;
     private final TransactionTemplate transactions;
-    private final Generations generations;
     private final ProjectionProperties settings;
-    private final AppliedPosition progress;
     private final CompletableFuture<Void> stopSignal = new CompletableFuture<>();
 
     private volatile boolean stopping;
     private volatile @Nullable Thread thread;
-    private volatile @Nullable LogFeed feed;
-    private volatile long checkpoint;
+    private volatile Checkpoint checkpoint;
+    /** Completed (and replaced) at every commit: what {@link #awaitCheckpoint} waits on. */
+    private volatile CompletableFuture<Void> nextCommit = new CompletableFuture<>();
     private volatile RunnerState state = RunnerState.RUNNING;
     private volatile int failures;
     private volatile @Nullable String lastError;
+    private volatile @Nullable Instant lastErrorAt;
     private volatile @Nullable Long failingPosition;
+    private volatile long processed;
 
-    ProjectionRunner(Projections host, Projections.Slot slot, Tables tables, long checkpoint, EventStore store,
-                     JdbcTemplate jdbc, TransactionTemplate transactions, Generations generations,
-                     ProjectionProperties settings) {
+    ProjectionRunner(Projections host, Projections.Slot slot, Tables tables, Checkpoint checkpoint, Reader<E> reader,
+                     TransactionTemplate transactions, ProjectionProperties settings) {
         this.host = host;
         this.slot = slot;
-        this.projection = slot.projection;
         this.tables = tables;
-        this.store = store;
-        this.jdbc = jdbc;
+        this.reader = reader;
         this.transactions = transactions;
-        this.generations = generations;
         this.settings = settings;
         this.checkpoint = checkpoint;
-        this.progress = new AppliedPosition(checkpoint);
     }
 
     void start() {
-        thread = Thread.ofPlatform().name("projection-" + projection.name() + "-g" + tables.generation()).daemon(true)
-                .start(this);
+        thread = Thread.ofPlatform().name("projection-" + slot.model.name() + "-g" + tables.generation())
+                .daemon(true).start(this);
     }
 
     /** Asks the runner to stop after the batch it is applying; see {@link #awaitStop}. */
@@ -98,7 +91,7 @@ final class ProjectionRunner implements Runnable {
         }
         if (running.isAlive()) {
             LOG.warn("projection '{}' generation {} did not stop within {}; it is still applying a batch",
-                    projection.name(), tables.generation(), timeout);
+                    slot.model.name(), tables.generation(), timeout);
             return false;
         }
         return true;
@@ -106,10 +99,7 @@ final class ProjectionRunner implements Runnable {
 
     /** Makes an idle runner look around now (for example, to hand over to a caught-up rebuild). */
     void wake() {
-        LogFeed current = feed;
-        if (current != null) {
-            current.wake();
-        }
+        reader.wake();
     }
 
     Projections.Slot slot() {
@@ -120,7 +110,11 @@ final class ProjectionRunner implements Runnable {
         return tables;
     }
 
-    long checkpoint() {
+    Reader<E> reader() {
+        return reader;
+    }
+
+    Checkpoint checkpoint() {
         return checkpoint;
     }
 
@@ -128,64 +122,76 @@ final class ProjectionRunner implements Runnable {
         return state;
     }
 
-    int failures() {
-        return failures;
-    }
-
-    @Nullable String lastError() {
-        return lastError;
-    }
-
-    @Nullable Long failingPosition() {
-        return failingPosition;
-    }
-
     CompletableFuture<Void> stopSignal() {
         return stopSignal;
     }
 
+    /** Whether it has applied what its source had when it started (readiness). */
+    boolean reachedTarget() {
+        return reader.reachedTarget(checkpoint);
+    }
+
+    GenerationStatus status() {
+        Checkpoint at = checkpoint;
+        long target = reader.target();
+        long reached = reader.reached(at);
+        double progress = target < 0 ? 0 : target == 0 ? 1 : Math.min(1.0, (double) reached / target);
+        return new GenerationStatus(tables.generation(), List.copyOf(tables.physicalNames()), state, at.applied(),
+                reader.lag(at), failures, lastError, lastErrorAt, failingPosition, processed, reader.skipped(), target,
+                reached, progress, reader.partitions(at));
+    }
+
     /**
-     * Waits until this runner has applied {@code position}, at most {@code timeout}, and no longer
-     * than until {@code abandon} completes.
+     * Waits until this runner has applied everything {@code target} has, at most {@code timeout}, and
+     * no longer than until {@code abandon} completes.
      */
-    boolean awaitCheckpoint(long position, Duration timeout, CompletableFuture<Void> abandon) {
-        CompletableFuture<Void> reached = progress.whenReached(position);
-        try {
-            CompletableFuture.anyOf(reached, abandon).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | ExecutionException notReached) {
-            // fall through: answered by the checkpoint below
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-        } finally {
-            reached.cancel(false);
+    boolean awaitCheckpoint(Checkpoint target, Duration timeout, CompletableFuture<Void> abandon) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            CompletableFuture<Void> commit = nextCommit;
+            if (checkpoint.covers(target)) {
+                return true;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || abandon.isDone()) {
+                return false;
+            }
+            try {
+                CompletableFuture.anyOf(commit, abandon).get(left, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException notReached) {
+                // answered by the checkpoint above
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return checkpoint.covers(target);
+            }
         }
-        return checkpoint >= position;
     }
 
     @Override
     public void run() {
-        long failedThrough = -1;
+        Checkpoint failedThrough = null;
         try {
             while (!stopping) {
-                List<RecordedEvent> batch = List.of();
-                LogFeed subscription = null;
+                List<E> batch = List.of();
                 try {
-                    checkpoint = generations.appliedPosition(projection.name(), tables.generation());
-                    progress.advance(checkpoint);
-                    subscription = new LogFeed(store, checkpoint + 1, 2 * settings.batchSize()).open();
-                    feed = subscription;
+                    checkpoint = reader.open();
+                    host.progressed(this);
                     while (!stopping) {
                         if (host.handOver(this)) {
                             state = RunnerState.RETIRED;
                             return;
                         }
-                        batch = subscription.next(checkpoint < failedThrough ? 1 : settings.batchSize(), IDLE_WAIT);
+                        boolean isolating = failedThrough != null && !checkpoint.covers(failedThrough);
+                        batch = reader.next(isolating ? 1 : settings.batchSize());
                         if (!batch.isEmpty()) {
                             applyInOneTransaction(batch);
-                            if (failures > 0 && checkpoint >= failedThrough) {
+                            processed += batch.size();
+                            if (failures > 0 && (failedThrough == null || checkpoint.covers(failedThrough))) {
                                 recovered();
                             }
                         }
+                        reader.settled(!batch.isEmpty(), checkpoint);
+                        batch = List.of();
                         host.progressed(this);
                     }
                 } catch (InterruptedException interrupted) {
@@ -196,67 +202,74 @@ final class ProjectionRunner implements Runnable {
                         return;
                     }
                     if (!batch.isEmpty()) {
-                        failedThrough = Math.max(failedThrough, batch.getLast().position());
+                        Checkpoint reaches = reader.through(batch, checkpoint);
+                        failedThrough = failedThrough == null || reaches.covers(failedThrough) ? reaches : failedThrough;
                     }
+                    reader.abandon();
                     failed(batch, failure);
                     if (host.handOver(this)) {
                         state = RunnerState.RETIRED;
                         return;
                     }
                     pause(backoff());
-                } finally {
-                    feed = null;
-                    if (subscription != null) {
-                        subscription.close();
-                    }
                 }
             }
         } finally {
+            reader.close();
             if (state != RunnerState.RETIRED) {
                 state = RunnerState.STOPPED;
             }
         }
     }
 
-    private void applyInOneTransaction(List<RecordedEvent> batch) {
-        long from = checkpoint;
-        long first = batch.getFirst().position();
-        long last = batch.getLast().position();
-        if (first != from + 1 || last - first + 1 != batch.size()) {
-            throw new IllegalStateException("the log delivered positions " + first + ".." + last + " (" + batch.size()
-                    + " events) after checkpoint " + from + "; expected consecutive positions from " + (from + 1));
+    private void applyInOneTransaction(List<E> batch) {
+        Checkpoint from = checkpoint;
+        Lock lock = slot.batches.readLock();
+        lock.lock();
+        try {
+            Checkpoint to = transactions.execute(status -> reader.apply(batch, from));
+            if (to == null) {
+                throw new IllegalStateException("the batch's transaction answered no checkpoint");
+            }
+            checkpoint = to;
+        } finally {
+            lock.unlock();
         }
-        transactions.executeWithoutResult(status -> {
-            projection.applyAll(batch, tables, jdbc);
-            generations.advance(projection.name(), tables.generation(), from, last);
-        });
-        checkpoint = last;
-        progress.advance(last);
+        CompletableFuture<Void> committed = nextCommit;
+        nextCommit = new CompletableFuture<>();
+        committed.complete(null);
     }
 
-    private void failed(List<RecordedEvent> batch, Throwable failure) {
+    private void failed(List<E> batch, Throwable failure) {
         failures++;
-        String where = batch.isEmpty() ? "after position " + checkpoint
-                : batch.size() == 1 ? "at position " + batch.getFirst().position()
-                : "in positions " + batch.getFirst().position() + ".." + batch.getLast().position();
-        failingPosition = batch.isEmpty() ? null : batch.getFirst().position();
+        String where = batch.isEmpty() ? "after " + describe(checkpoint) : reader.where(batch);
+        failingPosition = batch.isEmpty() ? null : reader.failingPosition(batch);
         lastError = failure.getClass().getName() + " " + where + ": " + failure.getMessage();
+        lastErrorAt = Instant.now();
         state = RunnerState.FAILED;
         Duration pause = backoff();
         if (failures == 1 || batch.size() == 1 && failures == 2) {
             LOG.error("projection '{}' generation {} failed {} (rolled back; retrying in {}, never skipping)",
-                    projection.name(), tables.generation(), where, pause, failure);
+                    slot.model.name(), tables.generation(), where, pause, failure);
         } else {
             LOG.warn("projection '{}' generation {} failed {} again ({} failures; retrying in {}): {}",
-                    projection.name(), tables.generation(), where, failures, pause, failure.toString());
+                    slot.model.name(), tables.generation(), where, failures, pause, failure.toString());
         }
     }
 
+    private static String describe(Checkpoint checkpoint) {
+        return switch (checkpoint) {
+            case Checkpoint.Log log -> "position " + log.position();
+            case Checkpoint.Topics topics -> "offsets " + topics.offsets();
+        };
+    }
+
     private void recovered() {
-        LOG.info("projection '{}' generation {} recovered after {} failures; applied up to position {}",
-                projection.name(), tables.generation(), failures, checkpoint);
+        LOG.info("projection '{}' generation {} recovered after {} failures; applied up to {}", slot.model.name(),
+                tables.generation(), failures, describe(checkpoint));
         failures = 0;
         lastError = null;
+        lastErrorAt = null;
         failingPosition = null;
         state = RunnerState.RUNNING;
     }
@@ -281,6 +294,6 @@ final class ProjectionRunner implements Runnable {
 
     @Override
     public String toString() {
-        return "runner of " + tables + " at " + checkpoint + " (" + state + ")";
+        return "runner of " + tables + " at " + describe(checkpoint) + " (" + state + ")";
     }
 }

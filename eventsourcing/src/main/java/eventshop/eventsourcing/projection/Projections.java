@@ -1,7 +1,5 @@
 package eventshop.eventsourcing.projection;
 
-import eventshop.eventsourcing.consistency.AppliedPosition;
-import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.consistency.ReadModelProgress;
 import eventshop.eventsourcing.consistency.ReadYourWrites;
 import eventshop.eventsourcing.projection.Generations.Row;
@@ -20,13 +18,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,32 +37,37 @@ import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Runs the service's {@link Projection}s and answers queries against them: the projection runtime.
+ * Runs the service's {@link ReadModel}s and answers queries against them: the projection runtime, one
+ * for read models of the service's own log ({@link Projection}) and of other services' Kafka topics
+ * ({@link TopicProjection}).
  *
  * <ul>
- *   <li><b>Runners.</b> On {@link #start} every projection's active generation (created on first
- *       start) is followed by a {@link ProjectionRunner}: an in-process subscription to the log
- *       from its checkpoint, applied in batches with the checkpoint in the same transaction.</li>
+ *   <li><b>Runners.</b> On {@link #start} every read model's active generation (created on first
+ *       start) is followed by a {@link ProjectionRunner}: it reads the source from the generation's
+ *       checkpoint (an in-process subscription to the log, or a Kafka consumer with every partition of
+ *       the topics assigned by hand) and applies what arrives in batches, with the checkpoint in the
+ *       same transaction.</li>
  *   <li><b>Blue/green rebuild.</b> {@link #rebuild} creates the next generation's tables and a second
- *       runner that fills them from position 0 while the active generation keeps following the log
- *       and serving queries. Once the new generation is within a batch of the active one, the active
- *       runner pauses between two batches until the new one has applied as far, switches the active
- *       generation in the registry (one transaction) and ends; the old tables are dropped after
- *       {@link ProjectionProperties#dropAfter()}. Raising {@link Projection#version()} rebuilds at
- *       the next start.</li>
- *   <li><b>Queries.</b> {@link #read} waits for a consistency token (see {@link ReadYourWrites}),
- *       then runs the query against the active generation's {@link Tables}. The applied position
- *       that tokens wait for never goes backwards, across switches too.</li>
+ *       runner that fills them from the beginning of the source while the active generation keeps
+ *       following it and serving queries. Once the new generation is within a batch of the active one,
+ *       the active runner pauses between two batches until the new one has applied as far (on every
+ *       partition, for topics), switches the active generation in the registry (one transaction) and
+ *       ends; the old tables are dropped after {@link ProjectionProperties#dropAfter()}. Raising
+ *       {@link ReadModel#version()} rebuilds at the next start.</li>
+ *   <li><b>Queries.</b> {@link #read} waits for a consistency token (see {@link ReadYourWrites} and
+ *       {@link #progress}), then runs the query against the active generation's {@link Tables}. What
+ *       tokens wait for never goes backwards, across switches too. {@link #readAtBatchBoundary} reads
+ *       while no batch is being applied, with the checkpoint the tables reflect.</li>
  *   <li><b>Operations.</b> {@link #status()}, gauges {@code projection.lag} and
  *       {@code projection.position} (tag {@code projection}), readiness through {@link #ready()}.</li>
  * </ul>
  *
- * <p>The read-model database keeps the registry table {@value Generations#TABLE}. With H2, a crash
+ * <p>The read-model database keeps the registry tables ({@link Generations}). With H2, a crash
  * (kill -9) may lose the last commits of the write delay, but it loses checkpoint and data together,
- * so the projection re-applies exactly what was lost; add {@code ;WRITE_DELAY=0} to the URL only if
+ * so the read model re-applies exactly what was lost; add {@code ;WRITE_DELAY=0} to the URL only if
  * answered queries must survive a crash too.
  *
- * <p>One process should run a projection's generations at a time; a second one (another instance
+ * <p>One process should run a read model's generations at a time; a second one (another instance
  * sharing the database) cannot apply a batch twice, because checkpoints advance by compare-and-set,
  * but it wastes work and does not see switches made by the first.
  *
@@ -73,31 +79,37 @@ public final class Projections implements SmartLifecycle {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,39}");
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
-    /** One projection's generations and what queries wait for. */
+    /** The role of a generation {@link #adopt}ed from another bookkeeping. */
+    public enum Role { ACTIVE, BUILDING, RETIRED }
+
+    /** One read model's generations and what queries wait for. */
     static final class Slot {
-        final Projection projection;
-        /** The active generation's checkpoint as published to queries: never goes backwards. */
-        final AppliedPosition applied;
-        final long headAtStart;
+        final ReadModel model;
+        final Source source;
+        /** Runners hold the read lock while they apply a batch; {@link #readAtBatchBoundary} the write lock. */
+        final ReentrantReadWriteLock batches = new ReentrantReadWriteLock();
         volatile Tables activeTables;
-        volatile @Nullable ProjectionRunner active;
-        volatile @Nullable ProjectionRunner building;
+        /** The active generation's checkpoint while it has no runner (frozen, or not started). */
+        volatile Checkpoint activeCheckpoint;
+        volatile @Nullable ProjectionRunner<?> active;
+        volatile @Nullable ProjectionRunner<?> building;
         volatile boolean caughtUp;
 
-        Slot(Projection projection, Tables activeTables, long checkpoint, long headAtStart) {
-            this.projection = projection;
+        Slot(ReadModel model, Source source, Tables activeTables, Checkpoint activeCheckpoint) {
+            this.model = model;
+            this.source = source;
             this.activeTables = activeTables;
-            this.applied = new AppliedPosition(checkpoint);
-            this.headAtStart = headAtStart;
+            this.activeCheckpoint = activeCheckpoint;
         }
     }
 
     private final String serviceName;
     private final EventStore store;
-    private final List<Projection> projections;
+    private final List<ReadModel> readModels;
     private final ProjectionProperties settings;
     private final ReadYourWrites readYourWrites;
     private final @Nullable MeterRegistry meters;
+    private final Map<String, Object> kafka;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final Generations generations;
@@ -107,54 +119,102 @@ public final class Projections implements SmartLifecycle {
     private volatile boolean running;
     private @Nullable ScheduledExecutorService janitor;
 
+    /** A runtime for read models of the log only (no Kafka client settings). */
+    public Projections(String serviceName, EventStore store, DataSource dataSource, List<? extends ReadModel> readModels,
+                       ProjectionProperties settings, ReadYourWrites readYourWrites, @Nullable MeterRegistry meters) {
+        this(serviceName, store, dataSource, readModels, settings, readYourWrites, meters, Map.of());
+    }
+
     /**
-     * @param serviceName    the service whose log this is: the source of the tokens queries accept
+     * @param serviceName    the service whose log this is: the source of the tokens its projections accept
      * @param store          the service's event store
      * @param dataSource     the read-model database
-     * @param projections    the projections to run; names must be unique
+     * @param readModels     the read models to run; names must be unique
      * @param settings       runner settings
      * @param readYourWrites how queries wait for consistency tokens
      * @param meters         where to register gauges, or null
+     * @param kafka          settings of the Kafka consumers of topic projections (at least
+     *                       {@code bootstrap.servers} if there is one)
      */
-    public Projections(String serviceName, EventStore store, DataSource dataSource, List<Projection> projections,
-                       ProjectionProperties settings, ReadYourWrites readYourWrites, @Nullable MeterRegistry meters) {
+    public Projections(String serviceName, EventStore store, DataSource dataSource, List<? extends ReadModel> readModels,
+                       ProjectionProperties settings, ReadYourWrites readYourWrites, @Nullable MeterRegistry meters,
+                       Map<String, Object> kafka) {
         Set<String> names = new HashSet<>();
-        for (Projection projection : projections) {
-            if (!NAME.matcher(projection.name()).matches()) {
-                throw new IllegalArgumentException("projection name '" + projection.name()
+        for (ReadModel model : readModels) {
+            if (!NAME.matcher(model.name()).matches()) {
+                throw new IllegalArgumentException("projection name '" + model.name()
                         + "' must be a lowercase letter, then lowercase letters, digits or _, at most 40");
             }
-            if (!names.add(projection.name())) {
-                throw new IllegalArgumentException("two projections are named '" + projection.name() + "'");
+            if (!names.add(model.name())) {
+                throw new IllegalArgumentException("two projections are named '" + model.name() + "'");
             }
-            Tables.of(projection, 1); // validates the table names
+            Tables.of(model, 1); // validates the table names
+            if (model instanceof TopicProjection topics) {
+                validate(topics, kafka);
+            }
         }
         this.serviceName = serviceName;
         this.store = store;
-        this.projections = List.copyOf(projections);
+        this.readModels = List.copyOf(readModels);
         this.settings = settings;
         this.readYourWrites = readYourWrites;
         this.meters = meters;
+        this.kafka = Map.copyOf(kafka);
         this.jdbc = new JdbcTemplate(dataSource);
         this.transactions = new TransactionTemplate(new JdbcTransactionManager(dataSource));
         this.generations = new Generations(jdbc, transactions);
     }
 
+    private static void validate(TopicProjection projection, Map<String, Object> kafka) {
+        if (projection.topics().isEmpty()) {
+            throw new IllegalArgumentException("topic projection '" + projection.name() + "' names no topic");
+        }
+        for (String topic : projection.topics()) {
+            try {
+                TopicReader.sourceOf(topic);
+            } catch (IllegalArgumentException notEvents) {
+                throw new IllegalArgumentException("topic projection '" + projection.name() + "': " + notEvents.getMessage());
+            }
+        }
+        if (!kafka.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
+            throw new IllegalArgumentException("topic projection '" + projection.name() + "' needs Kafka client settings"
+                    + " with " + CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+        }
+    }
+
     // ---------------------------------------------------------------- queries
 
     /**
-     * Runs {@code query} against the active generation of projection {@code name}, after waiting
-     * (bounded) until it has applied the position of {@code consistencyToken}, if one is given.
+     * Runs {@code query} against the active generation of read model {@code name}, after waiting
+     * (bounded) until it reflects the event of {@code consistencyToken}, if one is given.
      *
      * @param consistencyToken the request's {@code Consistency-Token} header, or null
      * @throws eventshop.eventsourcing.consistency.InvalidConsistencyToken if the token is malformed or
-     *                                                                    from another service (400)
+     *                                                                    of a source it does not follow (400)
      * @throws eventshop.eventsourcing.consistency.NotYetConsistent       if the wait ran out (503)
-     * @throws IllegalArgumentException                                   if there is no such projection
+     * @throws IllegalArgumentException                                   if there is no such read model
      */
     public <T> T read(String name, @Nullable String consistencyToken, Function<Tables, T> query) {
         readYourWrites.await(progress(name), consistencyToken);
         return query.apply(tables(name));
+    }
+
+    /**
+     * Runs {@code query} against the active generation of read model {@code name} while none of its
+     * batches is being applied, with the checkpoint its tables reflect: a view of the read model at a
+     * batch boundary (to compare replicas). Batches wait meanwhile, so keep it short.
+     */
+    public <T> T readAtBatchBoundary(String name, BiFunction<Tables, Checkpoint, T> query) {
+        Slot slot = slot(name);
+        Lock lock = slot.batches.writeLock();
+        lock.lock();
+        try {
+            ProjectionRunner<?> active = slot.active;
+            return active != null ? query.apply(active.tables(), active.checkpoint())
+                    : query.apply(slot.activeTables, slot.activeCheckpoint);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The tables queries should read now: the active generation's. */
@@ -162,60 +222,46 @@ public final class Projections implements SmartLifecycle {
         return slot(name).activeTables;
     }
 
-    /** How far projection {@code name} has applied this service's log, for consistency tokens. */
+    /**
+     * How far read model {@code name} reflects its sources, for consistency tokens. A projection of the
+     * log accepts tokens of this service, reached once it has applied the token's position. A topic
+     * projection accepts tokens of the services whose {@code <service>.events} it reads: a token with a
+     * stream is reached once the stream's partition has applied the token's position (exact: a stream's
+     * events travel on one partition in log order) <em>and</em> the whole-log estimate has (see
+     * {@link TopicProgress}); a token without stream waits for the estimate only.
+     */
     public ReadModelProgress progress(String name) {
-        Slot slot = slot(name);
-        return new ReadModelProgress() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public boolean follows(String source) {
-                return serviceName.equals(source);
-            }
-
-            @Override
-            public CompletableFuture<Void> whenReached(ConsistencyToken token) {
-                // the projection applies the whole log in position order: the stream does not matter
-                return slot.applied.whenReached(token.position());
-            }
-
-            @Override
-            public String reached(ConsistencyToken token) {
-                return "applied up to position " + slot.applied.get() + " of " + serviceName;
-            }
-        };
+        return slot(name).source.progress();
     }
 
     // ---------------------------------------------------------------- operations
 
-    /** Every projection's status, in declaration order. */
+    /** Every read model's status, in declaration order. */
     public List<ProjectionStatus> status() {
         return slots.values().stream().map(this::status).toList();
     }
 
-    /** One projection's status. */
+    /** One read model's status. */
     public ProjectionStatus status(String name) {
         return status(slot(name));
     }
 
-    /** The names of the projections this runtime runs. */
+    /** The names of the read models this runtime runs. */
     public List<String> names() {
-        return projections.stream().map(Projection::name).toList();
+        return readModels.stream().map(ReadModel::name).toList();
     }
 
     /**
-     * Whether every projection has caught up with the log head seen at {@link #start} (readiness).
-     * Once true for a projection it stays true; later lag shows as lag, failures as state.
+     * Whether every read model has caught up with its source as it was when its active generation
+     * started (readiness). Once true for a read model it stays true; later lag shows as lag, failures
+     * as state.
      */
     public boolean ready() {
         return running && slots.values().stream().allMatch(this::ready);
     }
 
     /**
-     * Starts rebuilding projection {@code name} into a new generation; does nothing if a rebuild is
+     * Starts rebuilding read model {@code name} into a new generation; does nothing if a rebuild is
      * already running.
      *
      * @return its status with the rebuild
@@ -228,13 +274,42 @@ public final class Projections implements SmartLifecycle {
             Slot slot = slot(name);
             if (slot.building == null) {
                 int generation = generations.of(name).stream().mapToInt(Row::generation).max().orElse(0) + 1;
-                Tables tables = createGeneration(slot.projection, generation, Status.BUILDING);
-                startBuilding(slot, tables, -1);
+                Tables tables = createGeneration(slot.model, generation, Status.BUILDING);
+                startBuilding(slot, tables);
                 LOG.info("projection '{}': rebuilding into generation {} {}", name, generation,
                         tables.physicalNames());
             }
         }
         return status(name);
+    }
+
+    /**
+     * Registers a generation of read model {@code name} whose tables exist already, kept until now by
+     * another bookkeeping (a migration): from then on the runtime treats it as one it made (an ACTIVE
+     * one serves and goes on from {@code checkpoint}, a BUILDING one resumes, a RETIRED one is dropped
+     * at start). Call before {@link #start}.
+     *
+     * @param codeVersion the {@link ReadModel#version()} its tables were made with
+     * @return false if the registry knows that generation already (nothing changed)
+     */
+    public boolean adopt(String name, int generation, int codeVersion, Role role, Checkpoint checkpoint) {
+        ReadModel model = readModels.stream().filter(candidate -> candidate.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("there is no projection named '" + name + "'"));
+        boolean fits = switch (model) {
+            case Projection log -> checkpoint instanceof Checkpoint.Log;
+            case TopicProjection topics -> checkpoint instanceof Checkpoint.Topics;
+        };
+        if (!fits || generation < 1) {
+            throw new IllegalArgumentException("projection '" + name + "' cannot adopt generation " + generation
+                    + " at " + checkpoint);
+        }
+        synchronized (this) {
+            if (running) {
+                throw new IllegalStateException("adopt generations before the projections start");
+            }
+            generations.createTable();
+            return generations.insert(name, generation, codeVersion, Status.valueOf(role.name()), checkpoint);
+        }
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -247,10 +322,10 @@ public final class Projections implements SmartLifecycle {
                 return;
             }
             Map<String, Slot> opened = new LinkedHashMap<>();
-            if (!projections.isEmpty()) {
+            if (!readModels.isEmpty()) {
                 generations.createTable();
-                for (Projection projection : projections) {
-                    opened.put(projection.name(), open(projection));
+                for (ReadModel model : readModels) {
+                    opened.put(model.name(), open(model));
                 }
             }
             janitor = Executors.newSingleThreadScheduledExecutor(
@@ -263,13 +338,13 @@ public final class Projections implements SmartLifecycle {
             }
             registerGauges();
         }
-        LOG.info("projections started: {}", status());
+        LOG.info("projections started: {}", names());
     }
 
     /** Stops every runner after the batch it is applying. */
     @Override
     public void stop() {
-        List<ProjectionRunner> runners = new ArrayList<>();
+        List<ProjectionRunner<?>> runners = new ArrayList<>();
         ScheduledExecutorService drops;
         synchronized (this) {
             if (!running) {
@@ -304,15 +379,15 @@ public final class Projections implements SmartLifecycle {
     // ---------------------------------------------------------------- runner callbacks
 
     /** Called by a runner after each batch, and when idle. */
-    void progressed(ProjectionRunner runner) {
+    void progressed(ProjectionRunner<?> runner) {
         Slot slot = runner.slot();
         if (slot.active == runner) {
-            slot.applied.advance(runner.checkpoint());
+            slot.source.published(runner);
         } else if (slot.building == runner) {
-            ProjectionRunner active = slot.active;
+            ProjectionRunner<?> active = slot.active;
             if (active == null) {
-                if (runner.checkpoint() >= store.headPosition()) {
-                    switchTo(slot, runner); // the active generation is frozen: switch once at the head
+                if (runner.reader().caughtUp(runner.checkpoint())) {
+                    switchTo(slot, runner); // the active generation is frozen: switch once caught up
                 }
             } else if (closeTo(runner, active.checkpoint())) {
                 active.wake(); // let it hand over even if it is idle
@@ -326,26 +401,26 @@ public final class Projections implements SmartLifecycle {
      *
      * @return true if the runner has handed over and must end
      */
-    boolean handOver(ProjectionRunner runner) {
+    boolean handOver(ProjectionRunner<?> runner) {
         Slot slot = runner.slot();
-        ProjectionRunner candidate = slot.building;
+        ProjectionRunner<?> candidate = slot.building;
         if (slot.active != runner || candidate == null || candidate.state() == RunnerState.FAILED) {
             return false;
         }
-        long target = runner.checkpoint();
+        Checkpoint target = runner.checkpoint();
         return closeTo(candidate, target)
                 && candidate.awaitCheckpoint(target, settings.handoverWait(), runner.stopSignal())
                 && switchTo(slot, candidate);
     }
 
-    private boolean closeTo(ProjectionRunner candidate, long position) {
-        return candidate.checkpoint() >= position - settings.batchSize();
+    private boolean closeTo(ProjectionRunner<?> candidate, Checkpoint checkpoint) {
+        return candidate.checkpoint().behind(checkpoint) <= settings.batchSize();
     }
 
     // ---------------------------------------------------------------- internals
 
-    private boolean switchTo(Slot slot, ProjectionRunner candidate) {
-        String name = slot.projection.name();
+    private boolean switchTo(Slot slot, ProjectionRunner<?> candidate) {
+        String name = slot.model.name();
         Tables retired;
         synchronized (this) {
             if (!running || slot.building != candidate) {
@@ -356,103 +431,113 @@ public final class Projections implements SmartLifecycle {
             slot.activeTables = candidate.tables();
             slot.active = candidate;
             slot.building = null;
-            slot.applied.advance(candidate.checkpoint());
+            slot.source.published(candidate);
             if (janitor != null) {
-                janitor.schedule(() -> dropRetired(name, retired), settings.dropAfter().toMillis(),
+                janitor.schedule(() -> dropRetired(slot.model, retired), settings.dropAfter().toMillis(),
                         TimeUnit.MILLISECONDS);
             }
         }
-        LOG.info("projection '{}': generation {} is active from position {}; generation {} retired, its tables are "
-                + "dropped in {}", name, candidate.tables().generation(), candidate.checkpoint(), retired.generation(),
+        LOG.info("projection '{}': generation {} is active from {}; generation {} retired, its tables are dropped in {}",
+                name, candidate.tables().generation(), candidate.checkpoint(), retired.generation(),
                 settings.dropAfter());
         return true;
     }
 
-    private void dropRetired(String name, Tables retired) {
+    private void dropRetired(ReadModel model, Tables retired) {
         try {
-            generations.drop(name, retired);
-            LOG.info("projection '{}': dropped retired generation {} {}", name, retired.generation(),
+            generations.drop(model.name(), retired);
+            LOG.info("projection '{}': dropped retired generation {} {}", model.name(), retired.generation(),
                     retired.physicalNames());
         } catch (RuntimeException e) {
-            LOG.warn("projection '{}': could not drop retired generation {} (tried again at the next start)", name,
-                    retired.generation(), e);
+            LOG.warn("projection '{}': could not drop retired generation {} (tried again at the next start)",
+                    model.name(), retired.generation(), e);
         }
     }
 
-    /** Reads a projection's generations, tidies them and prepares its runners (not started). */
-    private Slot open(Projection projection) {
-        String name = projection.name();
+    /** Reads a read model's generations, tidies them and prepares its runners (not started). */
+    private Slot open(ReadModel model) {
+        String name = model.name();
         List<Row> rows = generations.of(name);
         int next = rows.stream().mapToInt(Row::generation).max().orElse(0) + 1;
         for (Row row : rows) {
             if (row.status() == Status.RETIRED) {
-                generations.drop(name, Tables.of(projection, row.generation()));
+                generations.drop(name, Tables.of(model, row.generation()));
             }
         }
         Row active = rows.stream().filter(row -> row.status() == Status.ACTIVE).findFirst().orElse(null);
         if (active == null) {
-            createGeneration(projection, next, Status.ACTIVE);
-            active = new Row(name, next, projection.version(), Status.ACTIVE, -1);
+            createGeneration(model, next, Status.ACTIVE);
+            active = new Row(name, next, model.version(), Status.ACTIVE, -1);
             next++;
         } else if (active.appliedPosition() < 0) {
-            recreateTables(projection, active.generation()); // created but maybe not completely
+            recreateTables(model, active.generation()); // created but maybe not completely
         }
         Row building = null;
         for (Row row : rows) { // oldest first: only the newest rebuild of the current version goes on
             if (row.status() == Status.BUILDING) {
                 if (building != null) {
-                    generations.drop(name, Tables.of(projection, building.generation()));
+                    generations.drop(name, Tables.of(model, building.generation()));
                 }
                 building = row;
             }
         }
-        if (building != null && building.codeVersion() != projection.version()) {
-            generations.drop(name, Tables.of(projection, building.generation()));
+        if (building != null && building.codeVersion() != model.version()) {
+            generations.drop(name, Tables.of(model, building.generation()));
             building = null;
         }
-        boolean current = active.codeVersion() == projection.version();
-        Slot slot = new Slot(projection, Tables.of(projection, active.generation()), active.appliedPosition(),
-                store.headPosition());
+        boolean current = active.codeVersion() == model.version();
+        Source source = switch (model) {
+            case Projection projection -> new LogSource(serviceName, projection, store, jdbc, generations, settings,
+                    active.appliedPosition());
+            case TopicProjection topics -> new TopicSource(topics, jdbc, generations, settings, kafka);
+        };
+        Slot slot = new Slot(model, source, Tables.of(model, active.generation()),
+                source.stored(active.generation(), active.appliedPosition()));
         if (current) {
-            slot.active = runner(slot, slot.activeTables, active.appliedPosition());
+            slot.active = runner(slot, slot.activeTables, slot.activeCheckpoint);
         } else if (building == null) {
             LOG.info("projection '{}': version {} replaces version {}; rebuilding into generation {} while generation {} "
-                    + "serves queries", name, projection.version(), active.codeVersion(), next, active.generation());
-            createGeneration(projection, next, Status.BUILDING);
-            building = new Row(name, next, projection.version(), Status.BUILDING, -1);
+                    + "serves queries", name, model.version(), active.codeVersion(), next, active.generation());
+            createGeneration(model, next, Status.BUILDING);
+            building = new Row(name, next, model.version(), Status.BUILDING, -1);
         }
         if (building != null) {
             if (building.appliedPosition() < 0) {
-                recreateTables(projection, building.generation());
+                recreateTables(model, building.generation());
             }
-            slot.building = runner(slot, Tables.of(projection, building.generation()), building.appliedPosition());
+            slot.building = runner(slot, Tables.of(model, building.generation()),
+                    source.stored(building.generation(), building.appliedPosition()));
         }
         return slot;
     }
 
-    private Tables createGeneration(Projection projection, int generation, Status status) {
-        if (!generations.insert(projection.name(), generation, projection.version(), status)) {
-            throw new IllegalStateException("projection '" + projection.name() + "' generation " + generation
+    private Tables createGeneration(ReadModel model, int generation, Status status) {
+        if (!generations.insert(model.name(), generation, model.version(), status)) {
+            throw new IllegalStateException("projection '" + model.name() + "' generation " + generation
                     + " was just created by someone else; is another instance starting against this database?");
         }
-        return recreateTables(projection, generation);
+        return recreateTables(model, generation);
     }
 
-    private Tables recreateTables(Projection projection, int generation) {
-        Tables tables = Tables.of(projection, generation);
+    private Tables recreateTables(ReadModel model, int generation) {
+        Tables tables = Tables.of(model, generation);
         generations.dropTables(tables);
-        projection.create(tables, jdbc);
+        model.create(tables, jdbc);
         return tables;
     }
 
-    private void startBuilding(Slot slot, Tables tables, long checkpoint) {
-        ProjectionRunner runner = runner(slot, tables, checkpoint);
+    private void startBuilding(Slot slot, Tables tables) {
+        ProjectionRunner<?> runner = runner(slot, tables, slot.source.stored(tables.generation(), -1));
         slot.building = runner;
         runner.start();
     }
 
-    private ProjectionRunner runner(Slot slot, Tables tables, long checkpoint) {
-        return new ProjectionRunner(this, slot, tables, checkpoint, store, jdbc, transactions, generations, settings);
+    private ProjectionRunner<?> runner(Slot slot, Tables tables, Checkpoint checkpoint) {
+        return runner(slot, tables, checkpoint, slot.source.reader(tables));
+    }
+
+    private <E> ProjectionRunner<E> runner(Slot slot, Tables tables, Checkpoint checkpoint, Reader<E> reader) {
+        return new ProjectionRunner<>(this, slot, tables, checkpoint, reader, transactions, settings);
     }
 
     private Slot slot(String name) {
@@ -466,47 +551,53 @@ public final class Projections implements SmartLifecycle {
     }
 
     private boolean ready(Slot slot) {
-        if (!slot.caughtUp && slot.active != null && slot.applied.get() >= slot.headAtStart) {
+        ProjectionRunner<?> active = slot.active;
+        if (!slot.caughtUp && active != null && active.reachedTarget()) {
             slot.caughtUp = true;
         }
         return slot.caughtUp;
     }
 
     private ProjectionStatus status(Slot slot) {
-        long head = store.headPosition();
-        ProjectionRunner active = slot.active;
-        ProjectionRunner building = slot.building;
-        GenerationStatus activeStatus = active != null ? generationStatus(active, head)
-                : new GenerationStatus(slot.activeTables.generation(), List.copyOf(slot.activeTables.physicalNames()),
-                running ? RunnerState.FROZEN : RunnerState.STOPPED, slot.applied.get(), head - slot.applied.get(), 0,
-                null, null);
-        GenerationStatus rebuild = building != null ? generationStatus(building, head) : null;
+        ProjectionRunner<?> active = slot.active;
+        ProjectionRunner<?> building = slot.building;
+        GenerationStatus activeStatus = active != null ? active.status() : frozen(slot, building);
+        GenerationStatus rebuild = building != null ? building.status() : null;
         State state = !running ? State.STOPPED
                 : activeStatus.state() == RunnerState.FAILED ? State.FAILED
                 : rebuild != null ? State.REBUILDING
                 : State.RUNNING;
-        return new ProjectionStatus(slot.projection.name(), state, ready(slot), head, head - slot.applied.get(),
-                activeStatus, rebuild);
+        ProjectionRunner<?> reading = active != null ? active : building;
+        long head = reading != null ? reading.reader().head() : -1;
+        return new ProjectionStatus(slot.model.name(), state, ready(slot), head, activeStatus.lag(),
+                slot.source.appliedBySource(), activeStatus, rebuild);
     }
 
-    private static GenerationStatus generationStatus(ProjectionRunner runner, long head) {
-        return new GenerationStatus(runner.tables().generation(), List.copyOf(runner.tables().physicalNames()),
-                runner.state(), runner.checkpoint(), head - runner.checkpoint(), runner.failures(), runner.lastError(),
-                runner.failingPosition());
+    /** The active generation while it has no runner: as far as the rebuild's reader tells. */
+    private GenerationStatus frozen(Slot slot, @Nullable ProjectionRunner<?> building) {
+        Checkpoint at = slot.activeCheckpoint;
+        Tables tables = slot.activeTables;
+        long lag = building != null ? building.reader().lag(at) : 0;
+        List<ProjectionStatus.PartitionStatus> partitions = building != null ? building.reader().partitions(at)
+                : List.of();
+        return new GenerationStatus(tables.generation(), List.copyOf(tables.physicalNames()),
+                running ? RunnerState.FROZEN : RunnerState.STOPPED, at.applied(), lag, 0, null, null, null, 0, 0, -1,
+                0, 0, partitions);
     }
 
     private void registerGauges() {
         if (meters == null) {
             return;
         }
-        for (Projection projection : projections) {
-            String name = projection.name();
+        for (ReadModel model : readModels) {
+            String name = model.name();
             if (gauged.add(name)) {
                 Gauge.builder("projection.lag", this, runtime -> runtime.lag(name)).tag("projection", name)
-                        .description("log head position minus the position the projection has applied")
+                        .description("how far the projection's active generation is behind its source")
                         .register(meters);
                 Gauge.builder("projection.position", this, runtime -> runtime.position(name))
-                        .tag("projection", name).description("the last log position the projection has applied")
+                        .tag("projection", name).description("the last log position the projection has applied,"
+                                + " or the records it has read from its topics")
                         .register(meters);
             }
         }
@@ -514,11 +605,15 @@ public final class Projections implements SmartLifecycle {
 
     private double lag(String name) {
         Slot slot = slots.get(name);
-        return slot == null ? Double.NaN : store.headPosition() - slot.applied.get();
+        return slot == null ? Double.NaN : status(slot).lag();
     }
 
     private double position(String name) {
         Slot slot = slots.get(name);
-        return slot == null ? Double.NaN : slot.applied.get();
+        if (slot == null) {
+            return Double.NaN;
+        }
+        ProjectionRunner<?> active = slot.active;
+        return active != null ? active.checkpoint().applied() : slot.activeCheckpoint.applied();
     }
 }

@@ -24,13 +24,21 @@ public final class Tables {
     private final Map<String, String> rendered = new ConcurrentHashMap<>();
 
     private Tables(String projection, int generation, Map<String, String> physical) {
+        if (generation < 1) {
+            throw new IllegalArgumentException("generations count from 1, was " + generation);
+        }
         this.projection = projection;
         this.generation = generation;
         this.physical = physical;
     }
 
-    /** The tables of {@code projection} in {@code generation}. */
-    static Tables of(Projection projection, int generation) {
+    /**
+     * The tables of read model {@code projection} in {@code generation}.
+     *
+     * @throws IllegalArgumentException if a table name is not a lowercase letter, then lowercase letters,
+     *                                  digits or _, at most 40, or if one is listed twice
+     */
+    public static Tables of(ReadModel projection, int generation) {
         Map<String, String> physical = new LinkedHashMap<>();
         for (String logical : projection.tables()) {
             if (!LOGICAL.matcher(logical).matches()) {

@@ -450,6 +450,9 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
                             event.streamId(), event.version(), event.position(), send.type(), send.data(),
                             event.metadata()));
                     case RelayRoutes.Route.Events events -> publisher.publish(event);
+                    case RelayRoutes.Route.Publish translated -> publisher.publish(new RecordedEvent(event.eventId(),
+                            event.streamId(), event.version(), event.position(), translated.type(), translated.data(),
+                            event.metadata()));
                     case RelayRoutes.Route.Skip skip -> throw new IllegalStateException("skipped above");
                 }
                 if (first) {

@@ -1,6 +1,6 @@
 package eventshop.eventsourcing.security;
 
-import eventshop.contracts.EdgeToken;
+import eventshop.edgetoken.EdgeToken;
 
 import java.util.Objects;
 import java.util.Set;

@@ -1,6 +1,6 @@
 package eventshop.eventsourcing.security;
 
-import eventshop.contracts.EdgeToken;
+import eventshop.edgetoken.EdgeToken;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;

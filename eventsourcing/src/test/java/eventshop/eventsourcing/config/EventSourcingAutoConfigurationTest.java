@@ -2,6 +2,7 @@ package eventshop.eventsourcing.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import eventshop.eventsourcing.decider.CommandContexts;
 import eventshop.eventsourcing.ops.EventStoreEndpoint;
 import eventshop.eventsourcing.ops.MeteredEventStore;
 import eventshop.eventstore.EventData;
@@ -15,6 +16,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -78,6 +80,20 @@ class EventSourcingAutoConfigurationTest {
                         .satisfies(event -> assertThat(event.streamId()).isEqualTo("cart-1"));
             });
         }
+    }
+
+    @Test
+    void noEngine_opensNoLogAndNothingThatHangsOnOne(@TempDir Path dir) {
+        // an application that keeps no log (the functions) says so instead of excluding auto-configurations
+        runner.withPropertyValues("eventshop.eventstore.engine=none", "eventshop.eventstore.directory=" + dir.resolve("log"))
+                .run(context -> {
+                    assertThat(context).hasNotFailed()
+                            .doesNotHaveBean(EventStore.class)
+                            .doesNotHaveBean(EventStoreEndpoint.class)
+                            .hasSingleBean(Clock.class)
+                            .hasSingleBean(CommandContexts.class);
+                    assertThat(dir.resolve("log")).doesNotExist();
+                });
     }
 
     @Test

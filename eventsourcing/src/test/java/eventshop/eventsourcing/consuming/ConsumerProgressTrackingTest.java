@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.consistency.ReadYourWrites;
-import eventshop.eventsourcing.kafka.InProcessKafka;
 import eventshop.eventsourcing.kafka.RelayTestApp;
 import eventshop.eventsourcing.relay.EventHeaders;
 import eventshop.eventstore.EventData;
@@ -16,6 +15,7 @@ import eventshop.eventstore.EventStore;
 import eventshop.eventstore.ExpectedVersion;
 import eventshop.eventstore.Metadata;
 import eventshop.eventstore.RecordedEvent;
+import eventshop.kafka.broker.InProcessKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

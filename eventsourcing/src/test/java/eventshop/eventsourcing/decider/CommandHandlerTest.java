@@ -142,6 +142,35 @@ class CommandHandlerTest {
         }
 
         @Test
+        void decide_makesTheCommandOfTheLoadedState_andAnswersTheStateAfterIt() {
+            tabs.handle("tab-1", new Tab.OpenTab("tab-1"), context);
+            tabs.handle("tab-1", new Tab.AddItem("tea", 250), context);
+            List<Tab.State> seen = new ArrayList<>();
+
+            CommandHandler.Decided<Tab.Event, Tab.State> decided = tabs.decide("tab-1", state -> {
+                seen.add(state);
+                return new Tab.AddItem("cake", ((Tab.Open) state).totalCents());
+            }, context);
+
+            assertThat(seen).containsExactly(new Tab.Open("tab-1", 250, 1));
+            assertThat(decided.result().events()).containsExactly(new Tab.ItemAdded("cake", 250));
+            assertThat(decided.result().streamVersion()).isEqualTo(2);
+            assertThat(decided.state()).isEqualTo(new Tab.Open("tab-1", 500, 2))
+                    .isEqualTo(tabs.load("tab-1").state());
+        }
+
+        @Test
+        void decide_decidingNothing_answersTheStateItWasDecidedOn() {
+            tabs.handle("tab-1", new Tab.OpenTab("tab-1"), context);
+
+            CommandHandler.Decided<Tab.Event, Tab.State> decided = tabs.decide("tab-1",
+                    state -> new Tab.OpenTab("tab-1"), context);
+
+            assertThat(decided.result().events()).isEmpty();
+            assertThat(decided.state()).isEqualTo(new Tab.Open("tab-1", 0, 0));
+        }
+
+        @Test
         void load_ofAnUnknownStream_isTheInitialStateAtVersionMinusOne() {
             assertThat(tabs.load("nobody")).isEqualTo(new CommandHandler.Loaded<Tab.State>(new Tab.Unopened(), -1));
         }
@@ -173,6 +202,28 @@ class CommandHandlerTest {
             // then the second attempt saw the gin
             assertThat(interference.get()).isEqualTo(2);
             assertThat(closed.events()).containsExactly(new Tab.TabClosed(900));
+        }
+
+        @Test
+        void decide_afterAConflict_makesTheCommandAgain_ofTheReloadedState() {
+            // given a command made of the state that lets another writer append while it is made, once
+            tabs.handle("tab-1", new Tab.OpenTab("tab-1"), context);
+            AtomicInteger made = new AtomicInteger();
+
+            // when
+            CommandHandler.Decided<Tab.Event, Tab.State> decided = tabs.decide("tab-1", state -> {
+                if (made.getAndIncrement() == 0) {
+                    store.append("tab-1", ExpectedVersion.any(), List.of(new EventData(UUID.randomUUID(),
+                            "ItemAdded", "{\"item\":\"gin\",\"priceCents\":900}".getBytes(StandardCharsets.UTF_8),
+                            Metadata.EMPTY)));
+                }
+                return new Tab.AddItem("tonic", ((Tab.Open) state).totalCents() + 1);
+            }, context);
+
+            // then the second command was made of the state with the gin
+            assertThat(made.get()).isEqualTo(2);
+            assertThat(decided.result().events()).containsExactly(new Tab.ItemAdded("tonic", 901));
+            assertThat(decided.state()).isEqualTo(new Tab.Open("tab-1", 1801, 2));
         }
 
         @Test

@@ -6,6 +6,7 @@ import eventshop.eventstore.EventData;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.ExpectedVersion;
 import eventshop.eventstore.Metadata;
+import eventshop.kafka.broker.InProcessKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -186,6 +186,50 @@ class LogRelayTest {
     }
 
     @Test
+    void aTranslatedEvent_goesToTheEventsTopic_asItsPublishedForm_inTheStoredEnvelope() {
+        LogRelay translating = new LogRelay("translating", "test.events", store, publisher, checkpoints,
+                new RelayProperties(true, null, 4, Duration.ofMillis(10), Duration.ofSeconds(30), Duration.ofMillis(10),
+                        Duration.ofMillis(50), Duration.ofMillis(200), Set.of(), Set.of()),
+                event -> event.type().equals("Internal")
+                        ? RelayRoutes.Route.publish("Published", "{\"public\":true}".getBytes())
+                        : RelayRoutes.Route.events(), new SimpleMeterRegistry());
+        UUID internal = UUID.randomUUID();
+        Metadata metadata = new Metadata("corr-1", "cause-1", "alice", java.time.Instant.parse("2026-01-01T00:00:00Z"),
+                2, java.util.Map.of("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
+        append(1); // 0
+        store.append("s-9", ExpectedVersion.any(), List.of(new EventData(internal, "Internal",
+                "{\"secret\":1}".getBytes(), metadata))); // 1
+        try {
+            translating.start();
+
+            await().atMost(PATIENCE).until(() -> publisher.sent.size() == 2);
+            assertThat(publisher.routed).isEmpty();
+            assertThat(publisher.ownTopic).hasSize(2);
+            RecordedEvent published = publisher.ownTopic.get(1);
+            assertThat(published.type()).isEqualTo("Published");
+            assertThat(new String(published.data())).isEqualTo("{\"public\":true}");
+            assertThat(published.eventId()).isEqualTo(internal);
+            assertThat(published.streamId()).isEqualTo("s-9");
+            assertThat(published.version()).isZero();
+            assertThat(published.position()).isEqualTo(1L);
+            assertThat(published.metadata()).isEqualTo(metadata);
+            publisher.ack(0);
+            publisher.ack(1);
+            await().atMost(PATIENCE).until(() -> checkpoints.load("translating") == 1);
+        } finally {
+            translating.stop();
+        }
+    }
+
+    @Test
+    void aPublishedRoute_needsATypeAndData() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RelayRoutes.Route.publish(" ", new byte[0]))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RelayRoutes.Route.publish("T", null))
+                .isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
     void aRouteThatThrows_stopsTheRelayAtThatEvent_andIsRetried() {
         java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
         LogRelay broken = new LogRelay("broken", "test.events", store, publisher, checkpoints,
@@ -220,6 +264,8 @@ class LogRelayTest {
 
     private static final class ManualPublisher implements RelayPublisher {
         final List<Long> sent = new CopyOnWriteArrayList<>();
+        /** What went to the relay's own topic (not routed elsewhere), as handed over. */
+        final List<RecordedEvent> ownTopic = new CopyOnWriteArrayList<>();
         volatile boolean refuse;
         volatile int refused;
         private Listener listener;
@@ -237,11 +283,16 @@ class LogRelayTest {
         @Override
         public void send(String topic, RecordedEvent event) {
             routed.add(new Routed(topic, event));
-            publish(event);
+            handOver(event);
         }
 
         @Override
         public void publish(RecordedEvent event) {
+            handOver(event);
+            ownTopic.add(event);
+        }
+
+        private void handOver(RecordedEvent event) {
             if (refuse) {
                 refused++;
                 throw new IllegalStateException("broker unreachable");

@@ -1,11 +1,11 @@
 package eventshop.eventsourcing.relay;
 
-import eventshop.eventsourcing.kafka.InProcessKafka;
 import eventshop.eventsourcing.kafka.RelayTestApp;
 import eventshop.eventstore.EventData;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.ExpectedVersion;
 import eventshop.eventstore.Metadata;
+import eventshop.kafka.broker.InProcessKafka;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;

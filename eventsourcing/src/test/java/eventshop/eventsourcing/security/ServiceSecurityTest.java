@@ -2,7 +2,7 @@ package eventshop.eventsourcing.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eventshop.contracts.EdgeToken;
+import eventshop.edgetoken.EdgeToken;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,16 +1,18 @@
 package eventshop.functions.app;
 
-import static eventshop.eventsourcing.kafka.TopicProbe.header;
-import static eventshop.eventsourcing.kafka.TopicProbe.keyed;
+import static eventshop.eventsourcing.testing.TopicProbe.header;
+import static eventshop.eventsourcing.testing.TopicProbe.keyed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eventshop.contracts.Topics;
-import eventshop.eventsourcing.kafka.InProcessKafka;
-import eventshop.eventsourcing.kafka.TopicProbe;
+import eventshop.eventsourcing.ops.EventStoreEndpoint;
+import eventshop.eventsourcing.testing.TopicProbe;
+import eventshop.eventstore.EventStore;
 import eventshop.functions.FunctionBinding;
 import eventshop.functions.FunctionsApplication;
 import eventshop.functions.handling.DerivedIds;
 import eventshop.functions.handling.MalformedEvent;
+import eventshop.kafka.broker.InProcessKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -83,6 +85,14 @@ class OverKafkaTest {
     }
 
     @Test
+    void theAppKeepsNoLog() {
+        // eventshop.eventstore.engine=none in functions.yml: no event store, nor its endpoint, and no exclusion list
+        assertThat(functions.getBeanNamesForType(EventStore.class)).isEmpty();
+        assertThat(functions.getBeanNamesForType(EventStoreEndpoint.class)).isEmpty();
+        assertThat(functions.getEnvironment().getProperty("spring.autoconfigure.exclude")).isNull();
+    }
+
+    @Test
     void accountRegistered_onAccountsEvents_isADeliverMessage_onAccountsCommands_andARedeliveryTheSameCommand()
             throws Exception {
         // given
@@ -111,21 +121,6 @@ class OverKafkaTest {
     }
 
     @Test
-    void shipmentRequested_onOrdersEvents_isShipStock_onInventoryCommands() throws Exception {
-        String orderId = UUID.randomUUID().toString();
-        String eventId = UUID.randomUUID().toString();
-
-        publish(Topics.ORDERS_EVENTS, "order-" + orderId, eventId, "ShipmentRequested",
-                "{\"orderId\":\"" + orderId + "\",\"attempt\":1,\"deadline\":\"2026-01-01T12:00:00Z\"}");
-
-        ConsumerRecord<String, byte[]> command = probe.await(Topics.INVENTORY_COMMANDS, 1,
-                keyed("order-" + orderId), PATIENCE).getFirst();
-        assertThat(header(command, "event-id")).isEqualTo(DerivedIds.of("fulfilment", eventId).toString());
-        assertThat(header(command, "event-type")).isEqualTo("ShipStock");
-        assertThat(value(command)).isEqualTo("{\"orderId\":\"" + orderId + "\"}");
-    }
-
-    @Test
     void orderConfirmed_isANoticeToTheCustomer_andAMalformedEventIsParkedAtOnce() throws Exception {
         String orderId = UUID.randomUUID().toString();
         String customerId = UUID.randomUUID().toString();
@@ -140,7 +135,6 @@ class OverKafkaTest {
         ConsumerRecord<String, byte[]> parked = probe.await("error." + Topics.ORDERS_EVENTS + ".functions-orderNotices", 1,
                 keyed("order-" + orderId), PATIENCE).getFirst();
         assertThat(header(parked, "x-exception-stacktrace")).contains(MalformedEvent.class.getName());
-        // the fulfilment function has nothing to say about either, so nothing of this order reaches inventory
     }
 
     @Test

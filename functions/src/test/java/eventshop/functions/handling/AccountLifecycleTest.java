@@ -16,7 +16,6 @@ import eventshop.contracts.inventory.StockLine;
 import eventshop.contracts.orders.CancellationReason;
 import eventshop.contracts.orders.OrderEvent;
 import eventshop.contracts.orders.OrderLine;
-import eventshop.contracts.orders.SagaStep;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -17,7 +17,6 @@ import eventshop.contracts.orders.CancellationReason;
 import eventshop.contracts.orders.OrderEvent;
 import eventshop.contracts.orders.OrderLine;
 import eventshop.contracts.orders.OrderStatus;
-import eventshop.contracts.orders.SagaStep;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

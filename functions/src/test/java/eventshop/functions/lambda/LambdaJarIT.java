@@ -77,11 +77,11 @@ class LambdaJarIT {
     void theJar_handlesAnMskBatch() throws Exception {
         JsonNode commands = invoke(invoker("kafkaEvents"), LambdaHandlerTest.mskBatch()).get("commands");
 
-        assertThat(commands).hasSize(4);
+        assertThat(commands).hasSize(3);
         assertThat(commands.get(0).get("headers").get("event-id").asString())
                 .isEqualTo(DerivedIds.of("accountLifecycle", LambdaHandlerTest.REGISTERED).toString());
-        assertThat(commands.get(1).get("value").asString()).isEqualTo("{\"orderId\":\"o-1\"}");
-        assertThat(commands.get(3).get("headers").get("event-type").asString()).isEqualTo("NotifyAdmins");
+        assertThat(commands.get(1).get("function").asString()).isEqualTo("orderNotices");
+        assertThat(commands.get(2).get("headers").get("event-type").asString()).isEqualTo("NotifyAdmins");
     }
 
     @Test

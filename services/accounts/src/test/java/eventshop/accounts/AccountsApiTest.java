@@ -12,9 +12,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import eventshop.contracts.EdgeToken;
 import eventshop.contracts.accounts.AccountCommand.ActivateAccount;
 import eventshop.contracts.accounts.AccountEvent;
+import eventshop.edgetoken.EdgeToken;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.security.EdgeTokens;
 import eventshop.eventsourcing.security.EdgeUser;

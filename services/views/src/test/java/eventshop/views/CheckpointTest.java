@@ -4,7 +4,8 @@ import static eventshop.views.Events.line;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import eventshop.views.feed.ViewFeed;
+import eventshop.eventsourcing.projection.Projections;
+import eventshop.views.model.Views;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -21,7 +22,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class CheckpointTest {
 
     @Autowired
-    ViewFeed feed;
+    Projections projections;
     @Autowired
     JdbcTemplate jdbc;
 
@@ -36,9 +37,9 @@ class CheckpointTest {
     }
 
     static long[] sales(ConfigurableApplicationContext context, String sku) {
-        ViewFeed replica = context.getBean(ViewFeed.class);
+        Projections replica = context.getBean(Projections.class);
         JdbcTemplate replicaJdbc = context.getBean(JdbcTemplate.class);
-        return replica.read(null, tables -> replicaJdbc.query(tables.sql("SELECT orders, units, revenue_cents"
+        return replica.read(Views.NAME, null, tables -> replicaJdbc.query(tables.sql("SELECT orders, units, revenue_cents"
                         + " FROM {sales_by_product} WHERE sku = ?"), (rs, n) -> new long[] {rs.getLong(1), rs.getLong(2),
                 rs.getLong(3)}, sku).stream().findFirst().orElse(new long[] {0, 0, 0}));
     }
@@ -50,8 +51,8 @@ class CheckpointTest {
         String database = "views-restart-" + UUID.randomUUID();
         orders(sku, 0, 100);
         ConfigurableApplicationContext replica = TestKafka.replica(database);
-        ViewFeed first = replica.getBean(ViewFeed.class);
-        await().atMost(Duration.ofSeconds(60)).until(() -> first.status().records() > 0);
+        Projections first = replica.getBean(Projections.class);
+        await().atMost(Duration.ofSeconds(60)).until(() -> first.status(Views.NAME).active().processed() > 0);
 
         // when: it stops in the middle, more orders arrive, and it starts again on the same database
         replica.close();
@@ -61,10 +62,10 @@ class CheckpointTest {
         try {
             // then
             Snapshot restarted = Snapshot.caughtUp(replica);
-            Snapshot main = Snapshot.caughtUp(feed, jdbc);
+            Snapshot main = Snapshot.caughtUp(projections, jdbc);
             assertThat(restarted.hash()).isEqualTo(main.hash());
             assertThat(restarted.generation()).isEqualTo(1);
-            assertThat(replica.getBean(ViewFeed.class).status().records())
+            assertThat(replica.getBean(Projections.class).status(Views.NAME).active().processed())
                     .as("records read after the restart: only those after the checkpoints")
                     .isLessThan(endBeforeRestart);
             // 6 of every 10 orders are sales, 2 units of 150 cents each

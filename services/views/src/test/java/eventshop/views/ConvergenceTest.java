@@ -7,7 +7,8 @@ import static org.awaitility.Awaitility.await;
 import eventshop.eventsourcing.security.EdgeTokens;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.views.Events.Fate;
-import eventshop.views.feed.ViewFeed;
+import eventshop.eventsourcing.projection.Projections;
+import eventshop.views.model.Views;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -30,7 +31,7 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
 class ConvergenceTest {
 
     @Autowired
-    ViewFeed feed;
+    Projections projections;
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
@@ -81,8 +82,8 @@ class ConvergenceTest {
     }
 
     /** Sales of {@code sku} on the serving generation: orders, units. */
-    long[] sales(ViewFeed feed, JdbcTemplate jdbc, String sku) {
-        return feed.read(null, tables -> jdbc.query(tables.sql("SELECT orders, units FROM {sales_by_product}"
+    long[] sales(Projections projections, JdbcTemplate jdbc, String sku) {
+        return projections.read(Views.NAME, null, tables -> jdbc.query(tables.sql("SELECT orders, units FROM {sales_by_product}"
                 + " WHERE sku = ?"), (rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)}, sku)
                 .stream().findFirst().orElse(new long[] {0, 0}));
     }
@@ -102,21 +103,21 @@ class ConvergenceTest {
     void aBurstOf500Orders_convergesToTheSameContentAsAFreshRebuild() {
         // given
         List<String> skus = orders(500, new AtomicInteger(), 0);
-        Snapshot live = Snapshot.caughtUp(feed, jdbc);
+        Snapshot live = Snapshot.caughtUp(projections, jdbc);
         // 6 of every 10 orders are sales (shipped, confirmed, delivered); odd orders have both skus, 2 + 1 units
-        assertThat(sales(feed, jdbc, skus.get(0))).containsExactly(300, 450);
-        assertThat(sales(feed, jdbc, skus.get(1))).containsExactly(150, 150);
+        assertThat(sales(projections, jdbc, skus.get(0))).containsExactly(300, 450);
+        assertThat(sales(projections, jdbc, skus.get(1))).containsExactly(150, 150);
 
         // when
         rebuild();
-        await().atMost(Duration.ofSeconds(90)).until(() -> feed.status().generation() > live.generation());
-        Snapshot rebuilt = Snapshot.caughtUp(feed, jdbc);
+        await().atMost(Duration.ofSeconds(90)).until(() -> projections.status(Views.NAME).active().generation() > live.generation());
+        Snapshot rebuilt = Snapshot.caughtUp(projections, jdbc);
 
         // then
         assertThat(rebuilt.generation()).isGreaterThan(live.generation());
         assertThat(rebuilt.records()).isEqualTo(live.records());
         assertThat(rebuilt.hash()).isEqualTo(live.hash());
-        assertThat(sales(feed, jdbc, skus.get(0))).containsExactly(300, 450);
+        assertThat(sales(projections, jdbc, skus.get(0))).containsExactly(300, 450);
         await().atMost(Duration.ofSeconds(10)).until(() -> !tableExists("order_history_g" + live.generation()));
     }
 
@@ -132,18 +133,18 @@ class ConvergenceTest {
             }
         });
         await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= 60);
-        int before = feed.status().generation();
+        int before = projections.status(Views.NAME).active().generation();
 
         // when
         rebuild();
         assertThat(published.get()).as("orders still arriving when the rebuild started").isLessThan(300);
         publisher.join();
-        await().atMost(Duration.ofSeconds(90)).until(() -> feed.status().generation() > before);
-        Snapshot main = Snapshot.caughtUp(feed, jdbc);
+        await().atMost(Duration.ofSeconds(90)).until(() -> projections.status(Views.NAME).active().generation() > before);
+        Snapshot main = Snapshot.caughtUp(projections, jdbc);
 
         // then
         for (List<String> round : skus) {
-            assertThat(sales(feed, jdbc, round.get(0))).containsExactly(30, 45);
+            assertThat(sales(projections, jdbc, round.get(0))).containsExactly(30, 45);
         }
         try (ConfigurableApplicationContext replica = TestKafka.replica("views-late-" + UUID.randomUUID())) {
             Snapshot late = Snapshot.caughtUp(replica);

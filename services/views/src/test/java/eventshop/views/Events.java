@@ -6,7 +6,6 @@ import eventshop.contracts.carts.CartEvent.CheckedOutLine;
 import eventshop.contracts.catalog.CatalogEvent.ProductAdded;
 import eventshop.contracts.inventory.InventoryEvent.StockReceived;
 import eventshop.contracts.orders.CancellationReason;
-import eventshop.contracts.orders.OrderEvent;
 import eventshop.contracts.orders.OrderEvent.OrderCancelled;
 import eventshop.contracts.orders.OrderEvent.OrderConfirmed;
 import eventshop.contracts.orders.OrderEvent.OrderDelivered;
@@ -138,11 +137,18 @@ public final class Events implements AutoCloseable {
         };
     }
 
+    /**
+     * A step of orders' saga that orders published after {@code OrderShipped} until issue 12 and keeps to
+     * itself since: a type the views do not use (records of it remain on the topic), passed over.
+     */
+    record DeliveryScheduled(String orderId, Instant dueAt) {
+    }
+
     /** Publishes order {@code orderId}'s status events up to {@code fate}; answers the last one. */
     public Sent order(String customerId, String orderId, List<OrderLine> lines, Fate fate) {
         long subtotal = lines.stream().mapToLong(OrderLine::lineTotalCents).sum();
         long tax = (subtotal * 6 + 50) / 100;
-        List<OrderEvent> events = new ArrayList<>();
+        List<Object> events = new ArrayList<>();
         events.add(new OrderPlaced(orderId, customerId, customerId + "@example.com", lines, subtotal, tax,
                 subtotal + tax, ADDRESS, "tok-1"));
         switch (fate) {
@@ -165,7 +171,7 @@ public final class Events implements AutoCloseable {
                 }
                 if (fate == Fate.SHIPPED || fate == Fate.DELIVERED) {
                     events.add(new OrderShipped(orderId, customerId));
-                    events.add(new OrderEvent.DeliveryScheduled(orderId, BASE));
+                    events.add(new DeliveryScheduled(orderId, BASE));
                 }
                 if (fate == Fate.DELIVERED) {
                     events.add(new OrderDelivered(orderId, customerId));
@@ -173,7 +179,7 @@ public final class Events implements AutoCloseable {
             }
         }
         Sent last = null;
-        for (OrderEvent event : events) {
+        for (Object event : events) {
             last = publish("orders", "order-" + orderId, event);
         }
         return last;

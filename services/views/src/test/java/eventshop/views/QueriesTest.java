@@ -3,18 +3,23 @@ package eventshop.views;
 import static eventshop.views.Events.line;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eventshop.contracts.EdgeToken;
+import eventshop.contracts.catalog.CatalogEvent.ProductAdded;
 import eventshop.contracts.inventory.InventoryEvent.StockAllocated;
+import eventshop.edgetoken.EdgeToken;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.security.EdgeTokens;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.views.Events.Fate;
 import eventshop.views.Events.Sent;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -486,6 +491,128 @@ class QueriesTest {
             assertProblem(mvc.post().uri("/api/views/rebuild").header(HttpHeaders.AUTHORIZATION,
                     "Bearer " + tokens.mint(alice)).exchange(), HttpStatus.FORBIDDEN);
             assertProblem(mvc.get().uri("/api/views/status").exchange(), HttpStatus.UNAUTHORIZED);
+        }
+    }
+
+    /**
+     * The search that catalog answered too until issue 12 (its {@code ListingApiTest}): edge routed the
+     * path here already, and the views are its one owner now.
+     */
+    @Nested
+    class ProductSearch {
+
+        /** A word no other test's products contain (the topics are shared). */
+        final String word = "w" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        final String upper = word.toUpperCase(Locale.ROOT);
+        /** Makes the skus of this test unique without containing {@link #word}. */
+        final String run = Long.toString(System.nanoTime(), 36).toUpperCase(Locale.ROOT);
+
+        Sent add(String sku, String name, String description) {
+            return events.publish("catalog", "product-" + sku, new ProductAdded(sku, name, description, 100, ""));
+        }
+
+        /** The listing for {@code parameters} (name, value, ...), waiting for {@code last} if not null. */
+        JsonNode search(Sent last, String... parameters) {
+            var request = mvc.get().uri("/api/catalog/products")
+                    .header(HttpHeaders.AUTHORIZATION, "Bearer " + tokens.mint(EdgeUser.ANONYMOUS));
+            for (int i = 0; i < parameters.length; i += 2) {
+                request = request.param(parameters[i], parameters[i + 1]);
+            }
+            if (last != null) {
+                request = request.header(ConsistencyToken.HEADER, last.token());
+            }
+            return ok(request.exchange());
+        }
+
+        List<String> skus(JsonNode page) {
+            return StreamSupport.stream(page.path("items").spliterator(), false)
+                    .map(item -> item.path("sku").asString()).toList();
+        }
+
+        @Test
+        void theQuery_matchesNameDescriptionOrSku_ignoringCase() {
+            add("FIND-1-" + run, "Kettle " + word, "steel");
+            add("FIND-2-" + run, "Teapot", "a " + upper + " glaze");
+            add(upper + "-3", "Cup", "plain");
+            Sent last = add("FIND-4-" + run, "Saucer", "plain");
+
+            JsonNode page = search(last, "q", word.substring(0, 3) + upper.substring(3));
+
+            assertThat(skus(page)).containsExactly(upper + "-3", "FIND-1-" + run, "FIND-2-" + run);
+            assertThat(page.path("total").asLong()).isEqualTo(3);
+        }
+
+        @Test
+        void likeWildcards_inTheQuery_areTakenLiterally() {
+            add("WILD-1-" + run, "100% " + word + " sock", "");
+            Sent last = add("WILD-2-" + run, "1000 " + word + " socks", "");
+
+            assertThat(skus(search(last, "q", "0% " + word))).containsExactly("WILD-1-" + run);
+            assertThat(skus(search(last, "q", word + "_sock"))).isEmpty();
+        }
+
+        @Test
+        void pages_areSortedByNameThenSku_withTheTotalOverAllPages() {
+            add("PAGE-5-" + run, word + " e", "");
+            add("PAGE-2-" + run, word + " b", "");
+            add("PAGE-4-" + run, word + " a", "");
+            add("PAGE-1-" + run, word + " a", "");
+            Sent last = add("PAGE-3-" + run, word + " c", "");
+
+            JsonNode first = search(last, "q", word, "page", "0", "size", "2");
+            JsonNode second = search(last, "q", word, "page", "1", "size", "2");
+            JsonNode third = search(last, "q", word, "page", "2", "size", "2");
+            JsonNode beyond = search(last, "q", word, "page", "3", "size", "2");
+
+            assertThat(skus(first)).containsExactly("PAGE-1-" + run, "PAGE-4-" + run);
+            assertThat(skus(second)).containsExactly("PAGE-2-" + run, "PAGE-3-" + run);
+            assertThat(skus(third)).containsExactly("PAGE-5-" + run);
+            assertThat(skus(beyond)).isEmpty();
+            assertThat(List.of(first, second, third, beyond)).allSatisfy(page -> {
+                assertThat(page.path("total").asLong()).isEqualTo(5);
+                assertThat(page.path("size").asInt()).isEqualTo(2);
+            });
+            assertThat(second.path("page").asInt()).isEqualTo(1);
+        }
+
+        @Test
+        void theDefaults_arePage0OfSize20() {
+            JsonNode page = search(null);
+
+            assertThat(page.path("page").asInt()).isZero();
+            assertThat(page.path("size").asInt()).isEqualTo(20);
+            assertThat(page.path("items").size()).isLessThanOrEqualTo(20);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"size=0", "size=101", "size=-1", "page=-1", "page=x", "size=1.5", "page=99999999999"})
+        void aPageOrSizeOutOfRange_is400(String parameter) {
+            assertProblem(get(EdgeUser.ANONYMOUS, "/api/catalog/products?" + parameter, null), HttpStatus.BAD_REQUEST);
+        }
+    }
+
+    /** What orders' own copy of the list was tested for until issue 12 (its {@code OrderApiTest}). */
+    @Nested
+    class OrderListOfAnAdministrator {
+
+        @Test
+        void anAdministrator_seesEveryCustomersOrders_orOneCustomersWithCustomerId() {
+            String first = newId();
+            events.order(alice.id(), first, List.of(line("SKU-L1", 1, 300)), Fate.PLACED);
+            events.order(alice.id(), newId(), List.of(line("SKU-L1", 1, 300)), Fate.CONFIRMED);
+            Sent last = events.order(bob.id(), newId(), List.of(line("SKU-L1", 2, 300)), Fate.PLACED);
+
+            JsonNode everyones = ok(get(admin, "/api/orders?size=100", last.token()));
+            JsonNode bobs = ok(get(admin, "/api/orders?customerId=" + bob.id(), null));
+
+            assertThat(everyones.get("total").asLong()).isGreaterThanOrEqualTo(3);
+            assertThat(bobs.get("total").asLong()).isEqualTo(1);
+            assertThat(bobs.get("items").get(0).get("totalCents").asLong()).isEqualTo(636);
+        }
+
+        @Test
+        void aSizeOverTheMaximum_is400() {
+            assertProblem(get(alice, "/api/orders?size=101", null), HttpStatus.BAD_REQUEST);
         }
     }
 }

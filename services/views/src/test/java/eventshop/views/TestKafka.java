@@ -1,7 +1,7 @@
 package eventshop.views;
 
 import eventshop.contracts.Topics;
-import eventshop.eventsourcing.kafka.InProcessKafka;
+import eventshop.kafka.broker.InProcessKafka;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -56,7 +56,7 @@ public final class TestKafka {
                 "spring.cloud.stream.kafka.binder.brokers=" + bootstrapServers(),
                 "server.port=0",
                 "eventshop.security.token-secret=" + SECRET,
-                "eventshop.views.drop-after=200ms",
+                "eventshop.projections.drop-after=200ms",
                 "logging.level.org.apache.kafka=WARN", "logging.level.kafka=WARN",
                 "logging.level.state.change.logger=WARN").map(setting -> "--" + setting).toArray(String[]::new));
     }

@@ -20,7 +20,7 @@ import org.springframework.test.context.ContextConfiguration;
         "spring.datasource.url=jdbc:h2:mem:views-test;DB_CLOSE_DELAY=-1",
         "eventshop.security.token-secret=" + TestKafka.SECRET,
         "eventshop.consistency.max-wait=1s",
-        "eventshop.views.drop-after=200ms",
+        "eventshop.projections.drop-after=200ms",
         "logging.level.org.apache.kafka=WARN", "logging.level.kafka=WARN", "logging.level.state.change.logger=WARN"})
 @AutoConfigureMockMvc
 @ContextConfiguration(initializers = TestKafka.Initializer.class)

@@ -2,7 +2,7 @@ package eventshop.accounts.profile;
 
 import eventshop.accounts.domain.AccountStatus;
 import eventshop.contracts.Address;
-import eventshop.contracts.EdgeToken;
+import eventshop.edgetoken.EdgeToken;
 import eventshop.eventsourcing.projection.Projections;
 import eventshop.eventsourcing.projection.Tables;
 import java.util.List;

@@ -2,7 +2,7 @@ package eventshop.accounts.registration;
 
 import eventshop.accounts.registration.Registrations.Registered;
 import eventshop.accounts.registration.Registrations.Registration;
-import eventshop.contracts.EdgeToken;
+import eventshop.edgetoken.EdgeToken;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.security.EdgeUser;
 import jakarta.validation.Valid;

@@ -11,7 +11,7 @@ import eventshop.accounts.domain.Account;
 import eventshop.accounts.domain.Credentials;
 import eventshop.accounts.registration.Registrations;
 import eventshop.accounts.registration.Registrations.Registration;
-import eventshop.contracts.EdgeToken;
+import eventshop.edgetoken.EdgeToken;
 import eventshop.eventstore.EventStore;
 import java.util.Optional;
 import java.util.UUID;

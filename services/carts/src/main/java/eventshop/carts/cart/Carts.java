@@ -7,7 +7,6 @@ import eventshop.carts.cart.domain.Cart.CheckOut;
 import eventshop.carts.cart.domain.Cart.Clear;
 import eventshop.carts.cart.domain.Cart.RemoveItem;
 import eventshop.carts.cart.domain.Cart.RestoreOrder;
-import eventshop.carts.cart.domain.CartErrors.UnknownProduct;
 import eventshop.carts.cart.domain.Line;
 import eventshop.carts.cart.domain.PaymentCard;
 import eventshop.carts.cart.domain.Pricing;
@@ -38,9 +37,11 @@ import reactor.core.publisher.Mono;
  * <pre>{@code
  * handler.events(streamId).reduce(Cart.initial(), Cart::evolve)
  * }</pre>
- * (in {@link #state}). Commands are decided by the same fold ({@link CommandHandler#handle} loads the
+ * (in {@link #state}). Commands are decided by the same fold ({@link CommandHandler#decide} loads the
  * stream with {@code loadAsync}, a {@code reduce} over the store's {@code Flux}), with the product
- * data from the local price view put on the command, and appended expecting the version folded.
+ * data from the local price view put on the command, and appended expecting the version folded. A
+ * command reads the stream once: what depends on the cart (the checkout's prices, the lines to give back)
+ * is made from the state the handler folded, and the answer is that state with the new events folded on.
  *
  * <p>Because queries fold the stream itself, a query right after a command always sees it
  * (read-your-writes with no read model to wait for): the {@code Consistency-Token} a command
@@ -122,20 +123,9 @@ public class Carts {
         String orderId = (idempotencyKey == null ? ids.get()
                 : UUID.nameUUIDFromBytes(("checkout\n" + customerId + "\n" + idempotencyKey)
                         .getBytes(StandardCharsets.UTF_8))).toString();
-        for (int attempt = 1; ; attempt++) {
-            List<String> skus = state(customerId).block().lines().stream().map(Line::sku).toList();
-            try {
-                CommandResult<CartEvent> result = handler.handle(streamOf(customerId),
-                        new CheckOut(customerId, orderId, email, prices.list(skus), shippingAddress, cardToken, card),
-                        context);
-                return new CheckedOut(orderId, result.token());
-            } catch (UnknownProduct unknown) {
-                if (skus.contains(unknown.sku()) || attempt == 3) {
-                    throw unknown;
-                }
-                // a line was added between reading the skus and deciding: price the cart again
-            }
-        }
+        CommandResult<CartEvent> result = handler.decide(streamOf(customerId), cart -> new CheckOut(customerId,
+                orderId, email, prices.list(skus(cart.lines())), shippingAddress, cardToken, card), context).result();
+        return new CheckedOut(orderId, result.token());
     }
 
     /**
@@ -147,11 +137,10 @@ public class Carts {
      * @return the events appended (none, or one {@code CartRestored})
      */
     public List<CartEvent> restore(String customerId, String orderId, CommandContext context) {
-        List<String> skus = state(customerId).block().checkouts().of(orderId)
-                .map(checkout -> checkout.lines().stream().map(CheckedOutLine::sku).toList())
-                .orElse(List.of());
-        return handler.handle(streamOf(customerId), new RestoreOrder(customerId, orderId, prices.list(skus)), context)
-                .events();
+        return handler.decide(streamOf(customerId), cart -> new RestoreOrder(customerId, orderId,
+                prices.list(cart.checkouts().of(orderId)
+                        .map(checkout -> checkout.lines().stream().map(CheckedOutLine::sku).toList())
+                        .orElse(List.of()))), context).result().events();
     }
 
     /** The cart's stored events from {@code fromVersion}, at most {@code limit}. */
@@ -159,13 +148,19 @@ public class Carts {
         return store.read(streamOf(customerId), fromVersion).take(limit).collectList().block();
     }
 
+    /** Decides {@code command}; the answer is the cart the command left, priced (one fold of the stream). */
     private Outcome decide(String customerId, Cart.Command command, CommandContext context) {
-        CommandResult<CartEvent> result = handler.handle(streamOf(customerId), command, context);
-        return new Outcome(view(customerId), result.token());
+        CommandHandler.Decided<CartEvent, Cart.State> decided = handler.decide(streamOf(customerId),
+                cart -> command, context);
+        return new Outcome(priced(decided.state().lines()), decided.result().token());
+    }
+
+    private static List<String> skus(List<Line> lines) {
+        return lines.stream().map(Line::sku).toList();
     }
 
     private PricedCart priced(List<Line> lines) {
         return lines.isEmpty() ? PricedCart.EMPTY
-                : Pricing.price(lines, prices.list(lines.stream().map(Line::sku).toList()));
+                : Pricing.price(lines, prices.list(skus(lines)));
     }
 }

@@ -118,6 +118,54 @@ class CartsTest {
     }
 
     /**
+     * A command reads its cart's stream once: the handler folds it, the command is made from that state
+     * (the checkout's prices, the lines to give back) and the answer is that state with the new events
+     * folded on, not a second read (issue 12: a checkout read the cart twice, a line change twice).
+     */
+    @Nested
+    class OneFoldPerCommand {
+
+        private final StreamReads reads = new StreamReads(new InMemoryEventStore(), Carts.streamOf("acc-9"));
+        private final Carts counted = new Carts(reads, prices, Clock.fixed(NOW, ZoneOffset.UTC),
+                () -> new UUID(9, 9), new EventSourcingProperties("carts", null));
+
+        @BeforeEach
+        void aCartOfTwoLines() {
+            counted.add("acc-9", "SKU-1", 2, context());
+            counted.add("acc-9", "SKU-2", 1, context());
+            reads.reset();
+        }
+
+        @Test
+        void aCheckout_foldsTheCartOnce() {
+            counted.checkOut("acc-9", "ada@example.com", HOME, "tok_abcdefgh", new PaymentCard.Usable(), null,
+                    context());
+
+            assertThat(reads.folds()).isEqualTo(1);
+            assertThat(reads.eventsRead()).isEqualTo(2);
+        }
+
+        @Test
+        void aLineChange_foldsTheCartOnce_andAnswersTheCartAfterIt() {
+            Carts.Outcome outcome = counted.changeQuantity("acc-9", "SKU-1", 5, context());
+
+            assertThat(reads.folds()).isEqualTo(1);
+            assertThat(outcome.cart().lines()).extracting(line -> line.quantity()).containsExactly(5, 1);
+            assertThat(outcome.cart().subtotalCents()).isEqualTo(5250);
+        }
+
+        @Test
+        void aRestore_foldsTheCartOnce() {
+            String orderId = counted.checkOut("acc-9", "ada@example.com", HOME, "tok_abcdefgh",
+                    new PaymentCard.Usable(), null, context()).orderId();
+            reads.reset();
+
+            assertThat(counted.restore("acc-9", orderId, context())).hasSize(1);
+            assertThat(reads.folds()).isEqualTo(1);
+        }
+    }
+
+    /**
      * On the file engine with fsync, as the store runs: an append is visible to readers only once durable,
      * so the losers of a race on one cart reload before the winner's event shows (issue 11: 1 in ~50
      * concurrent adds was a 409, and one of 3 identical checkouts).

@@ -22,6 +22,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -31,7 +32,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The admin's commands on products; every response carries the command's {@code Consistency-Token}. */
+/**
+ * A product: read by anyone with a valid edge token (anonymous callers included), changed by the admin's
+ * commands, whose responses carry the command's {@code Consistency-Token}.
+ */
 @RestController
 @RequestMapping("/api/catalog/products")
 class ProductsController {
@@ -63,10 +67,19 @@ class ProductsController {
 
     private final Products products;
     private final StockLevels stockLevels;
+    private final ProductDetails details;
 
-    ProductsController(Products products, StockLevels stockLevels) {
+    ProductsController(Products products, StockLevels stockLevels, ProductDetails details) {
         this.products = products;
         this.stockLevels = stockLevels;
+        this.details = details;
+    }
+
+    @GetMapping("/{sku}")
+    ProductDetails.Details product(@PathVariable @Pattern(regexp = SKU) String sku,
+                                   @RequestHeader(name = ConsistencyToken.HEADER, required = false)
+                                   @Nullable String token) {
+        return details.of(sku, token).orElseThrow(() -> new Product.UnknownProduct(sku));
     }
 
     @PostMapping

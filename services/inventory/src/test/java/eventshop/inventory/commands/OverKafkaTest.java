@@ -1,20 +1,20 @@
 package eventshop.inventory.commands;
 
-import static eventshop.eventsourcing.kafka.TopicProbe.header;
-import static eventshop.eventsourcing.kafka.TopicProbe.keyed;
+import static eventshop.eventsourcing.testing.TopicProbe.header;
+import static eventshop.eventsourcing.testing.TopicProbe.keyed;
 import static eventshop.inventory.Fixtures.context;
 import static eventshop.inventory.Fixtures.newOrder;
 import static eventshop.inventory.Fixtures.newSku;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eventshop.contracts.Topics;
-import eventshop.eventsourcing.kafka.InProcessKafka;
-import eventshop.eventsourcing.kafka.TopicProbe;
 import eventshop.eventsourcing.relay.EventHeaders;
+import eventshop.eventsourcing.testing.TopicProbe;
 import eventshop.inventory.InventoryApplication;
 import eventshop.inventory.reservations.MalformedCommand;
 import eventshop.inventory.stock.Stocks;
 import eventshop.inventory.stock.domain.Stock;
+import eventshop.kafka.broker.InProcessKafka;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

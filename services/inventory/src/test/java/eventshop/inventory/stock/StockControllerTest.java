@@ -11,15 +11,15 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import eventshop.contracts.EdgeToken;
 import eventshop.contracts.inventory.InventoryCommand.ReserveStock;
+import eventshop.contracts.inventory.InventoryEvent.StockReceived;
 import eventshop.contracts.inventory.StockLine;
+import eventshop.edgetoken.EdgeToken;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.security.EdgeTokens;
 import eventshop.eventsourcing.security.EdgeUser;
-import eventshop.eventstore.EventStore;
-import eventshop.contracts.inventory.InventoryEvent.StockReceived;
 import eventshop.eventstore.EventData;
+import eventshop.eventstore.EventStore;
 import eventshop.eventstore.ExpectedVersion;
 import eventshop.eventstore.Metadata;
 import eventshop.inventory.FakeCatalog;

@@ -1,20 +1,18 @@
 package eventshop.orders.history;
 
-import eventshop.contracts.EdgeToken;
-import eventshop.contracts.orders.OrderEvent;
+import eventshop.edgetoken.EdgeToken;
 import eventshop.eventsourcing.config.EventSourcingProperties;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.consistency.ReadModelProgress;
 import eventshop.eventsourcing.consistency.ReadYourWrites;
 import eventshop.eventsourcing.consuming.ConsumerProgress;
 import eventshop.eventsourcing.decider.CommandContexts;
-import eventshop.eventsourcing.decider.CommandResult;
-import eventshop.eventsourcing.projection.Projections;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.eventstore.Limits;
 import eventshop.eventstore.RecordedEvent;
 import eventshop.orders.order.Orders;
 import eventshop.orders.order.domain.Order;
+import eventshop.orders.order.domain.OrderMessages;
 import eventshop.orders.order.domain.OrderNotFound;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -22,7 +20,6 @@ import jakarta.validation.constraints.Pattern;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -35,13 +32,16 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code /api/orders}: a customer's own orders (another's is 404), any order for an admin. The list is a
- * read model that honours {@code Consistency-Token}; an order's detail and events are read from its
- * stream, so they are always as new as the last command of orders. They accept orders' tokens (nothing
- * to wait for) and carts' tokens: a checkout's {@code carts:...} token waits (bounded, then 503) until
- * the consumer of {@code carts.events} has processed that checkout, so the order is there, or it truly
- * does not exist (404). Both answer with a {@code Consistency-Token} of the order's last event, to pass
- * on to the next read. Cancel answers with the order and a {@code Consistency-Token}; once the shipment
+ * {@code /api/orders/{id}}: a customer's own order (another's is 404), any order for an admin. The list of
+ * orders ({@code GET /api/orders}) is not here: edge routes it to the views service, the one owner of that
+ * read. An order's detail and events are read from its stream, so they are always as new as the last command
+ * of orders. They accept orders' tokens (nothing to wait for) and carts' tokens: a checkout's
+ * {@code carts:...} token waits (bounded, then 503) until the consumer of {@code carts.events} has processed
+ * that checkout, so the order is there, or it truly does not exist (404). Both answer with a
+ * {@code Consistency-Token} of the order's last published event (its last status change, as
+ * {@code orders.events} carries it), to pass on to the next read: of the views, of the cart, which wait for
+ * that record on the topic. A later step of the saga is no position they could wait for: it is never
+ * published. Cancel answers with the order and a {@code Consistency-Token}; once the shipment
  * is requested it is a 409 problem.
  */
 @RestController
@@ -53,8 +53,6 @@ public class OrderController {
     private static final String CUSTOMER_OR_ADMIN = "hasAnyRole('CUSTOMER','ADMIN')";
 
     private final Orders orders;
-    private final Projections projections;
-    private final JdbcTemplate jdbc;
     private final CommandContexts contexts;
     private final JsonMapper json;
     private final ReadYourWrites readYourWrites;
@@ -62,12 +60,9 @@ public class OrderController {
     /** An order's stream (always current for orders' tokens), placed from checkouts the consumer of carts.events processed. */
     private final ReadModelProgress detail;
 
-    public OrderController(Orders orders, Projections projections, JdbcTemplate jdbc, CommandContexts contexts,
-                           JsonMapper json, ReadYourWrites readYourWrites, ConsumerProgress consumed,
-                           EventSourcingProperties service) {
+    public OrderController(Orders orders, CommandContexts contexts, JsonMapper json, ReadYourWrites readYourWrites,
+                           ConsumerProgress consumed, EventSourcingProperties service) {
         this.orders = orders;
-        this.projections = projections;
-        this.jdbc = jdbc;
         this.contexts = contexts;
         this.json = json;
         this.readYourWrites = readYourWrites;
@@ -76,28 +71,8 @@ public class OrderController {
                 consumed.readModel("order", "carts"));
     }
 
-    public record Page(List<OrderList.Summary> items, int page, int size, long total) {
-    }
-
     /** One stored event of the order, {@code data} as the JSON object it is. */
     public record EventView(String type, long version, long position, Instant recordedAt, JsonNode data) {
-    }
-
-    /**
-     * The caller's orders, newest first; an admin sees every order, or one customer's with {@code customerId}
-     * (a customer's {@code customerId} is ignored: customers only ever see their own).
-     */
-    @GetMapping
-    @PreAuthorize(CUSTOMER_OR_ADMIN)
-    public Page list(EdgeUser user,
-                     @RequestHeader(name = ConsistencyToken.HEADER, required = false) String token,
-                     @RequestParam(required = false) @Pattern(regexp = "[A-Za-z0-9@._-]{1,100}") String customerId,
-                     @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
-                     @RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
-        String customer = admin(user) ? customerId : user.id();
-        return projections.read(OrderList.NAME, token, tables -> new Page(
-                OrderList.page(jdbc, tables, customer, page * size, size), page, size,
-                OrderList.total(jdbc, tables, customer)));
     }
 
     @GetMapping("/{orderId}")
@@ -137,11 +112,15 @@ public class OrderController {
         OrderView order = view(user, orderId);
         Order.Canceller by = order.customerId().equals(user.id()) ? Order.Canceller.CUSTOMER : Order.Canceller.ADMIN;
         String correlation = correlationId != null ? correlationId : orders.correlationOf(orderId).orElse(null);
-        CommandResult<OrderEvent> result = orders.cancel(orderId, by, contexts.create(user.id(), correlation));
-        return ResponseEntity.ok().header(ConsistencyToken.HEADER, result.token().toString()).body(view(user, orderId));
+        orders.cancel(orderId, by, contexts.create(user.id(), correlation));
+        Shown cancelled = show(user, orderId);
+        return ResponseEntity.ok().header(ConsistencyToken.HEADER, cancelled.token().toString()).body(cancelled.view());
     }
 
-    /** An order as shown, and the token of its last event (what the view is as of). */
+    /**
+     * An order as shown, and the token of its last published event: what the view is as of for every reader
+     * outside orders (orders' own reads need no wait: they fold the stream).
+     */
     private record Shown(OrderView view, ConsistencyToken token) {
     }
 
@@ -158,8 +137,10 @@ public class OrderController {
         if (!admin(user) && !view.customerId().equals(user.id())) {
             throw new OrderNotFound(orderId);
         }
-        RecordedEvent last = events.getLast();
-        return new Shown(view, new ConsistencyToken(serviceName, last.position(), last.streamId()));
+        RecordedEvent published = events.reversed().stream()
+                .filter(event -> OrderMessages.of(orders.decode(event)) instanceof OrderMessages.Publish)
+                .findFirst().orElseThrow(() -> new IllegalStateException("the stream has no OrderPlaced"));
+        return new Shown(view, new ConsistencyToken(serviceName, published.position(), published.streamId()));
     }
 
     private static boolean admin(EdgeUser user) {

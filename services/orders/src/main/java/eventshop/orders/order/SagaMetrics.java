@@ -1,25 +1,20 @@
 package eventshop.orders.order;
 
 import eventshop.contracts.orders.CancellationReason;
-import eventshop.contracts.orders.OrderEvent;
-import eventshop.contracts.orders.OrderEvent.CompensationCompleted;
-import eventshop.contracts.orders.OrderEvent.DeliveryScheduled;
-import eventshop.contracts.orders.OrderEvent.OrderCancelled;
-import eventshop.contracts.orders.OrderEvent.OrderConfirmed;
-import eventshop.contracts.orders.OrderEvent.OrderDelivered;
-import eventshop.contracts.orders.OrderEvent.OrderPaymentAuthorized;
-import eventshop.contracts.orders.OrderEvent.OrderPlaced;
-import eventshop.contracts.orders.OrderEvent.OrderShipped;
-import eventshop.contracts.orders.OrderEvent.OrderStockReserved;
-import eventshop.contracts.orders.OrderEvent.PaymentAuthorizationRequested;
-import eventshop.contracts.orders.OrderEvent.PaymentCaptureRequested;
-import eventshop.contracts.orders.OrderEvent.PaymentRefundRequested;
-import eventshop.contracts.orders.OrderEvent.PaymentVoidRequested;
-import eventshop.contracts.orders.OrderEvent.ShipmentRequested;
-import eventshop.contracts.orders.OrderEvent.StockReleaseRequested;
-import eventshop.contracts.orders.OrderEvent.StockReservationRequested;
-import eventshop.contracts.orders.OrderStatus;
-import eventshop.contracts.orders.SagaStep;
+import eventshop.orders.order.domain.Order;
+import eventshop.orders.order.domain.OrderEvent;
+import eventshop.orders.order.domain.OrderEvent.CompensationCompleted;
+import eventshop.orders.order.domain.OrderEvent.DeliveryScheduled;
+import eventshop.orders.order.domain.OrderEvent.OrderCancelled;
+import eventshop.orders.order.domain.OrderEvent.PaymentAuthorizationRequested;
+import eventshop.orders.order.domain.OrderEvent.PaymentCaptureRequested;
+import eventshop.orders.order.domain.OrderEvent.PaymentRefundRequested;
+import eventshop.orders.order.domain.OrderEvent.PaymentVoidRequested;
+import eventshop.orders.order.domain.OrderEvent.ShipmentRequested;
+import eventshop.orders.order.domain.OrderEvent.StatusEvent;
+import eventshop.orders.order.domain.OrderEvent.StockReleaseRequested;
+import eventshop.orders.order.domain.OrderEvent.StockReservationRequested;
+import eventshop.orders.order.domain.SagaStep;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import org.springframework.stereotype.Component;
@@ -45,19 +40,14 @@ public class SagaMetrics {
     void record(List<OrderEvent> events, SagaStep deadlineStep) {
         for (OrderEvent event : events) {
             switch (event) {
-                case OrderPlaced placed -> status(OrderStatus.PLACED);
-                case OrderStockReserved reserved -> status(OrderStatus.STOCK_RESERVED);
-                case OrderPaymentAuthorized authorized -> status(OrderStatus.PAYMENT_AUTHORIZED);
-                case OrderConfirmed confirmed -> status(OrderStatus.CONFIRMED);
-                case OrderShipped shipped -> status(OrderStatus.SHIPPED);
-                case OrderDelivered delivered -> status(OrderStatus.DELIVERED);
                 case OrderCancelled cancelled -> {
-                    status(OrderStatus.CANCELLED);
+                    status(cancelled);
                     registry.counter("orders.cancelled", "reason", cancelled.reason().name()).increment();
                     if (cancelled.reason() == CancellationReason.TIMED_OUT && deadlineStep != null) {
                         registry.counter("orders.timeouts", "step", deadlineStep.name()).increment();
                     }
                 }
+                case StatusEvent other -> status(other);
                 case StockReservationRequested requested -> step(SagaStep.RESERVE_STOCK, requested.attempt());
                 case PaymentAuthorizationRequested requested -> step(SagaStep.AUTHORIZE_PAYMENT, requested.attempt());
                 case PaymentCaptureRequested requested -> step(SagaStep.CAPTURE_PAYMENT, requested.attempt());
@@ -72,8 +62,8 @@ public class SagaMetrics {
         }
     }
 
-    private void status(OrderStatus status) {
-        registry.counter("orders.status", "status", status.name()).increment();
+    private void status(StatusEvent event) {
+        registry.counter("orders.status", "status", Order.statusAfter(event).name()).increment();
     }
 
     private void step(SagaStep step, int attempt) {

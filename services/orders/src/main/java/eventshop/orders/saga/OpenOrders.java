@@ -1,10 +1,9 @@
 package eventshop.orders.saga;
 
-import eventshop.contracts.orders.OrderStatus;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.projection.Projections;
 import eventshop.eventstore.EventStore;
-import eventshop.orders.history.OrderList;
+import eventshop.orders.order.OrderStatuses;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -12,14 +11,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * The orders of a customer that are not yet confirmed (placed, stock reserved, payment authorized), from the
- * {@code order_list} read model as of the log's head when asked (waiting, bounded, for the projection to
+ * {@code order_status} read model as of the log's head when asked (waiting, bounded, for the projection to
  * get there), so an order placed a moment ago is among them.
  */
 @Component
 public class OpenOrders {
-
-    private static final List<String> NOT_YET_CONFIRMED = List.of(OrderStatus.PLACED.name(),
-            OrderStatus.STOCK_RESERVED.name(), OrderStatus.PAYMENT_AUTHORIZED.name());
 
     private final Projections projections;
     private final JdbcTemplate jdbc;
@@ -37,8 +33,7 @@ public class OpenOrders {
     /** The ids of the customer's orders not yet confirmed. */
     public List<String> of(String customerId) {
         String asOfNow = new ConsistencyToken(serviceName, store.headPosition()).toString();
-        return projections.read(OrderList.NAME, asOfNow, tables -> jdbc.queryForList(tables.sql(
-                        "SELECT order_id FROM {order_list} WHERE customer_id = ? AND status IN (?, ?, ?)"),
-                String.class, customerId, NOT_YET_CONFIRMED.get(0), NOT_YET_CONFIRMED.get(1), NOT_YET_CONFIRMED.get(2)));
+        return projections.read(OrderStatuses.NAME, asOfNow,
+                tables -> OrderStatuses.of(jdbc, tables, customerId, OrderStatuses.NOT_YET_CONFIRMED));
     }
 }

@@ -9,11 +9,11 @@ import static org.awaitility.Awaitility.await;
 
 import eventshop.contracts.inventory.InventoryEvent.StockReleased;
 import eventshop.contracts.orders.CancellationReason;
-import eventshop.contracts.orders.OrderEvent.StockReservationRequested;
 import eventshop.eventstore.EventStore;
 import eventshop.orders.OrdersApplication;
 import eventshop.orders.order.Orders;
 import eventshop.orders.order.domain.Order;
+import eventshop.orders.order.domain.OrderEvent.StockReservationRequested;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,7 +1,7 @@
 package eventshop.orders.saga;
 
-import static eventshop.eventsourcing.kafka.TopicProbe.header;
-import static eventshop.eventsourcing.kafka.TopicProbe.keyed;
+import static eventshop.eventsourcing.testing.TopicProbe.header;
+import static eventshop.eventsourcing.testing.TopicProbe.keyed;
 import static eventshop.orders.Fixtures.checkout;
 import static eventshop.orders.Fixtures.newId;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,9 +11,9 @@ import eventshop.contracts.inventory.InventoryEvent.StockReserved;
 import eventshop.contracts.inventory.StockLine;
 import eventshop.contracts.payments.PaymentEvent.PaymentAuthorized;
 import eventshop.contracts.payments.PaymentEvent.PaymentCaptured;
-import eventshop.eventsourcing.kafka.InProcessKafka;
-import eventshop.eventsourcing.kafka.TopicProbe;
 import eventshop.eventsourcing.relay.EventHeaders;
+import eventshop.eventsourcing.testing.TopicProbe;
+import eventshop.kafka.broker.InProcessKafka;
 import eventshop.orders.OrdersApplication;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,8 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The service as configured in orders.yml, against an in-process broker: a CartCheckedOut on carts.events
  * places the order, whose relay sends ReserveStock on inventory.commands (the log is the outbox); the
  * StockReserved answer on inventory.events leads to AuthorizePayment on payments.commands; the status
- * events go to orders.events (with the customer's id), and so does ShipmentRequested: the fulfilment function,
- * not orders, sends ShipStock.
+ * events go to orders.events (with the customer's id), and nothing else does: the saga's steps are orders'
+ * private events, so the captured payment's shipment request goes to inventory.commands as ShipStock.
  */
 class OverKafkaTest {
 
@@ -132,10 +132,13 @@ class OverKafkaTest {
         awaitRecord(Topics.PAYMENTS_COMMANDS, "order-" + order, "CapturePayment");
         publish(Topics.PAYMENTS_EVENTS, "payment-" + order, new PaymentCaptured(order, 3179));
 
-        // then the shipment request is published on orders.events (the fulfilment function sends ShipStock)
-        ConsumerRecord<String, byte[]> shipment = awaitRecord(Topics.ORDERS_EVENTS, "order-" + order,
-                "ShipmentRequested");
-        assertThat(JSON.readTree(shipment.value()).get("attempt").asInt()).isEqualTo(1);
-        assertThat(types(Topics.INVENTORY_COMMANDS, "order-" + order)).containsExactly("ReserveStock");
+        // then the shipment request goes to inventory as ShipStock (issue 12: no longer through a function)
+        ConsumerRecord<String, byte[]> shipment = awaitRecord(Topics.INVENTORY_COMMANDS, "order-" + order,
+                "ShipStock");
+        assertThat(JSON.readTree(shipment.value()).get("orderId").asString()).isEqualTo(order);
+        assertThat(types(Topics.INVENTORY_COMMANDS, "order-" + order)).containsExactly("ReserveStock", "ShipStock");
+        // and orders.events carries the published language only: the status events, none of the saga's steps
+        assertThat(types(Topics.ORDERS_EVENTS, "order-" + order)).containsExactly("OrderPlaced",
+                "OrderStockReserved", "OrderPaymentAuthorized", "OrderConfirmed");
     }
 }

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import eventshop.contracts.carts.CartEvent.CartItemAdded;
 import eventshop.contracts.carts.CartEvent.CartRestored;
 import eventshop.contracts.carts.CartEvent.RestoredLine;
+import eventshop.contracts.inventory.InventoryCommand.ReserveStock;
 import eventshop.contracts.inventory.InventoryEvent.StockAllocated;
 import eventshop.contracts.inventory.InventoryEvent.StockReleased;
 import eventshop.contracts.inventory.InventoryEvent.StockReservationRejected;
@@ -18,14 +19,7 @@ import eventshop.contracts.inventory.InventoryEvent.StockReserved;
 import eventshop.contracts.inventory.InventoryEvent.StockShipped;
 import eventshop.contracts.inventory.StockLine;
 import eventshop.contracts.orders.CancellationReason;
-import eventshop.contracts.orders.OrderEvent;
-import eventshop.contracts.orders.OrderEvent.OrderCancelled;
-import eventshop.contracts.orders.OrderEvent.OrderConfirmed;
-import eventshop.contracts.orders.OrderEvent.PaymentRefundRequested;
-import eventshop.contracts.orders.OrderEvent.StockReleaseRequested;
-import eventshop.contracts.orders.OrderEvent.StockReservationRequested;
 import eventshop.contracts.orders.OrderStatus;
-import eventshop.contracts.orders.SagaStep;
 import eventshop.contracts.payments.PaymentEvent.DeclineReason;
 import eventshop.contracts.payments.PaymentEvent.PaymentAuthorized;
 import eventshop.contracts.payments.PaymentEvent.PaymentCaptured;
@@ -44,6 +38,14 @@ import eventshop.orders.deadlines.DeadlineScheduler;
 import eventshop.orders.deadlines.Deadlines;
 import eventshop.orders.order.Orders;
 import eventshop.orders.order.domain.Order;
+import eventshop.orders.order.domain.OrderEvent;
+import eventshop.orders.order.domain.OrderMessages;
+import eventshop.orders.order.domain.OrderEvent.OrderCancelled;
+import eventshop.orders.order.domain.OrderEvent.OrderConfirmed;
+import eventshop.orders.order.domain.OrderEvent.PaymentRefundRequested;
+import eventshop.orders.order.domain.OrderEvent.StockReleaseRequested;
+import eventshop.orders.order.domain.OrderEvent.StockReservationRequested;
+import eventshop.orders.order.domain.SagaStep;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -177,7 +179,7 @@ class SagaTest {
                 .isGreaterThanOrEqualTo(1);
         assertThat(meters.counter("orders.status", "status", "DELIVERED").count()).isGreaterThanOrEqualTo(1);
         String head = new ConsistencyToken("orders", store.headPosition()).toString();
-        projections.read(eventshop.orders.history.OrderList.NAME, head, tables -> null);
+        projections.read(eventshop.orders.order.OrderStatuses.NAME, head, tables -> null);
         assertThat(meters.get("orders.by.status").tag("status", "DELIVERED").gauge().value()).isGreaterThanOrEqualTo(1);
         assertThat(meters.get("orders.compensations.pending").gauge().value()).isNotNaN();
     }
@@ -359,16 +361,21 @@ class SagaTest {
     void theRoutesTurnTheStepsIntoCommands() {
         String order = placed();
         List<OrderEvent> stored = events(store, order);
-        assertThat(OrderRoutes.commandFor(stored.get(0))).isEmpty();
-        assertThat(OrderRoutes.commandFor(stored.get(1))).hasValueSatisfying(command -> {
+        assertThat(OrderMessages.of(stored.get(0))).isInstanceOf(OrderMessages.Publish.class);
+        assertThat(OrderMessages.of(stored.get(1))).isInstanceOfSatisfying(OrderMessages.Send.class, command -> {
             assertThat(command.topic()).isEqualTo("inventory.commands");
-            assertThat(command.type()).isEqualTo("ReserveStock");
+            assertThat(command.command()).isInstanceOf(ReserveStock.class);
         });
-        assertThat(OrderRoutes.route(recorded(store, order).get(1))).isInstanceOf(RelayRoutes.Route.Send.class);
+        assertThat(OrderRoutes.route(recorded(store, order).get(1))).isInstanceOfSatisfying(RelayRoutes.Route.Send.class,
+                send -> assertThat(send.type()).isEqualTo("ReserveStock"));
     }
 
+    /**
+     * Issue 12: the shipment is a step like the others, sent to inventory as {@code ShipStock} by orders' relay
+     * (until then it was published on orders.events for a fulfilment function to send on).
+     */
     @Test
-    void theShipmentRequest_isPublishedOnOrdersEvents_forTheFulfilmentFunction() {
+    void theShipmentRequest_isSentToInventory_asShipStock() {
         // given
         String order = placed();
         stockReply(order, new StockReserved(order, lines()));
@@ -381,8 +388,12 @@ class SagaTest {
         List<RecordedEvent> stored = recorded(store, order);
         RecordedEvent shipment = stored.get(stored.size() - 1);
         assertThat(shipment.type()).isEqualTo("ShipmentRequested");
-        assertThat(OrderRoutes.route(shipment)).isEqualTo(RelayRoutes.Route.events());
-        assertThat(OrderRoutes.commandFor(events(store, order).get(stored.size() - 1))).isEmpty();
+        assertThat(OrderRoutes.route(shipment)).isInstanceOfSatisfying(RelayRoutes.Route.Send.class, send -> {
+            assertThat(send.topic()).isEqualTo("inventory.commands");
+            assertThat(send.type()).isEqualTo("ShipStock");
+            assertThat(new String(send.data(), StandardCharsets.UTF_8))
+                    .isEqualTo("{\"orderId\":\"" + order + "\"}");
+        });
         // the status events name the customer, for the notices
         assertThat(events(store, order)).filteredOn(OrderConfirmed.class::isInstance)
                 .containsExactly(new OrderConfirmed(order, customer));

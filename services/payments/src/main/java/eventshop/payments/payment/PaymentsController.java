@@ -1,6 +1,6 @@
 package eventshop.payments.payment;
 
-import eventshop.contracts.EdgeToken;
+import eventshop.edgetoken.EdgeToken;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.projection.Projections;
 import eventshop.eventsourcing.security.EdgeUser;

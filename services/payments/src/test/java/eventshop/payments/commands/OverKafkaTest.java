@@ -1,16 +1,16 @@
 package eventshop.payments.commands;
 
-import static eventshop.eventsourcing.kafka.TopicProbe.header;
-import static eventshop.eventsourcing.kafka.TopicProbe.keyed;
+import static eventshop.eventsourcing.testing.TopicProbe.header;
+import static eventshop.eventsourcing.testing.TopicProbe.keyed;
 import static eventshop.payments.Fixtures.authorizeJson;
 import static eventshop.payments.Fixtures.context;
 import static eventshop.payments.Fixtures.newOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eventshop.contracts.Topics;
-import eventshop.eventsourcing.kafka.InProcessKafka;
-import eventshop.eventsourcing.kafka.TopicProbe;
 import eventshop.eventsourcing.relay.EventHeaders;
+import eventshop.eventsourcing.testing.TopicProbe;
+import eventshop.kafka.broker.InProcessKafka;
 import eventshop.payments.PaymentsApplication;
 import eventshop.payments.cards.Cards;
 import eventshop.payments.payment.MalformedCommand;

@@ -1,14 +1,17 @@
 package eventshop.views.admin;
 
 import eventshop.eventsourcing.consistency.ConsistencyToken;
-import eventshop.views.feed.ViewFeed;
+import eventshop.eventsourcing.projection.Checkpoint;
+import eventshop.eventsourcing.projection.ProjectionStatus;
+import eventshop.eventsourcing.projection.ProjectionStatus.GenerationStatus;
+import eventshop.eventsourcing.projection.ProjectionStatus.PartitionStatus;
+import eventshop.eventsourcing.projection.Projections;
 import eventshop.views.model.ContentHash;
+import eventshop.views.model.Views;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -22,29 +25,57 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The views' operations and dashboards, for admins: {@code POST /api/views/rebuild} (blue/green, 202),
  * {@code GET /api/views/status}, {@code GET /api/views/hash} (compare replicas) and
- * {@code GET /api/views/dashboard}.
+ * {@code GET /api/views/dashboard}. Rebuild and status are the projection runtime's (as
+ * {@code /actuator/projections/views} shows them), in the shape the views have always answered.
  */
 @RestController
 @PreAuthorize("hasRole('ADMIN')")
 class ViewsAdminController {
 
-    private final ViewFeed feed;
+    private final Projections projections;
     private final JdbcTemplate jdbc;
 
-    ViewsAdminController(ViewFeed feed, JdbcTemplate jdbc) {
-        this.feed = feed;
+    ViewsAdminController(Projections projections, JdbcTemplate jdbc) {
+        this.projections = projections;
         this.jdbc = jdbc;
+    }
+
+    /**
+     * The views' state: the serving generation ({@code state} is its runner's: RUNNING, FAILED, FROZEN,
+     * STOPPED), whether it has caught up since start, what tokens wait for per source, its partitions
+     * (next offset, end offset, lag, source position), records it applied and passed over since start,
+     * its last error, and a rebuild in progress ({@code applied} of {@code target}: records of the topics
+     * as they were when it started).
+     */
+    record ViewsStatus(int generation, String state, boolean caughtUp, Map<String, Long> appliedBySource, long lag,
+                       List<PartitionStatus> partitions, long records, long skipped, @Nullable String lastError,
+                       @Nullable Instant lastErrorAt, @Nullable Rebuild rebuild) {
+
+        static ViewsStatus of(ProjectionStatus status) {
+            GenerationStatus serving = status.active();
+            GenerationStatus building = status.rebuild();
+            return new ViewsStatus(serving.generation(), serving.state().name(), status.ready(),
+                    status.appliedBySource(), status.lag(), serving.partitions(), serving.processed(), serving.skipped(),
+                    serving.lastError(), serving.lastErrorAt(), building == null ? null
+                    : new Rebuild(building.generation(), building.state().name(), building.reached(),
+                    Math.max(0, building.target()), building.progress(), building.partitions(), building.lastError()));
+        }
+    }
+
+    /** A rebuild in progress: {@code progress} is the share of the end offsets measured at its start applied (0..1). */
+    record Rebuild(int generation, String state, long applied, long target, double progress,
+                   List<PartitionStatus> partitions, @Nullable String lastError) {
     }
 
     @PostMapping("/api/views/rebuild")
     @ResponseStatus(HttpStatus.ACCEPTED)
-    ViewFeed.FeedStatus rebuild() {
-        return feed.rebuild();
+    ViewsStatus rebuild() {
+        return ViewsStatus.of(projections.rebuild(Views.NAME));
     }
 
     @GetMapping("/api/views/status")
-    ViewFeed.FeedStatus status() {
-        return feed.status();
+    ViewsStatus status() {
+        return ViewsStatus.of(projections.status(Views.NAME));
     }
 
     /**
@@ -57,16 +88,11 @@ class ViewsAdminController {
 
     @GetMapping("/api/views/hash")
     Hashes hash() {
-        return feed.consistently((tables, committed) -> {
-            Map<String, TreeMap<Integer, Long>> byTopic = new TreeMap<>();
-            for (Map.Entry<TopicPartition, Long> entry : committed.entrySet()) {
-                byTopic.computeIfAbsent(entry.getKey().topic(), topic -> new TreeMap<>())
-                        .put(entry.getKey().partition(), entry.getValue());
-            }
+        return projections.readAtBatchBoundary(Views.NAME, (tables, checkpoint) -> {
+            Checkpoint.Topics read = (Checkpoint.Topics) checkpoint;
             Map<String, List<Long>> offsets = new LinkedHashMap<>();
-            byTopic.forEach((topic, partitions) -> offsets.put(topic, List.copyOf(partitions.values())));
-            long records = committed.values().stream().mapToLong(Long::longValue).sum();
-            return new Hashes(tables.generation(), records, offsets, ContentHash.of(jdbc, tables));
+            read.offsets().forEach((topic, partitions) -> offsets.put(topic, List.copyOf(partitions.values())));
+            return new Hashes(tables.generation(), read.records(), offsets, ContentHash.of(jdbc, tables));
         });
     }
 
@@ -90,7 +116,7 @@ class ViewsAdminController {
 
     @GetMapping("/api/views/dashboard")
     Dashboard dashboard(@RequestHeader(name = ConsistencyToken.HEADER, required = false) @Nullable String token) {
-        return feed.read(token, tables -> {
+        return projections.read(Views.NAME, token, tables -> {
             Map<String, Long> byStatus = new LinkedHashMap<>();
             jdbc.query(tables.sql("SELECT status, orders FROM {orders_by_status} WHERE orders <> 0 ORDER BY status"),
                     rs -> {

@@ -2,7 +2,7 @@ package eventshop.views.history;
 
 import eventshop.contracts.orders.CancellationReason;
 import eventshop.contracts.orders.OrderStatus;
-import eventshop.views.model.ViewTables;
+import eventshop.eventsourcing.projection.Tables;
 import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -40,7 +40,7 @@ public final class OrderHistory {
      * the position of their checkout in carts' log; an order whose checkout the views have not read yet
      * comes first, by the position of its {@code OrderPlaced} in orders' log (never by a time).
      */
-    public static List<Summary> page(JdbcTemplate jdbc, ViewTables tables, @Nullable String customerId, long offset,
+    public static List<Summary> page(JdbcTemplate jdbc, Tables tables, @Nullable String customerId, long offset,
                                      int limit) {
         return customerId == null
                 ? jdbc.query(tables.sql("SELECT " + COLUMNS + " FROM {order_history}" + NEWEST_FIRST
@@ -49,7 +49,7 @@ public final class OrderHistory {
                 + NEWEST_FIRST + " OFFSET ? ROWS FETCH NEXT ? ROWS ONLY"), ROW, customerId, offset, limit);
     }
 
-    public static long total(JdbcTemplate jdbc, ViewTables tables, @Nullable String customerId) {
+    public static long total(JdbcTemplate jdbc, Tables tables, @Nullable String customerId) {
         Long count = customerId == null
                 ? jdbc.queryForObject(tables.sql("SELECT COUNT(*) FROM {order_history}"), Long.class)
                 : jdbc.queryForObject(tables.sql("SELECT COUNT(*) FROM {order_history} WHERE customer_id = ?"),

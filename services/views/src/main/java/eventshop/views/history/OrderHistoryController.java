@@ -1,9 +1,10 @@
 package eventshop.views.history;
 
-import eventshop.contracts.EdgeToken;
+import eventshop.edgetoken.EdgeToken;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.projection.Projections;
 import eventshop.eventsourcing.security.EdgeUser;
-import eventshop.views.feed.ViewFeed;
+import eventshop.views.model.Views;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
@@ -24,11 +25,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class OrderHistoryController {
 
-    private final ViewFeed feed;
+    private final Projections projections;
     private final JdbcTemplate jdbc;
 
-    OrderHistoryController(ViewFeed feed, JdbcTemplate jdbc) {
-        this.feed = feed;
+    OrderHistoryController(Projections projections, JdbcTemplate jdbc) {
+        this.projections = projections;
         this.jdbc = jdbc;
     }
 
@@ -42,7 +43,7 @@ class OrderHistoryController {
               @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
               @RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
         String customer = user.hasRole(EdgeToken.ADMIN) ? customerId : user.id();
-        return feed.read(token, tables -> new Page(OrderHistory.page(jdbc, tables, customer, (long) page * size, size),
+        return projections.read(Views.NAME, token, tables -> new Page(OrderHistory.page(jdbc, tables, customer, (long) page * size, size),
                 page, size, OrderHistory.total(jdbc, tables, customer)));
     }
 }

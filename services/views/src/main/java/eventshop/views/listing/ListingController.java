@@ -1,7 +1,8 @@
 package eventshop.views.listing;
 
 import eventshop.eventsourcing.consistency.ConsistencyToken;
-import eventshop.views.feed.ViewFeed;
+import eventshop.eventsourcing.projection.Projections;
+import eventshop.views.model.Views;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
@@ -44,11 +45,11 @@ class ListingController {
             "price", "p.price_cents, p.name, p.sku",
             "-price", "p.price_cents DESC, p.name, p.sku");
 
-    private final ViewFeed feed;
+    private final Projections projections;
     private final JdbcTemplate jdbc;
 
-    ListingController(ViewFeed feed, JdbcTemplate jdbc) {
-        this.feed = feed;
+    ListingController(Projections projections, JdbcTemplate jdbc) {
+        this.projections = projections;
         this.jdbc = jdbc;
     }
 
@@ -60,7 +61,7 @@ class ListingController {
                         message = "must be name, price or -price") String sort,
                 @RequestHeader(name = ConsistencyToken.HEADER, required = false) @Nullable String token) {
         String filter = q == null || q.isBlank() ? null : "%" + escape(q.strip()) + "%";
-        return feed.read(token, tables -> {
+        return projections.read(Views.NAME, token, tables -> {
             List<Object> args = new ArrayList<>();
             String where = FROM;
             if (filter != null) {

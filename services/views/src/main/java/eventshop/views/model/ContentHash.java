@@ -7,13 +7,14 @@ import java.sql.ResultSetMetaData;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import eventshop.eventsourcing.projection.Tables;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * A SHA-256 of each view table's content and of all of them: rows in primary-key order, every column
  * (all of them come from events, none from processing time), values as text, {@code \u001f} between
  * values, {@code \n} after a row, {@code \u0000} for null. The overall hash is over
- * {@code <view>=<hash>\n} in {@link ViewTables#ALL} order. Two replicas that applied the same records
+ * {@code <view>=<hash>\n} in {@link ViewSchema#TABLES} order. Two replicas that applied the same records
  * have the same hashes whatever their generation or the order their partitions interleaved in.
  */
 public final class ContentHash {
@@ -32,10 +33,10 @@ public final class ContentHash {
     }
 
     /** {@code view -> hash} for every view table, then {@code "overall"}. */
-    public static Map<String, String> of(JdbcTemplate jdbc, ViewTables tables) {
+    public static Map<String, String> of(JdbcTemplate jdbc, Tables tables) {
         Map<String, String> hashes = new LinkedHashMap<>();
         MessageDigest overall = sha256();
-        for (String view : ViewTables.ALL) {
+        for (String view : ViewSchema.TABLES) {
             MessageDigest digest = sha256();
             jdbc.query("SELECT * FROM " + tables.name(view) + " ORDER BY " + ORDER.get(view), rs -> {
                 ResultSetMetaData meta = rs.getMetaData();

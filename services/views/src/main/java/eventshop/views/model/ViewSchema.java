@@ -1,9 +1,12 @@
 package eventshop.views.model;
 
+import eventshop.eventsourcing.projection.Tables;
+import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The view tables' definitions ({@link #VERSION}). Every column comes from events (times are the events' own
+ * The view tables' definitions ({@link #VERSION}), per generation through the runtime's {@link Tables}
+ * ({@code {order_history}} is {@code order_history_g3} in generation 3). Every column comes from events (times are the events' own
  * timestamps, in epoch milliseconds), never from when the views processed them, so two replicas, or
  * a replica and its rebuild, hold the same rows.
  */
@@ -16,12 +19,15 @@ public final class ViewSchema {
      */
     public static final int VERSION = 2;
 
+    /** Every view table, in the order they are created and hashed. */
+    public static final List<String> TABLES = List.of("order_history", "order_lines", "products", "stock",
+            "sales_by_product", "sales_by_hour", "orders_by_status", "cancellations_by_reason");
+
     private ViewSchema() {
     }
 
-    /** Creates generation {@code tables}' tables (dropping leftovers of an interrupted creation first). */
-    public static void create(JdbcTemplate jdbc, ViewTables tables) {
-        drop(jdbc, tables);
+    /** Creates generation {@code tables}' tables (the runtime has dropped leftovers of an interrupted creation). */
+    public static void create(JdbcTemplate jdbc, Tables tables) {
         jdbc.execute(tables.sql("CREATE TABLE {order_history} (order_id VARCHAR(100) PRIMARY KEY,"
                 + " customer_id VARCHAR(100) NOT NULL, status VARCHAR(20) NOT NULL, cancellation_reason VARCHAR(20),"
                 + " item_count INT NOT NULL, line_count INT NOT NULL, subtotal_cents BIGINT NOT NULL,"
@@ -50,12 +56,5 @@ public final class ViewSchema {
                 + " orders BIGINT NOT NULL)"));
         jdbc.execute(tables.sql("CREATE TABLE {cancellations_by_reason} (reason VARCHAR(20) PRIMARY KEY,"
                 + " orders BIGINT NOT NULL)"));
-    }
-
-    /** Drops generation {@code tables}' tables, those that exist. */
-    public static void drop(JdbcTemplate jdbc, ViewTables tables) {
-        for (String table : ViewTables.ALL) {
-            jdbc.execute("DROP TABLE IF EXISTS " + tables.name(table));
-        }
     }
 }

@@ -13,24 +13,22 @@ import eventshop.contracts.inventory.InventoryEvent.SkuEvent;
 import eventshop.contracts.orders.OrderEvent;
 import eventshop.contracts.orders.OrderEvent.OrderCancelled;
 import eventshop.contracts.orders.OrderEvent.OrderConfirmed;
-import eventshop.contracts.orders.OrderEvent.OrderDelivered;
-import eventshop.contracts.orders.OrderEvent.OrderPaymentAuthorized;
 import eventshop.contracts.orders.OrderEvent.OrderPlaced;
-import eventshop.contracts.orders.OrderEvent.OrderShipped;
-import eventshop.contracts.orders.OrderEvent.OrderStockReserved;
 import eventshop.contracts.orders.OrderLine;
 import eventshop.contracts.orders.OrderStatus;
 import eventshop.eventsourcing.consuming.IncomingEvent;
 import eventshop.eventsourcing.decider.JsonEventCodec;
 import eventshop.eventsourcing.decider.UnknownEventType;
+import eventshop.eventsourcing.projection.Tables;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Applies one event of another service to the view tables of a generation. Called inside the feed's
- * batch transaction, so everything written here commits together with the partition checkpoints.
+ * Applies one event of another service to the view tables of a generation. Called inside the runtime's
+ * batch transaction ({@link Views}), so everything written here commits together with the partition
+ * checkpoints.
  *
  * <p>Replays and duplicates change nothing: an order, a product and a sku each keep the stream version
  * of the last event applied to them and ignore anything not newer; the counters of the dashboards
@@ -59,13 +57,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ViewUpdater {
 
-    /** Why an event was passed over without effect although the views use its type. */
-    public static final class Unreadable extends RuntimeException {
-        Unreadable(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
     private static final JsonMapper LENIENT = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     private static final JsonEventCodec<OrderEvent> ORDERS = JsonEventCodec.of(OrderEvent.class, LENIENT);
@@ -78,9 +69,10 @@ public final class ViewUpdater {
     /**
      * Applies {@code event} read from a topic of service {@code source}.
      *
-     * @throws Unreadable if its payload does not decode as the contract type it names (nothing written)
+     * @throws IncomingEvent.MalformedEvent if its payload does not decode as the contract type it names, or it
+     *                                      is a checkout orders refuses (nothing written): passed over
      */
-    public void apply(String source, IncomingEvent event, ViewTables tables, JdbcTemplate jdbc) {
+    public void apply(String source, IncomingEvent event, Tables tables, JdbcTemplate jdbc) {
         switch (source) {
             case "orders" -> {
                 if (ORDERS.typeNames().contains(event.type())) {
@@ -112,7 +104,8 @@ public final class ViewUpdater {
         try {
             return codec.deserialize(event.type(), event.data(), event.schemaVersion());
         } catch (UnknownEventType | IllegalArgumentException e) {
-            throw new Unreadable(event.type() + " " + event.eventId() + " of " + event.streamId() + " does not decode", e);
+            throw new IncomingEvent.MalformedEvent(event.type() + " " + event.eventId() + " of " + event.streamId()
+                    + " does not decode: " + e.getMessage());
         }
     }
 
@@ -121,16 +114,13 @@ public final class ViewUpdater {
     private record OrderRow(OrderStatus status, long version, Long confirmedAt) {
     }
 
-    private void onOrder(OrderEvent decoded, IncomingEvent event, ViewTables t, JdbcTemplate jdbc) {
+    private void onOrder(OrderEvent decoded, IncomingEvent event, Tables t, JdbcTemplate jdbc) {
         long at = event.timestamp().toEpochMilli();
         if (decoded instanceof OrderPlaced placed) {
             placed(placed, event, at, t, jdbc);
             return;
         }
-        OrderStatus next = statusAfter(decoded);
-        if (next == null) {
-            return;
-        }
+        OrderStatus next = decoded.status();
         OrderRow row = jdbc.query(t.sql("SELECT status, version, confirmed_at FROM {order_history} WHERE order_id = ?"),
                 (rs, n) -> new OrderRow(OrderStatus.valueOf(rs.getString(1)), rs.getLong(2),
                         (Long) rs.getObject(3, Long.class)), decoded.orderId()).stream().findFirst().orElse(null);
@@ -159,7 +149,7 @@ public final class ViewUpdater {
         }
     }
 
-    private void placed(OrderPlaced placed, IncomingEvent event, long at, ViewTables t, JdbcTemplate jdbc) {
+    private void placed(OrderPlaced placed, IncomingEvent event, long at, Tables t, JdbcTemplate jdbc) {
         Long version = jdbc.query(t.sql("SELECT version FROM {order_history} WHERE order_id = ?"),
                 (rs, n) -> rs.getLong(1), placed.orderId()).stream().findFirst().orElse(null);
         if (version != null && version >= event.version()) {
@@ -196,15 +186,15 @@ public final class ViewUpdater {
     /** The version a row listed from its checkout has: before the order stream's first event (0). */
     static final long CHECKED_OUT_VERSION = -1;
 
-    private void onCheckout(CartEvent decoded, IncomingEvent event, ViewTables t, JdbcTemplate jdbc) {
+    private void onCheckout(CartEvent decoded, IncomingEvent event, Tables t, JdbcTemplate jdbc) {
         if (!(decoded instanceof CartCheckedOut checkout)) {
             return;
         }
         if (checkout.orderId() == null || checkout.orderId().isBlank() || checkout.orderId().length() > 100
                 || checkout.customerId() == null || checkout.lines() == null || checkout.lines().contains(null)) {
             // orders refuses such a checkout (MalformedMessage): no order comes of it
-            throw new Unreadable("CartCheckedOut " + event.eventId() + " of " + event.streamId()
-                    + " has no usable order id, customer or lines", null);
+            throw new IncomingEvent.MalformedEvent("CartCheckedOut " + event.eventId() + " of " + event.streamId()
+                    + " has no usable order id, customer or lines");
         }
         int known = jdbc.update(t.sql("UPDATE {order_history} SET checkout_position = ? WHERE order_id = ?"),
                 event.sourcePosition(), checkout.orderId());
@@ -234,7 +224,7 @@ public final class ViewUpdater {
      * the hour of its {@code OrderConfirmed} event; cancelled later (refunded), it is taken back out of
      * that same hour. Revenue is the lines' total before tax.
      */
-    private static void sale(String orderId, long confirmedAt, int sign, ViewTables t, JdbcTemplate jdbc) {
+    private static void sale(String orderId, long confirmedAt, int sign, Tables t, JdbcTemplate jdbc) {
         record Line(String sku, int quantity, long total) {
         }
         List<Line> lines = jdbc.query(t.sql("SELECT sku, quantity, line_total_cents FROM {order_lines}"
@@ -253,31 +243,9 @@ public final class ViewUpdater {
                 "revenue_cents", sign * revenue);
     }
 
-    /** The status an event moves its order to, null for the saga's other events. */
-    static OrderStatus statusAfter(OrderEvent event) {
-        return switch (event) {
-            case OrderPlaced placed -> OrderStatus.PLACED;
-            case OrderStockReserved reserved -> OrderStatus.STOCK_RESERVED;
-            case OrderPaymentAuthorized authorized -> OrderStatus.PAYMENT_AUTHORIZED;
-            case OrderConfirmed confirmed -> OrderStatus.CONFIRMED;
-            case OrderShipped shipped -> OrderStatus.SHIPPED;
-            case OrderDelivered delivered -> OrderStatus.DELIVERED;
-            case OrderCancelled cancelled -> OrderStatus.CANCELLED;
-            case OrderEvent.StockReservationRequested requested -> null;
-            case OrderEvent.PaymentAuthorizationRequested requested -> null;
-            case OrderEvent.PaymentCaptureRequested requested -> null;
-            case OrderEvent.ShipmentRequested requested -> null;
-            case OrderEvent.DeliveryScheduled scheduled -> null;
-            case OrderEvent.StockReleaseRequested requested -> null;
-            case OrderEvent.PaymentVoidRequested requested -> null;
-            case OrderEvent.PaymentRefundRequested requested -> null;
-            case OrderEvent.CompensationCompleted completed -> null;
-        };
-    }
-
     // ---------------------------------------------------------------- catalog and inventory
 
-    private void onCatalog(CatalogEvent decoded, IncomingEvent event, ViewTables t, JdbcTemplate jdbc) {
+    private void onCatalog(CatalogEvent decoded, IncomingEvent event, Tables t, JdbcTemplate jdbc) {
         long version = event.version();
         switch (decoded) {
             case ProductAdded added -> {
@@ -299,7 +267,7 @@ public final class ViewUpdater {
         }
     }
 
-    private void onInventory(InventoryEvent decoded, IncomingEvent event, ViewTables t, JdbcTemplate jdbc) {
+    private void onInventory(InventoryEvent decoded, IncomingEvent event, Tables t, JdbcTemplate jdbc) {
         switch (decoded) {
             case SkuEvent levels -> {
                 // each sku event carries the levels after it: the highest stream version wins

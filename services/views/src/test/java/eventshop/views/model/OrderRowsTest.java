@@ -14,6 +14,7 @@ import eventshop.contracts.orders.OrderEvent.OrderStockReserved;
 import eventshop.contracts.orders.OrderLine;
 import eventshop.contracts.orders.OrderStatus;
 import eventshop.eventsourcing.consuming.IncomingEvent;
+import eventshop.eventsourcing.projection.Tables;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,7 @@ class OrderRowsTest {
 
     private final JdbcTemplate jdbc = jdbc();
     private final ViewUpdater updater = new ViewUpdater();
+    private final Views views = new Views(List.of("carts.events", "orders.events"));
     private int generations;
 
     private static JdbcTemplate jdbc() {
@@ -74,7 +76,7 @@ class OrderRowsTest {
 
     /** Applies {@code events} in this order to a new generation's tables; answers their content hashes. */
     private Map<String, String> views(List<Applied> events) {
-        ViewTables tables = new ViewTables(++generations);
+        Tables tables = Tables.of(views, ++generations);
         ViewSchema.create(jdbc, tables);
         for (Applied applied : events) {
             updater.apply(applied.source(), applied.event(), tables, jdbc);
@@ -116,7 +118,7 @@ class OrderRowsTest {
     @Test
     void theCheckoutAlone_listsTheOrderPlaced_withItsLinesAndTotals_andCountsIt() {
         List<Applied> events = order("cy", "o-3", 42, 300);
-        ViewTables tables = new ViewTables(++generations);
+        Tables tables = Tables.of(views, ++generations);
         ViewSchema.create(jdbc, tables);
 
         updater.apply("carts", events.getFirst().event(), tables, jdbc);

@@ -8,26 +8,8 @@ import eventshop.contracts.inventory.InventoryEvent.StockReserved;
 import eventshop.contracts.inventory.InventoryEvent.StockShipped;
 import eventshop.contracts.inventory.StockLine;
 import eventshop.contracts.orders.CancellationReason;
-import eventshop.contracts.orders.OrderEvent;
-import eventshop.contracts.orders.OrderEvent.CompensationCompleted;
-import eventshop.contracts.orders.OrderEvent.DeliveryScheduled;
-import eventshop.contracts.orders.OrderEvent.OrderCancelled;
-import eventshop.contracts.orders.OrderEvent.OrderConfirmed;
-import eventshop.contracts.orders.OrderEvent.OrderDelivered;
-import eventshop.contracts.orders.OrderEvent.OrderPaymentAuthorized;
-import eventshop.contracts.orders.OrderEvent.OrderPlaced;
-import eventshop.contracts.orders.OrderEvent.OrderShipped;
-import eventshop.contracts.orders.OrderEvent.OrderStockReserved;
-import eventshop.contracts.orders.OrderEvent.PaymentAuthorizationRequested;
-import eventshop.contracts.orders.OrderEvent.PaymentCaptureRequested;
-import eventshop.contracts.orders.OrderEvent.PaymentRefundRequested;
-import eventshop.contracts.orders.OrderEvent.PaymentVoidRequested;
-import eventshop.contracts.orders.OrderEvent.ShipmentRequested;
-import eventshop.contracts.orders.OrderEvent.StockReleaseRequested;
-import eventshop.contracts.orders.OrderEvent.StockReservationRequested;
 import eventshop.contracts.orders.OrderLine;
 import eventshop.contracts.orders.OrderStatus;
-import eventshop.contracts.orders.SagaStep;
 import eventshop.contracts.payments.PaymentCommand.AuthorizePayment;
 import eventshop.contracts.payments.PaymentCommand.CapturePayment;
 import eventshop.contracts.payments.PaymentCommand.RefundPayment;
@@ -40,6 +22,22 @@ import eventshop.contracts.payments.PaymentEvent.PaymentDeclined;
 import eventshop.contracts.payments.PaymentEvent.PaymentRefunded;
 import eventshop.contracts.payments.PaymentEvent.PaymentVoided;
 import eventshop.eventsourcing.decider.Decider;
+import eventshop.orders.order.domain.OrderEvent.CompensationCompleted;
+import eventshop.orders.order.domain.OrderEvent.DeliveryScheduled;
+import eventshop.orders.order.domain.OrderEvent.OrderCancelled;
+import eventshop.orders.order.domain.OrderEvent.OrderConfirmed;
+import eventshop.orders.order.domain.OrderEvent.OrderDelivered;
+import eventshop.orders.order.domain.OrderEvent.OrderPaymentAuthorized;
+import eventshop.orders.order.domain.OrderEvent.OrderPlaced;
+import eventshop.orders.order.domain.OrderEvent.OrderShipped;
+import eventshop.orders.order.domain.OrderEvent.OrderStockReserved;
+import eventshop.orders.order.domain.OrderEvent.PaymentAuthorizationRequested;
+import eventshop.orders.order.domain.OrderEvent.PaymentCaptureRequested;
+import eventshop.orders.order.domain.OrderEvent.PaymentRefundRequested;
+import eventshop.orders.order.domain.OrderEvent.PaymentVoidRequested;
+import eventshop.orders.order.domain.OrderEvent.ShipmentRequested;
+import eventshop.orders.order.domain.OrderEvent.StockReleaseRequested;
+import eventshop.orders.order.domain.OrderEvent.StockReservationRequested;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -276,45 +274,31 @@ public final class Order {
         };
     }
 
-    /** The status {@code event} puts the order in, or null for a saga step that changes no status. */
+    /**
+     * The status {@code event} puts the order in, or null for a saga step that changes no status: the status
+     * its published form names ({@link OrderMessages#statusAfter}).
+     */
     public static OrderStatus statusAfter(OrderEvent event) {
-        return switch (event) {
-            case OrderPlaced placed -> OrderStatus.PLACED;
-            case OrderStockReserved reserved -> OrderStatus.STOCK_RESERVED;
-            case OrderPaymentAuthorized authorized -> OrderStatus.PAYMENT_AUTHORIZED;
-            case OrderConfirmed confirmed -> OrderStatus.CONFIRMED;
-            case OrderShipped shipped -> OrderStatus.SHIPPED;
-            case OrderDelivered delivered -> OrderStatus.DELIVERED;
-            case OrderCancelled cancelled -> OrderStatus.CANCELLED;
-            case StockReservationRequested requested -> null;
-            case PaymentAuthorizationRequested requested -> null;
-            case PaymentCaptureRequested requested -> null;
-            case ShipmentRequested requested -> null;
-            case DeliveryScheduled scheduled -> null;
-            case StockReleaseRequested requested -> null;
-            case PaymentVoidRequested requested -> null;
-            case PaymentRefundRequested requested -> null;
-            case CompensationCompleted completed -> null;
-        };
+        return OrderMessages.statusAfter(event);
     }
 
     // ---------------------------------------------------------------- evolve
 
     public static State evolve(State state, OrderEvent event) {
         return switch (event) {
-            case OrderPlaced placed -> new InProgress(Placed.of(placed), OrderStatus.PLACED, null);
+            case OrderPlaced placed -> new InProgress(Placed.of(placed), statusAfter(placed), null);
             case StockReservationRequested requested -> waiting(state, SagaStep.RESERVE_STOCK, requested.attempt(),
                     requested.deadline());
-            case OrderStockReserved reserved -> withStatus(state, OrderStatus.STOCK_RESERVED);
+            case OrderStockReserved reserved -> withStatus(state, reserved);
             case PaymentAuthorizationRequested requested -> waiting(state, SagaStep.AUTHORIZE_PAYMENT,
                     requested.attempt(), requested.deadline());
-            case OrderPaymentAuthorized authorized -> withStatus(state, OrderStatus.PAYMENT_AUTHORIZED);
-            case OrderConfirmed confirmed -> withStatus(state, OrderStatus.CONFIRMED);
+            case OrderPaymentAuthorized authorized -> withStatus(state, authorized);
+            case OrderConfirmed confirmed -> withStatus(state, confirmed);
             case PaymentCaptureRequested requested -> waiting(state, SagaStep.CAPTURE_PAYMENT, requested.attempt(),
                     requested.deadline());
             case ShipmentRequested requested -> waiting(state, SagaStep.SHIP_STOCK, requested.attempt(),
                     requested.deadline());
-            case OrderShipped shipped -> withStatus(state, OrderStatus.SHIPPED);
+            case OrderShipped shipped -> withStatus(state, shipped);
             case DeliveryScheduled scheduled -> waiting(state, SagaStep.DELIVER, 1, scheduled.dueAt());
             case OrderDelivered delivered -> state instanceof InProgress inProgress
                     ? new Delivered(inProgress.order()) : state;
@@ -339,8 +323,9 @@ public final class Order {
                 ? new InProgress(inProgress.order(), inProgress.status(), new Pending(step, attempt, deadline)) : state;
     }
 
-    private static State withStatus(State state, OrderStatus status) {
-        return state instanceof InProgress inProgress ? new InProgress(inProgress.order(), status, null) : state;
+    private static State withStatus(State state, OrderEvent.StatusEvent event) {
+        return state instanceof InProgress inProgress
+                ? new InProgress(inProgress.order(), statusAfter(event), null) : state;
     }
 
     private static State owing(State state, SagaStep step, int attempt, Instant deadline) {

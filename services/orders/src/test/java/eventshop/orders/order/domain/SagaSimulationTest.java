@@ -10,26 +10,8 @@ import eventshop.contracts.inventory.InventoryEvent.StockReserved;
 import eventshop.contracts.inventory.InventoryEvent.StockShipped;
 import eventshop.contracts.inventory.StockLine;
 import eventshop.contracts.orders.CancellationReason;
-import eventshop.contracts.orders.OrderEvent;
-import eventshop.contracts.orders.OrderEvent.CompensationCompleted;
-import eventshop.contracts.orders.OrderEvent.DeliveryScheduled;
-import eventshop.contracts.orders.OrderEvent.OrderCancelled;
-import eventshop.contracts.orders.OrderEvent.OrderConfirmed;
-import eventshop.contracts.orders.OrderEvent.OrderDelivered;
-import eventshop.contracts.orders.OrderEvent.OrderPaymentAuthorized;
-import eventshop.contracts.orders.OrderEvent.OrderPlaced;
-import eventshop.contracts.orders.OrderEvent.OrderShipped;
-import eventshop.contracts.orders.OrderEvent.OrderStockReserved;
-import eventshop.contracts.orders.OrderEvent.PaymentAuthorizationRequested;
-import eventshop.contracts.orders.OrderEvent.PaymentCaptureRequested;
-import eventshop.contracts.orders.OrderEvent.PaymentRefundRequested;
-import eventshop.contracts.orders.OrderEvent.PaymentVoidRequested;
-import eventshop.contracts.orders.OrderEvent.ShipmentRequested;
-import eventshop.contracts.orders.OrderEvent.StockReleaseRequested;
-import eventshop.contracts.orders.OrderEvent.StockReservationRequested;
 import eventshop.contracts.orders.OrderLine;
 import eventshop.contracts.orders.OrderStatus;
-import eventshop.contracts.orders.SagaStep;
 import eventshop.contracts.payments.PaymentEvent;
 import eventshop.contracts.payments.PaymentEvent.DeclineReason;
 import eventshop.contracts.payments.PaymentEvent.PaymentAuthorized;
@@ -39,6 +21,22 @@ import eventshop.contracts.payments.PaymentEvent.PaymentDeclined;
 import eventshop.contracts.payments.PaymentEvent.PaymentRefunded;
 import eventshop.contracts.payments.PaymentEvent.PaymentVoided;
 import eventshop.eventsourcing.decider.Decider;
+import eventshop.orders.order.domain.OrderEvent.CompensationCompleted;
+import eventshop.orders.order.domain.OrderEvent.DeliveryScheduled;
+import eventshop.orders.order.domain.OrderEvent.OrderCancelled;
+import eventshop.orders.order.domain.OrderEvent.OrderConfirmed;
+import eventshop.orders.order.domain.OrderEvent.OrderDelivered;
+import eventshop.orders.order.domain.OrderEvent.OrderPaymentAuthorized;
+import eventshop.orders.order.domain.OrderEvent.OrderPlaced;
+import eventshop.orders.order.domain.OrderEvent.OrderShipped;
+import eventshop.orders.order.domain.OrderEvent.OrderStockReserved;
+import eventshop.orders.order.domain.OrderEvent.PaymentAuthorizationRequested;
+import eventshop.orders.order.domain.OrderEvent.PaymentCaptureRequested;
+import eventshop.orders.order.domain.OrderEvent.PaymentRefundRequested;
+import eventshop.orders.order.domain.OrderEvent.PaymentVoidRequested;
+import eventshop.orders.order.domain.OrderEvent.ShipmentRequested;
+import eventshop.orders.order.domain.OrderEvent.StockReleaseRequested;
+import eventshop.orders.order.domain.OrderEvent.StockReservationRequested;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -116,7 +114,7 @@ class SagaSimulationTest {
                 }
                 switch (event) {
                     case StockReservationRequested requested -> toInventory.add(requested);
-                    // through the fulfilment function, which sends it on as ShipStock
+                    // sent as ShipStock
                     case ShipmentRequested requested -> toInventory.add(requested);
                     case StockReleaseRequested requested -> toInventory.add(requested);
                     case PaymentAuthorizationRequested requested -> toPayments.add(requested);

@@ -1,0 +1,31 @@
+package eventshop.edgetoken;
+
+/**
+ * The token edge mints for every request it forwards, and services verify: a JWT signed with
+ * HMAC-SHA256 under the shared secret {@code eventshop.security.token-secret} (base64, at least
+ * 32 bytes). Issuer {@link #ISSUER}; audience {@link #SERVICES_AUDIENCE} for service calls (short-lived)
+ * or {@link #SESSION_AUDIENCE} for the bearer token a user gets from login (services refuse those);
+ * subject the account id, or {@link #ANONYMOUS} for a caller that has not logged in; claims
+ * {@link #EMAIL} and {@link #ROLES} (a list of {@link #CUSTOMER}, {@link #ADMIN}, {@link #EDGE}).
+ *
+ * <p>The token is an agreement between two parties that depend on nothing of each other: edge, which mints
+ * it, and the starter's {@code security} package, which verifies it for every service. It is not part of
+ * the event language ({@code contracts}), so it has its own module, read by both. Constants only.
+ */
+public final class EdgeToken {
+
+    public static final String ISSUER = "eventshop-edge";
+    public static final String SERVICES_AUDIENCE = "eventshop-services";
+    public static final String SESSION_AUDIENCE = "eventshop-session";
+    public static final String EMAIL = "email";
+    public static final String ROLES = "roles";
+    public static final String ANONYMOUS = "anonymous";
+
+    public static final String CUSTOMER = "CUSTOMER";
+    public static final String ADMIN = "ADMIN";
+    /** Edge itself calling a service (for example to check a login). */
+    public static final String EDGE = "EDGE";
+
+    private EdgeToken() {
+    }
+}

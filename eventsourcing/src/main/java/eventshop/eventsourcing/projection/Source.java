@@ -1,0 +1,27 @@
+package eventshop.eventsourcing.projection;
+
+import eventshop.eventsourcing.consistency.ReadModelProgress;
+import java.util.Map;
+
+/**
+ * Where one read model's events come from, as the runtime sees it: how a generation reads them
+ * ({@link Reader}), how its stored checkpoint looks, and what consistency tokens wait for. One per read
+ * model; its generations share it. Thread-safe.
+ */
+sealed interface Source permits LogSource, TopicSource {
+
+    /** A reader for a generation's runner (opened by the runner). */
+    Reader<?> reader(Tables tables);
+
+    /** The checkpoint stored for a generation, as the registry row {@code appliedPosition} and the offsets tell. */
+    Checkpoint stored(int generation, long appliedPosition);
+
+    /** What queries with a consistency token wait for: the active generation's progress, never going back. */
+    ReadModelProgress progress();
+
+    /** The active generation is at {@code checkpoint} (after a batch, or idle): tokens it reached are answered. */
+    void published(ProjectionRunner<?> active);
+
+    /** What tokens wait for, per source service. */
+    Map<String, Long> appliedBySource();
+}

@@ -1,0 +1,73 @@
+package eventshop.launcher;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the launcher tells each application: its port, its data under the data directory, the broker,
+ * the secrets, where the others answer. Given as command-line arguments, which rank above the
+ * application's own config file (that file holds the defaults for running it alone); the store's extra
+ * properties ({@link StoreConfig#properties()}) come last and win.
+ */
+final class AppArguments {
+
+    /** The service that owns the admin account and is told its password. */
+    static final String ACCOUNTS = "accounts";
+
+    private AppArguments() {
+    }
+
+    static List<String> of(StoreConfig config, Secrets secrets, ServiceApp app) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("server.port", String.valueOf(config.port(app)));
+        props.put("spring.main.banner-mode", "off");
+        props.put("spring.main.log-startup-info", "false");
+        props.put("spring.jmx.enabled", "false");
+        props.put("management.endpoint.health.probes.enabled", "true");
+        props.put("eventshop.security.token-secret", secrets.tokenSecret());
+        switch (app.kind()) {
+            case SERVICE -> {
+                Path dir = config.dataDir().resolve(app.name());
+                String brokers = "localhost:" + config.kafkaPort();
+                props.put("spring.kafka.bootstrap-servers", brokers);
+                props.put("spring.cloud.stream.kafka.binder.brokers", brokers);
+                // after a kill -9 the broker keeps the dead consumers in their groups until their
+                // session times out, and the restarted ones get no partitions until then: 10 s,
+                // not Kafka's 45 s, before a restarted store consumes again (DESIGN §9)
+                props.put("spring.cloud.stream.kafka.binder.consumer-properties.session.timeout.ms", "10000");
+                props.put("spring.cloud.stream.kafka.binder.consumer-properties.heartbeat.interval.ms", "3000");
+                // where its log lives, should it keep one; the engine is the application's own choice
+                // (the file engine unless its config says otherwise: the functions keep none)
+                props.put("eventshop.eventstore.directory", dir.resolve("eventstore").toString());
+                // WRITE_DELAY=0: every commit is written to the file before it returns, so kill -9
+                // loses no committed transaction. Projections would survive without it (their
+                // checkpoint commits with their data), but Kafka consumers commit their offsets
+                // after the effect's transaction, and an effect lost to H2's write delay would be gone.
+                props.put("spring.datasource.url", "jdbc:h2:file:" + dir.resolve("readmodel")
+                        + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+                // where the other services answer, for the synchronous calls between them (ServiceCalls)
+                for (ServiceApp other : config.services()) {
+                    props.put("eventshop.services." + other.name() + ".url", config.url(other).toString());
+                }
+                if (app.name().equals(ACCOUNTS)) {
+                    props.put("eventshop.accounts.admin.password", secrets.adminPassword());
+                }
+            }
+            case EDGE -> {
+                for (ServiceApp service : config.services()) {
+                    props.put("eventshop.edge.services." + service.name(), config.url(service).toString());
+                }
+                // its sessions' database, and accounts.events for the sessions of suspended accounts
+                props.put("spring.datasource.url", "jdbc:h2:file:" + config.dataDir().resolve(app.name())
+                        .resolve("sessions") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+                props.put("spring.kafka.bootstrap-servers", "localhost:" + config.kafkaPort());
+                // ready only once the launcher says the store is (StoreRuntime#storeReady)
+                props.put("eventshop.edge.await-store-ready", "true");
+            }
+        }
+        props.putAll(config.properties());
+        return props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toList();
+    }
+}
