@@ -1,5 +1,7 @@
 package eventshop.launcher;
 
+import eventshop.launcher.client.EdgeClient;
+import eventshop.launcher.load.CheckoutLoad;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
