@@ -1,5 +1,6 @@
 package eventshop.eventsourcing.consuming;
 
+import eventshop.eventsourcing.decider.DomainError;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -13,10 +14,18 @@ import org.springframework.core.env.MapPropertySource;
  * 200 ms to 5 s, then the Kafka binder parks it on its dead-letter topic (default
  * {@code error.<topic>.<group>}). A dead-letter topic needs a consumer group, and so does not
  * skipping records (DESIGN §9); {@link ConsumingAutoConfiguration} refuses bindings without one.
+ *
+ * <p>Two failures are not retried but parked at once, because a retry meets the same message and the
+ * same answer: a {@link MalformedMessage}, and a {@link DomainError} (the command breaks a business
+ * rule; conflicting writes are retried inside the command handler, not here). A binding's own
+ * {@code retryable-exceptions} entries are added to these (Spring Boot binds the map entry by entry),
+ * so a service names only what else it wants classified, and may set either of these two back to
+ * {@code true}; exceptions named nowhere are retried ({@code default-retryable}).
  */
 public final class ConsumerBindingDefaults implements EnvironmentPostProcessor {
 
     static final String SOURCE_NAME = "eventshopConsumerBindingDefaults";
+    private static final String RETRYABLE_EXCEPTIONS = "spring.cloud.stream.default.consumer.retryable-exceptions.";
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -25,6 +34,8 @@ public final class ConsumerBindingDefaults implements EnvironmentPostProcessor {
         defaults.put("spring.cloud.stream.default.consumer.back-off-initial-interval", "200");
         defaults.put("spring.cloud.stream.default.consumer.back-off-max-interval", "5000");
         defaults.put("spring.cloud.stream.default.consumer.back-off-multiplier", "3.0");
+        defaults.put(RETRYABLE_EXCEPTIONS + MalformedMessage.class.getName(), "false");
+        defaults.put(RETRYABLE_EXCEPTIONS + DomainError.class.getName(), "false");
         defaults.put("spring.cloud.stream.kafka.default.consumer.enable-dlq", "true");
         defaults.put("spring.cloud.stream.kafka.default.consumer.dlq-producer-properties.configuration.acks", "all");
         defaults.put("spring.cloud.stream.kafka.default.consumer.dlq-producer-properties.configuration.enable.idempotence",

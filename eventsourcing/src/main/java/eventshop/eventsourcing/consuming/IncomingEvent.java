@@ -1,6 +1,7 @@
 package eventshop.eventsourcing.consuming;
 
 import eventshop.eventsourcing.decider.CommandContext;
+import eventshop.eventsourcing.decider.EventCodec;
 import eventshop.eventsourcing.relay.EventHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -34,19 +35,20 @@ public record IncomingEvent(UUID eventId, String type, String streamId, long ver
     /**
      * Reads a message produced by the log relay.
      *
-     * @throws MalformedEvent if it has no usable {@link EventHeaders#EVENT_ID}
+     * @throws MalformedMessage if it has no usable {@link EventHeaders#EVENT_ID}, or a broken number or
+     *                          timestamp header, or a payload that is neither bytes nor text
      */
     public static IncomingEvent from(Message<?> message) {
         MessageHeaders headers = message.getHeaders();
         String id = header(headers, EventHeaders.EVENT_ID);
         if (id == null || id.isBlank()) {
-            throw new MalformedEvent("the message has no " + EventHeaders.EVENT_ID + " header");
+            throw new MalformedMessage("the message has no " + EventHeaders.EVENT_ID + " header");
         }
         UUID eventId;
         try {
             eventId = UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw new MalformedEvent("the " + EventHeaders.EVENT_ID + " header is not a UUID: " + id);
+            throw new MalformedMessage("the " + EventHeaders.EVENT_ID + " header is not a UUID: " + id);
         }
         Map<String, String> trace = new LinkedHashMap<>();
         for (String name : PROPAGATED) {
@@ -67,6 +69,26 @@ public record IncomingEvent(UUID eventId, String type, String streamId, long ver
     public IncomingEvent withTraceHeaders(Map<String, String> headers) {
         return new IncomingEvent(eventId, type, streamId, version, sourcePosition, source, correlationId, causationId,
                 actingUser, timestamp, schemaVersion, headers, data);
+    }
+
+    /**
+     * The payload as the event or command of {@code codec} this message's type names: the one decode of
+     * every consumer. A consumer that passes over types it does not know checks {@link #type()} first.
+     *
+     * @throws MalformedMessage if the codec knows no such type, the payload does not decode as it (the
+     *                          codec's error is the cause), or the payload is JSON {@code null}
+     */
+    public <T> T decode(EventCodec<T> codec) {
+        T decoded;
+        try {
+            decoded = codec.deserialize(type, data, schemaVersion);
+        } catch (RuntimeException unreadable) {
+            throw new MalformedMessage("unreadable " + this + ": " + unreadable.getMessage(), unreadable);
+        }
+        if (decoded == null) {
+            throw new MalformedMessage("no " + type + " in " + this + ": the payload is null");
+        }
+        return decoded;
     }
 
     /** The payload as UTF-8 text. */
@@ -100,7 +122,7 @@ public record IncomingEvent(UUID eventId, String type, String streamId, long ver
         try {
             return Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
-            throw new MalformedEvent("the " + name + " header is not a number: " + value);
+            throw new MalformedMessage("the " + name + " header is not a number: " + value);
         }
     }
 
@@ -111,7 +133,7 @@ public record IncomingEvent(UUID eventId, String type, String streamId, long ver
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw new MalformedEvent("the " + EventHeaders.EVENT_TIMESTAMP + " header is not ISO-8601: " + value);
+            throw new MalformedMessage("the " + EventHeaders.EVENT_TIMESTAMP + " header is not ISO-8601: " + value);
         }
     }
 
@@ -123,7 +145,7 @@ public record IncomingEvent(UUID eventId, String type, String streamId, long ver
         if (payload instanceof String text) {
             return text.getBytes(StandardCharsets.UTF_8);
         }
-        throw new MalformedEvent("expected a byte[] or String payload, got " + payload.getClass().getName());
+        throw new MalformedMessage("expected a byte[] or String payload, got " + payload.getClass().getName());
     }
 
     @Override
@@ -147,10 +169,4 @@ public record IncomingEvent(UUID eventId, String type, String streamId, long ver
                 + ", data=" + data.length + " bytes]";
     }
 
-    /** A message that is not an event the relay published; retrying cannot fix it. */
-    public static final class MalformedEvent extends RuntimeException {
-        public MalformedEvent(String message) {
-            super(message);
-        }
-    }
 }

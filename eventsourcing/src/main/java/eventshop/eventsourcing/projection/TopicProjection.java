@@ -1,6 +1,7 @@
 package eventshop.eventsourcing.projection;
 
 import eventshop.eventsourcing.consuming.IncomingEvent;
+import eventshop.eventsourcing.consuming.MalformedMessage;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -21,7 +22,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * generation, a rebuild and a late replica then hold the same rows.
  *
  * <p>A record whose envelope is not the relay's ({@link IncomingEvent#from}) is passed over, logged
- * and counted; so is one for which {@link #apply} throws {@link IncomingEvent.MalformedEvent} (throw it
+ * and counted; so is one for which {@link #apply} throws {@link MalformedMessage} (throw it
  * before writing anything). Every replica passes over the same records. Any other exception rolls the
  * batch back and it is retried, never skipped. See {@link ReadModel} for generations, tables and
  * threading.
@@ -37,7 +38,7 @@ public non-sealed interface TopicProjection extends ReadModel {
 
     /**
      * Applies one event inside the batch's transaction. Ignore events the read model does not care
-     * about; throw {@link IncomingEvent.MalformedEvent} (before writing) for one that can never be
+     * about; throw {@link MalformedMessage} (before writing) for one that can never be
      * applied, anything else to roll the batch back (it is retried, never skipped).
      *
      * @param source the service whose topic the record was read from ({@code orders} for {@code orders.events})

@@ -2,6 +2,7 @@ package eventshop.eventsourcing.projection;
 
 import eventshop.eventsourcing.consuming.ConsumerProgress;
 import eventshop.eventsourcing.consuming.IncomingEvent;
+import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.eventsourcing.projection.Checkpoint.Topics;
 import eventshop.eventsourcing.projection.ProjectionStatus.PartitionStatus;
 import java.time.Duration;
@@ -155,7 +156,7 @@ final class TopicReader implements Reader<ConsumerRecord<byte[], byte[]>> {
             } else {
                 try {
                     projection.apply(source, event, tables, jdbc);
-                } catch (IncomingEvent.MalformedEvent malformed) {
+                } catch (MalformedMessage malformed) {
                     passedOver(record, malformed);
                     skippedHere++;
                 }
@@ -409,7 +410,7 @@ final class TopicReader implements Reader<ConsumerRecord<byte[], byte[]>> {
 
     private @Nullable IncomingEvent incoming(ConsumerRecord<byte[], byte[]> record) {
         if (record.value() == null) {
-            passedOver(record, new IncomingEvent.MalformedEvent("the record has no payload"));
+            passedOver(record, new MalformedMessage("the record has no payload"));
             return null;
         }
         MessageBuilder<byte[]> message = MessageBuilder.withPayload(record.value());
@@ -418,7 +419,7 @@ final class TopicReader implements Reader<ConsumerRecord<byte[], byte[]>> {
         }
         try {
             return IncomingEvent.from(message.build());
-        } catch (IncomingEvent.MalformedEvent malformed) {
+        } catch (MalformedMessage malformed) {
             passedOver(record, malformed);
             return null;
         }

@@ -82,7 +82,7 @@ class ExactlyOnceTest {
         Message<byte[]> message = MessageBuilder.withPayload(new byte[0]).build();
 
         assertThatThrownBy(() -> exactlyOnce.process("c", message, this::record))
-                .isInstanceOf(IncomingEvent.MalformedEvent.class);
+                .isInstanceOf(MalformedMessage.class);
     }
 
     @Nested

@@ -1,6 +1,7 @@
 package eventshop.eventsourcing.kafka;
 
 import eventshop.eventsourcing.consuming.ExactlyOnce;
+import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.eventsourcing.relay.RelayRoutes;
 import eventshop.eventstore.EventData;
 import eventshop.eventstore.EventStore;
@@ -47,6 +48,12 @@ public class RelayTestApp {
 
     /** Event ids whose effect fails (the "bug"), and how often each effect was attempted. */
     public static final Set<UUID> POISON = ConcurrentHashMap.newKeySet();
+    /** Event ids the consumer finds malformed ({@link MalformedMessage}: not retried by default). */
+    public static final Set<UUID> MALFORMED = ConcurrentHashMap.newKeySet();
+    /** Event ids whose effect fails with the exception this service declares not retryable. */
+    public static final Set<UUID> REFUSED = ConcurrentHashMap.newKeySet();
+    /** The exception this service's binding declares not retryable, besides the starter's defaults. */
+    public static final Class<? extends RuntimeException> DECLARED_NOT_RETRYABLE = UnsupportedOperationException.class;
     public static final Map<UUID, AtomicInteger> ATTEMPTS = new ConcurrentHashMap<>();
 
     /** Starts the service against {@code kafka}, with extra properties. */
@@ -63,6 +70,8 @@ public class RelayTestApp {
                 "spring.cloud.stream.bindings." + CONSUMER + "-in-0.consumer.max-attempts=3",
                 "spring.cloud.stream.bindings." + CONSUMER + "-in-0.consumer.back-off-initial-interval=50",
                 "spring.cloud.stream.bindings." + CONSUMER + "-in-0.consumer.back-off-max-interval=200",
+                "spring.cloud.stream.bindings." + CONSUMER + "-in-0.consumer.retryable-exceptions."
+                        + DECLARED_NOT_RETRYABLE.getName() + "=false",
                 "spring.cloud.stream.kafka.binder.consumer-properties.metadata.max.age.ms=1000",
                 "spring.datasource.url=jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1",
                 "spring.jmx.enabled=false",
@@ -89,6 +98,12 @@ public class RelayTestApp {
             ATTEMPTS.computeIfAbsent(event.eventId(), id -> new AtomicInteger()).incrementAndGet();
             if (POISON.contains(event.eventId())) {
                 throw new IllegalStateException("cannot handle " + event.type() + " " + event.eventId());
+            }
+            if (MALFORMED.contains(event.eventId())) {
+                throw new MalformedMessage("unreadable " + event);
+            }
+            if (REFUSED.contains(event.eventId())) {
+                throw new UnsupportedOperationException("refused " + event);
             }
             jdbc.update("INSERT INTO effects (event_id, stream_id, version, traceparent, correlation_id, command_id) "
                             + "VALUES (?, ?, ?, ?, ?, ?)", event.eventId().toString(), event.streamId(), event.version(),

@@ -1,6 +1,7 @@
 package eventshop.eventsourcing.projection;
 
 import eventshop.eventsourcing.consuming.IncomingEvent;
+import eventshop.eventsourcing.consuming.MalformedMessage;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -71,7 +72,7 @@ final class Tally implements TopicProjection {
         }
         String payload = event.text();
         if (payload.equals("unreadable")) {
-            throw new IncomingEvent.MalformedEvent("payload 'unreadable' is not a tally");
+            throw new MalformedMessage("payload 'unreadable' is not a tally");
         }
         if (payload.equals("poison") && rejectPoison) {
             throw new IllegalArgumentException("cannot count a poison event");

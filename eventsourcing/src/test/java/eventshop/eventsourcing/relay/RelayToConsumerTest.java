@@ -201,6 +201,48 @@ class RelayToConsumerTest {
     }
 
     @Test
+    void aMalformedMessage_isParkedAtOnce_notRetried_byDefault() {
+        // given a message the consumer finds malformed, between two it can handle
+        appendRoundRobin(store, List.of("malformed-0"), 1);
+        UUID malformed = UUID.randomUUID();
+        RelayTestApp.MALFORMED.add(malformed);
+        appendWithId(malformed, "malformed-0");
+        appendRoundRobin(store, List.of("malformed-0"), 1);
+        ParkedMessages parked = context.getBean(ParkedMessages.class);
+
+        // when
+        await().atMost(PATIENCE).until(() -> parkedIds(parked).contains(malformed.toString()));
+        await().atMost(PATIENCE).until(() -> effectCount(jdbc, "malformed") == 2);
+
+        // then it was tried once (the binding declares no retryable-exceptions of its own for it)
+        assertThat(RelayTestApp.ATTEMPTS.get(malformed).get()).isEqualTo(1);
+        assertThat(RelayTestApp.effectsOf(jdbc, malformed)).isZero();
+    }
+
+    @Test
+    void aServiceClassifiesOtherExceptions_besideTheDefaults_andTheRestAreStillRetried() {
+        // the binding's map is the defaults plus the service's own entry
+        assertThat(context.getBean(org.springframework.cloud.stream.config.BindingServiceProperties.class)
+                .getConsumerProperties(BINDING).getRetryableExceptions())
+                .containsEntry(eventshop.eventsourcing.consuming.MalformedMessage.class, false)
+                .containsEntry(eventshop.eventsourcing.decider.DomainError.class, false)
+                .containsEntry(RelayTestApp.DECLARED_NOT_RETRYABLE, false)
+                .doesNotContainKey(IllegalStateException.class);
+
+        // given a message whose effect fails with the exception the service declares not retryable
+        UUID refused = UUID.randomUUID();
+        RelayTestApp.REFUSED.add(refused);
+        appendWithId(refused, "refused-0");
+        ParkedMessages parked = context.getBean(ParkedMessages.class);
+
+        // when
+        await().atMost(PATIENCE).until(() -> parkedIds(parked).contains(refused.toString()));
+
+        // then it was parked after one attempt (an exception named nowhere is retried: the poison test)
+        assertThat(RelayTestApp.ATTEMPTS.get(refused).get()).isEqualTo(1);
+    }
+
+    @Test
     void theRelayEndpoint_showsPositionHeadLagAndState() {
         RelayTestApp.append(store, "endpoint-0");
         await().atMost(PATIENCE).until(() -> relay.status().lag() == 0);

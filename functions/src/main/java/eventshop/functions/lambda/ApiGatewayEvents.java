@@ -2,8 +2,8 @@ package eventshop.functions.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.functions.FunctionBinding;
-import eventshop.functions.handling.MalformedEvent;
 import eventshop.functions.messaging.EventFunction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -55,7 +55,7 @@ public class ApiGatewayEvents {
         Optional<Message<byte[]>> out;
         try {
             out = function.handle(message.build());
-        } catch (MalformedEvent e) {
+        } catch (MalformedMessage e) {
             return response(400, Map.of(), "{\"title\":\"malformed event\",\"detail\":\""
                     + e.getMessage().replace("\\", "\\\\").replace("\"", "'") + "\"}");
         }

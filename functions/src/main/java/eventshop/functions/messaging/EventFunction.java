@@ -1,10 +1,10 @@
 package eventshop.functions.messaging;
 
+import eventshop.eventsourcing.consuming.IncomingEvent;
+import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.eventsourcing.decider.JsonEventCodec;
-import eventshop.eventsourcing.decider.UnknownEventType;
 import eventshop.eventsourcing.relay.EventHeaders;
 import eventshop.functions.handling.Handler;
-import eventshop.functions.handling.MalformedEvent;
 import eventshop.functions.handling.Outgoing;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -21,7 +21,8 @@ import org.springframework.messaging.support.MessageBuilder;
  * {@code correlation-id}, trace context); it is decoded by its {@code event-type} with the contract's
  * {@link JsonEventCodec}. A type the contract does not know is not this function's business: no
  * output ({@code null}, which the binder does not send). A message without an event id or type, or
- * whose payload does not decode, is a {@link MalformedEvent}.
+ * whose envelope ({@link IncomingEvent#from}) or payload ({@link IncomingEvent#decode}) does not read, is a
+ * {@link MalformedMessage}, which the binding parks at once.
  *
  * <p>The output is the command's JSON with the headers of a command message: {@code event-id} (the
  * handler's derived id), {@code event-type} (the command record's simple name), {@code correlation-id}
@@ -62,29 +63,25 @@ public final class EventFunction<E, C> implements Function<Message<byte[]>, Mess
         if (!events.typeNames().contains(type)) {
             return Optional.empty();
         }
-        Object payload = message.getPayload();
-        byte[] data = payload instanceof byte[] bytes ? bytes
-                : payload instanceof String text ? text.getBytes(StandardCharsets.UTF_8) : null;
-        if (data == null) {
-            throw new MalformedEvent(handler.name() + ": event " + eventId + " (" + type + ") has a "
-                    + payload.getClass().getName() + " payload, not JSON bytes");
+        IncomingEvent incoming;
+        try {
+            incoming = IncomingEvent.from(message);
+        } catch (MalformedMessage malformed) {
+            throw new MalformedMessage(handler.name() + ": " + malformed.getMessage(), malformed);
         }
+        E event = incoming.decode(events);
         Optional<Outgoing<C>> outgoing;
         try {
-            E event = events.deserialize(type, data, 1);
-            if (event == null) {
-                throw new MalformedEvent(handler.name() + ": event " + eventId + " (" + type + ") has no data");
-            }
             outgoing = handler.on(event, eventId);
-        } catch (UnknownEventType | NullPointerException | IllegalArgumentException e) {
-            throw new MalformedEvent(handler.name() + ": event " + eventId + " (" + type + ") cannot be handled: "
+        } catch (NullPointerException | IllegalArgumentException e) {
+            throw new MalformedMessage(handler.name() + ": event " + eventId + " (" + type + ") cannot be handled: "
                     + e.getMessage(), e);
         }
         return outgoing.map(out -> toMessage(out, message, eventId));
     }
 
     private Message<byte[]> toMessage(Outgoing<C> out, Message<byte[]> input, String eventId) {
-        String correlationId = text(input.getHeaders().get(EventHeaders.CORRELATION_ID));
+        String correlationId = EventHeaders.text(input.getHeaders().get(EventHeaders.CORRELATION_ID));
         MessageBuilder<byte[]> builder = MessageBuilder.withPayload(commands.serialize(out.command()))
                 .setHeader(EventHeaders.EVENT_ID, out.id().toString())
                 .setHeader(EventHeaders.EVENT_TYPE, commands.typeOf(out.command()))
@@ -94,7 +91,7 @@ public final class EventFunction<E, C> implements Function<Message<byte[]>, Mess
                 .setHeader(KafkaHeaders.KEY, out.key().getBytes(StandardCharsets.UTF_8))
                 .setHeader(MessageHeaders.CONTENT_TYPE, JSON);
         for (String trace : new String[] {EventHeaders.TRACEPARENT, EventHeaders.TRACESTATE}) {
-            String value = text(input.getHeaders().get(trace));
+            String value = EventHeaders.text(input.getHeaders().get(trace));
             if (value != null) {
                 builder.setHeader(trace, value);
             }
@@ -103,21 +100,10 @@ public final class EventFunction<E, C> implements Function<Message<byte[]>, Mess
     }
 
     private String required(Message<byte[]> message, String header) {
-        String value = text(message.getHeaders().get(header));
+        String value = EventHeaders.text(message.getHeaders().get(header));
         if (value == null || value.isBlank()) {
-            throw new MalformedEvent(handler.name() + ": the message has no '" + header + "' header");
+            throw new MalformedMessage(handler.name() + ": the message has no '" + header + "' header");
         }
         return value;
-    }
-
-    /** A header value as text, whether the binder handed it over as a String or as raw bytes. */
-    static String text(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof byte[] bytes) {
-            return new String(bytes, StandardCharsets.UTF_8);
-        }
-        return value.toString();
     }
 }

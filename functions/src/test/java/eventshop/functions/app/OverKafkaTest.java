@@ -5,13 +5,13 @@ import static eventshop.eventsourcing.testing.TopicProbe.keyed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eventshop.contracts.Topics;
+import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.eventsourcing.ops.EventStoreEndpoint;
 import eventshop.eventsourcing.testing.TopicProbe;
 import eventshop.eventstore.EventStore;
 import eventshop.functions.FunctionBinding;
 import eventshop.functions.FunctionsApplication;
 import eventshop.functions.handling.DerivedIds;
-import eventshop.functions.handling.MalformedEvent;
 import eventshop.kafka.broker.InProcessKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -134,7 +134,7 @@ class OverKafkaTest {
         assertThat(value(notice)).contains("\"kind\":\"ORDER_CONFIRMED\"");
         ConsumerRecord<String, byte[]> parked = probe.await("error." + Topics.ORDERS_EVENTS + ".functions-orderNotices", 1,
                 keyed("order-" + orderId), PATIENCE).getFirst();
-        assertThat(header(parked, "x-exception-stacktrace")).contains(MalformedEvent.class.getName());
+        assertThat(header(parked, "x-exception-stacktrace")).contains(MalformedMessage.class.getName());
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.functions.handling.DerivedIds;
 import eventshop.functions.lambda.LambdaEvents.KafkaRecord;
 import java.io.ByteArrayInputStream;
@@ -117,7 +118,7 @@ class LambdaHandlerTest {
         String batch = LambdaEvents.msk(List.of(new KafkaRecord("accounts.events", 0, 43, "account-acc-1",
                 headers(REGISTERED, "AccountRegistered"), "{\"accountId\":")));
 
-        assertThatThrownBy(() -> invoke(kafkaEvents, batch)).hasStackTraceContaining("MalformedEvent");
+        assertThatThrownBy(() -> invoke(kafkaEvents, batch)).hasStackTraceContaining("MalformedMessage");
     }
 
     private static JsonNode post(String path, Map<String, String> headers, String body) throws IOException {

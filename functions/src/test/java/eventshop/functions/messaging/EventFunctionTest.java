@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import eventshop.contracts.accounts.AccountCommand;
 import eventshop.contracts.accounts.AccountEvent;
+import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.functions.handling.AccountLifecycle;
 import eventshop.functions.handling.DerivedIds;
-import eventshop.functions.handling.MalformedEvent;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.springframework.messaging.Message;
@@ -81,16 +81,16 @@ class EventFunctionTest {
     @Test
     void malformedInput_isAMalformedEvent() {
         assertThatThrownBy(() -> function.apply(event("AccountConfirmed", "{\"accountId\":").build()))
-                .isInstanceOf(MalformedEvent.class).hasMessageContaining(EVENT_ID);
+                .isInstanceOf(MalformedMessage.class).hasMessageContaining(EVENT_ID);
         assertThatThrownBy(() -> function.apply(event("AccountConfirmed", "{}").build()))
-                .isInstanceOf(MalformedEvent.class);
+                .isInstanceOf(MalformedMessage.class);
         assertThatThrownBy(() -> function.apply(event("AccountConfirmed", "null").build()))
-                .isInstanceOf(MalformedEvent.class);
+                .isInstanceOf(MalformedMessage.class);
         assertThatThrownBy(() -> function.apply(MessageBuilder.withPayload("{}".getBytes())
                 .setHeader("event-type", "AccountConfirmed").build()))
-                .isInstanceOf(MalformedEvent.class).hasMessageContaining("event-id");
+                .isInstanceOf(MalformedMessage.class).hasMessageContaining("event-id");
         assertThatThrownBy(() -> function.apply(MessageBuilder.withPayload("{}".getBytes())
                 .setHeader("event-id", EVENT_ID).build()))
-                .isInstanceOf(MalformedEvent.class).hasMessageContaining("event-type");
+                .isInstanceOf(MalformedMessage.class).hasMessageContaining("event-type");
     }
 }

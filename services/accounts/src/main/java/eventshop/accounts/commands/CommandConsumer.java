@@ -11,8 +11,8 @@ import eventshop.contracts.accounts.AccountCommand.DeliverMessage;
 import eventshop.contracts.accounts.AccountCommand.NotifyAdmins;
 import eventshop.eventsourcing.consuming.ExactlyOnce;
 import eventshop.eventsourcing.consuming.IncomingEvent;
+import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.eventsourcing.decider.JsonEventCodec;
-import eventshop.eventsourcing.decider.UnknownEventType;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +39,7 @@ import org.springframework.messaging.Message;
  * A command id seen before is skipped ({@link ExactlyOnce}); since the effects append to the event store,
  * not to the database the skip is recorded in, a command can be applied again after a crash between the
  * two, and the deciders make that change nothing (an active account stays active, a message id is delivered
- * once). A message that is not a valid command ({@link MalformedCommand}, or a message the mailbox refuses)
+ * once). A message that is not a valid command ({@link MalformedMessage}, or a message the mailbox refuses)
  * is parked at once, not retried.
  */
 @Configuration(proxyBeanMethods = false)
@@ -57,7 +57,7 @@ public class CommandConsumer {
     }
 
     static void handle(IncomingEvent message, Accounts accounts, Mailboxes mailboxes) {
-        switch (decode(message)) {
+        switch (message.decode(CODEC)) {
             case ActivateAccount activate -> activate(activate, message, accounts);
             case DeliverMessage deliver -> {
                 accountId(deliver.accountId(), message);
@@ -88,17 +88,7 @@ public class CommandConsumer {
 
     private static void accountId(String accountId, IncomingEvent message) {
         if (!Accounts.isAccountId(accountId)) {
-            throw new MalformedCommand("not an account id in " + message + ": " + accountId);
-        }
-    }
-
-    private static AccountCommand decode(IncomingEvent message) {
-        try {
-            return CODEC.deserialize(message.type(), message.data(), message.schemaVersion());
-        } catch (UnknownEventType e) {
-            throw new MalformedCommand("not an accounts command: " + message + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw new MalformedCommand("unreadable " + message.type() + ": " + message + ": " + e.getMessage(), e);
+            throw new MalformedMessage("not an account id in " + message + ": " + accountId);
         }
     }
 }

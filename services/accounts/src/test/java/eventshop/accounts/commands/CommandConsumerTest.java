@@ -19,6 +19,7 @@ import eventshop.contracts.accounts.AccountCommand.MessageKind;
 import eventshop.contracts.accounts.AccountCommand.NotifyAdmins;
 import eventshop.edgetoken.EdgeToken;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.eventsourcing.relay.RelayRoutes;
 import eventshop.eventsourcing.relay.RelayRoutes.Route;
 import eventshop.eventstore.EventStore;
@@ -212,13 +213,13 @@ class CommandConsumerTest {
         void messages_no_retry_can_fix_fail_at_once_and_store_nothing() {
             long head = store.headPosition();
             assertThatThrownBy(() -> accountCommands.accept(Commands.message(UUID.randomUUID(), "DeleteAccount",
-                    "{}".getBytes(StandardCharsets.UTF_8)))).isInstanceOf(MalformedCommand.class);
+                    "{}".getBytes(StandardCharsets.UTF_8)))).isInstanceOf(MalformedMessage.class);
             assertThatThrownBy(() -> accountCommands.accept(Commands.message(UUID.randomUUID(), "ActivateAccount",
-                    "not json".getBytes(StandardCharsets.UTF_8)))).isInstanceOf(MalformedCommand.class);
+                    "not json".getBytes(StandardCharsets.UTF_8)))).isInstanceOf(MalformedMessage.class);
             assertThatThrownBy(() -> send(UUID.randomUUID(), new ActivateAccount("../etc")))
-                    .isInstanceOf(MalformedCommand.class);
+                    .isInstanceOf(MalformedMessage.class);
             assertThatThrownBy(() -> send(UUID.randomUUID(), new DeliverMessage(null, "m", MessageKind.LOW_STOCK,
-                    "s", "b", ""))).isInstanceOf(MalformedCommand.class);
+                    "s", "b", ""))).isInstanceOf(MalformedMessage.class);
             String id = registered(EdgeToken.CUSTOMER);
             long registeredHead = store.headPosition();
             assertThatThrownBy(() -> send(UUID.randomUUID(), new DeliverMessage(id, "", MessageKind.LOW_STOCK,

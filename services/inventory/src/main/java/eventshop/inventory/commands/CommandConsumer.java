@@ -6,9 +6,8 @@ import eventshop.contracts.inventory.InventoryCommand.ReserveStock;
 import eventshop.contracts.inventory.InventoryCommand.ShipStock;
 import eventshop.eventsourcing.consuming.ExactlyOnce;
 import eventshop.eventsourcing.consuming.IncomingEvent;
+import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.eventsourcing.decider.JsonEventCodec;
-import eventshop.eventsourcing.decider.UnknownEventType;
-import eventshop.inventory.reservations.MalformedCommand;
 import eventshop.inventory.reservations.Reservations;
 import java.util.function.Consumer;
 import org.springframework.context.annotation.Bean;
@@ -24,7 +23,8 @@ import org.springframework.messaging.Message;
  * {@code inventory.events}. A command id seen before is skipped ({@link ExactlyOnce}); but since the
  * effect appends to the event store, not to the database the skip is recorded in, a command can be
  * applied again after a crash between the two, and the reservation's decider and the sku streams'
- * per-order allocations make that change nothing (see {@link Reservations}).
+ * per-order allocations make that change nothing (see {@link Reservations}). A message that is not an
+ * inventory command, or one without a usable order id, is a {@link MalformedMessage}, parked at once.
  */
 @Configuration(proxyBeanMethods = false)
 public class CommandConsumer {
@@ -40,18 +40,10 @@ public class CommandConsumer {
     }
 
     static void handle(IncomingEvent message, Reservations reservations) {
-        switch (decode(message)) {
+        switch (message.decode(CODEC)) {
             case ReserveStock reserve -> reservations.reserve(reserve, message.causedContext());
             case ReleaseStock release -> reservations.release(release, message.causedContext());
             case ShipStock ship -> reservations.ship(ship, message.causedContext());
-        }
-    }
-
-    private static InventoryCommand decode(IncomingEvent message) {
-        try {
-            return CODEC.deserialize(message.type(), message.data(), message.schemaVersion());
-        } catch (UnknownEventType e) {
-            throw new MalformedCommand("not an inventory command: " + message + ": " + e.getMessage(), e);
         }
     }
 }

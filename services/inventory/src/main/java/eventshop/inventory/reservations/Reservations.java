@@ -5,6 +5,7 @@ import eventshop.contracts.inventory.InventoryCommand.ReserveStock;
 import eventshop.contracts.inventory.InventoryCommand.ShipStock;
 import eventshop.contracts.inventory.InventoryEvent.ReservationEvent;
 import eventshop.contracts.inventory.StockLine;
+import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.eventsourcing.decider.CommandContext;
 import eventshop.eventsourcing.decider.CommandHandler;
 import eventshop.eventsourcing.decider.JsonEventCodec;
@@ -73,7 +74,7 @@ public class Reservations {
         String orderId = orderId(command.orderId());
         List<StockLine> requested = Objects.requireNonNullElse(command.lines(), List.of());
         if (requested.stream().anyMatch(line -> line == null)) {
-            throw new MalformedCommand("ReserveStock for order " + orderId + " has a null line");
+            throw new MalformedMessage("ReserveStock for order " + orderId + " has a null line");
         }
         return locked(orderId, () -> {
             if (handler.load(Reservation.streamId(orderId)).state() instanceof Reservation.Undecided) {
@@ -151,7 +152,7 @@ public class Reservations {
 
     private static String orderId(String orderId) {
         if (!Reservation.isOrderId(orderId)) {
-            throw new MalformedCommand("the order id must be 1.." + Reservation.MAX_ORDER_ID + " characters, was "
+            throw new MalformedMessage("the order id must be 1.." + Reservation.MAX_ORDER_ID + " characters, was "
                     + (orderId == null ? "null" : orderId.length() + " characters"));
         }
         return orderId;

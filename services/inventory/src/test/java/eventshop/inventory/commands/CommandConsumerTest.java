@@ -15,11 +15,11 @@ import eventshop.contracts.inventory.InventoryEvent.StockShipped;
 import eventshop.contracts.inventory.StockLine;
 import eventshop.eventsourcing.consuming.ExactlyOnce;
 import eventshop.eventsourcing.consuming.IncomingEvent;
+import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.eventsourcing.relay.EventHeaders;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.RecordedEvent;
 import eventshop.inventory.InventoryTest;
-import eventshop.inventory.reservations.MalformedCommand;
 import eventshop.inventory.reservations.domain.NothingToShip;
 import eventshop.inventory.reservations.domain.Reservation;
 import eventshop.inventory.stock.Stocks;
@@ -168,18 +168,18 @@ class CommandConsumerTest {
         UUID malformedJson = UUID.randomUUID();
 
         assertThatThrownBy(() -> inventoryCommands.accept(command(malformedJson, "ReserveStock", "{\"orderId\":")))
-                .isInstanceOf(MalformedCommand.class);
+                .isInstanceOf(MalformedMessage.class);
         assertThatThrownBy(() -> inventoryCommands.accept(command(UUID.randomUUID(), "ReserveStock",
-                "{\"orderId\":\"o\",\"lines\":\"many\"}"))).isInstanceOf(MalformedCommand.class);
+                "{\"orderId\":\"o\",\"lines\":\"many\"}"))).isInstanceOf(MalformedMessage.class);
         assertThatThrownBy(() -> inventoryCommands.accept(command(UUID.randomUUID(), "ReserveStock",
-                "{\"lines\":[]}"))).isInstanceOf(MalformedCommand.class);
+                "{\"lines\":[]}"))).isInstanceOf(MalformedMessage.class);
         assertThatThrownBy(() -> inventoryCommands.accept(command(UUID.randomUUID(), "ReserveStock",
-                "{\"orderId\":\"o\",\"lines\":[null]}"))).isInstanceOf(MalformedCommand.class);
+                "{\"orderId\":\"o\",\"lines\":[null]}"))).isInstanceOf(MalformedMessage.class);
         assertThatThrownBy(() -> inventoryCommands.accept(command(UUID.randomUUID(), "DropTables", "{}")))
-                .isInstanceOf(MalformedCommand.class);
+                .isInstanceOf(MalformedMessage.class);
         assertThatThrownBy(() -> inventoryCommands.accept(MessageBuilder.withPayload("{}".getBytes())
                 .setHeader(EventHeaders.EVENT_TYPE, "ReserveStock").build()))
-                .isInstanceOf(IncomingEvent.MalformedEvent.class);
+                .isInstanceOf(MalformedMessage.class);
 
         assertThat(store.headPosition()).isEqualTo(head);
         assertThat(exactlyOnce.processed(CommandConsumer.CONSUMER, malformedJson)).isFalse();

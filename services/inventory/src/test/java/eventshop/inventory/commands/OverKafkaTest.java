@@ -8,10 +8,10 @@ import static eventshop.inventory.Fixtures.newSku;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eventshop.contracts.Topics;
+import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.eventsourcing.relay.EventHeaders;
 import eventshop.eventsourcing.testing.TopicProbe;
 import eventshop.inventory.InventoryApplication;
-import eventshop.inventory.reservations.MalformedCommand;
 import eventshop.inventory.stock.Stocks;
 import eventshop.inventory.stock.domain.Stock;
 import eventshop.kafka.broker.InProcessKafka;
@@ -102,7 +102,7 @@ class OverKafkaTest {
 
         ConsumerRecord<String, byte[]> parked = probe.await("error." + Topics.INVENTORY_COMMANDS + ".inventory",
                 1, keyed("order-" + malformed), PATIENCE).getFirst();
-        assertThat(header(parked, "x-exception-stacktrace")).contains(MalformedCommand.class.getName());
+        assertThat(header(parked, "x-exception-stacktrace")).contains(MalformedMessage.class.getName());
         assertThat(inventory.getBean(MeterRegistry.class).counter("consumer.events", "consumer",
                 CommandConsumer.CONSUMER, "outcome", "failed").count()).isEqualTo(1.0);
     }

@@ -22,6 +22,7 @@ import eventshop.contracts.inventory.InventoryEvent.StockReservationRejected;
 import eventshop.contracts.inventory.InventoryEvent.StockReserved;
 import eventshop.contracts.inventory.InventoryEvent.StockShipped;
 import eventshop.contracts.inventory.StockLine;
+import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.eventsourcing.decider.CommandContext;
 import eventshop.eventsourcing.decider.JsonEventCodec;
 import eventshop.eventstore.EventData;
@@ -175,9 +176,9 @@ class ReservationsTest {
         @Test
         void aMalformedOrderId_isRefusedBeforeAnythingHappens() {
             assertThatThrownBy(() -> reservations.reserve(reserve(" ", new StockLine("A", 1)), context()))
-                    .isInstanceOf(MalformedCommand.class);
+                    .isInstanceOf(MalformedMessage.class);
             assertThatThrownBy(() -> reservations.reserve(reserve("x".repeat(101), new StockLine("A", 1)), context()))
-                    .isInstanceOf(MalformedCommand.class);
+                    .isInstanceOf(MalformedMessage.class);
         }
 
         @Test

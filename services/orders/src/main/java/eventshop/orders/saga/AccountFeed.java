@@ -12,8 +12,8 @@ import eventshop.contracts.accounts.AccountEvent.CardRemoved;
 import eventshop.contracts.accounts.AccountEvent.CardSaved;
 import eventshop.eventsourcing.consuming.ExactlyOnce;
 import eventshop.eventsourcing.consuming.IncomingEvent;
+import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.eventsourcing.decider.JsonEventCodec;
-import eventshop.eventsourcing.decider.UnknownEventType;
 import eventshop.orders.order.Orders;
 import eventshop.orders.order.domain.CustomerStanding;
 import eventshop.orders.customers.CustomerStandings;
@@ -61,12 +61,7 @@ public class AccountFeed {
             LOG.debug("skipping {}: not an account event orders knows", message);
             return;
         }
-        AccountEvent event;
-        try {
-            event = CODEC.deserialize(message.type(), message.data(), message.schemaVersion());
-        } catch (UnknownEventType unreadable) {
-            throw new MalformedMessage("unreadable " + message + ": " + unreadable.getMessage(), unreadable);
-        }
+        AccountEvent event = message.decode(CODEC);
         CustomerStanding standing = standingAfter(event);
         if (standing == null) {
             return;

@@ -8,8 +8,8 @@ import eventshop.contracts.inventory.InventoryEvent.SkuEvent;
 import eventshop.contracts.payments.PaymentEvent;
 import eventshop.eventsourcing.consuming.ExactlyOnce;
 import eventshop.eventsourcing.consuming.IncomingEvent;
+import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.eventsourcing.decider.JsonEventCodec;
-import eventshop.eventsourcing.decider.UnknownEventType;
 import eventshop.orders.order.Orders;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -78,7 +78,7 @@ public class SagaInputs {
         if (!CartCheckedOut.class.getSimpleName().equals(message.type())) {
             return;
         }
-        if (decode(CARTS, message) instanceof CartCheckedOut checkout) {
+        if (message.decode(CARTS) instanceof CartCheckedOut checkout) {
             checkOrderId(checkout.orderId(), message);
             if (checkout.customerId() == null || checkout.lines() == null || checkout.lines().contains(null)) {
                 throw new MalformedMessage("CartCheckedOut without customer or lines: " + message);
@@ -94,7 +94,7 @@ public class SagaInputs {
         if (!RESERVATION_TYPES.contains(message.type())) {
             return;
         }
-        switch (decode(INVENTORY, message)) {
+        switch (message.decode(INVENTORY)) {
             case ReservationEvent reply -> {
                 checkOrderId(reply.orderId(), message);
                 orders.stockReply(reply, message.causedContext());
@@ -109,7 +109,7 @@ public class SagaInputs {
             LOG.debug("ignored {}: not a payment event this service knows", message);
             return;
         }
-        PaymentEvent reply = decode(PAYMENTS, message);
+        PaymentEvent reply = message.decode(PAYMENTS);
         checkOrderId(reply.orderId(), message);
         orders.paymentReply(reply, message.causedContext());
     }
@@ -119,14 +119,6 @@ public class SagaInputs {
             InventoryEvent.StockReservationRejected.class.getSimpleName(),
             InventoryEvent.StockReleased.class.getSimpleName(),
             InventoryEvent.StockShipped.class.getSimpleName());
-
-    private static <E> E decode(JsonEventCodec<E> codec, IncomingEvent message) {
-        try {
-            return codec.deserialize(message.type(), message.data(), message.schemaVersion());
-        } catch (UnknownEventType e) {
-            throw new MalformedMessage("unreadable " + message + ": " + e.getMessage(), e);
-        }
-    }
 
     private static void checkOrderId(String orderId, IncomingEvent message) {
         if (orderId == null || orderId.isBlank() || orderId.length() > MAX_ORDER_ID) {

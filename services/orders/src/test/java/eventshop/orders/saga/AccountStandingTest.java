@@ -23,6 +23,7 @@ import eventshop.contracts.orders.CancellationReason;
 import eventshop.contracts.orders.OrderStatus;
 import eventshop.contracts.payments.PaymentEvent.PaymentAuthorized;
 import eventshop.contracts.payments.PaymentEvent.PaymentVoided;
+import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.eventsourcing.relay.EventHeaders;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.RecordedEvent;

@@ -27,6 +27,7 @@ import eventshop.contracts.payments.PaymentEvent.PaymentDeclined;
 import eventshop.contracts.payments.PaymentEvent.PaymentRefunded;
 import eventshop.contracts.payments.PaymentEvent.PaymentVoided;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.eventsourcing.decider.CommandContext;
 import eventshop.eventsourcing.projection.Projections;
 import eventshop.eventsourcing.relay.RelayRoutes;

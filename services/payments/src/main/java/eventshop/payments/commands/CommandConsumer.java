@@ -3,9 +3,8 @@ package eventshop.payments.commands;
 import eventshop.contracts.payments.PaymentCommand;
 import eventshop.eventsourcing.consuming.ExactlyOnce;
 import eventshop.eventsourcing.consuming.IncomingEvent;
+import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.eventsourcing.decider.JsonEventCodec;
-import eventshop.eventsourcing.decider.UnknownEventType;
-import eventshop.payments.payment.MalformedCommand;
 import eventshop.payments.payment.Payments;
 import java.util.function.Consumer;
 import org.springframework.context.annotation.Bean;
@@ -22,7 +21,7 @@ import org.springframework.messaging.Message;
  * {@code payments.events}. A command id seen before is skipped ({@link ExactlyOnce}); since the
  * effect appends to the event store, not to the database the skip is recorded in, a command can be
  * applied again after a crash between the two, and the payment's decider makes that change nothing.
- * Malformed messages fail with {@link MalformedCommand}, which the binding parks at once.
+ * Malformed messages fail with {@link MalformedMessage}, which the binding parks at once.
  */
 @Configuration(proxyBeanMethods = false)
 public class CommandConsumer {
@@ -38,14 +37,6 @@ public class CommandConsumer {
     }
 
     static void handle(IncomingEvent message, Payments payments) {
-        payments.handle(decode(message), message.causedContext());
-    }
-
-    private static PaymentCommand decode(IncomingEvent message) {
-        try {
-            return CODEC.deserialize(message.type(), message.data(), message.schemaVersion());
-        } catch (UnknownEventType e) {
-            throw new MalformedCommand("not a payment command: " + message + ": " + e.getMessage(), e);
-        }
+        payments.handle(message.decode(CODEC), message.causedContext());
     }
 }

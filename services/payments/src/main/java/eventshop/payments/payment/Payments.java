@@ -12,6 +12,7 @@ import eventshop.contracts.payments.PaymentEvent.PaymentCommandRejected;
 import eventshop.contracts.payments.PaymentEvent.PaymentDeclined;
 import eventshop.contracts.payments.PaymentEvent.PaymentRefunded;
 import eventshop.contracts.payments.PaymentEvent.PaymentVoided;
+import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.eventsourcing.decider.CommandContext;
 import eventshop.eventsourcing.decider.CommandHandler;
 import eventshop.eventsourcing.decider.CommandResult;
@@ -62,12 +63,12 @@ public class Payments {
     /**
      * Decides a command against the order's payment and records the outcome (often nothing: a repeat).
      *
-     * @throws MalformedCommand if the order id is missing or longer than {@value Payment#MAX_ORDER_ID}
+     * @throws MalformedMessage if the order id is missing or longer than {@value Payment#MAX_ORDER_ID}
      */
     public CommandResult<PaymentEvent> handle(PaymentCommand command, CommandContext context) {
         String orderId = command.orderId();
         if (!Payment.isOrderId(orderId)) {
-            throw new MalformedCommand("the order id must be 1.." + Payment.MAX_ORDER_ID + " characters, was "
+            throw new MalformedMessage("the order id must be 1.." + Payment.MAX_ORDER_ID + " characters, was "
                     + (orderId == null ? "null" : orderId.length() + " characters"));
         }
         Payment.Command decided = switch (command) {

@@ -19,12 +19,12 @@ import eventshop.contracts.payments.PaymentEvent.PaymentRefunded;
 import eventshop.contracts.payments.PaymentEvent.PaymentVoided;
 import eventshop.eventsourcing.consuming.ExactlyOnce;
 import eventshop.eventsourcing.consuming.IncomingEvent;
+import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.eventsourcing.relay.EventHeaders;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.eventstore.RecordedEvent;
 import eventshop.payments.ApiSupport;
 import eventshop.payments.PaymentsTest;
-import eventshop.payments.payment.MalformedCommand;
 import eventshop.payments.payment.domain.Payment;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.UUID;
@@ -182,16 +182,16 @@ class CommandConsumerTest extends ApiSupport {
         UUID malformedJson = UUID.randomUUID();
 
         assertThatThrownBy(() -> paymentCommands.accept(command(malformedJson, "AuthorizePayment", "{\"orderId\":")))
-                .isInstanceOf(MalformedCommand.class);
+                .isInstanceOf(MalformedMessage.class);
         assertThatThrownBy(() -> send("AuthorizePayment", "{\"orderId\":\"o\",\"amountCents\":\"lots\"}"))
-                .isInstanceOf(MalformedCommand.class);
-        assertThatThrownBy(() -> send("CapturePayment", "{}")).isInstanceOf(MalformedCommand.class);
+                .isInstanceOf(MalformedMessage.class);
+        assertThatThrownBy(() -> send("CapturePayment", "{}")).isInstanceOf(MalformedMessage.class);
         assertThatThrownBy(() -> send("CapturePayment", orderJson("o".repeat(101))))
-                .isInstanceOf(MalformedCommand.class);
-        assertThatThrownBy(() -> send("ChargeTwice", orderJson("o"))).isInstanceOf(MalformedCommand.class);
+                .isInstanceOf(MalformedMessage.class);
+        assertThatThrownBy(() -> send("ChargeTwice", orderJson("o"))).isInstanceOf(MalformedMessage.class);
         assertThatThrownBy(() -> paymentCommands.accept(MessageBuilder.withPayload("{}".getBytes())
                 .setHeader(EventHeaders.EVENT_TYPE, "CapturePayment").build()))
-                .isInstanceOf(IncomingEvent.MalformedEvent.class);
+                .isInstanceOf(MalformedMessage.class);
 
         assertThat(store.headPosition()).isEqualTo(head);
         assertThat(exactlyOnce.processed(CommandConsumer.CONSUMER, malformedJson)).isFalse();

@@ -8,12 +8,12 @@ import static eventshop.payments.Fixtures.newOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eventshop.contracts.Topics;
+import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.eventsourcing.relay.EventHeaders;
 import eventshop.eventsourcing.testing.TopicProbe;
 import eventshop.kafka.broker.InProcessKafka;
 import eventshop.payments.PaymentsApplication;
 import eventshop.payments.cards.Cards;
-import eventshop.payments.payment.MalformedCommand;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -109,6 +109,6 @@ class OverKafkaTest {
 
         ConsumerRecord<String, byte[]> parked = probe.await("error." + Topics.PAYMENTS_COMMANDS + ".payments", 1,
                 keyed("order-" + malformed), PATIENCE).getFirst();
-        assertThat(header(parked, "x-exception-stacktrace")).contains(MalformedCommand.class.getName());
+        assertThat(header(parked, "x-exception-stacktrace")).contains(MalformedMessage.class.getName());
     }
 }

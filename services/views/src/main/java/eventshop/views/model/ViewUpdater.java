@@ -17,8 +17,8 @@ import eventshop.contracts.orders.OrderEvent.OrderPlaced;
 import eventshop.contracts.orders.OrderLine;
 import eventshop.contracts.orders.OrderStatus;
 import eventshop.eventsourcing.consuming.IncomingEvent;
+import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.eventsourcing.decider.JsonEventCodec;
-import eventshop.eventsourcing.decider.UnknownEventType;
 import eventshop.eventsourcing.projection.Tables;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -69,43 +69,34 @@ public final class ViewUpdater {
     /**
      * Applies {@code event} read from a topic of service {@code source}.
      *
-     * @throws IncomingEvent.MalformedEvent if its payload does not decode as the contract type it names, or it
+     * @throws MalformedMessage if its payload does not decode as the contract type it names, or it
      *                                      is a checkout orders refuses (nothing written): passed over
      */
     public void apply(String source, IncomingEvent event, Tables tables, JdbcTemplate jdbc) {
         switch (source) {
             case "orders" -> {
                 if (ORDERS.typeNames().contains(event.type())) {
-                    onOrder(decode(ORDERS, event), event, tables, jdbc);
+                    onOrder(event.decode(ORDERS), event, tables, jdbc);
                 }
             }
             case "catalog" -> {
                 if (CATALOG.typeNames().contains(event.type())) {
-                    onCatalog(decode(CATALOG, event), event, tables, jdbc);
+                    onCatalog(event.decode(CATALOG), event, tables, jdbc);
                 }
             }
             case "inventory" -> {
                 if (INVENTORY.typeNames().contains(event.type())) {
-                    onInventory(decode(INVENTORY, event), event, tables, jdbc);
+                    onInventory(event.decode(INVENTORY), event, tables, jdbc);
                 }
             }
             case "carts" -> {
                 if (CHECKED_OUT.equals(event.type())) {
-                    onCheckout(decode(CARTS, event), event, tables, jdbc);
+                    onCheckout(event.decode(CARTS), event, tables, jdbc);
                 }
             }
             default -> {
                 // accounts, payments: followed for consistency tokens, no view uses them yet
             }
-        }
-    }
-
-    private static <E> E decode(JsonEventCodec<E> codec, IncomingEvent event) {
-        try {
-            return codec.deserialize(event.type(), event.data(), event.schemaVersion());
-        } catch (UnknownEventType | IllegalArgumentException e) {
-            throw new IncomingEvent.MalformedEvent(event.type() + " " + event.eventId() + " of " + event.streamId()
-                    + " does not decode: " + e.getMessage());
         }
     }
 
@@ -193,7 +184,7 @@ public final class ViewUpdater {
         if (checkout.orderId() == null || checkout.orderId().isBlank() || checkout.orderId().length() > 100
                 || checkout.customerId() == null || checkout.lines() == null || checkout.lines().contains(null)) {
             // orders refuses such a checkout (MalformedMessage): no order comes of it
-            throw new IncomingEvent.MalformedEvent("CartCheckedOut " + event.eventId() + " of " + event.streamId()
+            throw new MalformedMessage("CartCheckedOut " + event.eventId() + " of " + event.streamId()
                     + " has no usable order id, customer or lines");
         }
         int known = jdbc.update(t.sql("UPDATE {order_history} SET checkout_position = ? WHERE order_id = ?"),
