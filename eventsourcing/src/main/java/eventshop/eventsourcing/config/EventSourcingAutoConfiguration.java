@@ -4,6 +4,7 @@ import eventshop.eventsourcing.web.AcceptCheck;
 import eventshop.eventsourcing.web.ParameterProblems;
 import eventshop.eventsourcing.web.ProblemErrorController;
 import eventshop.eventsourcing.web.ProblemReportValve;
+import eventshop.eventsourcing.web.RequestHeaderArguments;
 import eventshop.eventsourcing.web.RequestSizeLimit;
 import eventshop.eventsourcing.web.StrictJson;
 import eventshop.eventsourcing.web.StrictText;
@@ -13,6 +14,7 @@ import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.converter.HttpMessageConverters;
 import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.annotation.Value;
@@ -158,6 +160,17 @@ public class EventSourcingAutoConfiguration {
                     builder.configureMessageConvertersList(converters -> converters.replaceAll(converter ->
                             converter instanceof JacksonJsonHttpMessageConverter
                                     ? new JacksonJsonHttpMessageConverter(strictJson.mapper()) : converter));
+                }
+            };
+        }
+
+        /** {@code Correlation} and {@code ConsistencyToken} controller parameters, read from their headers. */
+        @Bean
+        WebMvcConfigurer requestHeaderArguments() {
+            return new WebMvcConfigurer() {
+                @Override
+                public void addArgumentResolvers(java.util.List<HandlerMethodArgumentResolver> resolvers) {
+                    resolvers.add(new RequestHeaderArguments());
                 }
             };
         }

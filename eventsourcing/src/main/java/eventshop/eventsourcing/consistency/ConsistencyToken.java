@@ -84,6 +84,16 @@ public record ConsistencyToken(String source, long position, @Nullable String st
         }
     }
 
+    /**
+     * The token a {@value #HEADER} header names: null without the header or for a blank value (a query
+     * then waits for nothing).
+     *
+     * @throws InvalidConsistencyToken if the value is not a token
+     */
+    public static @Nullable ConsistencyToken fromHeader(@Nullable String value) {
+        return value == null || value.isBlank() ? null : parse(value);
+    }
+
     @Override
     public String toString() {
         return source + ":" + position + (stream == null ? "" : "@" + encode(stream));

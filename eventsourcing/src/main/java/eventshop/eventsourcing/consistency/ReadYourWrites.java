@@ -40,12 +40,22 @@ public final class ReadYourWrites {
      * @throws NotYetConsistent        if the read model did not get there within the maximum wait (503)
      */
     public void await(ReadModelProgress readModel, @Nullable String tokenHeader) {
-        if (tokenHeader == null || tokenHeader.isBlank()) {
+        await(readModel, ConsistencyToken.fromHeader(tokenHeader));
+    }
+
+    /**
+     * Returns once {@code readModel} reflects the token's event, or at once without a token (null).
+     *
+     * @throws InvalidConsistencyToken if the token names a service whose log this read model does not
+     *                                 follow, or is one it cannot honour (400)
+     * @throws NotYetConsistent        if the read model did not get there within the maximum wait (503)
+     */
+    public void await(ReadModelProgress readModel, @Nullable ConsistencyToken token) {
+        if (token == null) {
             return;
         }
-        ConsistencyToken token = ConsistencyToken.parse(tokenHeader);
         if (!readModel.follows(token.source())) {
-            throw new InvalidConsistencyToken(tokenHeader, "read model '" + readModel.name()
+            throw new InvalidConsistencyToken(token.toString(), "read model '" + readModel.name()
                     + "' does not follow the log of '" + token.source() + "'");
         }
         long start = System.nanoTime();

@@ -1,6 +1,8 @@
 package eventshop.eventsourcing.openapi;
 
 import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.decider.CommandContexts;
+import eventshop.eventsourcing.decider.Correlation;
 import eventshop.eventsourcing.security.EdgeUser;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
@@ -14,6 +16,7 @@ import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.parameters.HeaderParameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
@@ -29,6 +32,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.MethodParameter;
 import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.core.env.Environment;
 import org.springframework.web.method.HandlerMethod;
@@ -43,7 +47,8 @@ import org.springframework.web.method.HandlerMethod;
  * {@value #PROBLEM} of its {@code type}), and operations tagged with their feature (the controller's
  * package: {@code products}, {@code listing}). Only the public API ({@code /api/**}) is described;
  * {@code /internal/**} is never routed by edge. {@link EdgeUser} controller parameters are not request
- * parameters: they come from the token. A command answering other than 200 says so with
+ * parameters: they come from the token; {@link Correlation} and {@link ConsistencyToken} parameters are
+ * described as the optional headers they come from. A command answering other than 200 says so with
  * {@code @ResponseStatus}, which springdoc reads.
  *
  * <p>On in every servlet service with springdoc on the classpath. springdoc builds the description on
@@ -67,7 +72,7 @@ public class OpenApiAutoConfiguration {
     private static final String PRE_AUTHORIZE = "org.springframework.security.access.prepost.PreAuthorize";
 
     static {
-        SpringDocUtils.getConfig().addRequestWrapperToIgnore(EdgeUser.class);
+        SpringDocUtils.getConfig().addRequestWrapperToIgnore(EdgeUser.class, Correlation.class, ConsistencyToken.class);
     }
 
     @Bean
@@ -109,6 +114,39 @@ public class OpenApiAutoConfiguration {
                     + " read model not yet consistent (503); the problem's type names the kind"));
             return operation.responses(responses);
         };
+    }
+
+    /**
+     * The headers the starter resolves into controller parameters ({@code RequestHeaderArguments}), as the
+     * optional header parameters they are: {@value CommandContexts#CORRELATION_HEADER} for a
+     * {@link Correlation}, {@value ConsistencyToken#HEADER} for a {@link ConsistencyToken}.
+     */
+    @Bean
+    public OperationCustomizer requestHeaderParameters() {
+        return (operation, handler) -> {
+            for (MethodParameter parameter : handler.getMethodParameters()) {
+                Class<?> type = parameter.getParameterType();
+                if (type == Correlation.class) {
+                    addHeader(operation, CommandContexts.CORRELATION_HEADER, "The conversation this request continues:"
+                            + " the events it causes carry it as their correlation id (at most 200 characters;"
+                            + " without it, or blank, the command starts a new one)", "checkout-7f3a");
+                } else if (type == ConsistencyToken.class) {
+                    addHeader(operation, ConsistencyToken.HEADER, "A command's Consistency-Token: the query waits,"
+                            + " bounded, until what it reads reflects that command (503 if it does not in time);"
+                            + " a value that is not a token is a 400 problem", "carts:1234@cart-7f3a");
+                }
+            }
+            return operation;
+        };
+    }
+
+    private static void addHeader(Operation operation, String name, String description, String example) {
+        if (operation.getParameters() != null && operation.getParameters().stream()
+                .anyMatch(existing -> "header".equals(existing.getIn()) && name.equalsIgnoreCase(existing.getName()))) {
+            return;
+        }
+        operation.addParametersItem(new HeaderParameter().name(name).required(false).description(description)
+                .schema(new StringSchema().example(example)));
     }
 
     /**

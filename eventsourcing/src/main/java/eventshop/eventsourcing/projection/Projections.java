@@ -1,5 +1,6 @@
 package eventshop.eventsourcing.projection;
 
+import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.consistency.ReadModelProgress;
 import eventshop.eventsourcing.consistency.ReadYourWrites;
 import eventshop.eventsourcing.projection.Generations.Row;
@@ -195,7 +196,26 @@ public final class Projections implements SmartLifecycle {
      * @throws IllegalArgumentException                                   if there is no such read model
      */
     public <T> T read(String name, @Nullable String consistencyToken, Function<Tables, T> query) {
+        return read(name, ConsistencyToken.fromHeader(consistencyToken), query);
+    }
+
+    /**
+     * Runs {@code query} against the active generation of read model {@code name}, after waiting
+     * (bounded) until it reflects the event of {@code consistencyToken}, if one is given: what a
+     * controller's {@code @Nullable ConsistencyToken} parameter is for.
+     *
+     * @throws eventshop.eventsourcing.consistency.InvalidConsistencyToken if the token is of a source it does
+     *                                                                    not follow (400)
+     * @throws eventshop.eventsourcing.consistency.NotYetConsistent       if the wait ran out (503)
+     * @throws IllegalArgumentException                                   if there is no such read model
+     */
+    public <T> T read(String name, @Nullable ConsistencyToken consistencyToken, Function<Tables, T> query) {
         readYourWrites.await(progress(name), consistencyToken);
+        return query.apply(tables(name));
+    }
+
+    /** Runs {@code query} against the active generation of read model {@code name} at once, waiting for nothing. */
+    public <T> T read(String name, Function<Tables, T> query) {
         return query.apply(tables(name));
     }
 

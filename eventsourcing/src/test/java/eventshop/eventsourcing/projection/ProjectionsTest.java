@@ -234,7 +234,7 @@ class ProjectionsTest {
                 long seen = 0;
                 while (running.get()) {
                     try {
-                        long count = projections.read("ledger", null, tables -> entries(jdbc, tables));
+                        long count = projections.read("ledger", tables -> entries(jdbc, tables));
                         if (count < seen) {
                             wentBackwards.incrementAndGet();
                         }
@@ -291,7 +291,7 @@ class ProjectionsTest {
             ProjectionStatus frozen = v2.status("ledger");
             assertThat(frozen.active().state()).isEqualTo(RunnerState.FROZEN);
             assertThat(frozen.rebuild()).isNotNull();
-            assertThat(v2.<Long>read("ledger", null, tables -> entries(jdbc, tables))).isEqualTo(300);
+            assertThat(v2.<Long>read("ledger", tables -> entries(jdbc, tables))).isEqualTo(300);
             assertThat(v2.ready()).isFalse();
 
             ledger.resume();
@@ -329,7 +329,7 @@ class ProjectionsTest {
             // and a longer one returns once the projection applied the position
             CompletableFuture<Map<String, Ledger.Balance>> waiting = CompletableFuture.supplyAsync(() -> {
                 new ReadYourWrites(PATIENCE).await(projections.progress("ledger"), token);
-                return projections.read("ledger", null, tables -> balances(jdbc, tables));
+                return projections.read("ledger", tables -> balances(jdbc, tables));
             }, background);
             assertThat(waiting).isNotDone();
             ledger.resume();
@@ -359,7 +359,7 @@ class ProjectionsTest {
                     .isInstanceOf(InvalidConsistencyToken.class).hasMessageContaining("does not follow");
             assertThatThrownBy(() -> projections.read("ledger", "shop", tables -> 0))
                     .isInstanceOf(InvalidConsistencyToken.class);
-            assertThat(projections.<Long>read("ledger", null, tables -> entries(jdbc, tables))).isZero();
+            assertThat(projections.<Long>read("ledger", (String) null, tables -> entries(jdbc, tables))).isZero();
             assertThat(projections.<Long>read("ledger", " ", tables -> entries(jdbc, tables))).isZero();
         }
     }

@@ -396,7 +396,7 @@ class TopicProjectionsTest {
                 long seen = 0;
                 while (running.get()) {
                     try {
-                        long count = projections.read("tally", null, tables -> entries(jdbc, tables));
+                        long count = projections.read("tally", tables -> entries(jdbc, tables));
                         if (count < seen) {
                             wentBackwards.incrementAndGet();
                         }
@@ -448,7 +448,7 @@ class TopicProjectionsTest {
             ProjectionStatus frozen = v2.status("tally");
             assertThat(frozen.active().state()).isEqualTo(RunnerState.FROZEN);
             assertThat(frozen.rebuild()).isNotNull();
-            assertThat(v2.<Long>read("tally", null, tables -> entries(jdbc, tables))).isEqualTo(200);
+            assertThat(v2.<Long>read("tally", tables -> entries(jdbc, tables))).isEqualTo(200);
             assertThat(v2.ready()).isFalse();
 
             tally.resume();
@@ -502,11 +502,11 @@ class TopicProjectionsTest {
             // and waits with and without stream return once the projection applied it
             CompletableFuture<Long> withStream = CompletableFuture.supplyAsync(() -> {
                 new ReadYourWrites(PATIENCE).await(projections.progress("tally"), sent.token());
-                return projections.read("tally", null, tables -> entries(jdbc, tables));
+                return projections.read("tally", tables -> entries(jdbc, tables));
             }, background);
             CompletableFuture<Long> withoutStream = CompletableFuture.supplyAsync(() -> {
                 new ReadYourWrites(PATIENCE).await(projections.progress("tally"), service + ":" + sent.position());
-                return projections.read("tally", null, tables -> entries(jdbc, tables));
+                return projections.read("tally", tables -> entries(jdbc, tables));
             }, background);
             assertThat(withStream).isNotDone();
             assertThat(withoutStream).isNotDone();
@@ -527,7 +527,7 @@ class TopicProjectionsTest {
                     .isInstanceOf(InvalidConsistencyToken.class).hasMessageContaining("does not follow");
             assertThatThrownBy(() -> projections.read("tally", service, tables -> 0))
                     .isInstanceOf(InvalidConsistencyToken.class);
-            assertThat(projections.<Long>read("tally", null, tables -> entries(jdbc, tables))).isZero();
+            assertThat(projections.<Long>read("tally", (String) null, tables -> entries(jdbc, tables))).isZero();
         }
     }
 

@@ -39,7 +39,7 @@ class CheckpointTest {
     static long[] sales(ConfigurableApplicationContext context, String sku) {
         Projections replica = context.getBean(Projections.class);
         JdbcTemplate replicaJdbc = context.getBean(JdbcTemplate.class);
-        return replica.read(Views.NAME, null, tables -> replicaJdbc.query(tables.sql("SELECT orders, units, revenue_cents"
+        return replica.read(Views.NAME, tables -> replicaJdbc.query(tables.sql("SELECT orders, units, revenue_cents"
                         + " FROM {sales_by_product} WHERE sku = ?"), (rs, n) -> new long[] {rs.getLong(1), rs.getLong(2),
                 rs.getLong(3)}, sku).stream().findFirst().orElse(new long[] {0, 0, 0}));
     }

@@ -83,7 +83,7 @@ class ConvergenceTest {
 
     /** Sales of {@code sku} on the serving generation: orders, units. */
     long[] sales(Projections projections, JdbcTemplate jdbc, String sku) {
-        return projections.read(Views.NAME, null, tables -> jdbc.query(tables.sql("SELECT orders, units FROM {sales_by_product}"
+        return projections.read(Views.NAME, tables -> jdbc.query(tables.sql("SELECT orders, units FROM {sales_by_product}"
                 + " WHERE sku = ?"), (rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)}, sku)
                 .stream().findFirst().orElse(new long[] {0, 0}));
     }

@@ -14,6 +14,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -21,7 +22,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -50,13 +50,13 @@ public class AdminController {
     @GetMapping
     public Page list(@RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
                      @RequestParam(defaultValue = "20") @Min(1) @Max(100) int size,
-                     @RequestHeader(name = ConsistencyToken.HEADER, required = false) String consistencyToken) {
+                     @Nullable ConsistencyToken consistencyToken) {
         return profiles.list(page, size, consistencyToken);
     }
 
     @GetMapping("/{accountId}")
     public Profile account(@PathVariable String accountId,
-                           @RequestHeader(name = ConsistencyToken.HEADER, required = false) String consistencyToken) {
+                           @Nullable ConsistencyToken consistencyToken) {
         if (!Accounts.isAccountId(accountId)) {
             throw new AccountNotFound();
         }

@@ -6,9 +6,9 @@ import eventshop.eventsourcing.security.EdgeUser;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -30,8 +30,7 @@ public class MailboxController {
     public List<Message> messages(EdgeUser caller,
                                   @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
                                   @RequestParam(defaultValue = "20") @Min(1) @Max(100) int size,
-                                  @RequestHeader(name = ConsistencyToken.HEADER, required = false)
-                                  String consistencyToken) {
+                                  @Nullable ConsistencyToken consistencyToken) {
         return mailboxes.messages(caller.id(), page, size, consistencyToken);
     }
 }

@@ -64,7 +64,7 @@ public class Mailboxes {
      * @return how many mailboxes got it now
      */
     public int notifyAdmins(String messageId, MessageKind kind, String subject, String body, CommandContext context) {
-        String asOfNow = new ConsistencyToken(serviceName, store.headPosition()).toString();
+        ConsistencyToken asOfNow = new ConsistencyToken(serviceName, store.headPosition());
         int delivered = 0;
         for (String admin : profiles.administrators(asOfNow)) {
             if (deliver(admin, messageId, kind, subject, body, "", context)) {
@@ -75,7 +75,7 @@ public class Mailboxes {
     }
 
     /** A page of the account's messages, newest first; {@code page} from 0. */
-    public List<Message> messages(String accountId, int page, int size, @Nullable String consistencyToken) {
+    public List<Message> messages(String accountId, int page, int size, @Nullable ConsistencyToken consistencyToken) {
         return projections.read(MessagesProjection.NAME, consistencyToken, tables -> jdbc.query(tables.sql(
                         "SELECT message_id, kind, subject, body, code, delivered_at FROM {messages}"
                                 + " WHERE account_id = ? ORDER BY seq DESC LIMIT ? OFFSET ?"),

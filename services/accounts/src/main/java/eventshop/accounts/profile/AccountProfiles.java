@@ -3,6 +3,7 @@ package eventshop.accounts.profile;
 import eventshop.accounts.domain.AccountStatus;
 import eventshop.contracts.Address;
 import eventshop.edgetoken.EdgeToken;
+import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.projection.Projections;
 import eventshop.eventsourcing.projection.Tables;
 import java.util.List;
@@ -41,12 +42,12 @@ public class AccountProfiles {
         this.jdbc = jdbc;
     }
 
-    public Optional<Profile> profile(String accountId, @Nullable String consistencyToken) {
+    public Optional<Profile> profile(String accountId, @Nullable ConsistencyToken consistencyToken) {
         return projections.read(AccountProfilesProjection.NAME, consistencyToken, tables -> profile(accountId, tables));
     }
 
     /** Accounts in the order they registered; {@code page} from 0. */
-    public Page list(int page, int size, @Nullable String consistencyToken) {
+    public Page list(int page, int size, @Nullable ConsistencyToken consistencyToken) {
         return projections.read(AccountProfilesProjection.NAME, consistencyToken, tables -> {
             List<Summary> items = jdbc.query(tables.sql("SELECT account_id, email, name, status, role FROM {accounts}"
                             + " ORDER BY seq LIMIT ? OFFSET ?"),
@@ -59,7 +60,7 @@ public class AccountProfiles {
     }
 
     /** The ids of the administrator accounts that are not archived (alert recipients), oldest first. */
-    public List<String> administrators(@Nullable String consistencyToken) {
+    public List<String> administrators(@Nullable ConsistencyToken consistencyToken) {
         return projections.read(AccountProfilesProjection.NAME, consistencyToken, tables -> jdbc.queryForList(
                 tables.sql("SELECT account_id FROM {accounts} WHERE role = ? AND status <> ? ORDER BY seq"),
                 String.class, EdgeToken.ADMIN, AccountStatus.ARCHIVED.name()));

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -30,7 +31,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
@@ -97,7 +97,7 @@ public class MeController {
 
     @GetMapping
     public Profile me(EdgeUser caller,
-                      @RequestHeader(name = ConsistencyToken.HEADER, required = false) String consistencyToken) {
+                      @Nullable ConsistencyToken consistencyToken) {
         return profiles.profile(caller.id(), consistencyToken).orElseThrow(AccountNotFound::new);
     }
 

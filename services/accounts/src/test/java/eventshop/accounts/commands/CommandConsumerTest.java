@@ -74,7 +74,7 @@ class CommandConsumerTest {
     }
 
     List<Message> mailbox(String accountId) {
-        return mailboxes.messages(accountId, 0, 100, new ConsistencyToken("accounts", store.headPosition()).toString());
+        return mailboxes.messages(accountId, 0, 100, new ConsistencyToken("accounts", store.headPosition()));
     }
 
     @Nested

@@ -9,6 +9,7 @@ import eventshop.eventsourcing.consistency.ReadYourWrites;
 import eventshop.eventsourcing.consuming.ConsumerProgress;
 import eventshop.eventsourcing.decider.CommandContext;
 import eventshop.eventsourcing.decider.CommandContexts;
+import eventshop.eventsourcing.decider.Correlation;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.eventstore.RecordedEvent;
 import jakarta.validation.Valid;
@@ -21,6 +22,7 @@ import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -136,7 +138,7 @@ public class CartController {
     @GetMapping
     @PreAuthorize("hasRole('CUSTOMER')")
     public CartView cart(EdgeUser user,
-                         @RequestHeader(name = ConsistencyToken.HEADER, required = false) String token) {
+                         @Nullable ConsistencyToken token) {
         acceptToken(token);
         return CartView.of(carts.view(user.id()));
     }
@@ -145,7 +147,7 @@ public class CartController {
     @GetMapping("/events")
     @PreAuthorize("hasRole('CUSTOMER')")
     public List<EventView> events(EdgeUser user,
-                                  @RequestHeader(name = ConsistencyToken.HEADER, required = false) String token,
+                                  @Nullable ConsistencyToken token,
                                   @RequestParam(defaultValue = "0") @Min(0) long fromVersion,
                                   @RequestParam(defaultValue = "1000") @Min(1) @Max(1000) int limit) {
         acceptToken(token);
@@ -157,34 +159,30 @@ public class CartController {
     @PostMapping("/items")
     @PreAuthorize("hasRole('CUSTOMER')")
     public ResponseEntity<CartView> add(EdgeUser user, @Valid @RequestBody AddItemRequest body,
-                                        @RequestHeader(name = CommandContexts.CORRELATION_HEADER, required = false)
-                                        String correlationId) {
-        return respond(carts.add(user.id(), body.sku(), body.quantity(), context(user, correlationId)));
+                                        Correlation correlation) {
+        return respond(carts.add(user.id(), body.sku(), body.quantity(), context(user, correlation)));
     }
 
     @PutMapping("/items/{sku}")
     @PreAuthorize("hasRole('CUSTOMER')")
     public ResponseEntity<CartView> changeQuantity(EdgeUser user, @PathVariable @Pattern(regexp = SKU) String sku,
                                                    @Valid @RequestBody ChangeQuantityRequest body,
-                                                   @RequestHeader(name = CommandContexts.CORRELATION_HEADER,
-                                                           required = false) String correlationId) {
-        return respond(carts.changeQuantity(user.id(), sku, body.quantity(), context(user, correlationId)));
+                                                   Correlation correlation) {
+        return respond(carts.changeQuantity(user.id(), sku, body.quantity(), context(user, correlation)));
     }
 
     @DeleteMapping("/items/{sku}")
     @PreAuthorize("hasRole('CUSTOMER')")
     public ResponseEntity<CartView> remove(EdgeUser user, @PathVariable @Pattern(regexp = SKU) String sku,
-                                           @RequestHeader(name = CommandContexts.CORRELATION_HEADER, required = false)
-                                           String correlationId) {
-        return respond(carts.remove(user.id(), sku, context(user, correlationId)));
+                                           Correlation correlation) {
+        return respond(carts.remove(user.id(), sku, context(user, correlation)));
     }
 
     @DeleteMapping
     @PreAuthorize("hasRole('CUSTOMER')")
     public ResponseEntity<CartView> clear(EdgeUser user,
-                                          @RequestHeader(name = CommandContexts.CORRELATION_HEADER, required = false)
-                                          String correlationId) {
-        return respond(carts.clear(user.id(), context(user, correlationId)));
+                                          Correlation correlation) {
+        return respond(carts.clear(user.id(), context(user, correlation)));
     }
 
     /**
@@ -199,12 +197,11 @@ public class CartController {
     @ResponseStatus(HttpStatus.ACCEPTED)
     @PreAuthorize("hasRole('CUSTOMER')")
     public ResponseEntity<CheckoutAccepted> checkOut(EdgeUser user, @Valid @RequestBody CheckoutRequest body,
-                                                     @RequestHeader(name = CommandContexts.CORRELATION_HEADER,
-                                                             required = false) String correlationId,
+                                                     Correlation correlation,
                                                      @RequestHeader(name = IDEMPOTENCY_KEY, required = false)
                                                      @Pattern(regexp = "[A-Za-z0-9._:-]{1,100}") String idempotencyKey) {
         Carts.CheckedOut checkedOut = carts.checkOut(user.id(), user.email(), body.shippingAddress().toAddress(),
-                body.cardToken(), cards.card(body.cardToken()), idempotencyKey, context(user, correlationId));
+                body.cardToken(), cards.card(body.cardToken()), idempotencyKey, context(user, correlation));
         return ResponseEntity.accepted().location(URI.create("/api/orders/" + checkedOut.orderId()))
                 .header(ConsistencyToken.HEADER, checkedOut.token().toString())
                 .body(new CheckoutAccepted(checkedOut.orderId()));
@@ -212,8 +209,8 @@ public class CartController {
 
     // ----
 
-    private CommandContext context(EdgeUser user, String correlationId) {
-        return contexts.create(user.id(), correlationId);
+    private CommandContext context(EdgeUser user, Correlation correlation) {
+        return contexts.create(user.id(), correlation.id());
     }
 
     private static ResponseEntity<CartView> respond(Carts.Outcome outcome) {
@@ -225,7 +222,7 @@ public class CartController {
      * A carts token is satisfied already (the cart is read from its stream); one of a service whose
      * events carts consumes waits for that consumer; others and malformed ones are a 400.
      */
-    private void acceptToken(String token) {
+    private void acceptToken(@Nullable ConsistencyToken token) {
         readYourWrites.await(cartView, token);
     }
 

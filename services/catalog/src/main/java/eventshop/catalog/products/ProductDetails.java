@@ -6,6 +6,7 @@ import eventshop.contracts.catalog.CatalogEvent.ProductAdded;
 import eventshop.contracts.catalog.CatalogEvent.ProductDiscontinued;
 import eventshop.contracts.catalog.CatalogEvent.ProductPriceChanged;
 import eventshop.eventsourcing.config.EventSourcingProperties;
+import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.consistency.ReadModelProgress;
 import eventshop.eventsourcing.consistency.ReadYourWrites;
 import eventshop.eventsourcing.consuming.ConsumerProgress;
@@ -67,7 +68,7 @@ public class ProductDetails {
      * {@code inventory:} token (a receipt's) waits, bounded, for the stock consumer, where {@code available}
      * comes from (exact per partition: the starter's {@code ConsumerProgress}).
      */
-    public Optional<Details> of(String sku, @Nullable String consistencyToken) {
+    public Optional<Details> of(String sku, @Nullable ConsistencyToken consistencyToken) {
         readYourWrites.await(oneProduct, consistencyToken);
         List<CatalogEvent> events = products.events(sku);
         return events.isEmpty() ? Optional.empty() : Details.of(events, stockLevels.available(sku));

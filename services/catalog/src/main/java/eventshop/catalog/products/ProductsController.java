@@ -7,8 +7,8 @@ import eventshop.catalog.products.domain.Product.DiscontinueProduct;
 import eventshop.catalog.stock.StockLevels;
 import eventshop.contracts.catalog.CatalogEvent;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
-import eventshop.eventsourcing.decider.CommandContexts;
 import eventshop.eventsourcing.decider.CommandResult;
+import eventshop.eventsourcing.decider.Correlation;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.eventsourcing.web.MultiLineText;
 import jakarta.validation.Valid;
@@ -27,7 +27,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
@@ -77,8 +76,7 @@ class ProductsController {
 
     @GetMapping("/{sku}")
     ProductDetails.Details product(@PathVariable @Pattern(regexp = SKU) String sku,
-                                   @RequestHeader(name = ConsistencyToken.HEADER, required = false)
-                                   @Nullable String token) {
+                                   @Nullable ConsistencyToken token) {
         return details.of(sku, token).orElseThrow(() -> new Product.UnknownProduct(sku));
     }
 
@@ -86,11 +84,10 @@ class ProductsController {
     @ResponseStatus(HttpStatus.CREATED)
     @PreAuthorize("hasRole('ADMIN')")
     ResponseEntity<ProductView> add(@Valid @RequestBody NewProduct body, EdgeUser user,
-                                    @RequestHeader(name = CommandContexts.CORRELATION_HEADER, required = false)
-                                    @Nullable String correlationId) {
+                                    Correlation correlation) {
         CommandResult<CatalogEvent> result = products.handle(new AddProduct(body.sku(), body.name(),
                         body.description() == null ? "" : body.description(), body.priceCents(),
-                        body.imageUrl() == null ? "" : body.imageUrl()), user.id(), correlationId);
+                        body.imageUrl() == null ? "" : body.imageUrl()), user.id(), correlation.id());
         CatalogEvent.ProductAdded added = (CatalogEvent.ProductAdded) result.events().getFirst();
         return ResponseEntity.created(URI.create("/api/catalog/products/" + added.sku()))
                 .header(ConsistencyToken.HEADER, result.token().toString())
@@ -102,10 +99,9 @@ class ProductsController {
     @PreAuthorize("hasRole('ADMIN')")
     ResponseEntity<PriceView> changePrice(@PathVariable @Pattern(regexp = SKU) String sku,
                                           @Valid @RequestBody NewPrice body, EdgeUser user,
-                                          @RequestHeader(name = CommandContexts.CORRELATION_HEADER, required = false)
-                                          @Nullable String correlationId) {
+                                          Correlation correlation) {
         CommandResult<CatalogEvent> result = products.handle(new ChangePrice(sku, body.priceCents()), user.id(),
-                correlationId);
+                correlation.id());
         return ResponseEntity.ok().header(ConsistencyToken.HEADER, result.token().toString())
                 .body(new PriceView(sku, body.priceCents()));
     }
@@ -114,9 +110,8 @@ class ProductsController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @PreAuthorize("hasRole('ADMIN')")
     ResponseEntity<Void> discontinue(@PathVariable @Pattern(regexp = SKU) String sku, EdgeUser user,
-                                     @RequestHeader(name = CommandContexts.CORRELATION_HEADER, required = false)
-                                     @Nullable String correlationId) {
-        CommandResult<CatalogEvent> result = products.handle(new DiscontinueProduct(sku), user.id(), correlationId);
+                                     Correlation correlation) {
+        CommandResult<CatalogEvent> result = products.handle(new DiscontinueProduct(sku), user.id(), correlation.id());
         return ResponseEntity.noContent().header(ConsistencyToken.HEADER, result.token().toString()).build();
     }
 }

@@ -4,6 +4,7 @@ import eventshop.contracts.inventory.InventoryEvent.SkuEvent;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.decider.CommandContexts;
 import eventshop.eventsourcing.decider.CommandResult;
+import eventshop.eventsourcing.decider.Correlation;
 import eventshop.eventsourcing.projection.Projections;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.inventory.stock.StockLevels.Levels;
@@ -14,6 +15,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -21,7 +23,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -62,7 +63,7 @@ class StockController {
 
     @GetMapping("/{sku}")
     Levels levels(@PathVariable @Pattern(regexp = "[A-Z0-9-]{1,40}") String sku,
-                  @RequestHeader(name = ConsistencyToken.HEADER, required = false) String consistencyToken) {
+                  @Nullable ConsistencyToken consistencyToken) {
         return projections.read(StockLevels.NAME, consistencyToken, tables -> StockLevels.find(jdbc, tables, sku))
                 .orElse(Levels.of(sku, 0, 0));
     }
@@ -71,7 +72,7 @@ class StockController {
     @PreAuthorize("hasRole('ADMIN')")
     LevelsPage all(@RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
                    @RequestParam(defaultValue = "100") @Min(1) @Max(500) int size,
-                   @RequestHeader(name = ConsistencyToken.HEADER, required = false) String consistencyToken) {
+                   @Nullable ConsistencyToken consistencyToken) {
         return projections.read(StockLevels.NAME, consistencyToken, tables -> new LevelsPage(
                 StockLevels.page(jdbc, tables, page * size, size), page, size, StockLevels.count(jdbc, tables)));
     }
@@ -80,13 +81,12 @@ class StockController {
     @PreAuthorize("hasRole('ADMIN')")
     ResponseEntity<Levels> receive(@PathVariable @Pattern(regexp = "[A-Z0-9-]{1,40}") String sku,
                                    @Valid @RequestBody Receipt receipt, EdgeUser user,
-                                   @RequestHeader(name = CommandContexts.CORRELATION_HEADER, required = false)
-                                   String correlationId) {
+                                   Correlation correlation) {
         if (!catalog.knows(sku)) {
             throw new UnknownProduct(sku);
         }
         CommandResult<SkuEvent> result = stocks.handle(new Stock.ReceiveStock(sku, receipt.quantity()),
-                commandContexts.create(user.id(), correlationId));
+                commandContexts.create(user.id(), correlation.id()));
         return ResponseEntity.ok()
                 .header(ConsistencyToken.HEADER, result.token().toString())
                 .body(Levels.of(result.events().getLast()));

@@ -68,7 +68,7 @@ public class DeadlineScheduler implements SmartLifecycle {
     public int pollOnce() {
         Instant now = clock.instant();
         quiet.values().removeIf(until -> !now.isBefore(until));
-        List<Deadlines.Due> due = projections.read(Deadlines.NAME, null,
+        List<Deadlines.Due> due = projections.read(Deadlines.NAME,
                 tables -> Deadlines.due(jdbc, tables, now, BATCH));
         int acted = 0;
         for (Deadlines.Due deadline : due) {
@@ -99,7 +99,7 @@ public class DeadlineScheduler implements SmartLifecycle {
 
     private double pendingCompensations() {
         try {
-            return projections.read(Deadlines.NAME, null, tables -> Deadlines.pendingCompensations(jdbc, tables));
+            return projections.read(Deadlines.NAME, tables -> Deadlines.pendingCompensations(jdbc, tables));
         } catch (RuntimeException e) {
             return Double.NaN;
         }

@@ -7,6 +7,7 @@ import eventshop.eventsourcing.consistency.ReadModelProgress;
 import eventshop.eventsourcing.consistency.ReadYourWrites;
 import eventshop.eventsourcing.consuming.ConsumerProgress;
 import eventshop.eventsourcing.decider.CommandContexts;
+import eventshop.eventsourcing.decider.Correlation;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.eventstore.Limits;
 import eventshop.eventstore.RecordedEvent;
@@ -19,12 +20,12 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -78,8 +79,7 @@ public class OrderController {
     @GetMapping("/{orderId}")
     @PreAuthorize(CUSTOMER_OR_ADMIN)
     public ResponseEntity<OrderView> order(EdgeUser user, @PathVariable @Pattern(regexp = ORDER_ID) String orderId,
-                                           @RequestHeader(name = ConsistencyToken.HEADER, required = false)
-                                           String token) {
+                                           @Nullable ConsistencyToken token) {
         readYourWrites.await(detail, token);
         Shown shown = show(user, orderId);
         return ResponseEntity.ok().header(ConsistencyToken.HEADER, shown.token().toString()).body(shown.view());
@@ -89,8 +89,7 @@ public class OrderController {
     @GetMapping("/{orderId}/events")
     @PreAuthorize(CUSTOMER_OR_ADMIN)
     public ResponseEntity<List<EventView>> events(EdgeUser user, @PathVariable @Pattern(regexp = ORDER_ID) String orderId,
-                                                  @RequestHeader(name = ConsistencyToken.HEADER, required = false)
-                                                  String token,
+                                                  @Nullable ConsistencyToken token,
                                                   @RequestParam(defaultValue = "0") @Min(0) long fromVersion,
                                                   @RequestParam(defaultValue = "1000") @Min(1) @Max(1000) int limit) {
         readYourWrites.await(detail, token);
@@ -107,12 +106,12 @@ public class OrderController {
     @PostMapping("/{orderId}/cancel")
     @PreAuthorize(CUSTOMER_OR_ADMIN)
     public ResponseEntity<OrderView> cancel(EdgeUser user, @PathVariable @Pattern(regexp = ORDER_ID) String orderId,
-                                            @RequestHeader(name = CommandContexts.CORRELATION_HEADER,
-                                                    required = false) String correlationId) {
+                                            Correlation correlation) {
         OrderView order = view(user, orderId);
         Order.Canceller by = order.customerId().equals(user.id()) ? Order.Canceller.CUSTOMER : Order.Canceller.ADMIN;
-        String correlation = correlationId != null ? correlationId : orders.correlationOf(orderId).orElse(null);
-        orders.cancel(orderId, by, contexts.create(user.id(), correlation));
+        String conversation = correlation.id() != null ? correlation.id()
+                : orders.correlationOf(orderId).orElse(null);
+        orders.cancel(orderId, by, contexts.create(user.id(), conversation));
         Shown cancelled = show(user, orderId);
         return ResponseEntity.ok().header(ConsistencyToken.HEADER, cancelled.token().toString()).body(cancelled.view());
     }

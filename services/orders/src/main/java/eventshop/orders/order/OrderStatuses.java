@@ -34,7 +34,7 @@ public class OrderStatuses implements Projection {
         for (OrderStatus status : OrderStatus.values()) {
             Gauge.builder("orders.by.status", () -> {
                         try {
-                            return projections.getObject().read(NAME, null, tables -> count(jdbc, tables, status));
+                            return projections.getObject().read(NAME, tables -> count(jdbc, tables, status));
                         } catch (RuntimeException e) {
                             return Double.NaN;
                         }

@@ -2,6 +2,7 @@ package eventshop.payments.cards;
 
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.decider.CommandContexts;
+import eventshop.eventsourcing.decider.Correlation;
 import eventshop.eventsourcing.projection.Projections;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.payments.cards.CardTokens.TokenView;
@@ -16,6 +17,7 @@ import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -26,7 +28,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.RestController;
@@ -88,11 +89,10 @@ class CardsController {
     @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
             mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = TokenRequest.class)))
     ResponseEntity<TokenCreated> tokenize(EdgeUser user, @RequestBody byte[] json,
-                                          @RequestHeader(name = CommandContexts.CORRELATION_HEADER, required = false)
-                                          String correlationId) {
+                                          Correlation correlation) {
         TokenRequest body = read(json);
         Cards.Tokenized tokenized = cards.tokenize(user.id(), body.number(), body.expMonth(), body.expYear(),
-                body.cvc(), contexts.create(user.id(), correlationId));
+                body.cvc(), contexts.create(user.id(), correlation.id()));
         return ResponseEntity.created(URI.create("/api/payments/tokens/" + tokenized.card().token()))
                 .header(ConsistencyToken.HEADER, tokenized.token().toString())
                 .body(TokenCreated.of(tokenized.card()));
@@ -133,7 +133,7 @@ class CardsController {
     @GetMapping
     @PreAuthorize("hasRole('CUSTOMER')")
     List<TokenView> mine(EdgeUser user,
-                         @RequestHeader(name = ConsistencyToken.HEADER, required = false) String consistencyToken) {
+                         @Nullable ConsistencyToken consistencyToken) {
         return projections.read(CardTokens.NAME, consistencyToken,
                 tables -> CardTokens.ofCustomer(jdbc, tables, user.id()));
     }
@@ -146,10 +146,7 @@ class CardsController {
     @GetMapping("/{token}")
     @PreAuthorize("hasRole('CUSTOMER')")
     TokenView one(EdgeUser user, @PathVariable @Pattern(regexp = Card.TOKEN) String token,
-                  @RequestHeader(name = ConsistencyToken.HEADER, required = false) String consistencyToken) {
-        if (consistencyToken != null) {
-            ConsistencyToken.parse(consistencyToken);
-        }
+                  @Nullable ConsistencyToken consistencyToken) {
         return cards.ownedBy(user.id(), token).orElseThrow(CardNotFound::new);
     }
 }

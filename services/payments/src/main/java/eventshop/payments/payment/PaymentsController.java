@@ -9,11 +9,11 @@ import eventshop.payments.payment.PaymentViews.PaymentView;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -42,7 +42,7 @@ class PaymentsController {
     @GetMapping("/{orderId}")
     @PreAuthorize("hasAnyRole('CUSTOMER', 'ADMIN')")
     PaymentView payment(EdgeUser user, @PathVariable @Pattern(regexp = ORDER_ID) String orderId,
-                        @RequestHeader(name = ConsistencyToken.HEADER, required = false) String consistencyToken) {
+                        @Nullable ConsistencyToken consistencyToken) {
         return projections.read(PaymentViews.NAME, consistencyToken,
                         tables -> PaymentViews.find(jdbc, tables, orderId))
                 .filter(view -> user.hasRole(EdgeToken.ADMIN) || user.id().equals(view.customerId()))
@@ -53,7 +53,7 @@ class PaymentsController {
     @PreAuthorize("hasAnyRole('CUSTOMER', 'ADMIN')")
     PaymentPage payments(EdgeUser user, @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
                          @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size,
-                         @RequestHeader(name = ConsistencyToken.HEADER, required = false) String consistencyToken) {
+                         @Nullable ConsistencyToken consistencyToken) {
         String customer = user.hasRole(EdgeToken.ADMIN) ? null : user.id();
         return projections.read(PaymentViews.NAME, consistencyToken,
                 tables -> PaymentViews.page(jdbc, tables, customer, page, size));

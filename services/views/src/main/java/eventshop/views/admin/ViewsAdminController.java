@@ -18,7 +18,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -115,7 +114,7 @@ class ViewsAdminController {
     }
 
     @GetMapping("/api/views/dashboard")
-    Dashboard dashboard(@RequestHeader(name = ConsistencyToken.HEADER, required = false) @Nullable String token) {
+    Dashboard dashboard(@Nullable ConsistencyToken token) {
         return projections.read(Views.NAME, token, tables -> {
             Map<String, Long> byStatus = new LinkedHashMap<>();
             jdbc.query(tables.sql("SELECT status, orders FROM {orders_by_status} WHERE orders <> 0 ORDER BY status"),

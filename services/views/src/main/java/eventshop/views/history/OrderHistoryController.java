@@ -13,7 +13,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -38,7 +37,7 @@ class OrderHistoryController {
 
     @GetMapping("/api/orders")
     @PreAuthorize("hasAnyRole('CUSTOMER','ADMIN')")
-    Page list(EdgeUser user, @RequestHeader(name = ConsistencyToken.HEADER, required = false) @Nullable String token,
+    Page list(EdgeUser user, @Nullable ConsistencyToken token,
               @RequestParam(required = false) @Pattern(regexp = "[A-Za-z0-9@._-]{1,100}") @Nullable String customerId,
               @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
               @RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {

@@ -13,7 +13,6 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -59,7 +58,7 @@ class ListingController {
                 @RequestParam(defaultValue = "20") @Min(1) @Max(100) int size,
                 @RequestParam(defaultValue = "name") @Pattern(regexp = "name|price|-price",
                         message = "must be name, price or -price") String sort,
-                @RequestHeader(name = ConsistencyToken.HEADER, required = false) @Nullable String token) {
+                @Nullable ConsistencyToken token) {
         String filter = q == null || q.isBlank() ? null : "%" + escape(q.strip()) + "%";
         return projections.read(Views.NAME, token, tables -> {
             List<Object> args = new ArrayList<>();
