@@ -224,6 +224,14 @@ class StreamProjectionTest {
             });
         }
 
+        /** Appends {@code paid}, runs version 1 until it has applied it, and stops it. */
+        private void builtByVersionOneAndStopped(Purse.Paid paid) {
+            append("purse-" + paid.purse(), paid);
+            Projections v1 = start(new Purse(1));
+            awaitCaughtUp(v1);
+            v1.stop();
+        }
+
         private Map<String, Long> balances(Projections projections) {
             return projections.read("purses", null, tables -> Purse.balances(jdbc, tables));
         }
@@ -271,10 +279,7 @@ class StreamProjectionTest {
         @Test
         void theTables_areCreatedOncePerGeneration_acrossRestartsAndRebuilds() {
             // given generation 1, built and stopped
-            append("purse-a", new Purse.Paid("a", 1_000));
-            Projections first = start(new Purse(1));
-            awaitCaughtUp(first);
-            first.stop();
+            builtByVersionOneAndStopped(new Purse.Paid("a", 1_000));
 
             // when it starts again on the same database, more events arrive, and it is rebuilt
             append("purse-a", new Purse.Spent("a", 1));
@@ -293,10 +298,7 @@ class StreamProjectionTest {
         @Test
         void aNewVersion_createsTheNextGenerationsTables() {
             // given
-            append("purse-a", new Purse.Paid("a", 10));
-            Projections v1 = start(new Purse(1));
-            awaitCaughtUp(v1);
-            v1.stop();
+            builtByVersionOneAndStopped(new Purse.Paid("a", 10));
 
             // when
             Projections v2 = start(new Purse(2));
