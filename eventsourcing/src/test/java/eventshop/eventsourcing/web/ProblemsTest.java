@@ -8,6 +8,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.consistency.NotYetConsistent;
+import eventshop.eventsourcing.decider.DomainError;
 import eventshop.eventsourcing.example.Tab;
 import eventshop.eventstore.ExpectedVersion;
 import eventshop.eventstore.InvalidRequest;
@@ -37,6 +38,13 @@ class ProblemsTest {
     record Order(String sku, int quantity) {
     }
 
+    /** A rule answering 404 under a type that is not its class name. */
+    static final class TabGone extends DomainError {
+        TabGone() {
+            super(Kind.NOT_FOUND, "no-such-tab", "there is no tab t9");
+        }
+    }
+
     @RestController
     static class Failing {
 
@@ -45,6 +53,7 @@ class ProblemsTest {
             throw switch (kind) {
                 case "conflict" -> new Tab.TabNotOpen();
                 case "rule" -> new Tab.PriceNotPositive(-1);
+                case "gone" -> new TabGone();
                 case "version" -> new WrongExpectedVersion("tab-1", ExpectedVersion.exactly(3), 5);
                 case "invalid" -> new InvalidRequest("stream id is too long");
                 case "stale" -> new NotYetConsistent(new ConsistencyToken("bar", 9), "tabs",
@@ -78,6 +87,17 @@ class ProblemsTest {
         mvc.perform(get("/fail/rule"))
                 .andExpect(status().isUnprocessableContent())
                 .andExpect(jsonPath("$.type").value("/problems/price-not-positive"));
+    }
+
+    @Test
+    void domainNotFound_is404_withTheTypeItsErrorNames() throws Exception {
+        mvc.perform(get("/fail/gone"))
+                .andExpect(status().isNotFound())
+                .andExpect(header().string("Content-Type", "application/problem+json"))
+                .andExpect(jsonPath("$.type").value("/problems/no-such-tab"))
+                .andExpect(jsonPath("$.title").value("No such tab"))
+                .andExpect(jsonPath("$.detail").value("there is no tab t9"))
+                .andExpect(jsonPath("$.status").value(404));
     }
 
     @Test

@@ -6,11 +6,6 @@ import eventshop.eventsourcing.decider.DomainError;
 public final class CardNotFound extends DomainError {
 
     public CardNotFound() {
-        super("no such card");
-    }
-
-    @Override
-    public Kind kind() {
-        return Kind.NOT_FOUND;
+        super(Kind.NOT_FOUND, "no such card");
     }
 }

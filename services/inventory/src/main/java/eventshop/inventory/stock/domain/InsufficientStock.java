@@ -10,7 +10,7 @@ public final class InsufficientStock extends DomainError {
     private final int available;
 
     public InsufficientStock(String sku, int requested, int available) {
-        super("sku " + sku + ": " + requested + " requested, " + available + " available");
+        super(Kind.CONFLICT, "sku " + sku + ": " + requested + " requested, " + available + " available");
         this.sku = sku;
         this.requested = requested;
         this.available = available;
@@ -31,10 +31,5 @@ public final class InsufficientStock extends DomainError {
     /** How many units are missing. */
     public int shortage() {
         return requested - Math.max(0, available);
-    }
-
-    @Override
-    public Kind kind() {
-        return Kind.CONFLICT;
     }
 }

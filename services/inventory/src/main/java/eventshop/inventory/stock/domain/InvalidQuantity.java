@@ -6,11 +6,6 @@ import eventshop.eventsourcing.decider.DomainError;
 public final class InvalidQuantity extends DomainError {
 
     public InvalidQuantity(int quantity, int max) {
-        super("quantity must be 1.." + max + ", was " + quantity);
-    }
-
-    @Override
-    public Kind kind() {
-        return Kind.UNPROCESSABLE;
+        super(Kind.UNPROCESSABLE, "quantity must be 1.." + max + ", was " + quantity);
     }
 }

@@ -6,11 +6,7 @@ import eventshop.eventsourcing.decider.DomainError;
 public final class StockLimitExceeded extends DomainError {
 
     public StockLimitExceeded(String sku, int onHand, int quantity, int max) {
-        super("sku " + sku + " has " + onHand + " on hand; receiving " + quantity + " more would exceed " + max);
-    }
-
-    @Override
-    public Kind kind() {
-        return Kind.UNPROCESSABLE;
+        super(Kind.UNPROCESSABLE, "sku " + sku + " has " + onHand + " on hand; receiving " + quantity
+                + " more would exceed " + max);
     }
 }

@@ -6,11 +6,6 @@ import eventshop.eventsourcing.decider.DomainError;
 public final class OrderNotCancellable extends DomainError {
 
     public OrderNotCancellable(String orderId, String why) {
-        super("order " + orderId + " can no longer be cancelled: " + why);
-    }
-
-    @Override
-    public Kind kind() {
-        return Kind.CONFLICT;
+        super(Kind.CONFLICT, "order " + orderId + " can no longer be cancelled: " + why);
     }
 }

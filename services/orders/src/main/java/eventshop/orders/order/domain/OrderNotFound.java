@@ -6,11 +6,6 @@ import eventshop.eventsourcing.decider.DomainError;
 public final class OrderNotFound extends DomainError {
 
     public OrderNotFound(String orderId) {
-        super("there is no order " + orderId);
-    }
-
-    @Override
-    public Kind kind() {
-        return Kind.NOT_FOUND;
+        super(Kind.NOT_FOUND, "there is no order " + orderId);
     }
 }

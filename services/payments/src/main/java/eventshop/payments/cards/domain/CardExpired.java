@@ -6,11 +6,6 @@ import eventshop.eventsourcing.decider.DomainError;
 public final class CardExpired extends DomainError {
 
     public CardExpired(String message) {
-        super(message);
-    }
-
-    @Override
-    public Kind kind() {
-        return Kind.UNPROCESSABLE;
+        super(Kind.UNPROCESSABLE, message);
     }
 }

@@ -6,11 +6,6 @@ import eventshop.eventsourcing.decider.DomainError;
 public final class InvalidCardNumber extends DomainError {
 
     public InvalidCardNumber(String message) {
-        super(message);
-    }
-
-    @Override
-    public Kind kind() {
-        return Kind.UNPROCESSABLE;
+        super(Kind.UNPROCESSABLE, message);
     }
 }

@@ -6,11 +6,6 @@ import eventshop.eventsourcing.decider.DomainError;
 public final class InvalidExpiry extends DomainError {
 
     public InvalidExpiry(String message) {
-        super(message);
-    }
-
-    @Override
-    public Kind kind() {
-        return Kind.UNPROCESSABLE;
+        super(Kind.UNPROCESSABLE, message);
     }
 }

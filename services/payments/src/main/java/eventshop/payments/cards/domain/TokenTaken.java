@@ -6,11 +6,6 @@ import eventshop.eventsourcing.decider.DomainError;
 public final class TokenTaken extends DomainError {
 
     public TokenTaken(String message) {
-        super(message);
-    }
-
-    @Override
-    public Kind kind() {
-        return Kind.CONFLICT;
+        super(Kind.CONFLICT, message);
     }
 }
