@@ -30,7 +30,11 @@ public abstract class DomainError extends RuntimeException {
         /** 422: the command is well-formed but breaks a rule (quantity above stock). */
         UNPROCESSABLE,
         /** 404: the command addresses something that does not exist. */
-        NOT_FOUND
+        NOT_FOUND,
+        /** 401: the caller's proof of who it is was refused (a wrong password). */
+        UNAUTHORIZED,
+        /** 403: the caller is known but may not do this (a suspended account logging in). */
+        FORBIDDEN
     }
 
     private static final Pattern SLUG = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");

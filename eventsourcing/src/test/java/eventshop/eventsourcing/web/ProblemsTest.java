@@ -15,6 +15,8 @@ import eventshop.eventstore.InvalidRequest;
 import eventshop.eventstore.WrongExpectedVersion;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
@@ -45,8 +47,20 @@ class ProblemsTest {
         }
     }
 
+    /** A rule of any kind, to see each kind's status. */
+    static final class RuleOfKind extends DomainError {
+        RuleOfKind(Kind kind) {
+            super(kind, "a rule of kind " + kind);
+        }
+    }
+
     @RestController
     static class Failing {
+
+        @GetMapping("/fail/kind/{kind}")
+        String failOfKind(@PathVariable DomainError.Kind kind) {
+            throw new RuleOfKind(kind);
+        }
 
         @GetMapping("/fail/{kind}")
         String fail(@PathVariable String kind) {
@@ -98,6 +112,18 @@ class ProblemsTest {
                 .andExpect(jsonPath("$.title").value("No such tab"))
                 .andExpect(jsonPath("$.detail").value("there is no tab t9"))
                 .andExpect(jsonPath("$.status").value(404));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"CONFLICT, 409", "UNPROCESSABLE, 422", "NOT_FOUND, 404", "UNAUTHORIZED, 401", "FORBIDDEN, 403"})
+    void everyKindOfRule_hasItsStatus(DomainError.Kind kind, int status) throws Exception {
+        mvc.perform(get("/fail/kind/" + kind))
+                .andExpect(status().is(status))
+                .andExpect(header().string("Content-Type", "application/problem+json"))
+                .andExpect(jsonPath("$.type").value("/problems/rule-of-kind"))
+                .andExpect(jsonPath("$.title").value("Rule of kind"))
+                .andExpect(jsonPath("$.detail").value("a rule of kind " + kind))
+                .andExpect(jsonPath("$.status").value(status));
     }
 
     @Test
