@@ -1,6 +1,10 @@
 package eventshop.payments.cards.domain;
 
 import eventshop.eventsourcing.decider.Decider;
+import eventshop.payments.cards.domain.CardErrors.CardExpired;
+import eventshop.payments.cards.domain.CardErrors.InvalidCvc;
+import eventshop.payments.cards.domain.CardErrors.InvalidExpiry;
+import eventshop.payments.cards.domain.CardErrors.TokenTaken;
 import eventshop.payments.cards.domain.CardEvent.CardTokenized;
 import java.time.YearMonth;
 import java.util.List;
