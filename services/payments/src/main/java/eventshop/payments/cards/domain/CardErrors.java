@@ -24,22 +24,22 @@ public final class CardErrors {
 
     /** The card's expiry month is in the past (422). */
     public static final class CardExpired extends DomainError {
-        public CardExpired(String detail) {
-            super(Kind.UNPROCESSABLE, detail);
+        public CardExpired() {
+            super(Kind.UNPROCESSABLE, "the card has expired");
         }
     }
 
     /** The card verification code is not 3 or 4 digits (422). */
     public static final class InvalidCvc extends DomainError {
-        public InvalidCvc(String detail) {
-            super(Kind.UNPROCESSABLE, detail);
+        public InvalidCvc() {
+            super(Kind.UNPROCESSABLE, "the card verification code must be 3 or 4 digits");
         }
     }
 
     /** A new token collided with an existing one (409; ids are random UUIDs: practically never). */
     public static final class TokenTaken extends DomainError {
-        public TokenTaken(String detail) {
-            super(Kind.CONFLICT, detail);
+        public TokenTaken(String token) {
+            super(Kind.CONFLICT, "token " + token + " is taken");
         }
     }
 
