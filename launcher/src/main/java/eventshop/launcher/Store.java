@@ -34,9 +34,9 @@ public final class Store {
 
             commands:
               up      start the whole store in this terminal: a Kafka broker, accounts, catalog,
-                      inventory, carts, orders, payments, views and functions, each as its own
-                      Spring context on its own port, and
-                      edge in front on http://localhost:8080. Ctrl-C stops it.
+                      inventory, carts, orders, payments, views, functions and web (the
+                      storefront), each as its own Spring context on its own port, and
+                      edge in front: the shop at http://localhost:8080. Ctrl-C stops it.
               load    checkouts at a fixed rate against the running store (through edge's API);
                       prints the time from checkout accepted to order CONFIRMED (p50/p90/p99)
               replay views
@@ -54,7 +54,7 @@ public final class Store {
               --no-demo             do not load the demo data at the first start
               --port NAME=PORT      HTTP port of one application (edge 8080, accounts 8081,
                                     catalog 8082, inventory 8083, carts 8084, orders 8085,
-                                    payments 8086, views 8087, functions 8088)
+                                    payments 8086, views 8087, functions 8088, web 8089)
               --kafka-port N        the broker's port (9092, or $EVENTSHOP_KAFKA_PORT)
               --controller-port N   the broker's KRaft controller port (9093,
                                     or $EVENTSHOP_KAFKA_CONTROLLER_PORT)

@@ -194,7 +194,7 @@ public final class CommandHandler<C, E, S> {
 
     /** Decodes one stored event of this aggregate. */
     public E decode(RecordedEvent recorded) {
-        return codec.deserialize(recorded.type(), recorded.data(), recorded.metadata().schemaVersion());
+        return codec.decode(recorded);
     }
 
     private List<EventData> toEventData(List<E> events, CommandContext context) {

@@ -1,5 +1,7 @@
 package eventshop.eventsourcing.decider;
 
+import eventshop.eventstore.RecordedEvent;
+
 /**
  * Turns domain events into stored bytes and back. The type string is the stored event type (and
  * the Kafka {@code type} header), so it is part of the published contract: keep it stable.
@@ -20,6 +22,15 @@ public interface EventCodec<E> {
      * @throws UnknownEventType if the type is not one this codec knows
      */
     E deserialize(String type, byte[] data, int schemaVersion);
+
+    /**
+     * The event stored as {@code recorded}: its type, data and schema version, deserialized.
+     *
+     * @throws UnknownEventType if the type is not one this codec knows, or its data does not parse
+     */
+    default E decode(RecordedEvent recorded) {
+        return deserialize(recorded.type(), recorded.data(), recorded.metadata().schemaVersion());
+    }
 
     /** The schema version {@link #serialize} writes for {@code event}; 1 unless a codec says otherwise. */
     default int schemaVersionOf(E event) {

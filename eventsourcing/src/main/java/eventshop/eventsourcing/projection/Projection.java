@@ -13,6 +13,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * once. An exception from {@link #apply} rolls the batch back and the runner retries (with
  * backoff) from the checkpoint; it never skips an event. See {@link ReadModel} for generations,
  * tables and threading.
+ *
+ * <p>A read model of the streams of one prefix, decoded with one codec, extends {@link StreamProjection}
+ * and states only its prefix, codec, tables with their DDL and what each event does.
  */
 public non-sealed interface Projection extends ReadModel {
 

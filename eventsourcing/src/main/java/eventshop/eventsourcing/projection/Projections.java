@@ -493,6 +493,7 @@ public final class Projections implements SmartLifecycle {
         };
         Slot slot = new Slot(model, source, Tables.of(model, active.generation()),
                 source.stored(active.generation(), active.appliedPosition()));
+        boolean createdNow = false;
         if (current) {
             slot.active = runner(slot, slot.activeTables, slot.activeCheckpoint);
         } else if (building == null) {
@@ -500,10 +501,11 @@ public final class Projections implements SmartLifecycle {
                     + "serves queries", name, model.version(), active.codeVersion(), next, active.generation());
             createGeneration(model, next, Status.BUILDING);
             building = new Row(name, next, model.version(), Status.BUILDING, -1);
+            createdNow = true;
         }
         if (building != null) {
-            if (building.appliedPosition() < 0) {
-                recreateTables(model, building.generation());
+            if (building.appliedPosition() < 0 && !createdNow) {
+                recreateTables(model, building.generation()); // created by an earlier start, maybe not completely
             }
             slot.building = runner(slot, Tables.of(model, building.generation()),
                     source.stored(building.generation(), building.appliedPosition()));

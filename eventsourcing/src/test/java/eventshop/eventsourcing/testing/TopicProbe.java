@@ -1,5 +1,6 @@
 package eventshop.eventsourcing.testing;
 
+import eventshop.eventsourcing.relay.EventHeaders;
 import eventshop.kafka.broker.InProcessKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.messaging.Message;
 
 /**
  * A client for tests that drive a service over a real broker ({@link InProcessKafka}): sends
@@ -49,6 +51,28 @@ public final class TopicProbe implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException("sending to " + record.topic() + " failed", e.getCause());
         }
+    }
+
+    /** Sends {@code value} to {@code topic} keyed {@code key}, with {@code headers} as UTF-8 text, and waits for the ack. */
+    public void send(String topic, String key, byte[] value, Map<String, String> headers) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+        headers.forEach((name, text) -> record.headers().add(name, text.getBytes(StandardCharsets.UTF_8)));
+        send(record);
+    }
+
+    /**
+     * Sends {@code message} to {@code topic} as a relay publishes it: keyed by its stream, its text headers
+     * (but the message's own {@code id} and {@code timestamp}) as record headers.
+     */
+    public void send(String topic, Message<byte[]> message) {
+        String stream = (String) message.getHeaders().get(EventHeaders.STREAM_ID);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, stream, message.getPayload());
+        message.getHeaders().forEach((name, value) -> {
+            if (value instanceof String text && !name.equals("id") && !name.equals("timestamp")) {
+                record.headers().add(name, text.getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        send(record);
     }
 
     /**

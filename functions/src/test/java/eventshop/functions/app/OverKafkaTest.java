@@ -6,20 +6,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import eventshop.contracts.Topics;
 import eventshop.eventsourcing.ops.EventStoreEndpoint;
+import eventshop.eventsourcing.testing.OverKafka;
 import eventshop.eventsourcing.testing.TopicProbe;
 import eventshop.eventstore.EventStore;
 import eventshop.functions.FunctionBinding;
 import eventshop.functions.FunctionsApplication;
 import eventshop.functions.handling.DerivedIds;
 import eventshop.functions.handling.MalformedEvent;
-import eventshop.kafka.broker.InProcessKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,51 +34,35 @@ import org.springframework.context.ConfigurableApplicationContext;
 class OverKafkaTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static InProcessKafka kafka;
+    private static OverKafka kafka;
     private static ConfigurableApplicationContext functions;
     private static TopicProbe probe;
 
     @BeforeAll
     static void start() {
-        kafka = InProcessKafka.start();
-        kafka.createTopics(1, Topics.ACCOUNTS_EVENTS, Topics.ACCOUNTS_COMMANDS, Topics.ORDERS_EVENTS,
+        kafka = OverKafka.start(Topics.ACCOUNTS_EVENTS, Topics.ACCOUNTS_COMMANDS, Topics.ORDERS_EVENTS,
                 Topics.INVENTORY_EVENTS, Topics.INVENTORY_COMMANDS);
-        // arguments, not builder().properties(...): those are defaults, below functions.yml
-        functions = FunctionsApplication.builder().run(Stream.of(
-                "spring.cloud.stream.kafka.binder.brokers=" + kafka.bootstrapServers(),
-                "server.port=0",
-                "eventshop.security.token-secret=ZXZlbnRzaG9wLXRlc3Qtc2VjcmV0LTMyLWJ5dGVzLWxvbmc=",
-                "logging.level.org.apache.kafka=WARN", "logging.level.kafka=WARN",
-                "logging.level.state.change.logger=WARN", "logging.level.org.springframework.kafka=WARN",
-                "logging.level.org.springframework.cloud.stream=WARN",
-                "logging.level.org.springframework.integration=WARN").map(setting -> "--" + setting)
-                .toArray(String[]::new));
-        probe = new TopicProbe(kafka.bootstrapServers());
+        // no log of its own: eventshop.eventstore.engine=none in functions.yml
+        functions = kafka.run(FunctionsApplication.builder());
+        probe = kafka.probe();
     }
 
     @AfterAll
     static void stop() {
-        if (probe != null) {
-            probe.close();
-        }
-        if (functions != null) {
-            functions.close();
-        }
         if (kafka != null) {
             kafka.close();
         }
     }
 
-    private static void publish(String topic, String key, String eventId, String type, String json) throws Exception {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, json.getBytes(StandardCharsets.UTF_8));
-        record.headers().add("event-id", eventId.getBytes(StandardCharsets.UTF_8));
-        record.headers().add("event-type", type.getBytes(StandardCharsets.UTF_8));
-        record.headers().add("stream-id", key.getBytes(StandardCharsets.UTF_8));
-        record.headers().add("correlation-id", ("conv-" + key).getBytes(StandardCharsets.UTF_8));
-        record.headers().add("traceparent",
-                "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".getBytes(StandardCharsets.UTF_8));
-        probe.send(record);
+    private static void publish(String topic, String key, String eventId, String type, String json) {
+        probe.send(topic, key, json.getBytes(StandardCharsets.UTF_8), Map.of(
+                "event-id", eventId,
+                "event-type", type,
+                "stream-id", key,
+                "correlation-id", "conv-" + key,
+                "traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
     }
+
     private static String value(ConsumerRecord<String, byte[]> record) {
         return new String(record.value(), StandardCharsets.UTF_8);
     }

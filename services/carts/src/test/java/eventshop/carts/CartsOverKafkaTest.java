@@ -24,14 +24,12 @@ import eventshop.contracts.orders.OrderStatus;
 import eventshop.eventsourcing.decider.CommandContexts;
 import eventshop.eventsourcing.decider.JsonEventCodec;
 import eventshop.eventsourcing.relay.EventHeaders;
+import eventshop.eventsourcing.testing.OverKafka;
 import eventshop.eventsourcing.testing.TopicProbe;
-import eventshop.kafka.broker.InProcessKafka;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,38 +44,19 @@ import org.springframework.messaging.Message;
  */
 class CartsOverKafkaTest {
 
-    private static InProcessKafka kafka;
+    private static OverKafka kafka;
     private static TopicProbe probe;
     private static ConfigurableApplicationContext context;
 
     @BeforeAll
     static void start() {
-        kafka = InProcessKafka.start();
-        kafka.createTopics(1, Topics.CATALOG_EVENTS, Topics.CARTS_EVENTS, Topics.ORDERS_EVENTS);
-        probe = new TopicProbe(kafka.bootstrapServers());
-        // as arguments: builder().properties(...) are only defaults, which carts.yml overrides
-        context = CartsApplication.builder().run(
-                "--server.port=0",
-                "--eventshop.eventstore.engine=memory",
-                "--spring.datasource.url=jdbc:h2:mem:carts-kafka;DB_CLOSE_DELAY=-1",
-                "--spring.cloud.stream.kafka.binder.brokers=" + kafka.bootstrapServers(),
-                "--eventshop.security.token-secret=ZXZlbnRzaG9wLXRlc3Qtc2VjcmV0LTMyLWJ5dGVzLWxvbmc=",
-                "--logging.level.org.apache.kafka=WARN",
-                "--logging.level.kafka=WARN",
-                "--logging.level.state.change.logger=WARN",
-                "--logging.level.org.springframework.kafka=WARN",
-                "--logging.level.org.springframework.cloud.stream=WARN",
-                "--logging.level.org.springframework.integration=WARN");
+        kafka = OverKafka.start(Topics.CATALOG_EVENTS, Topics.CARTS_EVENTS, Topics.ORDERS_EVENTS);
+        probe = kafka.probe();
+        context = kafka.runService(CartsApplication.builder());
     }
 
     @AfterAll
     static void stop() {
-        if (context != null) {
-            context.close();
-        }
-        if (probe != null) {
-            probe.close();
-        }
         if (kafka != null) {
             kafka.close();
         }
@@ -125,7 +104,7 @@ class CartsOverKafkaTest {
         String orderId = checkOut(customer, "SKU-12464", 4);
 
         // when orders publishes its cancellation, declined while the stock was reserved
-        publish(Topics.ORDERS_EVENTS, OrderMessages.message(new OrderCancelled(orderId, customer,
+        probe.send(Topics.ORDERS_EVENTS, OrderMessages.message(new OrderCancelled(orderId, customer,
                 CancellationReason.PAYMENT_DECLINED, "payment declined", OrderStatus.STOCK_RESERVED)));
 
         // then the cart has its line back, and says so on carts.events
@@ -150,19 +129,7 @@ class CartsOverKafkaTest {
     }
 
     private static void publish(Message<byte[]> message) {
-        publish(Topics.CATALOG_EVENTS, message);
-    }
-
-    /** A message as a relay publishes it: keyed by its stream, its event headers as record headers. */
-    private static void publish(String topic, Message<byte[]> message) {
-        String stream = (String) message.getHeaders().get(EventHeaders.STREAM_ID);
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, stream, message.getPayload());
-        message.getHeaders().forEach((name, value) -> {
-            if (value instanceof String text && !name.equals("id") && !name.equals("timestamp")) {
-                record.headers().add(name, text.getBytes(StandardCharsets.UTF_8));
-            }
-        });
-        probe.send(record);
+        probe.send(Topics.CATALOG_EVENTS, message);
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {

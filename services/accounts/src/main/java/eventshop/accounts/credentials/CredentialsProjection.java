@@ -15,7 +15,7 @@ import eventshop.contracts.accounts.AccountEvent.AddressChanged;
 import eventshop.contracts.accounts.AccountEvent.CardRemoved;
 import eventshop.contracts.accounts.AccountEvent.CardSaved;
 import eventshop.eventsourcing.decider.JsonEventCodec;
-import eventshop.eventsourcing.projection.Projection;
+import eventshop.eventsourcing.projection.StreamProjection;
 import eventshop.eventsourcing.projection.Tables;
 import eventshop.eventstore.RecordedEvent;
 import java.util.List;
@@ -28,17 +28,18 @@ import org.springframework.stereotype.Component;
  * and the private credentials streams. Only {@link CredentialChecks} reads it.
  */
 @Component
-public class CredentialsProjection implements Projection {
+public class CredentialsProjection extends StreamProjection<AccountEvent> {
 
     public static final String NAME = "credentials";
-    private static final JsonEventCodec<AccountEvent> ACCOUNT_EVENTS = JsonEventCodec.of(AccountEvent.class);
     private static final JsonEventCodec<Credentials.Event> CREDENTIAL_EVENTS = JsonEventCodec.of(Credentials.Event.class);
-    private static final String ACCOUNT_STREAM = Account.streamId("");
     private static final String CREDENTIALS_STREAM = Credentials.streamId("");
 
-    @Override
-    public String name() {
-        return NAME;
+    public CredentialsProjection() {
+        super(NAME, Account.streamId(""), JsonEventCodec.of(AccountEvent.class), List.of("credentials"),
+                "CREATE TABLE {credentials} (account_id VARCHAR(64) PRIMARY KEY, email VARCHAR(254),"
+                        + " name VARCHAR(200), role VARCHAR(16), status VARCHAR(16), password_hash VARCHAR(255),"
+                        + " account_version BIGINT)",
+                "CREATE INDEX {credentials}_by_email ON {credentials} (email)");
     }
 
     /** 2: the account stream's version ({@code account_version}), which a login reports to edge. */
@@ -47,37 +48,22 @@ public class CredentialsProjection implements Projection {
         return 2;
     }
 
-    @Override
-    public List<String> tables() {
-        return List.of("credentials");
-    }
-
-    @Override
-    public void create(Tables tables, JdbcTemplate jdbc) {
-        jdbc.execute(tables.sql("CREATE TABLE {credentials} (account_id VARCHAR(64) PRIMARY KEY, email VARCHAR(254),"
-                + " name VARCHAR(200), role VARCHAR(16), status VARCHAR(16), password_hash VARCHAR(255),"
-                + " account_version BIGINT)"));
-        jdbc.execute("CREATE INDEX " + tables.name("credentials") + "_by_email ON " + tables.name("credentials")
-                + " (email)");
-    }
-
+    /** The private credentials streams here, the account streams through the base; the rest is passed over. */
     @Override
     public void apply(RecordedEvent event, Tables tables, JdbcTemplate jdbc) {
-        if (event.streamId().startsWith(ACCOUNT_STREAM)) {
-            AccountEvent decoded = ACCOUNT_EVENTS.deserialize(event.type(), event.data(), event.metadata().schemaVersion());
-            apply(decoded, tables, jdbc);
-            jdbc.update(tables.sql("UPDATE {credentials} SET account_version = ? WHERE account_id = ?"), event.version(),
-                    decoded.accountId());
-        } else if (event.streamId().startsWith(CREDENTIALS_STREAM)) {
-            switch (CREDENTIAL_EVENTS.deserialize(event.type(), event.data(), event.metadata().schemaVersion())) {
+        if (event.streamId().startsWith(CREDENTIALS_STREAM)) {
+            switch (CREDENTIAL_EVENTS.decode(event)) {
                 case PasswordSet set -> upsert(set.accountId(), "password_hash = ?",
                         "INSERT INTO {credentials} (account_id, password_hash) VALUES (?, ?)", set.passwordHash(),
                         tables, jdbc);
             }
+        } else {
+            super.apply(event, tables, jdbc);
         }
     }
 
-    private static void apply(AccountEvent event, Tables tables, JdbcTemplate jdbc) {
+    @Override
+    protected void on(AccountEvent event, RecordedEvent recorded, Tables tables, JdbcTemplate jdbc) {
         switch (event) {
             case AccountRegistered registered -> {
                 int updated = jdbc.update(tables.sql("UPDATE {credentials} SET email = ?, name = ?, role = ?, status = ?"
@@ -102,6 +88,8 @@ public class CredentialsProjection implements Projection {
             case CardRemoved removed -> {
             }
         }
+        jdbc.update(tables.sql("UPDATE {credentials} SET account_version = ? WHERE account_id = ?"), recorded.version(),
+                event.accountId());
     }
 
     private static void status(String accountId, AccountStatus status, Tables tables, JdbcTemplate jdbc) {

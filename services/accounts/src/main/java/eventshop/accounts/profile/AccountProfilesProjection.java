@@ -13,7 +13,7 @@ import eventshop.contracts.accounts.AccountEvent.AddressChanged;
 import eventshop.contracts.accounts.AccountEvent.CardRemoved;
 import eventshop.contracts.accounts.AccountEvent.CardSaved;
 import eventshop.eventsourcing.decider.JsonEventCodec;
-import eventshop.eventsourcing.projection.Projection;
+import eventshop.eventsourcing.projection.StreamProjection;
 import eventshop.eventsourcing.projection.Tables;
 import eventshop.eventstore.RecordedEvent;
 import java.util.List;
@@ -26,45 +26,31 @@ import org.springframework.stereotype.Component;
  * password hash: those are in the separate {@code credentials} read model.
  */
 @Component
-public class AccountProfilesProjection implements Projection {
+public class AccountProfilesProjection extends StreamProjection<AccountEvent> {
 
     public static final String NAME = "accounts";
-    private static final JsonEventCodec<AccountEvent> EVENTS = JsonEventCodec.of(AccountEvent.class);
-    private static final String ACCOUNT_STREAM = Account.streamId("");
 
-    @Override
-    public String name() {
-        return NAME;
+    public AccountProfilesProjection() {
+        super(NAME, Account.streamId(""), JsonEventCodec.of(AccountEvent.class), List.of("accounts", "account_cards"),
+                "CREATE TABLE {accounts} (account_id VARCHAR(64) PRIMARY KEY, seq BIGINT NOT NULL,"
+                        + " email VARCHAR(254) NOT NULL, name VARCHAR(200) NOT NULL, role VARCHAR(16) NOT NULL,"
+                        + " status VARCHAR(16) NOT NULL, address_name VARCHAR(200), address_line1 VARCHAR(200),"
+                        + " address_line2 VARCHAR(200), address_city VARCHAR(100), address_postal_code VARCHAR(20),"
+                        + " address_country VARCHAR(60))",
+                "CREATE INDEX {accounts}_by_seq ON {accounts} (seq)",
+                "CREATE TABLE {account_cards} (account_id VARCHAR(64) NOT NULL,"
+                        + " card_token VARCHAR(64) NOT NULL, seq BIGINT NOT NULL, brand VARCHAR(16) NOT NULL,"
+                        + " last4 VARCHAR(4) NOT NULL, exp_month INT NOT NULL, exp_year INT NOT NULL,"
+                        + " PRIMARY KEY (account_id, card_token))");
     }
 
+    /** Folds the account streams; e-mail claims, credentials and mailboxes are passed over. */
     @Override
-    public List<String> tables() {
-        return List.of("accounts", "account_cards");
-    }
-
-    @Override
-    public void create(Tables tables, JdbcTemplate jdbc) {
-        jdbc.execute(tables.sql("CREATE TABLE {accounts} (account_id VARCHAR(64) PRIMARY KEY, seq BIGINT NOT NULL,"
-                + " email VARCHAR(254) NOT NULL, name VARCHAR(200) NOT NULL, role VARCHAR(16) NOT NULL,"
-                + " status VARCHAR(16) NOT NULL, address_name VARCHAR(200), address_line1 VARCHAR(200),"
-                + " address_line2 VARCHAR(200), address_city VARCHAR(100), address_postal_code VARCHAR(20),"
-                + " address_country VARCHAR(60))"));
-        jdbc.execute("CREATE INDEX " + tables.name("accounts") + "_by_seq ON " + tables.name("accounts") + " (seq)");
-        jdbc.execute(tables.sql("CREATE TABLE {account_cards} (account_id VARCHAR(64) NOT NULL,"
-                + " card_token VARCHAR(64) NOT NULL, seq BIGINT NOT NULL, brand VARCHAR(16) NOT NULL,"
-                + " last4 VARCHAR(4) NOT NULL, exp_month INT NOT NULL, exp_year INT NOT NULL,"
-                + " PRIMARY KEY (account_id, card_token))"));
-    }
-
-    @Override
-    public void apply(RecordedEvent event, Tables tables, JdbcTemplate jdbc) {
-        if (!event.streamId().startsWith(ACCOUNT_STREAM)) {
-            return; // e-mail claims and credentials
-        }
-        switch (EVENTS.deserialize(event.type(), event.data(), event.metadata().schemaVersion())) {
+    protected void on(AccountEvent event, RecordedEvent recorded, Tables tables, JdbcTemplate jdbc) {
+        switch (event) {
             case AccountRegistered registered -> jdbc.update(tables.sql("INSERT INTO {accounts}"
                             + " (account_id, seq, email, name, role, status) VALUES (?, ?, ?, ?, ?, ?)"),
-                    registered.accountId(), event.position(), registered.email(), registered.name(),
+                    registered.accountId(), recorded.position(), registered.email(), registered.name(),
                     registered.role(), AccountStatus.PENDING.name());
             case AccountConfirmed confirmed -> status(confirmed.accountId(), AccountStatus.CONFIRMED, tables, jdbc);
             case AccountActivated activated -> status(activated.accountId(), AccountStatus.ACTIVE, tables, jdbc);
@@ -81,7 +67,7 @@ public class AccountProfilesProjection implements Projection {
             case CardSaved saved -> jdbc.update(tables.sql("INSERT INTO {account_cards}"
                             + " (account_id, card_token, seq, brand, last4, exp_month, exp_year)"
                             + " VALUES (?, ?, ?, ?, ?, ?, ?)"),
-                    saved.accountId(), saved.cardToken(), event.position(), saved.brand(), saved.last4(),
+                    saved.accountId(), saved.cardToken(), recorded.position(), saved.brand(), saved.last4(),
                     saved.expMonth(), saved.expYear());
             case CardRemoved removed -> jdbc.update(tables.sql("DELETE FROM {account_cards}"
                     + " WHERE account_id = ? AND card_token = ?"), removed.accountId(), removed.cardToken());

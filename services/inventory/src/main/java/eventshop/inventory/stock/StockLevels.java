@@ -1,12 +1,11 @@
 package eventshop.inventory.stock;
 
-import eventshop.contracts.inventory.InventoryEvent;
-import eventshop.contracts.inventory.InventoryEvent.ReservationEvent;
 import eventshop.contracts.inventory.InventoryEvent.SkuEvent;
 import eventshop.eventsourcing.decider.JsonEventCodec;
-import eventshop.eventsourcing.projection.Projection;
+import eventshop.eventsourcing.projection.StreamProjection;
 import eventshop.eventsourcing.projection.Tables;
 import eventshop.eventstore.RecordedEvent;
+import eventshop.inventory.stock.domain.Stock;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -15,11 +14,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * Read model of every sku's levels: table {@code stock_levels}, one row per sku that has had
- * stock, taken from the levels each sku event carries. Query it through
+ * stock, taken from the levels each sku event carries (the {@code stock-} streams; reservations change
+ * levels through their sku events). Query it through
  * {@code Projections.read(StockLevels.NAME, token, tables -> StockLevels.find(jdbc, tables, sku))}.
  */
 @Component
-public class StockLevels implements Projection {
+public class StockLevels extends StreamProjection<SkuEvent> {
 
     public static final String NAME = "stock_levels";
 
@@ -34,39 +34,21 @@ public class StockLevels implements Projection {
         }
     }
 
-    private static final JsonEventCodec<InventoryEvent> CODEC = JsonEventCodec.of(InventoryEvent.class);
     private static final RowMapper<Levels> ROW = (rs, row) -> Levels.of(rs.getString(1), rs.getInt(2), rs.getInt(3));
 
-    @Override
-    public String name() {
-        return NAME;
+    public StockLevels() {
+        super(NAME, Stock.streamId(""), JsonEventCodec.of(SkuEvent.class), List.of("stock_levels"),
+                "CREATE TABLE {stock_levels} (sku VARCHAR(40) PRIMARY KEY, on_hand INT NOT NULL,"
+                        + " reserved INT NOT NULL)");
     }
 
     @Override
-    public List<String> tables() {
-        return List.of("stock_levels");
-    }
-
-    @Override
-    public void create(Tables tables, JdbcTemplate jdbc) {
-        jdbc.execute(tables.sql("CREATE TABLE {stock_levels} (sku VARCHAR(40) PRIMARY KEY, on_hand INT NOT NULL,"
-                + " reserved INT NOT NULL)"));
-    }
-
-    @Override
-    public void apply(RecordedEvent event, Tables tables, JdbcTemplate jdbc) {
-        switch (CODEC.deserialize(event.type(), event.data(), event.metadata().schemaVersion())) {
-            case SkuEvent sku -> {
-                int updated = jdbc.update(tables.sql("UPDATE {stock_levels} SET on_hand = ?, reserved = ? WHERE sku = ?"),
-                        sku.onHand(), sku.reserved(), sku.sku());
-                if (updated == 0) {
-                    jdbc.update(tables.sql("INSERT INTO {stock_levels} (sku, on_hand, reserved) VALUES (?, ?, ?)"),
-                            sku.sku(), sku.onHand(), sku.reserved());
-                }
-            }
-            case ReservationEvent reservation -> {
-                // reservations change levels through their sku events
-            }
+    protected void on(SkuEvent sku, RecordedEvent recorded, Tables tables, JdbcTemplate jdbc) {
+        int updated = jdbc.update(tables.sql("UPDATE {stock_levels} SET on_hand = ?, reserved = ? WHERE sku = ?"),
+                sku.onHand(), sku.reserved(), sku.sku());
+        if (updated == 0) {
+            jdbc.update(tables.sql("INSERT INTO {stock_levels} (sku, on_hand, reserved) VALUES (?, ?, ?)"),
+                    sku.sku(), sku.onHand(), sku.reserved());
         }
     }
 

@@ -9,19 +9,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import eventshop.contracts.Topics;
 import eventshop.eventsourcing.relay.EventHeaders;
+import eventshop.eventsourcing.testing.OverKafka;
 import eventshop.eventsourcing.testing.TopicProbe;
 import eventshop.inventory.InventoryApplication;
 import eventshop.inventory.reservations.MalformedCommand;
 import eventshop.inventory.stock.Stocks;
 import eventshop.inventory.stock.domain.Stock;
-import eventshop.kafka.broker.InProcessKafka;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,50 +34,33 @@ import org.springframework.context.ConfigurableApplicationContext;
 class OverKafkaTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static InProcessKafka kafka;
+    private static OverKafka kafka;
     private static ConfigurableApplicationContext inventory;
     private static TopicProbe probe;
 
     @BeforeAll
     static void start() {
-        kafka = InProcessKafka.start();
-        kafka.createTopics(1, Topics.INVENTORY_COMMANDS, Topics.INVENTORY_EVENTS);
-        // arguments, not builder().properties(...): those are defaults, below inventory.yml
-        inventory = InventoryApplication.builder().run(Stream.of(
-                "eventshop.eventstore.engine=memory",
-                "spring.datasource.url=jdbc:h2:mem:inventory-kafka;DB_CLOSE_DELAY=-1",
-                "spring.cloud.stream.kafka.binder.brokers=" + kafka.bootstrapServers(),
-                "spring.cloud.stream.bindings.inventoryCommands-in-0.consumer.back-off-initial-interval=50",
-                "server.port=0",
-                "eventshop.security.token-secret=ZXZlbnRzaG9wLXRlc3Qtc2VjcmV0LTMyLWJ5dGVzLWxvbmc=",
-                "logging.level.org.apache.kafka=WARN", "logging.level.kafka=WARN",
-                "logging.level.state.change.logger=WARN", "logging.level.org.springframework.kafka=WARN",
-                "logging.level.org.springframework.cloud.stream=WARN",
-                "logging.level.org.springframework.integration=WARN").map(setting -> "--" + setting).toArray(String[]::new));
-        probe = new TopicProbe(kafka.bootstrapServers());
+        kafka = OverKafka.start(Topics.INVENTORY_COMMANDS, Topics.INVENTORY_EVENTS);
+        inventory = kafka.runService(InventoryApplication.builder(),
+                "spring.cloud.stream.bindings.inventoryCommands-in-0.consumer.back-off-initial-interval=50");
+        probe = kafka.probe();
     }
 
     @AfterAll
     static void stop() {
-        if (probe != null) {
-            probe.close();
-        }
-        if (inventory != null) {
-            inventory.close();
-        }
         if (kafka != null) {
             kafka.close();
         }
     }
 
-    private static void send(String orderId, UUID commandId, String type, String json) throws Exception {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.INVENTORY_COMMANDS, "order-" + orderId,
-                json.getBytes(StandardCharsets.UTF_8));
-        record.headers().add(EventHeaders.EVENT_ID, commandId.toString().getBytes(StandardCharsets.UTF_8));
-        record.headers().add(EventHeaders.EVENT_TYPE, type.getBytes(StandardCharsets.UTF_8));
-        record.headers().add(EventHeaders.CORRELATION_ID, ("checkout-" + orderId).getBytes(StandardCharsets.UTF_8));
-        probe.send(record);
+    /** A command as orders sends it: keyed by the order's stream, correlated with its checkout. */
+    private static void send(String orderId, UUID commandId, String type, String json) {
+        probe.send(Topics.INVENTORY_COMMANDS, "order-" + orderId, json.getBytes(StandardCharsets.UTF_8), Map.of(
+                EventHeaders.EVENT_ID, commandId.toString(),
+                EventHeaders.EVENT_TYPE, type,
+                EventHeaders.CORRELATION_ID, "checkout-" + orderId));
     }
+
     @Test
     void reserveStock_isAnsweredOnInventoryEvents_andAMalformedCommandIsParkedAtOnce() throws Exception {
         // given

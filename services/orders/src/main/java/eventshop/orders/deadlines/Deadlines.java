@@ -1,9 +1,10 @@
 package eventshop.orders.deadlines;
 
-import eventshop.eventsourcing.projection.Projection;
+import eventshop.eventsourcing.projection.StreamProjection;
 import eventshop.eventsourcing.projection.Tables;
 import eventshop.eventstore.RecordedEvent;
 import eventshop.orders.order.Orders;
+import eventshop.orders.order.domain.Order;
 import eventshop.orders.order.domain.OrderEvent;
 import eventshop.orders.order.domain.OrderEvent.CompensationCompleted;
 import eventshop.orders.order.domain.OrderEvent.DeliveryScheduled;
@@ -34,7 +35,7 @@ import org.springframework.stereotype.Component;
  * survive a restart: they are in the events. {@link DeadlineScheduler} reads the due ones.
  */
 @Component
-public class Deadlines implements Projection {
+public class Deadlines extends StreamProjection<OrderEvent> {
 
     public static final String NAME = "deadlines";
     static final String FORWARD = "FORWARD";
@@ -43,31 +44,16 @@ public class Deadlines implements Projection {
     public record Due(String orderId, SagaStep step, int attempt, Instant dueAt) {
     }
 
-    @Override
-    public String name() {
-        return NAME;
+    public Deadlines() {
+        super(NAME, Order.streamId(""), Orders.CODEC, List.of("deadlines"),
+                "CREATE TABLE {deadlines} (order_id VARCHAR(100) NOT NULL, slot VARCHAR(20) NOT NULL,"
+                        + " step VARCHAR(20) NOT NULL, attempt INT NOT NULL, due_at BIGINT NOT NULL,"
+                        + " PRIMARY KEY (order_id, slot))",
+                "CREATE INDEX {deadlines}_by_due ON {deadlines} (due_at)");
     }
 
     @Override
-    public List<String> tables() {
-        return List.of("deadlines");
-    }
-
-    @Override
-    public void create(Tables tables, JdbcTemplate jdbc) {
-        jdbc.execute(tables.sql("CREATE TABLE {deadlines} (order_id VARCHAR(100) NOT NULL, slot VARCHAR(20) NOT NULL,"
-                + " step VARCHAR(20) NOT NULL, attempt INT NOT NULL, due_at BIGINT NOT NULL,"
-                + " PRIMARY KEY (order_id, slot))"));
-        jdbc.execute("CREATE INDEX " + tables.name("deadlines") + "_by_due ON " + tables.name("deadlines")
-                + " (due_at)");
-    }
-
-    @Override
-    public void apply(RecordedEvent event, Tables tables, JdbcTemplate jdbc) {
-        if (!Orders.CODEC.typeNames().contains(event.type())) {
-            return;
-        }
-        OrderEvent decoded = Orders.CODEC.deserialize(event.type(), event.data(), event.metadata().schemaVersion());
+    protected void on(OrderEvent decoded, RecordedEvent recorded, Tables tables, JdbcTemplate jdbc) {
         String id = decoded.orderId();
         switch (decoded) {
             case StockReservationRequested requested ->

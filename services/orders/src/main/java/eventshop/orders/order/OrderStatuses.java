@@ -1,8 +1,8 @@
 package eventshop.orders.order;
 
 import eventshop.contracts.orders.OrderStatus;
-import eventshop.eventsourcing.projection.Projection;
 import eventshop.eventsourcing.projection.Projections;
+import eventshop.eventsourcing.projection.StreamProjection;
 import eventshop.eventsourcing.projection.Tables;
 import eventshop.eventstore.RecordedEvent;
 import eventshop.orders.order.domain.Order;
@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
  * that is the views service's ({@code GET /api/orders}, routed there by edge).
  */
 @Component
-public class OrderStatuses implements Projection {
+public class OrderStatuses extends StreamProjection<OrderEvent> {
 
     public static final String NAME = "order_status";
 
@@ -31,6 +31,10 @@ public class OrderStatuses implements Projection {
             OrderStatus.PAYMENT_AUTHORIZED);
 
     public OrderStatuses(MeterRegistry registry, ObjectProvider<Projections> projections, JdbcTemplate jdbc) {
+        super(NAME, Order.streamId(""), Orders.CODEC, List.of("order_status"),
+                "CREATE TABLE {order_status} (order_id VARCHAR(100) PRIMARY KEY, customer_id VARCHAR(100) NOT NULL,"
+                        + " status VARCHAR(20) NOT NULL)",
+                "CREATE INDEX {order_status}_by_customer ON {order_status} (customer_id, status)");
         for (OrderStatus status : OrderStatus.values()) {
             Gauge.builder("orders.by.status", () -> {
                         try {
@@ -44,29 +48,7 @@ public class OrderStatuses implements Projection {
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public List<String> tables() {
-        return List.of("order_status");
-    }
-
-    @Override
-    public void create(Tables tables, JdbcTemplate jdbc) {
-        jdbc.execute(tables.sql("CREATE TABLE {order_status} (order_id VARCHAR(100) PRIMARY KEY,"
-                + " customer_id VARCHAR(100) NOT NULL, status VARCHAR(20) NOT NULL)"));
-        jdbc.execute("CREATE INDEX " + tables.name("order_status") + "_by_customer ON " + tables.name("order_status")
-                + " (customer_id, status)");
-    }
-
-    @Override
-    public void apply(RecordedEvent event, Tables tables, JdbcTemplate jdbc) {
-        if (!Orders.CODEC.typeNames().contains(event.type())) {
-            return;
-        }
-        OrderEvent decoded = Orders.CODEC.deserialize(event.type(), event.data(), event.metadata().schemaVersion());
+    protected void on(OrderEvent decoded, RecordedEvent recorded, Tables tables, JdbcTemplate jdbc) {
         OrderStatus status = Order.statusAfter(decoded);
         if (decoded instanceof OrderPlaced placed) {
             jdbc.update(tables.sql("INSERT INTO {order_status} (order_id, customer_id, status) VALUES (?, ?, ?)"),

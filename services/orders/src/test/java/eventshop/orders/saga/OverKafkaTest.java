@@ -12,16 +12,14 @@ import eventshop.contracts.inventory.StockLine;
 import eventshop.contracts.payments.PaymentEvent.PaymentAuthorized;
 import eventshop.contracts.payments.PaymentEvent.PaymentCaptured;
 import eventshop.eventsourcing.relay.EventHeaders;
+import eventshop.eventsourcing.testing.OverKafka;
 import eventshop.eventsourcing.testing.TopicProbe;
-import eventshop.kafka.broker.InProcessKafka;
 import eventshop.orders.OrdersApplication;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,51 +37,33 @@ class OverKafkaTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static InProcessKafka kafka;
+    private static OverKafka kafka;
     private static ConfigurableApplicationContext orders;
     private static TopicProbe probe;
 
     @BeforeAll
     static void start() {
-        kafka = InProcessKafka.start();
-        kafka.createTopics(1, Topics.CARTS_EVENTS, Topics.INVENTORY_EVENTS, Topics.PAYMENTS_EVENTS,
+        kafka = OverKafka.start(Topics.CARTS_EVENTS, Topics.INVENTORY_EVENTS, Topics.PAYMENTS_EVENTS,
                 Topics.INVENTORY_COMMANDS, Topics.PAYMENTS_COMMANDS, Topics.ORDERS_EVENTS);
-        // arguments, not builder().properties(...): those are defaults, below orders.yml
-        orders = OrdersApplication.builder().run(Stream.of(
-                "eventshop.eventstore.engine=memory",
-                "spring.datasource.url=jdbc:h2:mem:orders-kafka;DB_CLOSE_DELAY=-1",
-                "spring.cloud.stream.kafka.binder.brokers=" + kafka.bootstrapServers(),
-                "server.port=0",
-                "eventshop.security.token-secret=ZXZlbnRzaG9wLXRlc3Qtc2VjcmV0LTMyLWJ5dGVzLWxvbmc=",
-                "logging.level.org.apache.kafka=WARN", "logging.level.kafka=WARN",
-                "logging.level.state.change.logger=WARN", "logging.level.org.springframework.kafka=WARN",
-                "logging.level.org.springframework.cloud.stream=WARN",
-                "logging.level.org.springframework.integration=WARN").map(setting -> "--" + setting).toArray(String[]::new));
-        probe = new TopicProbe(kafka.bootstrapServers());
+        orders = kafka.runService(OrdersApplication.builder());
+        probe = kafka.probe();
     }
 
     @AfterAll
     static void stop() {
-        if (probe != null) {
-            probe.close();
-        }
-        if (orders != null) {
-            orders.close();
-        }
         if (kafka != null) {
             kafka.close();
         }
     }
 
     private static void publish(String topic, String streamId, Object event) throws Exception {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, streamId, JSON.writeValueAsBytes(event));
-        record.headers().add(EventHeaders.EVENT_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
-        record.headers().add(EventHeaders.EVENT_TYPE, event.getClass().getSimpleName().getBytes(StandardCharsets.UTF_8));
-        record.headers().add(EventHeaders.STREAM_ID, streamId.getBytes(StandardCharsets.UTF_8));
-        record.headers().add(EventHeaders.CORRELATION_ID, ("checkout-" + streamId).getBytes(StandardCharsets.UTF_8));
-        probe.send(record);
+        probe.send(topic, streamId, JSON.writeValueAsBytes(event), Map.of(
+                EventHeaders.EVENT_ID, UUID.randomUUID().toString(),
+                EventHeaders.EVENT_TYPE, event.getClass().getSimpleName(),
+                EventHeaders.STREAM_ID, streamId,
+                EventHeaders.CORRELATION_ID, "checkout-" + streamId));
     }
-    /** The {@code event-type}s of every record keyed {@code key} on {@code topic} now (read to its end). */
+
     /** The first record on {@code topic} keyed {@code key} of event type {@code type} (read from the start). */
     private static ConsumerRecord<String, byte[]> awaitRecord(String topic, String key, String type) {
         return probe.await(topic, 1, record -> key.equals(record.key())

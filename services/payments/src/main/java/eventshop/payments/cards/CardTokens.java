@@ -1,7 +1,7 @@
 package eventshop.payments.cards;
 
 import eventshop.eventsourcing.decider.JsonEventCodec;
-import eventshop.eventsourcing.projection.Projection;
+import eventshop.eventsourcing.projection.StreamProjection;
 import eventshop.eventsourcing.projection.Tables;
 import eventshop.eventstore.RecordedEvent;
 import eventshop.payments.cards.domain.Card;
@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * streams (there is no number to store).
  */
 @Component
-public class CardTokens implements Projection {
+public class CardTokens extends StreamProjection<CardEvent> {
 
     public static final String NAME = "card_tokens";
 
@@ -28,41 +28,25 @@ public class CardTokens implements Projection {
     public record TokenView(String token, String brand, String last4, int expMonth, int expYear, Instant createdAt) {
     }
 
-    private static final JsonEventCodec<CardEvent> CODEC = JsonEventCodec.of(CardEvent.class);
     private static final RowMapper<TokenView> ROW = (rs, row) -> new TokenView(rs.getString("token"),
             rs.getString("brand"), rs.getString("last4"), rs.getInt("exp_month"), rs.getInt("exp_year"),
             rs.getTimestamp("created_at").toInstant());
 
-    @Override
-    public String name() {
-        return NAME;
+    public CardTokens() {
+        super(NAME, Card.streamId(""), JsonEventCodec.of(CardEvent.class), List.of("card_tokens"),
+                "CREATE TABLE {card_tokens} (token VARCHAR(40) PRIMARY KEY, customer_id VARCHAR(200) NOT NULL,"
+                        + " brand VARCHAR(20) NOT NULL, last4 VARCHAR(4) NOT NULL, exp_month INT NOT NULL,"
+                        + " exp_year INT NOT NULL, created_at TIMESTAMP NOT NULL, position BIGINT NOT NULL)",
+                "CREATE INDEX {card_tokens}_by_customer ON {card_tokens} (customer_id, position)");
     }
 
     @Override
-    public List<String> tables() {
-        return List.of("card_tokens");
-    }
-
-    @Override
-    public void create(Tables tables, JdbcTemplate jdbc) {
-        jdbc.execute(tables.sql("CREATE TABLE {card_tokens} (token VARCHAR(40) PRIMARY KEY,"
-                + " customer_id VARCHAR(200) NOT NULL, brand VARCHAR(20) NOT NULL, last4 VARCHAR(4) NOT NULL,"
-                + " exp_month INT NOT NULL, exp_year INT NOT NULL, created_at TIMESTAMP NOT NULL,"
-                + " position BIGINT NOT NULL)"));
-        jdbc.execute(tables.sql("CREATE INDEX " + tables.name("card_tokens") + "_by_customer ON {card_tokens}"
-                + " (customer_id, position)"));
-    }
-
-    @Override
-    public void apply(RecordedEvent event, Tables tables, JdbcTemplate jdbc) {
-        if (!event.streamId().startsWith(Card.streamId(""))) {
-            return;
-        }
-        switch (CODEC.deserialize(event.type(), event.data(), event.metadata().schemaVersion())) {
+    protected void on(CardEvent event, RecordedEvent recorded, Tables tables, JdbcTemplate jdbc) {
+        switch (event) {
             case CardTokenized card -> jdbc.update(tables.sql("INSERT INTO {card_tokens} (token, customer_id, brand,"
                             + " last4, exp_month, exp_year, created_at, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
                     card.token(), card.customerId(), card.brand(), card.last4(), card.expMonth(), card.expYear(),
-                    Timestamp.from(event.metadata().timestamp()), event.position());
+                    Timestamp.from(recorded.metadata().timestamp()), recorded.position());
         }
     }
 

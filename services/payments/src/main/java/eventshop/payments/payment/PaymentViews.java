@@ -8,7 +8,7 @@ import eventshop.contracts.payments.PaymentEvent.PaymentDeclined;
 import eventshop.contracts.payments.PaymentEvent.PaymentRefunded;
 import eventshop.contracts.payments.PaymentEvent.PaymentVoided;
 import eventshop.eventsourcing.decider.JsonEventCodec;
-import eventshop.eventsourcing.projection.Projection;
+import eventshop.eventsourcing.projection.StreamProjection;
 import eventshop.eventsourcing.projection.Tables;
 import eventshop.eventstore.RecordedEvent;
 import eventshop.payments.payment.domain.Payment;
@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
  * before authorization has no customer and is visible to admins only.
  */
 @Component
-public class PaymentViews implements Projection {
+public class PaymentViews extends StreamProjection<PaymentEvent> {
 
     public static final String NAME = "payments";
 
@@ -44,7 +44,6 @@ public class PaymentViews implements Projection {
     public record PaymentPage(List<PaymentView> items, int page, int size, long total) {
     }
 
-    private static final JsonEventCodec<PaymentEvent> CODEC = JsonEventCodec.of(PaymentEvent.class);
     private static final RowMapper<PaymentView> ROW = (rs, row) -> new PaymentView(rs.getString("order_id"),
             rs.getString("customer_id"), Status.valueOf(rs.getString("status")), rs.getLong("amount_cents"),
             rs.getString("brand"), rs.getString("last4"),
@@ -53,43 +52,29 @@ public class PaymentViews implements Projection {
             rs.getString("last_rejection"), rs.getTimestamp("created_at").toInstant(),
             rs.getTimestamp("updated_at").toInstant());
 
-    @Override
-    public String name() {
-        return NAME;
+    public PaymentViews() {
+        super(NAME, Payment.streamId(""), JsonEventCodec.of(PaymentEvent.class), List.of("payments"),
+                "CREATE TABLE {payments} (order_id VARCHAR(100) PRIMARY KEY, customer_id VARCHAR(200),"
+                        + " status VARCHAR(20) NOT NULL, amount_cents BIGINT NOT NULL, brand VARCHAR(20),"
+                        + " last4 VARCHAR(4), decline_reason VARCHAR(30), last_rejection VARCHAR(200),"
+                        + " created_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL, position BIGINT NOT NULL)",
+                "CREATE INDEX {payments}_by_customer ON {payments} (customer_id, position)");
     }
 
     @Override
-    public List<String> tables() {
-        return List.of("payments");
-    }
-
-    @Override
-    public void create(Tables tables, JdbcTemplate jdbc) {
-        jdbc.execute(tables.sql("CREATE TABLE {payments} (order_id VARCHAR(100) PRIMARY KEY,"
-                + " customer_id VARCHAR(200), status VARCHAR(20) NOT NULL, amount_cents BIGINT NOT NULL,"
-                + " brand VARCHAR(20), last4 VARCHAR(4), decline_reason VARCHAR(30), last_rejection VARCHAR(200),"
-                + " created_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL, position BIGINT NOT NULL)"));
-        jdbc.execute(tables.sql("CREATE INDEX " + tables.name("payments") + "_by_customer ON {payments}"
-                + " (customer_id, position)"));
-    }
-
-    @Override
-    public void apply(RecordedEvent event, Tables tables, JdbcTemplate jdbc) {
-        if (!event.streamId().startsWith(Payment.streamId(""))) {
-            return;
-        }
-        Timestamp at = Timestamp.from(event.metadata().timestamp());
-        switch (CODEC.deserialize(event.type(), event.data(), event.metadata().schemaVersion())) {
-            case PaymentAuthorized authorized -> insert(tables, jdbc, event, authorized.orderId(),
+    protected void on(PaymentEvent event, RecordedEvent recorded, Tables tables, JdbcTemplate jdbc) {
+        Timestamp at = Timestamp.from(recorded.metadata().timestamp());
+        switch (event) {
+            case PaymentAuthorized authorized -> insert(tables, jdbc, recorded, authorized.orderId(),
                     authorized.customerId(), Status.AUTHORIZED, authorized.amountCents(), authorized.brand(),
                     authorized.last4(), null);
-            case PaymentDeclined declined -> insert(tables, jdbc, event, declined.orderId(), declined.customerId(),
+            case PaymentDeclined declined -> insert(tables, jdbc, recorded, declined.orderId(), declined.customerId(),
                     Status.DECLINED, declined.amountCents(), null, null, declined.reason().name());
             case PaymentCaptured captured -> status(tables, jdbc, captured.orderId(), Status.CAPTURED, at);
             case PaymentRefunded refunded -> status(tables, jdbc, refunded.orderId(), Status.REFUNDED, at);
             case PaymentVoided voided -> {
                 if (status(tables, jdbc, voided.orderId(), Status.VOIDED, at) == 0) {
-                    insert(tables, jdbc, event, voided.orderId(), null, Status.VOIDED, 0, null, null, null);
+                    insert(tables, jdbc, recorded, voided.orderId(), null, Status.VOIDED, 0, null, null, null);
                 }
             }
             case PaymentCommandRejected rejected -> jdbc.update(tables.sql("UPDATE {payments} SET last_rejection = ?,"
