@@ -18,7 +18,8 @@ import org.openqa.selenium.WebElement;
  * registers, reads the confirmation code in the mailbox page, confirms and watches the account become ACTIVE,
  * searches, adds two products, changes a quantity, checks out with the approving test card and watches the order
  * reach DELIVERED without reloading; a customer with the declining card sees the compensation in words; a product
- * named like markup renders as text. Screenshots of every page under {@code target/screenshots/}.
+ * named like markup renders as text; a product page open in a browser shows its availability fall, to "Out of
+ * stock", as other customers buy. Screenshots of every page under {@code target/screenshots/}.
  */
 class StorefrontBrowserTest {
 
@@ -162,6 +163,32 @@ class StorefrontBrowserTest {
             assertThat(browser.driver.findElement(By.id("cancellation")).getText())
                     .startsWith("payment declined").endsWith("your reserved items were released");
             browser.screenshot("order-declined");
+            });
+        }
+    }
+
+    @Test
+    void aProductPage_showsAvailabilityFall_whenAnotherCustomerBuys_live() {
+        // given: a product with 5 units, its page open in the browser of a visitor who buys nothing
+        String sku = shop.productNamed("Lantern " + UUID.randomUUID().toString().substring(0, 6), 3000, 5);
+
+        try (Browser browser = new Browser(shop.store.edgeUrl(), "availability")) {
+            browser.visit(() -> {
+            browser.open("/products/" + sku);
+            live().until(() -> browser.driver.findElement(By.id("available")).getText(), "5 available"::equals);
+            browser.markPage();
+
+            // when: another customer buys 3, then the last 2
+            SharedStore.Customer other = shop.customer(SharedStore.APPROVES);
+            shop.checkOut(other, sku, 3);
+
+            // then: the open page says so without a reload
+            live().until(() -> browser.driver.findElement(By.id("available")).getText(), "2 available"::equals);
+            SharedStore.Customer last = shop.customer(SharedStore.APPROVES);
+            shop.checkOut(last, sku, 2);
+            live().until(() -> browser.driver.findElement(By.id("available")).getText(), "Out of stock"::equals);
+            assertThat(browser.pageWasNotReloaded()).isTrue();
+            browser.screenshot("product-out-of-stock");
             });
         }
     }

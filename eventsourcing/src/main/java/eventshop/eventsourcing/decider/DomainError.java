@@ -1,10 +1,25 @@
 package eventshop.eventsourcing.decider;
 
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
 /**
- * A business rule the command breaks ({@code CartIsEmpty}, {@code InsufficientStock}). Deciders
- * throw subclasses; nothing is stored. The HTTP layer answers with an RFC 9457 problem whose
- * status comes from {@link #kind()} and whose {@code type} is derived from the class name.
- * Plain Java, so domain packages can use it without depending on Spring.
+ * A business rule the command breaks ({@code CartIsEmpty}, {@code InsufficientStock}). Deciders throw
+ * subclasses, one small class per rule, so callers can catch the one they expect by type; nothing is stored.
+ * A subclass says how the HTTP layer answers by passing its {@link Kind} (and, rarely, its own slug) to the
+ * constructor, and adds accessors only for data a caller needs ({@code InsufficientStock#shortage()}):
+ * <pre>{@code
+ * public static final class CartIsEmpty extends DomainError {
+ *     public CartIsEmpty(String detail) {
+ *         super(Kind.CONFLICT, detail);
+ *     }
+ * }
+ * }</pre>
+ * The HTTP layer answers with an RFC 9457 problem whose status comes from {@link #kind()}, whose {@code type}
+ * is {@code /problems/<slug>} and whose title is the slug in words ({@code Cart is empty}); the message is
+ * its {@code detail}, so it names no secrets. Plain Java, so domain packages can use it without depending
+ * on Spring. Immutable; no stack trace is captured (a refusal is an answer, not a fault).
  */
 public abstract class DomainError extends RuntimeException {
 
@@ -15,17 +30,55 @@ public abstract class DomainError extends RuntimeException {
         /** 422: the command is well-formed but breaks a rule (quantity above stock). */
         UNPROCESSABLE,
         /** 404: the command addresses something that does not exist. */
-        NOT_FOUND
+        NOT_FOUND,
+        /** 401: the caller's proof of who it is was refused (a wrong password). */
+        UNAUTHORIZED,
+        /** 403: the caller is known but may not do this (a suspended account logging in). */
+        FORBIDDEN
     }
 
-    protected DomainError(String message) {
-        super(message, null, false, false);
+    private static final Pattern SLUG = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+
+    private final Kind kind;
+    private final String slug;
+
+    /**
+     * An error whose slug is its class name in kebab case ({@code CartIsEmpty} → {@code cart-is-empty}).
+     *
+     * @param detail what is wrong, for the caller to read (the problem's {@code detail})
+     */
+    protected DomainError(Kind kind, String detail) {
+        super(detail, null, false, false);
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.slug = kebab(getClass().getSimpleName());
     }
 
-    public abstract Kind kind();
+    /**
+     * An error with a slug of its own, for a class whose name is not the problem type it answers.
+     *
+     * @param slug the problem type's last segment: lower-case words joined by dashes ({@code product-discontinued})
+     * @throws IllegalArgumentException if the slug is not such words
+     */
+    protected DomainError(Kind kind, String slug, String detail) {
+        super(detail, null, false, false);
+        this.kind = Objects.requireNonNull(kind, "kind");
+        if (slug == null || !SLUG.matcher(slug).matches()) {
+            throw new IllegalArgumentException("a slug is lower-case words joined by dashes, was '" + slug + "'");
+        }
+        this.slug = slug;
+    }
 
-    /** A short stable slug for the problem's {@code type} URI; by default the class name in kebab case. */
-    public String slug() {
-        return getClass().getSimpleName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+    /** How the HTTP layer answers. */
+    public final Kind kind() {
+        return kind;
+    }
+
+    /** A short stable slug for the problem's {@code type} URI. */
+    public final String slug() {
+        return slug;
+    }
+
+    private static String kebab(String name) {
+        return name.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 }

@@ -69,7 +69,7 @@ import tools.jackson.databind.json.JsonMapper;
  *       ({@link ProblemReportValve}, {@link ProblemErrorController}, {@link ParameterProblems});</li>
  *   <li>the protocol's own, typed by status: {@code not-found}, {@code method-not-allowed},
  *       {@code not-acceptable}, {@code unsupported-media-type}, {@code payload-too-large};</li>
- *   <li>rules ({@link DomainError}: 404/409/422, typed by the error), {@code concurrent-modification},
+ *   <li>rules ({@link DomainError}: 401/403/404/409/422, typed by the error), {@code concurrent-modification},
  *       {@code duplicate-request}, {@code invalid-consistency-token}, {@code not-yet-consistent} and
  *       {@code service-unavailable} (503 with {@code Retry-After}), and {@code internal-error} (500, logged
  *       here, no internals in the answer).</li>
@@ -212,6 +212,8 @@ public class Problems extends ResponseEntityExceptionHandler {
             case CONFLICT -> HttpStatus.CONFLICT;
             case UNPROCESSABLE -> HttpStatus.UNPROCESSABLE_CONTENT;
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case UNAUTHORIZED -> HttpStatus.UNAUTHORIZED;
+            case FORBIDDEN -> HttpStatus.FORBIDDEN;
         };
         String title = error.slug().replace('-', ' ');
         return respond(problem(status, error.slug(), Character.toUpperCase(title.charAt(0)) + title.substring(1),

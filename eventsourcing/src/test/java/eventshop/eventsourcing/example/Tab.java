@@ -45,23 +45,13 @@ public final class Tab {
 
     public static final class TabNotOpen extends DomainError {
         public TabNotOpen() {
-            super("the tab is not open");
-        }
-
-        @Override
-        public Kind kind() {
-            return Kind.CONFLICT;
+            super(Kind.CONFLICT, "the tab is not open");
         }
     }
 
     public static final class PriceNotPositive extends DomainError {
         public PriceNotPositive(long price) {
-            super("price must be positive, was " + price);
-        }
-
-        @Override
-        public Kind kind() {
-            return Kind.UNPROCESSABLE;
+            super(Kind.UNPROCESSABLE, "price must be positive, was " + price);
         }
     }
 

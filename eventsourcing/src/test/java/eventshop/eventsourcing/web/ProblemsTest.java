@@ -8,12 +8,15 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.consistency.NotYetConsistent;
+import eventshop.eventsourcing.decider.DomainError;
 import eventshop.eventsourcing.example.Tab;
 import eventshop.eventstore.ExpectedVersion;
 import eventshop.eventstore.InvalidRequest;
 import eventshop.eventstore.WrongExpectedVersion;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
@@ -37,14 +40,34 @@ class ProblemsTest {
     record Order(String sku, int quantity) {
     }
 
+    /** A rule answering 404 under a type that is not its class name. */
+    static final class TabGone extends DomainError {
+        TabGone() {
+            super(Kind.NOT_FOUND, "no-such-tab", "there is no tab t9");
+        }
+    }
+
+    /** A rule of any kind, to see each kind's status. */
+    static final class RuleOfKind extends DomainError {
+        RuleOfKind(Kind kind) {
+            super(kind, "a rule of kind " + kind.name());
+        }
+    }
+
     @RestController
     static class Failing {
+
+        @GetMapping("/fail/kind/{kind}")
+        String failOfKind(@PathVariable DomainError.Kind kind) {
+            throw new RuleOfKind(kind);
+        }
 
         @GetMapping("/fail/{kind}")
         String fail(@PathVariable String kind) {
             throw switch (kind) {
                 case "conflict" -> new Tab.TabNotOpen();
                 case "rule" -> new Tab.PriceNotPositive(-1);
+                case "gone" -> new TabGone();
                 case "version" -> new WrongExpectedVersion("tab-1", ExpectedVersion.exactly(3), 5);
                 case "invalid" -> new InvalidRequest("stream id is too long");
                 case "stale" -> new NotYetConsistent(new ConsistencyToken("bar", 9), "tabs",
@@ -78,6 +101,23 @@ class ProblemsTest {
         mvc.perform(get("/fail/rule"))
                 .andExpect(status().isUnprocessableContent())
                 .andExpect(jsonPath("$.type").value("/problems/price-not-positive"));
+    }
+
+    @Test
+    void aRuleWithASlugOfItsOwn_isTypedAndTitledByIt() throws Exception {
+        mvc.perform(get("/fail/gone"))
+                .andExpect(status().isNotFound())
+                .andExpect(jsonPath("$.type").value("/problems/no-such-tab"))
+                .andExpect(jsonPath("$.title").value("No such tab"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"CONFLICT, 409", "UNPROCESSABLE, 422", "NOT_FOUND, 404", "UNAUTHORIZED, 401", "FORBIDDEN, 403"})
+    void everyKindOfRule_hasItsStatus(DomainError.Kind kind, int status) throws Exception {
+        mvc.perform(get("/fail/kind/" + kind))
+                .andExpect(status().is(status))
+                .andExpect(jsonPath("$.status").value(status))
+                .andExpect(jsonPath("$.type").value("/problems/rule-of-kind"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import eventshop.accounts.domain.AccountStatus;
 import eventshop.accounts.domain.EmailAddress;
 import eventshop.eventsourcing.config.EventSourcingProperties;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.decider.DomainError;
 import eventshop.eventsourcing.projection.Projections;
 import eventshop.eventstore.EventStore;
 import java.util.List;
@@ -31,18 +32,19 @@ public class CredentialChecks {
     }
 
     /** The address is unknown or the password wrong (401). */
-    public static final class InvalidCredentials extends RuntimeException {
+    public static final class InvalidCredentials extends DomainError {
         InvalidCredentials() {
-            super("the e-mail address or the password is wrong", null, false, false);
+            super(Kind.UNAUTHORIZED, "the e-mail address or the password is wrong");
         }
     }
 
-    /** The account may not log in: suspended or archived (403). */
-    public static final class AccountMayNotLogIn extends RuntimeException {
+    /** The account may not log in: suspended or archived (403 {@code account-suspended} or {@code account-archived}). */
+    public static final class AccountMayNotLogIn extends DomainError {
         private final AccountStatus status;
 
         AccountMayNotLogIn(AccountStatus status) {
-            super("the account is " + status + " and cannot log in", null, false, false);
+            super(Kind.FORBIDDEN, status == AccountStatus.ARCHIVED ? "account-archived" : "account-suspended",
+                    "the account is " + status + " and cannot log in");
             this.status = status;
         }
 

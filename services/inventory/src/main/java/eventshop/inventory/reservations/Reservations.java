@@ -12,7 +12,7 @@ import eventshop.eventsourcing.decider.JsonEventCodec;
 import eventshop.eventstore.EventStore;
 import eventshop.inventory.reservations.domain.Reservation;
 import eventshop.inventory.stock.Stocks;
-import eventshop.inventory.stock.domain.InsufficientStock;
+import eventshop.inventory.stock.domain.StockErrors.InsufficientStock;
 import eventshop.inventory.stock.domain.Stock;
 import java.time.Clock;
 import java.util.ArrayList;

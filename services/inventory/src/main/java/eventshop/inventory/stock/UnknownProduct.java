@@ -6,11 +6,7 @@ import eventshop.eventsourcing.decider.DomainError;
 final class UnknownProduct extends DomainError {
 
     UnknownProduct(String sku) {
-        super("the catalog has no product " + sku + "; add it to the catalog before receiving stock for it");
-    }
-
-    @Override
-    public Kind kind() {
-        return Kind.UNPROCESSABLE;
+        super(Kind.UNPROCESSABLE, "the catalog has no product " + sku
+                + "; add it to the catalog before receiving stock for it");
     }
 }

@@ -14,7 +14,7 @@ import eventshop.eventstore.RecordedEvent;
 import eventshop.orders.order.Orders;
 import eventshop.orders.order.domain.Order;
 import eventshop.orders.order.domain.OrderMessages;
-import eventshop.orders.order.domain.OrderNotFound;
+import eventshop.orders.order.domain.OrderErrors.OrderNotFound;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;

@@ -107,7 +107,7 @@ public class Orders {
     /**
      * Cancels the order for its customer, or an administrator ({@code by}).
      *
-     * @throws eventshop.orders.order.domain.OrderNotCancellable once its shipment is requested
+     * @throws eventshop.orders.order.domain.OrderErrors.OrderNotCancellable once its shipment is requested
      */
     public CommandResult<OrderEvent> cancel(String orderId, Order.Canceller by, CommandContext context) {
         return handle(new Order.CancelOrder(orderId, by, clock.instant()), null, context);

@@ -61,10 +61,10 @@ public class Cards {
     /**
      * Checks a card's details and stores its token.
      *
-     * @throws eventshop.payments.cards.domain.InvalidCardNumber not 12..19 digits, or a wrong check digit
-     * @throws eventshop.payments.cards.domain.InvalidExpiry     month not 1..12, implausible year
-     * @throws eventshop.payments.cards.domain.CardExpired       expiry month in the past
-     * @throws eventshop.payments.cards.domain.InvalidCvc        not 3 or 4 digits
+     * @throws eventshop.payments.cards.domain.CardErrors.InvalidCardNumber not 12..19 digits, or a wrong check digit
+     * @throws eventshop.payments.cards.domain.CardErrors.InvalidExpiry month not 1..12, implausible year
+     * @throws eventshop.payments.cards.domain.CardErrors.CardExpired expiry month in the past
+     * @throws eventshop.payments.cards.domain.CardErrors.InvalidCvc not 3 or 4 digits
      */
     public Tokenized tokenize(String customerId, String number, int expMonth, int expYear, String cvc,
                               CommandContext context) {

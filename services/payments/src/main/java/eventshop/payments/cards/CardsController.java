@@ -7,6 +7,7 @@ import eventshop.eventsourcing.projection.Projections;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.payments.cards.CardTokens.TokenView;
 import eventshop.payments.cards.domain.Card;
+import eventshop.payments.cards.domain.CardErrors.CardNotFound;
 import eventshop.payments.cards.domain.CardOnFile;
 import eventshop.eventsourcing.web.InvalidField;
 import eventshop.eventsourcing.web.Problems;

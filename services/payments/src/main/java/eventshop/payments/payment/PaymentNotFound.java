@@ -6,11 +6,6 @@ import eventshop.eventsourcing.decider.DomainError;
 public final class PaymentNotFound extends DomainError {
 
     public PaymentNotFound(String orderId) {
-        super("no payment for order " + orderId);
-    }
-
-    @Override
-    public Kind kind() {
-        return Kind.NOT_FOUND;
+        super(Kind.NOT_FOUND, "no payment for order " + orderId);
     }
 }

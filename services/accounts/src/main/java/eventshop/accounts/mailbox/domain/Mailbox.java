@@ -64,12 +64,7 @@ public final class Mailbox {
     /** A message that cannot be delivered as it is (no id, a field too long): no retry fixes it (422). */
     public static final class InvalidMessage extends DomainError {
         public InvalidMessage(String detail) {
-            super(detail);
-        }
-
-        @Override
-        public Kind kind() {
-            return Kind.UNPROCESSABLE;
+            super(Kind.UNPROCESSABLE, detail);
         }
     }
 

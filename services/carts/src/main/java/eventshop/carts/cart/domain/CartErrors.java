@@ -12,37 +12,23 @@ public final class CartErrors {
     /** A quantity outside 1..{@value Cart#MAX_QUANTITY} (422). */
     public static final class InvalidQuantity extends DomainError {
         public InvalidQuantity(int quantity) {
-            super("quantity must be between 1 and " + Cart.MAX_QUANTITY + ", was " + quantity);
-        }
-
-        @Override
-        public Kind kind() {
-            return Kind.UNPROCESSABLE;
+            super(Kind.UNPROCESSABLE, "quantity must be between 1 and " + Cart.MAX_QUANTITY + ", was " + quantity);
         }
     }
 
     /** Adding would take one line above {@value Cart#MAX_QUANTITY} (422). */
     public static final class LineQuantityExceeded extends DomainError {
         public LineQuantityExceeded(String sku, int inCart, int adding) {
-            super("the cart holds " + inCart + " of " + sku + "; adding " + adding + " would exceed "
-                    + Cart.MAX_QUANTITY + " per line");
-        }
-
-        @Override
-        public Kind kind() {
-            return Kind.UNPROCESSABLE;
+            super(Kind.UNPROCESSABLE, "the cart holds " + inCart + " of " + sku + "; adding " + adding
+                    + " would exceed " + Cart.MAX_QUANTITY + " per line");
         }
     }
 
     /** A new line beyond {@value Cart#MAX_LINES} distinct skus (422). */
     public static final class TooManyLines extends DomainError {
         public TooManyLines(String sku) {
-            super("the cart already holds " + Cart.MAX_LINES + " different products; " + sku + " does not fit");
-        }
-
-        @Override
-        public Kind kind() {
-            return Kind.UNPROCESSABLE;
+            super(Kind.UNPROCESSABLE, "the cart already holds " + Cart.MAX_LINES + " different products; " + sku
+                    + " does not fit");
         }
     }
 
@@ -51,17 +37,12 @@ public final class CartErrors {
         private final String sku;
 
         public UnknownProduct(String sku) {
-            super("there is no product " + sku + " in the catalog");
+            super(Kind.UNPROCESSABLE, "there is no product " + sku + " in the catalog");
             this.sku = sku;
         }
 
         public String sku() {
             return sku;
-        }
-
-        @Override
-        public Kind kind() {
-            return Kind.UNPROCESSABLE;
         }
     }
 
@@ -70,42 +51,28 @@ public final class CartErrors {
         private final List<String> skus;
 
         public DiscontinuedProduct(List<String> skus) {
-            super((skus.size() == 1 ? "product " + skus.getFirst() + " is" : "products " + String.join(", ", skus)
-                    + " are") + " discontinued; remove " + (skus.size() == 1 ? "it" : "them") + " from the cart");
+            super(Kind.UNPROCESSABLE, (skus.size() == 1 ? "product " + skus.getFirst() + " is"
+                    : "products " + String.join(", ", skus) + " are") + " discontinued; remove "
+                    + (skus.size() == 1 ? "it" : "them") + " from the cart");
             this.skus = List.copyOf(skus);
         }
 
         public List<String> skus() {
             return skus;
         }
-
-        @Override
-        public Kind kind() {
-            return Kind.UNPROCESSABLE;
-        }
     }
 
     /** Changing or removing a sku the cart does not hold (404: that line does not exist). */
     public static final class ItemNotInCart extends DomainError {
         public ItemNotInCart(String sku) {
-            super("the cart holds no " + sku);
-        }
-
-        @Override
-        public Kind kind() {
-            return Kind.NOT_FOUND;
+            super(Kind.NOT_FOUND, "the cart holds no " + sku);
         }
     }
 
     /** Checking out a cart without lines (409). */
     public static final class CartIsEmpty extends DomainError {
         public CartIsEmpty(String detail) {
-            super(detail);
-        }
-
-        @Override
-        public Kind kind() {
-            return Kind.CONFLICT;
+            super(Kind.CONFLICT, detail);
         }
     }
 
@@ -118,7 +85,7 @@ public final class CartErrors {
         private final String orderId;
 
         private IdempotencyKeyReused(String orderId, String why) {
-            super("this Idempotency-Key was used for order " + orderId + " " + why
+            super(Kind.UNPROCESSABLE, "this Idempotency-Key was used for order " + orderId + " " + why
                     + "; send a new key for a new checkout");
             this.orderId = orderId;
         }
@@ -135,11 +102,6 @@ public final class CartErrors {
         public String orderId() {
             return orderId;
         }
-
-        @Override
-        public Kind kind() {
-            return Kind.UNPROCESSABLE;
-        }
     }
 
     /**
@@ -148,24 +110,14 @@ public final class CartErrors {
      */
     public static final class UnknownCard extends DomainError {
         public UnknownCard() {
-            super("the card token is not one of your cards; tokenize the card with payments first");
-        }
-
-        @Override
-        public Kind kind() {
-            return Kind.UNPROCESSABLE;
+            super(Kind.UNPROCESSABLE, "the card token is not one of your cards; tokenize the card with payments first");
         }
     }
 
     /** The checkout's card has expired (422, the same type payments answers at tokenization). */
     public static final class CardExpired extends DomainError {
         public CardExpired(java.time.YearMonth expiry) {
-            super("the card expired at the end of " + expiry + "; pay with another card");
-        }
-
-        @Override
-        public Kind kind() {
-            return Kind.UNPROCESSABLE;
+            super(Kind.UNPROCESSABLE, "the card expired at the end of " + expiry + "; pay with another card");
         }
     }
 }

@@ -133,74 +133,39 @@ public final class Product {
 
     public static final class ProductAlreadyExists extends DomainError {
         public ProductAlreadyExists(String sku) {
-            super("product " + sku + " already exists");
-        }
-
-        @Override
-        public Kind kind() {
-            return Kind.CONFLICT;
+            super(Kind.CONFLICT, "product " + sku + " already exists");
         }
     }
 
     public static final class UnknownProduct extends DomainError {
         public UnknownProduct(String sku) {
-            super("there is no product " + sku);
-        }
-
-        @Override
-        public Kind kind() {
-            return Kind.NOT_FOUND;
+            super(Kind.NOT_FOUND, "there is no product " + sku);
         }
     }
 
     /** The product was discontinued: it can no longer be repriced. */
     public static final class ProductIsDiscontinued extends DomainError {
         public ProductIsDiscontinued(String sku) {
-            super("product " + sku + " is discontinued");
-        }
-
-        @Override
-        public Kind kind() {
-            return Kind.CONFLICT;
-        }
-
-        @Override
-        public String slug() {
-            return "product-discontinued";
+            super(Kind.CONFLICT, "product-discontinued", "product " + sku + " is discontinued");
         }
     }
 
     public static final class InvalidPrice extends DomainError {
         public InvalidPrice(long priceCents) {
-            super("price must be 1.." + MAX_PRICE_CENTS + " cents, was " + priceCents);
-        }
-
-        @Override
-        public Kind kind() {
-            return Kind.UNPROCESSABLE;
+            super(Kind.UNPROCESSABLE, "price must be 1.." + MAX_PRICE_CENTS + " cents, was " + priceCents);
         }
     }
 
     public static final class InvalidSku extends DomainError {
         public InvalidSku(String sku) {
-            super("sku must be 1..40 characters of A-Z, 0-9 and '-', was '"
+            super(Kind.UNPROCESSABLE, "sku must be 1..40 characters of A-Z, 0-9 and '-', was '"
                     + (sku == null || sku.length() <= 60 ? sku : sku.substring(0, 60) + "...") + "'");
-        }
-
-        @Override
-        public Kind kind() {
-            return Kind.UNPROCESSABLE;
         }
     }
 
     public static final class InvalidProductDetails extends DomainError {
         public InvalidProductDetails(String message) {
-            super(message);
-        }
-
-        @Override
-        public Kind kind() {
-            return Kind.UNPROCESSABLE;
+            super(Kind.UNPROCESSABLE, message);
         }
     }
 }

@@ -6,11 +6,6 @@ import eventshop.eventsourcing.decider.DomainError;
 public final class NothingToShip extends DomainError {
 
     public NothingToShip(String orderId, String why) {
-        super("order " + orderId + " cannot ship: " + why);
-    }
-
-    @Override
-    public Kind kind() {
-        return Kind.CONFLICT;
+        super(Kind.CONFLICT, "order " + orderId + " cannot ship: " + why);
     }
 }

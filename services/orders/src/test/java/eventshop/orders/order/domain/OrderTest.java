@@ -26,6 +26,8 @@ import eventshop.orders.order.domain.Order.DeadlinePassed;
 import eventshop.orders.order.domain.Order.PlaceOrder;
 import eventshop.orders.order.domain.Order.RecordPaymentReply;
 import eventshop.orders.order.domain.Order.RecordStockReply;
+import eventshop.orders.order.domain.OrderErrors.OrderNotCancellable;
+import eventshop.orders.order.domain.OrderErrors.OrderNotFound;
 import eventshop.orders.order.domain.OrderEvent.CompensationCompleted;
 import eventshop.orders.order.domain.OrderEvent.DeliveryScheduled;
 import eventshop.orders.order.domain.OrderEvent.OrderCancelled;

@@ -21,6 +21,8 @@ import eventshop.contracts.payments.PaymentEvent.PaymentDeclined;
 import eventshop.contracts.payments.PaymentEvent.PaymentRefunded;
 import eventshop.contracts.payments.PaymentEvent.PaymentVoided;
 import eventshop.eventsourcing.decider.Decider;
+import eventshop.orders.order.domain.OrderErrors.OrderNotCancellable;
+import eventshop.orders.order.domain.OrderErrors.OrderNotFound;
 import eventshop.orders.order.domain.OrderEvent.CompensationCompleted;
 import eventshop.orders.order.domain.OrderEvent.DeliveryScheduled;
 import eventshop.orders.order.domain.OrderEvent.OrderCancelled;

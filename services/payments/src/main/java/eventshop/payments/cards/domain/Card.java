@@ -1,6 +1,10 @@
 package eventshop.payments.cards.domain;
 
 import eventshop.eventsourcing.decider.Decider;
+import eventshop.payments.cards.domain.CardErrors.CardExpired;
+import eventshop.payments.cards.domain.CardErrors.InvalidCvc;
+import eventshop.payments.cards.domain.CardErrors.InvalidExpiry;
+import eventshop.payments.cards.domain.CardErrors.TokenTaken;
 import eventshop.payments.cards.domain.CardEvent.CardTokenized;
 import java.time.YearMonth;
 import java.util.List;
@@ -62,7 +66,7 @@ public final class Card {
                     yield List.of(new CardTokenized(card.token(), card.customerId(), card.brand(), card.last4(),
                             card.expiry().getMonthValue(), card.expiry().getYear(), card.behaviour()));
                 }
-                case Tokenized tokenized -> throw new TokenTaken("token " + tokenized.card().token() + " is taken");
+                case Tokenized tokenized -> throw new TokenTaken(tokenized.card().token());
             };
         };
     }
@@ -84,7 +88,7 @@ public final class Card {
             throw new InvalidExpiry("the expiry year must be at most " + MAX_YEARS_AHEAD + " years ahead");
         }
         if (YearMonth.of(year, month).isBefore(today)) {
-            throw new CardExpired("the card has expired");
+            throw new CardExpired();
         }
         return YearMonth.of(year, month);
     }
@@ -96,7 +100,7 @@ public final class Card {
      */
     public static void checkCvc(String cvc) {
         if (cvc == null || !cvc.matches("[0-9]{3,4}")) {
-            throw new InvalidCvc("the card verification code must be 3 or 4 digits");
+            throw new InvalidCvc();
         }
     }
 }

@@ -1,5 +1,6 @@
 package eventshop.payments.cards.domain;
 
+import eventshop.payments.cards.domain.CardErrors.InvalidCardNumber;
 import java.util.Objects;
 
 /**

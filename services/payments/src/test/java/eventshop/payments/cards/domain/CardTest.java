@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import eventshop.eventsourcing.testing.DeciderFixture;
+import eventshop.payments.cards.domain.CardErrors.CardExpired;
+import eventshop.payments.cards.domain.CardErrors.InvalidCvc;
+import eventshop.payments.cards.domain.CardErrors.InvalidExpiry;
+import eventshop.payments.cards.domain.CardErrors.TokenTaken;
 import eventshop.payments.cards.domain.CardEvent.CardTokenized;
 import java.time.YearMonth;
 import org.junit.jupiter.api.Nested;
