@@ -93,8 +93,17 @@ final class Browser implements AutoCloseable {
         return "unchanged".equals(((JavascriptExecutor) driver).executeScript("return window.eventshopMark;"));
     }
 
-    /** Saves a screenshot of what the browser shows now. */
+    /**
+     * Saves a screenshot of what the browser shows now, after checking that the page is usable: every visible
+     * form control has a label (its {@code <label for>}, or an {@code aria-label}), every button has a name, the
+     * document names its language, and the page fits a phone's width (390 CSS pixels) without sideways scrolling.
+     */
     Path screenshot(String page) {
+        assertUsable(page);
+        return save(page);
+    }
+
+    private Path save(String page) {
         try {
             Files.createDirectories(SCREENSHOTS);
             Path file = SCREENSHOTS.resolve(String.format("%s-%02d-%s.png", name, shots.incrementAndGet(), page));
@@ -105,6 +114,39 @@ final class Browser implements AutoCloseable {
         }
     }
 
+    private static final String UNLABELLED = """
+            const named = el => (el.labels && el.labels.length > 0) || el.getAttribute('aria-label')
+                || el.getAttribute('aria-labelledby');
+            const shown = el => el.type !== 'hidden' && el.getClientRects().length > 0;
+            const out = [];
+            document.querySelectorAll('input, select, textarea').forEach(el => {
+              if (shown(el) && !named(el)) out.push(el.outerHTML);
+            });
+            document.querySelectorAll('button').forEach(el => {
+              if (shown(el) && !el.textContent.trim() && !el.getAttribute('aria-label')) out.push(el.outerHTML);
+            });
+            if (!document.documentElement.lang) out.push('<html> without lang');
+            return out;""";
+
+    private void assertUsable(String page) {
+        JavascriptExecutor js = driver;
+        Object unlabelled = js.executeScript(UNLABELLED);
+        if (unlabelled instanceof java.util.List<?> controls && !controls.isEmpty()) {
+            throw new AssertionError("page " + page + ": controls without a label or name: " + controls);
+        }
+        org.openqa.selenium.Dimension desk = driver.manage().window().getSize();
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        try {
+            Object overflow = js.executeScript(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+            if (overflow instanceof Number wider && wider.longValue() > 0) {
+                throw new AssertionError("page " + page + " is " + wider + " px wider than a phone's 390 px screen");
+            }
+        } finally {
+            driver.manage().window().setSize(desk);
+        }
+    }
+
     /** Runs a browsing session; if it fails, the failure names the page the browser was on, and a screenshot keeps it. */
     void visit(Runnable steps) {
         try {
@@ -112,7 +154,7 @@ final class Browser implements AutoCloseable {
         } catch (RuntimeException | AssertionError failure) {
             String where;
             try {
-                screenshot("failure");
+                save("failure");
                 where = driver.getCurrentUrl() + "\n" + driver.findElement(org.openqa.selenium.By.tagName("body")).getText();
             } catch (RuntimeException unreadable) {
                 where = "(the page could not be read: " + unreadable + ")";

@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.awaitility.core.ConditionFactory;
 import org.openqa.selenium.By;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 
@@ -27,10 +28,12 @@ class StorefrontBrowserTest {
 
     /**
      * Waits for what the page shows to change without a reload: htmx swaps the fragment a server-sent event
-     * brings, and an element read just as it is swapped out is stale (read again at the next poll).
+     * brings, and an element read just as it is swapped out is stale (read again at the next poll); an element
+     * of the next page is not there until the page has loaded.
      */
     static ConditionFactory live() {
-        return await().atMost(SharedStore.PATIENCE).ignoreExceptionsInstanceOf(StaleElementReferenceException.class);
+        return await().atMost(SharedStore.PATIENCE).ignoreExceptionsInstanceOf(StaleElementReferenceException.class)
+                .ignoreExceptionsInstanceOf(NoSuchElementException.class);
     }
 
     @Test
@@ -91,10 +94,13 @@ class StorefrontBrowserTest {
             browser.follow("Desk " + word);
             browser.screenshot("product");
             browser.press("Add to cart");
+            // the form posts and the browser lands on the cart: wait for it before leaving (a click returns
+            // before the next page has loaded; reading or navigating at once races the post)
+            live().until(() -> browser.driver.findElement(By.id("cart-badge")).getText(), "1"::equals);
             browser.open("/products/" + floor);
             browser.type("Quantity", "1");
             browser.press("Add to cart");
-            assertThat(browser.driver.findElement(By.id("cart-badge")).getText()).isEqualTo("2");
+            live().until(() -> browser.driver.findElement(By.id("cart-badge")).getText(), "2"::equals);
 
             // change a quantity: 2 desks and 1 floor lamp
             browser.type("Quantity of Desk " + word, "2");
