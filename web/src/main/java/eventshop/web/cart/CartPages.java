@@ -4,6 +4,7 @@ import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.web.calls.Api;
 import eventshop.web.calls.Refused;
 import eventshop.web.calls.Shop;
+import eventshop.web.site.CartBadge;
 import eventshop.web.site.ConsistencyTokens;
 import eventshop.web.site.SignIn;
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,7 +21,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * The cart ({@code /cart}): lines with quantity change and remove, subtotal, 6% tax and total as carts computes
- * them. Each change posts a form and redirects back with the command's consistency token.
+ * them. Each change posts a form and redirects back with the command's consistency token. The page reads the
+ * cart once: the header's badge is counted from the same read.
  */
 @Controller
 class CartPages {
@@ -32,12 +34,15 @@ class CartPages {
     }
 
     @GetMapping("/cart")
+    @CartBadge.FromThePage
     String cart(EdgeUser user, @RequestParam(name = ConsistencyTokens.PARAMETER, required = false) @Nullable String token,
                 Model model, HttpServletRequest request) {
         if (user.isAnonymous()) {
             return SignIn.redirect(request);
         }
-        model.addAttribute("cart", shop.cart(cartsToken(token)));
+        Api.Cart cart = shop.cart(cartsToken(token));
+        model.addAttribute("cart", cart);
+        CartBadge.show(model, cart);
         return "cart/cart";
     }
 

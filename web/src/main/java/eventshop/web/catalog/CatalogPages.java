@@ -2,6 +2,7 @@ package eventshop.web.catalog;
 
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.web.calls.Api;
+import eventshop.web.calls.Concurrently;
 import eventshop.web.calls.Refused;
 import eventshop.web.calls.Shop;
 import eventshop.web.site.ConsistencyTokens;
@@ -22,7 +23,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * Home (featured products and a search box), the catalog ({@code /products?q=&sort=&page=}: free-text search,
  * sort by name or price, paging, a freshness note from the views) and the product page (price, description,
- * live availability, add to cart). The listing comes from the views, a product from catalog.
+ * live availability, add to cart). The listing comes from the views, a product from catalog; the catalog reads
+ * the listing and the views' freshness at the same time.
  */
 @Controller
 class CatalogPages {
@@ -39,10 +41,12 @@ class CatalogPages {
 
     private final Shop shop;
     private final StockLive stock;
+    private final Concurrently concurrently;
 
-    CatalogPages(Shop shop, StockLive stock) {
+    CatalogPages(Shop shop, StockLive stock, Concurrently concurrently) {
         this.shop = shop;
         this.stock = stock;
+        this.concurrently = concurrently;
     }
 
     @GetMapping("/")
@@ -61,7 +65,10 @@ class CatalogPages {
         }
         String order = SORTS.containsKey(sort) ? sort : "name";
         int number = Math.max(0, Math.min(page, 100_000));
-        Api.ProductPage products = shop.products(query, number, PAGE_SIZE, order);
+        String search = query;
+        Concurrently.Both<Api.ProductPage, Api.Freshness> read = concurrently.both(
+                () -> shop.products(search, number, PAGE_SIZE, order), shop::listingFreshness);
+        Api.ProductPage products = read.first();
         long pages = Math.max(1, (products.total() + PAGE_SIZE - 1) / PAGE_SIZE);
         model.addAttribute("q", query);
         model.addAttribute("sort", order);
@@ -69,7 +76,7 @@ class CatalogPages {
         model.addAttribute("products", products);
         model.addAttribute("page", number);
         model.addAttribute("pages", pages);
-        model.addAttribute("freshness", shop.listingFreshness());
+        model.addAttribute("freshness", read.second());
         return "catalog/catalog";
     }
 

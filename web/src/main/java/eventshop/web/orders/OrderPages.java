@@ -2,6 +2,7 @@ package eventshop.web.orders;
 
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.web.calls.Api;
+import eventshop.web.calls.Concurrently;
 import eventshop.web.calls.Refused;
 import eventshop.web.calls.Shop;
 import eventshop.web.site.ConsistencyTokens;
@@ -28,10 +29,12 @@ class OrderPages {
 
     private final Shop shop;
     private final OrderLive live;
+    private final Concurrently concurrently;
 
-    OrderPages(Shop shop, OrderLive live) {
+    OrderPages(Shop shop, OrderLive live, Concurrently concurrently) {
         this.shop = shop;
         this.live = live;
+        this.concurrently = concurrently;
     }
 
     @GetMapping("/orders")
@@ -39,8 +42,11 @@ class OrderPages {
         if (user.isAnonymous()) {
             return SignIn.redirect(request);
         }
-        model.addAttribute("orders", shop.orders(Math.max(0, Math.min(page, 100_000)), null));
-        model.addAttribute("freshness", shop.listingFreshness());
+        int number = Math.max(0, Math.min(page, 100_000));
+        Concurrently.Both<Api.OrderPage, Api.Freshness> read = concurrently.both(() -> shop.orders(number, null),
+                shop::listingFreshness);
+        model.addAttribute("orders", read.first());
+        model.addAttribute("freshness", read.second());
         return "orders/history";
     }
 
