@@ -14,7 +14,8 @@ import java.util.concurrent.Executors;
 /**
  * The services' HTTP APIs as the storefront's tests need them: one real HTTP server on a free port that answers
  * {@code METHOD path} with what a test set (JSON, status, headers), a 404 problem for anything else, and records
- * every request (method, path with query, headers, body). {@link #down} makes every call a 503. Thread-safe.
+ * every request (method, path with query, headers, body). {@link #down} makes every call a 503; {@link #hold}
+ * holds an answer back, to see which calls a page makes at the same time. Thread-safe.
  */
 final class StubServices implements AutoCloseable {
 
@@ -32,7 +33,59 @@ final class StubServices implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final Map<String, Hold> holds = new ConcurrentHashMap<>();
     private volatile boolean down;
+
+    /**
+     * An answer held back until requests to every one of {@code others} (path starts) have arrived, or the test
+     * {@link #release}s it, or {@link #LONGEST} has passed. {@link #heldTooLong} says whether it gave up waiting:
+     * calls made one after the other never overlap, so their hold times out.
+     */
+    static final class Hold {
+
+        static final java.time.Duration LONGEST = java.time.Duration.ofSeconds(10);
+
+        private final List<String> others;
+        private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+        private volatile boolean heldTooLong;
+        private volatile boolean answered;
+
+        private Hold(List<String> others) {
+            this.others = others;
+        }
+
+        void release() {
+            released.countDown();
+        }
+
+        boolean heldTooLong() {
+            return heldTooLong;
+        }
+
+        boolean answered() {
+            return answered;
+        }
+
+        private void await(StubServices stub) {
+            long deadline = System.nanoTime() + LONGEST.toNanos();
+            try {
+                synchronized (stub.requests) {
+                    while (released.getCount() > 0 && !(!others.isEmpty() && others.stream().allMatch(other ->
+                            stub.requests.stream().anyMatch(request -> request.uri().startsWith(other))))) {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            heldTooLong = true;
+                            break;
+                        }
+                        stub.requests.wait(Math.max(1, left / 1_000_000));
+                    }
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            answered = true;
+        }
+    }
 
     StubServices() {
         try {
@@ -45,6 +98,13 @@ final class StubServices implements AutoCloseable {
             String uri = exchange.getRequestURI().getRawPath()
                     + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
             requests.add(new Request(exchange.getRequestMethod(), uri, Map.copyOf(exchange.getRequestHeaders()), body));
+            synchronized (requests) {
+                requests.notifyAll();
+            }
+            Hold hold = holds.get(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath());
+            if (hold != null) {
+                hold.await(this);
+            }
             Answer answer = down ? new Answer(503, "application/problem+json", "{\"status\":503}", Map.of())
                     : answers.getOrDefault(exchange.getRequestMethod() + " " + uri,
                     answers.getOrDefault(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath(),
@@ -78,6 +138,18 @@ final class StubServices implements AutoCloseable {
         return answer(methodAndPath, 200, json, Map.of());
     }
 
+    /** Holds the answer to {@code METHOD path} back until requests to all of {@code others} have arrived. */
+    Hold holdUntil(String methodAndPath, String... others) {
+        Hold hold = new Hold(List.of(others));
+        holds.put(methodAndPath, hold);
+        return hold;
+    }
+
+    /** Holds the answer to {@code METHOD path} back until {@link Hold#release} (at most {@link Hold#LONGEST}). */
+    Hold hold(String methodAndPath) {
+        return holdUntil(methodAndPath);
+    }
+
     void down(boolean down) {
         this.down = down;
     }
@@ -92,6 +164,8 @@ final class StubServices implements AutoCloseable {
     }
 
     void reset() {
+        holds.values().forEach(Hold::release);
+        holds.clear();
         answers.clear();
         requests.clear();
         down = false;
