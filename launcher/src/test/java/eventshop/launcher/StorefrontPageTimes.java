@@ -42,7 +42,9 @@ public final class StorefrontPageTimes {
     public static void main(String[] args) throws Exception {
         int samples = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         Path dataDir = Files.createTempDirectory("eventshop-page-times");
-        StoreConfig config = StoreConfig.standard(dataDir).withKafkaPorts(FreePorts.next(), FreePorts.next());
+        // web says how long each of a page's service calls took (its Server-Timing header, passed on by edge)
+        StoreConfig config = StoreConfig.standard(dataDir).withKafkaPorts(FreePorts.next(), FreePorts.next())
+                .withProperty("eventshop.web.server-timing", "true");
         for (ServiceApp app : config.apps()) {
             config = config.withPort(app.name(), FreePorts.next());
         }
@@ -69,14 +71,21 @@ public final class StorefrontPageTimes {
                     new PrintStream(OutputStream.nullOutputStream())).run());
             Thread.sleep(10_000); // the load's set-up (customers, stock) before the pages are timed
 
+            URI web = store.url("web");
+            Map<String, String> patterns = Map.of("catalog", "/products", "product", "/products/{sku}", "cart", "/cart",
+                    "order", "/orders/{orderId}");
+            Map<String, Double> webMeans = new LinkedHashMap<>();
             Map<String, String> pages = new LinkedHashMap<>();
             pages.put("catalog", "/products?q=&sort=name");
             pages.put("product", "/products/SKU-24642");
             pages.put("cart", "/cart");
             pages.put("order", "/orders/" + orderId);
             System.out.println("page     samples  p50 ms  p95 ms  max ms   (through edge, 5 checkouts/s running)");
+            Map<String, Map<String, List<Double>>> serverTimes = new LinkedHashMap<>();
             for (Map.Entry<String, String> page : pages.entrySet()) {
                 List<Double> times = new ArrayList<>();
+                Map<String, List<Double>> calls = serverTimes.computeIfAbsent(page.getKey(), key -> new LinkedHashMap<>());
+                double[] webSeconds = null;
                 for (int i = 0; i < samples + 20; i++) {
                     long t0 = System.nanoTime();
                     HttpResponse<String> response = http.send(HttpRequest.newBuilder(edge.resolve(page.getValue()))
@@ -85,15 +94,32 @@ public final class StorefrontPageTimes {
                     if (response.statusCode() != 200) {
                         throw new IllegalStateException(page.getKey() + " answered " + response.statusCode());
                     }
+                    if (i == 19) { // web's own count of the page's time, from here on
+                        webSeconds = webServerSeconds(http, web, patterns.get(page.getKey()));
+                    }
                     if (i >= 20) { // the first requests warm the JIT
                         times.add(millis);
+                        response.headers().firstValue("Server-Timing").ifPresent(header -> serverTiming(header, calls));
                     }
                     Thread.sleep(20);
                 }
+                double[] webAfter = webServerSeconds(http, web, patterns.get(page.getKey()));
+                webMeans.put(page.getKey(), (webAfter[0] - webSeconds[0]) * 1000 / (webAfter[1] - webSeconds[1]));
                 Collections.sort(times);
                 System.out.printf("%-8s %7d %7.1f %7.1f %7.1f%n", page.getKey(), times.size(), at(times, 0.50), at(times, 0.95),
                         times.getLast());
             }
+
+            webMeans.forEach((page, mean) -> System.out.printf("%-8s web's own mean (http.server.requests, rendering included)"
+                    + " %.1f ms%n", page, mean));
+            System.out.println("where the time goes, per page (web's Server-Timing: each call web made, and its handler"
+                    + " from start to model, calls included)");
+            System.out.println("page     call                                      samples  p50 ms  p95 ms  max ms");
+            serverTimes.forEach((page, calls) -> calls.forEach((call, times) -> {
+                Collections.sort(times);
+                System.out.printf("%-8s %-41s %7d %7.1f %7.1f %7.1f%n", page, call, times.size(), at(times, 0.50),
+                        at(times, 0.95), times.getLast());
+            }));
 
             // the catalog page's weight
             String html = get(http, edge, "/products", session);
@@ -138,6 +164,36 @@ public final class StorefrontPageTimes {
                     live.isEmpty() ? Double.NaN : live.getLast());
             System.out.println("store load: " + load.get() + " (exit code)");
             background.shutdown();
+        }
+    }
+
+    /** Web's {@code http.server.requests} total seconds and count for GETs of {@code uri} answered 200, so far. */
+    private static double[] webServerSeconds(HttpClient http, URI web, String uri) throws Exception {
+        String metrics = http.send(HttpRequest.newBuilder(web.resolve("/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        double[] secondsAndCount = new double[2];
+        for (String line : metrics.split("\n")) {
+            if (line.contains("method=\"GET\"") && line.contains("status=\"200\"") && line.contains("uri=\"" + uri + "\"")) {
+                double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                if (line.startsWith("http_server_requests_seconds_sum{")) {
+                    secondsAndCount[0] += value;
+                } else if (line.startsWith("http_server_requests_seconds_count{")) {
+                    secondsAndCount[1] += value;
+                }
+            }
+        }
+        return secondsAndCount;
+    }
+
+    private static final Pattern TIMING = Pattern.compile("(?:^|,\\s*)([\\w-]+);dur=([\\d.]+)(?:;desc=\"([^\"]*)\")?");
+
+    /** Adds each metric of a {@code Server-Timing} header to {@code calls}, by its description (ids left out). */
+    private static void serverTiming(String header, Map<String, List<Double>> calls) {
+        Matcher metric = TIMING.matcher(header);
+        while (metric.find()) {
+            String name = metric.group(3) == null ? metric.group(1)
+                    : metric.group(3).replaceAll("/orders/[^/]+", "/orders/{id}").replaceAll("/products/[^/]+", "/products/{sku}");
+            calls.computeIfAbsent(name, key -> new ArrayList<>()).add(Double.parseDouble(metric.group(2)));
         }
     }
 
