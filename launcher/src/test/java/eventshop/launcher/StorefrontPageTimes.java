@@ -67,7 +67,7 @@ public final class StorefrontPageTimes {
             // store load at 5 checkouts/s while the pages are timed
             ExecutorService background = Executors.newSingleThreadExecutor();
             Future<Integer> load = background.submit(() -> new CheckoutLoad(new CheckoutLoad.Settings(edge,
-                    store.adminPassword(), 5, Duration.ofSeconds(90), 20, "SKU-34563"),
+                    store.adminPassword(), 5, Duration.ofSeconds(150), 20, "SKU-34563"),
                     new PrintStream(OutputStream.nullOutputStream())).run());
             Thread.sleep(10_000); // the load's set-up (customers, stock) before the pages are timed
 
@@ -81,12 +81,16 @@ public final class StorefrontPageTimes {
             pages.put("cart", "/cart");
             pages.put("order", "/orders/" + orderId);
             System.out.println("page     samples  p50 ms  p95 ms  max ms   (through edge, 5 checkouts/s running)");
+            // the pages in turn (catalog, product, cart, order, catalog, ...), so that each sees the same conditions
+            // on a machine whose load changes
+            Map<String, List<Double>> clientTimes = new LinkedHashMap<>();
             Map<String, Map<String, List<Double>>> serverTimes = new LinkedHashMap<>();
-            for (Map.Entry<String, String> page : pages.entrySet()) {
-                List<Double> times = new ArrayList<>();
-                Map<String, List<Double>> calls = serverTimes.computeIfAbsent(page.getKey(), key -> new LinkedHashMap<>());
-                double[] webSeconds = null;
-                for (int i = 0; i < samples + 20; i++) {
+            Map<String, double[]> webSeconds = new LinkedHashMap<>();
+            for (int i = 0; i < samples + 20; i++) {
+                for (Map.Entry<String, String> page : pages.entrySet()) {
+                    if (i == 20) { // web's own count of the page's time, from here on
+                        webSeconds.put(page.getKey(), webServerSeconds(http, web, patterns.get(page.getKey())));
+                    }
                     long t0 = System.nanoTime();
                     HttpResponse<String> response = http.send(HttpRequest.newBuilder(edge.resolve(page.getValue()))
                             .header("Cookie", "eventshop_session=" + session).build(), HttpResponse.BodyHandlers.ofString());
@@ -94,17 +98,19 @@ public final class StorefrontPageTimes {
                     if (response.statusCode() != 200) {
                         throw new IllegalStateException(page.getKey() + " answered " + response.statusCode());
                     }
-                    if (i == 19) { // web's own count of the page's time, from here on
-                        webSeconds = webServerSeconds(http, web, patterns.get(page.getKey()));
-                    }
                     if (i >= 20) { // the first requests warm the JIT
-                        times.add(millis);
+                        clientTimes.computeIfAbsent(page.getKey(), key -> new ArrayList<>()).add(millis);
+                        Map<String, List<Double>> calls = serverTimes.computeIfAbsent(page.getKey(), key -> new LinkedHashMap<>());
                         response.headers().firstValue("Server-Timing").ifPresent(header -> serverTiming(header, calls));
                     }
                     Thread.sleep(20);
                 }
-                double[] webAfter = webServerSeconds(http, web, patterns.get(page.getKey()));
-                webMeans.put(page.getKey(), (webAfter[0] - webSeconds[0]) * 1000 / (webAfter[1] - webSeconds[1]));
+            }
+            for (Map.Entry<String, List<Double>> page : clientTimes.entrySet()) {
+                double[] before = webSeconds.get(page.getKey());
+                double[] after = webServerSeconds(http, web, patterns.get(page.getKey()));
+                webMeans.put(page.getKey(), (after[0] - before[0]) * 1000 / (after[1] - before[1]));
+                List<Double> times = page.getValue();
                 Collections.sort(times);
                 System.out.printf("%-8s %7d %7.1f %7.1f %7.1f%n", page.getKey(), times.size(), at(times, 0.50), at(times, 0.95),
                         times.getLast());
