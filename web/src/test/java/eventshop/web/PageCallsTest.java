@@ -151,6 +151,23 @@ class PageCallsTest {
     }
 
     @Test
+    void theCheckoutPage_readsTheAccountAndTheCartAtTheSameTime_andTheCartOnce() throws Exception {
+        SERVICES.answer("GET /api/accounts/me", "{\"accountId\":\"" + ada.id() + "\",\"email\":\"ada@example.com\","
+                + "\"name\":\"Ada\",\"status\":\"ACTIVE\",\"addresses\":[],\"cards\":[]}");
+        StubServices.Hold account = SERVICES.holdUntil("GET /api/accounts/me", "/api/cart");
+        String token = token(ada);
+
+        MockHttpServletResponse response = page(token, get("/checkout"));
+
+        assertThat(account.heldTooLong()).isFalse();
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(response.getContentAsString()).containsPattern("id=\"cart-badge\"[^>]*>3</span>");
+        assertThat(SERVICES.requests()).filteredOn(request -> request.uri().startsWith("/api/cart")).hasSize(1);
+        assertThat(SERVICES.last("GET", "/api/accounts/me").header("Authorization")).isEqualTo("Bearer " + token);
+        assertThat(SERVICES.last("GET", "/api/cart").header("Authorization")).isEqualTo("Bearer " + token);
+    }
+
+    @Test
     void anAnonymousVisitor_getsNoBadge_andCartsIsNotCalled() throws Exception {
         MockHttpServletResponse response = page(token(EdgeUser.ANONYMOUS), get("/products"));
 

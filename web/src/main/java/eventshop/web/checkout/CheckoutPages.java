@@ -2,8 +2,10 @@ package eventshop.web.checkout;
 
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.web.calls.Api;
+import eventshop.web.calls.Concurrently;
 import eventshop.web.calls.Refused;
 import eventshop.web.calls.Shop;
+import eventshop.web.site.CartBadge;
 import eventshop.web.site.ConsistencyTokens;
 import eventshop.web.site.Forms;
 import eventshop.web.site.SignIn;
@@ -26,7 +28,8 @@ import org.springframework.web.bind.annotation.PostMapping;
  * client-side tokenization works, and is never rendered back), then the cart is checked out with an idempotency
  * key the form carries, so that a double submit places one order. The customer lands on the live order page with
  * the checkout's consistency token. Every refusal is shown next to its field with the API's words, and the form
- * keeps what was typed (but the card number and CVC).
+ * keeps what was typed (but the card number and CVC). The account and the cart are read at the same time, and the
+ * header's badge is counted from that cart.
  */
 @Controller
 class CheckoutPages {
@@ -78,24 +81,29 @@ class CheckoutPages {
     }
 
     private final Shop shop;
+    private final Concurrently concurrently;
 
-    CheckoutPages(Shop shop) {
+    CheckoutPages(Shop shop, Concurrently concurrently) {
         this.shop = shop;
+        this.concurrently = concurrently;
     }
 
     @GetMapping("/checkout")
+    @CartBadge.FromThePage
     String form(EdgeUser user, Model model, HttpServletRequest request) {
         if (user.isAnonymous()) {
             return SignIn.redirect(request);
         }
-        Api.Account account = account(user);
+        Concurrently.Both<Api.Account, Api.Cart> read = concurrently.both(() -> account(user), () -> shop.cart(null));
+        Api.Account account = read.first();
+        CartBadge.show(model, read.second());
         Api.Address saved = account.addresses().isEmpty() ? null : account.addresses().getFirst();
         CheckoutForm form = new CheckoutForm(saved == null ? account.name() : saved.name(),
                 saved == null ? "" : saved.line1(), saved == null ? "" : saved.line2(), saved == null ? "" : saved.city(),
                 saved == null ? "" : saved.postalCode(), saved == null ? "" : saved.country(),
                 account.cards().isEmpty() ? "new" : account.cards().getFirst().cardToken(), "", "", "", "",
                 UUID.randomUUID().toString());
-        return page(model, account, form, Map.of(), null);
+        return page(model, account, read.second(), form, Map.of(), null);
     }
 
     @PostMapping("/checkout")
@@ -118,7 +126,9 @@ class CheckoutPages {
             response.setStatus(refused.status() == 409 || refused.status() == 403 ? refused.status()
                     : HttpStatus.UNPROCESSABLE_CONTENT.value());
             Map<String, String> errors = refused.fieldErrors(FORM_FIELDS);
-            return page(model, account(user), form.redisplayed(), errors, errors.isEmpty() ? refused.detail() : null);
+            Concurrently.Both<Api.Account, Api.Cart> read = concurrently.both(() -> account(user), () -> shop.cart(null));
+            return page(model, read.first(), read.second(), form.redisplayed(), errors,
+                    errors.isEmpty() ? refused.detail() : null);
         }
     }
 
@@ -149,8 +159,8 @@ class CheckoutPages {
                 .body().token();
     }
 
-    private String page(Model model, Api.Account account, CheckoutForm form, Map<String, String> errors, String error) {
-        Api.Cart cart = shop.cart(null);
+    private String page(Model model, Api.Account account, Api.Cart cart, CheckoutForm form, Map<String, String> errors,
+                        String error) {
         model.addAttribute("account", account);
         model.addAttribute("cart", cart);
         model.addAttribute("form", form);
