@@ -116,8 +116,9 @@ public final class StorefrontPageTimes {
                         times.getLast());
             }
 
-            webMeans.forEach((page, mean) -> System.out.printf("%-8s web's own mean (http.server.requests, rendering included)"
-                    + " %.1f ms%n", page, mean));
+            webMeans.forEach((page, mean) -> System.out.printf("%-8s mean at the client %.1f ms, web's own mean"
+                    + " (http.server.requests, rendering included) %.1f ms%n", page,
+                    clientTimes.get(page).stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN), mean));
             System.out.println("where the time goes, per page (web's Server-Timing: each call web made, and its handler"
                     + " from start to model, calls included)");
             System.out.println("page     call                                      samples  p50 ms  p95 ms  max ms");
