@@ -29,8 +29,10 @@ import java.util.regex.Pattern;
  * The storefront's figures for docs/benchmarks.md (a program, not a test: speed is measured, never asserted).
  * Starts a whole store with the demo data on free ports in this JVM (what {@code ./store up} runs, but not on
  * the shared ports), runs {@code store load} at 5 checkouts/s against it, and meanwhile times page requests
- * through edge as a logged-in customer (browser session cookie): catalog, product, cart and order pages, client
- * side over loopback, so each time is edge + web + the services' calls. Then the catalog page's weight (HTML,
+ * through edge as a logged-in customer (browser session cookie): catalog, product, cart and order pages in turn,
+ * client side over loopback, so each time is edge + web + the services' calls. Where the time goes: web's
+ * {@code Server-Timing} header (turned on here) gives each service call and web's handler, and web's
+ * {@code http.server.requests} its own mean with rendering. Then the catalog page's weight (HTML,
  * CSS, scripts) and, for fresh orders, the time from the payment's authorization (the step's own timestamp, as
  * orders recorded it) to the step's fragment arriving on the order page's event stream through edge.
  *
