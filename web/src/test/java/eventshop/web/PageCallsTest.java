@@ -40,9 +40,7 @@ class PageCallsTest {
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
-        for (String service : new String[] {"accounts", "catalog", "inventory", "carts", "orders", "payments", "views"}) {
-            registry.add("eventshop.services." + service + ".url", SERVICES::url);
-        }
+        SERVICES.standInForEveryService(registry);
     }
 
     @AfterAll

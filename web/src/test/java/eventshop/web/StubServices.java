@@ -123,6 +123,13 @@ final class StubServices implements AutoCloseable {
         server.start();
     }
 
+    /** Every service the storefront calls, at this stub. */
+    void standInForEveryService(org.springframework.test.context.DynamicPropertyRegistry registry) {
+        for (String service : new String[] {"accounts", "catalog", "inventory", "carts", "orders", "payments", "views"}) {
+            registry.add("eventshop.services." + service + ".url", this::url);
+        }
+    }
+
     String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
