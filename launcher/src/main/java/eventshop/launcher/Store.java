@@ -69,7 +69,7 @@ public final class Store {
               --rate N              checkouts per second (default 20; up to 10000)
               --seconds N           how long checkouts start, whole seconds (default 60)
               --customers N         customers that take turns, registered before the run
-                                    (default 2 s worth of checkouts, at least 20)
+                                    (default 4 s worth of checkouts, at least 20)
               --sku SKU             what they buy (default SKU-24642; the admin receives the stock)
               --url URL             edge (default http://localhost:8080)
               --data DIR            the running store's data directory: the admin password
@@ -227,11 +227,11 @@ public final class Store {
 
     /**
      * Customers for a rate: a customer's cart takes one checkout at a time, so a start waits when all are
-     * busy; at two seconds' worth of checkouts, they are busy only if a checkout's two requests take
+     * busy; at four seconds' worth of checkouts, they are all busy only if a checkout's two requests take
      * longer than that.
      */
     static int defaultCustomers(double rate) {
-        return (int) Math.max(20, Math.ceil(2 * rate));
+        return (int) Math.max(20, Math.ceil(4 * rate));
     }
 
     private static int replay(Deque<String> args, PrintStream out, PrintStream err) {

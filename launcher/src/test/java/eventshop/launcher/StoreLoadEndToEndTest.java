@@ -46,6 +46,7 @@ class StoreLoadEndToEndTest {
         assertThat(report.scheduled()).isEqualTo(20);
         assertThat(report.started()).isEqualTo(20);
         assertThat(report.late()).isBetween(0, report.started());
+        assertThat(report.waitedForCustomer()).isBetween(0, report.started());
         assertThat(report.startLateness().count()).isEqualTo(20);
         assertThat(report.accepted() + report.refused().values().stream().mapToInt(Integer::intValue).sum())
                 .isEqualTo(report.started());

@@ -83,10 +83,10 @@ class StoreLoadOptionsTest {
     }
 
     @Test
-    void theDefaultCustomersCoverTwoSecondsOfCheckouts_atLeast20() {
-        assertThat(Store.defaultCustomers(5)).isEqualTo(20);
-        assertThat(Store.defaultCustomers(25)).isEqualTo(50);
-        assertThat(Store.defaultCustomers(100)).isEqualTo(200);
+    void theDefaultCustomersCoverFourSecondsOfCheckouts_atLeast20() {
+        assertThat(Store.defaultCustomers(4)).isEqualTo(20);
+        assertThat(Store.defaultCustomers(25)).isEqualTo(100);
+        assertThat(Store.defaultCustomers(100)).isEqualTo(400);
     }
 
     private record Run(int status, String out, String err) {

@@ -85,6 +85,7 @@ public final class CheckoutLoad {
     private final Settings settings;
     private final PrintStream out;
     private final EdgeClient edge;
+    private final AtomicInteger waitedForCustomer = new AtomicInteger();
 
     public CheckoutLoad(Settings settings, PrintStream out) {
         this.settings = settings;
@@ -185,7 +186,7 @@ public final class CheckoutLoad {
                         (int) settings.duration().toSeconds(), settings.customers(), settings.sku(), settings.pid(),
                         settings.deadline().toSeconds(), settings.probeInterval().toMillis(),
                         settings.lateTolerance().toMillis()),
-                checkouts, schedule.startedCount(), schedule.late(), LoadReport.Latency.of(schedule.lateness()),
+                checkouts, schedule.startedCount(), schedule.late(), waitedForCustomer.get(), LoadReport.Latency.of(schedule.lateness()),
                 accepted, Map.copyOf(refused), outcomes.counts(), confirmed.size(),
                 (int) results.stream().filter(Outcomes.Result::delivered).count(), timedOut.size(),
                 timedOut.stream().limit(20).toList(), visible, confirmed.size() - visible,
@@ -207,9 +208,12 @@ public final class CheckoutLoad {
 
     private void checkout(Schedule.Slot slot, Schedule schedule, LinkedBlockingQueue<Customer> idle, Outcomes outcomes,
                           Map<String, Integer> refused, AtomicInteger refusalsShown) {
-        Customer customer;
+        Customer customer = idle.poll();
         try {
-            customer = idle.take();
+            if (customer == null) {
+                waitedForCustomer.incrementAndGet();
+                customer = idle.take();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;

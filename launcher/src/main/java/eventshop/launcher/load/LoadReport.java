@@ -22,6 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  * @param scheduled          checkouts the schedule had ({@code rate × seconds})
  * @param started            checkouts that sent their first request
  * @param late               starts later than {@code lateToleranceMs} after their slot
+ * @param waitedForCustomer  starts that found every customer busy with an earlier checkout and waited for
+ *                           one (late for want of customers: more {@code --customers} keep the load open)
  * @param startLateness      slot → first request, of every start
  * @param refused            checkouts not accepted, by HTTP status ({@code error} when no answer)
  * @param outcomes           accepted orders by outcome: {@code CONFIRMED}, {@code CANCELLED <reason>}, {@code NONE}
@@ -34,7 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
  * @param observation        what watching cost and saw: records read, probes sent
  * @param profile            the JFR recording of the store, or null
  */
-public record LoadReport(String startedAt, Settings settings, int scheduled, int started, int late, Latency startLateness,
+public record LoadReport(String startedAt, Settings settings, int scheduled, int started, int late, int waitedForCustomer,
+                         Latency startLateness,
                          int accepted, Map<String, Integer> refused, Map<String, Integer> outcomes, int confirmed,
                          int delivered, int timedOut, List<String> timedOutOrders, int visible, int notVisible,
                          Latency intendedToAccepted, Latency acceptedToConfirmed, Latency acceptedToVisible, Store store,
@@ -130,6 +133,10 @@ public record LoadReport(String startedAt, Settings settings, int scheduled, int
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, "store load: %d of %d checkouts started (%d late by more than %d ms; "
                 + "slot -> first request %s)%n", started, scheduled, late, settings.lateToleranceMs(), startLateness));
+        if (waitedForCustomer > 0) {
+            text.append(String.format(Locale.ROOT, "  %d starts waited for an idle customer (all %d busy): "
+                    + "more --customers keep the load open%n", waitedForCustomer, settings.customers()));
+        }
         text.append(String.format(Locale.ROOT, "  accepted %d, refused %d %s%n", accepted,
                 refused.values().stream().mapToInt(Integer::intValue).sum(), refused));
         text.append(String.format(Locale.ROOT, "  outcomes %s; %d delivered; %d without an outcome after %d s%n", outcomes,

@@ -24,7 +24,7 @@ class LoadReportTest {
     private static LoadReport report() {
         return new LoadReport("2026-12-06T12:00:00Z",
                 new LoadReport.Settings("http://localhost:18080", "localhost:19092", 10, 30, 20, "SKU-24642", 4242, 60, 50, 10),
-                300, 300, 4, new LoadReport.Latency(300, 0.4, 1.2, 12.5, 40.1), 297, Map.of("409", 2, "error", 1),
+                300, 300, 4, 1, new LoadReport.Latency(300, 0.4, 1.2, 12.5, 40.1), 297, Map.of("409", 2, "error", 1),
                 Map.of("CONFIRMED", 290, "CANCELLED TIMED_OUT", 5, "NONE", 2), 290, 12, 2, List.of("o-1", "o-2"), 288, 2,
                 new LoadReport.Latency(297, 30.1, 45, 60, 95.3), new LoadReport.Latency(290, 3100.2, 4000, 5000.4, 5300),
                 new LoadReport.Latency(288, 3110.2, 4010, 5010.4, 5310),
@@ -49,6 +49,7 @@ class LoadReportTest {
         assertThat(json.path("outcomes").path("CANCELLED TIMED_OUT").asInt()).isEqualTo(5);
         assertThat(json.path("timedOut").asInt()).isEqualTo(2);
         assertThat(json.path("late").asInt()).isEqualTo(4);
+        assertThat(json.path("waitedForCustomer").asInt()).isEqualTo(1);
         assertThat(json.path("acceptedToConfirmed").path("p99").asDouble()).isEqualTo(5000.4);
         assertThat(json.path("acceptedToVisible").path("p50").asDouble()).isEqualTo(3110.2);
         assertThat(json.path("intendedToAccepted").path("max").asDouble()).isEqualTo(95.3);
@@ -64,6 +65,7 @@ class LoadReportTest {
         String summary = report().summary();
 
         assertThat(summary).contains("300 of 300 checkouts started (4 late by more than 10 ms")
+                .contains("1 starts waited for an idle customer (all 20 busy)")
                 .contains("accepted 297, refused 3")
                 .contains("2 without an outcome after 60 s")
                 .contains("accepted -> CONFIRMED       p50 3100.2  p90 4000.0  p99 5000.4  max 5300.0 ms  (n=290)")
