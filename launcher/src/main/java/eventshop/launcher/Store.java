@@ -80,7 +80,7 @@ public final class Store {
               --out DIR             where report.json, chart.png and store.jfr go
                                     (default target/load/<date-time>)
               --profile             record a JFR profile of the store during the run (jcmd)
-              --deadline S          seconds after the last start an order may take to settle
+              --deadline S          seconds after its acceptance an order may take to settle
                                     (default 60); later it counts as without an outcome
               --probe-ms N          least time between two probes of the views (default 50)
               --late-ms N           a start later than this after its slot counts as late

@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       checks out. Starts later than the tolerance are counted (a start waits for an idle customer,
  *       since a customer's cart takes one checkout at a time: enough customers keep that rare).</li>
  *   <li>After the last slot the run waits until every accepted order has an outcome and every
- *       confirmation is visible, or the deadline. The store's CPU is read from {@code /proc} at the first
+ *       confirmation is visible, or the deadline has passed since the last acceptance (an order without
+ *       an outcome by then counts as timed out). The store's CPU is read from {@code /proc} at the first
  *       slot and at the end (and every second for the chart), its resident memory at the end.</li>
  * </ol>
  */
@@ -54,7 +55,8 @@ public final class CheckoutLoad {
      * @param pid           the store's process id (for CPU, memory and the profile)
      * @param out           the directory for {@code report.json}, {@code chart.png} and {@code store.jfr}
      * @param profile       whether to record a JFR profile of the store
-     * @param deadline      how long after the last slot an order may take to settle
+     * @param deadline      how long after its acceptance an order may take to settle (the wait ends at the
+     *                      deadline of the last one accepted)
      * @param probeInterval the least time between two probes of the views
      * @param lateTolerance how late a start may be without counting as late
      */
@@ -86,6 +88,7 @@ public final class CheckoutLoad {
     private final PrintStream out;
     private final EdgeClient edge;
     private final AtomicInteger waitedForCustomer = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong lastAccepted = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
 
     public CheckoutLoad(Settings settings, PrintStream out) {
         this.settings = settings;
@@ -136,7 +139,10 @@ public final class CheckoutLoad {
         Instant begin;
         long t0;
         StoreProfile profile = null;
+        Path recording = null;
         long cpuBefore;
+        long cpuAfter;
+        Long rss;
         ExecutorService sampler = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("store-load-cpu").daemon().factory());
         try (OrderEvents events = new OrderEvents(settings.kafka(), outcomes::on)) {
             if (settings.profile()) {
@@ -152,11 +158,19 @@ public final class CheckoutLoad {
             try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
                 schedule.run(slot -> workers.submit(() -> checkout(slot, schedule, idle, outcomes, refused, refusalsShown)));
                 workers.shutdown();
-                long deadline = System.nanoTime() + settings.deadline().toNanos();
-                if (workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    outcomes.awaitSettled(deadline);
+                // every checkout's requests end within their HTTP timeouts; then each order has the deadline
+                // from its acceptance (the last one's bounds the wait)
+                if (!workers.awaitTermination(5, TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("checkouts still running 5 minutes after the last slot");
                 }
+                outcomes.awaitSettled(lastAccepted.get() + settings.deadline().toNanos());
                 end = System.nanoTime();
+                cpuAfter = cpuReadable ? store.cpuMillis() : 0;
+                rss = cpuReadable ? store.rssBytes() : null;
+                if (profile != null) {
+                    recording = profile.stop();
+                    profile = null;
+                }
             } finally {
                 probe.close();
                 sampler.shutdownNow();
@@ -170,10 +184,15 @@ public final class CheckoutLoad {
             }
         } finally {
             sampler.shutdownNow();
+            if (profile != null) { // the run failed: do not leave the recording running in the store
+                try {
+                    profile.stop();
+                } catch (RuntimeException e) {
+                    out.println("store load: stopping the profile failed: " + e.getMessage());
+                }
+            }
         }
-        Long cpuMillis = cpuReadable ? store.cpuMillis() - cpuBefore : null;
-        Long rss = cpuReadable ? store.rssBytes() : null;
-        Path recording = profile == null ? null : profile.stop();
+        Long cpuMillis = cpuReadable ? cpuAfter - cpuBefore : null;
 
         double seconds = (end - t0) / 1e9;
         List<Outcomes.Result> results = outcomes.results();
@@ -238,6 +257,7 @@ public final class CheckoutLoad {
             }
             if (answer != null && answer.status() == 202) {
                 long acceptedNanos = System.nanoTime();
+                lastAccepted.accumulateAndGet(acceptedNanos, Math::max);
                 outcomes.accepted(answer.body().path("orderId").asString(), Instant.now(),
                         Duration.ofNanos(acceptedNanos - slot.due()));
                 return;

@@ -139,7 +139,7 @@ public record LoadReport(String startedAt, Settings settings, int scheduled, int
         }
         text.append(String.format(Locale.ROOT, "  accepted %d, refused %d %s%n", accepted,
                 refused.values().stream().mapToInt(Integer::intValue).sum(), refused));
-        text.append(String.format(Locale.ROOT, "  outcomes %s; %d delivered; %d without an outcome after %d s%n", outcomes,
+        text.append(String.format(Locale.ROOT, "  outcomes %s; %d delivered; %d without an outcome %d s after the last acceptance%n", outcomes,
                 delivered, timedOut, settings.deadlineSeconds()));
         text.append(String.format(Locale.ROOT, "  slot -> accepted            %s%n", intendedToAccepted));
         text.append(String.format(Locale.ROOT, "  accepted -> CONFIRMED       %s%n", acceptedToConfirmed));

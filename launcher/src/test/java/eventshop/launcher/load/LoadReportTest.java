@@ -67,7 +67,7 @@ class LoadReportTest {
         assertThat(summary).contains("300 of 300 checkouts started (4 late by more than 10 ms")
                 .contains("1 starts waited for an idle customer (all 20 busy)")
                 .contains("accepted 297, refused 3")
-                .contains("2 without an outcome after 60 s")
+                .contains("2 without an outcome 60 s after the last acceptance")
                 .contains("accepted -> CONFIRMED       p50 3100.2  p90 4000.0  p99 5000.4  max 5300.0 ms  (n=290)")
                 .contains("54900 ms CPU in 30.0 s = 184.8 ms per accepted checkout, 1.83 cores; resident 1200 MiB");
     }
