@@ -168,8 +168,9 @@ public final class CheckoutLoad {
                 cpuAfter = cpuReadable ? store.cpuMillis() : 0;
                 rss = cpuReadable ? store.rssBytes() : null;
                 if (profile != null) {
-                    recording = profile.stop();
-                    profile = null;
+                    StoreProfile started = profile;
+                    profile = null; // stopped once, whatever the outcome
+                    recording = started.stop();
                 }
             } finally {
                 probe.close();

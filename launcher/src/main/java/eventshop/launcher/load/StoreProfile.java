@@ -26,8 +26,13 @@ final class StoreProfile {
         this.jcmd = jcmdOf(pid);
     }
 
-    /** Starts recording the store's JVM into {@code file}. */
+    /** Starts recording the store's JVM into {@code file} (its directory made first: the store writes it). */
     static StoreProfile start(long pid, Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot make the directory for " + file + ": " + e.getMessage(), e);
+        }
         StoreProfile profile = new StoreProfile(pid, file);
         profile.jcmd("JFR.start", "name=" + NAME, "settings=profile", "filename=" + profile.file);
         return profile;
