@@ -80,6 +80,29 @@ final class Browser implements AutoCloseable {
         driver.findElement(By.linkText(linkText)).click();
     }
 
+    /** The element that has the keyboard's focus. */
+    WebElement focused() {
+        return driver.switchTo().activeElement();
+    }
+
+    /** Presses keys as a person would, on whatever has the focus. */
+    void keys(CharSequence... keys) {
+        new org.openqa.selenium.interactions.Actions(driver).sendKeys(keys).perform();
+    }
+
+    /** Presses Tab until the focused element is the one wanted, at most {@code presses} times. */
+    WebElement tabUntil(java.util.function.Predicate<WebElement> wanted, int presses) {
+        for (int pressed = 0; pressed <= presses; pressed++) {
+            WebElement focused = focused();
+            if (focused != null && wanted.test(focused)) {
+                return focused;
+            }
+            keys(org.openqa.selenium.Keys.TAB);
+        }
+        throw new AssertionError("not reached with " + presses + " presses of Tab; the focus is on "
+                + focused().getTagName() + " " + focused().getText());
+    }
+
     String text() {
         return driver.findElement(By.tagName("main")).getText();
     }

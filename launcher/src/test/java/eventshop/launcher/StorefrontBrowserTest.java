@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.awaitility.core.ConditionFactory;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
@@ -20,7 +21,7 @@ import org.openqa.selenium.WebElement;
  * searches, adds two products, changes a quantity, checks out with the approving test card and watches the order
  * reach DELIVERED without reloading; a customer with the declining card sees the compensation in words; a product
  * named like markup renders as text; a product page open in a browser shows its availability fall, to "Out of
- * stock", as other customers buy. Screenshots of every page under {@code target/screenshots/}.
+ * stock", as other customers buy; the whole purchase works with the keyboard alone. Screenshots of every page under {@code target/screenshots/}.
  */
 class StorefrontBrowserTest {
 
@@ -32,8 +33,9 @@ class StorefrontBrowserTest {
      * of the next page is not there until the page has loaded.
      */
     static ConditionFactory live() {
-        return await().atMost(SharedStore.PATIENCE).ignoreExceptionsInstanceOf(StaleElementReferenceException.class)
-                .ignoreExceptionsInstanceOf(NoSuchElementException.class);
+        // one predicate: a second ignoreExceptionsInstanceOf would replace the first, not add to it
+        return await().atMost(SharedStore.PATIENCE).ignoreExceptionsMatching(
+                e -> e instanceof StaleElementReferenceException || e instanceof NoSuchElementException);
     }
 
     @Test
@@ -195,6 +197,51 @@ class StorefrontBrowserTest {
             live().until(() -> browser.driver.findElement(By.id("available")).getText(), "Out of stock"::equals);
             assertThat(browser.pageWasNotReloaded()).isTrue();
             browser.screenshot("product-out-of-stock");
+            });
+        }
+    }
+
+    @Test
+    void theWholePurchase_worksWithTheKeyboardAlone_inTheOrderThePageShowsItsFields() {
+        // given: a customer with a product in the cart, on the cart page
+        String sku = shop.productNamed("Kettle " + UUID.randomUUID().toString().substring(0, 6), 2000, 5);
+        SharedStore.Customer customer = shop.customer(SharedStore.APPROVES);
+        shop.addToCart(customer, sku, 1);
+
+        try (Browser browser = new Browser(shop.store.edgeUrl(), "keyboard")) {
+            browser.visit(() -> {
+            browser.signedInAs(customer.session());
+            browser.open("/cart");
+
+            // when: only keys are pressed, from the top of the page
+            browser.tabUntil(element -> "Check out".equals(element.getText()), 40);
+            browser.keys(Keys.ENTER);
+            live().until(() -> browser.driver.findElement(By.id("name")).isDisplayed());
+            browser.tabUntil(element -> "name".equals(element.getAttribute("id")), 40);
+            for (String[] field : new String[][] {{"name", "Keyboard Customer"}, {"line1", "3 Key Street"},
+                    {"line2", ""}, {"city", "Keytown"}, {"postalCode", "12345"}, {"country", "US"}}) {
+                assertThat(browser.focused().getAttribute("id")).as("the field after the one before").isEqualTo(field[0]);
+                if (!field[1].isEmpty()) {
+                    browser.keys(field[1]);
+                }
+                browser.keys(Keys.TAB);
+            }
+            // the card choice (radios) comes next, then the new card's fields
+            browser.tabUntil(element -> "number".equals(element.getAttribute("id")), 4);
+            for (String[] field : new String[][] {{"number", "4242 4242 4242 4242"}, {"expMonth", "12"},
+                    {"expYear", String.valueOf(Year.now().getValue() + 2)}, {"cvc", "123"}}) {
+                assertThat(browser.focused().getAttribute("id")).as("the field after the one before").isEqualTo(field[0]);
+                browser.keys(field[1]);
+                browser.keys(Keys.TAB);
+            }
+            browser.tabUntil(element -> "Place order".equals(element.getText()), 10);
+            browser.screenshot("keyboard-checkout");
+            browser.keys(Keys.ENTER);
+
+            // then: the order page, and the order goes through
+            live().until(() -> browser.driver.findElement(By.id("order-status")).getAttribute("data-status"),
+                    "DELIVERED"::equals);
+            browser.screenshot("keyboard-order");
             });
         }
     }
