@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -83,6 +84,9 @@ public final class Outcomes {
 
     private final Map<String, Order> orders = new LinkedHashMap<>();
     private final Map<String, List<StatusEvent>> unclaimed = new HashMap<>();
+    /** Confirmed orders the views are not known to show yet, by their confirmation's position. */
+    private final NavigableMap<Long, List<Order>> unseen = new TreeMap<>();
+    private int withoutOutcome;
     private int duplicates;
     private int cancelledAfterConfirmed;
 
@@ -92,6 +96,7 @@ public final class Outcomes {
             throw new IllegalStateException("order " + orderId + " accepted twice");
         }
         orders.put(orderId, new Order(orderId, at, intendedToAccepted));
+        withoutOutcome++;
         List<StatusEvent> early = unclaimed.remove(orderId);
         if (early != null) {
             early.forEach(this::apply);
@@ -123,13 +128,16 @@ public final class Outcomes {
                 order.confirmedAt = event.at();
                 order.confirmedPosition = event.position();
                 order.confirmedStream = event.stream();
+                unseen.computeIfAbsent(event.position(), p -> new ArrayList<>()).add(order);
                 if (order.outcome == null) {
                     order.outcome = "CONFIRMED";
+                    withoutOutcome--;
                 }
             }
             case CANCELLED -> {
                 if (order.outcome == null) {
                     order.outcome = "CANCELLED " + (event.reason() == null ? "?" : event.reason());
+                    withoutOutcome--;
                 } else {
                     cancelledAfterConfirmed++;
                 }
@@ -146,10 +154,8 @@ public final class Outcomes {
     public synchronized Optional<Pending> awaitPending(Duration timeout) throws InterruptedException {
         long until = System.nanoTime() + timeout.toNanos();
         while (true) {
-            Optional<Pending> pending = orders.values().stream()
-                    .filter(o -> o.confirmedAt != null && o.visibleAt == null)
-                    .max(Comparator.comparingLong(o -> o.confirmedPosition))
-                    .map(o -> new Pending(o.confirmedPosition, o.confirmedStream));
+            Optional<Pending> pending = unseen.isEmpty() ? Optional.empty()
+                    : Optional.of(unseen.lastEntry().getValue().getFirst()).map(o -> new Pending(o.confirmedPosition, o.confirmedStream));
             long left = until - System.nanoTime();
             if (pending.isPresent() || left <= 0) {
                 return pending;
@@ -163,17 +169,15 @@ public final class Outcomes {
      * confirmation up to that position is visible by then.
      */
     public synchronized void visible(long position, Instant at) {
-        for (Order order : orders.values()) {
-            if (order.confirmedAt != null && order.visibleAt == null && order.confirmedPosition <= position) {
-                order.visibleAt = at;
-            }
-        }
+        NavigableMap<Long, List<Order>> seen = unseen.headMap(position, true);
+        seen.values().forEach(list -> list.forEach(order -> order.visibleAt = at));
+        seen.clear();
         notifyAll();
     }
 
     /** Whether every accepted order has an outcome and every confirmation is visible. */
     public synchronized boolean settled() {
-        return orders.values().stream().allMatch(o -> o.outcome != null && (o.confirmedAt == null || o.visibleAt != null));
+        return withoutOutcome == 0 && unseen.isEmpty();
     }
 
     /** Waits until {@link #settled()} or {@code deadline} ({@link System#nanoTime()}); returns whether settled. */
