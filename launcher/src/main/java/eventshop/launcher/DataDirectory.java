@@ -72,6 +72,21 @@ final class DataDirectory implements AutoCloseable {
         }
     }
 
+    /**
+     * The process id of the store running on {@code dir}: the one its {@code .lock} names, if that
+     * process is alive; empty when no store has run there or the last one has stopped.
+     */
+    static java.util.OptionalLong runningPid(Path dir) {
+        try {
+            String text = Files.readString(dir.resolve(".lock"), StandardCharsets.UTF_8).strip();
+            long pid = Long.parseLong(text);
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isPresent() ? java.util.OptionalLong.of(pid)
+                    : java.util.OptionalLong.empty();
+        } catch (IOException | NumberFormatException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
     private void deleteContentsExceptLock() throws IOException {
         Path lockFile = dir.resolve(".lock");
         try (Stream<Path> files = Files.walk(dir)) {

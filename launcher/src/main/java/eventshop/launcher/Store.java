@@ -22,7 +22,8 @@ import tools.jackson.databind.JsonNode;
  *
  * <pre>
  * store up [--fresh] [--data DIR] [--no-demo] [--port NAME=PORT]... [--kafka-port N] [--controller-port N]
- * store load [--rate N] [--seconds N] [--customers N] [--sku SKU] [--url URL] [--data DIR]
+ * store load [--rate N] [--seconds N] [--customers N] [--sku SKU] [--url URL] [--data DIR] [--kafka HOST:PORT]
+ *            [--pid N] [--out DIR] [--profile] [--deadline S] [--probe-ms N] [--late-ms N]
  * store replay views [--url URL] [--data DIR]
  * store help
  * </pre>
@@ -37,8 +38,13 @@ public final class Store {
                       inventory, carts, orders, payments, views, functions and web (the
                       storefront), each as its own Spring context on its own port, and
                       edge in front: the shop at http://localhost:8080. Ctrl-C stops it.
-              load    checkouts at a fixed rate against the running store (through edge's API);
-                      prints the time from checkout accepted to order CONFIRMED (p50/p90/p99)
+              load    an open-loop load of checkouts against the running store (through edge's
+                      API): one starts every 1/rate s whether earlier ones have finished or not;
+                      outcomes come from one subscription to orders.events, visibility in the
+                      views from one probe at a time. Prints and writes (report.json, chart.png)
+                      accepted/refused, outcomes, accepted -> CONFIRMED and -> visible in the
+                      views (p50/p90/p99/max), late starts, orders without an outcome, and the
+                      store process's CPU ms per checkout and resident memory
               replay views
                       rebuild every view of the views service from the beginning of the topics
                       into fresh tables while the old ones keep serving, then switch; waits and
@@ -60,13 +66,25 @@ public final class Store {
                                     or $EVENTSHOP_KAFKA_CONTROLLER_PORT)
 
             options of load:
-              --rate N              checkouts per second (default 20)
-              --seconds N           how long (default 60)
-              --customers N         customers that take turns (default 20)
+              --rate N              checkouts per second (default 20; up to 10000)
+              --seconds N           how long checkouts start, whole seconds (default 60)
+              --customers N         customers that take turns, registered before the run
+                                    (default 4 s worth of checkouts, at least 20)
               --sku SKU             what they buy (default SKU-24642; the admin receives the stock)
               --url URL             edge (default http://localhost:8080)
-              --data DIR            the running store's data directory, for the admin password
-                                    (or $EVENTSHOP_ADMIN_PASSWORD)
+              --data DIR            the running store's data directory: the admin password
+                                    (or $EVENTSHOP_ADMIN_PASSWORD) and the store's pid (DIR/.lock)
+              --kafka HOST:PORT     the store's broker (default localhost:9092,
+                                    or $EVENTSHOP_KAFKA_PORT)
+              --pid N               the store's process id (default: the one DIR/.lock names)
+              --out DIR             where report.json, chart.png and store.jfr go
+                                    (default target/load/<date-time>)
+              --profile             record a JFR profile of the store during the run (jcmd)
+              --deadline S          seconds after its acceptance an order may take to settle
+                                    (default 60); later it counts as without an outcome
+              --probe-ms N          least time between two probes of the views (default 50)
+              --late-ms N           a start later than this after its slot counts as late
+                                    (default 10)
 
             environment:
               EVENTSHOP_ADMIN_PASSWORD   the password of admin@example.com; without it one is
@@ -154,24 +172,50 @@ public final class Store {
         URI url = URI.create("http://localhost:8080");
         double rate = 20;
         int seconds = 60;
-        int customers = 20;
+        Integer customers = null;
         String sku = "SKU-24642";
         Path data = parse(new ArrayDeque<>()).dataDir();
+        String kafka = "localhost:" + envPort("EVENTSHOP_KAFKA_PORT", 9092);
+        Long pid = null;
+        Path outDir = null;
+        boolean profile = false;
+        java.time.Duration deadline = CheckoutLoad.Settings.DEADLINE;
+        java.time.Duration probeInterval = CheckoutLoad.Settings.PROBE_INTERVAL;
+        java.time.Duration lateTolerance = CheckoutLoad.Settings.LATE_TOLERANCE;
         while (!args.isEmpty()) {
             String arg = args.pop();
             switch (arg) {
-                case "--url" -> url = URI.create(value(arg, args));
-                case "--rate" -> rate = positive(arg, value(arg, args));
-                case "--seconds" -> seconds = (int) positive(arg, value(arg, args));
-                case "--customers" -> customers = (int) positive(arg, value(arg, args));
+                case "--url" -> url = url(arg, value(arg, args));
+                case "--rate" -> rate = positive(arg, value(arg, args), 10_000);
+                case "--seconds" -> seconds = (int) whole(arg, value(arg, args), 1, 86_400);
+                case "--customers" -> customers = (int) whole(arg, value(arg, args), 1, 100_000);
                 case "--sku" -> sku = value(arg, args);
                 case "--data" -> data = Path.of(value(arg, args));
+                case "--kafka" -> kafka = hostPort(arg, value(arg, args));
+                case "--pid" -> pid = whole(arg, value(arg, args), 1, Long.MAX_VALUE);
+                case "--out" -> outDir = Path.of(value(arg, args));
+                case "--profile" -> profile = true;
+                case "--deadline" -> deadline = java.time.Duration.ofSeconds(whole(arg, value(arg, args), 1, 3_600));
+                case "--probe-ms" -> probeInterval = java.time.Duration.ofMillis(whole(arg, value(arg, args), 1, 60_000));
+                case "--late-ms" -> lateTolerance = java.time.Duration.ofMillis(whole(arg, value(arg, args), 0, 60_000));
                 default -> throw new UsageException("unknown option of load: " + arg);
             }
         }
+        if (Math.round(rate * seconds) < 1) {
+            throw new UsageException("--rate " + rate + " for --seconds " + seconds + " schedules no checkout");
+        }
+        if (pid == null) {
+            Path dir = data;
+            pid = DataDirectory.runningPid(dir).orElseThrow(() -> new UsageException(
+                    "no store is running on " + dir + " (its .lock names no live process): give --data DIR or --pid N"));
+        }
+        if (outDir == null) {
+            outDir = Path.of("target", "load", java.time.LocalDateTime.now().withNano(0).toString().replace(':', '-'));
+        }
         try {
             return new CheckoutLoad(new CheckoutLoad.Settings(url, Secrets.adminPasswordOf(data), rate,
-                    java.time.Duration.ofSeconds(seconds), customers, sku), out).run();
+                    java.time.Duration.ofSeconds(seconds), customers != null ? customers : defaultCustomers(rate), sku,
+                    kafka, pid, outDir, profile, deadline, probeInterval, lateTolerance), out).run();
         } catch (RuntimeException e) {
             err.println("store load: " + e.getMessage());
             return 1;
@@ -179,6 +223,15 @@ public final class Store {
             Thread.currentThread().interrupt();
             return 1;
         }
+    }
+
+    /**
+     * Customers for a rate: a customer's cart takes one checkout at a time, so a start waits when all are
+     * busy; at four seconds' worth of checkouts, they are all busy only if a checkout's two requests take
+     * longer than that.
+     */
+    static int defaultCustomers(double rate) {
+        return (int) Math.max(20, Math.ceil(4 * rate));
     }
 
     private static int replay(Deque<String> args, PrintStream out, PrintStream err) {
@@ -229,16 +282,49 @@ public final class Store {
         }
     }
 
-    private static double positive(String option, String value) {
+    private static double positive(String option, String value, double max) {
         try {
             double number = Double.parseDouble(value);
-            if (number > 0) {
+            if (number > 0 && number <= max) {
                 return number;
             }
         } catch (NumberFormatException e) {
             // below
         }
-        throw new UsageException(option + ": not a positive number: " + value);
+        throw new UsageException(option + ": not a number above 0 and at most " + (long) max + ": " + value);
+    }
+
+    private static long whole(String option, String value, long min, long max) {
+        try {
+            long number = Long.parseLong(value);
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new UsageException(option + ": not a whole number from " + min + " to " + max + ": " + value);
+    }
+
+    private static URI url(String option, String value) {
+        try {
+            URI uri = new URI(value);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // below
+        }
+        throw new UsageException(option + ": not an http(s) URL: " + value);
+    }
+
+    private static String hostPort(String option, String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon > 0 && value.substring(0, colon).matches("[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:]+]")) {
+            port(option, value.substring(colon + 1));
+            return value;
+        }
+        throw new UsageException(option + ": not HOST:PORT: " + value);
     }
 
     private static String value(String option, Deque<String> args) {

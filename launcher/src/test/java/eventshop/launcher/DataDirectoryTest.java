@@ -54,4 +54,19 @@ class DataDirectoryTest {
                 .isInstanceOf(StoreStartException.class)
                 .hasMessageContaining("cannot use the data directory " + file.resolve("data"));
     }
+
+    @Test
+    void theRunningStoresPid_isTheOneTheLockNames_whileThatProcessLives() throws Exception {
+        assertThat(DataDirectory.runningPid(dir)).isEmpty();
+
+        try (DataDirectory held = DataDirectory.lock(dir, false, out)) {
+            assertThat(DataDirectory.runningPid(dir)).hasValue(ProcessHandle.current().pid());
+        }
+
+        // a lock left by a store that has stopped (a pid no process has) names no running store
+        Files.writeString(dir.resolve(".lock"), Long.MAX_VALUE + "\n");
+        assertThat(DataDirectory.runningPid(dir)).isEmpty();
+        Files.writeString(dir.resolve(".lock"), "");
+        assertThat(DataDirectory.runningPid(dir)).isEmpty();
+    }
 }

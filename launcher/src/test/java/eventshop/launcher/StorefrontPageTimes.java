@@ -69,7 +69,9 @@ public final class StorefrontPageTimes {
             // store load at 5 checkouts/s while the pages are timed
             ExecutorService background = Executors.newSingleThreadExecutor();
             Future<Integer> load = background.submit(() -> new CheckoutLoad(new CheckoutLoad.Settings(edge,
-                    store.adminPassword(), 5, Duration.ofSeconds(150), 20, "SKU-34563"),
+                    store.adminPassword(), 5, Duration.ofSeconds(150), 20, "SKU-34563",
+                    "localhost:" + store.config().kafkaPort(), ProcessHandle.current().pid(),
+                    java.nio.file.Files.createTempDirectory("page-times-load")),
                     new PrintStream(OutputStream.nullOutputStream())).run());
             Thread.sleep(10_000); // the load's set-up (customers, stock) before the pages are timed
 
