@@ -41,12 +41,12 @@ final class AppArguments {
                 // where its log lives, should it keep one; the engine is the application's own choice
                 // (the file engine unless its config says otherwise: the functions keep none)
                 props.put("eventshop.eventstore.directory", dir.resolve("eventstore").toString());
-                // WRITE_DELAY=0: every commit is written to the file before it returns, so kill -9
-                // loses no committed transaction. Projections would survive without it (their
-                // checkpoint commits with their data), but Kafka consumers commit their offsets
-                // after the effect's transaction, and an effect lost to H2's write delay would be gone.
-                props.put("spring.datasource.url", "jdbc:h2:file:" + dir.resolve("readmodel")
-                        + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+                // H2's default write delay: commits are written to the file in the background (a chunk
+                // written per commit cost a tenth of the store's CPU under load, docs/benchmarks.md), so
+                // kill -9 loses the last few hundred ms of commits, in order. Projections read that tail
+                // again (their checkpoint commits with their data); Kafka consumers resume from the
+                // offsets kept in the same database (ConsumerOffsets), so a lost effect is applied again.
+                props.put("spring.datasource.url", "jdbc:h2:file:" + dir.resolve("readmodel") + ";DB_CLOSE_ON_EXIT=FALSE");
                 // where the other services answer, for the synchronous calls between them (ServiceCalls)
                 for (ServiceApp other : config.services()) {
                     props.put("eventshop.services." + other.name() + ".url", config.url(other).toString());

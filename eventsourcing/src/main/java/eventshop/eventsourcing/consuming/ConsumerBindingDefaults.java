@@ -21,15 +21,23 @@ import org.springframework.core.env.MapPropertySource;
  * {@code retryable-exceptions} entries are added to these (Spring Boot binds the map entry by entry),
  * so a service names only what else it wants classified, and may set either of these two back to
  * {@code true}; exceptions named nowhere are retried ({@code default-retryable}).
+ *
+ * <p>Consumers read records natively ({@code use-native-decoding}): the payload is the record's bytes as
+ * Kafka's deserializer gave them, and Spring Cloud Function does no message conversion. Every consumer
+ * here takes {@code Message<byte[]>} and decodes the event once itself ({@link IncomingEvent}); the
+ * conversion it replaces parsed each payload as JSON only to hand the same bytes on (8 % of a consumer
+ * thread's CPU under load, docs/benchmarks.md).
  */
 public final class ConsumerBindingDefaults implements EnvironmentPostProcessor {
 
     static final String SOURCE_NAME = "eventshopConsumerBindingDefaults";
+    private static final String BYTES = "org.apache.kafka.common.serialization.ByteArraySerializer";
     private static final String RETRYABLE_EXCEPTIONS = "spring.cloud.stream.default.consumer.retryable-exceptions.";
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         Map<String, Object> defaults = new LinkedHashMap<>();
+        defaults.put("spring.cloud.stream.default.consumer.use-native-decoding", "true");
         defaults.put("spring.cloud.stream.default.consumer.max-attempts", "4");
         defaults.put("spring.cloud.stream.default.consumer.back-off-initial-interval", "200");
         defaults.put("spring.cloud.stream.default.consumer.back-off-max-interval", "5000");
@@ -38,6 +46,11 @@ public final class ConsumerBindingDefaults implements EnvironmentPostProcessor {
         defaults.put(RETRYABLE_EXCEPTIONS + DomainError.class.getName(), "false");
         defaults.put("spring.cloud.stream.kafka.default.consumer.enable-dlq", "true");
         defaults.put("spring.cloud.stream.kafka.default.consumer.dlq-producer-properties.configuration.acks", "all");
+        // natively decoded records keep their bytes; the dead-letter producer sends them as they came
+        defaults.put("spring.cloud.stream.kafka.default.consumer.dlq-producer-properties.configuration.key.serializer",
+                BYTES);
+        defaults.put("spring.cloud.stream.kafka.default.consumer.dlq-producer-properties.configuration.value.serializer",
+                BYTES);
         defaults.put("spring.cloud.stream.kafka.default.consumer.dlq-producer-properties.configuration.enable.idempotence",
                 "true");
         environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, defaults));

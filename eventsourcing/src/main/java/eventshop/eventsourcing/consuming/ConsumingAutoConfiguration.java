@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.tracing.Tracer;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -22,7 +24,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Consuming other services' events: {@link ExactlyOnce} (processed-message records in the
- * service's database), {@link ParkedMessages} and the {@code parked} endpoint, {@link ConsumerLags}
+ * service's database), {@link ConsumerOffsets} (where the consumers resume, in the same database),
+ * {@link ParkedMessages} and the {@code parked} endpoint, {@link ConsumerLags}
  * and the {@code consumers} endpoint, {@link ConsumerProgress} (what the consumers have processed, for
  * consistency tokens) fed by {@link ConsumerProgressTracking}, and a start-up
  * check that every consumer binding names its group. Retry and dead-letter defaults for the
@@ -88,12 +91,36 @@ public class ConsumingAutoConfiguration {
                 .collect(java.util.stream.Collectors.toSet()));
     }
 
-    /** Feeds {@link ConsumerProgress} from every Kafka listener container the binder creates. */
+    /**
+     * The consumers' offsets in the service's database, which they resume from (so its commits may be
+     * written in the background, {@link ConsumerOffsets}); {@code eventshop.consuming.offsets-flush-interval}
+     * (200 ms) is how often the noted offsets are written.
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    @ConditionalOnBean({DataSource.class, PlatformTransactionManager.class, BindingServiceProperties.class})
+    public ConsumerOffsets consumerOffsets(DataSource dataSource, PlatformTransactionManager transactionManager,
+                                           Environment environment) {
+        return new ConsumerOffsets(dataSource, transactionManager, environment.getProperty(
+                "eventshop.consuming.offsets-flush-interval", Duration.class, Duration.ofMillis(200)));
+    }
+
+    /**
+     * The binder takes one customizer for the Kafka listener containers it creates: this one gives each
+     * the {@link ConsumerOffsets} (seek on assignment to the database's offsets) and then the
+     * {@link ConsumerProgressTracking} that feeds {@link ConsumerProgress} (whose rebalance listener wraps
+     * the seeking one, so it sees the positions sought).
+     */
     @Bean
-    @ConditionalOnBean(ConsumerProgress.class)
-    public ListenerContainerCustomizer<AbstractMessageListenerContainer<?, ?>> eventshopConsumerProgressTracking(
-            ConsumerProgress progress, Environment environment) {
-        return new ConsumerProgressTracking(progress, KafkaClientSettings.of(environment));
+    @ConditionalOnBean(BindingServiceProperties.class)
+    public ListenerContainerCustomizer<AbstractMessageListenerContainer<?, ?>> eventshopConsumerContainers(
+            ObjectProvider<ConsumerOffsets> offsets, ObjectProvider<ConsumerProgress> progress,
+            Environment environment) {
+        List<ListenerContainerCustomizer<AbstractMessageListenerContainer<?, ?>>> parts = new ArrayList<>();
+        offsets.ifAvailable(database -> parts.add((container, destination, group) -> database.configure(container, group)));
+        progress.ifAvailable(tracked -> parts.add(
+                new ConsumerProgressTracking(tracked, KafkaClientSettings.of(environment))));
+        return (container, destination, group) -> parts.forEach(part -> part.configure(container, destination, group));
     }
 
     /** Refuses to start with a consumer binding that has no group (DESIGN §9). */

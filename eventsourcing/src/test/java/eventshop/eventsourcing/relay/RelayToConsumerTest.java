@@ -8,6 +8,7 @@ import static eventshop.eventsourcing.kafka.RelayTestApp.upTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import eventshop.eventsourcing.consuming.ConsumerOffsets;
 import eventshop.eventsourcing.consuming.ExactlyOnce;
 import eventshop.eventsourcing.consuming.ParkedEndpoint;
 import eventshop.eventsourcing.consuming.ParkedMessage;
@@ -217,6 +218,44 @@ class RelayToConsumerTest {
         // then it was tried once (the binding declares no retryable-exceptions of its own for it)
         assertThat(RelayTestApp.ATTEMPTS.get(malformed).get()).isEqualTo(1);
         assertThat(RelayTestApp.effectsOf(jdbc, malformed)).isZero();
+        // and the consumer's offset in its database is past it, so a restart does not park it again
+        ConsumerRecord<byte[], byte[]> record = readFromTopic(malformed);
+        await().atMost(PATIENCE).until(() -> storedOffset(record.partition()) > record.offset());
+    }
+
+    @Test
+    void aConsumerResumesFromItsDatabasesOffsets_soEffectsTheDatabaseLost_areAppliedAgain_onceEach() {
+        // given a consumer that applied ten events of a stream, and Kafka's committed offset past them all
+        BindingsLifecycleController bindings = context.getBean(BindingsLifecycleController.class);
+        List<UUID> ids = appendRoundRobin(store, List.of("lost-0"), 10);
+        await().atMost(PATIENCE).until(() -> effectCount(jdbc, "lost") == 10);
+        bindings.changeState(BINDING, BindingsLifecycleController.State.STOPPED);
+        context.getBean(ConsumerOffsets.class).flush();
+        ConsumerRecord<byte[], byte[]> firstLost = readFromTopic(ids.get(6));
+        assertThat(storedOffset(firstLost.partition())).isGreaterThan(readFromTopic(ids.get(9)).offset());
+
+        // when the database loses its last commits, as H2's write delay does on kill -9: the last four
+        // effects, their processed-message records and the offset that covered them
+        for (UUID lost : ids.subList(6, 10)) {
+            jdbc.update("DELETE FROM effects WHERE event_id = ?", lost.toString());
+            jdbc.update("DELETE FROM processed_messages WHERE consumer = ? AND event_id = ?", RelayTestApp.CONSUMER,
+                    lost.toString());
+        }
+        jdbc.update("UPDATE consumer_offsets SET next_offset = ? WHERE group_id = ? AND topic = ? AND partition_no = ?",
+                firstLost.offset(), RelayTestApp.GROUP, RelayTestApp.TOPIC, firstLost.partition());
+        bindings.changeState(BINDING, BindingsLifecycleController.State.STARTED);
+
+        // then the consumer reads them again from its database's offset, not Kafka's, and applies each once
+        await().atMost(PATIENCE).until(() -> effectCount(jdbc, "lost") == 10);
+        appendRoundRobin(store, List.of("lost-0"), 1);
+        await().atMost(PATIENCE).until(() -> effectCount(jdbc, "lost") == 11);
+        assertThat(appliedVersions(jdbc, "lost").get("lost-0")).isEqualTo(upTo(11));
+    }
+
+    private static long storedOffset(int partition) {
+        List<Long> rows = jdbc.queryForList("SELECT next_offset FROM consumer_offsets WHERE group_id = ? AND topic = ? "
+                + "AND partition_no = ?", Long.class, RelayTestApp.GROUP, RelayTestApp.TOPIC, partition);
+        return rows.isEmpty() ? -1 : rows.getFirst();
     }
 
     @Test
