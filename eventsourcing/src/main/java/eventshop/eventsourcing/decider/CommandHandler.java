@@ -35,13 +35,23 @@ import reactor.core.publisher.Mono;
  * pauses every attempt was spent inside one fsync, and one in ~50 concurrent commands on one stream
  * failed. The jitter spreads the losers so that they do not collide again in step.
  *
- * <p>Thread-safe; holds no state of its own besides its collaborators.
+ * <p>Recently used states stay in memory ({@link Builder#cache}, 1,024 streams by default): each as
+ * the state folded up to a stream version, so loading a cached stream reads only the events after
+ * that version (none, usually) instead of folding the whole stream again. The store stays the truth:
+ * events appended by another writer (another instance, another handler) are read and folded on, and
+ * a cached state is never more than a fold the store would give. States must therefore be immutable
+ * values (records, as the conventions ask) and {@code evolve} a pure function.
+ *
+ * <p>Thread-safe; its only state of its own is that cache.
  *
  * @param <C> command type
  * @param <E> event type
  * @param <S> state type
  */
 public final class CommandHandler<C, E, S> {
+
+    /** Streams whose states are kept in memory unless the builder says otherwise. */
+    public static final int DEFAULT_CACHE_SIZE = 1024;
 
     /** Attempts per command unless the builder says otherwise. */
     public static final int DEFAULT_MAX_ATTEMPTS = 30;
@@ -55,6 +65,7 @@ public final class CommandHandler<C, E, S> {
     private final int maxAttempts;
     private final ConflictBackoff backoff;
     private final Snapshotting<S> snapshotting;
+    private final RecentStates<S> recent;
 
     /**
      * Snapshot policy: every {@code every} events, store the state serialized by {@code codec}.
@@ -84,6 +95,7 @@ public final class CommandHandler<C, E, S> {
         this.maxAttempts = builder.maxAttempts;
         this.backoff = builder.backoff;
         this.snapshotting = builder.snapshotting;
+        this.recent = new RecentStates<>(builder.cacheSize);
     }
 
     public static <C, E, S> Builder<C, E, S> builder(String source, EventStore store, Decider<C, E, S> decider,
@@ -134,6 +146,7 @@ public final class CommandHandler<C, E, S> {
             try {
                 AppendResult result = store.append(streamId, expected, toEventData(events, context));
                 S after = decider.fold(loaded.state(), events);
+                recent.offer(streamId, new Loaded<>(after, result.streamVersion()));
                 maybeSnapshot(streamId, loaded, after, result);
                 return new Decided<>(new CommandResult<>(streamId, result.streamVersion(), List.copyOf(events),
                         new ConsistencyToken(source, result.position(), streamId)), after);
@@ -163,15 +176,26 @@ public final class CommandHandler<C, E, S> {
     /** {@link #load} as a {@link Mono}: the events are folded as they stream from the store. */
     public Mono<Loaded<S>> loadAsync(String streamId) {
         return Mono.defer(() -> {
-            Optional<Snapshot> snapshot = snapshotting == null ? Optional.empty() : store.loadSnapshot(streamId);
-            Loaded<S> start = snapshot
-                    .filter(s -> s.type().equals(snapshotting.type()))
-                    .map(s -> new Loaded<>(snapshotting.deserialize().apply(s.data()), s.version()))
-                    .orElseGet(() -> new Loaded<>(decider.initialState(), -1));
+            Loaded<S> cached = recent.get(streamId);
+            Loaded<S> start = cached != null ? cached : fromSnapshot(streamId);
             return store.read(streamId, start.version() + 1)
                     .reduce(start, (loaded, recorded) -> new Loaded<>(
-                            decider.evolve().apply(loaded.state(), decode(recorded)), recorded.version()));
+                            decider.evolve().apply(loaded.state(), decode(recorded)), recorded.version()))
+                    .doOnNext(loaded -> {
+                        if (loaded.version() >= 0 && loaded != cached) {
+                            recent.offer(streamId, loaded);
+                        }
+                    });
         });
+    }
+
+    /** The stream's snapshot of this handler's type, or the initial state before any event. */
+    private Loaded<S> fromSnapshot(String streamId) {
+        Optional<Snapshot> snapshot = snapshotting == null ? Optional.empty() : store.loadSnapshot(streamId);
+        return snapshot
+                .filter(s -> s.type().equals(snapshotting.type()))
+                .map(s -> new Loaded<>(snapshotting.deserialize().apply(s.data()), s.version()))
+                .orElseGet(() -> new Loaded<>(decider.initialState(), -1));
     }
 
     /**
@@ -232,6 +256,7 @@ public final class CommandHandler<C, E, S> {
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private ConflictBackoff backoff = ConflictBackoff.DEFAULT;
         private Snapshotting<S> snapshotting;
+        private int cacheSize = DEFAULT_CACHE_SIZE;
 
         private Builder(String source, EventStore store, Decider<C, E, S> decider, EventCodec<E> codec) {
             this.source = source;
@@ -269,6 +294,18 @@ public final class CommandHandler<C, E, S> {
             return this;
         }
 
+        /**
+         * How many streams' latest states to keep in memory (least recently used out first; default
+         * {@value #DEFAULT_CACHE_SIZE}); 0 folds every stream from the store (or its snapshot) on every load.
+         */
+        public Builder<C, E, S> cache(int streams) {
+            if (streams < 0) {
+                throw new IllegalArgumentException("the cache size must be >= 0");
+            }
+            this.cacheSize = streams;
+            return this;
+        }
+
         public Builder<C, E, S> snapshotting(Snapshotting<S> snapshotting) {
             this.snapshotting = snapshotting;
             return this;
@@ -276,6 +313,36 @@ public final class CommandHandler<C, E, S> {
 
         public CommandHandler<C, E, S> build() {
             return new CommandHandler<>(this);
+        }
+    }
+
+    /**
+     * The latest states of the most recently used streams, each with the version it is folded up to;
+     * an offer replaces an entry only with a later version. Least recently used out first.
+     */
+    private static final class RecentStates<S> {
+
+        private final int capacity;
+        private final java.util.LinkedHashMap<String, Loaded<S>> states;
+
+        RecentStates(int capacity) {
+            this.capacity = capacity;
+            this.states = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Loaded<S>> eldest) {
+                    return size() > RecentStates.this.capacity;
+                }
+            };
+        }
+
+        synchronized Loaded<S> get(String streamId) {
+            return capacity == 0 ? null : states.get(streamId);
+        }
+
+        synchronized void offer(String streamId, Loaded<S> loaded) {
+            if (capacity > 0) {
+                states.merge(streamId, loaded, (held, offered) -> offered.version() >= held.version() ? offered : held);
+            }
         }
     }
 }

@@ -294,6 +294,143 @@ class CommandHandlerTest {
         }
     }
 
+    /** Recently used states in memory: a load folds only what the store has after them. */
+    @Nested
+    class RecentStates {
+
+        private final CountingReads reads = new CountingReads(store);
+
+        private CommandHandler<Tab.Command, Tab.Event, Tab.State> handler(int cache) {
+            return CommandHandler.builder("bar", reads, Tab.DECIDER, codec).cache(cache).build();
+        }
+
+        @Test
+        void aStreamThisHandlerWrote_isLoadedWithoutFoldingItsEventsAgain() {
+            // given
+            CommandHandler<Tab.Command, Tab.Event, Tab.State> tabs = handler(16);
+            tabs.handle("tab-1", new Tab.OpenTab("tab-1"), context);
+            tabs.handle("tab-1", new Tab.AddItem("tea", 250), context);
+            reads.events.set(0);
+
+            // when
+            CommandResult<Tab.Event> added = tabs.handle("tab-1", new Tab.AddItem("cake", 400), context);
+
+            // then it read the store after the version it held, and found nothing new there
+            assertThat(reads.events.get()).isZero();
+            assertThat(reads.from).containsEntry("tab-1", 2L);
+            assertThat(added.streamVersion()).isEqualTo(2);
+            assertThat(tabs.load("tab-1")).isEqualTo(handler(0).load("tab-1"));
+        }
+
+        @Test
+        void eventsAnotherWriterAppended_areFoldedOn_andDecideTheNextCommand() {
+            // given two handlers on one store, as two instances of a service, each holding the stream's state
+            CommandHandler<Tab.Command, Tab.Event, Tab.State> first = handler(16);
+            CommandHandler<Tab.Command, Tab.Event, Tab.State> second = handler(16);
+            first.handle("tab-1", new Tab.OpenTab("tab-1"), context);
+            second.handle("tab-1", new Tab.AddItem("tea", 250), context);
+            first.handle("tab-1", new Tab.AddItem("cake", 400), context);
+
+            // when the second decides on a state it held before the first's item
+            second.handle("tab-1", new Tab.AddItem("pie", 300), context);
+            first.handle("tab-1", new Tab.CloseTab(), context);
+
+            // then both folded what the other wrote: the close saw all three items, and nothing conflicted
+            assertThat(first.load("tab-1")).isEqualTo(handler(0).load("tab-1"));
+            assertThat(second.load("tab-1")).isEqualTo(handler(0).load("tab-1"));
+            assertThat(handler(0).load("tab-1").state()).isEqualTo(new Tab.Closed(950));
+            assertThat(store.read("tab-1", 0).collectList().block()).hasSize(5);
+        }
+
+        @Test
+        void theLeastRecentlyUsedStream_leavesAFullCache_andIsFoldedFromTheStoreAgain() {
+            // given a cache of two streams and three streams written
+            CommandHandler<Tab.Command, Tab.Event, Tab.State> tabs = handler(2);
+            for (String tab : List.of("tab-1", "tab-2", "tab-3")) {
+                tabs.handle(tab, new Tab.OpenTab(tab), context);
+            }
+            reads.from.clear();
+
+            // when
+            tabs.load("tab-3");
+            tabs.load("tab-1");
+
+            // then tab-3 was held (read after version 0); tab-1 was not (read from the start)
+            assertThat(reads.from).containsEntry("tab-3", 1L).containsEntry("tab-1", 0L);
+        }
+
+        @Test
+        void aCacheOfNone_foldsEveryStreamFromTheStoreEveryTime() {
+            CommandHandler<Tab.Command, Tab.Event, Tab.State> tabs = handler(0);
+            tabs.handle("tab-1", new Tab.OpenTab("tab-1"), context);
+            reads.events.set(0);
+
+            tabs.handle("tab-1", new Tab.AddItem("tea", 250), context);
+
+            assertThat(reads.events.get()).isEqualTo(1);
+            assertThatThrownBy(() -> CommandHandler.builder("bar", store, Tab.DECIDER, codec).cache(-1))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    /** Counts what a handler reads of streams, and from which version it last read each. */
+    private static final class CountingReads implements EventStore {
+
+        private final EventStore delegate;
+        final AtomicInteger events = new AtomicInteger();
+        final Map<String, Long> from = new java.util.concurrent.ConcurrentHashMap<>();
+
+        CountingReads(EventStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public CompletableFuture<eventshop.eventstore.AppendResult> appendAsync(String streamId, ExpectedVersion expected,
+                                                                               List<EventData> events) {
+            return delegate.appendAsync(streamId, expected, events);
+        }
+
+        @Override
+        public reactor.core.publisher.Flux<RecordedEvent> read(String streamId, long fromVersion) {
+            from.put(streamId, fromVersion);
+            return delegate.read(streamId, fromVersion).doOnNext(event -> events.incrementAndGet());
+        }
+
+        @Override
+        public reactor.core.publisher.Flux<RecordedEvent> readAll(long fromPosition, int limit) {
+            return delegate.readAll(fromPosition, limit);
+        }
+
+        @Override
+        public reactor.core.publisher.Flux<RecordedEvent> subscribe(long fromPosition) {
+            return delegate.subscribe(fromPosition);
+        }
+
+        @Override
+        public long streamVersion(String streamId) {
+            return delegate.streamVersion(streamId);
+        }
+
+        @Override
+        public long headPosition() {
+            return delegate.headPosition();
+        }
+
+        @Override
+        public void saveSnapshot(eventshop.eventstore.Snapshot snapshot) {
+            delegate.saveSnapshot(snapshot);
+        }
+
+        @Override
+        public java.util.Optional<eventshop.eventstore.Snapshot> loadSnapshot(String streamId) {
+            return delegate.loadSnapshot(streamId);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     @Nested
     class Snapshots {
 
@@ -312,8 +449,15 @@ class CommandHandlerTest {
             snapshotting.handle("tab-1", new Tab.AddItem("c", 300), context);
 
             assertThat(store.loadSnapshot("tab-1")).hasValueSatisfying(s -> assertThat(s.version()).isEqualTo(2));
-            // the snapshot's items count is -1, so the state shows it was the starting point
-            assertThat(snapshotting.load("tab-1")).isEqualTo(new CommandHandler.Loaded<Tab.State>(
+            // the snapshot's items count is -1, so the state shows it was the starting point (of a handler
+            // that has not folded the stream yet, as after a restart: this one holds the state in memory)
+            CommandHandler<Tab.Command, Tab.Event, Tab.State> restarted = CommandHandler
+                    .builder("bar", store, Tab.DECIDER, codec)
+                    .snapshotting(new CommandHandler.Snapshotting<>(3, "tab-total-v1",
+                            state -> ByteBuffer.allocate(8).putLong(((Tab.Open) state).totalCents()).array(),
+                            bytes -> new Tab.Open("tab-1", ByteBuffer.wrap(bytes).getLong(), -1)))
+                    .build();
+            assertThat(restarted.load("tab-1")).isEqualTo(new CommandHandler.Loaded<Tab.State>(
                     new Tab.Open("tab-1", 600, 0), 3));
         }
 

@@ -142,7 +142,8 @@ class CartsTest {
                     context());
 
             assertThat(reads.folds()).isEqualTo(1);
-            assertThat(reads.eventsRead()).isEqualTo(2);
+            // the handler holds the cart as folded after the second add: nothing after it to read
+            assertThat(reads.eventsRead()).isZero();
         }
 
         @Test
