@@ -41,8 +41,8 @@ import org.springframework.util.StringUtils;
  *       records the record's {@code source-position} for its partition;</li>
  *   <li>wraps the container's rebalance listener (keeping the binder's): on assignment it learns the
  *       topic's partition count and the assigned partitions, and <b>seeds</b> each partition from the
- *       group's committed offset (or the position it resumes from, if that is earlier): the records just
- *       before it were processed (by this group, maybe by
+ *       position it resumes from (the group's committed offset, or its database's offset): the records
+ *       just before it were processed (by this group, maybe by
  *       an instance before a restart), so the highest source position among the last few of them is
  *       known to be processed. Without that, a token from before a restart would wait for a record
  *       that may never come. The seed reads on a virtual thread with a group-less consumer, so the
@@ -189,9 +189,10 @@ public final class ConsumerProgressTracking implements ListenerContainerCustomiz
             Map<TopicPartition, Long> toSeed = new HashMap<>();
             committed.forEach((tp, offset) -> {
                 if (offset != null && offset.offset() > 0) {
-                    // a consumer that resumes from its database's offset (ConsumerOffsets) may start before
-                    // the committed one: the records in between are applied again, so not yet processed
-                    long resumesAt = Math.min(offset.offset(), consumer.position(tp));
+                    // where the consumer resumes: a consumer that resumes from its database's offset
+                    // (ConsumerOffsets) may start before the committed one (the records in between are
+                    // applied again, so not processed yet) or after it (commits to Kafka lag behind)
+                    long resumesAt = consumer.position(tp);
                     if (resumesAt > 0) {
                         toSeed.put(tp, resumesAt);
                     }

@@ -94,15 +94,17 @@ public class ConsumingAutoConfiguration {
     /**
      * The consumers' offsets in the service's database, which they resume from (so its commits may be
      * written in the background, {@link ConsumerOffsets}); {@code eventshop.consuming.offsets-flush-interval}
-     * (200 ms) is how often the noted offsets are written.
+     * (200 ms) is how often the noted offsets are written, {@code eventshop.consuming.offsets-commit-interval}
+     * (1 s) how often the containers commit to Kafka.
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     @ConditionalOnBean({DataSource.class, PlatformTransactionManager.class, BindingServiceProperties.class})
     public ConsumerOffsets consumerOffsets(DataSource dataSource, PlatformTransactionManager transactionManager,
                                            Environment environment) {
-        return new ConsumerOffsets(dataSource, transactionManager, environment.getProperty(
-                "eventshop.consuming.offsets-flush-interval", Duration.class, Duration.ofMillis(200)));
+        return new ConsumerOffsets(dataSource, transactionManager,
+                environment.getProperty("eventshop.consuming.offsets-flush-interval", Duration.class, Duration.ofMillis(200)),
+                environment.getProperty("eventshop.consuming.offsets-commit-interval", Duration.class, Duration.ofSeconds(1)));
     }
 
     /**

@@ -232,7 +232,9 @@ class RelayToConsumerTest {
         bindings.changeState(BINDING, BindingsLifecycleController.State.STOPPED);
         context.getBean(ConsumerOffsets.class).flush();
         ConsumerRecord<byte[], byte[]> firstLost = readFromTopic(ids.get(6));
-        assertThat(storedOffset(firstLost.partition())).isGreaterThan(readFromTopic(ids.get(9)).offset());
+        long lastOffset = readFromTopic(ids.get(9)).offset();
+        assertThat(storedOffset(firstLost.partition())).isGreaterThan(lastOffset);
+        assertThat(kafkaCommitted(firstLost.partition())).isGreaterThan(lastOffset);
 
         // when the database loses its last commits, as H2's write delay does on kill -9: the last four
         // effects, their processed-message records and the offset that covered them
@@ -250,6 +252,17 @@ class RelayToConsumerTest {
         appendRoundRobin(store, List.of("lost-0"), 1);
         await().atMost(PATIENCE).until(() -> effectCount(jdbc, "lost") == 11);
         assertThat(appliedVersions(jdbc, "lost").get("lost-0")).isEqualTo(upTo(11));
+    }
+
+    /** The group's committed offset in Kafka for a partition of the topic (-1: none). */
+    private static long kafkaCommitted(int partition) {
+        Map<String, Object> config = Map.of("bootstrap.servers", kafka.bootstrapServers(), "group.id", RelayTestApp.GROUP);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(RelayTestApp.TOPIC, partition);
+            var committed = consumer.committed(java.util.Set.of(tp), Duration.ofSeconds(10)).get(tp);
+            return committed == null ? -1 : committed.offset();
+        }
     }
 
     private static long storedOffset(int partition) {
