@@ -301,6 +301,14 @@ class StoreEndToEndTest {
     }
 
     @Test
+    void edgeCallsTheServicesWithoutTheBulkheadTheSharedClasspathWouldAdd() {
+        // resilience4j-bulkhead is on the launcher's one classpath, and Spring Cloud CircuitBreaker would put a
+        // bulkhead around every call of edge's: at 50 checkouts/s it refused calls to carts with 500s (issue 14)
+        assertThat(store.context("edge").getBeanNamesForType(
+                org.springframework.cloud.circuitbreaker.resilience4j.Resilience4jBulkheadProvider.class)).isEmpty();
+    }
+
+    @Test
     void aRestartKeepsEverythingAndDoesNotLoadTheDemoDataTwice() throws Exception {
         // given: alice (a demo customer) has something in her cart
         DemoData.Customer alice = DemoData.CUSTOMERS.getFirst();
