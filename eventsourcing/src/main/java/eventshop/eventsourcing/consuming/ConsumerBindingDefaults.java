@@ -38,6 +38,9 @@ public final class ConsumerBindingDefaults implements EnvironmentPostProcessor {
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         Map<String, Object> defaults = new LinkedHashMap<>();
         defaults.put("spring.cloud.stream.default.consumer.use-native-decoding", "true");
+        // an idle consumer's fetch waits at the broker this long; a record arriving ends the wait at once,
+        // so this costs no latency, and idle consumers fetch 4 times less often than Kafka's 500 ms
+        defaults.put("spring.cloud.stream.kafka.binder.consumer-properties.fetch.max.wait.ms", "2000");
         defaults.put("spring.cloud.stream.default.consumer.max-attempts", "4");
         defaults.put("spring.cloud.stream.default.consumer.back-off-initial-interval", "200");
         defaults.put("spring.cloud.stream.default.consumer.back-off-max-interval", "5000");
