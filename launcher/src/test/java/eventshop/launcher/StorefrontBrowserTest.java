@@ -75,6 +75,9 @@ class StorefrontBrowserTest {
             browser.open("/account");
             browser.type("Confirmation code", code);
             browser.press("Confirm");
+            // the form posts and is redirected (with the command's consistency token): mark the page it lands
+            // on, not the one it leaves (a click can return before the navigation; CI once marked the old page)
+            live().until(() -> browser.driver.getCurrentUrl(), url -> url.contains("ct="));
             browser.markPage();
             live().until(() -> browser.driver.findElement(By.id("account-status")).getText(),
                     "ACTIVE"::equals);
@@ -119,7 +122,8 @@ class StorefrontBrowserTest {
             browser.screenshot("checkout");
             browser.press("Place order");
 
-            // the order page shows each step as it happens, without a reload
+            // the order page shows each step as it happens, without a reload (marked once it is the page shown)
+            live().until(() -> browser.driver.getCurrentUrl(), url -> url.contains("/orders/"));
             browser.markPage();
             assertThat(browser.driver.getCurrentUrl()).contains("/orders/");
             live().until(
@@ -147,6 +151,7 @@ class StorefrontBrowserTest {
             browser.open("/checkout");
             fillTheCheckout(browser, "Declined Customer", "4000 0000 0000 0002");
             browser.press("Place order");
+            live().until(() -> browser.driver.getCurrentUrl(), url -> url.contains("/orders/"));
             browser.markPage();
 
             live().until(
