@@ -110,7 +110,8 @@ class StorefrontBrowserTest {
             // change a quantity: 2 desks and 1 floor lamp
             browser.type("Quantity of Desk " + word, "2");
             browser.driver.findElement(By.xpath("//button[@aria-label='Update the quantity of Desk " + word + "']")).click();
-            assertThat(browser.driver.findElement(By.id("subtotal")).getText()).isEqualTo("$90.00");
+            // the form posts and the cart is shown again: wait for the new page (CI once read the old one's $65.00)
+            live().until(() -> browser.driver.findElement(By.id("subtotal")).getText(), "$90.00"::equals);
             assertThat(browser.driver.findElement(By.id("tax")).getText()).isEqualTo("$5.40");
             assertThat(browser.driver.findElement(By.id("total")).getText()).isEqualTo("$95.40");
             assertThat(browser.driver.findElement(By.id("cart-badge")).getText()).isEqualTo("3");
