@@ -7,10 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -72,12 +74,48 @@ final class Browser implements AutoCloseable {
         field.sendKeys(text);
     }
 
+    /**
+     * Presses a form's button and waits for the page the form's post lands on. Every button in the storefront
+     * submits a form to the server (no script replaces a page), so pressing one always leaves the page.
+     */
     void press(String buttonText) {
-        driver.findElement(By.xpath("//button[normalize-space(.)=" + quoted(buttonText) + "]")).click();
+        leaving(driver.findElement(By.xpath("//button[normalize-space(.)=" + quoted(buttonText) + "]"))::click);
     }
 
+    /** Clicks a link and waits for the page it leads to. */
     void follow(String linkText) {
-        driver.findElement(By.linkText(linkText)).click();
+        leaving(driver.findElement(By.linkText(linkText))::click);
+    }
+
+    /** Submits the form a labelled field belongs to (as Enter in the field does) and waits for the next page. */
+    void submit(String label) {
+        leaving(field(label)::submit);
+    }
+
+    /** Clicks an element that leaves the page (a button found other than by its text) and waits for the next page. */
+    void pressAndLeave(WebElement control) {
+        leaving(control::click);
+    }
+
+    /**
+     * Does what leaves the page, then waits until the browser has left it and loaded the next one. A click
+     * returns once the event is dispatched, before the navigation it starts; reading or typing at once can
+     * find an element of the page being left (CI failed on such a stale label after pressing Register).
+     */
+    private void leaving(Runnable action) {
+        WebElement page = driver.findElement(By.tagName("html"));
+        action.run();
+        Awaitility.await().atMost(SharedStore.PATIENCE).pollInterval(Duration.ofMillis(20))
+                .until(() -> isGone(page) && "complete".equals(driver.executeScript("return document.readyState;")));
+    }
+
+    private static boolean isGone(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (StaleElementReferenceException gone) {
+            return true;
+        }
     }
 
     /** The element that has the keyboard's focus. */
