@@ -12,8 +12,8 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -23,10 +23,12 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * watching its key: a push per change, no polling loop per browser. Each stream renders its own fragment
  * (it knows its page's state and CSRF token). One scheduler sends a comment line to every stream now and then
  * ({@code eventshop.web.heartbeat}), so that idle streams stay open through edge and notice closed browsers.
- * Thread-safe.
+ * When the application stops, every stream is ended first (the browsers reconnect to whichever server is up):
+ * an open stream is a request in progress, and the web server's graceful shutdown would otherwise wait for
+ * each of them until its phase times out (30 s by default). Thread-safe.
  */
 @Component
-public class LiveStreams implements DisposableBean {
+public class LiveStreams implements SmartLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveStreams.class);
 
@@ -50,6 +52,7 @@ public class LiveStreams implements DisposableBean {
     }
 
     private final Map<String, Set<Stream<?>>> streams = new ConcurrentHashMap<>();
+    private volatile boolean running;
     private final Duration timeout;
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("web-sse-heartbeat").daemon().factory());
@@ -69,6 +72,11 @@ public class LiveStreams implements DisposableBean {
         Stream<S> stream = new Stream<>(emitter, state);
         Set<Stream<?>> watching = streams.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet());
         watching.add(stream);
+        if (!running) { // stopping (checked after adding, so stop() cannot miss it): the browser retries later
+            forget(key, stream);
+            emitter.complete();
+            return emitter;
+        }
         Runnable remove = () -> forget(key, stream);
         emitter.onCompletion(remove);
         emitter.onTimeout(remove);
@@ -137,9 +145,25 @@ public class LiveStreams implements DisposableBean {
     }
 
     @Override
-    public void destroy() {
+    public void start() {
+        running = true;
+    }
+
+    /** Ends every open stream, before the web server waits for requests in progress (a later phase). */
+    @Override
+    public void stop() {
+        running = false;
         heartbeats.shutdownNow();
-        streams.values().forEach(watching -> watching.forEach(stream -> stream.emitter.complete()));
+        streams.values().forEach(watching -> watching.forEach(stream -> {
+            synchronized (stream) {
+                stream.emitter.complete();
+            }
+        }));
         streams.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
     }
 }
