@@ -238,21 +238,16 @@ public final class StoreRuntime implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        for (ServiceApp app : config.apps().reversed()) { // edge first, then the services in reverse
-            ConfigurableApplicationContext context;
-            synchronized (lock) {
-                context = running.remove(app.name());
-            }
-            if (context == null) {
-                continue;
-            }
-            ServiceNames.set(app.name());
+        // edge first (nothing new comes in), then the services all at once: each waits mostly on the broker
+        // (its consumers leaving, its producers flushing), so one after the other they took ten times as long
+        closeApp(config.edge());
+        List<Thread> stopping = config.services().stream()
+                .map(app -> Thread.ofPlatform().name("stop-" + app.name()).start(() -> closeApp(app))).toList();
+        for (Thread thread : stopping) {
             try {
-                context.close();
-            } catch (RuntimeException e) {
-                log.warn("{} did not stop cleanly: {}", app.name(), rootMessage(e), e);
-            } finally {
-                ServiceNames.clear();
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
         if (kafka != null) {
@@ -269,6 +264,25 @@ public final class StoreRuntime implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------------------------------------
+
+    /** Closes {@code app}'s context if it runs; a failure is logged, not thrown (the others still stop). */
+    private void closeApp(ServiceApp app) {
+        ConfigurableApplicationContext context;
+        synchronized (lock) {
+            context = running.remove(app.name());
+        }
+        if (context == null) {
+            return;
+        }
+        ServiceNames.set(app.name());
+        try {
+            context.close();
+        } catch (RuntimeException e) {
+            log.warn("{} did not stop cleanly: {}", app.name(), rootMessage(e), e);
+        } finally {
+            ServiceNames.clear();
+        }
+    }
 
     private ServiceApp app(String name) {
         checkNotClosed();

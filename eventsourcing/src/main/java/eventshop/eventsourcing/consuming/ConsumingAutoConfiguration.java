@@ -111,18 +111,27 @@ public class ConsumingAutoConfiguration {
      * The binder takes one customizer for the Kafka listener containers it creates: this one gives each
      * the {@link ConsumerOffsets} (seek on assignment to the database's offsets) and then the
      * {@link ConsumerProgressTracking} that feeds {@link ConsumerProgress} (whose rebalance listener wraps
-     * the seeking one, so it sees the positions sought).
+     * the seeking one, so it sees the positions sought), and registers it with {@link ConsumerShutdown}.
      */
     @Bean
     @ConditionalOnBean(BindingServiceProperties.class)
     public ListenerContainerCustomizer<AbstractMessageListenerContainer<?, ?>> eventshopConsumerContainers(
             ObjectProvider<ConsumerOffsets> offsets, ObjectProvider<ConsumerProgress> progress,
-            Environment environment) {
+            ObjectProvider<ConsumerShutdown> shutdown, Environment environment) {
         List<ListenerContainerCustomizer<AbstractMessageListenerContainer<?, ?>>> parts = new ArrayList<>();
+        shutdown.ifAvailable(stopAll -> parts.add((container, destination, group) -> stopAll.add(container)));
         offsets.ifAvailable(database -> parts.add((container, destination, group) -> database.configure(container, group)));
         progress.ifAvailable(tracked -> parts.add(
                 new ConsumerProgressTracking(tracked, KafkaClientSettings.of(environment))));
         return (container, destination, group) -> parts.forEach(part -> part.configure(container, destination, group));
+    }
+
+    /** Stops the listener containers at once rather than one after the other ({@link ConsumerShutdown}). */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(BindingServiceProperties.class)
+    public ConsumerShutdown consumerShutdown() {
+        return new ConsumerShutdown();
     }
 
     /** Refuses to start with a consumer binding that has no group (DESIGN §9). */
