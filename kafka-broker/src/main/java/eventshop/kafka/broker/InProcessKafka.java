@@ -184,6 +184,11 @@ public final class InProcessKafka implements AutoCloseable {
         props.put("background.threads", "2");
         props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         props.put("controlled.shutdown.enable", "true");
+        // after a kill -9 the restarted broker cannot register until the controller has fenced its previous
+        // incarnation, which takes a session timeout without heartbeats (9 s by default): 3 s here, with
+        // heartbeats every 500 ms (broker and controller share this process, so only a pause delays them)
+        props.put("broker.session.timeout.ms", "3000");
+        props.put("broker.heartbeat.interval.ms", "500");
         return props;
     }
 }
