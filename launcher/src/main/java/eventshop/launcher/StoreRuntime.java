@@ -362,7 +362,14 @@ public final class StoreRuntime implements AutoCloseable {
                     .initializers(SharedClasspath.exclusionsFor(app.kind()));
             builder.application().getAllSources().stream().filter(Class.class::isInstance).map(Class.class::cast)
                     .findFirst().ifPresent(builder::main);
+            var recorder = StartReport.recorder();
+            if (recorder != null) {
+                builder.applicationStartup(recorder);
+            }
             context = builder.run(AppArguments.of(config, secrets, app).toArray(String[]::new));
+            if (recorder != null) {
+                StartReport.log(app.name(), recorder);
+            }
         } catch (RuntimeException | Error e) {
             throw new StoreStartException(app.name() + " failed to start: " + rootMessage(e), e);
         } finally {
