@@ -63,6 +63,12 @@ final class AppArguments {
                 props.put("spring.datasource.url", "jdbc:h2:file:" + config.dataDir().resolve(app.name())
                         .resolve("sessions") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
                 props.put("spring.kafka.bootstrap-servers", "localhost:" + config.kafkaPort());
+                // its accounts.events consumer (plain Spring Kafka, not the binder): the same 10 s sessions as
+                // the services'. With Kafka's 45 s a killed store's edge member stayed in group "edge" for 45 s
+                // after a restart, so suspensions did not end sessions until then, and a stop in that window
+                // waited 30 s for the pending join as the consumer closed
+                props.put("spring.kafka.consumer.properties.session.timeout.ms", "10000");
+                props.put("spring.kafka.consumer.properties.heartbeat.interval.ms", "3000");
                 // ready only once the launcher says the store is (StoreRuntime#storeReady)
                 props.put("eventshop.edge.await-store-ready", "true");
             }

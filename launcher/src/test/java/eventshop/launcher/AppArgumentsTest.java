@@ -42,7 +42,8 @@ class AppArgumentsTest {
     @Test
     void edge_getsEveryServicesUrl_itsSessionsDatabase_andWaitsForTheStore() {
         assertThat(argumentsOf("edge")).contains("--server.port=8080", "--eventshop.edge.services.payments=http://localhost:9186",
-                "--eventshop.edge.await-store-ready=true", "--eventshop.security.token-secret=c2VjcmV0")
+                "--eventshop.edge.await-store-ready=true", "--eventshop.security.token-secret=c2VjcmV0",
+                "--spring.kafka.consumer.properties.session.timeout.ms=10000")
                 .anyMatch(argument -> argument.startsWith("--spring.datasource.url=jdbc:h2:file:" + data.resolve("edge/sessions")));
         assertThat(argumentsOf("edge")).noneMatch(argument -> argument.startsWith("--eventshop.eventstore."));
     }
