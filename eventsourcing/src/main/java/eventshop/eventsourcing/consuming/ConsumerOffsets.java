@@ -23,7 +23,6 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.listener.CompositeRecordInterceptor;
-import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -202,49 +201,22 @@ public final class ConsumerOffsets implements AutoCloseable {
     }
 
     /** The binder's rebalance listener (if any), then: on assignment, seek to the database's offsets. */
-    private final class Seeker implements ConsumerAwareRebalanceListener {
+    private final class Seeker extends ChainedRebalanceListener {
 
         private final String group;
-        private final @Nullable ConsumerRebalanceListener delegate;
 
         Seeker(String group, @Nullable ConsumerRebalanceListener delegate) {
+            super(delegate);
             this.group = group;
-            this.delegate = delegate;
         }
 
         @Override
-        public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-            if (delegate instanceof ConsumerAwareRebalanceListener aware) {
-                aware.onPartitionsRevokedBeforeCommit(consumer, partitions);
-            } else if (delegate != null) {
-                delegate.onPartitionsRevoked(partitions);
-            }
+        void revokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
             flushQuietly();
         }
 
         @Override
-        public void onPartitionsRevokedAfterCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-            if (delegate instanceof ConsumerAwareRebalanceListener aware) {
-                aware.onPartitionsRevokedAfterCommit(consumer, partitions);
-            }
-        }
-
-        @Override
-        public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-            if (delegate instanceof ConsumerAwareRebalanceListener aware) {
-                aware.onPartitionsLost(consumer, partitions);
-            } else if (delegate != null) {
-                delegate.onPartitionsLost(partitions);
-            }
-        }
-
-        @Override
-        public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-            if (delegate instanceof ConsumerAwareRebalanceListener aware) {
-                aware.onPartitionsAssigned(consumer, partitions);
-            } else if (delegate != null) {
-                delegate.onPartitionsAssigned(partitions);
-            }
+        void assigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
             // a failure here must stop the consumer: resuming from Kafka's offset could skip a lost effect
             List<String> sought = new ArrayList<>();
             stored(group, partitions).forEach((tp, next) -> {

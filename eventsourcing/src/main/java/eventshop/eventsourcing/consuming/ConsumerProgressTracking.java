@@ -27,7 +27,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.cloud.stream.config.ListenerContainerCustomizer;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.listener.CompositeRecordInterceptor;
-import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.util.StringUtils;
 
@@ -119,52 +118,29 @@ public final class ConsumerProgressTracking implements ListenerContainerCustomiz
     }
 
     /** The binder's rebalance listener (if any), plus partition counts, assignment and seeding. */
-    private final class Rebalances implements ConsumerAwareRebalanceListener {
+    private final class Rebalances extends ChainedRebalanceListener {
 
         private final String group;
-        private final @Nullable ConsumerRebalanceListener delegate;
 
         Rebalances(String group, @Nullable ConsumerRebalanceListener delegate) {
+            super(delegate);
             this.group = group;
-            this.delegate = delegate;
         }
 
         @Override
-        public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-            if (delegate instanceof ConsumerAwareRebalanceListener aware) {
-                aware.onPartitionsRevokedBeforeCommit(consumer, partitions);
-            } else if (delegate != null) {
-                delegate.onPartitionsRevoked(partitions);
-            }
-        }
-
-        @Override
-        public void onPartitionsRevokedAfterCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-            if (delegate instanceof ConsumerAwareRebalanceListener aware) {
-                aware.onPartitionsRevokedAfterCommit(consumer, partitions);
-            }
+        void revokedAfterCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
             forEachTracked(partitions, (feed, numbers) -> feed.revoked(numbers));
         }
 
         @Override
-        public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-            if (delegate instanceof ConsumerAwareRebalanceListener aware) {
-                aware.onPartitionsLost(consumer, partitions);
-            } else if (delegate != null) {
-                delegate.onPartitionsLost(partitions);
-            }
+        void lost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
             forEachTracked(partitions, (feed, numbers) -> feed.revoked(numbers));
         }
 
         @Override
-        public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-            if (delegate instanceof ConsumerAwareRebalanceListener aware) {
-                aware.onPartitionsAssigned(consumer, partitions);
-            } else if (delegate != null) {
-                delegate.onPartitionsAssigned(partitions);
-            }
+        void assigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
             try {
-                assigned(consumer, partitions);
+                takeIn(consumer, partitions);
             } catch (RuntimeException e) {
                 // progress is for consistency tokens only: never let it stop the consumer
                 LOG.warn("consumer progress of group {}: could not take in the assignment {}: {}", group, partitions,
@@ -172,7 +148,7 @@ public final class ConsumerProgressTracking implements ListenerContainerCustomiz
             }
         }
 
-        private void assigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        private void takeIn(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
             Set<TopicPartition> tracked = partitions.stream()
                     .filter(tp -> ConsumerProgress.sourceOf(tp.topic()) != null).collect(Collectors.toSet());
             if (tracked.isEmpty()) {
