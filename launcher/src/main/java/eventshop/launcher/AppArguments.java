@@ -64,9 +64,9 @@ final class AppArguments {
                         .resolve("sessions") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
                 props.put("spring.kafka.bootstrap-servers", "localhost:" + config.kafkaPort());
                 // its accounts.events consumer (plain Spring Kafka, not the binder): the same 10 s sessions as
-                // the services'. With Kafka's 45 s a killed store's edge member stayed in group "edge" for 45 s
-                // after a restart, so suspensions did not end sessions until then, and a stop in that window
-                // waited 30 s for the pending join as the consumer closed
+                // the services' consumers, so that after a kill -9 the dead member leaves group "edge" after 10 s,
+                // not Kafka's 45 s (a stop soon after such a restart can still wait up to 30 s as this consumer
+                // closes: docs/running.md)
                 props.put("spring.kafka.consumer.properties.session.timeout.ms", "10000");
                 props.put("spring.kafka.consumer.properties.heartbeat.interval.ms", "3000");
                 // ready only once the launcher says the store is (StoreRuntime#storeReady)
