@@ -1,5 +1,6 @@
 package eventshop.eventsourcing.relay;
 
+import eventshop.eventsourcing.ops.OpsAudit;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.RecordedEvent;
 import io.micrometer.core.instrument.Counter;
@@ -421,7 +422,8 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
             }
             RelayRoutes.Route route;
             try {
-                route = settings.privateTypes().contains(event.type()) ? RelayRoutes.Route.skip() : routes.route(event);
+                route = settings.privateTypes().contains(event.type()) || OpsAudit.isAudit(event) ? RelayRoutes.Route.skip()
+                        : routes.route(event);
             } catch (RuntimeException e) {
                 fail(new RelaySendFailed(event.position(), e));
                 return;

@@ -28,7 +28,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * stateless, roles from the {@code roles} claim as {@code ROLE_*} authorities, method security on
  * ({@code @PreAuthorize("hasRole('CUSTOMER')")}), {@link EdgeUser} controller parameters, and 401/403
  * problem responses. Health, info, Prometheus and the OpenAPI description are open; the other
- * actuator endpoints need {@code ADMIN}. On in every servlet service with Spring Security on the
+ * actuator endpoints and the operations console's ({@code /api/ops/**}) need {@code ADMIN}. On in every servlet service with Spring Security on the
  * classpath unless {@code eventshop.security.enabled=false}.
  */
 @AutoConfiguration(beforeName = {
@@ -75,7 +75,7 @@ public class ServiceSecurityAutoConfiguration {
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info",
                                 "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/error").permitAll()
-                        .requestMatchers("/actuator/**").hasRole(EdgeToken.ADMIN)
+                        .requestMatchers("/actuator/**", "/api/ops/**").hasRole(EdgeToken.ADMIN)
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(server -> server
                         .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(converter))
