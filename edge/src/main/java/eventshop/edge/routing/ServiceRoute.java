@@ -1,8 +1,12 @@
 package eventshop.edge.routing;
 
+import static org.springframework.cloud.gateway.server.mvc.predicate.GatewayRequestPredicates.method;
+import static org.springframework.cloud.gateway.server.mvc.predicate.GatewayRequestPredicates.path;
+
 import java.util.List;
 import java.util.Set;
 import org.springframework.http.HttpMethod;
+import org.springframework.web.servlet.function.RequestPredicate;
 
 /**
  * A route to a service: the paths that lead to it and, when not every method does, the methods.
@@ -35,6 +39,12 @@ record ServiceRoute(String name, String service, List<String> paths, Set<HttpMet
             new ServiceRoute("carts", List.of("/api/cart", "/api/cart/**")),
             new ServiceRoute("orders", List.of("/api/orders", "/api/orders/**")),
             new ServiceRoute("payments", List.of("/api/payments/**")));
+
+    /** The requests this route takes: one of its paths, and one of its methods if it names any. */
+    RequestPredicate predicate() {
+        RequestPredicate anyMethod = path(paths.toArray(String[]::new));
+        return methods.isEmpty() ? anyMethod : anyMethod.and(method(methods.toArray(HttpMethod[]::new)));
+    }
 
     /** The services behind edge, each once. */
     static List<String> services() {
