@@ -174,7 +174,8 @@ class EdgeTest {
                 "GET,    /api/inventory/SKU-24642,             inventory",
                 "GET,    /api/cart,                            carts",
                 "PUT,    /api/cart/items/SKU-24642,            carts",
-                "DELETE, /api/cart/items/SKU-24642,            carts"})
+                "DELETE, /api/cart/items/SKU-24642,            carts",
+                "GET,    /ops,                                 web"})
         void forwardsEachPrefix_toItsService_withPathAndQueryUnchanged(String method, String pathAndQuery,
                                                                       String service) throws Exception {
             // when
