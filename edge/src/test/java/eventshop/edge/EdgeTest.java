@@ -362,7 +362,7 @@ class EdgeTest {
                     Map.of("name", "edge", "url", "/v3/api-docs"));
             assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
             assertThat(map(json(own).get("paths")).keySet()).containsExactlyInAnyOrder("/api/auth/login", "/api/auth/me",
-                    "/api/auth/logout");
+                    "/api/auth/logout", "/api/ops/breakers");
             assertThat(map(json(own).get("info"))).containsEntry("title", "eventshop edge");
         }
 
