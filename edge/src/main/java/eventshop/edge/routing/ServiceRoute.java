@@ -24,10 +24,12 @@ record ServiceRoute(String name, String service, List<String> paths, Set<HttpMet
     }
 
     /**
-     * Every route. The query side first: the order history and the product listing are read from the
-     * views service (the CQRS read model built from every service's events); the order's own page, its
-     * events, cancel, and a single product stay with their owners. {@code /internal/**} is deliberately
-     * absent: it is never routed.
+     * Every route to a service's own API. The query side first: the order history and the product listing are
+     * read from the views service (the CQRS read model built from every service's events); the order's own page,
+     * its events, cancel, and a single product stay with their owners. The operations console's
+     * ({@code /api/ops/<service>/**} to each service, the rest of {@code /api/ops/**} to web) are
+     * {@link OpsRoutes}', tried before these; the storefront's are {@link WebRoutes}', tried after.
+     * {@code /internal/**} is deliberately absent: it is never routed.
      */
     static final List<ServiceRoute> ALL = List.of(
             new ServiceRoute("views-reads", "views", List.of("/api/orders", "/api/catalog/products"),
