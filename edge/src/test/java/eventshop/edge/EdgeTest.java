@@ -174,7 +174,8 @@ class EdgeTest {
                 "GET,    /api/inventory/SKU-24642,             inventory",
                 "GET,    /api/cart,                            carts",
                 "PUT,    /api/cart/items/SKU-24642,            carts",
-                "DELETE, /api/cart/items/SKU-24642,            carts"})
+                "DELETE, /api/cart/items/SKU-24642,            carts",
+                "GET,    /ops,                                 web"})
         void forwardsEachPrefix_toItsService_withPathAndQueryUnchanged(String method, String pathAndQuery,
                                                                       String service) throws Exception {
             // when
@@ -361,7 +362,7 @@ class EdgeTest {
                     Map.of("name", "edge", "url", "/v3/api-docs"));
             assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
             assertThat(map(json(own).get("paths")).keySet()).containsExactlyInAnyOrder("/api/auth/login", "/api/auth/me",
-                    "/api/auth/logout");
+                    "/api/auth/logout", "/api/ops/breakers");
             assertThat(map(json(own).get("info"))).containsEntry("title", "eventshop edge");
         }
 

@@ -116,6 +116,14 @@ final class StubService implements AutoCloseable {
         respond(exchange, 200, "application/json", JSON.writeValueAsBytes(answer));
     }
 
+    /**
+     * Answers nothing: the connection is closed without a response (the exchange is closed before any header was
+     * sent), as by a service that fails in the middle of a request. Edge sees an I/O error: a failed call.
+     */
+    static void hangUp(HttpExchange exchange, Received request) {
+        exchange.close();
+    }
+
     static void respond(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);

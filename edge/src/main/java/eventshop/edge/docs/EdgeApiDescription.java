@@ -12,7 +12,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * Edge's own OpenAPI description ({@code /v3/api-docs}): its login, under the session token it issues.
+ * Edge's own OpenAPI description ({@code /v3/api-docs}): its login and its breakers (for an admin), under the
+ * session token it issues.
  * The services describe themselves; edge gathers theirs at {@code /api/docs} and shows them all in
  * Swagger UI ({@code /swagger-ui.html}).
  */

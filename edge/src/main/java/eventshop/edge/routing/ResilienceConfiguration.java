@@ -1,6 +1,8 @@
 package eventshop.edge.routing;
 
 import eventshop.edge.EdgeProperties;
+import java.util.List;
+import java.util.stream.Stream;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JCircuitBreakerFactory;
@@ -17,6 +19,11 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 class ResilienceConfiguration {
+
+    /** Every breaker edge has, by name: one per service it routes to, and web's (its pages and the joined ops views). */
+    static List<String> breakers() {
+        return Stream.concat(ServiceRoute.services().stream(), Stream.of(WebRoutes.WEB)).toList();
+    }
 
     @Bean
     Customizer<Resilience4JCircuitBreakerFactory> serviceBreakers(EdgeProperties properties) {

@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.web.servlet.function.RequestPredicate;
 import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
@@ -50,27 +52,31 @@ class Routes {
 
     @Bean
     RouterFunction<ServerResponse> serviceRoutes(EdgeProperties properties, EdgeTokens tokens, Sessions sessions) {
-        RouterFunction<ServerResponse> endingSessions = route("accounts-lifecycle")
-                .route(path("/api/accounts/*/suspend", "/api/accounts/*/archive").and(method(HttpMethod.POST)), http())
-                .before(requestSize(properties.maxBodySize()))
-                .before(uri(properties.service("accounts")))
-                .before(servicesToken(tokens))
-                .filter(UpstreamFailures.asProblems("accounts", properties.resilience().openStateWait()))
-                .filter(circuitBreaker("accounts"))
+        RouterFunction<ServerResponse> endingSessions = toService("accounts-lifecycle",
+                path("/api/accounts/*/suspend", "/api/accounts/*/archive").and(method(HttpMethod.POST)), "accounts",
+                properties, tokens)
                 .after(endSessionsWhenDone(sessions))
                 .build();
         return ServiceRoute.ALL.stream()
-                .map(route -> route(route.name())
-                        .route(route.methods().isEmpty() ? path(route.paths().toArray(String[]::new))
-                                : path(route.paths().toArray(String[]::new))
-                                        .and(method(route.methods().toArray(HttpMethod[]::new))), http())
-                        .before(requestSize(properties.maxBodySize()))
-                        .before(uri(properties.service(route.service())))
-                        .before(servicesToken(tokens))
-                        .filter(UpstreamFailures.asProblems(route.service(), properties.resilience().openStateWait()))
-                        .filter(circuitBreaker(route.service()))
-                        .build())
+                .map(route -> toService(route.name(), route.predicate(), route.service(), properties, tokens).build())
                 .reduce(endingSessions, RouterFunction::and);
+    }
+
+    /**
+     * A route that forwards the requests {@code predicate} matches to {@code service}, as every route to a service
+     * does: the body at most {@link EdgeProperties#maxBodySize()}, the caller's credentials replaced by a services
+     * token ({@link #servicesToken}), and the service's breaker and time limit around the call, a call that does not
+     * reach the service answered as edge's problem ({@link UpstreamFailures}). The caller may add more and builds it.
+     */
+    static RouterFunctions.Builder toService(String id, RequestPredicate predicate, String service,
+                                             EdgeProperties properties, EdgeTokens tokens) {
+        return route(id)
+                .route(predicate, http())
+                .before(requestSize(properties.maxBodySize()))
+                .before(uri(properties.service(service)))
+                .before(servicesToken(tokens))
+                .filter(UpstreamFailures.asProblems(service, properties.resilience().openStateWait()))
+                .filter(circuitBreaker(service));
     }
 
     /**

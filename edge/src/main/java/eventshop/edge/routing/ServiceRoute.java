@@ -1,8 +1,12 @@
 package eventshop.edge.routing;
 
+import static org.springframework.cloud.gateway.server.mvc.predicate.GatewayRequestPredicates.method;
+import static org.springframework.cloud.gateway.server.mvc.predicate.GatewayRequestPredicates.path;
+
 import java.util.List;
 import java.util.Set;
 import org.springframework.http.HttpMethod;
+import org.springframework.web.servlet.function.RequestPredicate;
 
 /**
  * A route to a service: the paths that lead to it and, when not every method does, the methods.
@@ -20,10 +24,12 @@ record ServiceRoute(String name, String service, List<String> paths, Set<HttpMet
     }
 
     /**
-     * Every route. The query side first: the order history and the product listing are read from the
-     * views service (the CQRS read model built from every service's events); the order's own page, its
-     * events, cancel, and a single product stay with their owners. {@code /internal/**} is deliberately
-     * absent: it is never routed.
+     * Every route to a service's own API. The query side first: the order history and the product listing are
+     * read from the views service (the CQRS read model built from every service's events); the order's own page,
+     * its events, cancel, and a single product stay with their owners. The operations console's
+     * ({@code /api/ops/<service>/**} to each service, the rest of {@code /api/ops/**} to web) are
+     * {@link OpsRoutes}', tried before these; the storefront's are {@link WebRoutes}', tried after.
+     * {@code /internal/**} is deliberately absent: it is never routed.
      */
     static final List<ServiceRoute> ALL = List.of(
             new ServiceRoute("views-reads", "views", List.of("/api/orders", "/api/catalog/products"),
@@ -35,6 +41,12 @@ record ServiceRoute(String name, String service, List<String> paths, Set<HttpMet
             new ServiceRoute("carts", List.of("/api/cart", "/api/cart/**")),
             new ServiceRoute("orders", List.of("/api/orders", "/api/orders/**")),
             new ServiceRoute("payments", List.of("/api/payments/**")));
+
+    /** The requests this route takes: one of its paths, and one of its methods if it names any. */
+    RequestPredicate predicate() {
+        RequestPredicate anyMethod = path(paths.toArray(String[]::new));
+        return methods.isEmpty() ? anyMethod : anyMethod.and(method(methods.toArray(HttpMethod[]::new)));
+    }
 
     /** The services behind edge, each once. */
     static List<String> services() {

@@ -35,6 +35,8 @@ import org.springframework.web.servlet.function.ServerResponse;
 @Configuration(proxyBeanMethods = false)
 class WebRoutes {
 
+    /** Web's name: its URL is {@code eventshop.edge.services.web}, its breaker and its pages' route are named so. */
+    static final String WEB = "web";
     /** The header web reads the CSRF token from (web's {@code Csrf.HEADER}); whatever the client sent is replaced. */
     static final String CSRF_HEADER = "X-Eventshop-Csrf";
     static final String[] LIVE = {"/orders/*/live", "/products/*/live", "/account/live"};
@@ -46,18 +48,18 @@ class WebRoutes {
                 && !(HttpMethod.POST.equals(request.method()) && BrowserSessions.EDGE_FORMS.contains(request.path()));
         RouterFunction<ServerResponse> live = route("web-live")
                 .route(path(LIVE).and(method(HttpMethod.GET)).and(storefront), http())
-                .before(uri(properties.service("web")))
+                .before(uri(properties.service(WEB)))
                 .before(Routes.servicesToken(tokens))
                 .before(csrfToken())
                 .build();
-        RouterFunction<ServerResponse> pages = route("web")
+        RouterFunction<ServerResponse> pages = route(WEB)
                 .route(path("/", "/**").and(storefront), http())
                 .before(requestSize(properties.maxBodySize()))
-                .before(uri(properties.service("web")))
+                .before(uri(properties.service(WEB)))
                 .before(Routes.servicesToken(tokens))
                 .before(csrfToken())
-                .filter(UpstreamFailures.asProblems("web", properties.resilience().openStateWait()))
-                .filter(circuitBreaker("web"))
+                .filter(UpstreamFailures.asProblems(WEB, properties.resilience().openStateWait()))
+                .filter(circuitBreaker(WEB))
                 .build();
         return live.and(pages);
     }

@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.util.Set;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -40,8 +42,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Who may pass edge. A request may carry a session token ({@code Authorization: Bearer}); if it does,
  * the token must verify (signature, issuer, session audience, expiry) and its server-side session must
  * still exist ({@link SessionTokenDecoder}), or the request ends here with a 401 problem. Without one the caller is anonymous. Edge does not decide what a caller may do at a
- * service — the service does, from the token edge mints for it — so every route is open to both; only
- * edge's own operations endpoints (beyond health and info) need an admin.
+ * service — the service does, from the token edge mints for it — so every route is open to both (the operations
+ * console's {@code /api/ops/**} included: the services and web check the admin role); only edge's own operations
+ * endpoints (the actuator beyond health and info, its breakers at {@value #BREAKERS}) need an admin.
+ *
+ * <p>{@value #INTERNAL_OPS} is web's way to edge's breakers for the console: web calls it server-side with the
+ * services token edge minted for the admin's page request. Its own filter chain, before the main one, takes only
+ * such a token (signature, issuer, services audience, expiry) carrying the admin role: a session token is a 401
+ * there, a customer's services token a 403. No other {@code /internal} path is served or routed.
  *
  * <p>Browsers: on the storefront's paths (everything but {@code /api/**} and edge's own) a request without an
  * {@code Authorization} header may carry the session token in the session cookie ({@link BrowserSessions}); a
@@ -54,11 +62,36 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class SecurityConfiguration {
 
     static final String LOGIN_PATH = "/api/auth/login";
+    /** Edge's circuit breakers for an admin's API client (the routing's {@code Breakers}). */
+    static final String BREAKERS = "/api/ops/breakers";
+    /** Edge's breakers for web, with a services token. */
+    static final String INTERNAL_OPS = "/internal/ops/**";
+
+    /** The chain of {@value #INTERNAL_OPS}: stateless, a services token with the admin role, nothing else. */
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    SecurityFilterChain internalOpsSecurity(HttpSecurity http, EdgeTokens tokens, ProblemWriter problems) throws Exception {
+        AuthenticationEntryPoint unauthorized = unauthorized(problems,
+                "this needs the services token edge minted for an admin's request",
+                "the bearer token is not a services token edge minted, or it has expired (a session token is not one)");
+        AccessDeniedHandler forbidden = forbidden(problems);
+        // a bearer token is the only credential here, never a cookie: nothing for a CSRF token to protect
+        stateless(http).securityMatcher(INTERNAL_OPS)
+                .csrf(AbstractHttpConfigurer::disable)
+                .authorizeHttpRequests(requests -> requests.anyRequest().hasRole(EdgeToken.ADMIN))
+                .oauth2ResourceServer(server -> server
+                        .jwt(jwt -> jwt.decoder(tokens.servicesDecoder()).jwtAuthenticationConverter(roles()))
+                        .authenticationEntryPoint(unauthorized)
+                        .accessDeniedHandler(forbidden))
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(unauthorized).accessDeniedHandler(forbidden));
+        return http.build();
+    }
 
     @Bean
     SecurityFilterChain edgeSecurity(HttpSecurity http, EdgeTokens tokens, Sessions sessions, ProblemWriter problems)
             throws Exception {
-        AuthenticationEntryPoint unauthorized = unauthorized(problems);
+        AuthenticationEntryPoint unauthorized = unauthorized(problems, "this needs a session token: log in at " + LOGIN_PATH,
+                "the bearer token is invalid, expired or its session has ended; log in again");
         AccessDeniedHandler forbidden = forbidden(problems);
         BrowserSessions browser = new BrowserSessions(new SessionTokenDecoder(tokens.sessionDecoder(), sessions));
         CookieCsrfTokenRepository csrfTokens = new CookieCsrfTokenRepository();
@@ -66,17 +99,12 @@ class SecurityConfiguration {
         // no new CSRF token per authenticated request: with stateless sessions Spring Security would see every
         // cookie-authenticated request as a fresh login and rotate the token, so the token a page rendered would no
         // longer match once the page's event stream (or another tab) made a request; the login form rotates it
-        http.csrf(csrf -> csrf.csrfTokenRepository(csrfTokens).requireCsrfProtectionMatcher(browserStateChanges())
+        stateless(http).csrf(csrf -> csrf.csrfTokenRepository(csrfTokens).requireCsrfProtectionMatcher(browserStateChanges())
                         .sessionAuthenticationStrategy(new NullAuthenticatedSessionStrategy()))
                 .addFilterBefore(new SessionCookies(browser), BearerTokenAuthenticationFilter.class)
-                .formLogin(AbstractHttpConfigurer::disable)
-                .httpBasic(AbstractHttpConfigurer::disable)
-                .logout(AbstractHttpConfigurer::disable)
-                .requestCache(AbstractHttpConfigurer::disable)
-                .sessionManagement(management -> management.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/actuator/health/**", "/actuator/info").permitAll()
-                        .requestMatchers("/actuator/**").hasRole(EdgeToken.ADMIN)
+                        .requestMatchers("/actuator/**", BREAKERS).hasRole(EdgeToken.ADMIN)
                         .anyRequest().permitAll())
                 .oauth2ResourceServer(server -> server
                         .bearerTokenResolver(sessionTokenResolver())
@@ -87,6 +115,15 @@ class SecurityConfiguration {
                         .accessDeniedHandler(forbidden))
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(unauthorized).accessDeniedHandler(forbidden));
         return http.build();
+    }
+
+    /** No form login, basic auth, logout page or saved requests; no HTTP session: every request shows its token. */
+    private static HttpSecurity stateless(HttpSecurity http) throws Exception {
+        return http.formLogin(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .sessionManagement(management -> management.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
     }
 
     /**
@@ -144,13 +181,12 @@ class SecurityConfiguration {
         return converter;
     }
 
-    private static AuthenticationEntryPoint unauthorized(ProblemWriter problems) {
+    /** 401 problems: {@code missing} without a token, {@code invalid} for a token that did not verify. */
+    private static AuthenticationEntryPoint unauthorized(ProblemWriter problems, String missing, String invalid) {
         BearerTokenAuthenticationEntryPoint challenge = new BearerTokenAuthenticationEntryPoint();
         return (request, response, failure) -> {
             challenge.commence(request, response, failure);
-            String detail = failure instanceof OAuth2AuthenticationException
-                    ? "the bearer token is invalid, expired or its session has ended; log in again"
-                    : "this needs a session token: log in at " + LOGIN_PATH;
+            String detail = failure instanceof OAuth2AuthenticationException ? invalid : missing;
             problems.write(request, response, Problems.problem(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail));
         };
     }

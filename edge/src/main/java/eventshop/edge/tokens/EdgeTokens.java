@@ -42,6 +42,7 @@ public final class EdgeTokens {
 
     private final JwtEncoder encoder;
     private final JwtDecoder sessionDecoder;
+    private final JwtDecoder servicesDecoder;
     private final Clock clock;
     private final Duration sessionTtl;
     private final Duration servicesTokenTtl;
@@ -51,6 +52,7 @@ public final class EdgeTokens {
         NimbusJwtDecoder sessions = decoder(key, clock, EdgeToken.SESSION_AUDIENCE,
                 new JwtClaimValidator<String>(SESSION_ID, id -> id != null && !id.isBlank()));
         this.sessionDecoder = sessions;
+        this.servicesDecoder = decoder(key, clock, EdgeToken.SERVICES_AUDIENCE);
         this.clock = clock;
         this.sessionTtl = sessionTtl;
         this.servicesTokenTtl = servicesTokenTtl;
@@ -78,6 +80,15 @@ public final class EdgeTokens {
      */
     public JwtDecoder sessionDecoder() {
         return sessionDecoder;
+    }
+
+    /**
+     * Checks signature, issuer, services audience and expiry of a services token: one edge minted for a request
+     * it forwarded, which that service (web) relays back to edge ({@code /internal/ops/**}). A session token is
+     * refused here, as a services token is by {@link #sessionDecoder()}.
+     */
+    public JwtDecoder servicesDecoder() {
+        return servicesDecoder;
     }
 
     /** The caller a verified session token speaks for. */
