@@ -6,8 +6,10 @@ import eventshop.eventsourcing.relay.LogRelay;
 import eventshop.eventsourcing.relay.RelayAutoConfiguration;
 import eventshop.eventstore.EventStore;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
@@ -18,7 +20,7 @@ import org.springframework.core.env.Environment;
  * The operations console's view of the log in every service that keeps one: the log explorer ({@link OpsLog}),
  * the stream view with time travel over the aggregates the service registers ({@link OpsAggregate} beans,
  * {@link OpsStreams}), where the relay put events on Kafka ({@link OpsKafkaRecords}: only for a service with a
- * relay), and their admin-only JSON endpoints ({@link OpsLogController})
+ * relay), the {@code eventstore} actuator endpoint, and their admin-only JSON endpoints ({@link OpsLogController})
  * in a servlet web application.
  */
 @AutoConfiguration(after = {OpsAutoConfiguration.class, RelayAutoConfiguration.class})
@@ -54,6 +56,14 @@ public class OpsLogAutoConfiguration {
         return logRelay == null ? OpsKafkaRecords.none(properties.serviceName())
                 : new OpsKafkaRecords(properties.serviceName(), KafkaClientSettings.of(environment),
                         logRelay::destinationOf);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnClass(Endpoint.class)
+    public EventStoreEndpoint eventStoreEndpoint(EventSourcingProperties properties, EventStore store,
+                                                 PersonalData personal) {
+        return new EventStoreEndpoint(properties.serviceName(), store, personal);
     }
 
     /** The endpoints, in a servlet web application. */

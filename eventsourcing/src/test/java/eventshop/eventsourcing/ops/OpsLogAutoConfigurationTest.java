@@ -29,13 +29,13 @@ class OpsLogAutoConfigurationTest {
             .withPropertyValues("eventshop.service-name=bar", "eventshop.eventstore.engine=memory");
 
     @Test
-    void aServiceWithALog_getsTheExplorer_theStreamView_overItsRegisteredAggregates() {
+    void aServiceWithALog_getsTheExplorer_theStreamView_overItsRegisteredAggregates_andTheEventstoreEndpoint() {
         runner.withBean("tabAggregate", OpsAggregate.class, () -> new OpsAggregate("tab", "tab-", CommandHandler
                         .builder("bar", new eventshop.eventstore.memory.InMemoryEventStore(), Tab.DECIDER,
                                 JsonEventCodec.of(Tab.Event.class)).build()))
                 .run(context -> {
                     assertThat(context).hasSingleBean(OpsLog.class).hasSingleBean(OpsStreams.class)
-                            .hasSingleBean(OpsKafkaRecords.class);
+                            .hasSingleBean(OpsKafkaRecords.class).hasSingleBean(EventStoreEndpoint.class);
                     assertThat(context.getBean(OpsAggregates.class).owning("tab-1")).isPresent();
                     // no relay here: every event stays private, no broker is asked
                     EventStore store = context.getBean(EventStore.class);
@@ -44,6 +44,13 @@ class OpsLogAutoConfigurationTest {
                             Metadata.EMPTY)));
                     RecordedEvent stored = store.readAll(0, 1).blockFirst();
                     assertThat(context.getBean(OpsKafkaRecords.class).destinationOf(stored)).isEmpty();
+                    EventStoreEndpoint endpoint = context.getBean(EventStoreEndpoint.class);
+                    assertThat(endpoint.head()).isEqualTo(new EventStoreEndpoint.Head("bar", 0));
+                    assertThat(endpoint.eventsAt(0)).singleElement().satisfies(event -> {
+                        assertThat(event.streamId()).isEqualTo("member-1");
+                        assertThat(event.data().toString()).doesNotContain("ada@example.com");
+                        assertThat(event.masked()).containsExactly("/email");
+                    });
                     // not a web application: no endpoints
                     assertThat(context).doesNotHaveBean(OpsLogController.class);
                 });
@@ -53,6 +60,6 @@ class OpsLogAutoConfigurationTest {
     void anApplicationWithoutALog_getsNone() {
         runner.withPropertyValues("eventshop.eventstore.engine=none").run(context -> assertThat(context)
                 .hasNotFailed().doesNotHaveBean(OpsLog.class).doesNotHaveBean(OpsStreams.class)
-                .doesNotHaveBean(OpsKafkaRecords.class));
+                .doesNotHaveBean(EventStoreEndpoint.class).doesNotHaveBean(OpsKafkaRecords.class));
     }
 }

@@ -223,6 +223,12 @@ class OpsLogWebTest {
             assertThat(audit.get("action").get("by").asString()).isEqualTo("admin-1");
         }
 
+        @Test
+        void theActuatorsEventstore_showsEventsMasked_too() {
+            String events = json(get("/actuator/eventstore/" + registered, ADMIN)).toString();
+
+            assertThat(events).contains("\"masked\":[\"/email\",\"/name\"]").doesNotContain("ada@example.com");
+        }
     }
 
     @Nested
