@@ -14,8 +14,9 @@ import tools.jackson.databind.node.ObjectNode;
  * What changed between two JSON trees (an aggregate's state before and after an event), leaf by leaf: both trees
  * are walked together, objects by member, arrays by index, and every value present in only one of them (added,
  * removed) or different in both (changed) is one {@link Change} at its JSON pointer. An object or array that
- * appears or disappears is walked down to its leaves (an empty one is a change of its own); where a value turns
- * from one kind into another (an object into a string, say) the change is that value whole. Stateless.
+ * appears or disappears (or replaces a null, or is replaced by one) is walked down to its leaves (an empty one is a
+ * change of its own); where a value turns from one kind into another (an object into a string, say) the change is
+ * that value whole. Stateless.
  */
 public final class OpsChanges {
 
@@ -43,7 +44,10 @@ public final class OpsChanges {
         return node == null || node.isMissingNode() ? null : node;
     }
 
-    private static void walk(String path, @Nullable JsonNode before, @Nullable JsonNode after, List<Change> changes) {
+    private static void walk(String path, @Nullable JsonNode given, @Nullable JsonNode taken, List<Change> changes) {
+        // a null that becomes an object or array (or one that becomes null) is walked as if it were absent
+        JsonNode before = given != null && given.isNull() && taken != null && taken.isContainer() ? null : given;
+        JsonNode after = taken != null && taken.isNull() && given != null && given.isContainer() ? null : taken;
         if (before == null && after == null) {
             return;
         }

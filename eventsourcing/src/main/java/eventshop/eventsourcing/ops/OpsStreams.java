@@ -31,7 +31,9 @@ public final class OpsStreams {
     private final EventStore store;
     private final OpsAggregates aggregates;
     private final PersonalData personal;
-    private final JsonMapper json = JsonMapper.builder().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
+    /** States as JSON, map entries sorted by key: a state reads the same whatever order its maps iterate in. */
+    private final JsonMapper json = JsonMapper.builder().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
 
     public OpsStreams(String service, EventStore store, OpsAggregates aggregates, PersonalData personal) {
         this.service = Objects.requireNonNull(service, "service");

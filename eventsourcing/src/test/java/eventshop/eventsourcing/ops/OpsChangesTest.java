@@ -49,7 +49,15 @@ class OpsChangesTest {
     @Test
     void aValueOfAnotherKind_changesWhole() {
         assertThat(changes("{\"a\":{\"b\":1}}", "{\"a\":\"gone\"}")).containsExactly("/a: {\"b\":1} -> \"gone\"");
-        assertThat(changes("{\"a\":null}", "{\"a\":[1]}")).containsExactly("/a: null -> [1]");
+        assertThat(changes("{\"a\":[1]}", "{\"a\":true}")).containsExactly("/a: [1] -> true");
+    }
+
+    @Test
+    void aNullThatBecomesAContainer_isWalkedToItsLeaves_andBack() {
+        assertThat(changes("{\"step\":null}", "{\"step\":{\"name\":\"RESERVE\",\"attempt\":1}}"))
+                .containsExactly("/step/name: null -> \"RESERVE\"", "/step/attempt: null -> 1");
+        assertThat(changes("{\"step\":[2]}", "{\"step\":null}")).containsExactly("/step/0: 2 -> null");
+        assertThat(changes("{\"step\":null}", "{\"step\":{}}")).containsExactly("/step: null -> {}");
     }
 
     @Test
