@@ -155,6 +155,8 @@ public final class OpsKafkaRecords {
         for (PartitionInfo info : infos) {
             query.put(new TopicPartition(topic, info.partition()), from);
         }
+        // assigned before the offsets are asked for: the client warns of answers for partitions it does not hold
+        consumer.assign(query.keySet());
         Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(query, remaining(deadline));
         Map<TopicPartition, Long> ends = consumer.endOffsets(query.keySet(), remaining(deadline));
         Set<TopicPartition> reading = new HashSet<>();
@@ -162,14 +164,10 @@ public final class OpsKafkaRecords {
             OffsetAndTimestamp start = starts.get(partition);
             if (start != null && start.offset() < ends.get(partition)) {
                 reading.add(partition);
+                consumer.seek(partition, start.offset());
+            } else {
+                consumer.pause(List.of(partition));
             }
-        }
-        if (reading.isEmpty()) {
-            return null;
-        }
-        consumer.assign(reading);
-        for (TopicPartition partition : reading) {
-            consumer.seek(partition, starts.get(partition).offset());
         }
         long pastMillis = latest.plus(PAST_MARGIN).toEpochMilli();
         long bound = Math.min(MAX_RECORDS, (long) RECORDS_PER_EVENT * wanted.size());
@@ -199,7 +197,6 @@ public final class OpsKafkaRecords {
                 }
             }
         }
-        consumer.unsubscribe();
         if (pending.isEmpty() || reading.isEmpty()) {
             return null;
         }
@@ -233,8 +230,9 @@ public final class OpsKafkaRecords {
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "eventshop-ops-records-" + service);
+        // it reads what is there and stops at the end offsets taken first: no point waiting at the broker for more
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
         return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 }
