@@ -188,7 +188,8 @@ public final class OpsLog {
      * @param scanned how many events the page examined to find its events
      * @param events  ascending by position
      * @param older   pass as {@code before} for the page below this one; null when the page reached position 0
-     * @param newer   pass as {@code after} for the page above this one; null when the page reached the head
+     * @param newer   pass as {@code after} for the page above this one; null when the page reached the head (and
+     *                for the empty page before position 0, which no cursor leads to)
      */
     public record Page(String service, long head, long scanned, List<OpsEvent> events, @Nullable Long older,
                        @Nullable Long newer) {

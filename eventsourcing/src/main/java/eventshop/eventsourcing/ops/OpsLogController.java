@@ -25,6 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
  *       version ({@link OpsStreams});</li>
  *   <li>{@code GET .../correlations/<id>}: every event of a correlation, each with its Kafka record.</li>
  * </ul>
+ * Thread-safe: it keeps no state of its own.
  */
 @RestController
 @RequestMapping(OpsAutoConfiguration.BASE_PATH)
