@@ -22,7 +22,6 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.core.Ordered;
 import org.springframework.util.unit.DataSize;
 import eventshop.eventsourcing.decider.CommandContexts;
-import eventshop.eventsourcing.ops.EventStoreEndpoint;
 import eventshop.eventsourcing.ops.MeteredEventStore;
 import eventshop.eventsourcing.web.Problems;
 import eventshop.eventstore.EventStore;
@@ -37,7 +36,6 @@ import java.time.Clock;
 import java.util.UUID;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -57,7 +55,10 @@ import org.springframework.util.ClassUtils;
 @EnableConfigurationProperties(EventSourcingProperties.class)
 public class EventSourcingAutoConfiguration {
 
-    /** The log and its ops endpoint, unless the application keeps none ({@code eventshop.eventstore.engine=none}). */
+    /**
+     * The log, unless the application keeps none ({@code eventshop.eventstore.engine=none}); its
+     * {@code eventstore} endpoint comes with the operations console's ({@code OpsLogAutoConfiguration}).
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnExpression("'${eventshop.eventstore.engine:file}' != 'none'")
     static class Log {
@@ -77,13 +78,6 @@ public class EventSourcingAutoConfiguration {
                         + " 'memory' (or 'none' for no log), was '" + settings.engine() + "'");
             };
             return new MeteredEventStore(store, registry.getIfAvailable(SimpleMeterRegistry::new));
-        }
-
-        @Bean
-        @ConditionalOnMissingBean
-        @ConditionalOnClass(Endpoint.class)
-        public EventStoreEndpoint eventStoreEndpoint(EventSourcingProperties properties, EventStore store) {
-            return new EventStoreEndpoint(properties.serviceName(), store);
         }
     }
 

@@ -211,6 +211,27 @@ public final class CommandHandler<C, E, S> {
         return last == null ? -1 : last.position();
     }
 
+    /**
+     * The state of a stream as it was at {@code version}: its events 0..version folded from the initial state
+     * with this handler's decider and codec. Time travel for the operations console: it reads the store every
+     * time, never this handler's cache nor a snapshot (both only ever hold a stream's latest state).
+     *
+     * @return the state and the version it is folded up to: {@code version}, or the stream's last version if it
+     *         is shorter; -1 with the initial state for a stream with no events
+     * @throws IllegalArgumentException for a negative version
+     * @throws UnknownEventType         if an event of the stream is not one of this aggregate's
+     */
+    public Loaded<S> foldAt(String streamId, long version) {
+        if (version < 0) {
+            throw new IllegalArgumentException("version must be >= 0, was " + version);
+        }
+        return store.read(streamId, 0)
+                .take(version + 1, true)
+                .reduce(new Loaded<>(decider.initialState(), -1L), (loaded, recorded) -> new Loaded<>(
+                        decider.evolve().apply(loaded.state(), decode(recorded)), recorded.version()))
+                .block();
+    }
+
     /** The events of a stream, decoded, in version order. */
     public Flux<E> events(String streamId) {
         return store.read(streamId, 0).map(this::decode);

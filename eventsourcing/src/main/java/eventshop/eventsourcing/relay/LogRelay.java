@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -194,6 +195,31 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
     @Override
     public int getPhase() {
         return Integer.MAX_VALUE - 2000;
+    }
+
+    // ---- routing
+
+    /**
+     * Where this relay sends {@code event}: {@link RelayRoutes.Route#skip} for a type listed in
+     * {@code eventshop.relay.private-types} and for the audit stream ({@link OpsAudit#isAudit}), else what the
+     * service's {@link RelayRoutes} answer. Pure: the same event always gets the same route.
+     */
+    public RelayRoutes.Route route(RecordedEvent event) {
+        return settings.privateTypes().contains(event.type()) || OpsAudit.isAudit(event) ? RelayRoutes.Route.skip()
+                : routes.route(event);
+    }
+
+    /**
+     * The topic this relay sends {@code event} to (its events topic, or the command topic a route names), or
+     * empty if the event stays private to the service.
+     */
+    public Optional<String> destinationOf(RecordedEvent event) {
+        return switch (route(event)) {
+            case RelayRoutes.Route.Skip skip -> Optional.empty();
+            case RelayRoutes.Route.Events events -> Optional.of(topic);
+            case RelayRoutes.Route.Publish translated -> Optional.of(topic);
+            case RelayRoutes.Route.Send send -> Optional.of(send.topic());
+        };
     }
 
     // ---- status
@@ -422,8 +448,7 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
             }
             RelayRoutes.Route route;
             try {
-                route = settings.privateTypes().contains(event.type()) || OpsAudit.isAudit(event) ? RelayRoutes.Route.skip()
-                        : routes.route(event);
+                route = route(event);
             } catch (RuntimeException e) {
                 fail(new RelaySendFailed(event.position(), e));
                 return;

@@ -3,7 +3,6 @@ package eventshop.eventsourcing.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eventshop.eventsourcing.decider.CommandContexts;
-import eventshop.eventsourcing.ops.EventStoreEndpoint;
 import eventshop.eventsourcing.ops.MeteredEventStore;
 import eventshop.eventstore.EventData;
 import eventshop.eventstore.EventStore;
@@ -43,10 +42,6 @@ class EventSourcingAutoConfigurationTest {
             MeterRegistry meters = context.getBean(MeterRegistry.class);
             assertThat(meters.get("eventstore.events.appended").counter().count()).isEqualTo(1.0);
             assertThat(meters.get("eventstore.append").timer().count()).isEqualTo(1);
-            assertThat(context.getBean(EventStoreEndpoint.class).head())
-                    .isEqualTo(new EventStoreEndpoint.Head("bar", 0));
-            assertThat(context.getBean(EventStoreEndpoint.class).eventsAt(0)).singleElement()
-                    .satisfies(event -> assertThat(event.streamId()).isEqualTo("s"));
         });
     }
 
@@ -89,7 +84,6 @@ class EventSourcingAutoConfigurationTest {
                 .run(context -> {
                     assertThat(context).hasNotFailed()
                             .doesNotHaveBean(EventStore.class)
-                            .doesNotHaveBean(EventStoreEndpoint.class)
                             .hasSingleBean(Clock.class)
                             .hasSingleBean(CommandContexts.class);
                     assertThat(dir.resolve("log")).doesNotExist();

@@ -462,6 +462,27 @@ class CommandHandlerTest {
         }
 
         @Test
+        void foldAt_foldsTheStreamFromItsFirstEvent_neverFromTheSnapshotOrTheCache() {
+            // given a snapshot at version 2 (its items count of -1 would show) and the latest state in the cache
+            snapshotting.handle("tab-1", new Tab.OpenTab("tab-1"), context);
+            snapshotting.handle("tab-1", new Tab.AddItem("a", 100), context);
+            snapshotting.handle("tab-1", new Tab.AddItem("b", 200), context);
+            snapshotting.handle("tab-1", new Tab.AddItem("c", 300), context);
+            assertThat(store.loadSnapshot("tab-1")).isPresent();
+
+            // when / then
+            assertThat(snapshotting.foldAt("tab-1", 0)).isEqualTo(new CommandHandler.Loaded<Tab.State>(
+                    new Tab.Open("tab-1", 0, 0), 0));
+            assertThat(snapshotting.foldAt("tab-1", 2)).isEqualTo(new CommandHandler.Loaded<Tab.State>(
+                    new Tab.Open("tab-1", 300, 2), 2));
+            assertThat(snapshotting.foldAt("tab-1", 99)).isEqualTo(new CommandHandler.Loaded<Tab.State>(
+                    new Tab.Open("tab-1", 600, 3), 3));
+            assertThat(snapshotting.foldAt("tab-2", 0)).isEqualTo(new CommandHandler.Loaded<Tab.State>(
+                    new Tab.Unopened(), -1));
+            assertThatThrownBy(() -> snapshotting.foldAt("tab-1", -1)).isInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
         void snapshotOfAnotherTypeIsIgnored() {
             snapshotting.handle("tab-1", new Tab.OpenTab("tab-1"), context);
             snapshotting.handle("tab-1", new Tab.AddItem("a", 100), context);

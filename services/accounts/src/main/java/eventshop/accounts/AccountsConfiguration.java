@@ -8,6 +8,7 @@ import eventshop.contracts.accounts.AccountEvent;
 import eventshop.eventsourcing.config.EventSourcingProperties;
 import eventshop.eventsourcing.decider.CommandHandler;
 import eventshop.eventsourcing.decider.JsonEventCodec;
+import eventshop.eventsourcing.ops.OpsAggregate;
 import eventshop.eventsourcing.relay.RelayRoutes;
 import eventshop.eventstore.EventStore;
 import java.time.Clock;
@@ -17,8 +18,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The command side (one handler per stream kind: accounts, e-mail claims, credentials, mailboxes), the id
- * source, and the relay's routes.
+ * The command side (one handler per stream kind: accounts, e-mail claims, credentials, mailboxes, each also
+ * registered for the operations console's stream view), the id source, and the relay's routes.
  */
 @Configuration(proxyBeanMethods = false)
 public class AccountsConfiguration {
@@ -65,5 +66,31 @@ public class AccountsConfiguration {
             EventSourcingProperties properties, EventStore store, Clock clock, Supplier<UUID> ids) {
         return CommandHandler.builder(properties.serviceName(), store, Credentials.DECIDER,
                 JsonEventCodec.of(Credentials.Event.class)).clock(clock).ids(ids).build();
+    }
+
+    // ---- the aggregates, for the operations console's stream view and its time travel
+
+    @Bean
+    public OpsAggregate accountAggregate(
+            CommandHandler<Account.Command, AccountEvent, Account.State> accountHandler) {
+        return new OpsAggregate("account", Account.streamId(""), accountHandler);
+    }
+
+    @Bean
+    public OpsAggregate mailboxAggregate(
+            CommandHandler<Mailbox.Command, Mailbox.Event, Mailbox.State> mailboxHandler) {
+        return new OpsAggregate("mailbox", Mailbox.streamId(""), mailboxHandler);
+    }
+
+    @Bean
+    public OpsAggregate emailClaimAggregate(
+            CommandHandler<EmailClaim.Command, EmailClaim.Event, EmailClaim.State> emailClaimHandler) {
+        return new OpsAggregate("email-claim", EmailClaim.STREAM_PREFIX, emailClaimHandler);
+    }
+
+    @Bean
+    public OpsAggregate credentialsAggregate(
+            CommandHandler<Credentials.Command, Credentials.Event, Credentials.State> credentialsHandler) {
+        return new OpsAggregate("credentials", Credentials.streamId(""), credentialsHandler);
     }
 }

@@ -1,5 +1,7 @@
 package eventshop.carts;
 
+import eventshop.carts.cart.Carts;
+import eventshop.eventsourcing.ops.OpsAggregate;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -28,5 +30,11 @@ public class CartsApplication {
     @Bean
     public Supplier<UUID> ids() {
         return UUID::randomUUID;
+    }
+
+    /** The cart aggregate, for the operations console's stream view and its time travel. */
+    @Bean
+    public OpsAggregate cartAggregate(Carts carts) {
+        return carts.opsAggregate();
     }
 }

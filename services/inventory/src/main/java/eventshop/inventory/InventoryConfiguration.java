@@ -1,5 +1,8 @@
 package eventshop.inventory;
 
+import eventshop.eventsourcing.ops.OpsAggregate;
+import eventshop.inventory.reservations.Reservations;
+import eventshop.inventory.stock.Stocks;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.springframework.context.annotation.Bean;
@@ -13,5 +16,16 @@ class InventoryConfiguration {
     @Bean
     Supplier<UUID> ids() {
         return UUID::randomUUID;
+    }
+
+    /** The aggregates, for the operations console's stream view and its time travel. */
+    @Bean
+    OpsAggregate stockAggregate(Stocks stocks) {
+        return stocks.opsAggregate();
+    }
+
+    @Bean
+    OpsAggregate reservationAggregate(Reservations reservations) {
+        return reservations.opsAggregate();
     }
 }

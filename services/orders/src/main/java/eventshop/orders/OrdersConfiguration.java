@@ -1,5 +1,7 @@
 package eventshop.orders;
 
+import eventshop.eventsourcing.ops.OpsAggregate;
+import eventshop.orders.order.Orders;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -15,5 +17,11 @@ class OrdersConfiguration {
     @Bean
     Supplier<UUID> ids() {
         return UUID::randomUUID;
+    }
+
+    /** The order aggregate, for the operations console's stream view and its time travel. */
+    @Bean
+    OpsAggregate orderAggregate(Orders orders) {
+        return orders.opsAggregate();
     }
 }

@@ -1,5 +1,8 @@
 package eventshop.payments;
 
+import eventshop.eventsourcing.ops.OpsAggregate;
+import eventshop.payments.cards.Cards;
+import eventshop.payments.payment.Payments;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.springframework.context.annotation.Bean;
@@ -13,5 +16,16 @@ class PaymentsConfiguration {
     @Bean
     Supplier<UUID> ids() {
         return UUID::randomUUID;
+    }
+
+    /** The aggregates, for the operations console's stream view and its time travel. */
+    @Bean
+    OpsAggregate cardAggregate(Cards cards) {
+        return cards.opsAggregate();
+    }
+
+    @Bean
+    OpsAggregate paymentAggregate(Payments payments) {
+        return payments.opsAggregate();
     }
 }

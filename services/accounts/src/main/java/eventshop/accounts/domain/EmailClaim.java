@@ -43,9 +43,12 @@ public final class EmailClaim {
     private EmailClaim() {
     }
 
+    /** How the claim streams' ids start. */
+    public static final String STREAM_PREFIX = "email-";
+
     /** The claim stream of an address. */
     public static String streamId(EmailAddress email) {
-        return "email-" + email.sha256();
+        return STREAM_PREFIX + email.sha256();
     }
 
     public static State evolve(State state, Event event) {

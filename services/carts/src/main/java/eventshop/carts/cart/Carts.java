@@ -21,6 +21,7 @@ import eventshop.eventsourcing.decider.CommandContext;
 import eventshop.eventsourcing.decider.CommandHandler;
 import eventshop.eventsourcing.decider.CommandResult;
 import eventshop.eventsourcing.decider.JsonEventCodec;
+import eventshop.eventsourcing.ops.OpsAggregate;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.RecordedEvent;
 import java.nio.charset.StandardCharsets;
@@ -61,6 +62,11 @@ public class Carts {
         this.store = store;
         this.prices = prices;
         this.ids = ids;
+    }
+
+    /** The cart aggregate, for the operations console's stream view and its time travel. */
+    public OpsAggregate opsAggregate() {
+        return new OpsAggregate("cart", streamOf(""), handler);
     }
 
     /** A cart after a command, and where the command's events are in the log. */

@@ -7,6 +7,7 @@ import eventshop.eventsourcing.decider.CommandContexts;
 import eventshop.eventsourcing.decider.CommandHandler;
 import eventshop.eventsourcing.decider.CommandResult;
 import eventshop.eventsourcing.decider.JsonEventCodec;
+import eventshop.eventsourcing.ops.OpsAggregate;
 import eventshop.eventstore.EventStore;
 import java.time.Clock;
 import java.util.List;
@@ -25,6 +26,11 @@ public class Products {
         this.handler = CommandHandler.builder(properties.serviceName(), store, Product.DECIDER, CODEC)
                 .clock(clock).build();
         this.contexts = contexts;
+    }
+
+    /** The product aggregate, for the operations console's stream view and its time travel. */
+    public OpsAggregate opsAggregate() {
+        return new OpsAggregate("product", Product.streamId(""), handler);
     }
 
     /**

@@ -9,6 +9,7 @@ import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.eventsourcing.decider.CommandContext;
 import eventshop.eventsourcing.decider.CommandHandler;
 import eventshop.eventsourcing.decider.JsonEventCodec;
+import eventshop.eventsourcing.ops.OpsAggregate;
 import eventshop.eventstore.EventStore;
 import eventshop.inventory.reservations.domain.Reservation;
 import eventshop.inventory.stock.Stocks;
@@ -67,6 +68,11 @@ public class Reservations {
         for (int i = 0; i < STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
+    }
+
+    /** An order's reservation, for the operations console's stream view and its time travel. */
+    public OpsAggregate opsAggregate() {
+        return new OpsAggregate("reservation", Reservation.streamId(""), handler);
     }
 
     /** Reserves every line of the order or none; answers with the reservation's state afterwards. */

@@ -5,6 +5,7 @@ import eventshop.eventsourcing.decider.CommandContext;
 import eventshop.eventsourcing.decider.CommandHandler;
 import eventshop.eventsourcing.decider.CommandResult;
 import eventshop.eventsourcing.decider.JsonEventCodec;
+import eventshop.eventsourcing.ops.OpsAggregate;
 import eventshop.eventstore.EventStore;
 import eventshop.inventory.stock.domain.Stock;
 import java.time.Clock;
@@ -38,6 +39,11 @@ public class Stocks {
                 .snapshotting(new CommandHandler.Snapshotting<>(SNAPSHOT_EVERY, "Stocked",
                         json::writeValueAsBytes, bytes -> json.readValue(bytes, Stock.Stocked.class)))
                 .build();
+    }
+
+    /** A sku's stock, for the operations console's stream view and its time travel. */
+    public OpsAggregate opsAggregate() {
+        return new OpsAggregate("stock", Stock.streamId(""), handler);
     }
 
     /** Decides {@code command} on its sku's stream and appends the outcome. */

@@ -10,6 +10,7 @@ import eventshop.eventsourcing.decider.CommandContext;
 import eventshop.eventsourcing.decider.CommandHandler;
 import eventshop.eventsourcing.decider.CommandResult;
 import eventshop.eventsourcing.decider.JsonEventCodec;
+import eventshop.eventsourcing.ops.OpsAggregate;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.Limits;
 import eventshop.eventstore.RecordedEvent;
@@ -56,6 +57,11 @@ public class Orders {
         this.clock = clock;
         this.metrics = metrics;
         this.standings = standings;
+    }
+
+    /** The order aggregate (the checkout saga), for the operations console's stream view and its time travel. */
+    public OpsAggregate opsAggregate() {
+        return new OpsAggregate("order", Order.streamId(""), handler);
     }
 
     /**

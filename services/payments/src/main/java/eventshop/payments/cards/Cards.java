@@ -5,6 +5,7 @@ import eventshop.eventsourcing.decider.CommandContext;
 import eventshop.eventsourcing.decider.CommandHandler;
 import eventshop.eventsourcing.decider.CommandResult;
 import eventshop.eventsourcing.decider.JsonEventCodec;
+import eventshop.eventsourcing.ops.OpsAggregate;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.RecordedEvent;
 import eventshop.payments.cards.domain.Card;
@@ -56,6 +57,11 @@ public class Cards {
         this.clock = clock;
         this.ids = ids;
         this.registry = registry;
+    }
+
+    /** A tokenized card, for the operations console's stream view and its time travel. */
+    public OpsAggregate opsAggregate() {
+        return new OpsAggregate("card", Card.streamId(""), handler);
     }
 
     /**

@@ -17,6 +17,7 @@ import eventshop.eventsourcing.decider.CommandContext;
 import eventshop.eventsourcing.decider.CommandHandler;
 import eventshop.eventsourcing.decider.CommandResult;
 import eventshop.eventsourcing.decider.JsonEventCodec;
+import eventshop.eventsourcing.ops.OpsAggregate;
 import eventshop.eventstore.EventStore;
 import eventshop.payments.cards.Cards;
 import eventshop.payments.payment.domain.Payment;
@@ -58,6 +59,11 @@ public class Payments {
         this.cards = cards;
         this.clock = clock;
         this.registry = registry;
+    }
+
+    /** An order's payment, for the operations console's stream view and its time travel. */
+    public OpsAggregate opsAggregate() {
+        return new OpsAggregate("payment", Payment.streamId(""), handler);
     }
 
     /**
