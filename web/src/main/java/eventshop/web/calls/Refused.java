@@ -57,6 +57,11 @@ public class Refused extends RuntimeException {
         return status;
     }
 
+    /** The status a page answers with when it shows this refusal: the service's 4xx, or 400 for anything else. */
+    public int clientStatus() {
+        return status >= 400 && status < 500 ? status : 400;
+    }
+
     /** The problem type's last segment ({@code /problems/email-taken} is {@code email-taken}); empty if none. */
     public String slug() {
         return slug;

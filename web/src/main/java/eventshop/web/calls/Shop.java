@@ -174,19 +174,11 @@ public class Shop {
     }
 
     private static <T> T read(Reply<T> reply, String what) {
-        if (reply.isNotFound()) {
-            throw new NotFound(what);
-        }
-        if (!reply.is2xx() || reply.body() == null) {
-            throw Refused.of(reply);
-        }
-        return reply.body();
+        return Replies.read(reply, what);
     }
 
     private static <T> Done<T> done(Reply<T> reply) {
-        if (!reply.is2xx()) {
-            throw Refused.of(reply);
-        }
-        return new Done<>(reply.body(), reply.header(ConsistencyToken.HEADER));
+        Reply<T> accepted = Replies.accepted(reply);
+        return new Done<>(accepted.body(), accepted.header(ConsistencyToken.HEADER));
     }
 }

@@ -2,10 +2,13 @@ package eventshop.web.live;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -22,8 +25,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * {@code sku:<sku>}, {@code account:<id>}). The Kafka consumers {@link #publish} each event once to the streams
  * watching its key: a push per change, no polling loop per browser. Each stream renders its own fragment
  * (it knows its page's state and CSRF token). One scheduler sends a comment line to every stream now and then
- * ({@code eventshop.web.heartbeat}), so that idle streams stay open through edge and notice closed browsers.
- * When the application stops, every stream is ended first (the browsers reconnect to whichever server is up):
+ * ({@code eventshop.web.heartbeat}), so that idle streams stay open through edge and notice closed browsers, ends
+ * the streams opened for a limited time, and runs the periodic tasks of pages whose updates are polled
+ * ({@link #every}: the operations console's).
+ * When the application stops, the scheduler stops and every stream is ended first (the browsers reconnect to whichever server is up):
  * an open stream is a request in progress, and the web server's graceful shutdown would otherwise wait for
  * each of them until its phase times out (30 s by default). Thread-safe.
  */
@@ -31,6 +36,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 public class LiveStreams implements SmartLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveStreams.class);
+    /** How long after its end a stream's request may still take to finish, before the server times it out. */
+    private static final Duration ENDING = Duration.ofSeconds(5);
 
     /** One browser's stream, with what it needs to render what it is sent. */
     public static final class Stream<S> {
@@ -51,16 +58,21 @@ public class LiveStreams implements SmartLifecycle {
     public record Push<S>(S state, @Nullable String name, @Nullable String html) {
     }
 
+    /** A task {@link #every} runs while the application runs. */
+    private record Periodic(Duration period, Runnable task) {
+    }
+
     private final Map<String, Set<Stream<?>>> streams = new ConcurrentHashMap<>();
-    private volatile boolean running;
+    private final List<Periodic> periodic = new CopyOnWriteArrayList<>();
     private final Duration timeout;
-    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("web-sse-heartbeat").daemon().factory());
+    private volatile boolean running;
+    /** The one scheduler thread, while running (a stopped application may be started again, as a test's may). */
+    private volatile @Nullable ScheduledExecutorService scheduler;
 
     public LiveStreams(@Value("${eventshop.web.heartbeat:10s}") Duration heartbeat,
                        @Value("${eventshop.web.stream-timeout:30m}") Duration timeout) {
         this.timeout = timeout;
-        heartbeats.scheduleWithFixedDelay(this::heartbeat, heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+        periodic.add(new Periodic(heartbeat, this::heartbeat));
     }
 
     /**
@@ -68,7 +80,18 @@ public class LiveStreams implements SmartLifecycle {
      * as the page knows it now: whatever changed between the page's render and this call is in it).
      */
     public <S> SseEmitter open(String key, S state, Function<S, Push<S>> first) {
-        SseEmitter emitter = new SseEmitter(timeout.toMillis());
+        return open(key, state, first, timeout);
+    }
+
+    /**
+     * {@link #open(String, Object, Function)}, for a stream that ends after {@code lifetime} at the latest (and
+     * after {@code eventshop.web.stream-timeout} anyway): the browser's {@code EventSource} then reconnects, through
+     * edge, with a fresh services token. For a stream whose updates are read as its viewer (the operations
+     * console's), whose token is only valid for a minute.
+     */
+    public <S> SseEmitter open(String key, S state, Function<S, Push<S>> first, Duration lifetime) {
+        boolean endsEarly = lifetime.compareTo(timeout) < 0;
+        SseEmitter emitter = new SseEmitter(endsEarly ? lifetime.plus(ENDING).toMillis() : timeout.toMillis());
         Stream<S> stream = new Stream<>(emitter, state);
         Set<Stream<?>> watching = streams.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet());
         watching.add(stream);
@@ -82,7 +105,41 @@ public class LiveStreams implements SmartLifecycle {
         emitter.onTimeout(remove);
         emitter.onError(error -> remove.run());
         apply(key, stream, first);
+        if (endsEarly) {
+            ScheduledExecutorService ending = scheduler;
+            try {
+                if (ending == null) {
+                    throw new RejectedExecutionException("stopped");
+                }
+                ending.schedule(() -> end(key, stream), lifetime.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                end(key, stream);
+            }
+        }
         return emitter;
+    }
+
+    /**
+     * Runs {@code task} every {@code period} on the streams' one scheduler thread (with the heartbeats), until the
+     * application stops. A task that fails is logged and runs again next time; a task that takes long should hand
+     * its work to a thread of its own, or it holds back the heartbeats.
+     */
+    public synchronized void every(Duration period, Runnable task) {
+        Periodic added = new Periodic(period, task);
+        periodic.add(added);
+        if (scheduler != null) {
+            schedule(scheduler, added);
+        }
+    }
+
+    private static void schedule(ScheduledExecutorService scheduler, Periodic periodic) {
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                periodic.task().run();
+            } catch (RuntimeException e) {
+                LOG.warn("a scheduled live task failed: {}", e.toString());
+            }
+        }, periodic.period().toMillis(), periodic.period().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Applies {@code change} to every stream watching {@code key}, and sends what it renders. */
@@ -95,6 +152,14 @@ public class LiveStreams implements SmartLifecycle {
         for (Stream<?> stream : watching) {
             apply(key, (Stream<S>) stream, change);
         }
+    }
+
+    /** The states of the streams watching {@code key} now, in no particular order. */
+    @SuppressWarnings("unchecked")
+    public <S> List<S> states(String key) {
+        Set<Stream<?>> watching = streams.get(key);
+        return watching == null ? List.of()
+                : watching.stream().map(stream -> (S) stream.state).toList();
     }
 
     /** How many streams watch {@code key} (for tests and the metrics). */
@@ -137,6 +202,13 @@ public class LiveStreams implements SmartLifecycle {
         });
     }
 
+    private void end(String key, Stream<?> stream) {
+        forget(key, stream);
+        synchronized (stream) {
+            stream.emitter.complete();
+        }
+    }
+
     private void forget(String key, Stream<?> stream) {
         streams.computeIfPresent(key, (k, watching) -> {
             watching.remove(stream);
@@ -144,16 +216,25 @@ public class LiveStreams implements SmartLifecycle {
         });
     }
 
+    /** Starts the scheduler: the heartbeats and the periodic tasks. */
     @Override
-    public void start() {
+    public synchronized void start() {
+        ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("web-sse-heartbeat").daemon().factory());
+        periodic.forEach(task -> schedule(started, task));
+        scheduler = started;
         running = true;
     }
 
     /** Ends every open stream, before the web server waits for requests in progress (a later phase). */
     @Override
-    public void stop() {
+    public synchronized void stop() {
         running = false;
-        heartbeats.shutdownNow();
+        ScheduledExecutorService stopping = scheduler;
+        scheduler = null;
+        if (stopping != null) {
+            stopping.shutdownNow();
+        }
         streams.values().forEach(watching -> watching.forEach(stream -> {
             synchronized (stream) {
                 stream.emitter.complete();

@@ -27,7 +27,7 @@ class ErrorPages {
 
     @ExceptionHandler(Refused.class)
     String refused(Refused refused, Model model, HttpServletResponse response) {
-        response.setStatus(refused.status() >= 400 && refused.status() < 500 ? refused.status() : 400);
+        response.setStatus(refused.clientStatus());
         model.addAttribute("title", "That did not work");
         model.addAttribute("message", refused.detail());
         return "error/problem";

@@ -12,9 +12,14 @@ public final class SignIn {
 
     /** A redirect to {@code /login?next=<this page>}. */
     public static String redirect(HttpServletRequest request) {
+        return "redirect:" + loginPage(request);
+    }
+
+    /** {@code /login?next=<this page>} ({@code /} after a form post). */
+    public static String loginPage(HttpServletRequest request) {
         String next = request.getMethod().equals("GET") ? request.getRequestURI() : "/";
-        return "redirect:" + UriComponentsBuilder.fromPath("/login").queryParam("next", "{next}")
-                .encode().buildAndExpand(next).toUriString();
+        return UriComponentsBuilder.fromPath("/login").queryParam("next", "{next}").encode().buildAndExpand(next)
+                .toUriString();
     }
 
     /**

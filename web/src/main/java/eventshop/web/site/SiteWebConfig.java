@@ -4,7 +4,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** The pages' handler interceptors: the header's {@link CartBadge}. */
+/** The storefront pages' handler interceptors: the header's {@link CartBadge}. */
 @Configuration(proxyBeanMethods = false)
 class SiteWebConfig implements WebMvcConfigurer {
 
@@ -16,6 +16,7 @@ class SiteWebConfig implements WebMvcConfigurer {
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
-        registry.addInterceptor(badge);
+        // the operations console has no cart: its pages have their own header
+        registry.addInterceptor(badge).excludePathPatterns("/ops", "/ops/**", "/api/**");
     }
 }
