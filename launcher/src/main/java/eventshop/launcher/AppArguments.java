@@ -51,6 +51,8 @@ final class AppArguments {
                 for (ServiceApp other : config.services()) {
                     props.put("eventshop.services." + other.name() + ".url", config.url(other).toString());
                 }
+                // and edge, whose circuit breakers the operations console shows (web asks /internal/ops/breakers)
+                props.put("eventshop.services.edge.url", config.url(config.edge()).toString());
                 if (app.name().equals(ACCOUNTS)) {
                     props.put("eventshop.accounts.admin.password", secrets.adminPassword());
                 }

@@ -39,7 +39,7 @@ class WebRoutes {
     static final String WEB = "web";
     /** The header web reads the CSRF token from (web's {@code Csrf.HEADER}); whatever the client sent is replaced. */
     static final String CSRF_HEADER = "X-Eventshop-Csrf";
-    static final String[] LIVE = {"/orders/*/live", "/products/*/live", "/account/live"};
+    static final String[] LIVE = {"/orders/*/live", "/products/*/live", "/account/live", "/ops/live", "/ops/live/**"};
 
     @Bean
     @Order(Ordered.LOWEST_PRECEDENCE)

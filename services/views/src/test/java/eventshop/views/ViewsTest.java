@@ -18,6 +18,7 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(classes = ViewsApplication.class, properties = {
         "spring.config.name=views",
         "spring.datasource.url=jdbc:h2:mem:views-test;DB_CLOSE_DELAY=-1",
+        "eventshop.eventstore.engine=memory",
         "eventshop.security.token-secret=" + TestKafka.SECRET,
         "eventshop.consistency.max-wait=1s",
         "eventshop.projections.drop-after=200ms",
