@@ -6,6 +6,7 @@ import static eventshop.eventsourcing.kafka.RelayTestApp.effectCount;
 import static eventshop.eventsourcing.kafka.RelayTestApp.streams;
 import static eventshop.eventsourcing.kafka.RelayTestApp.upTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import eventshop.eventsourcing.consuming.ConsumerOffsets;
@@ -14,6 +15,8 @@ import eventshop.eventsourcing.consuming.ParkedEndpoint;
 import eventshop.eventsourcing.consuming.ParkedMessage;
 import eventshop.eventsourcing.consuming.ParkedMessages;
 import eventshop.eventsourcing.kafka.RelayTestApp;
+import eventshop.eventsourcing.ops.OpsErrors.ActionNotPossible;
+import eventshop.eventsourcing.testing.TopicProbe;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.RecordedEvent;
 import eventshop.kafka.broker.InProcessKafka;
@@ -27,12 +30,14 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.cloud.stream.binding.BindingsLifecycleController;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -182,17 +187,25 @@ class RelayToConsumerTest {
         assertThat(message.replayedAt()).isNull();
         assertThat(endpoint.all()).containsKey(RelayTestApp.DEAD_LETTER_TOPIC);
 
-        // when the bug is fixed and the message replayed (twice, by mistake)
+        // when the bug is fixed and the message replayed, and replayed again by mistake
         RelayTestApp.POISON.remove(poison);
         double duplicatesBefore = duplicates();
         assertThat(http("GET", "/actuator/parked/" + RelayTestApp.DEAD_LETTER_TOPIC, null))
-                .contains(poison.toString(), "cannot handle ItemAdded");
+                .contains(poison.toString(), "cannot handle ItemAdded", "\"status\":\"PENDING\"");
         String replayed = http("POST", "/actuator/parked", "{\"id\":\"" + message.id() + "\"}");
-        endpoint.replay(message.id(), null);
 
-        // then the effect happens exactly once: the second copy is recognised and skipped
-        assertThat(replayed).contains(message.id(), "\"replayedAt\":\"");
+        // then the second replay is refused: a message is replayed once
+        assertThat(replayed).contains(message.id(), "\"replayedAt\":\"", "\"status\":\"REPLAYED\"");
+        assertThatThrownBy(() -> endpoint.replay(message.id(), null, SecurityContext.NONE))
+                .isInstanceOf(ActionNotPossible.class).hasMessageContaining("was already replayed at");
+
+        // and the effect happens exactly once, also when the broker delivers the replayed record a second time
         await().atMost(PATIENCE).until(() -> RelayTestApp.effectsOf(jdbc, poison) == 1);
+        ConsumerRecord<byte[], byte[]> original = readFromTopic(poison);
+        try (TopicProbe probe = new TopicProbe(kafka.bootstrapServers())) {
+            probe.send(new ProducerRecord<>(RelayTestApp.TOPIC, null, new String(original.key(), StandardCharsets.UTF_8),
+                    original.value(), original.headers()));
+        }
         await().atMost(PATIENCE).until(() -> duplicates() > duplicatesBefore);
         assertThat(RelayTestApp.effectsOf(jdbc, poison)).isEqualTo(1);
         assertThat(RelayTestApp.ATTEMPTS.get(poison).get()).isEqualTo(4);
