@@ -87,6 +87,7 @@ public final class ParkedMessages implements AutoCloseable {
     private static final Duration STALE_CLAIM = Duration.ofMinutes(STALE_CLAIM_MINUTES);
     private static final int SUMMARY = 200;
     private static final int CLAIM_ATTEMPTS = 5;
+    private static final int MAX_BY = 320;
     private static final String REPLAYING = "REPLAYING";
     private static final String REPLAYED = "REPLAYED";
     private static final String DISCARDED = "DISCARDED";
@@ -164,7 +165,7 @@ public final class ParkedMessages implements AutoCloseable {
                 + "PRIMARY KEY (dead_letter_topic, dlq_partition, dlq_offset))");
         jdbc.execute("ALTER TABLE parked_replays ADD COLUMN IF NOT EXISTS status VARCHAR(10) DEFAULT 'REPLAYED' NOT NULL");
         jdbc.execute("ALTER TABLE parked_replays ADD COLUMN IF NOT EXISTS reason VARCHAR(" + MAX_REASON + ")");
-        jdbc.execute("ALTER TABLE parked_replays ADD COLUMN IF NOT EXISTS handled_by VARCHAR(320)");
+        jdbc.execute("ALTER TABLE parked_replays ADD COLUMN IF NOT EXISTS handled_by VARCHAR(" + MAX_BY + ")");
     }
 
     /** The dead-letter topics this service's consumers park messages on. */
@@ -429,7 +430,8 @@ public final class ParkedMessages implements AutoCloseable {
     }
 
     /** Inserts the message's row; a row there already is a refusal, unless it is a stale claim, which is taken over. */
-    private Instant claim(Where where, String status, @Nullable String by, @Nullable String reason) {
+    private Instant claim(Where where, String status, @Nullable String operator, @Nullable String reason) {
+        String by = operator == null || operator.length() <= MAX_BY ? operator : operator.substring(0, MAX_BY);
         for (int attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
             try {
