@@ -51,6 +51,7 @@ class RelayToConsumerTest {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final String BINDING = RelayTestApp.CONSUMER + "-in-0";
 
+    private static RelayTestApp.Running running;
     private static InProcessKafka kafka;
     private static ConfigurableApplicationContext context;
     private static EventStore store;
@@ -59,9 +60,10 @@ class RelayToConsumerTest {
 
     @BeforeAll
     static void start() {
-        kafka = InProcessKafka.start();
-        kafka.createTopics(3, RelayTestApp.TOPIC, RelayTestApp.COMMAND_TOPIC);
-        context = RelayTestApp.start(kafka, "relay-to-consumer", "spring.main.web-application-type=servlet");
+        running = RelayTestApp.startWithBroker(RelayTestApp.class, 3, "relay-to-consumer",
+                "spring.main.web-application-type=servlet");
+        kafka = running.kafka();
+        context = running.context();
         store = context.getBean(EventStore.class);
         jdbc = context.getBean(JdbcTemplate.class);
         relay = context.getBean(LogRelay.class);
@@ -69,11 +71,8 @@ class RelayToConsumerTest {
 
     @AfterAll
     static void stop() {
-        if (context != null) {
-            context.close();
-        }
-        if (kafka != null) {
-            kafka.close();
+        if (running != null) {
+            running.close();
         }
     }
 
@@ -164,7 +163,7 @@ class RelayToConsumerTest {
         appendRoundRobin(store, streams, 1);
         UUID poison = UUID.randomUUID();
         RelayTestApp.POISON.add(poison);
-        appendWithId(poison, "poison-0");
+        RelayTestApp.append(store, "poison-0", poison);
         appendRoundRobin(store, streams, 1);
         ParkedMessages parked = context.getBean(ParkedMessages.class);
         ParkedEndpoint endpoint = context.getBean(ParkedEndpoint.class);
@@ -220,7 +219,7 @@ class RelayToConsumerTest {
         appendRoundRobin(store, List.of("malformed-0"), 1);
         UUID malformed = UUID.randomUUID();
         RelayTestApp.MALFORMED.add(malformed);
-        appendWithId(malformed, "malformed-0");
+        RelayTestApp.append(store, "malformed-0", malformed);
         appendRoundRobin(store, List.of("malformed-0"), 1);
         ParkedMessages parked = context.getBean(ParkedMessages.class);
 
@@ -297,7 +296,7 @@ class RelayToConsumerTest {
         // given a message whose effect fails with the exception the service declares not retryable
         UUID refused = UUID.randomUUID();
         RelayTestApp.REFUSED.add(refused);
-        appendWithId(refused, "refused-0");
+        RelayTestApp.append(store, "refused-0", refused);
         ParkedMessages parked = context.getBean(ParkedMessages.class);
 
         // when
@@ -358,14 +357,6 @@ class RelayToConsumerTest {
         assertThat(meters.find("kafka.consumer.fetch.manager.records.lag.max").meters()).isNotEmpty();
         assertThat(meters.find("spring.cloud.stream.binder.kafka.offset").tag("group", RelayTestApp.GROUP).gauges())
                 .isNotEmpty();
-    }
-
-    private static void appendWithId(UUID id, String stream) {
-        eventshop.eventstore.Metadata metadata = new eventshop.eventstore.Metadata("conversation-" + stream,
-                "command-" + id, "alice", java.time.Instant.parse("2025-01-02T03:04:05Z"), 1,
-                Map.of("traceparent", RelayTestApp.TRACEPARENT));
-        store.append(stream, eventshop.eventstore.ExpectedVersion.any(), List.of(new eventshop.eventstore.EventData(id,
-                "ItemAdded", ("{\"stream\":\"" + stream + "\"}").getBytes(StandardCharsets.UTF_8), metadata)));
     }
 
     private static String http(String method, String path, String json) {
