@@ -1,6 +1,5 @@
 package eventshop.eventsourcing.consuming;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -11,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -22,15 +20,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * How far this service's consumer groups are behind their topics: per partition, the group's
  * committed offset against the partition's end, and the source position this instance has processed
- * there ({@link ConsumerProgress}). Read on demand with a short-lived admin client.
+ * there ({@link ConsumerProgress}). Read on demand with one admin client, created on the first call and kept
+ * until {@link #close} (the operations console asks every few seconds).
  *
  * <p>Thread-safe.
  */
-public final class ConsumerLags {
+public final class ConsumerLags implements AutoCloseable {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
-
-    private final Map<String, Object> clientConfig;
+    private final KeptAdmin admin;
     private final Supplier<Collection<Subscription>> subscriptions;
     private final @Nullable ConsumerProgress progress;
 
@@ -64,7 +61,7 @@ public final class ConsumerLags {
     /** @param progress what the consumers processed, shown per partition; null for none */
     public ConsumerLags(Map<String, Object> clientConfig, Supplier<Collection<Subscription>> subscriptions,
                         @Nullable ConsumerProgress progress) {
-        this.clientConfig = Map.copyOf(clientConfig);
+        this.admin = new KeptAdmin(clientConfig, "eventshop-consumer-lag");
         this.subscriptions = subscriptions;
         this.progress = progress;
     }
@@ -75,58 +72,59 @@ public final class ConsumerLags {
         if (all.isEmpty()) {
             return List.of();
         }
-        Map<String, Object> config = new HashMap<>(clientConfig);
-        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "eventshop-consumer-lag");
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        try (Admin admin = Admin.create(config)) {
-            List<String> topics = all.stream().map(Subscription::topic).distinct().toList();
-            Map<String, TopicDescription> descriptions = get(admin.describeTopics(topics).allTopicNames());
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-            descriptions.values().forEach(description -> description.partitions().forEach(partition -> {
-                TopicPartition tp = new TopicPartition(description.name(), partition.partition());
-                latest.put(tp, OffsetSpec.latest());
-                earliest.put(tp, OffsetSpec.earliest());
-            }));
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = get(admin.listOffsets(latest).all());
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = get(admin.listOffsets(earliest).all());
-            List<Lag> lags = new ArrayList<>();
-            for (Subscription subscription : all) {
-                Map<TopicPartition, OffsetAndMetadata> committed = get(
-                        admin.listConsumerGroupOffsets(subscription.group()).partitionsToOffsetAndMetadata());
-                TopicDescription description = descriptions.get(subscription.topic());
-                List<PartitionLag> partitions = new ArrayList<>();
-                ConsumerProgress.Feed feed = progress == null || ConsumerProgress.sourceOf(subscription.topic()) == null
-                        ? null : progress.feed(subscription.topic(), subscription.group());
-                long total = 0;
-                if (description != null) {
-                    for (var partition : description.partitions()) {
-                        TopicPartition tp = new TopicPartition(subscription.topic(), partition.partition());
-                        long end = ends.get(tp).offset();
-                        OffsetAndMetadata offset = committed.get(tp);
-                        long from = offset != null ? offset.offset() : starts.get(tp).offset();
-                        long lag = Math.max(0, end - from);
-                        total += lag;
-                        partitions.add(new PartitionLag(partition.partition(), offset != null ? offset.offset() : -1,
-                                end, lag, feed == null ? -1 : feed.processed(partition.partition()),
-                                feed != null && feed.isAssigned(partition.partition())));
-                    }
+        Admin admin = this.admin.get();
+        List<String> topics = all.stream().map(Subscription::topic).distinct().toList();
+        Map<String, TopicDescription> descriptions = get(admin.describeTopics(topics).allTopicNames());
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        descriptions.values().forEach(description -> description.partitions().forEach(partition -> {
+            TopicPartition tp = new TopicPartition(description.name(), partition.partition());
+            latest.put(tp, OffsetSpec.latest());
+            earliest.put(tp, OffsetSpec.earliest());
+        }));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = get(admin.listOffsets(latest).all());
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = get(admin.listOffsets(earliest).all());
+        List<Lag> lags = new ArrayList<>();
+        for (Subscription subscription : all) {
+            Map<TopicPartition, OffsetAndMetadata> committed = get(
+                    admin.listConsumerGroupOffsets(subscription.group()).partitionsToOffsetAndMetadata());
+            TopicDescription description = descriptions.get(subscription.topic());
+            List<PartitionLag> partitions = new ArrayList<>();
+            ConsumerProgress.Feed feed = progress == null || ConsumerProgress.sourceOf(subscription.topic()) == null
+                    ? null : progress.feed(subscription.topic(), subscription.group());
+            long total = 0;
+            if (description != null) {
+                for (var partition : description.partitions()) {
+                    TopicPartition tp = new TopicPartition(subscription.topic(), partition.partition());
+                    long end = ends.get(tp).offset();
+                    OffsetAndMetadata offset = committed.get(tp);
+                    long from = offset != null ? offset.offset() : starts.get(tp).offset();
+                    long lag = Math.max(0, end - from);
+                    total += lag;
+                    partitions.add(new PartitionLag(partition.partition(), offset != null ? offset.offset() : -1,
+                            end, lag, feed == null ? -1 : feed.processed(partition.partition()),
+                            feed != null && feed.isAssigned(partition.partition())));
                 }
-                lags.add(new Lag(subscription.binding(), subscription.group(), subscription.topic(), total, partitions));
             }
-            return lags;
+            lags.add(new Lag(subscription.binding(), subscription.group(), subscription.topic(), total, partitions));
         }
+        return lags;
     }
 
     private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) {
         try {
-            return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return future.get(KeptAdmin.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading consumer lag", e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("could not read consumer lag: " + e, e);
         }
+    }
+
+    /** Closes the admin client. */
+    @Override
+    public void close() {
+        admin.close();
     }
 }

@@ -4,6 +4,8 @@ import eventshop.eventsourcing.consistency.AppliedPosition;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.consistency.ReadModelProgress;
 import eventshop.eventstore.EventStore;
+import eventshop.eventstore.RecordedEvent;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -81,5 +83,27 @@ final class LogSource implements Source {
     @Override
     public Map<String, Long> appliedBySource() {
         return Map.of(serviceName, applied.get());
+    }
+
+    @Override
+    public long events() {
+        return store.headPosition() + 1;
+    }
+
+    /** The first position recorded at or after {@code at}, found by halving (positions are gapless from 0). */
+    @Override
+    public long eventsAt(Instant at) {
+        long before = 0;
+        long after = store.headPosition() + 1;
+        while (before < after) {
+            long middle = before + (after - before) / 2;
+            RecordedEvent event = store.readAll(middle, 1).blockFirst();
+            if (event == null || !event.metadata().timestamp().isBefore(at)) {
+                after = middle;
+            } else {
+                before = middle + 1;
+            }
+        }
+        return before;
     }
 }

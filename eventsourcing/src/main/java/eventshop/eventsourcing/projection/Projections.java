@@ -12,6 +12,7 @@ import eventshop.eventstore.EventStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -225,13 +226,40 @@ public final class Projections implements SmartLifecycle {
      * batch boundary (to compare replicas). Batches wait meanwhile, so keep it short.
      */
     public <T> T readAtBatchBoundary(String name, BiFunction<Tables, Checkpoint, T> query) {
+        return readLiveAtBatchBoundary(name, live -> query.apply(live.getFirst().tables(), live.getFirst().checkpoint()));
+    }
+
+    /**
+     * A live generation of a read model: the active one, or the one a rebuild is filling.
+     *
+     * @param checkpoint what its tables reflect
+     * @param role       {@link Role#ACTIVE} or {@link Role#BUILDING}
+     */
+    public record LiveGeneration(Tables tables, Checkpoint checkpoint, Role role) {
+    }
+
+    /**
+     * Runs {@code query} against every live generation of read model {@code name} (the active one first, then the
+     * one being rebuilt, if any) while none of their batches is being applied, each with the checkpoint its tables
+     * reflect: one view of all of them at a batch boundary (to compare a rebuild with the active generation). Both
+     * runners wait meanwhile, so keep it short.
+     */
+    public <T> T readLiveAtBatchBoundary(String name, Function<List<LiveGeneration>, T> query) {
         Slot slot = slot(name);
         Lock lock = slot.batches.writeLock();
         lock.lock();
         try {
-            ProjectionRunner<?> active = slot.active;
-            return active != null ? query.apply(active.tables(), active.checkpoint())
-                    : query.apply(slot.activeTables, slot.activeCheckpoint);
+            List<LiveGeneration> live = new ArrayList<>(2);
+            synchronized (this) { // a switch-over changes the slot's generations together
+                ProjectionRunner<?> active = slot.active;
+                live.add(active != null ? new LiveGeneration(active.tables(), active.checkpoint(), Role.ACTIVE)
+                        : new LiveGeneration(slot.activeTables, slot.activeCheckpoint, Role.ACTIVE));
+                ProjectionRunner<?> building = slot.building;
+                if (building != null) {
+                    live.add(new LiveGeneration(building.tables(), building.checkpoint(), Role.BUILDING));
+                }
+            }
+            return query.apply(List.copyOf(live));
         } finally {
             lock.unlock();
         }
@@ -278,6 +306,28 @@ public final class Projections implements SmartLifecycle {
      */
     public boolean ready() {
         return running && slots.values().stream().allMatch(this::ready);
+    }
+
+    /**
+     * How many events a rebuild of read model {@code name} would replay now: the events of the log (its head
+     * position + 1), or the records on its topics (the sum of their partitions' end offsets, asked of the broker
+     * now).
+     *
+     * @throws IllegalArgumentException if there is no such read model
+     */
+    public long sourceEvents(String name) {
+        return slot(name).source.events();
+    }
+
+    /**
+     * How many events the source of read model {@code name} had at {@code at}: the log's events recorded before it
+     * (by their metadata timestamps), or the records appended to its topics before it (by their timestamps). With
+     * {@link #sourceEvents} it tells how many were appended since.
+     *
+     * @throws IllegalArgumentException if there is no such read model
+     */
+    public long sourceEventsAt(String name, Instant at) {
+        return slot(name).source.eventsAt(at);
     }
 
     /**

@@ -1,6 +1,7 @@
 package eventshop.eventsourcing.projection;
 
 import eventshop.eventsourcing.consistency.ReadModelProgress;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -24,4 +25,10 @@ sealed interface Source permits LogSource, TopicSource {
 
     /** What tokens wait for, per source service. */
     Map<String, Long> appliedBySource();
+
+    /** How many events the source has now: what a rebuild replays. */
+    long events();
+
+    /** How many events the source had at {@code at} (by the events' or records' timestamps). */
+    long eventsAt(Instant at);
 }

@@ -94,6 +94,11 @@ public final class Tables {
         return result;
     }
 
+    /** Every logical table name, in the order the read model lists them. */
+    public Collection<String> logicalNames() {
+        return physical.keySet();
+    }
+
     /** Every physical table name of this generation. */
     public Collection<String> physicalNames() {
         return physical.values();

@@ -1,7 +1,18 @@
 package eventshop.eventsourcing.projection;
 
 import eventshop.eventsourcing.consistency.ReadModelProgress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -9,6 +20,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * for the partition of their stream and for the whole-log estimate ({@link TopicProgress}).
  */
 final class TopicSource implements Source {
+
+    private static final Duration METADATA_WAIT = Duration.ofSeconds(10);
 
     private final TopicProjection projection;
     private final JdbcTemplate jdbc;
@@ -50,5 +63,48 @@ final class TopicSource implements Source {
     @Override
     public Map<String, Long> appliedBySource() {
         return progress.all();
+    }
+
+    @Override
+    public long events() {
+        return withConsumer((consumer, partitions) -> sum(consumer.endOffsets(partitions, METADATA_WAIT)));
+    }
+
+    @Override
+    public long eventsAt(Instant at) {
+        return withConsumer((consumer, partitions) -> {
+            Map<TopicPartition, Long> times = new HashMap<>();
+            partitions.forEach(tp -> times.put(tp, at.toEpochMilli()));
+            Map<TopicPartition, OffsetAndTimestamp> first = consumer.offsetsForTimes(times, METADATA_WAIT);
+            Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions, METADATA_WAIT));
+            first.forEach((tp, found) -> {
+                if (found != null) {
+                    ends.put(tp, found.offset());
+                }
+            });
+            return sum(ends);
+        });
+    }
+
+    private static long sum(Map<TopicPartition, Long> offsets) {
+        return offsets.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Asks the broker with a short-lived group-less consumer, about every partition of the topics. */
+    private long withConsumer(BiFunction<KafkaConsumer<byte[], byte[]>, List<TopicPartition>, Long> ask) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, projection.name() + "-source-events");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : projection.topics()) {
+                consumer.partitionsFor(topic, METADATA_WAIT)
+                        .forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
+            }
+            return ask.apply(consumer, partitions);
+        }
     }
 }

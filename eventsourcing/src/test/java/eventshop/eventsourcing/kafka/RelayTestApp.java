@@ -56,8 +56,45 @@ public class RelayTestApp {
     public static final Class<? extends RuntimeException> DECLARED_NOT_RETRYABLE = UnsupportedOperationException.class;
     public static final Map<UUID, AtomicInteger> ATTEMPTS = new ConcurrentHashMap<>();
 
-    /** Starts the service against {@code kafka}, with extra properties. */
+    /** A broker and an app on it; {@link #close} closes the app, then the broker. */
+    public record Running(InProcessKafka kafka, ConfigurableApplicationContext context) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            try {
+                context.close();
+            } finally {
+                kafka.close();
+            }
+        }
+    }
+
+    /**
+     * Starts a broker with {@link #TOPIC} and {@link #COMMAND_TOPIC} ({@code partitions} each), and {@code app} on
+     * it as {@link #start(Class, InProcessKafka, String, String...)} does.
+     */
+    public static Running startWithBroker(Class<?> app, int partitions, String database, String... extra) {
+        InProcessKafka kafka = InProcessKafka.start();
+        try {
+            kafka.createTopics(partitions, TOPIC, COMMAND_TOPIC);
+            return new Running(kafka, start(app, kafka, database, extra));
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts the service against {@code kafka}, with extra properties: as command-line arguments, so they win over
+     * the defaults here and the build's system properties ({@code eventshop.security.enabled=false}).
+     */
     public static ConfigurableApplicationContext start(InProcessKafka kafka, String database, String... extra) {
+        return start(RelayTestApp.class, kafka, database, extra);
+    }
+
+    /** Starts {@code app} (this service with more beans, say) against {@code kafka}, with extra properties (as above). */
+    public static ConfigurableApplicationContext start(Class<?> app, InProcessKafka kafka, String database,
+                                                       String... extra) {
         List<String> properties = new ArrayList<>(List.of(
                 "eventshop.service-name=orders",
                 "eventshop.eventstore.engine=memory",
@@ -84,9 +121,8 @@ public class RelayTestApp {
                 "logging.level.org.springframework.kafka=WARN",
                 "logging.level.org.springframework.cloud.stream=WARN",
                 "logging.level.org.springframework.integration=WARN"));
-        properties.addAll(List.of(extra));
-        return new SpringApplicationBuilder(RelayTestApp.class)
-                .properties(properties.toArray(String[]::new)).run();
+        return new SpringApplicationBuilder(app).properties(properties.toArray(String[]::new))
+                .run(java.util.Arrays.stream(extra).map(setting -> "--" + setting).toArray(String[]::new));
     }
 
     @Bean
@@ -123,7 +159,11 @@ public class RelayTestApp {
 
     /** Appends one event to {@code stream} and returns its id. */
     public static UUID append(EventStore store, String stream) {
-        UUID id = UUID.randomUUID();
+        return append(store, stream, UUID.randomUUID());
+    }
+
+    /** Appends one event with id {@code id} to {@code stream} and returns the id. */
+    public static UUID append(EventStore store, String stream, UUID id) {
         Metadata metadata = new Metadata("conversation-" + stream, "command-" + id, "alice",
                 Instant.parse("2025-01-02T03:04:05Z"), 1, Map.of("traceparent", TRACEPARENT));
         byte[] data = ("{\"stream\":\"" + stream + "\"}").getBytes(StandardCharsets.UTF_8);

@@ -554,6 +554,28 @@ class TopicProjectionsTest {
     }
 
     @Test
+    void whatARebuildReplays_isTheRecordsOnTheTopics_andWhatTheyHadAtAnInstant_isCountedByTheirTimestamps()
+            throws Exception {
+        // given 9 records from two hours ago and 4 from one hour ago, over two partitions
+        createTopic(topic, 2);
+        java.time.Instant now = java.time.Instant.now();
+        for (int i = 0; i < 13; i++) {
+            long timestamp = now.minus(Duration.ofHours(i < 9 ? 2 : 1)).toEpochMilli();
+            producer.send(new ProducerRecord<>(topic, i % 2, timestamp, "stream-" + i,
+                    ("event-" + i).getBytes(StandardCharsets.UTF_8))).get();
+        }
+
+        // when
+        Projections projections = start(new Tally(List.of(topic)));
+
+        // then
+        assertThat(projections.sourceEvents("tally")).isEqualTo(13);
+        assertThat(projections.sourceEventsAt("tally", now.minus(Duration.ofMinutes(90)))).isEqualTo(9);
+        assertThat(projections.sourceEventsAt("tally", now.minus(Duration.ofHours(3)))).isZero();
+        assertThat(projections.sourceEventsAt("tally", now)).isEqualTo(13);
+    }
+
+    @Test
     void aTopicProjection_needsEventsTopics_andKafkaSettings() {
         ReadYourWrites waits = new ReadYourWrites(Duration.ZERO);
         assertThatThrownBy(() -> new Projections("shop", new InMemoryEventStore(), dataSource,

@@ -6,6 +6,7 @@ import static eventshop.eventsourcing.kafka.RelayTestApp.effectCount;
 import static eventshop.eventsourcing.kafka.RelayTestApp.streams;
 import static eventshop.eventsourcing.kafka.RelayTestApp.upTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import eventshop.eventsourcing.consuming.ConsumerOffsets;
@@ -14,6 +15,8 @@ import eventshop.eventsourcing.consuming.ParkedEndpoint;
 import eventshop.eventsourcing.consuming.ParkedMessage;
 import eventshop.eventsourcing.consuming.ParkedMessages;
 import eventshop.eventsourcing.kafka.RelayTestApp;
+import eventshop.eventsourcing.ops.OpsErrors.ActionNotPossible;
+import eventshop.eventsourcing.testing.TopicProbe;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.RecordedEvent;
 import eventshop.kafka.broker.InProcessKafka;
@@ -27,12 +30,14 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.cloud.stream.binding.BindingsLifecycleController;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -46,6 +51,7 @@ class RelayToConsumerTest {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final String BINDING = RelayTestApp.CONSUMER + "-in-0";
 
+    private static RelayTestApp.Running running;
     private static InProcessKafka kafka;
     private static ConfigurableApplicationContext context;
     private static EventStore store;
@@ -54,9 +60,10 @@ class RelayToConsumerTest {
 
     @BeforeAll
     static void start() {
-        kafka = InProcessKafka.start();
-        kafka.createTopics(3, RelayTestApp.TOPIC, RelayTestApp.COMMAND_TOPIC);
-        context = RelayTestApp.start(kafka, "relay-to-consumer", "spring.main.web-application-type=servlet");
+        running = RelayTestApp.startWithBroker(RelayTestApp.class, 3, "relay-to-consumer",
+                "spring.main.web-application-type=servlet");
+        kafka = running.kafka();
+        context = running.context();
         store = context.getBean(EventStore.class);
         jdbc = context.getBean(JdbcTemplate.class);
         relay = context.getBean(LogRelay.class);
@@ -64,11 +71,8 @@ class RelayToConsumerTest {
 
     @AfterAll
     static void stop() {
-        if (context != null) {
-            context.close();
-        }
-        if (kafka != null) {
-            kafka.close();
+        if (running != null) {
+            running.close();
         }
     }
 
@@ -159,7 +163,7 @@ class RelayToConsumerTest {
         appendRoundRobin(store, streams, 1);
         UUID poison = UUID.randomUUID();
         RelayTestApp.POISON.add(poison);
-        appendWithId(poison, "poison-0");
+        RelayTestApp.append(store, "poison-0", poison);
         appendRoundRobin(store, streams, 1);
         ParkedMessages parked = context.getBean(ParkedMessages.class);
         ParkedEndpoint endpoint = context.getBean(ParkedEndpoint.class);
@@ -182,17 +186,25 @@ class RelayToConsumerTest {
         assertThat(message.replayedAt()).isNull();
         assertThat(endpoint.all()).containsKey(RelayTestApp.DEAD_LETTER_TOPIC);
 
-        // when the bug is fixed and the message replayed (twice, by mistake)
+        // when the bug is fixed and the message replayed, and replayed again by mistake
         RelayTestApp.POISON.remove(poison);
         double duplicatesBefore = duplicates();
         assertThat(http("GET", "/actuator/parked/" + RelayTestApp.DEAD_LETTER_TOPIC, null))
-                .contains(poison.toString(), "cannot handle ItemAdded");
+                .contains(poison.toString(), "cannot handle ItemAdded", "\"status\":\"PENDING\"");
         String replayed = http("POST", "/actuator/parked", "{\"id\":\"" + message.id() + "\"}");
-        endpoint.replay(message.id(), null);
 
-        // then the effect happens exactly once: the second copy is recognised and skipped
-        assertThat(replayed).contains(message.id(), "\"replayedAt\":\"");
+        // then the second replay is refused: a message is replayed once
+        assertThat(replayed).contains(message.id(), "\"replayedAt\":\"", "\"status\":\"REPLAYED\"");
+        assertThatThrownBy(() -> endpoint.replay(message.id(), null, SecurityContext.NONE))
+                .isInstanceOf(ActionNotPossible.class).hasMessageContaining("was already replayed at");
+
+        // and the effect happens exactly once, also when the broker delivers the replayed record a second time
         await().atMost(PATIENCE).until(() -> RelayTestApp.effectsOf(jdbc, poison) == 1);
+        ConsumerRecord<byte[], byte[]> original = readFromTopic(poison);
+        try (TopicProbe probe = new TopicProbe(kafka.bootstrapServers())) {
+            probe.send(new ProducerRecord<>(RelayTestApp.TOPIC, null, new String(original.key(), StandardCharsets.UTF_8),
+                    original.value(), original.headers()));
+        }
         await().atMost(PATIENCE).until(() -> duplicates() > duplicatesBefore);
         assertThat(RelayTestApp.effectsOf(jdbc, poison)).isEqualTo(1);
         assertThat(RelayTestApp.ATTEMPTS.get(poison).get()).isEqualTo(4);
@@ -207,7 +219,7 @@ class RelayToConsumerTest {
         appendRoundRobin(store, List.of("malformed-0"), 1);
         UUID malformed = UUID.randomUUID();
         RelayTestApp.MALFORMED.add(malformed);
-        appendWithId(malformed, "malformed-0");
+        RelayTestApp.append(store, "malformed-0", malformed);
         appendRoundRobin(store, List.of("malformed-0"), 1);
         ParkedMessages parked = context.getBean(ParkedMessages.class);
 
@@ -284,7 +296,7 @@ class RelayToConsumerTest {
         // given a message whose effect fails with the exception the service declares not retryable
         UUID refused = UUID.randomUUID();
         RelayTestApp.REFUSED.add(refused);
-        appendWithId(refused, "refused-0");
+        RelayTestApp.append(store, "refused-0", refused);
         ParkedMessages parked = context.getBean(ParkedMessages.class);
 
         // when
@@ -345,14 +357,6 @@ class RelayToConsumerTest {
         assertThat(meters.find("kafka.consumer.fetch.manager.records.lag.max").meters()).isNotEmpty();
         assertThat(meters.find("spring.cloud.stream.binder.kafka.offset").tag("group", RelayTestApp.GROUP).gauges())
                 .isNotEmpty();
-    }
-
-    private static void appendWithId(UUID id, String stream) {
-        eventshop.eventstore.Metadata metadata = new eventshop.eventstore.Metadata("conversation-" + stream,
-                "command-" + id, "alice", java.time.Instant.parse("2025-01-02T03:04:05Z"), 1,
-                Map.of("traceparent", RelayTestApp.TRACEPARENT));
-        store.append(stream, eventshop.eventstore.ExpectedVersion.any(), List.of(new eventshop.eventstore.EventData(id,
-                "ItemAdded", ("{\"stream\":\"" + stream + "\"}").getBytes(StandardCharsets.UTF_8), metadata)));
     }
 
     private static String http(String method, String path, String json) {
