@@ -366,8 +366,13 @@ class ProductsApiTest {
             assertThat(description.path("info").path("version").asString()).isNotBlank();
             assertThat(description.path("components").path("securitySchemes").path("edgeToken").path("scheme")
                     .asString()).isEqualTo("bearer");
-            assertThat(description.path("paths").propertyNames()).containsExactlyInAnyOrder(PRODUCTS,
+            assertThat(description.path("paths").propertyNames())
+                    .filteredOn(path -> !path.startsWith("/api/ops/")).containsExactlyInAnyOrder(PRODUCTS,
                     PRODUCTS + "/{sku}", PRODUCTS + "/{sku}/price");
+            // the operations console's endpoints (the starter's, in every service), each for the admin only
+            assertThat(description.path("paths").propertyNames()).contains("/api/ops/catalog/overview",
+                    "/api/ops/catalog/events", "/api/ops/catalog/streams/{streamId}", "/api/ops/catalog/audit");
+            assertThat(description.at("/paths/~1api~1ops~1catalog~1events/get/responses").has("403")).isTrue();
             JsonNode add = description.path("paths").path(PRODUCTS).path("post");
             assertThat(add.at("/requestBody/content/application~1json/schema/$ref").asString())
                     .isEqualTo("#/components/schemas/NewProduct");
