@@ -346,7 +346,8 @@ class OpsPagesTest extends OpsFixture {
         void aRebuild_isConfirmedWithTheNumberOfEvents_thenPostedToTheService() throws Exception {
             // given
             SERVICES.answer("GET /api/ops/views/projections/order-history/rebuild", "{\"name\":\"order-history\",\"events\":1234}");
-            SERVICES.answer("POST /api/ops/views/projections/order-history/rebuild", 202, "{}", Map.of());
+            SERVICES.answer("POST /api/ops/views/projections/order-history/rebuild", 202,
+                    projection("order-history", "REBUILDING", true, 812, 2, generation(3, 0, 1234)), Map.of());
             String confirm = call(admin, get("/ops/read-models/views/order-history/rebuild")).getContentAsString();
             assertThat(confirm).contains("will replay <strong>1,234 events</strong>",
                     "action=\"/ops/read-models/views/order-history/rebuild\"", "name=\"confirm\" value=\"1234\"",
@@ -358,9 +359,28 @@ class OpsPagesTest extends OpsFixture {
                     .param("confirm", "1234").param("_csrf", CSRF));
 
             // then
-            assertThat(response.getRedirectedUrl()).isEqualTo("/ops/read-models?started=views%2Forder-history");
+            assertThat(response.getRedirectedUrl()).isEqualTo("/ops/read-models?started=views%2Forder-history&from=2");
             StubServices.Request sent = sentAsTheAdmin("POST", "/api/ops/views/projections/order-history/rebuild");
             assertThat(sent.body()).isEqualTo("{\"confirm\":1234}");
+        }
+
+        @Test
+        void theSwitchOver_isShown_evenWhenItHappenedBeforeThePageWasOpened() throws Exception {
+            // given: a rebuild started from generation 2, which generation 3 has replaced by the time the page loads
+            SERVICES.answer("GET /api/ops/views/projections", "[" + projection("order-history", "RUNNING", true, 900, 3, null)
+                    + "]");
+            SERVICES.answer("GET /api/ops/views/projections/order-history/replicas", """
+                    {"name":"order-history","replicas":[{"generation":3,"role":"ACTIVE","checkpoint":900,"rows":41,"sha256":"dddd"}],"converged":true}""");
+
+            // when
+            String html = call(admin, get("/ops/read-models").param("started", "views/order-history").param("from", "2"))
+                    .getContentAsString();
+
+            // then: the page says so, and its live stream is told which generation the viewer started from
+            assertThat(html).contains("switched over from generation 2 to 3",
+                    "sse-connect=\"/ops/live/read-models?started=views%2Forder-history&amp;from=2\"");
+            assertThat(call(admin, get("/ops/read-models").param("started", "views/order-history").param("from", "x"))
+                    .getStatus()).isEqualTo(400);
         }
 
         @Test

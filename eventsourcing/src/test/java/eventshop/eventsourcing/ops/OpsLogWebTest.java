@@ -21,7 +21,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
@@ -49,7 +50,9 @@ class OpsLogWebTest {
     private static final EdgeUser ADMIN = EdgeUser.admin("admin-1", "admin@example.com");
     private static final EdgeUser CUSTOMER = EdgeUser.customer("acc-1", "ada@example.com");
 
-    @SpringBootApplication
+    /** Auto-configuration only: no component scan, which would pick up the other test applications of this package. */
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
     static class App {
 
         @Bean

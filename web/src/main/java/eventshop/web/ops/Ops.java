@@ -209,10 +209,16 @@ public class Ops {
                 service, name), "read model " + name + " in " + service);
     }
 
-    /** Starts a rebuild that replays {@code events} (what the confirmation said). */
-    public void rebuild(String service, String name, long events) {
-        Replies.accepted(client(service).post("/api/ops/{service}/projections/{name}/rebuild", new Confirm(events),
-                Object.class, service, name));
+    /**
+     * Starts a rebuild that replays {@code events} (what the confirmation said).
+     *
+     * @return the generation that was active when it started (the one the rebuild's generation replaces), 0 if the
+     *         service did not say
+     */
+    public int rebuild(String service, String name, long events) {
+        Projection started = Replies.accepted(client(service).post("/api/ops/{service}/projections/{name}/rebuild",
+                new Confirm(events), Projection.class, service, name)).body();
+        return started == null || started.active() == null ? 0 : started.active().generation();
     }
 
     // ---- parked messages

@@ -4,6 +4,7 @@ import eventshop.web.calls.Refused;
 import eventshop.web.site.Csrf;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -36,17 +37,37 @@ class ReadModelPages {
         this.live = live;
     }
 
+    /**
+     * The read models; after a rebuild was started, {@code started} names it ({@code service/name}) and {@code from}
+     * the generation that was active then, so that the page (and its live stream, which is told the same) says when
+     * the new generation took over, even if that happened before the page was shown.
+     */
     @GetMapping("/ops/read-models")
-    String readModels(@RequestParam(required = false) @Nullable String started, Model model) {
+    String readModels(@RequestParam(required = false) @Nullable String started,
+                      @RequestParam(required = false) @Nullable Integer from, Model model) {
         model.addAttribute("section", "read-models");
-        model.addAttribute("models", feed.read());
+        ReadModelsFeed.Seen seen = seenBefore(started, from);
+        ReadModels models = feed.read();
+        model.addAttribute("models", seen == null ? models : models.sinceLastSeen(seen.generations(), Map.of()));
         model.addAttribute("started", started);
+        model.addAttribute("live", seen == null ? LIVE : UriComponentsBuilder.fromPath(LIVE)
+                .queryParam("started", "{started}").queryParam("from", from).encode().buildAndExpand(started)
+                .toUriString());
         return "ops/read-models";
     }
 
     @GetMapping(path = LIVE, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter liveReadModels(HttpServletRequest request) {
-        return live.open(ReadModelsFeed.KEY, feed, Csrf.token(request), null);
+    SseEmitter liveReadModels(@RequestParam(required = false) @Nullable String started,
+                              @RequestParam(required = false) @Nullable Integer from, HttpServletRequest request) {
+        return live.open(ReadModelsFeed.KEY, feed, Csrf.token(request), seenBefore(started, from));
+    }
+
+    /** What a viewer who started a rebuild saw before it: the generation then active (nothing for a malformed pair). */
+    private static ReadModelsFeed.@Nullable Seen seenBefore(@Nullable String started, @Nullable Integer from) {
+        if (started == null || from == null || from < 1 || started.length() > 200 || !started.contains("/")) {
+            return null;
+        }
+        return new ReadModelsFeed.Seen(Map.of(started, from), Map.of());
     }
 
     @GetMapping("/ops/read-models/{service}/{name}/rebuild")
@@ -66,14 +87,15 @@ class ReadModelPages {
             response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
             return confirmRebuild(service, name, model);
         }
+        int from;
         try {
-            ops.rebuild(service, name, confirm);
+            from = ops.rebuild(service, name, confirm);
         } catch (Refused refused) {
             model.addAttribute("rebuildError", refused.detail());
             response.setStatus(refused.clientStatus());
             return confirmRebuild(service, name, model);
         }
         return "redirect:" + UriComponentsBuilder.fromPath("/ops/read-models").queryParam("started", "{key}")
-                .encode().buildAndExpand(service + "/" + name).toUriString();
+                .queryParam("from", from).encode().buildAndExpand(service + "/" + name).toUriString();
     }
 }
