@@ -189,6 +189,19 @@ final class Browser implements AutoCloseable {
             if (!document.documentElement.lang) out.push('<html> without lang');
             return out;""";
 
+    /** The innermost elements whose right edge is past the screen's, to say what makes a page too wide. */
+    private static final String TOO_WIDE = """
+            const limit = document.documentElement.clientWidth;
+            const out = [];
+            document.querySelectorAll('body *').forEach(el => {
+              const box = el.getBoundingClientRect();
+              if (box.right > limit + 1 && ![...el.children].some(c => c.getBoundingClientRect().right > limit + 1)) {
+                out.push(el.tagName.toLowerCase() + (el.className ? '.' + el.className : '') + ' (' + Math.round(box.width)
+                    + ' px): ' + (el.textContent || '').trim().substring(0, 40));
+              }
+            });
+            return out.slice(0, 8);""";
+
     private void assertUsable(String page) {
         JavascriptExecutor js = driver;
         Object unlabelled = js.executeScript(UNLABELLED);
@@ -201,7 +214,8 @@ final class Browser implements AutoCloseable {
             Object overflow = js.executeScript(
                     "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
             if (overflow instanceof Number wider && wider.longValue() > 0) {
-                throw new AssertionError("page " + page + " is " + wider + " px wider than a phone's 390 px screen");
+                throw new AssertionError("page " + page + " is " + wider + " px wider than a phone's 390 px screen;"
+                        + " the elements reaching past it: " + js.executeScript(TOO_WIDE));
             }
         } finally {
             driver.manage().window().setSize(desk);

@@ -162,7 +162,11 @@ class OpsConsoleBrowserTest {
             browser.visit(() -> {
                 browser.signedInAs(shop.admin);
                 browser.open("/ops/read-models");
-                browser.pressAndLeave(browser.driver.findElement(By.cssSelector("a[aria-label='Rebuild views of views']")));
+                // the live stream swaps the table every 2 s: a link read just before a swap is stale, and read again
+                StorefrontBrowserTest.live().until(() -> {
+                    browser.pressAndLeave(browser.driver.findElement(By.cssSelector("a[aria-label='Rebuild views of views']")));
+                    return true;
+                });
                 assertThat(browser.text()).contains("The rebuild will replay");
                 WebElement confirm = browser.driver.findElement(By.name("confirm"));
                 confirm.click();

@@ -98,16 +98,23 @@ public final class OpsAudit {
 
     /** The newest {@code limit} recorded actions, newest first, each with its log position. */
     public List<Recorded> recent(int limit) {
-        long last = store.streamVersion(STREAM);
-        if (last < 0 || limit <= 0) {
-            return List.of();
-        }
         List<Recorded> recent = new ArrayList<>();
-        for (RecordedEvent event : store.read(STREAM, Math.max(0, last - limit + 1)).collectList().block()) {
+        for (RecordedEvent event : recentEvents(limit)) {
             if (CODEC.decode(event) instanceof OpsActionTaken taken) {
                 recent.add(new Recorded(event.position(), event.version(), taken));
             }
         }
+        return recent;
+    }
+
+    /** The newest {@code limit} events of the audit stream as stored, newest first. */
+    public List<RecordedEvent> recentEvents(int limit) {
+        long last = store.streamVersion(STREAM);
+        if (last < 0 || limit <= 0) {
+            return List.of();
+        }
+        List<RecordedEvent> recent = new ArrayList<>(store.read(STREAM, Math.max(0, last - limit + 1)).collectList()
+                .block());
         Collections.reverse(recent);
         return recent;
     }

@@ -46,8 +46,8 @@ public class OpsAutoConfiguration {
     static class Endpoints {
 
         @Bean
-        OpsAuditController opsAuditController(OpsAudit audit) {
-            return new OpsAuditController(audit);
+        OpsAuditController opsAuditController(OpsAudit audit, PersonalData personal) {
+            return new OpsAuditController(audit, personal);
         }
     }
 }

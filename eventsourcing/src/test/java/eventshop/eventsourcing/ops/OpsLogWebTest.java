@@ -221,9 +221,12 @@ class OpsLogWebTest {
             assertThat(unmasked.get("value").asString()).isEqualTo("ada@example.com");
             assertThat(unmasked.get("field").asString()).isEqualTo("/email");
             JsonNode audit = json(get("/api/ops/bar/audit?limit=1", ADMIN)).get(0);
-            assertThat(audit.get("action").get("action").asString()).isEqualTo("unmask");
-            assertThat(audit.get("action").get("target").asString()).isEqualTo(registered + ":/email");
-            assertThat(audit.get("action").get("by").asString()).isEqualTo("admin-1");
+            assertThat(audit.get("type").asString()).isEqualTo("OpsActionTaken");
+            assertThat(audit.get("streamId").asString()).isEqualTo(OpsAudit.STREAM);
+            assertThat(audit.get("actingUser").asString()).isEqualTo("admin-1");
+            assertThat(audit.get("data").get("action").asString()).isEqualTo("unmask");
+            assertThat(audit.get("data").get("target").asString()).isEqualTo(registered + ":/email");
+            assertThat(audit.get("data").get("by").asString()).isEqualTo("admin-1");
         }
 
         @Test
