@@ -11,7 +11,7 @@ import org.springframework.context.annotation.Import;
 /**
  * The one Spring context the module's tests share: the whole service on the memory engine and an
  * in-memory H2, without a broker (no relay, no consumer binding: tests hand messages to the consumer beans
- * themselves), the deadline scheduler's thread off (tests poll it) and a {@link TestClock} they move.
+ * themselves), the deadline scheduler's thread off (tests poll it) and a {@link eventshop.eventsourcing.testing.TestClock} they move.
  * HTTP through MockMvc with the real security filters. Tests use their own order and customer ids.
  */
 @Target(ElementType.TYPE)
@@ -27,6 +27,6 @@ import org.springframework.context.annotation.Import;
         "eventshop.security.token-secret=ZXZlbnRzaG9wLXRlc3Qtc2VjcmV0LTMyLWJ5dGVzLWxvbmc=",
         "logging.level.org.apache.kafka=WARN"})
 @AutoConfigureMockMvc
-@Import(TestClock.Configuration.class)
+@Import(TestClocks.class)
 public @interface OrdersTest {
 }

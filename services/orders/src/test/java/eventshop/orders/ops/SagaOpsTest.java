@@ -9,7 +9,7 @@ import static org.awaitility.Awaitility.await;
 import eventshop.eventsourcing.security.EdgeTokens;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.orders.OrdersTest;
-import eventshop.orders.TestClock;
+import eventshop.eventsourcing.testing.TestClock;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.stream.StreamSupport;

@@ -34,7 +34,7 @@ import eventshop.eventsourcing.relay.RelayRoutes;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.RecordedEvent;
 import eventshop.orders.OrdersTest;
-import eventshop.orders.TestClock;
+import eventshop.eventsourcing.testing.TestClock;
 import eventshop.orders.deadlines.DeadlineScheduler;
 import eventshop.orders.deadlines.Deadlines;
 import eventshop.orders.order.Orders;
