@@ -98,6 +98,23 @@ class OpsPagesTest extends OpsFixture {
         }
 
         @Test
+        void aPartition_isMarkedNotHere_onlyWhenTheServiceSaysItIsAssignedElsewhere() throws Exception {
+            // given: the fixture's partitions are assigned here; payments follows one elsewhere, views cannot tell
+            everyServiceHealthy();
+            SERVICES.answer("GET /api/ops/payments/overview", overview("payments", 1_234, 4, 0)
+                    .replace("\"assigned\":true", "\"assigned\":false"));
+            SERVICES.answer("GET /api/ops/views/overview", overview("views", 1_234, 4, 0)
+                    .replace("\"assigned\":true", "\"assigned\":null"));
+
+            // when
+            String html = call(admin, get("/ops")).getContentAsString();
+
+            // then
+            assertThat(html.split("\\(not here\\)", -1)).hasSize(2);
+            assertThat(html.substring(html.indexOf("id=\"service-payments\""))).contains("0 (not here)");
+        }
+
+        @Test
         void aServiceThatDoesNotAnswer_isMarked_andTheOthersStillShow() throws Exception {
             // given
             everyServiceHealthy();

@@ -49,9 +49,11 @@ public final class ConsumerLags implements AutoCloseable {
      * @param processed the highest source position this instance knows processed on the partition
      *                  (what consistency tokens wait for, {@link ConsumerProgress}); -1 if none, or
      *                  not a {@code <service>.events} topic
-     * @param assigned  whether the partition is assigned to this instance's consumer
+     * @param assigned  whether the partition is assigned to this instance's consumer; null where this instance does not
+     *                  follow it (topics other than {@code <service>.events}, whose progress is not tracked)
      */
-    public record PartitionLag(int partition, long committed, long end, long lag, long processed, boolean assigned) {
+    public record PartitionLag(int partition, long committed, long end, long lag, long processed,
+                               @Nullable Boolean assigned) {
     }
 
     public ConsumerLags(Map<String, Object> clientConfig, Supplier<Collection<Subscription>> subscriptions) {
@@ -103,7 +105,7 @@ public final class ConsumerLags implements AutoCloseable {
                     total += lag;
                     partitions.add(new PartitionLag(partition.partition(), offset != null ? offset.offset() : -1,
                             end, lag, feed == null ? -1 : feed.processed(partition.partition()),
-                            feed != null && feed.isAssigned(partition.partition())));
+                            feed == null ? null : feed.isAssigned(partition.partition())));
                 }
             }
             lags.add(new Lag(subscription.binding(), subscription.group(), subscription.topic(), total, partitions));

@@ -27,7 +27,8 @@ public final class OpsApi {
                         long published, @Nullable String lastError, @Nullable Instant lastErrorAt) {
     }
 
-    public record PartitionLag(int partition, long committed, long end, long lag, long processed, boolean assigned) {
+    public record PartitionLag(int partition, long committed, long end, long lag, long processed,
+                               @Nullable Boolean assigned) {
     }
 
     public record ConsumerGroup(String binding, String group, String topic, long lag, List<PartitionLag> partitions) {
