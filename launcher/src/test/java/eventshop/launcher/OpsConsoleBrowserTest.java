@@ -127,7 +127,7 @@ class OpsConsoleBrowserTest {
                 }, found -> found != null);
                 String topic = "error.accounts.commands.accounts";
                 assertThat(topicCounts(browser, topic)).startsWith("1 pending");
-                assertThat(parked.getText()).contains("not an account id", poison);
+                assertThat(parked.getText()).contains("MalformedMessage", "not an account id", poison);
                 browser.screenshot("parked");
 
                 browser.pressAndLeave(parked.findElement(By.xpath(".//button[normalize-space(.)='Replay']")));

@@ -582,6 +582,9 @@ public final class ParkedMessages implements AutoCloseable {
         }
         Header partition = record.headers().lastHeader(ORIGINAL_PARTITION);
         Header offset = record.headers().lastHeader(ORIGINAL_OFFSET);
+        Cause cause = Cause.of(text(record.headers().lastHeader(EXCEPTION_FQCN)),
+                text(record.headers().lastHeader(EXCEPTION_MESSAGE)),
+                text(record.headers().lastHeader(EXCEPTION_STACKTRACE)));
         Status status = handling == null ? Status.PENDING : handling.effective(now);
         Instant at = handling == null ? null : handling.at().toInstant();
         return new ParkedMessage(idOf(record), record.topic(), record.partition(), record.offset(),
@@ -591,8 +594,7 @@ public final class ParkedMessages implements AutoCloseable {
                         ? ByteBuffer.wrap(partition.value()).getInt() : -1,
                 offset != null && offset.value() != null && offset.value().length == Long.BYTES
                         ? ByteBuffer.wrap(offset.value()).getLong() : -1,
-                text(record.headers().lastHeader(EXCEPTION_MESSAGE)), text(record.headers().lastHeader(EXCEPTION_FQCN)),
-                headers, payload, value.length, Instant.ofEpochMilli(record.timestamp()), status,
+                cause.message(), cause.type(), headers, payload, value.length, Instant.ofEpochMilli(record.timestamp()), status,
                 status == Status.REPLAYED ? at : null, status == Status.DISCARDED ? at : null,
                 status == Status.DISCARDED ? handling.reason() : null, status == Status.PENDING ? null : handling.by());
     }
@@ -603,6 +605,36 @@ public final class ParkedMessages implements AutoCloseable {
 
     private static String idOf(ConsumerRecord<?, ?> record) {
         return record.topic() + ":" + record.partition() + ":" + record.offset();
+    }
+
+    /**
+     * Why a message was parked, as an operator wants to read it: the innermost cause the binder's stack trace names
+     * (its last {@code Caused by:} line: the consumer's own exception, such as a {@code MalformedMessage}), not the
+     * framework's wrapper around it (a {@code MessagingException} "error occurred in message handler ..."); the caught
+     * exception itself when the trace names no cause.
+     */
+    record Cause(@Nullable String type, @Nullable String message) {
+
+        private static final String CAUSED_BY = "Caused by: ";
+
+        static Cause of(@Nullable String type, @Nullable String message, @Nullable String stackTrace) {
+            if (stackTrace == null) {
+                return new Cause(type, message);
+            }
+            String innermost = null;
+            for (String line : stackTrace.split("\\R")) {
+                String trimmed = line.strip();
+                if (trimmed.startsWith(CAUSED_BY)) {
+                    innermost = trimmed.substring(CAUSED_BY.length());
+                }
+            }
+            if (innermost == null || innermost.isBlank()) {
+                return new Cause(type, message);
+            }
+            int colon = innermost.indexOf(": ");
+            return colon < 0 ? new Cause(innermost, null)
+                    : new Cause(innermost.substring(0, colon), innermost.substring(colon + 2));
+        }
     }
 
     private static @Nullable String text(@Nullable Header header) {

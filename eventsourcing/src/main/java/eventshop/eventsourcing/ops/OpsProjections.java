@@ -1,5 +1,6 @@
 package eventshop.eventsourcing.ops;
 
+import eventshop.eventsourcing.projection.ContentHash;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import eventshop.eventsourcing.ops.OpsErrors.ActionNotPossible;
 import eventshop.eventsourcing.ops.OpsErrors.ActionRefused;
@@ -101,14 +102,14 @@ public final class OpsProjections {
 
     /**
      * The content of every live generation of projection {@code name} (the active one and a rebuild), read at one
-     * batch boundary and hashed ({@link OpsReplicaHash}).
+     * batch boundary and hashed ({@link ContentHash}).
      *
      * @throws NotFoundInOps if there is no such projection
      */
     public Replicas replicas(String name) {
         known(name);
         List<Replica> replicas = projections.readLiveAtBatchBoundary(name, live -> live.stream().map(generation -> {
-            OpsReplicaHash.Content content = OpsReplicaHash.of(jdbc, generation.tables());
+            ContentHash.Content content = ContentHash.of(jdbc, generation.tables());
             return new Replica(generation.tables().generation(), generation.role(),
                     generation.checkpoint().applied(), content.rows(), content.sha256());
         }).toList());

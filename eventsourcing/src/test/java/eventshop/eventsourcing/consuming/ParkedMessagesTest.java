@@ -372,4 +372,37 @@ class ParkedMessagesTest {
         parked().close();
         assertThat(topics.closed()).isTrue();
     }
+
+    @Nested
+    class Causes {
+
+        @Test
+        void theInnermostCause_isWhyAMessageWasParked_notTheFrameworksWrapper() {
+            String trace = """
+                    org.springframework.messaging.MessagingException: error occurred in message handler [binder]; not an account id
+                    \tat org.springframework.integration.handler.AbstractMessageHandler.handle(AbstractMessageHandler.java:70)
+                    Caused by: java.lang.IllegalStateException: failed to apply
+                    \tat eventshop.Apply.on(Apply.java:1)
+                    Caused by: eventshop.eventsourcing.consuming.MalformedMessage: not an account id in IncomingEvent[ActivateAccount]: x
+                    \t... 12 more
+                    """;
+
+            ParkedMessages.Cause cause = ParkedMessages.Cause.of("org.springframework.messaging.MessagingException",
+                    "error occurred in message handler [binder]; not an account id", trace);
+
+            assertThat(cause).isEqualTo(new ParkedMessages.Cause("eventshop.eventsourcing.consuming.MalformedMessage",
+                    "not an account id in IncomingEvent[ActivateAccount]: x"));
+        }
+
+        @Test
+        void withoutACause_orATrace_theCaughtExceptionIsWhy() {
+            assertThat(ParkedMessages.Cause.of("java.lang.IllegalStateException", "boom",
+                    "java.lang.IllegalStateException: boom\n\tat x.y(Z.java:1)\n"))
+                    .isEqualTo(new ParkedMessages.Cause("java.lang.IllegalStateException", "boom"));
+            assertThat(ParkedMessages.Cause.of("java.lang.IllegalStateException", "boom", null))
+                    .isEqualTo(new ParkedMessages.Cause("java.lang.IllegalStateException", "boom"));
+            assertThat(ParkedMessages.Cause.of(null, null, "Caused by: eventshop.Gone"))
+                    .isEqualTo(new ParkedMessages.Cause("eventshop.Gone", null));
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package eventshop.eventsourcing.ops;
 
+import eventshop.eventsourcing.projection.ContentHash;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -107,7 +108,7 @@ class OpsProjectionsTest {
                 assertThat(replica.role()).isEqualTo(Projections.Role.ACTIVE);
                 assertThat(replica.rows()).isEqualTo(127);
             });
-            OpsReplicaHash.Content retired = OpsReplicaHash.of(jdbc, Tables.of(notes, 1));
+            ContentHash.Content retired = ContentHash.of(jdbc, Tables.of(notes, 1));
             assertThat(retired.sha256()).isEqualTo(after.replicas().getFirst().sha256());
             assertThat(retired.rows()).isEqualTo(127);
         }
@@ -129,14 +130,14 @@ class OpsProjectionsTest {
                 Tables tables = projections.tables(Notes.NAME);
 
                 // then
-                String hash = OpsReplicaHash.of(jdbc, tables).sha256();
-                assertThat(OpsReplicaHash.of(otherJdbc, second.tables(Notes.NAME)).sha256()).isEqualTo(hash);
+                String hash = ContentHash.of(jdbc, tables).sha256();
+                assertThat(ContentHash.of(otherJdbc, second.tables(Notes.NAME)).sha256()).isEqualTo(hash);
 
                 // when one value of one row differs, even by a cent
                 otherJdbc.update(tables.sql("UPDATE {notes} SET total = total + 0.01 WHERE stream_id = 'stream-3'"));
 
                 // then
-                assertThat(OpsReplicaHash.of(otherJdbc, second.tables(Notes.NAME)).sha256()).isNotEqualTo(hash);
+                assertThat(ContentHash.of(otherJdbc, second.tables(Notes.NAME)).sha256()).isNotEqualTo(hash);
             } finally {
                 second.stop();
                 other.dispose();
@@ -155,10 +156,10 @@ class OpsProjectionsTest {
             jdbc.update(insert.formatted(second.name("note_lines")), 2, "b", null, true);
             jdbc.update(insert.formatted(second.name("note_lines")), 1, "a", "x", false);
 
-            assertThat(OpsReplicaHash.of(jdbc, first)).isEqualTo(OpsReplicaHash.of(jdbc, second));
+            assertThat(ContentHash.of(jdbc, first)).isEqualTo(ContentHash.of(jdbc, second));
 
             jdbc.update("UPDATE " + second.name("note_lines") + " SET text = '' WHERE log_position = 2");
-            assertThat(OpsReplicaHash.of(jdbc, first).sha256()).isNotEqualTo(OpsReplicaHash.of(jdbc, second).sha256());
+            assertThat(ContentHash.of(jdbc, first).sha256()).isNotEqualTo(ContentHash.of(jdbc, second).sha256());
         }
 
         @Test

@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import eventshop.eventsourcing.projection.Checkpoint;
 import eventshop.eventsourcing.projection.Projections;
-import eventshop.views.model.ContentHash;
+import eventshop.eventsourcing.projection.ContentHash;
 import eventshop.views.model.Views;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,7 +17,7 @@ public record Snapshot(int generation, long records, String hash) {
     /** The views of {@code projections} now. */
     public static Snapshot of(Projections projections, JdbcTemplate jdbc) {
         return projections.readAtBatchBoundary(Views.NAME, (tables, offsets) -> new Snapshot(tables.generation(),
-                ((Checkpoint.Topics) offsets).records(), ContentHash.of(jdbc, tables).get("overall")));
+                ((Checkpoint.Topics) offsets).records(), ContentHash.of(jdbc, tables).sha256()));
     }
 
     public static Snapshot of(ApplicationContext context) {

@@ -2,11 +2,11 @@ package eventshop.views.admin;
 
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.projection.Checkpoint;
+import eventshop.eventsourcing.projection.ContentHash;
 import eventshop.eventsourcing.projection.ProjectionStatus;
 import eventshop.eventsourcing.projection.ProjectionStatus.GenerationStatus;
 import eventshop.eventsourcing.projection.ProjectionStatus.PartitionStatus;
 import eventshop.eventsourcing.projection.Projections;
-import eventshop.views.model.ContentHash;
 import eventshop.views.model.Views;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -91,7 +91,7 @@ class ViewsAdminController {
             Checkpoint.Topics read = (Checkpoint.Topics) checkpoint;
             Map<String, List<Long>> offsets = new LinkedHashMap<>();
             read.offsets().forEach((topic, partitions) -> offsets.put(topic, List.copyOf(partitions.values())));
-            return new Hashes(tables.generation(), read.records(), offsets, ContentHash.of(jdbc, tables));
+            return new Hashes(tables.generation(), read.records(), offsets, ContentHash.byTable(jdbc, tables).asMap());
         });
     }
 

@@ -14,6 +14,7 @@ import eventshop.contracts.orders.OrderEvent.OrderStockReserved;
 import eventshop.contracts.orders.OrderLine;
 import eventshop.contracts.orders.OrderStatus;
 import eventshop.eventsourcing.consuming.IncomingEvent;
+import eventshop.eventsourcing.projection.ContentHash;
 import eventshop.eventsourcing.projection.Tables;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,7 +82,7 @@ class OrderRowsTest {
         for (Applied applied : events) {
             updater.apply(applied.source(), applied.event(), tables, jdbc);
         }
-        return ContentHash.of(jdbc, tables);
+        return ContentHash.byTable(jdbc, tables).asMap();
     }
 
     /** Every order of {@code ordersEvents} with {@code checkout} put at index {@code at}. */

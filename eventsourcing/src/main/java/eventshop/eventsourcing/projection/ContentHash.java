@@ -1,6 +1,5 @@
-package eventshop.eventsourcing.ops;
+package eventshop.eventsourcing.projection;
 
-import eventshop.eventsourcing.projection.Tables;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -15,14 +14,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.TreeMap;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The content of one generation of a read model as one SHA-256, so that two generations (the active one and a
- * rebuild) can be compared: equal content, equal hash, whatever order the rows were written in or stored in.
+ * The content of one generation of a read model as SHA-256 hashes, per table and as a whole, so that two replicas (the
+ * active generation and a rebuild, or two instances' views) can be compared: equal content, equal hash, whatever
+ * order the rows were written in or stored in. The operations console shows them side by side; the views service
+ * answers them at {@code /api/views/hash}.
  *
  * <ul>
  *   <li>Each row of each of the generation's tables ({@link Tables#physicalNames}: the read model's own tables;
@@ -30,13 +33,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
  *       in alphabetical order, as {@code name=value}, values normalised (numbers without trailing zeros whatever
  *       their SQL type, times as ISO-8601, binary as Base64, null distinct from every text), separated by
  *       {@code U+001F}.</li>
- *   <li>Rows are sorted by the SHA-256 of that text, and the table's hash input is its logical name, its row
- *       count and the sorted row hashes; the generation's hash runs over its tables in the read model's order.</li>
+ *   <li>Rows are sorted by the SHA-256 of that text; a table's hash runs over its row count and the sorted row
+ *       hashes; the generation's over each table's logical name, row count and hash, in the read model's order.</li>
  * </ul>
  *
  * Sorting row hashes rather than rows keeps 32 bytes per row in memory. Stateless and thread-safe.
  */
-public final class OpsReplicaHash {
+public final class ContentHash {
 
     /** A generation's content: how many rows its tables hold, and their hash (hex). */
     public record Content(long rows, String sha256) {
@@ -44,12 +47,35 @@ public final class OpsReplicaHash {
 
     private static final char SEPARATOR = '\u001f';
 
-    private OpsReplicaHash() {
+    private ContentHash() {
+    }
+
+    /**
+     * A generation's content table by table (logical names, in the read model's order) and as a whole.
+     *
+     * @param tables  each table's rows and hash
+     * @param content the whole generation's
+     */
+    public record Hashed(Map<String, Content> tables, Content content) {
+
+        /** {@code table -> hash} for every table, then {@code "overall" -> } the whole's hash. */
+        public Map<String, String> asMap() {
+            Map<String, String> hashes = new LinkedHashMap<>();
+            tables.forEach((table, hashed) -> hashes.put(table, hashed.sha256()));
+            hashes.put("overall", content.sha256());
+            return hashes;
+        }
     }
 
     /** Reads every table of {@code tables} and hashes their content; call where no batch is being applied. */
     public static Content of(JdbcTemplate jdbc, Tables tables) {
+        return byTable(jdbc, tables).content();
+    }
+
+    /** Reads every table of {@code tables} and hashes each, and the whole; call where no batch is being applied. */
+    public static Hashed byTable(JdbcTemplate jdbc, Tables tables) {
         MessageDigest generation = sha256();
+        Map<String, Content> byTable = new LinkedHashMap<>();
         long rows = 0;
         for (String logical : tables.logicalNames()) {
             List<byte[]> hashes = new ArrayList<>();
@@ -57,11 +83,17 @@ public final class OpsReplicaHash {
                 hashes.add(sha256().digest(canonical(row).getBytes(StandardCharsets.UTF_8)));
             });
             hashes.sort(Arrays::compareUnsigned);
-            generation.update((logical + "\n" + hashes.size() + "\n").getBytes(StandardCharsets.UTF_8));
-            hashes.forEach(generation::update);
+            MessageDigest table = sha256();
+            table.update((hashes.size() + "\n").getBytes(StandardCharsets.UTF_8));
+            hashes.forEach(table::update);
+            Content content = new Content(hashes.size(), HexFormat.of().formatHex(table.digest()));
+            byTable.put(logical, content);
+            generation.update((logical + "\n" + content.rows() + "\n" + content.sha256() + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
             rows += hashes.size();
         }
-        return new Content(rows, HexFormat.of().formatHex(generation.digest()));
+        return new Hashed(java.util.Collections.unmodifiableMap(byTable),
+                new Content(rows, HexFormat.of().formatHex(generation.digest())));
     }
 
     /** The canonical text of the row {@code row} is at. */
