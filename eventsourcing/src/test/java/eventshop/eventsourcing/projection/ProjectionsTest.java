@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -42,15 +43,18 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** Projection runners over a real event store and an H2 read model, without Spring. */
+/**
+ * Projection runners over a real event store and an H2 read model, without Spring; {@code ProjectionsOnPostgresTest}
+ * runs every one of these tests again with the read model on PostgreSQL (the distributed topology's).
+ */
 class ProjectionsTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final ProjectionProperties SETTINGS = ProjectionProperties.defaults()
             .withRetry(Duration.ofMillis(10), Duration.ofMillis(100)).withDropAfter(Duration.ofSeconds(1));
 
-    private final JdbcConnectionPool dataSource = JdbcConnectionPool.create(
-            "jdbc:h2:mem:projections-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+    private final ReadModelDatabase database = database();
+    private final DataSource dataSource = database.dataSource();
     private final JdbcTemplate jdbc = new JdbcTemplate(dataSource);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final List<Projections> started = new ArrayList<>();
@@ -66,7 +70,22 @@ class ProjectionsTest {
         ledgers.forEach(Ledger::resume);
         started.forEach(Projections::stop);
         store.close();
-        dataSource.dispose();
+        database.close();
+    }
+
+    /** A fresh, empty database for the read models of one test. */
+    ReadModelDatabase database() {
+        JdbcConnectionPool pool = JdbcConnectionPool.create(
+                "jdbc:h2:mem:projections-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        return new ReadModelDatabase(pool, pool::dispose);
+    }
+
+    /** A database for read models, and how to let it go. */
+    record ReadModelDatabase(DataSource dataSource, Runnable closer) implements AutoCloseable {
+        @Override
+        public void close() {
+            closer.run();
+        }
     }
 
     private Projections start(Ledger ledger) {
