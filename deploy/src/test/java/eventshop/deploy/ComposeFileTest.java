@@ -1,0 +1,215 @@
+package eventshop.deploy;
+
+import static eventshop.deploy.ConfigurationFiles.at;
+import static eventshop.deploy.ConfigurationFiles.list;
+import static eventshop.deploy.ConfigurationFiles.map;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import eventshop.deploy.Reactor.Application;
+
+/**
+ * deploy/compose.yaml against the applications: every application of the reactor runs from the image the images
+ * profile names, on the port its configuration names, with only environment variables it reads, and with a health
+ * check on a health group it has; two instances of what Kubernetes scales to two replicas.
+ */
+class ComposeFileTest {
+
+    private static final Path COMPOSE = Reactor.DEPLOY.resolve("compose.yaml");
+
+    private static final Pattern CONFIG_SERVER = Pattern.compile("configserver:http://([^:/]+):(\\d+)");
+
+    private final Map<String, Object> services = map(ConfigurationFiles.documents(COMPOSE).getFirst().get("services"));
+
+    @Test
+    void runs_every_application_of_the_reactor_from_its_image() {
+        List<String> images = instances(null).stream().map(Instance::image).toList();
+
+        assertThat(images).containsAll(Reactor.applications().stream().map(Application::image).toList());
+        assertThat(instances(null)).as("services that run an image of this project but of no application")
+                .noneMatch(instance -> instance.image().startsWith(Reactor.Images.prefix()) && instance.application() == null);
+    }
+
+    @Test
+    void runs_as_many_instances_as_kubernetes_has_replicas() {
+        for (Application application : Reactor.applications()) {
+            int replicas = KubernetesManifests.load().replicas(application.name());
+            if (replicas > 0) {
+                assertThat(instances(application)).as("instances of %s", application.name()).hasSize(replicas);
+            }
+        }
+        assertThat(instances(Reactor.application("carts"))).hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void depends_only_on_services_it_defines() {
+        for (var service : services.entrySet()) {
+            Object dependsOn = map(service.getValue()).get("depends_on");
+            if (dependsOn != null) {
+                assertThat(services).as("what %s depends on", service.getKey()).containsKeys(
+                        map(dependsOn).keySet().toArray(String[]::new));
+            }
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> every_instance_matches_its_application() {
+        return instances(null).stream().filter(instance -> instance.application() != null)
+                .map(instance -> DynamicTest.dynamicTest(instance.service(), () -> check(instance)));
+    }
+
+    @Test
+    void publishes_edge_on_8080() {
+        Instance edge = instances(Reactor.application("edge")).getFirst();
+
+        assertThat(list(edge.definition().get("ports"))).contains("8080:" + Reactor.application("edge").port());
+    }
+
+    @Test
+    void the_config_server_serves_config_of_this_repository() {
+        Instance configServer = instances(Reactor.application("config-server")).getFirst();
+        String mount = list(configServer.definition().get("volumes")).stream().map(String::valueOf)
+                .filter(volume -> volume.startsWith("../config:")).findFirst()
+                .orElseThrow(() -> new AssertionError("config-server mounts no ../config"));
+        String directory = mount.split(":")[1];
+
+        assertThat(configServer.environment()).containsEntry("EVENTSHOP_CONFIG_DIR", directory);
+        assertThat(COMPOSE.getParent().resolve("../config").normalize()).isEqualTo(Reactor.CONFIG);
+    }
+
+    @Test
+    void the_check_finds_a_variable_no_application_reads() {
+        // the adversarial case: a misspelt variable is refused
+        Application orders = Reactor.application("orders");
+        Map<String, String> environment = new LinkedHashMap<>(instances(orders).getFirst().environment());
+        environment.put("EVENTSHOP_POSTGRES_PASSWROD", "x");
+
+        assertThat(unread(orders, environment)).containsExactly("EVENTSHOP_POSTGRES_PASSWROD");
+    }
+
+    private void check(Instance instance) {
+        Application application = instance.application();
+        Map<String, String> environment = instance.environment();
+
+        assertThat(unread(application, environment)).as("variables %s does not read", application.name()).isEmpty();
+
+        String port = environment.get("SERVER_PORT");
+        assertThat(port).as("SERVER_PORT of %s (the health check asks it)", instance.service())
+                .isEqualTo(String.valueOf(application.port()));
+        Object published = instance.definition().get("ports");
+        if (published != null) {
+            list(published).forEach(mapping -> assertThat(String.valueOf(mapping)).endsWith(":" + port));
+        }
+
+        String check = String.join(" ", list(at(instance.definition(), "healthcheck.test")).stream()
+                .map(String::valueOf).toList()).replace("$${SERVER_PORT}", port);
+        Matcher request = Pattern.compile("/dev/tcp/127\\.0\\.0\\.1/(\\d+).*GET (\\S+) HTTP").matcher(check);
+        assertThat(request.find()).as("health check of %s: %s", instance.service(), check).isTrue();
+        assertThat(request.group(1)).isEqualTo(String.valueOf(application.port()));
+        assertThat(HealthGroups.paths(configurationOf(application, environment))).contains(request.group(2));
+
+        String configServer = environment.get("SPRING_CONFIG_IMPORT");
+        if (configServer != null) {
+            Matcher server = CONFIG_SERVER.matcher(configServer);
+            assertThat(server.matches()).as("SPRING_CONFIG_IMPORT of %s", instance.service()).isTrue();
+            Instance served = instances(Reactor.application("config-server")).getFirst();
+            assertThat(served.service()).isEqualTo(server.group(1));
+            assertThat(server.group(2)).isEqualTo(String.valueOf(served.application().port()));
+            assertThat(map(instance.definition().get("depends_on"))).containsKey(served.service());
+        }
+        String eureka = environment.get("EVENTSHOP_EUREKA_URL");
+        if (eureka != null) {
+            Application discovery = Reactor.application("discovery");
+            assertThat(eureka).isEqualTo("http://" + instances(discovery).getFirst().service() + ":" + discovery.port()
+                    + "/eureka/");
+        }
+        String hostname = environment.get("EVENTSHOP_HOSTNAME");
+        if (hostname != null) {
+            assertThat(instance.definition().get("hostname")).as("the host name %s registers", instance.service())
+                    .isEqualTo(hostname);
+        }
+        String bootstrap = environment.get("EVENTSHOP_KAFKA_BOOTSTRAP");
+        if (bootstrap != null) {
+            for (String broker : bootstrap.split(",")) {
+                assertThat(services).containsKey(broker.split(":")[0]);
+            }
+            assertThat(bootstrap.split(",")).hasSize(3);
+        }
+    }
+
+    /** The variables set that the application does not read, with the configuration those settings make it read. */
+    private static Set<String> unread(Application application, Map<String, String> environment) {
+        Set<String> unread = new java.util.TreeSet<>(environment.keySet());
+        unread.removeAll(configurationOf(application, environment).variablesRead());
+        return unread;
+    }
+
+    /**
+     * The files an instance reads: its own, and, when it imports from the Config Server, what the server's native
+     * backend serves it from config/ (application.yml, application-profile.yml, name.yml, name-profile.yml).
+     */
+    private static ConfigurationFiles configurationOf(Application application, Map<String, String> environment) {
+        List<Path> files = new ArrayList<>(List.of(application.ownConfiguration()));
+        if (environment.getOrDefault("SPRING_CONFIG_IMPORT", "").startsWith("configserver:")) {
+            List<String> profiles = List.of(environment.getOrDefault("SPRING_PROFILES_ACTIVE", "").split(","));
+            for (String name : List.of("application", application.name())) {
+                files.add(Reactor.CONFIG.resolve(name + ".yml"));
+                profiles.forEach(profile -> files.add(Reactor.CONFIG.resolve(name + "-" + profile.trim() + ".yml")));
+            }
+        }
+        return new ConfigurationFiles(files.stream().filter(ConfigurationFiles::exists).toList());
+    }
+
+    /** A service of the compose file that runs an application's image (application null: every service). */
+    private record Instance(String service, Map<String, Object> definition, Application application) {
+
+        String image() {
+            return String.valueOf(definition.get("image"));
+        }
+
+        @Override
+        public String toString() {
+            return service;
+        }
+
+        Map<String, String> environment() {
+            Map<String, String> environment = new LinkedHashMap<>();
+            Object declared = definition.get("environment");
+            if (declared instanceof Map<?, ?> variables) {
+                variables.forEach((name, value) -> environment.put(String.valueOf(name), String.valueOf(value)));
+            } else if (declared != null) {
+                list(declared).forEach(variable -> {
+                    String[] parts = String.valueOf(variable).split("=", 2);
+                    environment.put(parts[0], parts.length > 1 ? parts[1] : "");
+                });
+            }
+            return environment;
+        }
+    }
+
+    private List<Instance> instances(Application only) {
+        List<Instance> instances = new ArrayList<>();
+        for (var service : services.entrySet()) {
+            Map<String, Object> definition = map(service.getValue());
+            Application application = Reactor.applications().stream()
+                    .filter(candidate -> candidate.image().equals(definition.get("image"))).findFirst().orElse(null);
+            if (only == null || only.equals(application)) {
+                instances.add(new Instance(service.getKey(), definition, application));
+            }
+        }
+        return instances;
+    }
+}
