@@ -51,9 +51,18 @@ final class Reactor {
             return Images.imageOf(name);
         }
 
-        /** Whether its pom depends on another module of the reactor (its image then needs those built first). */
+        /**
+         * Whether it depends on another module of the reactor, itself or through the poms it inherits from below
+         * the root (services/pom.xml): its image then needs those modules built first.
+         */
         boolean dependsOnTheReactor() {
-            return Pom.read(module.resolve("pom.xml")).dependencyGroupIds().contains(ROOT_POM.text("groupId"));
+            String reactor = ROOT_POM.text("groupId");
+            for (Path directory = module; !directory.equals(ROOT); directory = directory.getParent()) {
+                if (Pom.read(directory.resolve("pom.xml")).dependencyGroupIds().contains(reactor)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
