@@ -19,6 +19,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
+import eventshop.deploy.ComposeFile.Instance;
 import eventshop.deploy.Reactor.Application;
 
 /**
@@ -28,18 +29,18 @@ import eventshop.deploy.Reactor.Application;
  */
 class ComposeFileTest {
 
-    private static final Path COMPOSE = Reactor.DEPLOY.resolve("compose.yaml");
-
     private static final Pattern CONFIG_SERVER = Pattern.compile("configserver:http://([^:/]+):(\\d+)");
 
-    private final Map<String, Object> services = map(ConfigurationFiles.documents(COMPOSE).getFirst().get("services"));
+    private final ComposeFile compose = new ComposeFile();
+
+    private final Map<String, Object> services = compose.services();
 
     @Test
     void runs_every_application_of_the_reactor_from_its_image() {
-        List<String> images = instances(null).stream().map(Instance::image).toList();
+        List<String> images = compose.instances().stream().map(Instance::image).toList();
 
         assertThat(images).containsAll(Reactor.applications().stream().map(Application::image).toList());
-        assertThat(instances(null)).as("services that run an image of this project but of no application")
+        assertThat(compose.instances()).as("services that run an image of this project but of no application")
                 .noneMatch(instance -> instance.image().startsWith(Reactor.Images.prefix()) && instance.application() == null);
     }
 
@@ -48,10 +49,10 @@ class ComposeFileTest {
         for (Application application : Reactor.applications()) {
             int replicas = KubernetesManifests.load().replicas(application.name());
             if (replicas > 0) {
-                assertThat(instances(application)).as("instances of %s", application.name()).hasSize(replicas);
+                assertThat(compose.instances(application)).as("instances of %s", application.name()).hasSize(replicas);
             }
         }
-        assertThat(instances(Reactor.application("carts"))).hasSizeGreaterThan(1);
+        assertThat(compose.instances(Reactor.application("carts"))).hasSizeGreaterThan(1);
     }
 
     @Test
@@ -67,34 +68,34 @@ class ComposeFileTest {
 
     @TestFactory
     Stream<DynamicTest> every_instance_matches_its_application() {
-        return instances(null).stream().filter(instance -> instance.application() != null)
+        return compose.instances().stream().filter(instance -> instance.application() != null)
                 .map(instance -> DynamicTest.dynamicTest(instance.service(), () -> check(instance)));
     }
 
     @Test
     void publishes_edge_on_8080() {
-        Instance edge = instances(Reactor.application("edge")).getFirst();
+        Instance edge = compose.instances(Reactor.application("edge")).getFirst();
 
         assertThat(list(edge.definition().get("ports"))).contains("8080:" + Reactor.application("edge").port());
     }
 
     @Test
     void the_config_server_serves_config_of_this_repository() {
-        Instance configServer = instances(Reactor.application("config-server")).getFirst();
+        Instance configServer = compose.instances(Reactor.application("config-server")).getFirst();
         String mount = list(configServer.definition().get("volumes")).stream().map(String::valueOf)
                 .filter(volume -> volume.startsWith("../config:")).findFirst()
                 .orElseThrow(() -> new AssertionError("config-server mounts no ../config"));
         String directory = mount.split(":")[1];
 
         assertThat(configServer.environment()).containsEntry("EVENTSHOP_CONFIG_DIR", directory);
-        assertThat(COMPOSE.getParent().resolve("../config").normalize()).isEqualTo(Reactor.CONFIG);
+        assertThat(ComposeFile.FILE.getParent().resolve("../config").normalize()).isEqualTo(Reactor.CONFIG);
     }
 
     @Test
     void the_check_finds_a_variable_no_application_reads() {
         // the adversarial case: a misspelt variable is refused
         Application orders = Reactor.application("orders");
-        Map<String, String> environment = new LinkedHashMap<>(instances(orders).getFirst().environment());
+        Map<String, String> environment = new LinkedHashMap<>(compose.instances(orders).getFirst().environment());
         environment.put("EVENTSHOP_POSTGRES_PASSWROD", "x");
 
         assertThat(unread(orders, environment)).containsExactly("EVENTSHOP_POSTGRES_PASSWROD");
@@ -125,7 +126,7 @@ class ComposeFileTest {
         if (configServer != null) {
             Matcher server = CONFIG_SERVER.matcher(configServer);
             assertThat(server.matches()).as("SPRING_CONFIG_IMPORT of %s", instance.service()).isTrue();
-            Instance served = instances(Reactor.application("config-server")).getFirst();
+            Instance served = compose.instances(Reactor.application("config-server")).getFirst();
             assertThat(served.service()).isEqualTo(server.group(1));
             assertThat(server.group(2)).isEqualTo(String.valueOf(served.application().port()));
             assertThat(map(instance.definition().get("depends_on"))).containsKey(served.service());
@@ -133,7 +134,7 @@ class ComposeFileTest {
         String eureka = environment.get("EVENTSHOP_EUREKA_URL");
         if (eureka != null) {
             Application discovery = Reactor.application("discovery");
-            assertThat(eureka).isEqualTo("http://" + instances(discovery).getFirst().service() + ":" + discovery.port()
+            assertThat(eureka).isEqualTo("http://" + compose.instances(discovery).getFirst().service() + ":" + discovery.port()
                     + "/eureka/");
         }
         String hostname = environment.get("EVENTSHOP_HOSTNAME");
@@ -171,45 +172,5 @@ class ComposeFileTest {
             }
         }
         return new ConfigurationFiles(files.stream().filter(ConfigurationFiles::exists).toList());
-    }
-
-    /** A service of the compose file that runs an application's image (application null: every service). */
-    private record Instance(String service, Map<String, Object> definition, Application application) {
-
-        String image() {
-            return String.valueOf(definition.get("image"));
-        }
-
-        @Override
-        public String toString() {
-            return service;
-        }
-
-        Map<String, String> environment() {
-            Map<String, String> environment = new LinkedHashMap<>();
-            Object declared = definition.get("environment");
-            if (declared instanceof Map<?, ?> variables) {
-                variables.forEach((name, value) -> environment.put(String.valueOf(name), String.valueOf(value)));
-            } else if (declared != null) {
-                list(declared).forEach(variable -> {
-                    String[] parts = String.valueOf(variable).split("=", 2);
-                    environment.put(parts[0], parts.length > 1 ? parts[1] : "");
-                });
-            }
-            return environment;
-        }
-    }
-
-    private List<Instance> instances(Application only) {
-        List<Instance> instances = new ArrayList<>();
-        for (var service : services.entrySet()) {
-            Map<String, Object> definition = map(service.getValue());
-            Application application = Reactor.applications().stream()
-                    .filter(candidate -> candidate.image().equals(definition.get("image"))).findFirst().orElse(null);
-            if (only == null || only.equals(application)) {
-                instances.add(new Instance(service.getKey(), definition, application));
-            }
-        }
-        return instances;
     }
 }

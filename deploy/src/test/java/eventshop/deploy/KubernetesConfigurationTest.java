@@ -4,24 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.springframework.boot.Banner;
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.env.OriginTrackedMapPropertySource;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.EnumerablePropertySource;
-import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import eventshop.deploy.Reactor.Application;
 
@@ -44,8 +33,8 @@ class KubernetesConfigurationTest {
 
     private void check(Application application) {
         Map<String, String> environment = manifests.environmentOf(application);
-        try (ConfigurableApplicationContext context = start(application, environment)) {
-            ConfigurableEnvironment resolved = context.getEnvironment();
+        try (ResolvedConfiguration configuration = start(application, environment)) {
+            ConfigurableEnvironment resolved = configuration.environment();
 
             assertThat(resolved.getActiveProfiles()).contains("distributed", "kubernetes");
             assertThat(resolved.getProperty("eureka.client.enabled")).isEqualTo("false");
@@ -55,7 +44,7 @@ class KubernetesConfigurationTest {
                     .isIn("postgres", "none");
 
             Map<String, String> calls = new LinkedHashMap<>();
-            for (String property : propertyNames(resolved)) {
+            for (String property : configuration.propertyNames()) {
                 if (property.matches("eventshop\\.services\\.[a-z-]+\\.url|eventshop\\.edge\\.services\\.[a-z-]+")) {
                     calls.put(property, resolved.getProperty(property));
                 }
@@ -73,42 +62,12 @@ class KubernetesConfigurationTest {
         }
     }
 
-    /**
-     * The application's configuration, loaded as it is on Kubernetes: its environment as the only one, its own
-     * file from its module's resources (the root of its jar), config/ where the Deployment mounts it.
-     */
-    private ConfigurableApplicationContext start(Application application, Map<String, String> environment) {
+    /** The Deployment's variables, a value for each secret, config/ where the Deployment mounts it. */
+    private ResolvedConfiguration start(Application application, Map<String, String> environment) {
         String mount = manifests.mountOfConfig(application);
-        Map<String, Object> variables = new LinkedHashMap<>();
+        Map<String, String> variables = new LinkedHashMap<>();
         environment.forEach((name, value) -> variables.put(name, value.startsWith("(from ") ? "a-secret" : value));
-        variables.computeIfPresent("SPRING_CONFIG_IMPORT",
-                (name, value) -> String.valueOf(value).replace(mount, Reactor.CONFIG.toString()));
-
-        StandardEnvironment standard = new StandardEnvironment();
-        standard.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
-        standard.getPropertySources().remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
-
-        SpringApplication spring = new SpringApplication(Nothing.class);
-        spring.setWebApplicationType(WebApplicationType.NONE);
-        spring.setBannerMode(Banner.Mode.OFF);
-        spring.setLogStartupInfo(false);
-        spring.setEnvironment(standard);
-        Path jar = application.ownConfiguration().getParent();
-        spring.setDefaultProperties(Map.of("spring.config.name", application.name(),
-                "spring.config.location", "file:" + jar + "/"));
-        return spring.run();
-    }
-
-    private static List<String> propertyNames(ConfigurableEnvironment environment) {
-        return environment.getPropertySources().stream()
-                .filter(source -> source instanceof OriginTrackedMapPropertySource)
-                .flatMap(source -> Stream.of(((EnumerablePropertySource<?>) source).getPropertyNames()))
-                .distinct().toList();
-    }
-
-    /** No beans: only the environment is wanted. */
-    @Configuration(proxyBeanMethods = false)
-    static class Nothing {
+        variables.computeIfPresent("SPRING_CONFIG_IMPORT", (name, value) -> value.replace(mount, Reactor.CONFIG.toString()));
+        return ResolvedConfiguration.load(application, variables);
     }
 }

@@ -150,7 +150,9 @@ class KubernetesManifestsTest {
         assertThat(imported).as("files %s imports", application.name()).isNotEmpty()
                 .allMatch(file -> manifests.configMaps().get("eventshop-config").files().contains(file)
                         || !ConfigurationFiles.exists(file));
-        assertThat(imported).contains(Reactor.CONFIG.resolve("application.yml"));
+        for (String profile : environment.get("SPRING_PROFILES_ACTIVE").split(",")) {
+            assertThat(imported).contains(Reactor.CONFIG.resolve("application-" + profile + ".yml"));
+        }
 
         // secrets from the Secret
         Map<String, Object> secret = ConfigurationFiles.documents(KubernetesManifests.KUSTOMIZATION
