@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -74,21 +75,9 @@ class ComposeFileTest {
 
     @Test
     void publishes_edge_on_8080() {
-        Instance edge = compose.instances(Reactor.application("edge")).getFirst();
+        Instance edge = compose.instance("edge");
 
         assertThat(list(edge.definition().get("ports"))).contains("8080:" + Reactor.application("edge").port());
-    }
-
-    @Test
-    void the_config_server_serves_config_of_this_repository() {
-        Instance configServer = compose.instances(Reactor.application("config-server")).getFirst();
-        String mount = list(configServer.definition().get("volumes")).stream().map(String::valueOf)
-                .filter(volume -> volume.startsWith("../config:")).findFirst()
-                .orElseThrow(() -> new AssertionError("config-server mounts no ../config"));
-        String directory = mount.split(":")[1];
-
-        assertThat(configServer.environment()).containsEntry("EVENTSHOP_CONFIG_DIR", directory);
-        assertThat(ComposeFile.FILE.getParent().resolve("../config").normalize()).isEqualTo(Reactor.CONFIG);
     }
 
     @Test
@@ -126,7 +115,7 @@ class ComposeFileTest {
         if (configServer != null) {
             Matcher server = CONFIG_SERVER.matcher(configServer);
             assertThat(server.matches()).as("SPRING_CONFIG_IMPORT of %s", instance.service()).isTrue();
-            Instance served = compose.instances(Reactor.application("config-server")).getFirst();
+            Instance served = compose.instance("config-server");
             assertThat(served.service()).isEqualTo(server.group(1));
             assertThat(server.group(2)).isEqualTo(String.valueOf(served.application().port()));
             assertThat(map(instance.definition().get("depends_on"))).containsKey(served.service());
@@ -134,7 +123,7 @@ class ComposeFileTest {
         String eureka = environment.get("EVENTSHOP_EUREKA_URL");
         if (eureka != null) {
             Application discovery = Reactor.application("discovery");
-            assertThat(eureka).isEqualTo("http://" + compose.instances(discovery).getFirst().service() + ":" + discovery.port()
+            assertThat(eureka).isEqualTo("http://" + compose.instance("discovery").service() + ":" + discovery.port()
                     + "/eureka/");
         }
         String hostname = environment.get("EVENTSHOP_HOSTNAME");
@@ -153,7 +142,7 @@ class ComposeFileTest {
 
     /** The variables set that the application does not read, with the configuration those settings make it read. */
     private static Set<String> unread(Application application, Map<String, String> environment) {
-        Set<String> unread = new java.util.TreeSet<>(environment.keySet());
+        Set<String> unread = new TreeSet<>(environment.keySet());
         unread.removeAll(configurationOf(application, environment).variablesRead());
         return unread;
     }
