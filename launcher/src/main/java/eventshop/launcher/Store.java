@@ -22,6 +22,7 @@ import tools.jackson.databind.JsonNode;
  *
  * <pre>
  * store up [--fresh] [--data DIR] [--no-demo] [--port NAME=PORT]... [--kafka-port N] [--controller-port N]
+ * store up --distributed [--fresh] [--data DIR] [--no-demo] [--with-existing KAFKA_BOOTSTRAP,POSTGRES_URL]
  * store load [--rate N] [--seconds N] [--customers N] [--sku SKU] [--url URL] [--data DIR] [--kafka HOST:PORT]
  *            [--pid N] [--out DIR] [--profile] [--deadline S] [--probe-ms N] [--late-ms N]
  * store replay views [--url URL] [--data DIR]
@@ -58,6 +59,15 @@ public final class Store {
               --data DIR            the data directory (default: ./data of the repository,
                                     or $EVENTSHOP_DATA)
               --no-demo             do not load the demo data at the first start
+              --distributed         the distributed topology instead, every part a process: PostgreSQL, three
+                                    Kafka nodes, the Config Server (config/), Eureka, carts and orders twice,
+                                    the other applications once, edge on :8080 through discovery; logs in
+                                    DATA/logs (docs/running.md, "Distributed"). With it only --fresh, --data,
+                                    --no-demo and:
+              --with-existing KAFKA_BOOTSTRAP,POSTGRES_URL
+                                    use a Kafka cluster and/or a PostgreSQL database already running (either
+                                    part may be empty; or $EVENTSHOP_KAFKA_BOOTSTRAP, $EVENTSHOP_POSTGRES_URL
+                                    with $EVENTSHOP_POSTGRES_USER and $EVENTSHOP_POSTGRES_PASSWORD)
               --port NAME=PORT      HTTP port of one application (edge 8080, accounts 8081,
                                     catalog 8082, inventory 8083, carts 8084, orders 8085,
                                     payments 8086, views 8087, functions 8088, web 8089)
@@ -104,7 +114,7 @@ public final class Store {
         String command = rest.isEmpty() ? "help" : rest.pop();
         try {
             return switch (command) {
-                case "up" -> up(parse(rest), out, err);
+                case "up" -> rest.contains("--distributed") ? upDistributed(rest, out, err) : up(parse(rest), out, err);
                 case "train" -> train(out, err);
                 case "load" -> load(rest, out, err);
                 case "replay" -> replay(rest, out, err);
@@ -456,6 +466,83 @@ public final class Store {
                 config.demoData() ? String.join(", ", DemoData.CUSTOMERS.stream()
                         .map(c -> c.email() + " / " + c.password()).toList()) : "(no demo data)",
                 services, config.kafkaPort(), config.dataDir());
+    }
+
+    /**
+     * {@code up --distributed [--fresh] [--data DIR] [--no-demo] [--with-existing KAFKA,POSTGRES_URL]}: the
+     * distributed topology as processes ({@link DistributedStore}); {@code EVENTSHOP_KAFKA_BOOTSTRAP} and
+     * {@code EVENTSHOP_POSTGRES_URL} name existing servers too.
+     */
+    private static int upDistributed(Deque<String> args, PrintStream out, PrintStream err) {
+        StoreConfig base = parse(new ArrayDeque<>());
+        Path data = base.dataDir();
+        boolean fresh = false;
+        boolean demo = true;
+        String kafka = blankToNull(System.getenv("EVENTSHOP_KAFKA_BOOTSTRAP"));
+        String postgres = blankToNull(System.getenv("EVENTSHOP_POSTGRES_URL"));
+        while (!args.isEmpty()) {
+            String arg = args.pop();
+            switch (arg) {
+                case "--distributed" -> { }
+                case "--fresh" -> fresh = true;
+                case "--no-demo" -> demo = false;
+                case "--data" -> data = Path.of(value(arg, args));
+                case "--with-existing" -> {
+                    String spec = value(arg, args);
+                    int comma = spec.indexOf(',');
+                    if (comma < 0) {
+                        throw new UsageException("--with-existing wants KAFKA_BOOTSTRAP,POSTGRES_URL (either may be empty), not "
+                                + spec);
+                    }
+                    kafka = blankToNull(spec.substring(0, comma));
+                    postgres = blankToNull(spec.substring(comma + 1));
+                    if (postgres != null && !postgres.startsWith("jdbc:postgresql://")) {
+                        throw new UsageException("--with-existing: the PostgreSQL URL must be jdbc:postgresql://HOST:PORT/DB, not "
+                                + postgres);
+                    }
+                }
+                default -> throw new UsageException("unknown option with --distributed: " + arg);
+            }
+        }
+        String root = System.getenv("EVENTSHOP_ROOT");
+        DistributedStore.Options options = new DistributedStore.Options(
+                Path.of(root == null || root.isBlank() ? "." : root).toAbsolutePath(), data.toAbsolutePath(), fresh, demo,
+                base.adminPasswordFromEnv(), kafka, postgres, System.getenv("EVENTSHOP_APP_JAVA_OPTS"));
+        out.println("eventshop: starting the distributed store (data in " + options.dataDir() + ", logs in "
+                + options.dataDir().resolve("logs") + ")");
+        DistributedStore store = new DistributedStore(options, out);
+        Thread hook = new Thread(() -> {
+            out.println("eventshop: stopping the distributed store");
+            store.close();
+            out.println("eventshop: stopped");
+        }, "store-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            store.start();
+        } catch (StoreStartException e) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C during the start: the hook is stopping the store already
+            }
+            err.println();
+            err.println("eventshop: " + e.getMessage());
+            return 1;
+        }
+        out.printf("""
+
+                eventshop (distributed) is ready in %.1f s
+                  store      %s          API at %s/api
+                  admin      %s / see %s
+                  processes  %d (3 Kafka nodes, config :8888, eureka :8761, carts and orders twice), and PostgreSQL
+                Ctrl-C stops the store.
+                %n""", store.startTime().toMillis() / 1000.0, store.edgeUrl(), store.edgeUrl(), DemoData.ADMIN_EMAIL,
+                options.dataDir().resolve("secrets"), store.pids().size() - 1);
+        return waitForever();
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
     }
 
     private static int waitForever() {

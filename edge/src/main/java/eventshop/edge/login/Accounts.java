@@ -3,6 +3,7 @@ package eventshop.edge.login;
 import eventshop.edge.EdgeProperties;
 import eventshop.edge.problems.EdgeProblem;
 import eventshop.edge.problems.Problems;
+import eventshop.edge.routing.Upstreams;
 import eventshop.edge.sessions.Sessions;
 import eventshop.edge.tokens.Caller;
 import eventshop.edge.tokens.EdgeTokens;
@@ -11,8 +12,10 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.concurrent.TimeoutException;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.circuitbreaker.CircuitBreaker;
 import org.springframework.cloud.client.circuitbreaker.CircuitBreakerFactory;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -41,8 +44,8 @@ class Accounts {
     private final Duration retryAfter;
 
     Accounts(RestClient.Builder builder, EdgeProperties properties, EdgeTokens tokens,
-             CircuitBreakerFactory<?, ?> breakers) {
-        this.client = builder.clone().baseUrl(properties.service("accounts").toString()).build();
+             CircuitBreakerFactory<?, ?> breakers, ObjectProvider<LoadBalancerClient> loadBalancer) {
+        this.client = Upstreams.client(builder.clone(), properties.service("accounts"), loadBalancer).build();
         this.tokens = tokens;
         this.breaker = breakers.create("accounts");
         this.retryAfter = properties.resilience().openStateWait();

@@ -2,7 +2,6 @@ package eventshop.edge.routing;
 
 import static org.springframework.cloud.gateway.server.mvc.filter.BeforeFilterFunctions.requestSize;
 import static org.springframework.cloud.gateway.server.mvc.filter.BeforeFilterFunctions.setPath;
-import static org.springframework.cloud.gateway.server.mvc.filter.BeforeFilterFunctions.uri;
 import static org.springframework.cloud.gateway.server.mvc.filter.CircuitBreakerFilterFunctions.circuitBreaker;
 import static org.springframework.cloud.gateway.server.mvc.handler.GatewayRouterFunctions.route;
 import static org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctions.http;
@@ -73,7 +72,7 @@ class Routes {
         return route(id)
                 .route(predicate, http())
                 .before(requestSize(properties.maxBodySize()))
-                .before(uri(properties.service(service)))
+                .filter(Upstreams.to(properties.service(service)))
                 .before(servicesToken(tokens))
                 .filter(UpstreamFailures.asProblems(service, properties.resilience().openStateWait()))
                 .filter(circuitBreaker(service));
@@ -112,7 +111,7 @@ class Routes {
         return ServiceRoute.services().stream()
                 .map(service -> route(service + "-api-docs")
                         .route(path(API_DOCS + "/" + service).and(method(HttpMethod.GET)), http())
-                        .before(uri(properties.service(service)))
+                        .filter(Upstreams.to(properties.service(service)))
                         .before(setPath(SERVICE_API_DOCS))
                         .before(servicesToken(tokens))
                         .filter(UpstreamFailures.asProblems(service, properties.resilience().openStateWait()))

@@ -1,7 +1,6 @@
 package eventshop.edge.routing;
 
 import static org.springframework.cloud.gateway.server.mvc.filter.BeforeFilterFunctions.requestSize;
-import static org.springframework.cloud.gateway.server.mvc.filter.BeforeFilterFunctions.uri;
 import static org.springframework.cloud.gateway.server.mvc.filter.CircuitBreakerFilterFunctions.circuitBreaker;
 import static org.springframework.cloud.gateway.server.mvc.handler.GatewayRouterFunctions.route;
 import static org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctions.http;
@@ -48,14 +47,14 @@ class WebRoutes {
                 && !(HttpMethod.POST.equals(request.method()) && BrowserSessions.EDGE_FORMS.contains(request.path()));
         RouterFunction<ServerResponse> live = route("web-live")
                 .route(path(LIVE).and(method(HttpMethod.GET)).and(storefront), http())
-                .before(uri(properties.service(WEB)))
+                .filter(Upstreams.to(properties.service(WEB)))
                 .before(Routes.servicesToken(tokens))
                 .before(csrfToken())
                 .build();
         RouterFunction<ServerResponse> pages = route(WEB)
                 .route(path("/", "/**").and(storefront), http())
                 .before(requestSize(properties.maxBodySize()))
-                .before(uri(properties.service(WEB)))
+                .filter(Upstreams.to(properties.service(WEB)))
                 .before(Routes.servicesToken(tokens))
                 .before(csrfToken())
                 .filter(UpstreamFailures.asProblems(WEB, properties.resilience().openStateWait()))

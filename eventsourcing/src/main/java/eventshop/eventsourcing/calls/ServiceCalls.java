@@ -7,6 +7,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerClient;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerInterceptor;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
@@ -19,18 +22,33 @@ import org.springframework.web.client.RestClient;
  *
  * <p>Calls are made <b>as the calling user</b>: the services token of the request being handled is
  * relayed, so the called service applies its own rules to the same caller (a customer's
- * {@code GET /api/payments/tokens/{token}} answers only that customer's cards). Thread-safe.
+ * {@code GET /api/payments/tokens/{token}} answers only that customer's cards).
+ *
+ * <p>A URL {@code lb://<service>} (the distributed topology, config/application.yml) is resolved per call by
+ * Spring Cloud LoadBalancer among the instances discovery knows; the breaker stays one per service.
+ * Thread-safe.
  */
 public final class ServiceCalls {
+
+    /** The scheme of a service URL that discovery resolves: {@code lb://payments}. */
+    static final String LOAD_BALANCED = "lb";
 
     private final ServiceCallsProperties properties;
     private final ServiceEndpoints endpoints;
     private final RestClient.Builder builder;
     private final CircuitBreakerRegistry breakers;
+    private final @Nullable LoadBalancerClient loadBalancer;
     private final Map<String, ServiceClient> clients = new ConcurrentHashMap<>();
 
     public ServiceCalls(ServiceCallsProperties properties, ServiceEndpoints endpoints, RestClient.Builder builder,
                         CircuitBreakerRegistry breakers) {
+        this(properties, endpoints, builder, breakers, null);
+    }
+
+    /** @param loadBalancer resolves {@code lb://} URLs; null where none is configured (they are refused) */
+    public ServiceCalls(ServiceCallsProperties properties, ServiceEndpoints endpoints, RestClient.Builder builder,
+                        CircuitBreakerRegistry breakers, @Nullable LoadBalancerClient loadBalancer) {
+        this.loadBalancer = loadBalancer;
         this.properties = properties;
         this.endpoints = endpoints;
         this.builder = builder;
@@ -69,8 +87,17 @@ public final class ServiceCalls {
         HttpClient http = HttpClient.newBuilder().connectTimeout(properties.connectTimeout()).build();
         JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(http);
         requests.setReadTimeout(properties.readTimeout());
-        RestClient client = builder.clone().requestFactory(requests).baseUrl(url.toString()).build();
+        RestClient.Builder client = builder.clone().requestFactory(requests);
+        String base = url.toString();
+        if (LOAD_BALANCED.equals(url.getScheme())) {
+            if (loadBalancer == null) {
+                throw new IllegalStateException("eventshop.services." + service + ".url is " + url
+                        + ", but no Spring Cloud LoadBalancer is configured to resolve lb:// URLs");
+            }
+            client.requestInterceptor(new LoadBalancerInterceptor(loadBalancer));
+            base = "http://" + url.getRawAuthority() + (url.getRawPath() == null ? "" : url.getRawPath());
+        }
         CircuitBreaker breaker = breakers.circuitBreaker("service-" + service);
-        return new ServiceClient(service, client, breaker);
+        return new ServiceClient(service, client.baseUrl(base).build(), breaker);
     }
 }

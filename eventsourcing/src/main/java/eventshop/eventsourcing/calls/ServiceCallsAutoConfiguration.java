@@ -7,6 +7,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.client.RestClient;
 
@@ -19,9 +20,11 @@ public class ServiceCallsAutoConfiguration {
     @ConditionalOnMissingBean
     public ServiceCalls serviceCalls(ServiceCallsProperties properties, ServiceEndpoints endpoints,
                                      ObjectProvider<RestClient.Builder> builder,
-                                     ObjectProvider<MeterRegistry> meters) {
+                                     ObjectProvider<MeterRegistry> meters,
+                                     ObjectProvider<LoadBalancerClient> loadBalancer) {
         CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(ServiceCalls.breakerConfig(properties));
         meters.ifAvailable(registry -> TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry));
-        return new ServiceCalls(properties, endpoints, builder.getIfAvailable(RestClient::builder), breakers);
+        return new ServiceCalls(properties, endpoints, builder.getIfAvailable(RestClient::builder), breakers,
+                loadBalancer.getIfAvailable());
     }
 }

@@ -40,13 +40,50 @@ public final class InProcessKafka implements AutoCloseable {
     private final int brokerPort;
     private final int controllerPort;
     private final boolean deleteOnClose;
+    private final ClusterNode node;
     private KafkaRaftServer server;
 
     private InProcessKafka(Path logDir, int brokerPort, int controllerPort, boolean deleteOnClose) {
+        this(logDir, brokerPort, controllerPort, deleteOnClose, ClusterNode.single(controllerPort));
+    }
+
+    private InProcessKafka(Path logDir, int brokerPort, int controllerPort, boolean deleteOnClose, ClusterNode node) {
         this.logDir = logDir;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
         this.deleteOnClose = deleteOnClose;
+        this.node = node;
+    }
+
+    /**
+     * Where a node stands in a cluster of combined broker + controller nodes (KRaft, a static quorum of every node):
+     * its id, the quorum's voters ({@code 1@localhost:9093,2@localhost:9095,...}), the cluster's id (the same on
+     * every node, given at the first format) and how many nodes there are, which is also the replication factor of
+     * the internal topics and of the topics clients create; {@code min.insync.replicas} is a majority of them.
+     */
+    public record ClusterNode(int nodeId, String quorumVoters, String clusterId, int nodes) {
+
+        static ClusterNode single(int controllerPort) {
+            return new ClusterNode(1, "1@localhost:" + controllerPort, null, 1);
+        }
+    }
+
+    /**
+     * Starts one node of a cluster over {@code logDir} (formatted first with the cluster's id if it holds no Kafka
+     * metadata yet); {@link #close()} stops it and keeps the data.
+     */
+    public static InProcessKafka openNode(Path logDir, int brokerPort, int controllerPort, ClusterNode node) {
+        try {
+            Files.createDirectories(logDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        InProcessKafka kafka = new InProcessKafka(logDir, brokerPort, controllerPort, false, node);
+        if (!Files.exists(logDir.resolve("meta.properties"))) {
+            kafka.format();
+        }
+        kafka.startBroker();
+        return kafka;
     }
 
     /**
@@ -123,7 +160,7 @@ public final class InProcessKafka implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = Stream.of(names).filter(name -> !existing.contains(name))
-                    .map(name -> new NewTopic(name, partitions, (short) 1)).toList();
+                    .map(name -> new NewTopic(name, partitions, (short) node.nodes())).toList();
             admin.createTopics(missing).all().get();
         } catch (Exception e) {
             throw new IllegalStateException("could not create topics " + List.of(names), e);
@@ -148,8 +185,8 @@ public final class InProcessKafka implements AutoCloseable {
         try {
             new Formatter()
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setNodeId(1)
+                    .setClusterId(node.clusterId() != null ? node.clusterId() : Uuid.randomUuid().toString())
+                    .setNodeId(node.nodeId())
                     .setControllerListenerName("CONTROLLER")
                     .setMetadataLogDirectory(logDir.toString())
                     .setDirectories(List.of(logDir.toString()))
@@ -163,19 +200,23 @@ public final class InProcessKafka implements AutoCloseable {
     private Properties config() {
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
-        props.put("node.id", "1");
-        props.put("controller.quorum.voters", "1@localhost:" + controllerPort);
+        props.put("node.id", String.valueOf(node.nodeId()));
+        props.put("controller.quorum.voters", node.quorumVoters());
         props.put("listeners", "PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort);
         props.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
         props.put("controller.listener.names", "CONTROLLER");
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("log.dirs", logDir.toString());
-        props.put("offsets.topic.replication.factor", "1");
+        String replicas = String.valueOf(node.nodes());
+        String inSync = String.valueOf(node.nodes() / 2 + 1);
+        props.put("offsets.topic.replication.factor", replicas);
+        props.put("default.replication.factor", replicas);
+        props.put("min.insync.replicas", inSync);
         props.put("offsets.topic.num.partitions", "2");
-        props.put("transaction.state.log.replication.factor", "1");
-        props.put("transaction.state.log.min.isr", "1");
-        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("transaction.state.log.replication.factor", replicas);
+        props.put("transaction.state.log.min.isr", inSync);
+        props.put("share.coordinator.state.topic.replication.factor", replicas);
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("num.partitions", "1");
         props.put("auto.create.topics.enable", "true");
@@ -187,8 +228,12 @@ public final class InProcessKafka implements AutoCloseable {
         // after a kill -9 the restarted broker cannot register until the controller has fenced its previous
         // incarnation, which takes a session timeout without heartbeats (9 s by default): 3 s here, with
         // heartbeats every 500 ms (broker and controller share this process, so only a pause delays them)
-        props.put("broker.session.timeout.ms", "3000");
-        props.put("broker.heartbeat.interval.ms", "500");
+        // (a node of a cluster keeps Kafka's own 9 s and 2 s: its heartbeats cross processes, which a busy machine
+        // delays, and a fenced broker makes its partitions' leaders move)
+        if (node.nodes() == 1) {
+            props.put("broker.session.timeout.ms", "3000");
+            props.put("broker.heartbeat.interval.ms", "500");
+        }
         // the log cleaner (it compacts __consumer_offsets) allocates its offset map on the heap at start: 128 MiB by
         // default, a third of an idle store's heap; 8 MiB holds 350,000 keys, more than a store's offsets topic has
         props.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
