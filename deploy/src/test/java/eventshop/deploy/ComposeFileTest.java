@@ -57,6 +57,38 @@ class ComposeFileTest {
     }
 
     @Test
+    void runs_three_brokers_that_keep_three_replicas_two_in_sync() {
+        List<Map<String, String>> brokers = compose.instances().stream()
+                .filter(instance -> instance.image().startsWith("apache/kafka:")).map(Instance::environment).toList();
+        Map<String, String> services = compose.instance("catalog").environment();
+
+        assertThat(brokers).hasSize(3).allSatisfy(broker -> assertThat(broker)
+                .containsEntry("KAFKA_DEFAULT_REPLICATION_FACTOR", "3").containsEntry("KAFKA_MIN_INSYNC_REPLICAS", "2"));
+        assertThat(brokers.stream().map(broker -> broker.get("KAFKA_NODE_ID")).distinct()).hasSize(3);
+        assertThat(services.get("EVENTSHOP_KAFKA_BOOTSTRAP").split(",")).hasSize(brokers.size());
+        assertThat(Integer.valueOf(String.valueOf(new ConfigurationFiles(List.of(Reactor.CONFIG
+                .resolve("application-distributed.yml"))).properties()
+                .get("spring.cloud.stream.kafka.binder.replication-factor")))).isLessThanOrEqualTo(brokers.size());
+    }
+
+    @Test
+    void the_database_is_the_one_the_services_are_told() {
+        Map<String, String> postgres = compose.instances().stream()
+                .filter(instance -> instance.service().equals("postgres")).findFirst().orElseThrow().environment();
+        List<Map<String, String>> services = compose.instances().stream().map(Instance::environment)
+                .filter(environment -> environment.containsKey("EVENTSHOP_POSTGRES_URL")).toList();
+
+        assertThat(services).hasSizeGreaterThan(10).allSatisfy(environment -> {
+            assertThat(environment.get("EVENTSHOP_POSTGRES_URL"))
+                    .isEqualTo("jdbc:postgresql://postgres:5432/" + postgres.get("POSTGRES_DB"));
+            assertThat(environment.get("EVENTSHOP_POSTGRES_USER")).isEqualTo(postgres.get("POSTGRES_USER"));
+            assertThat(environment.get("EVENTSHOP_POSTGRES_PASSWORD")).isEqualTo(postgres.get("POSTGRES_PASSWORD"));
+        });
+        // from deploy/.env, required: no password in the file
+        assertThat(postgres.get("POSTGRES_PASSWORD")).startsWith("${EVENTSHOP_POSTGRES_PASSWORD:?");
+    }
+
+    @Test
     void depends_only_on_services_it_defines() {
         for (var service : services.entrySet()) {
             Object dependsOn = map(service.getValue()).get("depends_on");

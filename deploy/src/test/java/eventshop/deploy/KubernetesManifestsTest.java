@@ -59,6 +59,37 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void runs_three_brokers_that_keep_three_replicas_two_in_sync() {
+        Map<String, Object> kafka = manifests.named("StatefulSet", "kafka");
+        Map<String, String> environment = new LinkedHashMap<>();
+        for (Object variable : list(KubernetesManifests.containers(kafka).getFirst().get("env"))) {
+            environment.put(String.valueOf(map(variable).get("name")), String.valueOf(map(variable).get("value")));
+        }
+        String bootstrap = manifests.configMaps().get("eventshop-environment").literals().get("EVENTSHOP_KAFKA_BOOTSTRAP");
+
+        assertThat(at(kafka, "spec.replicas")).isEqualTo(3);
+        assertThat(environment).containsEntry("KAFKA_DEFAULT_REPLICATION_FACTOR", "3")
+                .containsEntry("KAFKA_MIN_INSYNC_REPLICAS", "2");
+        assertThat(bootstrap).isEqualTo("kafka-0.kafka:9092,kafka-1.kafka:9092,kafka-2.kafka:9092");
+        assertThat(manifests.named("Service", String.valueOf(at(kafka, "spec.serviceName")))).isNotNull();
+    }
+
+    @Test
+    void the_database_is_the_one_the_services_are_told() {
+        Map<String, Object> postgres = manifests.named("StatefulSet", "postgres");
+        Map<String, Object> environment = new LinkedHashMap<>();
+        for (Object variable : list(KubernetesManifests.containers(postgres).getFirst().get("env"))) {
+            environment.put(String.valueOf(map(variable).get("name")), map(variable).get("value"));
+        }
+        Map<String, String> services = manifests.configMaps().get("eventshop-environment").literals();
+
+        assertThat(services.get("EVENTSHOP_POSTGRES_URL"))
+                .isEqualTo("jdbc:postgresql://postgres:5432/" + environment.get("POSTGRES_DB"));
+        assertThat(manifests.named("Service", "postgres")).isNotNull();
+        assertThat(services.get("EVENTSHOP_POSTGRES_USER")).isEqualTo(environment.get("POSTGRES_USER"));
+    }
+
+    @Test
     void the_services_the_kubernetes_profile_calls_exist_on_their_ports() {
         ConfigurationFiles kubernetes = new ConfigurationFiles(List.of(Reactor.CONFIG.resolve("application-kubernetes.yml")));
         List<String> urls = kubernetes.properties().values().stream().map(String::valueOf)
