@@ -218,7 +218,8 @@ public final class InProcessKafka implements AutoCloseable {
         props.put("transaction.state.log.min.isr", inSync);
         props.put("share.coordinator.state.topic.replication.factor", replicas);
         props.put("group.initial.rebalance.delay.ms", "0");
-        props.put("num.partitions", "1");
+        // a cluster's topics get several partitions, which the instances of a service share
+        props.put("num.partitions", node.nodes() == 1 ? "1" : "4");
         props.put("auto.create.topics.enable", "true");
         props.put("num.network.threads", "2");
         props.put("num.io.threads", "2");
