@@ -65,7 +65,11 @@ public final class DistributedStore implements AutoCloseable {
      * @param existingPostgres a JDBC URL of a database the user runs, or null to start a server
      */
     public record Options(Path root, Path dataDir, boolean fresh, boolean demoData, String adminPasswordFromEnv,
-                          String existingKafka, String existingPostgres, String javaOptions) {
+                          String existingKafka, String existingPostgres, String javaOptions, Map<String, String> appEnv) {
+
+        public Options {
+            appEnv = Map.copyOf(appEnv);
+        }
     }
 
     /** A process of the topology: its name ({@code orders-2} for a second instance), port and log. */
@@ -171,14 +175,7 @@ public final class DistributedStore implements AutoCloseable {
             postgresUrl = options.existingPostgres();
         } else {
             try {
-                postgres = EmbeddedPostgres.builder()
-                        .setDataDirectory(options.dataDir().resolve("postgres"))
-                        .setCleanDataDirectory(false)
-                        .setPort(POSTGRES_PORT)
-                        // thirteen JVMs, each with a read-model pool and an event store's pool and listener
-                        .setServerConfig("max_connections", "400")
-                        .setServerConfig("listen_addresses", "localhost")
-                        .start();
+                postgres = postgresServer();
             } catch (IOException e) {
                 throw new StoreStartException("PostgreSQL could not start: " + e.getMessage(), e);
             }
@@ -187,6 +184,17 @@ public final class DistributedStore implements AutoCloseable {
         }
         createSchemas();
         progress("postgres", postgresUrl, t0);
+    }
+
+    private EmbeddedPostgres postgresServer() throws IOException {
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(options.dataDir().resolve("postgres"))
+                .setCleanDataDirectory(false)
+                .setPort(POSTGRES_PORT)
+                // thirteen JVMs, each with a read-model pool and an event store's pool and listener
+                .setServerConfig("max_connections", "400")
+                .setServerConfig("listen_addresses", "localhost")
+                .start();
     }
 
     private void createDatabase() {
@@ -363,6 +371,9 @@ public final class DistributedStore implements AutoCloseable {
             env.put("EVENTSHOP_TOKEN_SECRET", secrets.tokenSecret());
         }
         env.putAll(extraEnv);
+        if (client) {
+            env.putAll(options.appEnv());
+        }
         List<String> command = java("-Xmx384m");
         command.addAll(List.of("-jar", jar.toString()));
         return spawn(name, command, env, port);
@@ -458,6 +469,24 @@ public final class DistributedStore implements AutoCloseable {
         List<String> names = new ArrayList<>(Topology.services().stream().map(ServiceApp::name).toList());
         names.add(Topology.edge().name());
         return names;
+    }
+
+    // ---- faults (the tests')
+
+    /** Kills a part with SIGKILL ({@code orders-2}, {@code kafka-2}), as a crash would; it is not restarted. */
+    void kill(String name) throws InterruptedException {
+        Part part = parts().stream().filter(candidate -> candidate.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no part named " + name));
+        part.process().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Stops PostgreSQL (a fast shutdown: open connections are cut) and starts it again over the same data. */
+    void restartPostgres() throws IOException {
+        if (postgres == null) {
+            throw new IllegalStateException("PostgreSQL is not the store's own (--with-existing)");
+        }
+        postgres.close();
+        postgres = postgresServer();
     }
 
     // ---- stopping

@@ -507,7 +507,7 @@ public final class Store {
         String root = System.getenv("EVENTSHOP_ROOT");
         DistributedStore.Options options = new DistributedStore.Options(
                 Path.of(root == null || root.isBlank() ? "." : root).toAbsolutePath(), data.toAbsolutePath(), fresh, demo,
-                base.adminPasswordFromEnv(), kafka, postgres, System.getenv("EVENTSHOP_APP_JAVA_OPTS"));
+                base.adminPasswordFromEnv(), kafka, postgres, System.getenv("EVENTSHOP_APP_JAVA_OPTS"), Map.of());
         out.println("eventshop: starting the distributed store (data in " + options.dataDir() + ", logs in "
                 + options.dataDir().resolve("logs") + ")");
         DistributedStore store = new DistributedStore(options, out);

@@ -8,22 +8,26 @@ import java.nio.file.Path;
  * The CPU time and resident memory of a process on Linux, from {@code /proc/<pid>/stat} (fields 14 and
  * 15, utime and stime, in clock ticks of {@value #TICKS_PER_SECOND} per second: the kernel's USER_HZ,
  * which is 100 on every architecture Linux exports to user space) and {@code VmRSS} of
- * {@code /proc/<pid>/status}. Both count every thread of the process.
+ * {@code /proc/<pid>/status}. Both count every thread of the process, and the processes it started that still run
+ * (the distributed store's: every application, the Kafka nodes; not PostgreSQL's server, which its start detaches).
  */
 public final class ProcessStats {
 
     static final int TICKS_PER_SECOND = 100;
 
     private final Path proc;
+    private final long pid;
 
-    /** The process {@code pid} under {@code /proc}. */
+    /** The process {@code pid} under {@code /proc}, with its descendants. */
     public ProcessStats(long pid) {
-        this(Path.of("/proc", Long.toString(pid)));
+        this.proc = Path.of("/proc", Long.toString(pid));
+        this.pid = pid;
     }
 
-    /** A process directory laid out as {@code /proc/<pid>} (tests give a copy). */
+    /** A process directory laid out as {@code /proc/<pid>} (tests give a copy), without descendants. */
     ProcessStats(Path proc) {
         this.proc = proc;
+        this.pid = -1;
     }
 
     /** Whether the files can be read (a live process on Linux). */
@@ -36,14 +40,34 @@ public final class ProcessStats {
         }
     }
 
-    /** User + system CPU time the process has used so far, in milliseconds. */
+    /** User + system CPU time the process and its running descendants have used so far, in milliseconds. */
     public long cpuMillis() {
-        return cpuMillisOf(read("stat"));
+        return cpuMillisOf(read(proc, "stat")) + descendants().mapToLong(child -> {
+            try {
+                return cpuMillisOf(read(child, "stat"));
+            } catch (RuntimeException exited) {
+                return 0;
+            }
+        }).sum();
     }
 
-    /** Resident memory now, in bytes. */
+    /** Resident memory now of the process and its descendants, in bytes. */
     public long rssBytes() {
-        return rssBytesOf(read("status"));
+        return rssBytesOf(read(proc, "status")) + descendants().mapToLong(child -> {
+            try {
+                return rssBytesOf(read(child, "status"));
+            } catch (RuntimeException exited) {
+                return 0;
+            }
+        }).sum();
+    }
+
+    private java.util.stream.Stream<Path> descendants() {
+        if (pid < 0) {
+            return java.util.stream.Stream.empty();
+        }
+        return ProcessHandle.of(pid).stream().flatMap(ProcessHandle::descendants)
+                .map(child -> Path.of("/proc", Long.toString(child.pid())));
     }
 
     /**
@@ -81,7 +105,7 @@ public final class ProcessStats {
         throw new IllegalArgumentException("no VmRSS in the status file");
     }
 
-    private String read(String file) {
+    private static String read(Path proc, String file) {
         try {
             return Files.readString(proc.resolve(file));
         } catch (IOException e) {
