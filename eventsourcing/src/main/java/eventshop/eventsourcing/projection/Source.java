@@ -23,6 +23,15 @@ sealed interface Source permits LogSource, TopicSource {
     /** The active generation is at {@code checkpoint} (after a batch, or idle): tokens it reached are answered. */
     void published(ProjectionRunner<?> active);
 
+    /**
+     * The active generation is at {@code checkpoint}, as stored in the registry (at start, and on a standby
+     * each time it reads the leader's registry): tokens it reached are answered.
+     */
+    void followed(Checkpoint checkpoint);
+
+    /** The source's head, comparable with {@link Checkpoint#applied()}, if known without asking a broker; else -1. */
+    long head();
+
     /** What tokens wait for, per source service. */
     Map<String, Long> appliedBySource();
 

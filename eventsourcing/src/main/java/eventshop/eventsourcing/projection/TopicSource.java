@@ -60,6 +60,19 @@ final class TopicSource implements Source {
         progress.publish(active.reader().partitions(active.checkpoint()));
     }
 
+    /**
+     * Nothing: per partition, tokens need the topics' partition counts and end offsets, which only a runner
+     * knows; a standby of a topic projection answers tokens once it leads (views runs as one instance).
+     */
+    @Override
+    public void followed(Checkpoint checkpoint) {
+    }
+
+    @Override
+    public long head() {
+        return -1;
+    }
+
     @Override
     public Map<String, Long> appliedBySource() {
         return progress.all();
