@@ -315,7 +315,11 @@ public final class Projections implements SmartLifecycle {
      * {@link TopicProgress}); a token without stream waits for the estimate only.
      */
     public ReadModelProgress progress(String name) {
-        return slot(name).source.progress();
+        Source source = sources.get(name);
+        if (source == null) {
+            throw new IllegalArgumentException("there is no projection named '" + name + "' (there are " + names() + ")");
+        }
+        return source.progress();
     }
 
     // ---------------------------------------------------------------- operations
@@ -801,8 +805,10 @@ public final class Projections implements SmartLifecycle {
     private Slot slot(String name) {
         Slot slot = slots.get(name);
         if (slot == null) {
-            throw new IllegalArgumentException(running || !names().contains(name)
+            throw new IllegalArgumentException(!names().contains(name)
                     ? "there is no projection named '" + name + "' (there are " + names() + ")"
+                    : running && !leading ? "projection '" + name + "' has not been created yet by the leading"
+                            + " instance of the service"
                     : "projection '" + name + "' has not started yet");
         }
         return slot;
