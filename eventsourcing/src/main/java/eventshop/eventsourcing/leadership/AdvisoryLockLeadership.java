@@ -26,7 +26,8 @@ import org.springframework.jdbc.core.JdbcOperations;
  * holds a session-level advisory lock ({@code pg_try_advisory_lock(k1, k2)}, {@code k1} fixed for
  * eventshop, {@code k2} from the service and the role) on a connection of its own, kept open while it
  * leads. PostgreSQL releases the lock when that session ends, which a crashed process (kill -9) or a
- * lost connection does; the standbys ask for the lock every {@code retryInterval} and one of them gets it.
+ * lost connection does (a host that vanishes is noticed by the session's TCP keepalives within about
+ * 11 s); the standbys ask for the lock every {@code retryInterval} and one of them gets it.
  *
  * <p>Why not a lock with a time to live (Spring Integration's {@code JdbcLockRegistry}): a leader that
  * stalls (a long GC pause, a slow disk) past the TTL loses the lock without knowing, and two instances
@@ -267,10 +268,16 @@ public final class AdvisoryLockLeadership implements Leadership {
         }
         session = dataSource.getConnection();
         session.setAutoCommit(true);
-        try (Statement statement = session.createStatement();
-             ResultSet result = statement.executeQuery("SELECT pg_backend_pid()")) {
-            result.next();
-            backendPid = result.getInt(1);
+        try (Statement statement = session.createStatement()) {
+            // a leader whose host vanished (no FIN, no RST) holds the lock until the server notices: keepalives
+            // on the lock session make that seconds (5 s idle, then 3 probes 2 s apart), not the OS's two hours
+            statement.execute("SET tcp_keepalives_idle = 5");
+            statement.execute("SET tcp_keepalives_interval = 2");
+            statement.execute("SET tcp_keepalives_count = 3");
+            try (ResultSet result = statement.executeQuery("SELECT pg_backend_pid()")) {
+                result.next();
+                backendPid = result.getInt(1);
+            }
         }
         connection = session;
         return session;
