@@ -578,7 +578,6 @@ public final class Projections implements SmartLifecycle {
 
     /** Takes the active generation and its checkpoint of every read model from the registry the leader keeps. */
     void followOnce() {
-        generations.createTable();
         for (ReadModel model : readModels) {
             Row active = generations.of(model.name()).stream().filter(row -> row.status() == Status.ACTIVE)
                     .findFirst().orElse(null);

@@ -17,9 +17,11 @@ import eventshop.eventsourcing.kafka.RelayTestApp;
 import eventshop.eventsourcing.projection.Projection;
 import eventshop.eventsourcing.projection.Projections;
 import eventshop.eventsourcing.projection.ProjectionStatus;
+import eventshop.eventsourcing.projection.ProjectionsEndpoint;
 import eventshop.eventsourcing.projection.Tables;
 import eventshop.eventsourcing.relay.EventHeaders;
 import eventshop.eventsourcing.relay.LogRelay;
+import eventshop.eventsourcing.relay.RelayEndpoint;
 import eventshop.eventstore.EventData;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.ExpectedVersion;
@@ -27,6 +29,7 @@ import eventshop.eventstore.Metadata;
 import eventshop.eventstore.RecordedEvent;
 import eventshop.eventstore.WrongExpectedVersion;
 import eventshop.kafka.broker.InProcessKafka;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -135,7 +138,8 @@ class ScaleOutTest {
                 "spring.datasource.url=" + url,
                 "eventshop.leadership.retry-interval=200ms",
                 "eventshop.leadership.check-interval=100ms",
-                "eventshop.leadership.lease=400ms");
+                "eventshop.leadership.lease=400ms",
+                "management.endpoints.web.exposure.include=relay,projections,health");
         instances.add(instance);
         return instance;
     }
@@ -260,6 +264,10 @@ class ScaleOutTest {
         await().atMost(PATIENCE).until(() -> projections(standby).ready());
         assertThat(projections(standby).status("positions").state()).isEqualTo(ProjectionStatus.State.STANDBY);
         assertThatThrownBy(() -> projections(standby).rebuild("positions")).isInstanceOf(NotLeading.class);
+        assertThat(standby.getBean(ProjectionsEndpoint.class).rebuild("positions").getStatus()).isEqualTo(409);
+        assertThat(standby.getBean(RelayEndpoint.class).status().state()).isEqualTo(LogRelay.State.STANDBY);
+        assertThat(standby.getBean(MeterRegistry.class).get("leadership.leading").gauge().value()).isZero();
+        assertThat(leader.getBean(MeterRegistry.class).get("leadership.leading").gauge().value()).isEqualTo(1);
         assertThat(standby.getBean(Leadership.class)).isInstanceOf(AdvisoryLockLeadership.class);
     }
 
