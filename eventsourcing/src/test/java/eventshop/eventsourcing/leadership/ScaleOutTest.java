@@ -139,6 +139,9 @@ class ScaleOutTest {
                 "eventshop.leadership.retry-interval=200ms",
                 "eventshop.leadership.check-interval=100ms",
                 "eventshop.leadership.lease=400ms",
+                // a leader that stops waits for every send in flight before it saves its checkpoint and lets go
+                // (a slow test machine may need longer than the default 2 s)
+                "eventshop.relay.stop-timeout=30s",
                 "management.endpoints.web.exposure.include=relay,projections,health");
         instances.add(instance);
         return instance;
