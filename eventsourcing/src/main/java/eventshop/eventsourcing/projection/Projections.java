@@ -514,10 +514,12 @@ public final class Projections implements SmartLifecycle {
         List<ProjectionRunner<?>> runners = new ArrayList<>();
         ScheduledExecutorService drops;
         boolean wasLeading;
+        Map<String, Slot> led;
         synchronized (this) {
             wasLeading = leading;
             leading = false;
-            for (Slot slot : slots.values()) {
+            led = slots;
+            for (Slot slot : led.values()) {
                 Optional.ofNullable(slot.active).ifPresent(runners::add);
                 Optional.ofNullable(slot.building).ifPresent(runners::add);
             }
@@ -533,7 +535,7 @@ public final class Projections implements SmartLifecycle {
             drops.shutdownNow(); // tables still waiting to be dropped are dropped at the next start
         }
         synchronized (this) {
-            for (Slot slot : slots.values()) {
+            for (Slot slot : led.values()) { // the slots these runners ran in (not those of a later lead)
                 ProjectionRunner<?> active = slot.active;
                 if (active != null) {
                     slot.activeCheckpoint = active.checkpoint();

@@ -140,6 +140,7 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
      * @param name        the relay's name: its checkpoint key and meter tag
      * @param topic       the topic the binding publishes to (for status and logs)
      * @param routes      where each event goes ({@link RelayRoutes#EVENTS}: all to {@code topic})
+     * @param leadership  the service's role: the relay runs only while this instance leads it
      */
     public LogRelay(String name, String topic, EventStore store, RelayPublisher publisher,
                     RelayCheckpoints checkpoints, RelayProperties settings, RelayRoutes routes,
