@@ -562,10 +562,17 @@ public final class Projections implements SmartLifecycle {
         follower.scheduleWithFixedDelay(this::followSafely, 0, FOLLOW_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** Call holding the monitor. */
+    /** Call holding the monitor. The follower lets go of what it held on its own thread, after its last round. */
     private void stopFollowing() {
         if (follower != null) {
-            follower.shutdownNow();
+            follower.execute(() -> sources.values().forEach(source -> {
+                try {
+                    source.stopFollowing();
+                } catch (RuntimeException e) {
+                    LOG.debug("projections: letting go of the follower's resources failed: {}", e.toString());
+                }
+            }));
+            follower.shutdown();
             follower = null;
         }
     }
@@ -606,7 +613,7 @@ public final class Projections implements SmartLifecycle {
                     slot.activeCheckpoint = at;
                 }
             }
-            source.followed(at);
+            source.followedOnStandby(at);
             if (!slot.caughtUp) {
                 if (slot.followTarget < 0) {
                     slot.followTarget = source.events();

@@ -29,6 +29,18 @@ sealed interface Source permits LogSource, TopicSource {
      */
     void followed(Checkpoint checkpoint);
 
+    /**
+     * On a standby, after each read of the leader's registry: the active generation is at {@code checkpoint};
+     * publish it to tokens as the leader's runner would. Called by one thread (the standby's follower).
+     */
+    default void followedOnStandby(Checkpoint checkpoint) {
+        followed(checkpoint);
+    }
+
+    /** The standby stops following (it leads, or stops): let go of what following held. On the follower's thread. */
+    default void stopFollowing() {
+    }
+
     /** The source's head, comparable with {@link Checkpoint#applied()}, if known without asking a broker; else -1. */
     long head();
 

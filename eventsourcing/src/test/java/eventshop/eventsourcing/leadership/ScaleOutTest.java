@@ -19,6 +19,8 @@ import eventshop.eventsourcing.projection.Projections;
 import eventshop.eventsourcing.projection.ProjectionStatus;
 import eventshop.eventsourcing.projection.ProjectionsEndpoint;
 import eventshop.eventsourcing.projection.Tables;
+import eventshop.eventsourcing.projection.TopicProjection;
+import eventshop.eventsourcing.consuming.IncomingEvent;
 import eventshop.eventsourcing.relay.EventHeaders;
 import eventshop.eventsourcing.relay.LogRelay;
 import eventshop.eventsourcing.relay.RelayEndpoint;
@@ -84,7 +86,10 @@ class ScaleOutTest {
     private static final List<ConfigurableApplicationContext> instances = new ArrayList<>();
     private static JdbcTemplate jdbc;
 
-    /** The service with a projection of its log: one row per event, keyed by position (a double apply fails). */
+    /**
+     * The service with a projection of its log (one row per event, keyed by position: a double apply fails) and a
+     * projection of its own topic (one row per event id, as a read model of another service's topic would be).
+     */
     @SpringBootConfiguration
     @EnableAutoConfiguration
     @Import(RelayTestApp.class)
@@ -113,6 +118,41 @@ class ScaleOutTest {
                 public void apply(RecordedEvent event, Tables tables, JdbcTemplate jdbc) {
                     jdbc.update(tables.sql("INSERT INTO {positions} (log_position, stream_id, version) VALUES (?, ?, ?)"),
                             event.position(), event.streamId(), event.version());
+                }
+            };
+        }
+
+        @Bean
+        TopicProjection published() {
+            return new TopicProjection() {
+                @Override
+                public String name() {
+                    return "published";
+                }
+
+                @Override
+                public List<String> topics() {
+                    return List.of(RelayTestApp.TOPIC);
+                }
+
+                @Override
+                public List<String> tables() {
+                    return List.of("published");
+                }
+
+                @Override
+                public void create(Tables tables, JdbcTemplate jdbc) {
+                    jdbc.execute(tables.sql("CREATE TABLE {published} (event_id VARCHAR(36) PRIMARY KEY,"
+                            + " stream_id VARCHAR(200) NOT NULL)"));
+                }
+
+                @Override
+                public void apply(String source, IncomingEvent event, Tables tables, JdbcTemplate jdbc) {
+                    if (jdbc.queryForObject(tables.sql("SELECT COUNT(*) FROM {published} WHERE event_id = ?"),
+                            Integer.class, event.eventId().toString()) == 0) { // a copy the relay published again
+                        jdbc.update(tables.sql("INSERT INTO {published} (event_id, stream_id) VALUES (?, ?)"),
+                                event.eventId().toString(), event.streamId());
+                    }
                 }
             };
         }
@@ -361,6 +401,12 @@ class ScaleOutTest {
 
         // then the standby's query waited for the leader's projection, and reads its row
         assertThat(rows).isEqualTo(1);
+        // and a read model of the topic, kept by the leader, answers the token on the standby too
+        RecordedEvent appended = store(standby).readAll(position, 1).blockFirst();
+        Long published = projections(standby).read("published", token, tables -> jdbc.queryForObject(
+                tables.sql("SELECT COUNT(*) FROM {published} WHERE event_id = ?"), Long.class,
+                appended.eventId().toString()));
+        assertThat(published).isEqualTo(1);
         awaitRelayedAndProjected();
         long head = store(standby).headPosition();
         assertThat(positionsRows()).isEqualTo(head + 1);
