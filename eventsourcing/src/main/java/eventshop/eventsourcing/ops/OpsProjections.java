@@ -136,13 +136,19 @@ public final class OpsProjections {
      * @throws NotFoundInOps     (404) if there is no such projection
      * @throws ActionRefused     (422) if {@code confirm} is missing, more than the source has, or older than
      *                           {@value #CONFIRM_MINUTES} minutes of appends
-     * @throws ActionNotPossible (409) if a rebuild of it is running
+     * @throws ActionNotPossible (409) if a rebuild of it is running, or this instance does not lead the service's
+     *                           projections (another instance does)
      */
     public ProjectionStatus rebuild(String name, @Nullable Long confirm, EdgeUser user) {
         known(name);
         if (confirm == null || confirm < 0) {
             throw new ActionRefused("confirm the rebuild with the number of events it replays: {\"confirm\": n}, "
                     + "as GET .../projections/" + name + "/rebuild answers it");
+        }
+        if (!projections.leading()) {
+            throw new ActionNotPossible("this instance stands by: another instance of the service leads and runs the"
+                    + " projections; ask again, the request may reach the leader (its /actuator/projections shows"
+                    + " RUNNING, not STANDBY)");
         }
         GenerationStatus running = projections.status(name).rebuild();
         if (running != null) {

@@ -1,5 +1,6 @@
 package eventshop.eventsourcing.projection;
 
+import eventshop.eventsourcing.leadership.Leadership;
 import eventshop.eventsourcing.projection.Checkpoint.Topics;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +35,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * A checkpoint is advanced in the same transaction as the tables it describes, with a compare-and-set
  * on the previous {@code applied_position} (which grows with every batch), so two runners can never
  * both apply a batch (a second instance of the service, or a runner that outlived its stop, loses and
- * rolls back). Switching the active generation is one transaction too. The SQL is portable (H2,
+ * rolls back), and behind the service's leadership {@link Leadership#fence fence} (only the leading instance
+ * writes). Switching the active generation is one transaction too. The SQL is portable (H2,
  * PostgreSQL).
  */
 final class Generations {
@@ -57,10 +59,13 @@ final class Generations {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
+    private final Leadership leadership;
 
-    Generations(JdbcTemplate jdbc, TransactionTemplate transactions) {
+    /** @param leadership checkpoints advance and generations switch only behind its {@link Leadership#fence} */
+    Generations(JdbcTemplate jdbc, TransactionTemplate transactions, Leadership leadership) {
         this.jdbc = jdbc;
         this.transactions = transactions;
+        this.leadership = leadership;
     }
 
     void createTable() {
@@ -160,8 +165,10 @@ final class Generations {
      * the events.
      *
      * @throws CheckpointMoved if the checkpoint is not at {@code from}
+     * @throws eventshop.eventsourcing.leadership.NotLeading if this instance does not lead the service's role
      */
     void advance(String projection, int generation, long from, long to) {
+        leadership.fence(jdbc);
         int updated = jdbc.update("UPDATE " + TABLE + " SET applied_position = ?"
                 + " WHERE projection_name = ? AND generation = ? AND applied_position = ?", to, projection, generation, from);
         if (updated != 1) {
@@ -172,6 +179,7 @@ final class Generations {
     /** In one transaction: {@code generation} becomes ACTIVE and {@code previous} (if any) RETIRED. */
     void activate(String projection, int generation, int previous) {
         transactions.executeWithoutResult(status -> {
+            leadership.fence(jdbc);
             jdbc.update("UPDATE " + TABLE + " SET status = ? WHERE projection_name = ? AND generation = ?",
                     Status.RETIRED.name(), projection, previous);
             int updated = jdbc.update("UPDATE " + TABLE + " SET status = ? WHERE projection_name = ? AND generation = ?",

@@ -28,14 +28,14 @@ final class LogSource implements Source {
     private final ReadModelProgress progress;
 
     LogSource(String serviceName, Projection projection, EventStore store, JdbcTemplate jdbc, Generations generations,
-              ProjectionProperties settings, long activeCheckpoint) {
+              ProjectionProperties settings) {
         this.serviceName = serviceName;
         this.projection = projection;
         this.store = store;
         this.jdbc = jdbc;
         this.generations = generations;
         this.settings = settings;
-        this.applied = new AppliedPosition(activeCheckpoint);
+        this.applied = new AppliedPosition(-1);
         this.progress = new ReadModelProgress() {
             @Override
             public String name() {
@@ -78,6 +78,16 @@ final class LogSource implements Source {
     @Override
     public void published(ProjectionRunner<?> active) {
         applied.advance(active.checkpoint().applied());
+    }
+
+    @Override
+    public void followed(Checkpoint checkpoint) {
+        applied.advance(checkpoint.applied());
+    }
+
+    @Override
+    public long head() {
+        return store.headPosition();
     }
 
     @Override

@@ -5,6 +5,9 @@ import eventshop.eventsourcing.config.EventSourcingProperties;
 import eventshop.eventsourcing.consistency.ConsistencyProperties;
 import eventshop.eventsourcing.consistency.ReadYourWrites;
 import eventshop.eventsourcing.consuming.KafkaClientSettings;
+import eventshop.eventsourcing.leadership.Leadership;
+import eventshop.eventsourcing.leadership.LeadershipAutoConfiguration;
+import eventshop.eventsourcing.leadership.SoleInstance;
 import eventshop.eventstore.EventStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
@@ -30,7 +33,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Runs every {@link ReadModel} bean ({@link Projection}s of the service's log, {@link TopicProjection}s
  * of Kafka topics, whose consumers reach the Kafka binder's brokers with its settings and
  * {@code eventshop.projections.consumer}) against the service's read-model {@link DataSource}
- * ({@link Projections}, started and stopped with the context), the query-side consistency-token
+ * ({@link Projections}, started and stopped with the context, run by the instance that leads the
+ * service's {@link Leadership} role and followed by the others), the query-side consistency-token
  * wait ({@link ReadYourWrites}, {@code eventshop.consistency.max-wait}), and for operations the
  * {@code projections} actuator endpoint, the {@code projections} health indicator and
  * {@code projectionsReadiness} in the readiness group.
@@ -52,11 +56,12 @@ public class ProjectionAutoConfiguration {
     public Projections projections(EventSourcingProperties eventSourcing, EventStore store, DataSource dataSource,
                                    ObjectProvider<ReadModel> readModels, ProjectionProperties settings,
                                    ReadYourWrites readYourWrites, ObjectProvider<MeterRegistry> meters,
-                                   Environment environment) {
+                                   ObjectProvider<Leadership> leadership, Environment environment) {
         Map<String, Object> kafka = KafkaClientSettings.of(environment);
         kafka.putAll(settings.consumer());
         return new Projections(eventSourcing.serviceName(), store, dataSource, readModels.orderedStream().toList(),
-                settings, readYourWrites, meters.getIfAvailable(), kafka);
+                settings, readYourWrites, meters.getIfAvailable(), kafka,
+                leadership.getIfAvailable(() -> new SoleInstance(LeadershipAutoConfiguration.ROLE)));
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -248,7 +248,10 @@ final class ProjectionRunner<E> implements Runnable {
         lastErrorAt = Instant.now();
         state = RunnerState.FAILED;
         Duration pause = backoff();
-        if (failures == 1 || batch.size() == 1 && failures == 2) {
+        if (failure instanceof eventshop.eventsourcing.leadership.NotLeading notLeading) {
+            LOG.info("projection '{}' generation {} rolled back a batch {}: {}", slot.model.name(), tables.generation(),
+                    where, notLeading.getMessage());
+        } else if (failures == 1 || batch.size() == 1 && failures == 2) {
             LOG.error("projection '{}' generation {} failed {} (rolled back; retrying in {}, never skipping)",
                     slot.model.name(), tables.generation(), where, pause, failure);
         } else {

@@ -12,7 +12,9 @@ import org.jspecify.annotations.Nullable;
  *
  * @param name            the read model
  * @param state           RUNNING, REBUILDING (a new generation is being built), FAILED (the active
- *                        generation is stuck on an event; see its {@code lastError}) or STOPPED
+ *                        generation is stuck on an event; see its {@code lastError}), STOPPED, or STANDBY
+ *                        (another instance of the service leads and runs it; this one reads its tables and
+ *                        follows its checkpoint in the database)
  * @param ready           whether it has caught up with its source as it was when the service started (readiness)
  * @param head            the source's head now: the log's head position, or the records on the topics
  *                        as last asked of the broker (-1 while unknown)
@@ -26,14 +28,15 @@ public record ProjectionStatus(String name, State state, boolean ready, long hea
                                Map<String, Long> appliedBySource, GenerationStatus active,
                                @Nullable GenerationStatus rebuild) {
 
-    public enum State { RUNNING, REBUILDING, FAILED, STOPPED }
+    public enum State { RUNNING, REBUILDING, FAILED, STOPPED, STANDBY }
 
     /**
      * RUNNING, FAILED (retrying with backoff), FROZEN (built by an older {@link ReadModel#version()}:
      * serves queries but no longer follows its source while its rebuild runs), STOPPED, or RETIRED
-     * (replaced by a rebuild; its tables are dropped soon).
+     * (replaced by a rebuild; its tables are dropped soon), STANDBY (run by the leading instance; this one
+     * follows its checkpoint).
      */
-    public enum RunnerState { RUNNING, FAILED, FROZEN, STOPPED, RETIRED }
+    public enum RunnerState { RUNNING, FAILED, FROZEN, STOPPED, RETIRED, STANDBY }
 
     /**
      * One generation of a read model's tables.

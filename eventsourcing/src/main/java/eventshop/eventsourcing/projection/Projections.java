@@ -3,6 +3,9 @@ package eventshop.eventsourcing.projection;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.consistency.ReadModelProgress;
 import eventshop.eventsourcing.consistency.ReadYourWrites;
+import eventshop.eventsourcing.leadership.Leadership;
+import eventshop.eventsourcing.leadership.NotLeading;
+import eventshop.eventsourcing.leadership.SoleInstance;
 import eventshop.eventsourcing.projection.Generations.Row;
 import eventshop.eventsourcing.projection.Generations.Status;
 import eventshop.eventsourcing.projection.ProjectionStatus.GenerationStatus;
@@ -69,9 +72,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * so the read model re-applies exactly what was lost; add {@code ;WRITE_DELAY=0} to the URL only if
  * answered queries must survive a crash too.
  *
- * <p>One process should run a read model's generations at a time; a second one (another instance
- * sharing the database) cannot apply a batch twice, because checkpoints advance by compare-and-set,
- * but it wastes work and does not see switches made by the first.
+ * <p><b>Instances sharing the database.</b> Only the instance that leads the service's {@link Leadership}
+ * role runs the runners (and rebuilds, switches and drops generations); the others stand by
+ * ({@link State#STANDBY}): every {@value #FOLLOW_MILLIS} ms they read the registry, so their queries read the
+ * active generation the leader keeps, their consistency tokens wait for its checkpoint in the database, and
+ * they are ready once that checkpoint has caught up with the source as it was when they started. When the
+ * leader goes, a standby takes over from the checkpoints in the database. A deposed leader that has not
+ * noticed yet cannot apply a batch: checkpoints advance by compare-and-set behind the leadership's fence.
+ * A sole instance (the embedded topology) always leads, and nothing polls.
  *
  * <p>Thread-safe.
  */
@@ -80,6 +88,8 @@ public final class Projections implements SmartLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(Projections.class);
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,39}");
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** How often a standby reads the registry. */
+    static final long FOLLOW_MILLIS = 100;
 
     /** The role of a generation {@link #adopt}ed from another bookkeeping. */
     public enum Role { ACTIVE, BUILDING, RETIRED }
@@ -96,6 +106,8 @@ public final class Projections implements SmartLifecycle {
         volatile @Nullable ProjectionRunner<?> active;
         volatile @Nullable ProjectionRunner<?> building;
         volatile boolean caughtUp;
+        /** On a standby: the events the source had when it began following (its readiness target), -1 unknown. */
+        volatile long followTarget = -1;
 
         Slot(ReadModel model, Source source, Tables activeTables, Checkpoint activeCheckpoint) {
             this.model = model;
@@ -116,10 +128,16 @@ public final class Projections implements SmartLifecycle {
     private final TransactionTemplate transactions;
     private final Generations generations;
     private final Set<String> gauged = new HashSet<>();
+    private final Leadership leadership;
+    /** One per read model, kept across leading and standing by: what tokens wait for never goes back. */
+    private final Map<String, Source> sources = new LinkedHashMap<>();
 
     private volatile Map<String, Slot> slots = Map.of();
     private volatile boolean running;
+    private volatile boolean leading;
     private @Nullable ScheduledExecutorService janitor;
+    private @Nullable ScheduledExecutorService follower;
+    private Leadership.@Nullable Registration registration;
 
     /** A runtime for read models of the log only (no Kafka client settings). */
     public Projections(String serviceName, EventStore store, DataSource dataSource, List<? extends ReadModel> readModels,
@@ -141,6 +159,17 @@ public final class Projections implements SmartLifecycle {
     public Projections(String serviceName, EventStore store, DataSource dataSource, List<? extends ReadModel> readModels,
                        ProjectionProperties settings, ReadYourWrites readYourWrites, @Nullable MeterRegistry meters,
                        Map<String, Object> kafka) {
+        this(serviceName, store, dataSource, readModels, settings, readYourWrites, meters, kafka,
+                new SoleInstance("projections"));
+    }
+
+    /**
+     * As above, run only while this instance leads {@code leadership}'s role (a standby follows the leader's
+     * checkpoints in the database).
+     */
+    public Projections(String serviceName, EventStore store, DataSource dataSource, List<? extends ReadModel> readModels,
+                       ProjectionProperties settings, ReadYourWrites readYourWrites, @Nullable MeterRegistry meters,
+                       Map<String, Object> kafka, Leadership leadership) {
         Set<String> names = new HashSet<>();
         for (ReadModel model : readModels) {
             if (!NAME.matcher(model.name()).matches()) {
@@ -164,7 +193,14 @@ public final class Projections implements SmartLifecycle {
         this.kafka = Map.copyOf(kafka);
         this.jdbc = new JdbcTemplate(dataSource);
         this.transactions = new TransactionTemplate(new JdbcTransactionManager(dataSource));
-        this.generations = new Generations(jdbc, transactions);
+        this.leadership = leadership;
+        this.generations = new Generations(jdbc, transactions, leadership);
+        for (ReadModel model : this.readModels) {
+            sources.put(model.name(), switch (model) {
+                case Projection projection -> new LogSource(serviceName, projection, store, jdbc, generations, settings);
+                case TopicProjection topics -> new TopicSource(topics, jdbc, generations, settings, this.kafka);
+            });
+        }
     }
 
     private static void validate(TopicProjection projection, Map<String, Object> kafka) {
@@ -279,7 +315,11 @@ public final class Projections implements SmartLifecycle {
      * {@link TopicProgress}); a token without stream waits for the estimate only.
      */
     public ReadModelProgress progress(String name) {
-        return slot(name).source.progress();
+        Source source = sources.get(name);
+        if (source == null) {
+            throw new IllegalArgumentException("there is no projection named '" + name + "' (there are " + names() + ")");
+        }
+        return source.progress();
     }
 
     // ---------------------------------------------------------------- operations
@@ -305,7 +345,8 @@ public final class Projections implements SmartLifecycle {
      * as state.
      */
     public boolean ready() {
-        return running && slots.values().stream().allMatch(this::ready);
+        Map<String, Slot> current = slots;
+        return running && current.size() == readModels.size() && current.values().stream().allMatch(this::ready);
     }
 
     /**
@@ -342,6 +383,9 @@ public final class Projections implements SmartLifecycle {
                 throw new IllegalStateException("projections are not running");
             }
             Slot slot = slot(name);
+            if (!leading) {
+                throw new NotLeading(leadership.role(), "rebuild projection '" + name + "'; ask the leader");
+            }
             if (slot.building == null) {
                 int generation = generations.of(name).stream().mapToInt(Row::generation).max().orElse(0) + 1;
                 Tables tables = createGeneration(slot.model, generation, Status.BUILDING);
@@ -384,55 +428,212 @@ public final class Projections implements SmartLifecycle {
 
     // ---------------------------------------------------------------- lifecycle
 
-    /** Creates the registry and any missing generation, drops retired ones, and starts the runners. */
+    /**
+     * Starts: when this instance leads the service's role (at once for a sole instance), creates the registry
+     * and any missing generation, drops retired ones and starts the runners; while it stands by, follows the
+     * leader's registry.
+     */
     @Override
     public void start() {
         synchronized (this) {
             if (running) {
                 return;
             }
-            Map<String, Slot> opened = new LinkedHashMap<>();
-            if (!readModels.isEmpty()) {
-                generations.createTable();
-                for (ReadModel model : readModels) {
-                    opened.put(model.name(), open(model));
-                }
-            }
-            janitor = Executors.newSingleThreadScheduledExecutor(
-                    Thread.ofPlatform().name("projection-janitor").daemon(true).factory());
-            slots = opened;
             running = true;
-            for (Slot slot : opened.values()) {
-                Optional.ofNullable(slot.active).ifPresent(ProjectionRunner::start);
-                Optional.ofNullable(slot.building).ifPresent(ProjectionRunner::start);
-            }
             registerGauges();
         }
-        LOG.info("projections started: {}", names());
+        // outside the monitor: the leadership calls back into lead/standBy, which take it
+        Leadership.Registration registered = leadership.run("the projections " + names(), new Leadership.Work() {
+            @Override
+            public void lead() {
+                Projections.this.lead();
+            }
+
+            @Override
+            public void standBy() {
+                Projections.this.standBy();
+            }
+        });
+        synchronized (this) {
+            registration = registered;
+            if (running && !leading) {
+                follow();
+            }
+        }
     }
 
-    /** Stops every runner after the batch it is applying. */
+    /** Stops every runner after the batch it is applying (or stops following the leader). */
     @Override
     public void stop() {
-        List<ProjectionRunner<?>> runners = new ArrayList<>();
-        ScheduledExecutorService drops;
+        Leadership.Registration registered;
         synchronized (this) {
             if (!running) {
                 return;
             }
             running = false;
-            for (Slot slot : slots.values()) {
+            registered = registration;
+            registration = null;
+        }
+        if (registered != null) {
+            registered.close();
+        }
+        standBy();
+    }
+
+    /** This instance leads: opens every read model's generations and starts their runners. */
+    private void lead() {
+        synchronized (this) {
+            if (!running || leading) {
+                return;
+            }
+            stopFollowing();
+            Map<String, Slot> opened = new LinkedHashMap<>();
+            if (!readModels.isEmpty()) {
+                generations.createTable();
+                for (ReadModel model : readModels) {
+                    Slot slot = open(model);
+                    Slot before = slots.get(model.name());
+                    slot.caughtUp = before != null && before.caughtUp;
+                    opened.put(model.name(), slot);
+                }
+            }
+            janitor = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("projection-janitor").daemon(true).factory());
+            slots = opened;
+            leading = true;
+            for (Slot slot : opened.values()) {
+                Optional.ofNullable(slot.active).ifPresent(ProjectionRunner::start);
+                Optional.ofNullable(slot.building).ifPresent(ProjectionRunner::start);
+            }
+        }
+        LOG.info("projections started: {}", names());
+    }
+
+    /** This instance no longer leads (or stops): stops the runners, then follows the leader if still running. */
+    private void standBy() {
+        List<ProjectionRunner<?>> runners = new ArrayList<>();
+        ScheduledExecutorService drops;
+        boolean wasLeading;
+        Map<String, Slot> led;
+        synchronized (this) {
+            wasLeading = leading;
+            leading = false;
+            led = slots;
+            for (Slot slot : led.values()) {
                 Optional.ofNullable(slot.active).ifPresent(runners::add);
                 Optional.ofNullable(slot.building).ifPresent(runners::add);
             }
             drops = janitor;
             janitor = null;
+            if (!running) {
+                stopFollowing();
+            }
         }
         runners.forEach(ProjectionRunner::requestStop);
         runners.forEach(runner -> runner.awaitStop(STOP_TIMEOUT));
         if (drops != null) {
             drops.shutdownNow(); // tables still waiting to be dropped are dropped at the next start
         }
+        synchronized (this) {
+            for (Slot slot : led.values()) { // the slots these runners ran in (not those of a later lead)
+                ProjectionRunner<?> active = slot.active;
+                if (active != null) {
+                    slot.activeCheckpoint = active.checkpoint();
+                }
+                slot.active = null;
+                slot.building = null;
+            }
+            if (running && !leading) {
+                follow();
+            }
+        }
+        if (wasLeading && running) {
+            LOG.info("projections stand by: another instance runs {}; queries follow its checkpoints", names());
+        }
+    }
+
+    /** On a standby: reads the registry now and every {@value #FOLLOW_MILLIS} ms. Call holding the monitor. */
+    private void follow() {
+        if (follower != null) {
+            return;
+        }
+        follower = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("projection-follower").daemon(true).factory());
+        follower.scheduleWithFixedDelay(this::followSafely, 0, FOLLOW_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Call holding the monitor. The follower lets go of what it held on its own thread, after its last round. */
+    private void stopFollowing() {
+        if (follower != null) {
+            follower.execute(() -> sources.values().forEach(source -> {
+                try {
+                    source.stopFollowing();
+                } catch (RuntimeException e) {
+                    LOG.debug("projections: letting go of the follower's resources failed: {}", e.toString());
+                }
+            }));
+            follower.shutdown();
+            follower = null;
+        }
+    }
+
+    private void followSafely() {
+        try {
+            followOnce();
+        } catch (RuntimeException e) {
+            LOG.debug("projections could not read the leader's registry: {}", e.toString());
+        }
+    }
+
+    /** Takes the active generation and its checkpoint of every read model from the registry the leader keeps. */
+    void followOnce() {
+        for (ReadModel model : readModels) {
+            Row active = generations.of(model.name()).stream().filter(row -> row.status() == Status.ACTIVE)
+                    .findFirst().orElse(null);
+            if (active == null) {
+                continue; // the leader has not created it yet
+            }
+            Source source = sources.get(model.name());
+            Checkpoint at = source.stored(active.generation(), active.appliedPosition());
+            Slot slot;
+            synchronized (this) {
+                if (leading || !running) {
+                    return;
+                }
+                slot = slots.get(model.name());
+                if (slot == null) {
+                    slot = new Slot(model, source, Tables.of(model, active.generation()), at);
+                    Map<String, Slot> more = new LinkedHashMap<>(slots);
+                    more.put(model.name(), slot);
+                    slots = more;
+                } else {
+                    if (slot.activeTables.generation() != active.generation()) {
+                        slot.activeTables = Tables.of(model, active.generation());
+                    }
+                    slot.activeCheckpoint = at;
+                }
+            }
+            source.followedOnStandby(at);
+            if (!slot.caughtUp) {
+                if (slot.followTarget < 0) {
+                    slot.followTarget = source.events();
+                }
+                slot.caughtUp = eventsIn(at) >= slot.followTarget;
+            }
+        }
+    }
+
+    /** How many events of its source a checkpoint has applied. */
+    private static long eventsIn(Checkpoint checkpoint) {
+        return switch (checkpoint) {
+            case Checkpoint.Log log -> log.position() + 1;
+            case Checkpoint.Topics topics -> topics.records();
+        };
+    }
+
+    /** Whether this instance runs the runners (it leads the service's role), rather than following another's. */
+    public boolean leading() {
+        return leading;
     }
 
     @Override
@@ -556,13 +757,10 @@ public final class Projections implements SmartLifecycle {
             building = null;
         }
         boolean current = active.codeVersion() == model.version();
-        Source source = switch (model) {
-            case Projection projection -> new LogSource(serviceName, projection, store, jdbc, generations, settings,
-                    active.appliedPosition());
-            case TopicProjection topics -> new TopicSource(topics, jdbc, generations, settings, kafka);
-        };
+        Source source = sources.get(name);
         Slot slot = new Slot(model, source, Tables.of(model, active.generation()),
                 source.stored(active.generation(), active.appliedPosition()));
+        source.followed(slot.activeCheckpoint);
         boolean createdNow = false;
         if (current) {
             slot.active = runner(slot, slot.activeTables, slot.activeCheckpoint);
@@ -615,8 +813,10 @@ public final class Projections implements SmartLifecycle {
     private Slot slot(String name) {
         Slot slot = slots.get(name);
         if (slot == null) {
-            throw new IllegalArgumentException(running || !names().contains(name)
+            throw new IllegalArgumentException(!names().contains(name)
                     ? "there is no projection named '" + name + "' (there are " + names() + ")"
+                    : running && !leading ? "projection '" + name + "' has not been created yet by the leading"
+                            + " instance of the service"
                     : "projection '" + name + "' has not started yet");
         }
         return slot;
@@ -631,6 +831,20 @@ public final class Projections implements SmartLifecycle {
     }
 
     private ProjectionStatus status(Slot slot) {
+        if (running && !leading) {
+            Checkpoint at = slot.activeCheckpoint;
+            Tables tables = slot.activeTables;
+            long head = slot.source.head();
+            long lag = head < 0 ? -1 : Math.max(0, head - at.applied());
+            long target = slot.followTarget;
+            long reached = Math.min(eventsIn(at), Math.max(0, target));
+            double progress = target < 0 ? 0 : target == 0 ? 1 : Math.min(1.0, (double) reached / target);
+            GenerationStatus following = new GenerationStatus(tables.generation(), List.copyOf(tables.physicalNames()),
+                    RunnerState.STANDBY, at.applied(), lag, 0, null, null, null, 0, 0, slot.followTarget,
+                    reached, progress, List.of());
+            return new ProjectionStatus(slot.model.name(), State.STANDBY, ready(slot), head, lag,
+                    slot.source.appliedBySource(), following, null);
+        }
         ProjectionRunner<?> active = slot.active;
         ProjectionRunner<?> building = slot.building;
         GenerationStatus activeStatus = active != null ? active.status() : frozen(slot, building);

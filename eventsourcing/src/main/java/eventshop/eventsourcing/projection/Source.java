@@ -23,6 +23,27 @@ sealed interface Source permits LogSource, TopicSource {
     /** The active generation is at {@code checkpoint} (after a batch, or idle): tokens it reached are answered. */
     void published(ProjectionRunner<?> active);
 
+    /**
+     * The active generation is at {@code checkpoint}, as stored in the registry (at start, and on a standby
+     * each time it reads the leader's registry): tokens it reached are answered.
+     */
+    void followed(Checkpoint checkpoint);
+
+    /**
+     * On a standby, after each read of the leader's registry: the active generation is at {@code checkpoint};
+     * publish it to tokens as the leader's runner would. Called by one thread (the standby's follower).
+     */
+    default void followedOnStandby(Checkpoint checkpoint) {
+        followed(checkpoint);
+    }
+
+    /** The standby stops following (it leads, or stops): let go of what following held. On the follower's thread. */
+    default void stopFollowing() {
+    }
+
+    /** The source's head, comparable with {@link Checkpoint#applied()}, if known without asking a broker; else -1. */
+    long head();
+
     /** What tokens wait for, per source service. */
     Map<String, Long> appliedBySource();
 

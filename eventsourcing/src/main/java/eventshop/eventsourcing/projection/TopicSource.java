@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -29,6 +30,8 @@ final class TopicSource implements Source {
     private final ProjectionProperties settings;
     private final Map<String, Object> clientConfig;
     private final TopicProgress progress;
+    /** On a standby: asks the broker for the topics' partitions and end offsets (the follower's thread only). */
+    private @Nullable KafkaConsumer<byte[], byte[]> standby;
 
     TopicSource(TopicProjection projection, JdbcTemplate jdbc, Generations generations, ProjectionProperties settings,
                 Map<String, Object> clientConfig) {
@@ -58,6 +61,68 @@ final class TopicSource implements Source {
     @Override
     public void published(ProjectionRunner<?> active) {
         progress.publish(active.reader().partitions(active.checkpoint()));
+    }
+
+    /** Nothing: the runners publish what they apply, with the end offsets they asked after each batch. */
+    @Override
+    public void followed(Checkpoint checkpoint) {
+    }
+
+    /**
+     * Publishes the leader's stored checkpoint as the runner would: per partition of the topics (asked of the
+     * broker) the source position applied, and whether it is read to the end offset, asked now, after the
+     * checkpoint was read (a partition that got records meanwhile counts as not drained: the estimate waits).
+     */
+    @Override
+    public void followedOnStandby(Checkpoint checkpoint) {
+        Checkpoint.Topics at = (Checkpoint.Topics) checkpoint;
+        KafkaConsumer<byte[], byte[]> consumer = standbyConsumer();
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : projection.topics()) {
+            consumer.partitionsFor(topic, METADATA_WAIT)
+                    .forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
+        }
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, METADATA_WAIT);
+        List<ProjectionStatus.PartitionStatus> statuses = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            Checkpoint.Topics.Partition applied = at.partitions().get(tp);
+            long next = applied == null ? 0 : applied.nextOffset();
+            Long end = ends.get(tp);
+            statuses.add(new ProjectionStatus.PartitionStatus(tp.topic(), tp.partition(), next, end,
+                    end == null ? null : Math.max(0, end - next), applied == null ? -1 : applied.sourcePosition()));
+        }
+        progress.publish(statuses);
+    }
+
+    @Override
+    public void stopFollowing() {
+        KafkaConsumer<byte[], byte[]> consumer = standby;
+        standby = null;
+        if (consumer != null) {
+            consumer.close(METADATA_WAIT);
+        }
+    }
+
+    private KafkaConsumer<byte[], byte[]> standbyConsumer() {
+        if (standby == null) {
+            standby = new KafkaConsumer<>(groupless(projection.name() + "-standby"), new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer());
+        }
+        return standby;
+    }
+
+    private Map<String, Object> groupless(String clientId) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        return config;
+    }
+
+    @Override
+    public long head() {
+        return -1;
     }
 
     @Override
@@ -92,13 +157,8 @@ final class TopicSource implements Source {
 
     /** Asks the broker with a short-lived group-less consumer, about every partition of the topics. */
     private long withConsumer(BiFunction<KafkaConsumer<byte[], byte[]>, List<TopicPartition>, Long> ask) {
-        Map<String, Object> config = new HashMap<>(clientConfig);
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, projection.name() + "-source-events");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(groupless(projection.name()
+                + "-source-events"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : projection.topics()) {
                 consumer.partitionsFor(topic, METADATA_WAIT)

@@ -1,5 +1,8 @@
 package eventshop.eventsourcing.relay;
 
+import eventshop.eventsourcing.leadership.Leadership;
+import eventshop.eventsourcing.leadership.NotLeading;
+import eventshop.eventsourcing.leadership.SoleInstance;
 import eventshop.eventsourcing.ops.OpsAudit;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.RecordedEvent;
@@ -43,6 +46,11 @@ import reactor.core.scheduler.Schedulers;
  *   <li><b>Outages.</b> A broker outage shows as acknowledgements that stop coming: the relay
  *       pauses (its window is full), logs one WARN, and resumes by itself; failed sends are retried
  *       from the checkpoint with exponential backoff.</li>
+ *   <li><b>Once per service.</b> Only the instance that leads the service's {@link Leadership} role
+ *       relays; the others stand by ({@link State#STANDBY}) and the one that takes over resumes after the
+ *       shared checkpoint. The leader asks {@link Leadership#leading()} before each send, and its checkpoint
+ *       writes are fenced ({@link JdbcRelayCheckpoints}), so a deposed leader neither sends on nor moves the
+ *       checkpoint.</li>
  * </ul>
  *
  * <p>Thread-safe. Events are sent from one relay thread; acknowledgements arrive on producer
@@ -54,6 +62,8 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
     public enum State {
         /** Not started, or stopped. */
         STOPPED,
+        /** Started, but another instance of the service leads and relays; this one takes over if it goes. */
+        STANDBY,
         /** Publishing (or waiting for new events). */
         RUNNING,
         /** Events are in flight but the broker has not acknowledged any for the stall timeout. */
@@ -86,12 +96,15 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
     private final RelayProperties settings;
     private final RelayRoutes routes;
     private final Counter published;
+    private final Leadership leadership;
 
     private final Object lock = new Object();
     private final AckWindow window = new AckWindow(-1);
     private long lastProgressNanos;
 
     private volatile boolean running;
+    private volatile boolean started;
+    private Leadership.Registration registration;
     private volatile State state = State.STOPPED;
     private volatile long saved = -1;
     private volatile boolean outage;
@@ -120,6 +133,19 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
     public LogRelay(String name, String topic, EventStore store, RelayPublisher publisher,
                     RelayCheckpoints checkpoints, RelayProperties settings, RelayRoutes routes,
                     MeterRegistry registry) {
+        this(name, topic, store, publisher, checkpoints, settings, routes, registry, new SoleInstance("relay"));
+    }
+
+    /**
+     * @param name        the relay's name: its checkpoint key and meter tag
+     * @param topic       the topic the binding publishes to (for status and logs)
+     * @param routes      where each event goes ({@link RelayRoutes#EVENTS}: all to {@code topic})
+     * @param leadership  the service's role: the relay runs only while this instance leads it
+     */
+    public LogRelay(String name, String topic, EventStore store, RelayPublisher publisher,
+                    RelayCheckpoints checkpoints, RelayProperties settings, RelayRoutes routes,
+                    MeterRegistry registry, Leadership leadership) {
+        this.leadership = java.util.Objects.requireNonNull(leadership, "leadership");
         this.routes = java.util.Objects.requireNonNull(routes, "routes");
         this.name = name;
         this.topic = topic;
@@ -140,8 +166,54 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
 
     // ---- lifecycle
 
+    /** Starts relaying when this instance leads the service's role (at once, for a sole instance). */
     @Override
     public void start() {
+        Leadership.Registration registered;
+        synchronized (lock) {
+            if (started) {
+                return;
+            }
+            started = true;
+            state = State.STANDBY;
+        }
+        // registered outside the lock: the leadership calls back into startRelaying/stopRelaying
+        registered = leadership.run("the relay of " + name, new Leadership.Work() {
+            @Override
+            public void lead() {
+                startRelaying();
+            }
+
+            @Override
+            public void standBy() {
+                stopRelaying();
+            }
+        });
+        synchronized (lock) {
+            registration = registered;
+        }
+    }
+
+    /** Stops relaying (letting in-flight sends settle and saving the checkpoint) and leaves the role's work. */
+    @Override
+    public void stop() {
+        Leadership.Registration registered;
+        synchronized (lock) {
+            if (!started) {
+                return;
+            }
+            started = false;
+            registered = registration;
+            registration = null;
+        }
+        if (registered != null) {
+            registered.close();
+        }
+        stopRelaying();
+        state = State.STOPPED;
+    }
+
+    private void startRelaying() {
         synchronized (lock) {
             if (running) {
                 return;
@@ -158,8 +230,7 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
         }
     }
 
-    @Override
-    public void stop() {
+    private void stopRelaying() {
         Thread thread;
         synchronized (lock) {
             if (!running) {
@@ -182,13 +253,13 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
         }
         sender.dispose();
         saveCheckpoint();
-        state = State.STOPPED;
+        state = started ? State.STANDBY : State.STOPPED;
         log.info("Relay {} stopped at position {} (checkpoint {})", name, position(), saved);
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return started;
     }
 
     /** Late start, early stop: after the binder is ready, before it goes. */
@@ -237,15 +308,26 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
         }
     }
 
+    /** Where the relay is; on a standby, where the leader's shared checkpoint is. */
     public Status status() {
         long position;
         int inFlight;
+        long checkpoint = saved;
+        State now = state;
         synchronized (lock) {
             position = window.acknowledged();
             inFlight = window.unsettled();
         }
+        if (now == State.STANDBY) {
+            try {
+                position = checkpoints.load(name);
+                checkpoint = position;
+            } catch (RuntimeException e) {
+                log.debug("Relay {} could not read the shared checkpoint: {}", name, e.toString());
+            }
+        }
         long head = store.headPosition();
-        return new Status(name, topic, state, position, saved, head, Math.max(0, head - position), inFlight,
+        return new Status(name, topic, now, position, checkpoint, head, Math.max(0, head - position), inFlight,
                 (long) published.count(), lastError, lastErrorAt);
     }
 
@@ -304,6 +386,19 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
             Throwable cause = watch(current);
             if (!running) {
                 break;
+            }
+            if (cause instanceof NotLeading) {
+                // the lease ran out before the leadership noticed the lock was gone: wait for what is in
+                // flight, and for the standBy that stops this relay (or for a confirmation of the lock)
+                log.debug("Relay {} paused at position {}: {}", name, position(), cause.getMessage());
+                awaitSettled(null);
+                if (!pause(settings.retryInitial().toMillis())) {
+                    break;
+                }
+                synchronized (lock) {
+                    window.restart(window.acknowledged());
+                }
+                continue;
             }
             state = State.RETRYING;
             noteError(cause);
@@ -409,6 +504,8 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
             try {
                 checkpoints.save(name, position);
                 saved = position;
+            } catch (NotLeading e) {
+                log.info("Relay {} did not save its checkpoint {}: {}", name, position, e.getMessage());
             } catch (RuntimeException e) {
                 log.warn("Relay {} could not save its checkpoint {}: {}", name, position, e.toString());
             }
@@ -444,6 +541,10 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
         @Override
         protected void hookOnNext(RecordedEvent event) {
             if (ended.isDone()) {
+                return;
+            }
+            if (!leadership.leading()) {
+                fail(new NotLeading(leadership.role(), "publish the event at position " + event.position()));
                 return;
             }
             RelayRoutes.Route route;

@@ -2,6 +2,9 @@ package eventshop.eventsourcing.relay;
 
 import eventshop.eventsourcing.config.EventSourcingAutoConfiguration;
 import eventshop.eventsourcing.config.EventSourcingProperties;
+import eventshop.eventsourcing.leadership.Leadership;
+import eventshop.eventsourcing.leadership.LeadershipAutoConfiguration;
+import eventshop.eventsourcing.leadership.SoleInstance;
 import eventshop.eventstore.EventStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -26,7 +29,8 @@ import org.springframework.messaging.SubscribableChannel;
 /**
  * The log relay of this service's event store to {@code <service>.events}, through Spring Cloud
  * Stream's Kafka binder. On unless {@code eventshop.relay.enabled=false}; starts with the context
- * (after the binder) and stops before it. Its binding defaults come from {@link RelayBindingDefaults}.
+ * (after the binder) and stops before it; it relays only while the instance leads the service's
+ * {@link Leadership} role. Its binding defaults come from {@link RelayBindingDefaults}.
  */
 @AutoConfiguration(after = EventSourcingAutoConfiguration.class, afterName = {
         "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
@@ -43,13 +47,15 @@ public class RelayAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public RelayCheckpoints relayCheckpoints(ObjectProvider<DataSource> dataSource, ObjectProvider<Clock> clock) {
+    public RelayCheckpoints relayCheckpoints(ObjectProvider<DataSource> dataSource, ObjectProvider<Clock> clock,
+                                             ObjectProvider<Leadership> leadership) {
         DataSource source = dataSource.getIfAvailable();
         if (source == null) {
             throw new IllegalStateException("The log relay keeps its checkpoint in the service's database, but there "
                     + "is no DataSource; configure one or set eventshop.relay.enabled=false");
         }
-        return new JdbcRelayCheckpoints(source, clock.getIfAvailable(Clock::systemUTC));
+        return new JdbcRelayCheckpoints(source, clock.getIfAvailable(Clock::systemUTC),
+                leadership.getIfAvailable(() -> new SoleInstance(LeadershipAutoConfiguration.ROLE)));
     }
 
     @Bean
@@ -68,11 +74,12 @@ public class RelayAutoConfiguration {
     public LogRelay logRelay(EventSourcingProperties properties, RelayProperties relay, EventStore store,
                              RelayPublisher publisher, RelayCheckpoints checkpoints,
                              ObjectProvider<RelayRoutes> routes, ObjectProvider<MeterRegistry> registry,
-                             Environment environment) {
+                             ObjectProvider<Leadership> leadership, Environment environment) {
         String topic = environment.getProperty("spring.cloud.stream.bindings." + relay.bindingName() + ".destination",
                 properties.serviceName() + ".events");
         return new LogRelay(properties.serviceName(), topic, store, publisher, checkpoints, relay,
-                routes.getIfAvailable(() -> RelayRoutes.EVENTS), registry.getIfAvailable(SimpleMeterRegistry::new));
+                routes.getIfAvailable(() -> RelayRoutes.EVENTS), registry.getIfAvailable(SimpleMeterRegistry::new),
+                leadership.getIfAvailable(() -> new SoleInstance(LeadershipAutoConfiguration.ROLE)));
     }
 
     @Bean

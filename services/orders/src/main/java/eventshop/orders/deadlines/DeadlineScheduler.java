@@ -1,6 +1,7 @@
 package eventshop.orders.deadlines;
 
 import eventshop.eventsourcing.decider.CommandContext;
+import eventshop.eventsourcing.leadership.Leadership;
 import eventshop.eventsourcing.projection.Projections;
 import eventshop.orders.OrdersProperties;
 import eventshop.orders.order.Orders;
@@ -31,6 +32,10 @@ import org.springframework.stereotype.Component;
  * has not caught up with yet, or two schedulers, change nothing; a row that decided nothing is left alone
  * for a second. Nothing is held in memory that a restart would lose: the deadlines are in the events.
  * With {@code eventshop.orders.deadline-scheduler=false} the thread does not run ({@link #pollOnce} still works).
+ *
+ * <p>Once per service: only the instance that leads the service's {@link Leadership} role polls (it asks
+ * before each poll), so with several instances a deadline is handed to its order once, not once per
+ * instance; if the leader goes, the instance that takes over polls the same rows.
  */
 @Component
 public class DeadlineScheduler implements SmartLifecycle {
@@ -45,17 +50,21 @@ public class DeadlineScheduler implements SmartLifecycle {
     private final Clock clock;
     private final Supplier<UUID> ids;
     private final OrdersProperties properties;
+    private final Leadership leadership;
     private final Map<Deadlines.Due, Instant> quiet = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService executor;
+    private Leadership.Registration registration;
 
     public DeadlineScheduler(Orders orders, Projections projections, JdbcTemplate jdbc, Clock clock,
-                             Supplier<UUID> ids, OrdersProperties properties, MeterRegistry registry) {
+                             Supplier<UUID> ids, OrdersProperties properties, MeterRegistry registry,
+                             Leadership leadership) {
         this.orders = orders;
         this.projections = projections;
         this.jdbc = jdbc;
         this.clock = clock;
         this.ids = ids;
         this.properties = properties;
+        this.leadership = leadership;
         Gauge.builder("orders.compensations.pending", this, DeadlineScheduler::pendingCompensations)
                 .description("compensations (release, void, refund) waiting for their replies").register(registry);
     }
@@ -106,8 +115,30 @@ public class DeadlineScheduler implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        if (executor != null || !properties.deadlineScheduler()) {
+    public void start() {
+        synchronized (this) {
+            if (registration != null || !properties.deadlineScheduler()) {
+                return;
+            }
+        }
+        Leadership.Registration registered = leadership.run("orders' deadline scheduler", new Leadership.Work() {
+            @Override
+            public void lead() {
+                startPolling();
+            }
+
+            @Override
+            public void standBy() {
+                stopPolling();
+            }
+        });
+        synchronized (this) {
+            registration = registered;
+        }
+    }
+
+    private synchronized void startPolling() {
+        if (executor != null) {
             return;
         }
         executor = Executors.newSingleThreadScheduledExecutor(
@@ -118,6 +149,9 @@ public class DeadlineScheduler implements SmartLifecycle {
     }
 
     private void pollSafely() {
+        if (!leadership.leading()) {
+            return; // the lead is not confirmed: the scheduler stops soon, or goes on once it is
+        }
         try {
             pollOnce();
         } catch (RuntimeException e) {
@@ -126,7 +160,19 @@ public class DeadlineScheduler implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void stop() {
+    public void stop() {
+        Leadership.Registration registered;
+        synchronized (this) {
+            registered = registration;
+            registration = null;
+        }
+        if (registered != null) {
+            registered.close();
+        }
+        stopPolling();
+    }
+
+    private synchronized void stopPolling() {
         if (executor != null) {
             executor.shutdownNow();
             try {
@@ -138,9 +184,14 @@ public class DeadlineScheduler implements SmartLifecycle {
         }
     }
 
-    @Override
-    public boolean isRunning() {
+    /** Whether this instance's scheduler thread polls: it leads the service's role (and the scheduler is on). */
+    public synchronized boolean polling() {
         return executor != null;
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return registration != null;
     }
 
     /** After the projections (which start earlier), before the web server. */
