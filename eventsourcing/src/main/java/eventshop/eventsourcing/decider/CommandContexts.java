@@ -1,7 +1,7 @@
 package eventshop.eventsourcing.decider;
 
+import eventshop.eventsourcing.tracing.TraceParent;
 import io.micrometer.tracing.Span;
-import io.micrometer.tracing.TraceContext;
 import io.micrometer.tracing.Tracer;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,7 +21,7 @@ public final class CommandContexts {
     /** The HTTP header that carries a correlation id across services. */
     public static final String CORRELATION_HEADER = "X-Correlation-Id";
     /** The metadata header that carries W3C trace context. */
-    public static final String TRACEPARENT = "traceparent";
+    public static final String TRACEPARENT = TraceParent.HEADER;
 
     private final Tracer tracer;
     private final Supplier<UUID> ids;
@@ -51,19 +51,8 @@ public final class CommandContexts {
         if (span == null) {
             return Map.of();
         }
-        TraceContext trace = span.context();
         Map<String, String> headers = new HashMap<>();
-        headers.put(TRACEPARENT, traceparent(trace));
+        headers.put(TRACEPARENT, TraceParent.of(span.context()).value());
         return headers;
-    }
-
-    /** The W3C {@code traceparent} value of a trace context. */
-    public static String traceparent(TraceContext trace) {
-        String traceId = trace.traceId();
-        if (traceId.length() < 32) {
-            traceId = "0".repeat(32 - traceId.length()) + traceId;
-        }
-        boolean sampled = Boolean.TRUE.equals(trace.sampled());
-        return "00-" + traceId + "-" + trace.spanId() + "-" + (sampled ? "01" : "00");
     }
 }

@@ -7,6 +7,7 @@ import eventshop.eventsourcing.consistency.ReadYourWrites;
 import eventshop.eventsourcing.consuming.KafkaClientSettings;
 import eventshop.eventstore.EventStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -52,11 +53,11 @@ public class ProjectionAutoConfiguration {
     public Projections projections(EventSourcingProperties eventSourcing, EventStore store, DataSource dataSource,
                                    ObjectProvider<ReadModel> readModels, ProjectionProperties settings,
                                    ReadYourWrites readYourWrites, ObjectProvider<MeterRegistry> meters,
-                                   Environment environment) {
+                                   ObjectProvider<Tracer> tracer, Environment environment) {
         Map<String, Object> kafka = KafkaClientSettings.of(environment);
         kafka.putAll(settings.consumer());
         return new Projections(eventSourcing.serviceName(), store, dataSource, readModels.orderedStream().toList(),
-                settings, readYourWrites, meters.getIfAvailable(), kafka);
+                settings, readYourWrites, meters.getIfAvailable(), kafka, tracer.getIfAvailable());
     }
 
     @Configuration(proxyBeanMethods = false)

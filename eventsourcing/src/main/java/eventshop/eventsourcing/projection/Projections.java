@@ -11,6 +11,7 @@ import eventshop.eventsourcing.projection.ProjectionStatus.State;
 import eventshop.eventstore.EventStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -112,6 +113,7 @@ public final class Projections implements SmartLifecycle {
     private final ReadYourWrites readYourWrites;
     private final @Nullable MeterRegistry meters;
     private final Map<String, Object> kafka;
+    private final @Nullable Tracer tracer;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final Generations generations;
@@ -141,6 +143,16 @@ public final class Projections implements SmartLifecycle {
     public Projections(String serviceName, EventStore store, DataSource dataSource, List<? extends ReadModel> readModels,
                        ProjectionProperties settings, ReadYourWrites readYourWrites, @Nullable MeterRegistry meters,
                        Map<String, Object> kafka) {
+        this(serviceName, store, dataSource, readModels, settings, readYourWrites, meters, kafka, null);
+    }
+
+    /**
+     * As above, and with {@code tracer} a topic projection applies each traced record in a {@code CONSUMER} span
+     * {@code project <name>}, a child of the span that published it ({@link TopicProjection}); null for none.
+     */
+    public Projections(String serviceName, EventStore store, DataSource dataSource, List<? extends ReadModel> readModels,
+                       ProjectionProperties settings, ReadYourWrites readYourWrites, @Nullable MeterRegistry meters,
+                       Map<String, Object> kafka, @Nullable Tracer tracer) {
         Set<String> names = new HashSet<>();
         for (ReadModel model : readModels) {
             if (!NAME.matcher(model.name()).matches()) {
@@ -162,6 +174,7 @@ public final class Projections implements SmartLifecycle {
         this.readYourWrites = readYourWrites;
         this.meters = meters;
         this.kafka = Map.copyOf(kafka);
+        this.tracer = tracer;
         this.jdbc = new JdbcTemplate(dataSource);
         this.transactions = new TransactionTemplate(new JdbcTransactionManager(dataSource));
         this.generations = new Generations(jdbc, transactions);
@@ -559,7 +572,7 @@ public final class Projections implements SmartLifecycle {
         Source source = switch (model) {
             case Projection projection -> new LogSource(serviceName, projection, store, jdbc, generations, settings,
                     active.appliedPosition());
-            case TopicProjection topics -> new TopicSource(topics, jdbc, generations, settings, kafka);
+            case TopicProjection topics -> new TopicSource(topics, jdbc, generations, settings, kafka, tracer);
         };
         Slot slot = new Slot(model, source, Tables.of(model, active.generation()),
                 source.stored(active.generation(), active.appliedPosition()));

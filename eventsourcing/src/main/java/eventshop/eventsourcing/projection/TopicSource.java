@@ -1,6 +1,7 @@
 package eventshop.eventsourcing.projection;
 
 import eventshop.eventsourcing.consistency.ReadModelProgress;
+import io.micrometer.tracing.Tracer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -29,9 +31,11 @@ final class TopicSource implements Source {
     private final ProjectionProperties settings;
     private final Map<String, Object> clientConfig;
     private final TopicProgress progress;
+    private final @Nullable Tracer tracer;
 
     TopicSource(TopicProjection projection, JdbcTemplate jdbc, Generations generations, ProjectionProperties settings,
-                Map<String, Object> clientConfig) {
+                Map<String, Object> clientConfig, @Nullable Tracer tracer) {
+        this.tracer = tracer;
         this.projection = projection;
         this.jdbc = jdbc;
         this.generations = generations;
@@ -42,7 +46,7 @@ final class TopicSource implements Source {
 
     @Override
     public Reader<?> reader(Tables tables) {
-        return new TopicReader(projection, tables, jdbc, generations, settings, clientConfig);
+        return new TopicReader(projection, tables, jdbc, generations, settings, clientConfig, tracer);
     }
 
     @Override
