@@ -42,6 +42,27 @@ public final class CommandContexts {
         return new CommandContext(commandId, correlation, actingUser == null ? "" : actingUser, traceHeaders());
     }
 
+    /**
+     * Runs {@code work} in a span named {@code name} that continues the trace stored in {@code storedHeaders} (an
+     * event's metadata headers): what a timer or a deadline acting on that event's behalf does. Inside,
+     * {@link #create} and {@link #traceHeaders()} name that span, so the events it causes stay in the trace. Without
+     * a tracer it just runs {@code work}.
+     */
+    public <T> T inSpan(String name, Map<String, String> storedHeaders, Supplier<T> work) {
+        if (tracer == null) {
+            return work.get();
+        }
+        Span span = TraceParent.start(tracer, name, null, storedHeaders);
+        try (Tracer.SpanInScope ignored = tracer.withSpan(span)) {
+            return work.get();
+        } catch (RuntimeException e) {
+            span.error(e);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
     /** The current trace as metadata headers (empty when nothing is traced). */
     public Map<String, String> traceHeaders() {
         if (tracer == null) {

@@ -81,11 +81,14 @@ public record TraceParent(String traceId, String spanId, boolean sampled) {
     }
 
     /**
-     * Starts a span of {@code kind} named {@code name}: a child of the parent in {@code headers}, or the root of a
-     * new trace if they name none. The caller ends it.
+     * Starts a span of {@code kind} (null: an internal one) named {@code name}: a child of the parent in
+     * {@code headers}, or the root of a new trace if they name none. The caller ends it.
      */
-    public static Span start(Tracer tracer, String name, Span.Kind kind, Map<String, String> headers) {
-        Span.Builder builder = tracer.spanBuilder().name(name).kind(kind);
+    public static Span start(Tracer tracer, String name, Span.@Nullable Kind kind, Map<String, String> headers) {
+        Span.Builder builder = tracer.spanBuilder().name(name);
+        if (kind != null) {
+            builder.kind(kind);
+        }
         in(headers).ifPresent(parent -> builder.setParent(parent.context(tracer)));
         return builder.start();
     }
