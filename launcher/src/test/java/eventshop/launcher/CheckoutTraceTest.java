@@ -41,20 +41,80 @@ class CheckoutTraceTest {
         // given
         String sku = shop.product(2_500, 5);
         Customer ada = shop.customer(SharedStore.APPROVES);
-        shop.addToCart(ada, sku, 2);
+
+        // when the client checks out in its own trace
+        String[] trace = checkOutTraced(ada, sku, "DELIVERED");
+
+        // then every hop is in that trace, each the child of the one that caused it
+        await().atMost(SharedStore.PATIENCE).untilAsserted(() -> followTheCheckout(trace[0], trace[1]));
+    }
+
+    @Test
+    void aDeclinedPayment_compensatesInTheCheckoutsTrace() {
+        // given
+        String sku = shop.product(1_500, 5);
+        Customer bob = shop.customer(SharedStore.DECLINES);
+
+        // when
+        String[] trace = checkOutTraced(bob, sku, "CANCELLED");
+
+        // then the decline, the cancellation, the stock's release and the cart's restoring are in the trace
+        await().atMost(SharedStore.PATIENCE).untilAsserted(() -> followTheCompensation(trace[0], trace[1]));
+    }
+
+    /** Checks out in a new trace the client starts, and waits for the order to reach {@code status}; its ids. */
+    private static String[] checkOutTraced(Customer customer, String sku, String status) {
+        shop.addToCart(customer, sku, 2);
         String traceId = UUID.randomUUID().toString().replace("-", "");
         String clientSpan = traceId.substring(0, 16);
         CollectedSpans.watch(traceId);
-
-        // when the client checks out in its trace
         EdgeClient.Response accepted = shop.edge.send("POST", "/api/cart/checkout",
-                SharedStore.checkoutBody(ada.card()), ada.session(),
+                SharedStore.checkoutBody(customer.card()), customer.session(),
                 Map.of("traceparent", "00-" + traceId + "-" + clientSpan + "-01"));
         assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
-        shop.awaitStatus(ada, accepted.body().get("orderId").asString(), "DELIVERED");
+        shop.awaitStatus(customer, accepted.body().get("orderId").asString(), status);
+        return new String[] {traceId, clientSpan};
+    }
 
-        // then every hop is in that trace, each the child of the one that caused it
-        await().atMost(SharedStore.PATIENCE).untilAsserted(() -> followTheCheckout(traceId, clientSpan));
+    private static void followTheCompensation(String traceId, String clientSpan) {
+        Trace trace = new Trace(CollectedSpans.of(traceId));
+        SpanData edgeServer = trace.childOf(clientSpan, "edge", SpanKind.SERVER, "http post /api/cart/**", null);
+        SpanData edgeClient = trace.descendantOf(edgeServer, "edge", SpanKind.CLIENT, "http post");
+        SpanData checkout = trace.childOf(edgeClient, "carts", SpanKind.SERVER, "http post /api/cart/checkout", null);
+        SpanData checkedOut = trace.childOf(checkout, "carts", SpanKind.PRODUCER, "publish carts.events", "CartCheckedOut");
+        SpanData placing = trace.childOf(checkedOut, "orders", SpanKind.CONSUMER, "consume orders-checkouts",
+                "CartCheckedOut");
+        SpanData reserve = trace.childOf(placing, "orders", SpanKind.PRODUCER, "publish inventory.commands",
+                "ReserveStock");
+        SpanData reserving = trace.childOf(reserve, "inventory", SpanKind.CONSUMER, "consume inventory-commands",
+                "ReserveStock");
+        SpanData reserved = trace.childOf(reserving, "inventory", SpanKind.PRODUCER, "publish inventory.events",
+                "StockReserved");
+        SpanData onReserved = trace.childOf(reserved, "orders", SpanKind.CONSUMER, "consume orders-stock-replies",
+                "StockReserved");
+        SpanData authorize = trace.childOf(onReserved, "orders", SpanKind.PRODUCER, "publish payments.commands",
+                "AuthorizePayment");
+        SpanData authorizing = trace.childOf(authorize, "payments", SpanKind.CONSUMER, "consume payments-commands",
+                "AuthorizePayment");
+        // the decline, and what orders does about it
+        SpanData declined = trace.childOf(authorizing, "payments", SpanKind.PRODUCER, "publish payments.events",
+                "PaymentDeclined");
+        SpanData onDeclined = trace.childOf(declined, "orders", SpanKind.CONSUMER, "consume orders-payment-replies",
+                "PaymentDeclined");
+        SpanData cancelled = trace.childOf(onDeclined, "orders", SpanKind.PRODUCER, "publish orders.events",
+                "OrderCancelled");
+        trace.childOf(cancelled, "views", SpanKind.CONSUMER, "project views", "OrderCancelled");
+        trace.childOf(cancelled, "carts", SpanKind.CONSUMER, "consume carts-restores", "OrderCancelled");
+        SpanData release = trace.childOf(onDeclined, "orders", SpanKind.PRODUCER, "publish inventory.commands",
+                "ReleaseStock");
+        SpanData releasing = trace.childOf(release, "inventory", SpanKind.CONSUMER, "consume inventory-commands",
+                "ReleaseStock");
+        SpanData released = trace.childOf(releasing, "inventory", SpanKind.PRODUCER, "publish inventory.events",
+                "StockReleased");
+        trace.childOf(released, "orders", SpanKind.CONSUMER, "consume orders-stock-replies", "StockReleased");
+        trace.childOf(released, "views", SpanKind.CONSUMER, "project views", "StockReleased");
+        assertThat(trace.spans).filteredOn(span -> trace.byId(span.getParentSpanId()) == null)
+                .as(trace.toString()).singleElement().isSameAs(edgeServer);
     }
 
     private static void followTheCheckout(String traceId, String clientSpan) {
