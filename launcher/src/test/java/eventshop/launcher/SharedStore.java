@@ -12,6 +12,7 @@ import eventshop.eventstore.EventStore;
 import eventshop.eventstore.RecordedEvent;
 import eventshop.launcher.client.EdgeClient;
 import eventshop.launcher.demo.DemoData;
+import eventshop.launcher.tracing.CollectedSpans;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -98,7 +99,10 @@ final class SharedStore {
                 .withProperty("eventshop.orders.max-attempts", "2")
                 .withProperty("eventshop.orders.compensation-max-backoff", "4s")
                 .withProperty("eventshop.orders.carrier-delay", "200ms")
-                .withProperty("eventshop.orders.deadline-poll", "100ms");
+                .withProperty("eventshop.orders.deadline-poll", "100ms")
+                // the spans of the traces a test watches (CheckoutTraceTest), handed over every 100 ms
+                .withProperty(CollectedSpans.PROPERTY, "true")
+                .withProperty("management.opentelemetry.tracing.export.schedule-delay", "100ms");
         // consumers a test can make late (SlowConsumer, off unless a test turns it on)
         for (String binding : List.of("ordersCarts-in-0", "onInventoryEvents-in-0", "catalogPrices-in-0")) {
             config = config.withProperty("spring.cloud.stream.kafka.bindings." + binding

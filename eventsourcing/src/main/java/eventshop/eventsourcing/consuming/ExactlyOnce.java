@@ -1,9 +1,8 @@
 package eventshop.eventsourcing.consuming;
 
-import eventshop.eventsourcing.relay.EventHeaders;
+import eventshop.eventsourcing.tracing.TraceParent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Span;
-import io.micrometer.tracing.TraceContext;
 import io.micrometer.tracing.Tracer;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -160,38 +159,15 @@ public final class ExactlyOnce {
         if (tracer == null) {
             return null;
         }
-        Span.Builder builder = tracer.spanBuilder().name("consume " + consumer).kind(Span.Kind.CONSUMER);
-        String[] parent = traceparent(event);
-        if (parent != null) {
-            builder.setParent(tracer.traceContextBuilder().traceId(parent[1]).spanId(parent[2])
-                    .sampled("01".equals(parent[3])).build());
-        }
-        return builder.tag("event.type", event.type()).tag("event.id", event.eventId().toString())
-                .tag("event.source", event.source()).start();
+        return TraceParent.start(tracer, "consume " + consumer, Span.Kind.CONSUMER, event.traceHeaders())
+                .tag("event.type", event.type()).tag("event.id", event.eventId().toString())
+                .tag("event.source", event.source());
     }
 
     private static Map<String, String> traceHeaders(IncomingEvent event, Span span) {
         Map<String, String> headers = new HashMap<>(event.traceHeaders());
-        TraceContext context = span.context();
-        String traceId = context.traceId().length() < 32
-                ? "0".repeat(32 - context.traceId().length()) + context.traceId() : context.traceId();
-        headers.put(EventHeaders.TRACEPARENT, "00-" + traceId + "-" + context.spanId() + "-"
-                + (Boolean.FALSE.equals(context.sampled()) ? "00" : "01"));
+        headers.put(TraceParent.HEADER, TraceParent.of(span.context()).value());
         return headers;
-    }
-
-    /** The parts of a valid W3C traceparent ({@code version-traceId-spanId-flags}), or null. */
-    static String[] traceparent(IncomingEvent event) {
-        String value = event.traceHeaders().get(EventHeaders.TRACEPARENT);
-        if (value == null) {
-            return null;
-        }
-        String[] parts = value.trim().split("-");
-        if (parts.length < 4 || parts[1].length() != 32 || parts[2].length() != 16
-                || !parts[1].matches("[0-9a-f]+") || !parts[2].matches("[0-9a-f]+")) {
-            return null;
-        }
-        return parts;
     }
 
     private void count(String consumer, String outcome) {
@@ -209,10 +185,9 @@ public final class ExactlyOnce {
     private record MdcScope(String[] keys, String[] previous) implements AutoCloseable {
 
         static MdcScope of(IncomingEvent event) {
-            String[] parts = traceparent(event);
-            parts = parts == null ? new String[0] : parts;
+            TraceParent parent = TraceParent.in(event.traceHeaders()).orElse(null);
             String[] keys = {"traceId", "spanId", "correlationId", "eventId"};
-            String[] values = {parts.length >= 3 ? parts[1] : null, parts.length >= 3 ? parts[2] : null,
+            String[] values = {parent == null ? null : parent.traceId(), parent == null ? null : parent.spanId(),
                     event.correlationId().isEmpty() ? null : event.correlationId(), event.eventId().toString()};
             String[] previous = new String[keys.length];
             for (int i = 0; i < keys.length; i++) {

@@ -1,7 +1,7 @@
 package eventshop.eventsourcing.decider;
 
+import eventshop.eventsourcing.tracing.TraceParent;
 import io.micrometer.tracing.Span;
-import io.micrometer.tracing.TraceContext;
 import io.micrometer.tracing.Tracer;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,7 +21,7 @@ public final class CommandContexts {
     /** The HTTP header that carries a correlation id across services. */
     public static final String CORRELATION_HEADER = "X-Correlation-Id";
     /** The metadata header that carries W3C trace context. */
-    public static final String TRACEPARENT = "traceparent";
+    public static final String TRACEPARENT = TraceParent.HEADER;
 
     private final Tracer tracer;
     private final Supplier<UUID> ids;
@@ -42,6 +42,27 @@ public final class CommandContexts {
         return new CommandContext(commandId, correlation, actingUser == null ? "" : actingUser, traceHeaders());
     }
 
+    /**
+     * Runs {@code work} in a span named {@code name} that continues the trace stored in {@code storedHeaders} (an
+     * event's metadata headers): what a timer or a deadline acting on that event's behalf does. Inside,
+     * {@link #create} and {@link #traceHeaders()} name that span, so the events it causes stay in the trace. Without
+     * a tracer it just runs {@code work}.
+     */
+    public <T> T inSpan(String name, Map<String, String> storedHeaders, Supplier<T> work) {
+        if (tracer == null) {
+            return work.get();
+        }
+        Span span = TraceParent.start(tracer, name, null, storedHeaders);
+        try (Tracer.SpanInScope ignored = tracer.withSpan(span)) {
+            return work.get();
+        } catch (RuntimeException e) {
+            span.error(e);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
     /** The current trace as metadata headers (empty when nothing is traced). */
     public Map<String, String> traceHeaders() {
         if (tracer == null) {
@@ -51,19 +72,8 @@ public final class CommandContexts {
         if (span == null) {
             return Map.of();
         }
-        TraceContext trace = span.context();
         Map<String, String> headers = new HashMap<>();
-        headers.put(TRACEPARENT, traceparent(trace));
+        headers.put(TRACEPARENT, TraceParent.of(span.context()).value());
         return headers;
-    }
-
-    /** The W3C {@code traceparent} value of a trace context. */
-    public static String traceparent(TraceContext trace) {
-        String traceId = trace.traceId();
-        if (traceId.length() < 32) {
-            traceId = "0".repeat(32 - traceId.length()) + traceId;
-        }
-        boolean sampled = Boolean.TRUE.equals(trace.sampled());
-        return "00-" + traceId + "-" + trace.spanId() + "-" + (sampled ? "01" : "00");
     }
 }

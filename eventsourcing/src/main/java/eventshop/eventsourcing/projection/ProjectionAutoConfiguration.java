@@ -10,6 +10,7 @@ import eventshop.eventsourcing.leadership.LeadershipAutoConfiguration;
 import eventshop.eventsourcing.leadership.SoleInstance;
 import eventshop.eventstore.EventStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -56,12 +57,13 @@ public class ProjectionAutoConfiguration {
     public Projections projections(EventSourcingProperties eventSourcing, EventStore store, DataSource dataSource,
                                    ObjectProvider<ReadModel> readModels, ProjectionProperties settings,
                                    ReadYourWrites readYourWrites, ObjectProvider<MeterRegistry> meters,
-                                   ObjectProvider<Leadership> leadership, Environment environment) {
+                                   ObjectProvider<Leadership> leadership, ObjectProvider<Tracer> tracer,
+                                   Environment environment) {
         Map<String, Object> kafka = KafkaClientSettings.of(environment);
         kafka.putAll(settings.consumer());
         return new Projections(eventSourcing.serviceName(), store, dataSource, readModels.orderedStream().toList(),
                 settings, readYourWrites, meters.getIfAvailable(), kafka,
-                leadership.getIfAvailable(() -> new SoleInstance(LeadershipAutoConfiguration.ROLE)));
+                leadership.getIfAvailable(() -> new SoleInstance(LeadershipAutoConfiguration.ROLE)), tracer.getIfAvailable());
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -14,6 +14,7 @@ import eventshop.eventsourcing.projection.ProjectionStatus.State;
 import eventshop.eventstore.EventStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -124,6 +125,7 @@ public final class Projections implements SmartLifecycle {
     private final ReadYourWrites readYourWrites;
     private final @Nullable MeterRegistry meters;
     private final Map<String, Object> kafka;
+    private final @Nullable Tracer tracer;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final Generations generations;
@@ -160,16 +162,18 @@ public final class Projections implements SmartLifecycle {
                        ProjectionProperties settings, ReadYourWrites readYourWrites, @Nullable MeterRegistry meters,
                        Map<String, Object> kafka) {
         this(serviceName, store, dataSource, readModels, settings, readYourWrites, meters, kafka,
-                new SoleInstance("projections"));
+                new SoleInstance("projections"), (Tracer) null);
     }
 
     /**
      * As above, run only while this instance leads {@code leadership}'s role (a standby follows the leader's
-     * checkpoints in the database).
+     * checkpoints in the database), and with {@code tracer} a topic projection applies each traced record in a
+     * {@code CONSUMER} span {@code project <name>}, a child of the span that published it ({@link TopicProjection});
+     * null for none.
      */
     public Projections(String serviceName, EventStore store, DataSource dataSource, List<? extends ReadModel> readModels,
                        ProjectionProperties settings, ReadYourWrites readYourWrites, @Nullable MeterRegistry meters,
-                       Map<String, Object> kafka, Leadership leadership) {
+                       Map<String, Object> kafka, Leadership leadership, @Nullable Tracer tracer) {
         Set<String> names = new HashSet<>();
         for (ReadModel model : readModels) {
             if (!NAME.matcher(model.name()).matches()) {
@@ -191,6 +195,7 @@ public final class Projections implements SmartLifecycle {
         this.readYourWrites = readYourWrites;
         this.meters = meters;
         this.kafka = Map.copyOf(kafka);
+        this.tracer = tracer;
         this.jdbc = new JdbcTemplate(dataSource);
         this.transactions = new TransactionTemplate(new JdbcTransactionManager(dataSource));
         this.leadership = leadership;
@@ -198,7 +203,7 @@ public final class Projections implements SmartLifecycle {
         for (ReadModel model : this.readModels) {
             sources.put(model.name(), switch (model) {
                 case Projection projection -> new LogSource(serviceName, projection, store, jdbc, generations, settings);
-                case TopicProjection topics -> new TopicSource(topics, jdbc, generations, settings, this.kafka);
+                case TopicProjection topics -> new TopicSource(topics, jdbc, generations, settings, this.kafka, tracer);
             });
         }
     }

@@ -5,6 +5,9 @@ import eventshop.eventsourcing.consuming.IncomingEvent;
 import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.eventsourcing.projection.Checkpoint.Topics;
 import eventshop.eventsourcing.projection.ProjectionStatus.PartitionStatus;
+import eventshop.eventsourcing.tracing.TraceParent;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -61,6 +64,7 @@ final class TopicReader implements Reader<ConsumerRecord<byte[], byte[]>> {
     private final ProjectionProperties settings;
     private final Map<String, Object> clientConfig;
     private final Object sleeper = new Object();
+    private final @Nullable Tracer tracer;
 
     private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
     private final Map<TopicPartition, Long> endOffsets = new ConcurrentHashMap<>();
@@ -75,7 +79,8 @@ final class TopicReader implements Reader<ConsumerRecord<byte[], byte[]>> {
 
     /** @param clientConfig the brokers and client settings (the binder's, then {@code eventshop.projections.consumer}) */
     TopicReader(TopicProjection projection, Tables tables, JdbcTemplate jdbc, Generations generations,
-                ProjectionProperties settings, Map<String, Object> clientConfig) {
+                ProjectionProperties settings, Map<String, Object> clientConfig, @Nullable Tracer tracer) {
+        this.tracer = tracer;
         this.projection = projection;
         this.tables = tables;
         this.jdbc = jdbc;
@@ -155,7 +160,7 @@ final class TopicReader implements Reader<ConsumerRecord<byte[], byte[]>> {
                 skippedHere++;
             } else {
                 try {
-                    projection.apply(source, event, tables, jdbc);
+                    applyTraced(source, event);
                 } catch (MalformedMessage malformed) {
                     passedOver(record, malformed);
                     skippedHere++;
@@ -171,6 +176,28 @@ final class TopicReader implements Reader<ConsumerRecord<byte[], byte[]>> {
         generations.advance(projection.name(), tables.generation(), before.applied(), after.applied());
         skippedInBatch = skippedHere;
         return after;
+    }
+
+    /**
+     * Applies one event; a traced one (its record names the relay's span) in a {@code CONSUMER} span
+     * {@code project <name>}, a child of that span, in scope while the projection runs (its log lines carry it).
+     */
+    private void applyTraced(String source, IncomingEvent event) {
+        if (tracer == null || TraceParent.in(event.traceHeaders()).isEmpty()) {
+            projection.apply(source, event, tables, jdbc);
+            return;
+        }
+        Span span = TraceParent.start(tracer, "project " + projection.name(), Span.Kind.CONSUMER, event.traceHeaders())
+                .tag("event.type", event.type()).tag("event.id", event.eventId().toString())
+                .tag("event.source", source).tag("projection.generation", Integer.toString(tables.generation()));
+        try (Tracer.SpanInScope ignored = tracer.withSpan(span)) {
+            projection.apply(source, event, tables, jdbc);
+        } catch (RuntimeException e) {
+            span.error(e);
+            throw e;
+        } finally {
+            span.end();
+        }
     }
 
     @Override

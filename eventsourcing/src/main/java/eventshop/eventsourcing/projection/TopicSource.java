@@ -1,6 +1,7 @@
 package eventshop.eventsourcing.projection;
 
 import eventshop.eventsourcing.consistency.ReadModelProgress;
+import io.micrometer.tracing.Tracer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,11 +31,13 @@ final class TopicSource implements Source {
     private final ProjectionProperties settings;
     private final Map<String, Object> clientConfig;
     private final TopicProgress progress;
+    private final @Nullable Tracer tracer;
     /** On a standby: asks the broker for the topics' partitions and end offsets (the follower's thread only). */
     private @Nullable KafkaConsumer<byte[], byte[]> standby;
 
     TopicSource(TopicProjection projection, JdbcTemplate jdbc, Generations generations, ProjectionProperties settings,
-                Map<String, Object> clientConfig) {
+                Map<String, Object> clientConfig, @Nullable Tracer tracer) {
+        this.tracer = tracer;
         this.projection = projection;
         this.jdbc = jdbc;
         this.generations = generations;
@@ -45,7 +48,7 @@ final class TopicSource implements Source {
 
     @Override
     public Reader<?> reader(Tables tables) {
-        return new TopicReader(projection, tables, jdbc, generations, settings, clientConfig);
+        return new TopicReader(projection, tables, jdbc, generations, settings, clientConfig, tracer);
     }
 
     @Override

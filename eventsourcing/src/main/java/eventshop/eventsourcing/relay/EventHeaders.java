@@ -45,7 +45,7 @@ public final class EventHeaders {
     /** Version of the data's schema. */
     public static final String SCHEMA_VERSION = EventEnvelope.SCHEMA_VERSION;
     /** W3C trace context parent. */
-    public static final String TRACEPARENT = "traceparent";
+    public static final String TRACEPARENT = eventshop.eventsourcing.tracing.TraceParent.HEADER;
     /** W3C trace state. */
     public static final String TRACESTATE = "tracestate";
 

@@ -8,6 +8,7 @@ import eventshop.eventsourcing.leadership.SoleInstance;
 import eventshop.eventstore.EventStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.tracing.Tracer;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -64,9 +65,10 @@ public class RelayAutoConfiguration {
                                          RelayProperties relay,
                                          @Qualifier(RelayBindingDefaults.ACKS_CHANNEL) SubscribableChannel acks,
                                          @Qualifier(IntegrationContextUtils.ERROR_CHANNEL_BEAN_NAME)
-                                         SubscribableChannel errors) {
-        return new StreamBridgePublisher(streamBridge, relay.bindingName(), properties.serviceName(), acks, errors,
-                relay.commandTopics());
+                                         SubscribableChannel errors, ObjectProvider<Tracer> tracer,
+                                         Environment environment) {
+        return new StreamBridgePublisher(streamBridge, relay.bindingName(), eventsTopic(environment, properties, relay),
+                properties.serviceName(), acks, errors, relay.commandTopics(), tracer.getIfAvailable());
     }
 
     @Bean
@@ -75,10 +77,9 @@ public class RelayAutoConfiguration {
                              RelayPublisher publisher, RelayCheckpoints checkpoints,
                              ObjectProvider<RelayRoutes> routes, ObjectProvider<MeterRegistry> registry,
                              ObjectProvider<Leadership> leadership, Environment environment) {
-        String topic = environment.getProperty("spring.cloud.stream.bindings." + relay.bindingName() + ".destination",
-                properties.serviceName() + ".events");
-        return new LogRelay(properties.serviceName(), topic, store, publisher, checkpoints, relay,
-                routes.getIfAvailable(() -> RelayRoutes.EVENTS), registry.getIfAvailable(SimpleMeterRegistry::new),
+        return new LogRelay(properties.serviceName(), eventsTopic(environment, properties, relay), store, publisher,
+                checkpoints, relay, routes.getIfAvailable(() -> RelayRoutes.EVENTS),
+                registry.getIfAvailable(SimpleMeterRegistry::new),
                 leadership.getIfAvailable(() -> new SoleInstance(LeadershipAutoConfiguration.ROLE)));
     }
 
@@ -95,5 +96,12 @@ public class RelayAutoConfiguration {
     @ConditionalOnMissingBean
     public RelayEndpoint relayEndpoint(LogRelay relay) {
         return new RelayEndpoint(relay);
+    }
+
+    /** The topic of the relay's own binding: its configured destination, else {@code <service>.events}. */
+    private static String eventsTopic(Environment environment, EventSourcingProperties properties,
+                                      RelayProperties relay) {
+        return environment.getProperty("spring.cloud.stream.bindings." + relay.bindingName() + ".destination",
+                properties.serviceName() + ".events");
     }
 }

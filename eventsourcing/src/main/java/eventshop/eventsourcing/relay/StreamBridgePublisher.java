@@ -1,7 +1,13 @@
 package eventshop.eventsourcing.relay;
 
+import eventshop.eventsourcing.tracing.TraceParent;
 import eventshop.eventstore.RecordedEvent;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.integration.kafka.support.KafkaSendFailureException;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -18,6 +24,12 @@ import org.springframework.messaging.support.MessageBuilder;
  * binding's error channel, which the binder bridges to the global {@code errorChannel}. Both are
  * matched to events by the {@link EventHeaders#SOURCE_POSITION} header of the sent message.
  *
+ * <p>Tracing: with a Micrometer {@link Tracer}, an event whose metadata carries a trace context
+ * ({@link TraceParent}, stored there by the command that appended it) is published in a {@code PRODUCER} span
+ * {@code publish <topic>}, a child of that stored context, which ends when the broker acknowledges the record
+ * (or the send fails); the record's {@code traceparent} header names that span, so the consumers' spans are its
+ * children. An event without one is published as it is, in no span.
+ *
  * <p>Thread-safe.
  */
 public final class StreamBridgePublisher implements RelayPublisher {
@@ -30,6 +42,9 @@ public final class StreamBridgePublisher implements RelayPublisher {
     private final SubscribableChannel acks;
     private final SubscribableChannel errors;
     private final java.util.Set<String> commandTopics;
+    private final String eventsTopic;
+    private final @Nullable Tracer tracer;
+    private final Map<Long, Span> publishing = new ConcurrentHashMap<>();
 
     /**
      * @param bindingName the output binding (its destination is the topic)
@@ -48,6 +63,18 @@ public final class StreamBridgePublisher implements RelayPublisher {
      */
     public StreamBridgePublisher(StreamBridge bridge, String bindingName, String source, SubscribableChannel acks,
                                  SubscribableChannel errors, java.util.Set<String> commandTopics) {
+        this(bridge, bindingName, source + ".events", source, acks, errors, commandTopics, null);
+    }
+
+    /**
+     * @param eventsTopic the topic of {@code bindingName}, which names the {@code PRODUCER} spans
+     * @param tracer      publishes traced events in {@code PRODUCER} spans; null for none
+     */
+    public StreamBridgePublisher(StreamBridge bridge, String bindingName, String eventsTopic, String source,
+                                 SubscribableChannel acks, SubscribableChannel errors,
+                                 java.util.Set<String> commandTopics, @Nullable Tracer tracer) {
+        this.eventsTopic = eventsTopic;
+        this.tracer = tracer;
         this.commandTopics = java.util.Set.copyOf(commandTopics);
         this.bridge = bridge;
         this.bindingName = bindingName;
@@ -62,6 +89,7 @@ public final class StreamBridgePublisher implements RelayPublisher {
         acks.subscribe(message -> {
             Long position = positionOf(message);
             if (position != null) {
+                settled(position, null);
                 listener.acknowledged(position);
             }
         });
@@ -72,7 +100,9 @@ public final class StreamBridgePublisher implements RelayPublisher {
                     && failure.getFailedMessage() != null) {
                 Long position = positionOf(failure.getFailedMessage());
                 if (position != null) {
-                    listener.failed(position, failure.getCause() != null ? failure.getCause() : failure);
+                    Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                    settled(position, cause);
+                    listener.failed(position, cause);
                 }
             }
         });
@@ -80,7 +110,7 @@ public final class StreamBridgePublisher implements RelayPublisher {
 
     @Override
     public void publish(RecordedEvent event) {
-        send(bindingName, event, "its own topic");
+        send(bindingName, event, eventsTopic);
     }
 
     @Override
@@ -92,15 +122,51 @@ public final class StreamBridgePublisher implements RelayPublisher {
         send(RelayBindingDefaults.bindingFor(topic), event, topic);
     }
 
-    private void send(String binding, RecordedEvent event, String destination) {
-        Message<byte[]> message = MessageBuilder.withPayload(event.data())
-                .copyHeaders(EventHeaders.of(event, source))
-                .setHeader(KafkaHeaders.KEY, EventHeaders.key(event))
-                .setHeader(MessageHeaders.CONTENT_TYPE, JSON)
-                .build();
-        if (!bridge.send(binding, message)) {
-            throw new IllegalStateException("StreamBridge refused the event at position " + event.position()
-                    + " for " + destination);
+    private void send(String binding, RecordedEvent event, String topic) {
+        Map<String, String> headers = EventHeaders.of(event, source);
+        Span span = startSpan(event, topic, headers);
+        try {
+            Message<byte[]> message = MessageBuilder.withPayload(event.data())
+                    .copyHeaders(headers)
+                    .setHeader(KafkaHeaders.KEY, EventHeaders.key(event))
+                    .setHeader(MessageHeaders.CONTENT_TYPE, JSON)
+                    .build();
+            if (!bridge.send(binding, message)) {
+                throw new IllegalStateException("StreamBridge refused the event at position " + event.position()
+                        + " for " + topic);
+            }
+        } catch (RuntimeException e) {
+            if (span != null && publishing.remove(event.position(), span)) {
+                span.error(e).end();
+            }
+            throw e;
+        }
+    }
+
+    /** The PRODUCER span of a traced event, its context put into {@code headers}; null if not traced. */
+    private @Nullable Span startSpan(RecordedEvent event, String topic, Map<String, String> headers) {
+        if (tracer == null || TraceParent.in(headers).isEmpty()) {
+            return null;
+        }
+        Span span = TraceParent.start(tracer, "publish " + topic, Span.Kind.PRODUCER, headers)
+                .tag("messaging.system", "kafka").tag("messaging.destination.name", topic)
+                .tag("event.type", event.type()).tag("event.id", event.eventId().toString())
+                .tag("event.position", Long.toString(event.position()));
+        headers.put(TraceParent.HEADER, TraceParent.of(span.context()).value());
+        Span earlier = publishing.put(event.position(), span);
+        if (earlier != null) {
+            earlier.end(); // sent again after a restart from the checkpoint
+        }
+        return span;
+    }
+
+    private void settled(long position, @Nullable Throwable error) {
+        Span span = publishing.remove(position);
+        if (span != null) {
+            if (error != null) {
+                span.error(error);
+            }
+            span.end();
         }
     }
 

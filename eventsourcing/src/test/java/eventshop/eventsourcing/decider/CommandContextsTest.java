@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.test.simple.SimpleTracer;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -49,5 +50,31 @@ class CommandContextsTest {
         } finally {
             span.end();
         }
+    }
+
+    @Test
+    void workInASpan_continuesTheStoredTrace_andItsCommandsNameThatSpan() {
+        SimpleTracer tracer = new SimpleTracer();
+        CommandContexts contexts = new CommandContexts(tracer, () -> commandId);
+        String stored = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+        CommandContext context = contexts.inSpan("deadline DELIVER", Map.of(CommandContexts.TRACEPARENT, stored),
+                () -> contexts.create("", "checkout-42"));
+
+        Span span = tracer.onlySpan();
+        assertThat(span.context().traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(span.context().parentId()).isEqualTo("00f067aa0ba902b7");
+        assertThat(context.headers()).containsEntry(CommandContexts.TRACEPARENT,
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-" + span.context().spanId() + "-01");
+        assertThat(tracer.currentSpan()).as("the span is ended and out of scope").isNull();
+    }
+
+    @Test
+    void workInASpan_withoutTracing_justRuns() {
+        CommandContexts contexts = new CommandContexts(null, () -> commandId);
+
+        CommandContext context = contexts.inSpan("deadline DELIVER", Map.of(), () -> contexts.create("", null));
+
+        assertThat(context.headers()).isEmpty();
     }
 }

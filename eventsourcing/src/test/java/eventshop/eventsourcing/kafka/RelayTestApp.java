@@ -8,6 +8,10 @@ import eventshop.eventstore.EventStore;
 import eventshop.eventstore.ExpectedVersion;
 import eventshop.eventstore.Metadata;
 import eventshop.kafka.broker.InProcessKafka;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,6 +59,8 @@ public class RelayTestApp {
     /** The exception this service's binding declares not retryable, besides the starter's defaults. */
     public static final Class<? extends RuntimeException> DECLARED_NOT_RETRYABLE = UnsupportedOperationException.class;
     public static final Map<UUID, AtomicInteger> ATTEMPTS = new ConcurrentHashMap<>();
+    /** The spans every app of this kind ended (its tracer's only exporter; exported every 50 ms). */
+    public static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
 
     /** A broker and an app on it; {@link #close} closes the app, then the broker. */
     public record Running(InProcessKafka kafka, ConfigurableApplicationContext context) implements AutoCloseable {
@@ -113,6 +119,7 @@ public class RelayTestApp {
                 "spring.datasource.url=jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1",
                 "spring.jmx.enabled=false",
                 "spring.main.web-application-type=none",
+                "management.opentelemetry.tracing.export.schedule-delay=50ms",
                 "server.port=0",
                 "management.endpoints.web.exposure.include=relay,parked,consumers,health",
                 "logging.level.org.apache.kafka=WARN",
@@ -149,6 +156,26 @@ public class RelayTestApp {
     }
 
     @Bean
+    public SpanExporter spans() {
+        return new SpanExporter() { // shared by every app, so closing one app does not close it for the next
+            @Override
+            public CompletableResultCode export(java.util.Collection<SpanData> spans) {
+                return SPANS.export(spans);
+            }
+
+            @Override
+            public CompletableResultCode flush() {
+                return CompletableResultCode.ofSuccess();
+            }
+
+            @Override
+            public CompletableResultCode shutdown() {
+                return CompletableResultCode.ofSuccess();
+            }
+        };
+    }
+
+    @Bean
     public RelayRoutes relayRoutes() {
         return event -> event.type().equals(ROUTED_TYPE)
                 ? RelayRoutes.Route.send(COMMAND_TOPIC, COMMAND_TYPE, event.data())
@@ -164,10 +191,24 @@ public class RelayTestApp {
 
     /** Appends one event with id {@code id} to {@code stream} and returns the id. */
     public static UUID append(EventStore store, String stream, UUID id) {
+        return append(store, stream, id, "ItemAdded");
+    }
+
+    /** Appends one event of {@code type} with id {@code id} to {@code stream}, in the trace {@link #TRACEPARENT}. */
+    public static UUID append(EventStore store, String stream, UUID id, String type) {
+        return append(store, stream, id, type, Map.of("traceparent", TRACEPARENT));
+    }
+
+    /** Appends one event with id {@code id} to {@code stream} whose metadata carries no trace context. */
+    public static UUID appendUntraced(EventStore store, String stream, UUID id) {
+        return append(store, stream, id, "ItemAdded", Map.of());
+    }
+
+    private static UUID append(EventStore store, String stream, UUID id, String type, Map<String, String> headers) {
         Metadata metadata = new Metadata("conversation-" + stream, "command-" + id, "alice",
-                Instant.parse("2025-01-02T03:04:05Z"), 1, Map.of("traceparent", TRACEPARENT));
+                Instant.parse("2025-01-02T03:04:05Z"), 1, headers);
         byte[] data = ("{\"stream\":\"" + stream + "\"}").getBytes(StandardCharsets.UTF_8);
-        store.append(stream, ExpectedVersion.any(), List.of(new EventData(id, "ItemAdded", data, metadata)));
+        store.append(stream, ExpectedVersion.any(), List.of(new EventData(id, type, data, metadata)));
         return id;
     }
 

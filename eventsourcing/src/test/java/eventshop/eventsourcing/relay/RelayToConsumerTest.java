@@ -21,6 +21,9 @@ import eventshop.eventstore.EventStore;
 import eventshop.eventstore.RecordedEvent;
 import eventshop.kafka.broker.InProcessKafka;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,15 +121,71 @@ class RelayToConsumerTest {
                 .containsEntry(EventHeaders.CAUSATION_ID, "command-" + id)
                 .containsEntry(EventHeaders.ACTING_USER, "alice")
                 .containsEntry(EventHeaders.EVENT_TIMESTAMP, "2025-01-02T03:04:05Z")
-                .containsEntry(EventHeaders.SCHEMA_VERSION, "1")
-                .containsEntry(EventHeaders.TRACEPARENT, RelayTestApp.TRACEPARENT);
+                .containsEntry(EventHeaders.SCHEMA_VERSION, "1");
         // and the consumer's context continues the conversation and the trace
         await().atMost(PATIENCE).until(() -> RelayTestApp.effectsOf(jdbc, id) == 1);
         Map<String, Object> effect = jdbc.queryForMap(
                 "SELECT traceparent, correlation_id, command_id FROM effects WHERE event_id = ?", id.toString());
-        assertThat(effect).containsEntry("TRACEPARENT", RelayTestApp.TRACEPARENT)
-                .containsEntry("CORRELATION_ID", "conversation-headers-0")
+        assertThat(effect).containsEntry("CORRELATION_ID", "conversation-headers-0")
                 .containsEntry("COMMAND_ID", id.toString());
+        // the record names the relay's PRODUCER span, a child of the span stored with the event; the consumer's
+        // CONSUMER span is the producer's child, and the effect (and the commands it causes) carry that span on
+        SpanData producer = awaitSpan(id, SpanKind.PRODUCER);
+        SpanData consumer = awaitSpan(id, SpanKind.CONSUMER);
+        assertThat(producer.getName()).isEqualTo("publish " + RelayTestApp.TOPIC);
+        assertThat(producer.getTraceId()).isEqualTo(STORED_TRACE);
+        assertThat(producer.getParentSpanId()).isEqualTo(STORED_SPAN);
+        assertThat(headers).containsEntry(EventHeaders.TRACEPARENT, "00-" + STORED_TRACE + "-" + producer.getSpanId() + "-01");
+        assertThat(consumer.getName()).isEqualTo("consume " + RelayTestApp.CONSUMER);
+        assertThat(consumer.getTraceId()).isEqualTo(STORED_TRACE);
+        assertThat(consumer.getParentSpanId()).isEqualTo(producer.getSpanId());
+        assertThat(effect).containsEntry("TRACEPARENT", "00-" + STORED_TRACE + "-" + consumer.getSpanId() + "-01");
+    }
+
+    @Test
+    void aRoutedCommand_isPublishedInAProducerSpanNamedAfterItsTopic() {
+        // given
+        UUID id = UUID.randomUUID();
+
+        // when
+        RelayTestApp.append(store, "routed-trace-0", id, RelayTestApp.ROUTED_TYPE);
+
+        // then
+        SpanData producer = awaitSpan(id, SpanKind.PRODUCER);
+        assertThat(producer.getName()).isEqualTo("publish " + RelayTestApp.COMMAND_TOPIC);
+        assertThat(producer.getTraceId()).isEqualTo(STORED_TRACE);
+        assertThat(producer.getParentSpanId()).isEqualTo(STORED_SPAN);
+        assertThat(producer.getAttributes().get(AttributeKey.stringKey("event.type"))).isEqualTo(RelayTestApp.COMMAND_TYPE);
+    }
+
+    @Test
+    void anEventStoredWithoutTraceContext_isPublishedInNoSpan() {
+        // given an event without a traceparent, then a traced one on the same stream
+        UUID untraced = UUID.randomUUID();
+        RelayTestApp.appendUntraced(store, "untraced-0", untraced);
+        UUID traced = RelayTestApp.append(store, "untraced-0");
+
+        // when both have been applied
+        await().atMost(PATIENCE).until(() -> RelayTestApp.effectsOf(jdbc, traced) == 1);
+        awaitSpan(traced, SpanKind.CONSUMER);
+
+        // then the untraced one started no trace of its own at the relay: its consumer span is a root
+        assertThat(spansOf(untraced, SpanKind.PRODUCER)).isEmpty();
+        assertThat(spansOf(untraced, SpanKind.CONSUMER)).singleElement()
+                .satisfies(span -> assertThat(span.getParentSpanContext().isValid()).isFalse());
+    }
+
+    private static final String STORED_TRACE = RelayTestApp.TRACEPARENT.split("-")[1];
+    private static final String STORED_SPAN = RelayTestApp.TRACEPARENT.split("-")[2];
+
+    private static List<SpanData> spansOf(UUID eventId, SpanKind kind) {
+        return RelayTestApp.SPANS.getFinishedSpanItems().stream().filter(span -> span.getKind() == kind)
+                .filter(span -> eventId.toString().equals(span.getAttributes().get(AttributeKey.stringKey("event.id"))))
+                .toList();
+    }
+
+    private static SpanData awaitSpan(UUID eventId, SpanKind kind) {
+        return await().atMost(PATIENCE).until(() -> spansOf(eventId, kind), spans -> !spans.isEmpty()).getFirst();
     }
 
     @Test
@@ -181,7 +240,8 @@ class RelayToConsumerTest {
         assertThat(message.originalTopic()).isEqualTo(RelayTestApp.TOPIC);
         assertThat(message.error()).contains("cannot handle ItemAdded " + poison);
         assertThat(message.headers()).containsEntry(EventHeaders.STREAM_VERSION, "1")
-                .containsEntry(EventHeaders.TRACEPARENT, RelayTestApp.TRACEPARENT);
+                .hasEntrySatisfying(EventHeaders.TRACEPARENT, traceparent -> assertThat(traceparent)
+                        .startsWith("00-" + STORED_TRACE + "-"));
         assertThat(message.payload()).isEqualTo("{\"stream\":\"poison-0\"}");
         assertThat(message.replayedAt()).isNull();
         assertThat(endpoint.all()).containsKey(RelayTestApp.DEAD_LETTER_TOPIC);

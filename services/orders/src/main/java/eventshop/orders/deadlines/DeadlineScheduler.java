@@ -1,6 +1,7 @@
 package eventshop.orders.deadlines;
 
 import eventshop.eventsourcing.decider.CommandContext;
+import eventshop.eventsourcing.decider.CommandContexts;
 import eventshop.eventsourcing.leadership.Leadership;
 import eventshop.eventsourcing.projection.Projections;
 import eventshop.orders.OrdersProperties;
@@ -30,7 +31,9 @@ import org.springframework.stereotype.Component;
  * due rows of {@link Deadlines} and hands each to its order as {@code DeadlinePassed(orderId, step,
  * attempt, now)}. The order acts only if that deadline is still its current one, so a row the read model
  * has not caught up with yet, or two schedulers, change nothing; a row that decided nothing is left alone
- * for a second. Nothing is held in memory that a restart would lose: the deadlines are in the events.
+ * for a second. Nothing is held in memory that a restart would lose: the deadlines are in the events. Each
+ * deadline runs in a span {@code deadline <step>} continuing the trace of the order's latest event, so a
+ * checkout's delivery (and a timeout's compensation) stays in the checkout's trace.
  * With {@code eventshop.orders.deadline-scheduler=false} the thread does not run ({@link #pollOnce} still works).
  *
  * <p>Once per service: only the instance that leads the service's {@link Leadership} role polls (it asks
@@ -51,13 +54,15 @@ public class DeadlineScheduler implements SmartLifecycle {
     private final Supplier<UUID> ids;
     private final OrdersProperties properties;
     private final Leadership leadership;
+    private final CommandContexts contexts;
     private final Map<Deadlines.Due, Instant> quiet = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService executor;
     private Leadership.Registration registration;
 
     public DeadlineScheduler(Orders orders, Projections projections, JdbcTemplate jdbc, Clock clock,
                              Supplier<UUID> ids, OrdersProperties properties, MeterRegistry registry,
-                             Leadership leadership) {
+                             Leadership leadership, CommandContexts contexts) {
+        this.contexts = contexts;
         this.orders = orders;
         this.projections = projections;
         this.jdbc = jdbc;
@@ -85,12 +90,8 @@ public class DeadlineScheduler implements SmartLifecycle {
                 continue;
             }
             try {
-                UUID commandId = ids.get();
-                CommandContext context = orders.correlationOf(deadline.orderId())
-                        .map(correlation -> CommandContext.causedBy(commandId, correlation, ""))
-                        .orElseGet(() -> CommandContext.start(commandId, ""));
-                boolean decided = !orders.deadlinePassed(deadline.orderId(), deadline.step(), deadline.attempt(),
-                        context).events().isEmpty();
+                boolean decided = contexts.inSpan("deadline " + deadline.step(), orders.traceOf(deadline.orderId()),
+                        () -> decide(deadline));
                 if (decided) {
                     acted++;
                 } else if (deadline.dueAt().toEpochMilli() < now.toEpochMilli()) {
@@ -104,6 +105,17 @@ public class DeadlineScheduler implements SmartLifecycle {
             }
         }
         return acted;
+    }
+
+    /** Hands the deadline to its order, in the order's conversation and trace; whether it decided something. */
+    private boolean decide(Deadlines.Due deadline) {
+        UUID commandId = ids.get();
+        CommandContext context = orders.correlationOf(deadline.orderId())
+                .map(correlation -> CommandContext.causedBy(commandId, correlation, ""))
+                .orElseGet(() -> CommandContext.start(commandId, ""))
+                .withHeaders(contexts.traceHeaders());
+        return !orders.deadlinePassed(deadline.orderId(), deadline.step(), deadline.attempt(), context).events()
+                .isEmpty();
     }
 
     private double pendingCompensations() {

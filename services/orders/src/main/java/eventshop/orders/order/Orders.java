@@ -134,6 +134,12 @@ public class Orders {
                 .filter(correlation -> correlation != null && !correlation.isBlank());
     }
 
+    /** The metadata headers of the order's latest event (its trace context): what the order's deadlines continue. */
+    public java.util.Map<String, String> traceOf(String orderId) {
+        return java.util.Optional.ofNullable(store.read(Order.streamId(orderId), 0).takeLast(1).next().block())
+                .map(latest -> latest.metadata().headers()).orElse(java.util.Map.of());
+    }
+
     /** The order's stored events from {@code fromVersion}, at most {@code limit}. */
     public List<RecordedEvent> events(String orderId, long fromVersion, int limit) {
         return store.read(Order.streamId(orderId), fromVersion).take(Math.min(limit, Limits.MAX_READ_LIMIT))
