@@ -11,11 +11,13 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -265,13 +267,65 @@ class ConsumerProgressAcrossInstancesTest {
         assertThat(wait).succeedsWithin(Duration.ofSeconds(30));
     }
 
+    @Test
+    void aFailingRead_keepsTheWait_andTheNextPollAsksAgain() throws Exception {
+        // given stored positions that fail twice, then answer
+        ConsumerProgress progress = new ConsumerProgress(() -> Set.of(TOPIC));
+        AtomicInteger asked = new AtomicInteger();
+        var partition = new ConsumerProgress.GroupPartition(GROUP, TOPIC, OWNED_BY_A);
+        progress.readStored(partitions -> {
+            if (asked.incrementAndGet() <= 2) {
+                throw new IllegalStateException("the database is restarting");
+            }
+            return Map.of(partition, 12L);
+        }, Duration.ofMillis(10));
+        progress.feed(TOPIC, GROUP).partitions(PARTITIONS);
+
+        // when a wait for a partition of another instance is made
+        CompletableFuture<Void> wait = progress.whenProcessed(token(12));
+
+        // then it outlives the failures and ends with the answer
+        wait.get(30, TimeUnit.SECONDS);
+        assertThat(asked.get()).isEqualTo(3);
+    }
+
+    @Test
+    void eachGroupReadingTheTopic_mustHaveStoredThePosition() throws Exception {
+        // given two groups of the service on the topic, neither owning the partition here, and only one stored 20
+        ConsumerProgress progress = new ConsumerProgress(() -> Set.of(TOPIC));
+        Map<ConsumerProgress.GroupPartition, Long> stored = new ConcurrentHashMap<>();
+        stored.put(new ConsumerProgress.GroupPartition(GROUP, TOPIC, OWNED_BY_A), 20L);
+        AtomicInteger asked = new AtomicInteger();
+        progress.readStored(partitions -> {
+            Map<ConsumerProgress.GroupPartition, Long> answer = new HashMap<>();
+            partitions.forEach(p -> {
+                Long position = stored.get(p);
+                if (position != null) {
+                    answer.put(p, position);
+                }
+            });
+            asked.incrementAndGet();
+            return answer;
+        }, Duration.ofMillis(10));
+        progress.feed(TOPIC, GROUP).partitions(PARTITIONS);
+        progress.feed(TOPIC, "carts-prices").partitions(PARTITIONS);
+
+        // when a token at 20 waits
+        CompletableFuture<Void> wait = progress.whenProcessed(token(20));
+        awaitUntil(() -> asked.get() >= 3, "three reads");
+
+        // then it waits for the other group
+        assertThat(wait).isNotDone();
+        stored.put(new ConsumerProgress.GroupPartition("carts-prices", TOPIC, OWNED_BY_A), 20L);
+        wait.get(30, TimeUnit.SECONDS);
+    }
+
     private static void awaitUntil(BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("not within 30 s: " + what);
             }
-            Thread.onSpinWait();
             try {
                 Thread.sleep(5);
             } catch (InterruptedException interrupted) {
