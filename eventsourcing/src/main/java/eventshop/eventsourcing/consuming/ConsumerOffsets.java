@@ -31,7 +31,8 @@ import org.springframework.util.StringUtils;
 
 /**
  * Where the service's consumer bindings are in their topics, kept in the service's own database, and
- * where they resume from: table {@code consumer_offsets(group_id, topic, partition_no, next_offset)}.
+ * where they resume from: table {@code consumer_offsets(group_id, topic, partition_no, next_offset,
+ * source_position)}.
  *
  * <p>Why: Kafka's committed offset says which records the listener returned from, not which effects
  * the database kept. A database that writes its commits to disk in the background (H2 with its
@@ -51,6 +52,15 @@ import org.springframework.util.StringUtils;
  * where the database says. The price is redelivery: after a crash, up to one flush interval of records
  * is read again (deduplicated), and a record parked in that interval is parked a second time.
  *
+ * <p><b>Source positions</b>, for consistency tokens across instances: given the service's
+ * {@link ConsumerProgress}, each flush also writes, per partition of a {@code <service>.events} topic, the
+ * highest source position the group has processed there ({@code source_position}, -1 while none; it only
+ * moves forward). It is read from the progress when the flush starts, so every record it covers has
+ * committed its effect before the flush's transaction, as with the offsets; the listener threads do
+ * nothing more per record. It is written with a partition's offset, or on its own when only the position
+ * moved (a partition seeded after an assignment). The other instances of the service read it
+ * ({@link #storedPositions}) for waits on partitions they are not assigned ({@link ConsumerProgress#readStored}).
+ *
  * <p>Thread-safe: listener threads note, a daemon thread flushes, rebalance callbacks seek.
  */
 public final class ConsumerOffsets implements AutoCloseable {
@@ -62,6 +72,9 @@ public final class ConsumerOffsets implements AutoCloseable {
     private final Duration flushInterval;
     private final Duration commitInterval;
     private final Map<Key, Long> pending = new ConcurrentHashMap<>();
+    private final @Nullable ConsumerProgress progress;
+    /** The source position known to be in the database per partition: the flush writes only those beyond it. */
+    private final Map<Key, Long> storedPositions = new ConcurrentHashMap<>();
     private final ScheduledExecutorService flusher;
 
     /** A partition of a group's topic. */
@@ -74,6 +87,18 @@ public final class ConsumerOffsets implements AutoCloseable {
      */
     public ConsumerOffsets(DataSource dataSource, PlatformTransactionManager transactionManager,
                            Duration flushInterval, Duration commitInterval) {
+        this(dataSource, transactionManager, flushInterval, commitInterval, null);
+    }
+
+    /**
+     * @param flushInterval  how often the noted offsets are written to the database
+     * @param commitInterval how often the binding containers commit their offsets to Kafka
+     * @param progress       the service's consumer progress, whose source positions are written with the
+     *                       offsets; null to write none
+     */
+    public ConsumerOffsets(DataSource dataSource, PlatformTransactionManager transactionManager,
+                           Duration flushInterval, Duration commitInterval, @Nullable ConsumerProgress progress) {
+        this.progress = progress;
         this.commitInterval = commitInterval;
         this.jdbc = new JdbcTemplate(dataSource);
         this.transactions = new TransactionTemplate(transactionManager);
@@ -81,6 +106,8 @@ public final class ConsumerOffsets implements AutoCloseable {
         jdbc.execute("CREATE TABLE IF NOT EXISTS consumer_offsets (group_id VARCHAR(200) NOT NULL, "
                 + "topic VARCHAR(249) NOT NULL, partition_no INT NOT NULL, next_offset BIGINT NOT NULL, "
                 + "PRIMARY KEY (group_id, topic, partition_no))");
+        // the column of consistency tokens across instances, which databases made before it lack
+        jdbc.execute("ALTER TABLE consumer_offsets ADD COLUMN IF NOT EXISTS source_position BIGINT DEFAULT -1 NOT NULL");
         this.flusher = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("consumer-offsets-flush").daemon(true).factory());
         long millis = Math.max(1, flushInterval.toMillis());
@@ -128,28 +155,108 @@ public final class ConsumerOffsets implements AutoCloseable {
         return offsets;
     }
 
-    /** Writes the noted offsets (each only forward), in one transaction. */
-    public synchronized void flush() {
-        if (pending.isEmpty()) {
-            return;
+    /**
+     * The highest source position stored for each of {@code partitions} by any instance of the service,
+     * in one query; absent where no row is. For {@link ConsumerProgress#readStored}.
+     */
+    public Map<ConsumerProgress.GroupPartition, Long> storedPositions(
+            Collection<ConsumerProgress.GroupPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return Map.of();
         }
-        Map<Key, Long> batch = new HashMap<>(pending);
-        transactions.executeWithoutResult(status -> batch.forEach(this::write));
-        batch.forEach(pending::remove); // only entries no record has moved on since (remove(key, value))
+        List<Object> arguments = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT group_id, topic, partition_no, source_position FROM consumer_offsets WHERE ");
+        for (ConsumerProgress.GroupPartition partition : partitions) {
+            sql.append(arguments.isEmpty() ? "" : " OR ").append("(group_id = ? AND topic = ? AND partition_no = ?)");
+            arguments.addAll(List.of(partition.group(), partition.topic(), partition.partition()));
+        }
+        Map<ConsumerProgress.GroupPartition, Long> positions = new HashMap<>();
+        jdbc.query(sql.toString(), row -> {
+            var partition = new ConsumerProgress.GroupPartition(row.getString(1), row.getString(2), row.getInt(3));
+            long position = row.getLong(4);
+            positions.put(partition, position);
+            storedPositions.merge(new Key(partition.group(), partition.topic(), partition.partition()), position, Math::max);
+        }, arguments.toArray());
+        return positions;
     }
 
-    private void write(Key key, long next) {
-        int updated = jdbc.update("UPDATE consumer_offsets SET next_offset = ? WHERE group_id = ? AND topic = ? "
-                + "AND partition_no = ? AND next_offset < ?", next, key.group(), key.topic(), key.partition(), next);
+    /**
+     * Writes the noted offsets (each only forward) and the progress's source positions that moved, in one
+     * transaction.
+     */
+    public synchronized void flush() {
+        Map<Key, Long> batch = new HashMap<>(pending);
+        Map<Key, Long> positions = processedPositions();
+        Map<Key, Long> moved = new HashMap<>();
+        positions.forEach((key, position) -> {
+            if (position > storedPositions.getOrDefault(key, -1L)) {
+                moved.put(key, position);
+            }
+        });
+        if (batch.isEmpty() && moved.isEmpty()) {
+            return;
+        }
+        Map<Key, Long> written = new HashMap<>();
+        transactions.executeWithoutResult(status -> {
+            written.clear();
+            batch.forEach((key, next) -> {
+                long position = positions.getOrDefault(key, -1L);
+                if (write(key, next, position) && position >= 0) {
+                    written.put(key, position);
+                }
+            });
+            moved.forEach((key, position) -> {
+                if (!batch.containsKey(key)) {
+                    writePosition(key, position);
+                    written.put(key, position);
+                }
+            });
+        });
+        batch.forEach(pending::remove); // only entries no record has moved on since (remove(key, value))
+        written.forEach((key, position) -> storedPositions.merge(key, position, Math::max));
+    }
+
+    /** The progress's processed source positions, by partition of each group's topics. */
+    private Map<Key, Long> processedPositions() {
+        if (progress == null) {
+            return Map.of();
+        }
+        Map<Key, Long> positions = new HashMap<>();
+        progress.positions().forEach((topic, groups) -> groups.forEach((group, partitions) ->
+                partitions.forEach((partition, position) -> {
+                    if (position >= 0) {
+                        positions.put(new Key(group, topic, partition), position);
+                    }
+                })));
+        return positions;
+    }
+
+    /** Moves the partition's row forward, or inserts it; false if another instance inserted it meanwhile. */
+    private boolean write(Key key, long next, long sourcePosition) {
+        int updated = jdbc.update("UPDATE consumer_offsets SET next_offset = GREATEST(next_offset, ?), "
+                + "source_position = GREATEST(source_position, ?) WHERE group_id = ? AND topic = ? AND partition_no = ? "
+                + "AND (next_offset < ? OR source_position < ?)", next, sourcePosition, key.group(), key.topic(),
+                key.partition(), next, sourcePosition);
         if (updated == 0 && jdbc.queryForObject("SELECT COUNT(*) FROM consumer_offsets WHERE group_id = ? AND topic = ? "
                 + "AND partition_no = ?", Integer.class, key.group(), key.topic(), key.partition()) == 0) {
             try {
-                jdbc.update("INSERT INTO consumer_offsets (group_id, topic, partition_no, next_offset) VALUES (?, ?, ?, ?)",
-                        key.group(), key.topic(), key.partition(), next);
+                jdbc.update("INSERT INTO consumer_offsets (group_id, topic, partition_no, next_offset, source_position) "
+                        + "VALUES (?, ?, ?, ?, ?)", key.group(), key.topic(), key.partition(), next, sourcePosition);
             } catch (DuplicateKeyException raced) {
                 // written by another flush meanwhile; the next flush moves it forward if needed
+                return false;
             }
         }
+        return true;
+    }
+
+    /**
+     * Moves the partition's stored source position forward. No row, no write: the position is written with
+     * the partition's first offset (a feed without offsets here, like a service's own consumer, has none).
+     */
+    private void writePosition(Key key, long sourcePosition) {
+        jdbc.update("UPDATE consumer_offsets SET source_position = ? WHERE group_id = ? AND topic = ? AND partition_no = ? "
+                + "AND source_position < ?", sourcePosition, key.group(), key.topic(), key.partition(), sourcePosition);
     }
 
     private void flushQuietly() {

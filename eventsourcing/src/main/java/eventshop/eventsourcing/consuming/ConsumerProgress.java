@@ -6,6 +6,7 @@ import eventshop.eventsourcing.consistency.InvalidConsistencyToken;
 import eventshop.eventsourcing.consistency.ReadModelProgress;
 import eventshop.eventsourcing.consistency.Waits;
 import eventshop.eventsourcing.relay.EventHeaders;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -14,9 +15,12 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How far this service's consumers have processed other services' events, for consistency tokens of
@@ -39,19 +43,48 @@ import org.jspecify.annotations.Nullable;
  * While the topic's partition count is not known yet (before the consumer's first assignment), a
  * wait waits for it.
  *
+ * <p><b>Partitions of other instances.</b> With several instances of the service in one group, a
+ * partition assigned to another instance does not advance here. Given the {@link StoredPositions} of
+ * the database the instances share ({@link #readStored}: the source positions {@link ConsumerOffsets}
+ * writes with each group's offsets, after the effects they cover have committed), a wait for such a
+ * partition also reads what the owning instance has stored: one query for all such waits, every poll
+ * interval, only while one is pending (a single instance owns every partition and never polls). A
+ * stored position is one that instance has processed, so this is exactly as precise as the partitions
+ * processed here, only later by up to the owner's flush interval. Without stored positions such a wait
+ * runs out (503), and says so.
+ *
  * <p>What it does not promise: a record parked in the dead-letter topic counts as processed, so the
  * read then shows the state without its effect (the parked message is in {@code /actuator/parked}).
- * A partition that is assigned to another instance of the service (several instances in one group)
- * does not advance here: a wait for it runs out (503), and says so.
  *
  * <p>Fed by {@link ConsumerProgressTracking} for Spring Cloud Stream bindings, or directly by a
  * service's own consumer (the views' feed). Thread-safe.
  */
 public final class ConsumerProgress {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumerProgress.class);
+
     private final Supplier<? extends Collection<String>> consumedTopics;
     /** topic -> consumer group -> feed */
     private final Map<String, Map<String, Feed>> feeds = new ConcurrentHashMap<>();
+    private volatile @Nullable StoredReads stored;
+
+    /** A partition of a topic as read by a consumer group. */
+    public record GroupPartition(String group, String topic, int partition) {
+    }
+
+    /**
+     * Where the instances of a service that share consumer groups store how far each group has processed
+     * each partition: their database. Implementations may block and may throw (the next poll asks again).
+     */
+    @FunctionalInterface
+    public interface StoredPositions {
+
+        /**
+         * The highest source position stored as processed for each of {@code partitions}, absent where none
+         * is stored; one round trip for all.
+         */
+        Map<GroupPartition, Long> read(Collection<GroupPartition> partitions);
+    }
 
     /**
      * @param consumedTopics the topics this service's consumers read, as configured (read models
@@ -59,6 +92,23 @@ public final class ConsumerProgress {
      */
     public ConsumerProgress(Supplier<? extends Collection<String>> consumedTopics) {
         this.consumedTopics = consumedTopics;
+    }
+
+    /**
+     * Waits for partitions not assigned to this instance also read {@code positions}: while any such wait
+     * is pending, every {@code pollInterval} (see the class comment). Call once, before the first wait.
+     */
+    public void readStored(StoredPositions positions, Duration pollInterval) {
+        if (pollInterval.isNegative() || pollInterval.isZero()) {
+            throw new IllegalArgumentException("pollInterval must be positive, was " + pollInterval);
+        }
+        this.stored = new StoredReads(positions, pollInterval);
+    }
+
+    /** Whether it is polling the stored positions now, for waits on partitions of other instances (tests, ops). */
+    public boolean pollingStored() {
+        StoredReads reads = stored;
+        return reads != null && reads.running.get();
     }
 
     /** The topic service {@code source} publishes its events on. */
@@ -75,7 +125,7 @@ public final class ConsumerProgress {
     /** The progress of consumer group {@code group} on {@code topic} (created on first use). */
     public Feed feed(String topic, String group) {
         return feeds.computeIfAbsent(topic, t -> new ConcurrentHashMap<>())
-                .computeIfAbsent(group, g -> new Feed(topic, g));
+                .computeIfAbsent(group, g -> new Feed(this, topic, g));
     }
 
     /** Whether this service's consumers read {@code source}'s events. */
@@ -149,6 +199,92 @@ public final class ConsumerProgress {
         return all;
     }
 
+    /** The partitions not assigned here that a wait is pending on. */
+    private List<GroupPartition> waitedForElsewhere() {
+        List<GroupPartition> wanted = new ArrayList<>();
+        feeds.values().forEach(groups -> groups.values().forEach(feed -> feed.positions.forEach((partition, position) -> {
+            if (!feed.assigned.contains(partition) && position.waiting() > 0) {
+                wanted.add(new GroupPartition(feed.group, feed.topic, partition));
+            }
+        })));
+        return wanted;
+    }
+
+    private void wakeStoredReads() {
+        StoredReads reads = stored;
+        if (reads != null) {
+            reads.wake();
+        }
+    }
+
+    /**
+     * Polls the stored positions while waits for partitions of other instances are pending, on a virtual
+     * thread that ends when none is (and starts again with the next such wait).
+     */
+    private final class StoredReads {
+
+        private final StoredPositions positions;
+        private final Duration interval;
+        private final AtomicBoolean running = new AtomicBoolean();
+        private volatile boolean failing;
+
+        StoredReads(StoredPositions positions, Duration interval) {
+            this.positions = positions;
+            this.interval = interval;
+        }
+
+        /** Called after a wait for a partition not assigned here was registered. */
+        void wake() {
+            if (running.compareAndSet(false, true)) {
+                Thread.ofVirtual().name("consumer-progress-stored").start(this::run);
+            }
+        }
+
+        private void run() {
+            try {
+                while (true) {
+                    List<GroupPartition> wanted = waitedForElsewhere();
+                    if (wanted.isEmpty()) {
+                        running.set(false);
+                        // a wait registered after the look above woke nobody (the flag was still up): look again
+                        if (waitedForElsewhere().isEmpty() || !running.compareAndSet(false, true)) {
+                            return;
+                        }
+                        continue;
+                    }
+                    readOnce(wanted);
+                    Thread.sleep(interval);
+                }
+            } catch (InterruptedException interrupted) {
+                running.set(false);
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException | Error unexpected) {
+                running.set(false);
+                throw unexpected;
+            }
+        }
+
+        private void readOnce(List<GroupPartition> wanted) {
+            Map<GroupPartition, Long> read;
+            try {
+                read = positions.read(wanted);
+            } catch (RuntimeException e) {
+                if (!failing) {
+                    LOG.warn("could not read the stored consumer positions of {} (trying again every {}): {}", wanted,
+                            interval, e.toString());
+                }
+                failing = true;
+                return;
+            }
+            failing = false;
+            read.forEach((partition, position) -> {
+                if (position >= 0) {
+                    feed(partition.topic(), partition.group()).processed(partition.partition(), position);
+                }
+            });
+        }
+    }
+
     private List<Feed> groups(String source) {
         Map<String, Feed> groups = feeds.get(topicOf(source));
         return groups == null ? List.of() : List.copyOf(groups.values());
@@ -163,6 +299,7 @@ public final class ConsumerProgress {
         private record Pending(ConsistencyToken token, CompletableFuture<Void> result) {
         }
 
+        private final ConsumerProgress owner;
         private final String topic;
         private final String group;
         private final Map<Integer, AppliedPosition> positions = new ConcurrentHashMap<>();
@@ -171,7 +308,8 @@ public final class ConsumerProgress {
         private final List<Pending> pending = new ArrayList<>();
         private volatile int partitions;
 
-        private Feed(String topic, String group) {
+        private Feed(ConsumerProgress owner, String topic, String group) {
+            this.owner = owner;
             this.topic = topic;
             this.group = group;
         }
@@ -233,6 +371,9 @@ public final class ConsumerProgress {
         /** These partitions were taken from this instance's consumer (rebalance, or lost). */
         public void revoked(Collection<Integer> partitions) {
             assigned.removeAll(partitions);
+            if (partitions.stream().map(positions::get).anyMatch(position -> position != null && position.waiting() > 0)) {
+                owner.wakeStoredReads(); // their waits now depend on the instance that gets them
+            }
         }
 
         public boolean isAssigned(int partition) {
@@ -285,11 +426,17 @@ public final class ConsumerProgress {
             int partition = partitionOf(token, count);
             return "group " + group + " processed up to position " + processed(partition) + " of "
                     + token.source() + " on partition " + partition + " of " + topic
-                    + (assigned.contains(partition) ? "" : ", which is not assigned to this instance");
+                    + (assigned.contains(partition) ? "" : ", which is not assigned to this instance"
+                    + (owner.stored == null ? "" : " (as its instance last stored it in the database)"));
         }
 
         private CompletableFuture<Void> attach(ConsistencyToken token, int count) {
-            return position(partitionOf(token, count)).whenReached(token.position());
+            int partition = partitionOf(token, count);
+            CompletableFuture<Void> reached = position(partition).whenReached(token.position());
+            if (!reached.isDone() && !assigned.contains(partition)) {
+                owner.wakeStoredReads();
+            }
+            return reached;
         }
 
         private int partitionOf(ConsistencyToken token, int count) {

@@ -154,13 +154,15 @@ public final class ConsumerProgressTracking implements ListenerContainerCustomiz
             if (tracked.isEmpty()) {
                 return;
             }
+            // assigned before the partition count, which releases the waits that came before it: those on
+            // partitions assigned here then wait here, and only the others read the stored positions
+            forEachTracked(tracked, (feed, numbers) -> feed.assigned(numbers));
             for (String topic : tracked.stream().map(TopicPartition::topic).collect(Collectors.toSet())) {
                 List<PartitionInfo> infos = consumer.partitionsFor(topic);
                 if (infos != null && !infos.isEmpty()) {
                     progress.feed(topic, group).partitions(infos.size());
                 }
             }
-            forEachTracked(tracked, (feed, numbers) -> feed.assigned(numbers));
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(tracked, Duration.ofSeconds(10));
             Map<TopicPartition, Long> toSeed = new HashMap<>();
             committed.forEach((tp, offset) -> {

@@ -95,16 +95,25 @@ public class ConsumingAutoConfiguration {
      * The consumers' offsets in the service's database, which they resume from (so its commits may be
      * written in the background, {@link ConsumerOffsets}); {@code eventshop.consuming.offsets-flush-interval}
      * (200 ms) is how often the noted offsets are written, {@code eventshop.consuming.offsets-commit-interval}
-     * (1 s) how often the containers commit to Kafka.
+     * (1 s) how often the containers commit to Kafka. With them go the {@link ConsumerProgress}'s source
+     * positions, which waits for partitions assigned to another instance of the service read back every
+     * {@code eventshop.consuming.progress-poll-interval} (50 ms) while such a wait is pending.
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     @ConditionalOnBean({DataSource.class, PlatformTransactionManager.class, BindingServiceProperties.class})
     public ConsumerOffsets consumerOffsets(DataSource dataSource, PlatformTransactionManager transactionManager,
-                                           Environment environment) {
-        return new ConsumerOffsets(dataSource, transactionManager,
+                                           Environment environment, ObjectProvider<ConsumerProgress> progress) {
+        ConsumerProgress consumed = progress.getIfAvailable();
+        ConsumerOffsets offsets = new ConsumerOffsets(dataSource, transactionManager,
                 environment.getProperty("eventshop.consuming.offsets-flush-interval", Duration.class, Duration.ofMillis(200)),
-                environment.getProperty("eventshop.consuming.offsets-commit-interval", Duration.class, Duration.ofSeconds(1)));
+                environment.getProperty("eventshop.consuming.offsets-commit-interval", Duration.class, Duration.ofSeconds(1)),
+                consumed);
+        if (consumed != null) {
+            consumed.readStored(offsets::storedPositions, environment.getProperty(
+                    "eventshop.consuming.progress-poll-interval", Duration.class, Duration.ofMillis(50)));
+        }
+        return offsets;
     }
 
     /**

@@ -402,6 +402,11 @@ class RelayToConsumerTest {
         });
         assertThat(http("GET", "/actuator/consumers", null)).contains("\"group\":\"" + RelayTestApp.GROUP + "\"",
                 "\"lag\":0", "\"processed\":", "\"assigned\":true");
+        // and what it processed goes to its database with its offsets, for the service's other instances
+        context.getBean(ConsumerOffsets.class).flush();
+        assertThat(jdbc.queryForObject("SELECT source_position FROM consumer_offsets WHERE group_id = ? AND topic = ? "
+                + "AND partition_no = ?", Long.class, RelayTestApp.GROUP, RelayTestApp.TOPIC, partition))
+                .isGreaterThanOrEqualTo(position);
     }
 
     @Test
