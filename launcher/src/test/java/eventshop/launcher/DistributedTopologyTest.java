@@ -75,6 +75,18 @@ class DistributedTopologyTest {
         if (store != null) {
             store.close();
         }
+        // every process's log, for a failure's post-mortem: target/distributed-topology-logs
+        Path kept = Path.of("target", "distributed-topology-logs");
+        Path logs = dataDir.resolve("logs");
+        if (Files.isDirectory(logs)) {
+            Files.createDirectories(kept);
+            try (Stream<Path> files = Files.list(logs)) {
+                for (Path log : files.toList()) {
+                    Files.copy(log, kept.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            Files.writeString(kept.resolve("launcher.txt"), output.toString());
+        }
         try (Stream<Path> files = Files.walk(dataDir)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
