@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.SmartLifecycle;
@@ -29,6 +30,8 @@ import org.springframework.context.annotation.Bean;
         beforeName = {"eventshop.eventsourcing.projection.ProjectionAutoConfiguration",
                 "eventshop.eventsourcing.relay.RelayAutoConfiguration"})
 @EnableConfigurationProperties(LeadershipProperties.class)
+// only where the service keeps a log (web and functions keep none: nothing of theirs runs once per service)
+@ConditionalOnBean(EventSourcingProperties.class)
 public class LeadershipAutoConfiguration {
 
     /** The role of a service's once-per-service work. */
