@@ -31,7 +31,8 @@ import org.springframework.util.StringUtils;
 
 /**
  * Where the service's consumer bindings are in their topics, kept in the service's own database, and
- * where they resume from: table {@code consumer_offsets(group_id, topic, partition_no, next_offset)}.
+ * where they resume from: table {@code consumer_offsets(group_id, topic, partition_no, next_offset)}
+ * ({@link eventshop.eventsourcing.database.EventSourcingTables}).
  *
  * <p>Why: Kafka's committed offset says which records the listener returned from, not which effects
  * the database kept. A database that writes its commits to disk in the background (H2 with its
@@ -78,9 +79,6 @@ public final class ConsumerOffsets implements AutoCloseable {
         this.jdbc = new JdbcTemplate(dataSource);
         this.transactions = new TransactionTemplate(transactionManager);
         this.flushInterval = flushInterval;
-        jdbc.execute("CREATE TABLE IF NOT EXISTS consumer_offsets (group_id VARCHAR(200) NOT NULL, "
-                + "topic VARCHAR(249) NOT NULL, partition_no INT NOT NULL, next_offset BIGINT NOT NULL, "
-                + "PRIMARY KEY (group_id, topic, partition_no))");
         this.flusher = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("consumer-offsets-flush").daemon(true).factory());
         long millis = Math.max(1, flushInterval.toMillis());
