@@ -26,6 +26,7 @@ import org.springframework.kafka.listener.CompositeRecordInterceptor;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.StringUtils;
 
@@ -60,6 +61,7 @@ public final class ConsumerOffsets implements AutoCloseable {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
+    private final TransactionTemplate savepoint;
     private final Duration flushInterval;
     private final Duration commitInterval;
     private final Map<Key, Long> pending = new ConcurrentHashMap<>();
@@ -78,6 +80,8 @@ public final class ConsumerOffsets implements AutoCloseable {
         this.commitInterval = commitInterval;
         this.jdbc = new JdbcTemplate(dataSource);
         this.transactions = new TransactionTemplate(transactionManager);
+        this.savepoint = new TransactionTemplate(transactionManager);
+        savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.flushInterval = flushInterval;
         this.flusher = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("consumer-offsets-flush").daemon(true).factory());
@@ -136,16 +140,21 @@ public final class ConsumerOffsets implements AutoCloseable {
         batch.forEach(pending::remove); // only entries no record has moved on since (remove(key, value))
     }
 
+    /**
+     * Moves the partition's row forward to {@code next}, or inserts it. The insert runs in a savepoint (a nested
+     * transaction): where the row exists already (at or past {@code next}, or inserted meanwhile by another instance
+     * of the service), PostgreSQL would otherwise abort the whole flush's transaction at the duplicate key.
+     */
     private void write(Key key, long next) {
         int updated = jdbc.update("UPDATE consumer_offsets SET next_offset = ? WHERE group_id = ? AND topic = ? "
                 + "AND partition_no = ? AND next_offset < ?", next, key.group(), key.topic(), key.partition(), next);
-        if (updated == 0 && jdbc.queryForObject("SELECT COUNT(*) FROM consumer_offsets WHERE group_id = ? AND topic = ? "
-                + "AND partition_no = ?", Integer.class, key.group(), key.topic(), key.partition()) == 0) {
+        if (updated == 0) {
             try {
-                jdbc.update("INSERT INTO consumer_offsets (group_id, topic, partition_no, next_offset) VALUES (?, ?, ?, ?)",
-                        key.group(), key.topic(), key.partition(), next);
-            } catch (DuplicateKeyException raced) {
-                // written by another flush meanwhile; the next flush moves it forward if needed
+                savepoint.executeWithoutResult(status -> jdbc.update("INSERT INTO consumer_offsets (group_id, topic, "
+                        + "partition_no, next_offset) VALUES (?, ?, ?, ?)", key.group(), key.topic(), key.partition(),
+                        next));
+            } catch (DuplicateKeyException there) {
+                // the row is at or past next already, or another flush wrote it meanwhile (the next flush moves it on)
             }
         }
     }

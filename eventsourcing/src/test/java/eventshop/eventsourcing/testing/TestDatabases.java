@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -34,6 +35,17 @@ public final class TestDatabases {
         JdbcConnectionPool pool = JdbcConnectionPool.create(
                 "jdbc:h2:mem:" + prefix + "-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
         EventSourcingTables.migrate(pool);
+        return pool;
+    }
+
+    /**
+     * A new, empty in-memory H2 database as the start of application {@code application} leaves it: the starter's
+     * tables and the application's own ({@code db/<application>}, Boot's Flyway with the starter's defaults).
+     */
+    public static JdbcConnectionPool h2Of(String application) {
+        JdbcConnectionPool pool = h2(application);
+        Flyway.configure().dataSource(pool).locations("classpath:db/" + application)
+                .baselineOnMigrate(true).baselineVersion("0").load().migrate();
         return pool;
     }
 
@@ -73,7 +85,8 @@ public final class TestDatabases {
     /** The JDBC URL of the store's one database ({@value #STORE_DATABASE}), created on first use. */
     public static synchronized String storeDatabaseUrl() {
         JdbcTemplate server = new JdbcTemplate(postgres().getPostgresDatabase());
-        if (server.queryForList("SELECT 1 FROM pg_database WHERE datname = ?", Integer.class, STORE_DATABASE).isEmpty()) {
+        if (server.queryForList("SELECT 1 FROM pg_database WHERE datname = ?", Integer.class, STORE_DATABASE)
+                .isEmpty()) {
             server.execute("CREATE DATABASE " + STORE_DATABASE);
         }
         return postgres().getJdbcUrl("postgres", STORE_DATABASE);
