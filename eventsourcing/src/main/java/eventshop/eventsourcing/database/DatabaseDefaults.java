@@ -5,12 +5,16 @@ import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.io.ClassPathResource;
 
 /**
  * How an application's own read-model tables are migrated by Boot's Flyway, as the lowest-precedence property
  * source (an application or the environment may set any of them):
  *
  * <ul>
+ *   <li>{@code spring.flyway.enabled} only where that folder exists: an application without fixed tables of its
+ *       own has nothing for Boot's Flyway to do (so no history table, no "no migrations found" warning and no
+ *       start-up time; {@link EventSourcingTables} makes the starter's tables, and the schema, all the same);</li>
  *   <li>{@code spring.flyway.locations=classpath:db/<spring.application.name>}: in the launcher every
  *       application shares one classpath, so each has a folder of its own, never Boot's shared
  *       {@code db/migration}; the starter's own migrations ({@code db/eventsourcing}) are run apart, by
@@ -30,8 +34,11 @@ public final class DatabaseDefaults implements EnvironmentPostProcessor {
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        String folder = "db/" + environment.getProperty("spring.application.name", "application");
         environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, Map.of(
-                "spring.flyway.locations", "classpath:db/${spring.application.name:application}",
+                "spring.flyway.enabled", String.valueOf(new ClassPathResource(folder + "/",
+                        application.getClassLoader()).exists()),
+                "spring.flyway.locations", "classpath:" + folder,
                 "spring.flyway.baseline-on-migrate", "true",
                 "spring.flyway.baseline-version", "0",
                 "spring.flyway.schemas", "${spring.datasource.hikari.schema:}")));

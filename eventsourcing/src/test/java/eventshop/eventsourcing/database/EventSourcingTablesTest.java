@@ -7,6 +7,7 @@ import eventshop.eventsourcing.testing.TestDatabases;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -116,6 +117,17 @@ class EventSourcingTablesTest {
                     .run(context -> {
                         assertThat(context).hasNotFailed();
                         assertThat(tables(context.getBean(DataSource.class))).containsAll(STARTER_TABLES).contains("entries");
+                    });
+        }
+
+        @Test
+        void anApplicationWithoutTablesOfItsOwn_runsOnlyTheStartersMigrations() {
+            ledger.withPropertyValues("spring.application.name=shop",
+                            "spring.datasource.url=jdbc:h2:mem:shop-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
+                    .run(context -> {
+                        assertThat(context).hasNotFailed().doesNotHaveBean(Flyway.class);
+                        assertThat(tables(context.getBean(DataSource.class))).containsAll(STARTER_TABLES)
+                                .doesNotContain("flyway_schema_history");
                     });
         }
 
