@@ -22,8 +22,9 @@ import org.springframework.core.env.MapPropertySource;
  *
  * <ul>
  *   <li>edge leaves out the services' stack: the starter (it would open an event store for edge and
- *       install the services' token security and OpenAPI naming), Spring Cloud Stream, Function and
- *       Integration (the services' Kafka bindings; edge follows {@code accounts.events} with plain
+ *       install the services' token security and OpenAPI naming), Boot's Flyway (the services migrate their
+ *       read-model tables with it; edge's session tables come from Spring Session's script), Spring Cloud
+ *       Stream, Function and Integration (the services' Kafka bindings; edge follows {@code accounts.events} with plain
  *       Spring Kafka), and the gateway's default route to a Spring Cloud Function, which would answer
  *       every unmatched path with a 500;</li>
  *   <li>the services (functions included) leave out edge's gateway and its server-side sessions.</li>
@@ -33,7 +34,7 @@ final class SharedClasspath {
 
     static final List<String> NOT_FOR_EDGE = List.of("eventshop.eventsourcing.",
             "org.springframework.cloud.stream.", "org.springframework.cloud.function.",
-            "org.springframework.boot.integration.",
+            "org.springframework.boot.integration.", "org.springframework.boot.flyway.",
             "org.springframework.cloud.gateway.server.mvc.config.DefaultFunctionConfiguration");
     static final List<String> NOT_FOR_SERVICES = List.of("org.springframework.cloud.gateway.",
             "org.springframework.boot.session.");

@@ -16,7 +16,8 @@ class SharedClasspathTest {
                 "eventshop.eventsourcing.relay.RelayAutoConfiguration",
                 "eventshop.eventsourcing.security.ServiceSecurityAutoConfiguration",
                 "eventshop.eventsourcing.openapi.OpenApiAutoConfiguration",
-                "org.springframework.cloud.gateway.server.mvc.config.DefaultFunctionConfiguration");
+                "org.springframework.cloud.gateway.server.mvc.config.DefaultFunctionConfiguration",
+                "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration");
         assertThat(excluded).anyMatch(name -> name.startsWith("org.springframework.cloud.stream."));
         assertThat(excluded).noneMatch(name -> name.startsWith("org.springframework.boot.kafka.")
                 || name.startsWith("org.springframework.boot.jdbc.") || name.startsWith("org.springframework.boot.session."));
@@ -29,6 +30,6 @@ class SharedClasspathTest {
         assertThat(excluded).anyMatch(name -> name.startsWith("org.springframework.cloud.gateway."));
         assertThat(excluded).anyMatch(name -> name.startsWith("org.springframework.boot.session."));
         assertThat(excluded).noneMatch(name -> name.startsWith("eventshop.")
-                || name.startsWith("org.springframework.cloud.stream."));
+                || name.startsWith("org.springframework.cloud.stream.") || name.startsWith("org.springframework.boot.flyway."));
     }
 }

@@ -26,13 +26,14 @@ import org.springframework.kafka.listener.CompositeRecordInterceptor;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.StringUtils;
 
 /**
  * Where the service's consumer bindings are in their topics, kept in the service's own database, and
  * where they resume from: table {@code consumer_offsets(group_id, topic, partition_no, next_offset,
- * source_position)}.
+ * source_position)} ({@link eventshop.eventsourcing.database.EventSourcingTables}).
  *
  * <p>Why: Kafka's committed offset says which records the listener returned from, not which effects
  * the database kept. A database that writes its commits to disk in the background (H2 with its
@@ -69,6 +70,7 @@ public final class ConsumerOffsets implements AutoCloseable {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
+    private final TransactionTemplate savepoint;
     private final Duration flushInterval;
     private final Duration commitInterval;
     private final Map<Key, Long> pending = new ConcurrentHashMap<>();
@@ -102,12 +104,9 @@ public final class ConsumerOffsets implements AutoCloseable {
         this.commitInterval = commitInterval;
         this.jdbc = new JdbcTemplate(dataSource);
         this.transactions = new TransactionTemplate(transactionManager);
+        this.savepoint = new TransactionTemplate(transactionManager);
+        savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.flushInterval = flushInterval;
-        jdbc.execute("CREATE TABLE IF NOT EXISTS consumer_offsets (group_id VARCHAR(200) NOT NULL, "
-                + "topic VARCHAR(249) NOT NULL, partition_no INT NOT NULL, next_offset BIGINT NOT NULL, "
-                + "PRIMARY KEY (group_id, topic, partition_no))");
-        // the column of consistency tokens across instances, which databases made before it lack
-        jdbc.execute("ALTER TABLE consumer_offsets ADD COLUMN IF NOT EXISTS source_position BIGINT DEFAULT -1 NOT NULL");
         this.flusher = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("consumer-offsets-flush").daemon(true).factory());
         long millis = Math.max(1, flushInterval.toMillis());
@@ -231,7 +230,11 @@ public final class ConsumerOffsets implements AutoCloseable {
         return positions;
     }
 
-    /** Moves the partition's row forward, or inserts it; false if another instance inserted it meanwhile. */
+    /**
+     * Moves the partition's row forward, or inserts it; false if another instance inserted it meanwhile. The insert
+     * runs in a savepoint (a nested transaction): PostgreSQL would otherwise abort the whole flush's transaction at a
+     * duplicate key.
+     */
     private boolean write(Key key, long next, long sourcePosition) {
         int updated = jdbc.update("UPDATE consumer_offsets SET next_offset = GREATEST(next_offset, ?), "
                 + "source_position = GREATEST(source_position, ?) WHERE group_id = ? AND topic = ? AND partition_no = ? "
@@ -240,8 +243,9 @@ public final class ConsumerOffsets implements AutoCloseable {
         if (updated == 0 && jdbc.queryForObject("SELECT COUNT(*) FROM consumer_offsets WHERE group_id = ? AND topic = ? "
                 + "AND partition_no = ?", Integer.class, key.group(), key.topic(), key.partition()) == 0) {
             try {
-                jdbc.update("INSERT INTO consumer_offsets (group_id, topic, partition_no, next_offset, source_position) "
-                        + "VALUES (?, ?, ?, ?, ?)", key.group(), key.topic(), key.partition(), next, sourcePosition);
+                savepoint.executeWithoutResult(status -> jdbc.update("INSERT INTO consumer_offsets (group_id, topic, "
+                        + "partition_no, next_offset, source_position) VALUES (?, ?, ?, ?, ?)", key.group(), key.topic(),
+                        key.partition(), next, sourcePosition));
             } catch (DuplicateKeyException raced) {
                 // written by another flush meanwhile; the next flush moves it forward if needed
                 return false;

@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.cloud.stream.binder.kafka.KafkaMessageChannelBinder;
 import org.springframework.cloud.stream.config.ListenerContainerCustomizer;
 import org.springframework.cloud.stream.config.BindingServiceProperties;
@@ -41,6 +42,7 @@ public class ConsumingAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBean({DataSource.class, PlatformTransactionManager.class})
+    @DependsOnDatabaseInitialization
     public ExactlyOnce exactlyOnce(DataSource dataSource, PlatformTransactionManager transactionManager,
                                    ObjectProvider<Clock> clock, ObjectProvider<MeterRegistry> registry,
                                    ObjectProvider<Tracer> tracer) {
@@ -51,6 +53,7 @@ public class ConsumingAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBean({DataSource.class, BindingServiceProperties.class})
+    @DependsOnDatabaseInitialization
     public ParkedMessages parkedMessages(BindingServiceProperties bindings, Environment environment,
                                          DataSource dataSource, ObjectProvider<Clock> clock) {
         ConsumerBindings consumers = new ConsumerBindings(bindings, environment);
@@ -102,6 +105,7 @@ public class ConsumingAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     @ConditionalOnBean({DataSource.class, PlatformTransactionManager.class, BindingServiceProperties.class})
+    @DependsOnDatabaseInitialization
     public ConsumerOffsets consumerOffsets(DataSource dataSource, PlatformTransactionManager transactionManager,
                                            Environment environment, ObjectProvider<ConsumerProgress> progress) {
         ConsumerProgress consumed = progress.getIfAvailable();

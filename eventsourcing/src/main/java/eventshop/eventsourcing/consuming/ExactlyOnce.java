@@ -23,7 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Makes a consumer's effect happen exactly once per event, although Kafka delivers at least once.
  *
  * <p>The event id is inserted into {@code processed_messages(consumer, event_id)} (primary key on
- * both) in the same JDBC transaction as the effect. A redelivered event finds its row and is
+ * both; {@link eventshop.eventsourcing.database.EventSourcingTables}) in the same JDBC transaction as the effect. A redelivered event finds its row and is
  * skipped; an effect that throws rolls the row back with it, so the binder's retry (and, after
  * the last attempt, the dead-letter topic) sees the failure and a later replay applies it. The
  * effect must therefore do its writes through Spring-managed JDBC on the same {@link DataSource}
@@ -69,8 +69,6 @@ public final class ExactlyOnce {
         this.transactions = new TransactionTemplate(transactionManager);
         this.clock = clock;
         this.registry = registry;
-        jdbc.execute("CREATE TABLE IF NOT EXISTS processed_messages (consumer VARCHAR(200) NOT NULL, "
-                + "event_id VARCHAR(64) NOT NULL, processed_at TIMESTAMP NOT NULL, PRIMARY KEY (consumer, event_id))");
     }
 
     /** What a consumer does with an event; may throw to have the delivery retried. */

@@ -66,7 +66,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * handled_by   VARCHAR(320) who replayed or discarded it, else null
  * </pre>
  * The table dates from when a message could only be replayed (rows without the three last columns are replays);
- * the columns are added at start where missing. The SQL is portable (H2, PostgreSQL).
+ * the starter's migration adds the columns where missing ({@link eventshop.eventsourcing.database.EventSourcingTables}).
+ * The SQL is portable (H2, PostgreSQL).
  *
  * <p>Thread-safe; the Kafka clients are {@link DeadLetterTopics}'.
  */
@@ -160,12 +161,6 @@ public final class ParkedMessages implements AutoCloseable {
         this.deadLetterTopics = deadLetterTopics;
         this.jdbc = new JdbcTemplate(dataSource);
         this.clock = clock;
-        jdbc.execute("CREATE TABLE IF NOT EXISTS parked_replays (dead_letter_topic VARCHAR(250) NOT NULL, "
-                + "dlq_partition INT NOT NULL, dlq_offset BIGINT NOT NULL, replayed_at TIMESTAMP NOT NULL, "
-                + "PRIMARY KEY (dead_letter_topic, dlq_partition, dlq_offset))");
-        jdbc.execute("ALTER TABLE parked_replays ADD COLUMN IF NOT EXISTS status VARCHAR(10) DEFAULT 'REPLAYED' NOT NULL");
-        jdbc.execute("ALTER TABLE parked_replays ADD COLUMN IF NOT EXISTS reason VARCHAR(" + MAX_REASON + ")");
-        jdbc.execute("ALTER TABLE parked_replays ADD COLUMN IF NOT EXISTS handled_by VARCHAR(" + MAX_BY + ")");
     }
 
     /** The dead-letter topics this service's consumers park messages on. */

@@ -37,7 +37,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * both apply a batch (a second instance of the service, or a runner that outlived its stop, loses and
  * rolls back), and behind the service's leadership {@link Leadership#fence fence} (only the leading instance
  * writes). Switching the active generation is one transaction too. The SQL is portable (H2,
- * PostgreSQL).
+ * PostgreSQL). Both tables are fixed, made by the starter's migrations
+ * ({@link eventshop.eventsourcing.database.EventSourcingTables}); the generations' own tables are created here.
  */
 final class Generations {
 
@@ -66,24 +67,6 @@ final class Generations {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.leadership = leadership;
-    }
-
-    void createTable() {
-        jdbc.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " ("
-                + "projection_name VARCHAR(40) NOT NULL, "
-                + "generation INTEGER NOT NULL, "
-                + "code_version INTEGER NOT NULL, "
-                + "status VARCHAR(10) NOT NULL, "
-                + "applied_position BIGINT NOT NULL, "
-                + "PRIMARY KEY (projection_name, generation))");
-        jdbc.execute("CREATE TABLE IF NOT EXISTS " + OFFSETS + " ("
-                + "projection_name VARCHAR(40) NOT NULL, "
-                + "generation INTEGER NOT NULL, "
-                + "topic VARCHAR(249) NOT NULL, "
-                + "part INTEGER NOT NULL, "
-                + "next_offset BIGINT NOT NULL, "
-                + "source_position BIGINT NOT NULL, "
-                + "PRIMARY KEY (projection_name, generation, topic, part))");
     }
 
     /** The generations of a projection, oldest first. */

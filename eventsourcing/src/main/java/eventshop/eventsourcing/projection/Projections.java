@@ -68,7 +68,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  *       {@code projection.position} (tag {@code projection}), readiness through {@link #ready()}.</li>
  * </ul>
  *
- * <p>The read-model database keeps the registry tables ({@link Generations}). With H2, a crash
+ * <p>The read-model database keeps the registry tables ({@link Generations}), which the starter's migrations make
+ * ({@link eventshop.eventsourcing.database.EventSourcingTables}). With H2, a crash
  * (kill -9) may lose the last commits of the write delay, but it loses checkpoint and data together,
  * so the read model re-applies exactly what was lost; add {@code ;WRITE_DELAY=0} to the URL only if
  * answered queries must survive a crash too.
@@ -426,7 +427,6 @@ public final class Projections implements SmartLifecycle {
             if (running) {
                 throw new IllegalStateException("adopt generations before the projections start");
             }
-            generations.createTable();
             return generations.insert(name, generation, codeVersion, Status.valueOf(role.name()), checkpoint);
         }
     }
@@ -434,9 +434,10 @@ public final class Projections implements SmartLifecycle {
     // ---------------------------------------------------------------- lifecycle
 
     /**
-     * Starts: when this instance leads the service's role (at once for a sole instance), creates the registry
-     * and any missing generation, drops retired ones and starts the runners; while it stands by, follows the
-     * leader's registry.
+     * Starts: when this instance leads the service's role (at once for a sole instance), creates any missing
+     * generation, drops retired ones and starts the runners; while it stands by, follows the leader's registry.
+     * The registry tables must exist ({@link eventshop.eventsourcing.database.EventSourcingTables#migrate}, which
+     * the starter runs at start).
      */
     @Override
     public void start() {
@@ -494,7 +495,6 @@ public final class Projections implements SmartLifecycle {
             stopFollowing();
             Map<String, Slot> opened = new LinkedHashMap<>();
             if (!readModels.isEmpty()) {
-                generations.createTable();
                 for (ReadModel model : readModels) {
                     Slot slot = open(model);
                     Slot before = slots.get(model.name());

@@ -12,7 +12,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Relay checkpoints in the service's own database, table {@code relay_checkpoints(relay,
- * position, updated_at)}, created if missing. Each {@link #save} is its own small transaction.
+ * position, updated_at)}, made by the starter's migrations
+ * ({@link eventshop.eventsourcing.database.EventSourcingTables}). Each {@link #save} is its own small transaction.
  *
  * <p>Why the database and not a file: the service's database is where the rest of its durable
  * progress lives (projection checkpoints, processed messages), it is backed up and moved with the
@@ -42,8 +43,6 @@ public final class JdbcRelayCheckpoints implements RelayCheckpoints {
         this.transactions = new TransactionTemplate(new JdbcTransactionManager(dataSource));
         this.clock = clock;
         this.leadership = leadership;
-        jdbc.execute("CREATE TABLE IF NOT EXISTS relay_checkpoints (relay VARCHAR(200) PRIMARY KEY, "
-                + "position BIGINT NOT NULL, updated_at TIMESTAMP NOT NULL)");
     }
 
     @Override

@@ -3,13 +3,14 @@ package eventshop.eventsourcing.consuming;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.consistency.NotYetConsistent;
 import eventshop.eventsourcing.consistency.ReadYourWrites;
+import eventshop.eventsourcing.database.EventSourcingTables;
 import eventshop.eventsourcing.relay.EventHeaders;
+import eventshop.eventsourcing.testing.TestDatabases;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +24,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,8 +46,6 @@ class ConsumerProgressAcrossInstancesTest {
     private static final int OWNED_BY_A = 1;
     private static final String STREAM = accountOn(OWNED_BY_A);
 
-    private static EmbeddedPostgres postgres;
-
     enum Database {
         H2 {
             @Override
@@ -69,23 +67,8 @@ class ConsumerProgressAcrossInstancesTest {
         abstract DataSource create();
     }
 
-    private static synchronized EmbeddedPostgres postgres() {
-        if (postgres == null) {
-            try {
-                postgres = EmbeddedPostgres.builder().start();
-            } catch (IOException e) {
-                throw new UncheckedIOException("the embedded PostgreSQL did not start", e);
-            }
-        }
-        return postgres;
-    }
-
-    @AfterAll
-    static void stopPostgres() throws IOException {
-        if (postgres != null) {
-            postgres.close();
-            postgres = null;
-        }
+    private static EmbeddedPostgres postgres() {
+        return TestDatabases.postgres();
     }
 
     private Instance a;
@@ -103,6 +86,7 @@ class ConsumerProgressAcrossInstancesTest {
 
     /** Starts A and B over {@code database}: A is assigned {@link #OWNED_BY_A}, B every other partition. */
     private void startTwoInstances(DataSource database) {
+        EventSourcingTables.migrate(database); // as the starter does at start: the tables, or the missing column
         a = new Instance(database);
         b = new Instance(database);
         a.feed().assigned(List.of(OWNED_BY_A));

@@ -3,6 +3,7 @@ package eventshop.eventsourcing.consuming;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import eventshop.eventsourcing.database.EventSourcingTables;
 import eventshop.eventsourcing.relay.EventHeaders;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.tracing.Span;
@@ -132,6 +133,7 @@ class ExactlyOnceTest {
     private static JdbcDataSource dataSource() {
         JdbcDataSource source = new JdbcDataSource();
         source.setURL("jdbc:h2:mem:exactly-once-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        EventSourcingTables.migrate(source);
         return source;
     }
 }

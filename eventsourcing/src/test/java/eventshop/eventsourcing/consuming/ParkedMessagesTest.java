@@ -9,12 +9,13 @@ import eventshop.eventsourcing.ops.OpsErrors.ActionNotPossible;
 import eventshop.eventsourcing.ops.OpsErrors.ActionRefused;
 import eventshop.eventsourcing.ops.OpsErrors.NotFoundInOps;
 import eventshop.eventsourcing.testing.TestClock;
+import eventshop.eventsourcing.database.EventSourcingTables;
+import eventshop.eventsourcing.testing.TestDatabases;
 import eventshop.eventstore.InvalidRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -30,8 +31,7 @@ class ParkedMessagesTest {
     private static final String DLQ = "error.orders.events.effects";
     private static final String ORIGINAL = "orders.events";
 
-    private final JdbcConnectionPool dataSource = JdbcConnectionPool.create(
-            "jdbc:h2:mem:parked-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+    private final JdbcConnectionPool dataSource = TestDatabases.h2("parked");
     private final JdbcTemplate jdbc = new JdbcTemplate(dataSource);
     private final InMemoryDeadLetterTopics topics = new InMemoryDeadLetterTopics();
     private final TestClock clock = new TestClock();
@@ -292,11 +292,15 @@ class ParkedMessagesTest {
 
         @Test
         void readsReplaysRecordedBeforeTheTableHadAStatus_asReplays() {
-            // given the table as it was when a message could only be replayed
+            // given the table as it was when a message could only be replayed, made before the migrations existed
+            jdbc.execute("DROP TABLE parked_replays");
+            jdbc.execute("DROP TABLE \"" + EventSourcingTables.HISTORY + "\"");
             jdbc.execute("CREATE TABLE parked_replays (dead_letter_topic VARCHAR(250) NOT NULL, "
                     + "dlq_partition INT NOT NULL, dlq_offset BIGINT NOT NULL, replayed_at TIMESTAMP NOT NULL, "
                     + "PRIMARY KEY (dead_letter_topic, dlq_partition, dlq_offset))");
             jdbc.update("INSERT INTO parked_replays VALUES (?, 0, 0, CURRENT_TIMESTAMP)", DLQ);
+            // when the service starts on it
+            EventSourcingTables.migrate(dataSource);
             String id = park("cart-1");
 
             assertThat(parked().get(id).status()).isEqualTo(Status.REPLAYED);

@@ -15,6 +15,7 @@ import eventshop.eventsourcing.ops.OpsParked.Job;
 import eventshop.eventsourcing.ops.OpsParked.JobState;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.eventsourcing.testing.TestClock;
+import eventshop.eventsourcing.testing.TestDatabases;
 import eventshop.eventstore.InvalidRequest;
 import eventshop.eventstore.memory.InMemoryEventStore;
 import java.time.Duration;
@@ -36,8 +37,7 @@ class OpsParkedTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final String DLQ = "error.orders.events.effects";
 
-    private final JdbcConnectionPool dataSource = JdbcConnectionPool.create(
-            "jdbc:h2:mem:ops-parked-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+    private final JdbcConnectionPool dataSource = TestDatabases.h2("ops-parked");
     private final InMemoryDeadLetterTopics topics = new InMemoryDeadLetterTopics();
     private final TestClock clock = new TestClock();
     private final InMemoryEventStore store = new InMemoryEventStore();

@@ -17,6 +17,7 @@ import eventshop.eventsourcing.projection.Projections;
 import eventshop.eventsourcing.projection.Tables;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.eventsourcing.testing.TestClock;
+import eventshop.eventsourcing.testing.TestDatabases;
 import eventshop.eventstore.memory.InMemoryEventStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,8 +38,7 @@ class OpsProjectionsTest {
 
     private final TestClock clock = new TestClock();
     private final InMemoryEventStore store = new InMemoryEventStore();
-    private final JdbcConnectionPool dataSource = JdbcConnectionPool.create(
-            "jdbc:h2:mem:ops-projections-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+    private final JdbcConnectionPool dataSource = TestDatabases.h2("ops-projections");
     private final JdbcTemplate jdbc = new JdbcTemplate(dataSource);
     private final Notes notes = new Notes();
     private final Projections projections = new Projections("shop", store, dataSource, List.of(notes), SETTINGS,
@@ -119,8 +119,7 @@ class OpsProjectionsTest {
             noteSome(clock.instant());
             projections.start();
             awaitCaughtUp();
-            JdbcConnectionPool other = JdbcConnectionPool.create(
-                    "jdbc:h2:mem:ops-projections-other-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+            JdbcConnectionPool other = TestDatabases.h2("ops-projections-other");
             Projections second = new Projections("shop", store, other, List.of(new Notes()), SETTINGS,
                     new ReadYourWrites(Duration.ofMillis(100)), null);
             try {

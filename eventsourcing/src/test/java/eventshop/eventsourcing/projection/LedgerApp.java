@@ -4,6 +4,7 @@ import eventshop.eventsourcing.consistency.ConsistencyToken;
 import java.util.Map;
 import org.springframework.boot.SpringBootConfiguration;
 import eventshop.eventsourcing.config.EventSourcingAutoConfiguration;
+import eventshop.eventsourcing.database.DatabaseAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.jackson.JacksonEndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
@@ -40,7 +41,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @SpringBootConfiguration
 @ImportAutoConfiguration({
-        EventSourcingAutoConfiguration.class, ProjectionAutoConfiguration.class,
+        DatabaseAutoConfiguration.class, EventSourcingAutoConfiguration.class, ProjectionAutoConfiguration.class,
         DataSourceAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
         JacksonAutoConfiguration.class, HttpMessageConvertersAutoConfiguration.class,
         DispatcherServletAutoConfiguration.class, WebMvcAutoConfiguration.class,

@@ -14,6 +14,7 @@ import eventshop.eventsourcing.consistency.NotYetConsistent;
 import eventshop.eventsourcing.consistency.ReadYourWrites;
 import eventshop.eventsourcing.projection.ProjectionStatus.RunnerState;
 import eventshop.eventsourcing.projection.ProjectionStatus.State;
+import eventshop.eventsourcing.testing.TestDatabases;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.file.Durability;
 import eventshop.eventstore.file.FileEventStore;
@@ -25,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -75,8 +75,7 @@ class ProjectionsTest {
 
     /** A fresh, empty database for the read models of one test. */
     ReadModelDatabase database() {
-        JdbcConnectionPool pool = JdbcConnectionPool.create(
-                "jdbc:h2:mem:projections-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        JdbcConnectionPool pool = TestDatabases.h2("projections");
         return new ReadModelDatabase(pool, pool::dispose);
     }
 

@@ -8,6 +8,7 @@ import eventshop.eventsourcing.consistency.ReadYourWrites;
 import eventshop.eventsourcing.decider.JsonEventCodec;
 import eventshop.eventsourcing.decider.UnknownEventType;
 import eventshop.eventsourcing.projection.ProjectionStatus.State;
+import eventshop.eventsourcing.testing.TestDatabases;
 import eventshop.eventstore.EventData;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.ExpectedVersion;
@@ -90,8 +91,7 @@ class StreamProjectionTest {
         }
     }
 
-    private final JdbcConnectionPool dataSource = JdbcConnectionPool.create(
-            "jdbc:h2:mem:stream-projection-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+    private final JdbcConnectionPool dataSource = TestDatabases.h2("stream-projection");
     private final JdbcTemplate jdbc = new JdbcTemplate(dataSource);
     private final EventStore store = new InMemoryEventStore();
     private final List<Projections> started = new ArrayList<>();

@@ -13,6 +13,7 @@ import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.consistency.InvalidConsistencyToken;
 import eventshop.eventsourcing.consistency.NotYetConsistent;
 import eventshop.eventsourcing.consistency.ReadYourWrites;
+import eventshop.eventsourcing.testing.TestDatabases;
 import eventshop.kafka.broker.InProcessKafka;
 import eventshop.eventsourcing.projection.ProjectionStatus.RunnerState;
 import eventshop.eventsourcing.projection.ProjectionStatus.State;
@@ -69,8 +70,7 @@ class TopicProjectionsTest {
     private static KafkaProducer<String, byte[]> producer;
     private static Admin admin;
 
-    private final JdbcConnectionPool dataSource = JdbcConnectionPool.create(
-            "jdbc:h2:mem:topic-projections-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+    private final JdbcConnectionPool dataSource = TestDatabases.h2("topic-projections");
     private final JdbcTemplate jdbc = new JdbcTemplate(dataSource);
     private final List<Projections> started = new ArrayList<>();
     private final List<Tally> tallies = new ArrayList<>();

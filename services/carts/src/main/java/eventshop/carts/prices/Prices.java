@@ -17,8 +17,8 @@ import org.springframework.stereotype.Repository;
 
 /**
  * The carts' own view of the catalog's prices: table {@code prices(sku, name, price_cents,
- * discontinued, version)} in the carts database, fed from {@code catalog.events} by
- * {@link CatalogPriceFeed} (never a synchronous call to catalog).
+ * discontinued, version)} in the carts database (migration {@code db/carts/V1__prices.sql}), fed from
+ * {@code catalog.events} by {@link CatalogPriceFeed} (never a synchronous call to catalog).
  *
  * <p>{@code version} is the highest version of the product's stream ({@code product-<sku>}) applied.
  * The price follows the highest version that set one, so an older event delivered late (a replayed
@@ -36,8 +36,6 @@ public class Prices {
 
     public Prices(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
-        jdbc.execute("CREATE TABLE IF NOT EXISTS prices (sku VARCHAR(100) NOT NULL PRIMARY KEY, name VARCHAR(1000), "
-                + "price_cents BIGINT NOT NULL, discontinued BOOLEAN NOT NULL, version BIGINT NOT NULL)");
     }
 
     /** One row of the view; {@code name} is null until the product's {@code ProductAdded} arrived. */

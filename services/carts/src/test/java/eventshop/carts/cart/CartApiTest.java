@@ -29,7 +29,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -77,7 +76,15 @@ class CartApiTest {
             {"name":"Ada Lovelace","line1":"1 Analytical St","line2":"","city":"London","postalCode":"N1 9GU","country":"GB"}""";
     private static final AtomicLong ORDER_IDS = new AtomicLong();
     private static final JsonEventCodec<CartEvent> CART_EVENTS = JsonEventCodec.of(CartEvent.class);
+    /**
+     * One stub for the JVM, stopped with it: the cached contexts that call it outlive this class (a subclass,
+     * {@link CartApiOnPostgresTest}, runs every test again with a context of its own).
+     */
     static final PaymentsStub PAYMENTS = PaymentsStub.start();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(PAYMENTS::close, "payments-stub-stop"));
+    }
 
     @DynamicPropertySource
     static void paymentsAnswersAtTheStub(DynamicPropertyRegistry registry) {
@@ -111,11 +118,6 @@ class CartApiTest {
         catalogPrices.accept(message(0, new ProductAdded(CABLE, "Cable", "", 9, "")));
         catalogPrices.accept(message(0, new ProductAdded(RETIRED, "Floppy drive", "", 2000, "")));
         catalogPrices.accept(message(1, new ProductDiscontinued(RETIRED)));
-    }
-
-    @AfterAll
-    void stopThePaymentsStub() {
-        PAYMENTS.close();
     }
 
     // ---- helpers

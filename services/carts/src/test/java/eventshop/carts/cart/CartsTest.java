@@ -20,6 +20,7 @@ import eventshop.contracts.catalog.CatalogEvent.ProductDiscontinued;
 import eventshop.eventsourcing.config.EventSourcingProperties;
 import eventshop.eventsourcing.decider.CommandContext;
 import eventshop.eventsourcing.decider.JsonEventCodec;
+import eventshop.eventsourcing.testing.TestDatabases;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.RecordedEvent;
 import eventshop.eventstore.file.Durability;
@@ -34,7 +35,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.h2.jdbcx.JdbcDataSource;
+import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -218,9 +219,7 @@ class CartsTest {
         return CommandContext.start(UUID.randomUUID(), "acc-1");
     }
 
-    private static JdbcDataSource dataSource() {
-        JdbcDataSource source = new JdbcDataSource();
-        source.setURL("jdbc:h2:mem:carts-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        return source;
+    private static JdbcConnectionPool dataSource() {
+        return TestDatabases.h2Of("carts");
     }
 }

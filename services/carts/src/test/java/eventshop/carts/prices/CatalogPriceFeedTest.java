@@ -11,12 +11,13 @@ import eventshop.contracts.catalog.CatalogEvent.ProductDiscontinued;
 import eventshop.contracts.catalog.CatalogEvent.ProductPriceChanged;
 import eventshop.eventsourcing.consuming.ExactlyOnce;
 import eventshop.eventsourcing.relay.EventHeaders;
+import eventshop.eventsourcing.testing.TestDatabases;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
-import org.h2.jdbcx.JdbcDataSource;
+import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -32,7 +33,7 @@ class CatalogPriceFeedTest {
 
     private static final String SKU = "SKU-24642";
 
-    private final JdbcDataSource dataSource = dataSource();
+    private final JdbcConnectionPool dataSource = dataSource();
     private final JdbcTemplate jdbc = new JdbcTemplate(dataSource);
     private final ExactlyOnce exactlyOnce = new ExactlyOnce(dataSource, new DataSourceTransactionManager(dataSource),
             Clock.systemUTC(), new SimpleMeterRegistry());
@@ -172,9 +173,7 @@ class CatalogPriceFeedTest {
         return CatalogMessages.eventId(message);
     }
 
-    private static JdbcDataSource dataSource() {
-        JdbcDataSource source = new JdbcDataSource();
-        source.setURL("jdbc:h2:mem:carts-prices-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        return source;
+    private static JdbcConnectionPool dataSource() {
+        return TestDatabases.h2Of("carts");
     }
 }

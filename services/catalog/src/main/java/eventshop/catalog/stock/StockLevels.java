@@ -9,9 +9,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * How many units of each sku can be sold, as inventory last reported it: a plain table owned by this
- * consumer of {@code inventory.events} (not a projection of the catalog's own log, so rebuilding the
- * listing keeps it). Every {@link SkuEvent} carries the sku's levels after it; the row keeps the one
+ * How many units of each sku can be sold, as inventory last reported it: a plain table
+ * ({@code db/catalog/V1__stock_levels.sql}) owned by this consumer of {@code inventory.events} (not a projection
+ * of the catalog's own log, so rebuilding the listing keeps it). Every {@link SkuEvent} carries the sku's levels after it; the row keeps the one
  * with the highest stream version seen, so redeliveries and replays out of order change nothing.
  * A sku inventory never reported on has nothing available.
  */
@@ -28,8 +28,6 @@ public class StockLevels {
 
     StockLevels(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
-        jdbc.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (sku VARCHAR(200) PRIMARY KEY,"
-                + " available INT NOT NULL, version BIGINT NOT NULL)");
     }
 
     /** Applies one event from {@code inventory.events}; events of types this catalog does not know are skipped. */

@@ -7,7 +7,7 @@ import org.springframework.stereotype.Repository;
 
 /**
  * Orders' own view of which customers may shop: table {@code customer_standings(account_id, standing,
- * version)} in the orders database, fed from {@code accounts.events} by {@link AccountFeed} (never a call to
+ * version)} in the orders database (migration {@code db/orders/V1__customer_standings.sql}), fed from {@code accounts.events} by {@link AccountFeed} (never a call to
  * accounts). {@code version} is the highest version of the account's stream ({@code account-<id>}) applied,
  * so an older event delivered late (a replayed dead letter) never overwrites a newer standing.
  *
@@ -22,8 +22,6 @@ public class CustomerStandings {
 
     public CustomerStandings(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
-        jdbc.execute("CREATE TABLE IF NOT EXISTS customer_standings (account_id VARCHAR(100) NOT NULL PRIMARY KEY,"
-                + " standing VARCHAR(20) NOT NULL, version BIGINT NOT NULL)");
     }
 
     /** The customer's standing now; {@link CustomerStanding#MAY_SHOP} for a customer orders never heard of. */

@@ -2,43 +2,30 @@ package eventshop.orders.saga;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import eventshop.eventsourcing.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Every test of {@link SagaTest} with orders' read models (order statuses, deadlines, customer standings, the
- * consumers' offsets and idempotency records) on PostgreSQL, as the distributed topology keeps them: the saga's
- * steps, retries, deadlines and compensations read and write the same tables through PostgreSQL's SQL.
+ * consumers' offsets and idempotency records) on PostgreSQL, as the distributed topology keeps them: the store's one
+ * database, in schema {@code orders}, which the service's start creates (Flyway). The saga's steps, retries, deadlines
+ * and compensations read and write the same tables through PostgreSQL's SQL.
  */
 class SagaOnPostgresTest extends SagaTest {
 
-    private static EmbeddedPostgres postgres;
-
     @DynamicPropertySource
     static void readModelsOnPostgres(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> postgres().getJdbcUrl("postgres", "postgres"));
-        registry.add("spring.datasource.username", () -> "postgres");
-        registry.add("spring.datasource.password", () -> "");
-    }
-
-    /** Started once; it stops with the JVM (its shutdown hook), after Spring's cached context that uses it. */
-    private static synchronized EmbeddedPostgres postgres() {
-        if (postgres == null) {
-            try {
-                postgres = EmbeddedPostgres.builder().start();
-            } catch (IOException e) {
-                throw new UncheckedIOException("the embedded PostgreSQL did not start", e);
-            }
-        }
-        return postgres;
+        TestDatabases.readModelsOnPostgres(registry, "orders");
     }
 
     @Test
-    void theReadModels_areOnPostgres() {
+    void theReadModels_areOnPostgres_inTheServicesSchema() {
         assertThat(jdbc.queryForObject("SELECT version()", String.class)).startsWith("PostgreSQL");
+        assertThat(jdbc.queryForObject("SELECT current_schema()", String.class)).isEqualTo("orders");
+        assertThat(jdbc.queryForList("SELECT table_name FROM information_schema.tables WHERE table_schema = 'orders'",
+                String.class)).contains("customer_standings", "processed_messages", "projection_generations",
+                "eventsourcing_schema_history", "flyway_schema_history");
     }
 }
