@@ -1,0 +1,39 @@
+package eventshop.eventsourcing.config;
+
+import java.util.Map;
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * The distributed topology's clients off unless configured, as the lowest-precedence property source: every
+ * application of the starter carries the Spring Cloud Config client and the Eureka client (DESIGN §2), but only the
+ * distributed topology has a Config Server and a registry ({@code config/application-distributed.yml} turns the
+ * registry on; {@code SPRING_CONFIG_IMPORT=configserver:...} names the server). Alone, in the launcher, in a test or
+ * as the functions' AWS Lambda, an application asks neither: no {@code spring.config.import} check (the Config client
+ * refuses to start without an import otherwise), no Eureka client.
+ *
+ * <p>Runs first among the post-processors: the Config client's import check is one too, and reads its switch before
+ * the application's own files would be read.
+ */
+public final class DistributedDefaults implements EnvironmentPostProcessor, Ordered {
+
+    static final String SOURCE_NAME = "eventshopDistributedDefaults";
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        if (environment.getPropertySources().contains(SOURCE_NAME)) {
+            return;
+        }
+        environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, Map.of(
+                "spring.cloud.config.import-check.enabled", "false",
+                "eureka.client.enabled", "false")));
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE;
+    }
+}
