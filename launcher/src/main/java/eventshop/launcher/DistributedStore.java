@@ -354,7 +354,25 @@ public final class DistributedStore implements AutoCloseable {
         ServiceApp app = Topology.edge();
         edge = spawnApp("edge", jar("edge"), app.defaultPort(), Map.of(), true);
         awaitReady(List.of(edge));
+        awaitRoutes();
         progress("edge", edgeUrl().toString(), t0);
+    }
+
+    /**
+     * Waits until edge reaches every service through discovery: ready, edge may still not know an instance of each
+     * from the registry (it fetches it every few seconds), and answers 503 for the services it does not know yet.
+     * Each service's OpenAPI description through edge ({@code /api/docs/<service>}) is the probe; web's is its home page.
+     */
+    private void awaitRoutes() {
+        Map<String, String> probes = new LinkedHashMap<>();
+        for (ServiceApp service : Topology.services()) {
+            if (!List.of("functions", "web").contains(service.name())) { // the two without an API of their own
+                probes.put(service.name(), "/api/docs/" + service.name());
+            }
+        }
+        probes.put("web", "/");
+        probes.forEach((service, path) -> new Readiness(http).await("edge's route to " + service, edgeUrl(), path,
+                READY_TIMEOUT, () -> closed || !edge.process().isAlive()));
     }
 
     private Part spawnApp(String name, Path jar, int port, Map<String, String> extraEnv, boolean client) {

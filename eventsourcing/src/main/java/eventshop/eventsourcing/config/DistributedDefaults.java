@@ -15,6 +15,9 @@ import org.springframework.core.env.MapPropertySource;
  * as the functions' AWS Lambda, an application asks neither: no {@code spring.config.import} check (the Config client
  * refuses to start without an import otherwise), no Eureka client.
  *
+ * <p>And the JDK's HTTP client for Boot's {@code RestClient} builders, as before: the Eureka client brings Apache
+ * HttpClient 5, which Boot then prefers, whose pool holds 5 connections per route (long-lived streams took them all).
+ *
  * <p>Runs first among the post-processors: the Config client's import check is one too, and reads its switch before
  * the application's own files would be read.
  */
@@ -29,7 +32,8 @@ public final class DistributedDefaults implements EnvironmentPostProcessor, Orde
         }
         environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, Map.of(
                 "spring.cloud.config.import-check.enabled", "false",
-                "eureka.client.enabled", "false")));
+                "eureka.client.enabled", "false",
+                "spring.http.clients.imperative.factory", "jdk")));
     }
 
     @Override
