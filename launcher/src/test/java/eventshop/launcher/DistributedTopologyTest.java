@@ -188,7 +188,8 @@ class DistributedTopologyTest {
         EdgeClient.Response registered = await().atMost(PATIENCE).until(() -> edge.post("/api/accounts",
                 Map.of("email", email, "name", "Distributed Customer", "password", password), null),
                 response -> response.status() < 500);
-        assertThat(registered.status()).as(registered.toString()).isEqualTo(201);
+        // 409 only after an attempt that edge answered 5xx (its time limit) but accounts carried out: the e-mail is new
+        assertThat(registered.status()).as(registered.toString()).isIn(201, 409);
         String token = await().atMost(PATIENCE).ignoreExceptions().until(() -> edge.login(email, password),
                 value -> value != null);
         EdgeClient.Response card = await().atMost(PATIENCE).until(() -> edge.post("/api/payments/tokens",

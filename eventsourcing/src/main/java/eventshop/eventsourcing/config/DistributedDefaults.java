@@ -5,7 +5,7 @@ import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.MapPropertySource;
+import org.springframework.boot.env.DefaultPropertiesPropertySource;
 
 /**
  * The distributed topology's clients off unless configured, as the lowest-precedence property source: every
@@ -23,17 +23,14 @@ import org.springframework.core.env.MapPropertySource;
  */
 public final class DistributedDefaults implements EnvironmentPostProcessor, Ordered {
 
-    static final String SOURCE_NAME = "eventshopDistributedDefaults";
-
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        if (environment.getPropertySources().contains(SOURCE_NAME)) {
-            return;
-        }
-        environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, Map.of(
+        // Boot's default properties, not a source of its own added last: running first, a source added last would
+        // rank below nothing the files add later (config data goes in before the default properties, else last)
+        DefaultPropertiesPropertySource.addOrMerge(Map.of(
                 "spring.cloud.config.import-check.enabled", "false",
                 "eureka.client.enabled", "false",
-                "spring.http.clients.imperative.factory", "jdk")));
+                "spring.http.clients.imperative.factory", "jdk"), environment.getPropertySources());
     }
 
     @Override
