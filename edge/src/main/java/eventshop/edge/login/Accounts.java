@@ -3,15 +3,14 @@ package eventshop.edge.login;
 import eventshop.edge.EdgeProperties;
 import eventshop.edge.problems.EdgeProblem;
 import eventshop.edge.problems.Problems;
+import eventshop.edge.routing.UpstreamFailures;
 import eventshop.edge.routing.Upstreams;
 import eventshop.edge.sessions.Sessions;
 import eventshop.edge.tokens.Caller;
 import eventshop.edge.tokens.EdgeTokens;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.concurrent.TimeoutException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.circuitbreaker.CircuitBreaker;
 import org.springframework.cloud.client.circuitbreaker.CircuitBreakerFactory;
@@ -29,7 +28,8 @@ import org.springframework.web.client.RestClient.RequestHeadersSpec.ConvertibleC
  * The accounts service as edge's login sees it: {@code POST /internal/credentials/verify}, called with a
  * token edge mints for itself (role EDGE), through the same circuit breaker as the accounts route. Any
  * answer from accounts — wrong password included — is an outcome, not a breaker failure; only an
- * accounts service that cannot be reached or answers too late counts against it.
+ * accounts service that cannot be reached or answers too late counts against it. Accounts with no instance that
+ * discovery knows of is unavailable too (503), but not a failure the breaker counts.
  */
 @Component
 class Accounts {
@@ -37,6 +37,7 @@ class Accounts {
     private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
 
     static final String VERIFY_PATH = "/internal/credentials/verify";
+    private static final String SERVICE = "accounts";
 
     private final RestClient client;
     private final EdgeTokens tokens;
@@ -45,9 +46,9 @@ class Accounts {
 
     Accounts(RestClient.Builder builder, EdgeProperties properties, EdgeTokens tokens,
              CircuitBreakerFactory<?, ?> breakers, ObjectProvider<LoadBalancerClient> loadBalancer) {
-        this.client = Upstreams.client(builder.clone(), properties.service("accounts"), loadBalancer).build();
+        this.client = Upstreams.client(builder.clone(), properties.service(SERVICE), loadBalancer).build();
         this.tokens = tokens;
-        this.breaker = breakers.create("accounts");
+        this.breaker = breakers.create(SERVICE);
         this.retryAfter = properties.resilience().openStateWait();
     }
 
@@ -140,21 +141,12 @@ class Accounts {
         }
     }
 
+    /** A call that got no answer: the problem {@link UpstreamFailures} makes of it, any other failure as unreachable. */
     private Outcome unreachable(Throwable failure) {
         LOG.warn("credentials check at accounts failed: {}", failure.toString());
         LOG.debug("the failure in full", failure);
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof TimeoutException) {
-                throw new EdgeProblem(Problems.problem(HttpStatus.GATEWAY_TIMEOUT, "gateway-timeout",
-                        "Gateway timeout", "the accounts service did not answer in time"));
-            }
-        }
-        String why = failure instanceof CallNotPermittedException
-                ? "is failing; edge stops calling it for a while" : "cannot be reached";
-        HttpHeaders headers = new HttpHeaders();
-        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
-        throw new EdgeProblem(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable",
-                "Service unavailable", "the accounts service " + why + "; try again later"), headers);
+        throw UpstreamFailures.problem(SERVICE, failure, retryAfter)
+                .orElseGet(() -> UpstreamFailures.unavailable(SERVICE, "cannot be reached", retryAfter));
     }
 
     private static EdgeProblem badGateway(String detail) {

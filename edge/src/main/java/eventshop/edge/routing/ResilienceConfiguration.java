@@ -15,7 +15,9 @@ import org.springframework.context.annotation.Configuration;
  * One circuit breaker and time limiter per service (named after it), configured from
  * {@code eventshop.edge.resilience.*}: a count-based window of recent calls; when at least half of them
  * failed (unreachable or too slow) the breaker opens and calls fail fast with 503 until it half-opens
- * to try again. A service's error responses are answers, not failures.
+ * to try again. A service's error responses are answers, not failures; a service with no instance that
+ * discovery knows of ({@link NoInstanceAvailable}) is neither: the call is refused, not counted, so the first
+ * instance to register is called at once.
  */
 @Configuration(proxyBeanMethods = false)
 class ResilienceConfiguration {
@@ -35,6 +37,7 @@ class ResilienceConfiguration {
                 .failureRateThreshold(settings.failureRateThreshold())
                 .waitDurationInOpenState(settings.openStateWait())
                 .permittedNumberOfCallsInHalfOpenState(2)
+                .ignoreExceptions(NoInstanceAvailable.class)
                 .build();
         TimeLimiterConfig timeLimit = TimeLimiterConfig.custom()
                 .timeoutDuration(settings.timeout())

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.web.servlet.function.HandlerFilterFunction;
 import org.springframework.web.servlet.function.RequestPredicate;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
@@ -72,10 +73,20 @@ class Routes {
         return route(id)
                 .route(predicate, http())
                 .before(requestSize(properties.maxBodySize()))
-                .filter(Upstreams.to(properties.service(service)))
+                .filter(upstream(service, properties))
                 .before(servicesToken(tokens))
-                .filter(UpstreamFailures.asProblems(service, properties.resilience().openStateWait()))
                 .filter(circuitBreaker(service));
+    }
+
+    /**
+     * Sends the request to {@code service} ({@link Upstreams#to}), a call that does not reach it answered as edge's
+     * problem ({@link UpstreamFailures}). Filters apply in the order they are added, the first outermost: added
+     * before the breaker, this one sees what the breaker throws, and the choice of an instance too, which happens
+     * outside the breaker (no instance is not a failure of the service's).
+     */
+    static HandlerFilterFunction<ServerResponse, ServerResponse> upstream(String service, EdgeProperties properties) {
+        return UpstreamFailures.asProblems(service, properties.resilience().openStateWait())
+                .andThen(Upstreams.to(properties.service(service)));
     }
 
     /**
@@ -111,10 +122,9 @@ class Routes {
         return ServiceRoute.services().stream()
                 .map(service -> route(service + "-api-docs")
                         .route(path(API_DOCS + "/" + service).and(method(HttpMethod.GET)), http())
-                        .filter(Upstreams.to(properties.service(service)))
+                        .filter(upstream(service, properties))
                         .before(setPath(SERVICE_API_DOCS))
                         .before(servicesToken(tokens))
-                        .filter(UpstreamFailures.asProblems(service, properties.resilience().openStateWait()))
                         .filter(circuitBreaker(service))
                         .build())
                 .reduce(listing, RouterFunction::and);

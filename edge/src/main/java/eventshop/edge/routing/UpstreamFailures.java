@@ -1,5 +1,6 @@
 package eventshop.edge.routing;
 
+import eventshop.edge.problems.EdgeProblem;
 import eventshop.edge.problems.Problems;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.io.IOException;
@@ -7,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -18,12 +20,14 @@ import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
 /**
- * Turns a call that did not reach its service into edge's problem: the breaker open or the service
- * unreachable → 503 {@code service-unavailable} with {@code Retry-After}; no answer in time → 504
- * {@code gateway-timeout}. Sits outside the gateway's circuit breaker filter, which reports these as
- * exceptions (and counts them as failures before they get here).
+ * Turns a call that did not reach its service into edge's problem: the breaker open, the service
+ * unreachable, or no instance of it that discovery knows ({@link NoInstanceAvailable}) → 503
+ * {@code service-unavailable} with {@code Retry-After}; no answer in time → 504 {@code gateway-timeout}.
+ * The routes' filter sits outside the gateway's circuit breaker filter, which reports these as exceptions
+ * (and counts them as failures before they get here), and outside the choice of an instance
+ * ({@link Upstreams#to}); edge's own calls (login's to accounts) map their failures with {@link #problem}.
  */
-final class UpstreamFailures {
+public final class UpstreamFailures {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamFailures.class);
 
@@ -37,22 +41,44 @@ final class UpstreamFailures {
             } catch (RuntimeException failure) {
                 LOG.warn("{} {} to {} failed: {}", request.method(), request.path(), service, describe(failure));
                 LOG.debug("the failure in full", failure);
-                for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-                    if (cause instanceof TimeoutException) {
-                        return problem(request, Problems.problem(HttpStatus.GATEWAY_TIMEOUT, "gateway-timeout",
-                                "Gateway timeout", "the " + service + " service did not answer in time"), null);
-                    }
-                    if (cause instanceof CallNotPermittedException) {
-                        return problem(request, unavailable(service, "is failing; edge stops calling it for a while"),
-                                retryAfter);
-                    }
-                    if (cause instanceof ResourceAccessException || cause instanceof IOException) {
-                        return problem(request, unavailable(service, "cannot be reached"), retryAfter);
-                    }
-                }
-                throw failure;
+                return problem(service, failure, retryAfter)
+                        .map(problem -> response(request, problem))
+                        .orElseThrow(() -> failure);
             }
         };
+    }
+
+    /**
+     * The problem a call to {@code service} that got no answer is; none for a failure that is not the service's
+     * absence nor its slowness (edge's own defect, left to the error handling).
+     *
+     * @param retryAfter when a client may try again (a 503's {@code Retry-After}, whole seconds, at least 1)
+     */
+    public static Optional<EdgeProblem> problem(String service, Throwable failure, Duration retryAfter) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof TimeoutException) {
+                return Optional.of(new EdgeProblem(Problems.problem(HttpStatus.GATEWAY_TIMEOUT, "gateway-timeout",
+                        "Gateway timeout", "the " + service + " service did not answer in time")));
+            }
+            if (cause instanceof CallNotPermittedException) {
+                return Optional.of(unavailable(service, "is failing; edge stops calling it for a while", retryAfter));
+            }
+            if (cause instanceof NoInstanceAvailable) {
+                return Optional.of(unavailable(service, "has no instance running that discovery knows of", retryAfter));
+            }
+            if (cause instanceof ResourceAccessException || cause instanceof IOException) {
+                return Optional.of(unavailable(service, "cannot be reached", retryAfter));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** 503 {@code service-unavailable}: {@code service} {@code why}, with {@code Retry-After}. */
+    public static EdgeProblem unavailable(String service, String why, Duration retryAfter) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
+        return new EdgeProblem(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable",
+                "Service unavailable", "the " + service + " service " + why + "; try again later"), headers);
     }
 
     private static String describe(Throwable failure) {
@@ -66,18 +92,12 @@ final class UpstreamFailures {
         return chain.toString();
     }
 
-    private static ProblemDetail unavailable(String service, String why) {
-        return Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable", "Service unavailable",
-                "the " + service + " service " + why + "; try again later");
-    }
-
-    private static ServerResponse problem(ServerRequest request, ProblemDetail problem, Duration retryAfter) {
+    private static ServerResponse response(ServerRequest request, EdgeProblem failed) {
+        ProblemDetail problem = failed.problem();
         problem.setInstance(URI.create(request.path()));
-        ServerResponse.BodyBuilder response = ServerResponse.status(problem.getStatus())
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON);
-        if (retryAfter != null) {
-            response.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
-        }
-        return response.body(problem);
+        return ServerResponse.status(problem.getStatus())
+                .headers(headers -> headers.addAll(failed.headers()))
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 }

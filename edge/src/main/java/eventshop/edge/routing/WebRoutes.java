@@ -29,7 +29,8 @@ import org.springframework.web.servlet.function.ServerResponse;
  * render into its forms. Pages go through the breaker and its time limit like the API; the live streams
  * ({@code .../live}, server-sent events) have their own route without a time limit: the gateway copies a
  * {@code text/event-stream} answer with a flush after every read (its streaming media types), so each event
- * reaches the browser as web sends it.
+ * reaches the browser as web sends it. A web that cannot be reached is edge's 503 problem on both
+ * ({@link Routes#upstream}).
  */
 @Configuration(proxyBeanMethods = false)
 class WebRoutes {
@@ -47,17 +48,16 @@ class WebRoutes {
                 && !(HttpMethod.POST.equals(request.method()) && BrowserSessions.EDGE_FORMS.contains(request.path()));
         RouterFunction<ServerResponse> live = route("web-live")
                 .route(path(LIVE).and(method(HttpMethod.GET)).and(storefront), http())
-                .filter(Upstreams.to(properties.service(WEB)))
+                .filter(Routes.upstream(WEB, properties))
                 .before(Routes.servicesToken(tokens))
                 .before(csrfToken())
                 .build();
         RouterFunction<ServerResponse> pages = route(WEB)
                 .route(path("/", "/**").and(storefront), http())
                 .before(requestSize(properties.maxBodySize()))
-                .filter(Upstreams.to(properties.service(WEB)))
+                .filter(Routes.upstream(WEB, properties))
                 .before(Routes.servicesToken(tokens))
                 .before(csrfToken())
-                .filter(UpstreamFailures.asProblems(WEB, properties.resilience().openStateWait()))
                 .filter(circuitBreaker(WEB))
                 .build();
         return live.and(pages);
