@@ -2,7 +2,7 @@ package eventshop.eventsourcing.consuming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import static org.awaitility.Awaitility.await;
 
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.consistency.NotYetConsistent;
@@ -21,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -39,6 +38,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
  */
 class ConsumerProgressAcrossInstancesTest {
 
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final String TOPIC = "accounts.events";
     private static final String GROUP = "carts";
     private static final int PARTITIONS = 4;
@@ -138,7 +138,8 @@ class ConsumerProgressAcrossInstancesTest {
         // then B's wait ends, and B stops reading the database
         wait.get(30, TimeUnit.SECONDS);
         assertThat(b.feed().processed(OWNED_BY_A)).isEqualTo(42);
-        awaitUntil(() -> !b.progress.pollingStored(), "B's reads of the stored positions end with its last wait");
+        await("B's reads of the stored positions end with its last wait").atMost(PATIENCE)
+                .until(() -> !b.progress.pollingStored());
         assertThat(new JdbcTemplate(a.database).queryForObject("SELECT source_position FROM consumer_offsets "
                 + "WHERE group_id = ? AND topic = ? AND partition_no = ?", Long.class, GROUP, TOPIC, OWNED_BY_A))
                 .isEqualTo(42);
@@ -165,7 +166,7 @@ class ConsumerProgressAcrossInstancesTest {
                 .hasMessageContaining("not assigned to this instance (as its instance last stored it in the database)");
         assertThat(first).isNotDone();
         first.cancel(false);
-        awaitUntil(() -> !b.progress.pollingStored(), "withdrawn waits stop the reads");
+        await("withdrawn waits stop the reads").atMost(PATIENCE).until(() -> !b.progress.pollingStored());
     }
 
     @Test
@@ -296,27 +297,12 @@ class ConsumerProgressAcrossInstancesTest {
 
         // when a token at 20 waits
         CompletableFuture<Void> wait = progress.whenProcessed(token(20));
-        awaitUntil(() -> asked.get() >= 3, "three reads");
+        await("three reads").atMost(PATIENCE).until(() -> asked.get() >= 3);
 
         // then it waits for the other group
         assertThat(wait).isNotDone();
         stored.put(new ConsumerProgress.GroupPartition("carts-prices", TOPIC, OWNED_BY_A), 20L);
         wait.get(30, TimeUnit.SECONDS);
-    }
-
-    private static void awaitUntil(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 30 s: " + what);
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for: " + what);
-            }
-        }
     }
 
     /** One instance of the service: its consumer progress and its offsets, over the shared database. */
@@ -352,7 +338,7 @@ class ConsumerProgressAcrossInstancesTest {
 
         /** Waits until it has read the stored positions {@code count} times (each read before the last is applied). */
         void awaitReads(int count) {
-            awaitUntil(() -> reads.get() >= count, count + " reads of the stored positions");
+            await(count + " reads of the stored positions").atMost(PATIENCE).until(() -> reads.get() >= count);
         }
     }
 }

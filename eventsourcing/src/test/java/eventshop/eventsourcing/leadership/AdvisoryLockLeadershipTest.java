@@ -91,7 +91,9 @@ class AdvisoryLockLeadershipTest {
         AdvisoryLockLeadership b = instance("B", service);
         AdvisoryLockLeadership c = instance("C", service);
         await().atMost(PATIENCE).until(() -> a.leading() || b.leading() || c.leading());
-        pause(LEASE.multipliedBy(3)); // the standbys asked several times meanwhile
+        // three leases, in which each standby asked for the lock several times (every RETRY): time let pass on
+        // purpose, to show that no second instance is elected; no condition marks that something did not happen
+        letTimePass(LEASE.multipliedBy(3));
 
         // then (elected, not leading(): a starved test JVM may let a lease lapse between two confirmations)
         assertThat(List.of(a, b, c)).filteredOn(leadership -> leadership.since() != null).hasSize(1);
@@ -157,7 +159,8 @@ class AdvisoryLockLeadershipTest {
 
         // then one of the two leads again (the deposed one stood by and asks again too)
         await().atMost(PATIENCE).until(() -> a.leading() || b.leading());
-        pause(LEASE);
+        // a lease in which the other asked again: time let pass on purpose, to show it is not elected too
+        letTimePass(LEASE);
         assertThat(List.of(a, b)).filteredOn(leadership -> leadership.since() != null).hasSize(1);
         AdvisoryLockLeadership leader = a.since() != null ? a : b;
         await().atMost(PATIENCE).untilAsserted(() -> transactions.executeWithoutResult(tx -> leader.fence(jdbc)));
@@ -186,7 +189,11 @@ class AdvisoryLockLeadershipTest {
                 .hasMessageContaining("at least twice the check interval");
     }
 
-    private static void pause(Duration duration) {
+    /**
+     * Lets {@code duration} pass, for a test to show that something does not happen meanwhile; never to wait for
+     * something that does (that is {@code await()}'s).
+     */
+    private static void letTimePass(Duration duration) {
         try {
             Thread.sleep(duration);
         } catch (InterruptedException e) {
