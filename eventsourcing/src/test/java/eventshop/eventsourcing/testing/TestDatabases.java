@@ -1,9 +1,12 @@
 package eventshop.eventsourcing.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import eventshop.eventsourcing.database.EventSourcingTables;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -80,6 +83,26 @@ public final class TestDatabases {
         registry.add("spring.datasource.username", () -> "postgres");
         registry.add("spring.datasource.password", () -> "");
         registry.add("spring.datasource.hikari.schema", () -> schema);
+    }
+
+    /**
+     * Asserts that {@code readModels}, a service's read-model database given by {@link #readModelsOnPostgres}, is
+     * where the distributed topology keeps them: PostgreSQL, the service's {@code schema} current, and in it the
+     * starter's tables and the service's own {@code tables} ({@code db/<service>}), with Boot's Flyway history if and
+     * only if there are some (a service without tables of its own has no migrations, so Boot's Flyway does not run).
+     */
+    public static void assertReadModelsOnPostgres(DataSource readModels, String schema, String... tables) {
+        JdbcTemplate database = new JdbcTemplate(readModels);
+        assertThat(database.queryForObject("SELECT version()", String.class)).startsWith("PostgreSQL");
+        assertThat(database.queryForObject("SELECT current_schema()", String.class)).isEqualTo(schema);
+        List<String> present = database.queryForList(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = ?", String.class, schema);
+        assertThat(present).contains("processed_messages", "projection_generations", "eventsourcing_schema_history");
+        if (tables.length == 0) {
+            assertThat(present).doesNotContain("flyway_schema_history");
+        } else {
+            assertThat(present).contains(tables).contains("flyway_schema_history");
+        }
     }
 
     /** The JDBC URL of the store's one database ({@value #STORE_DATABASE}), created on first use. */

@@ -1,6 +1,5 @@
 package eventshop.views;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import eventshop.eventsourcing.projection.Projections;
@@ -10,14 +9,13 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Every test of {@link QueriesTest} with the views' read models of the topics (order history, listing, dashboards),
- * their offsets and the consumers' records on PostgreSQL, as the distributed topology keeps them: the store's one
- * database, in schema {@code views}, which the service's start creates (Flyway) before anything uses it.
+ * their offsets and the consumers' records on PostgreSQL, as the distributed topology keeps them
+ * ({@link TestDatabases#readModelsOnPostgres}).
  *
  * <p>The topics are the module's shared broker's, where the classes before this one left their content: this
  * context first reads all of it, and its queries wait at most the test's consistency limit (1 s) for a token. So the
@@ -43,11 +41,6 @@ class QueriesOnPostgresTest extends QueriesTest {
 
     @Test
     void theReadModels_areOnPostgres_inTheServicesSchema() {
-        JdbcTemplate database = new JdbcTemplate(readModels);
-        assertThat(database.queryForObject("SELECT version()", String.class)).startsWith("PostgreSQL");
-        assertThat(database.queryForObject("SELECT current_schema()", String.class)).isEqualTo("views");
-        assertThat(database.queryForList("SELECT table_name FROM information_schema.tables WHERE table_schema = 'views'",
-                String.class)).contains("processed_messages", "projection_generations", "eventsourcing_schema_history")
-                .doesNotContain("flyway_schema_history"); // no tables of its own, so Boot's Flyway does not run
+        TestDatabases.assertReadModelsOnPostgres(readModels, "views");
     }
 }
