@@ -76,114 +76,106 @@ class CheckoutTraceTest {
         return new String[] {traceId, clientSpan};
     }
 
-    private static void followTheCompensation(String traceId, String clientSpan) {
-        Trace trace = new Trace(CollectedSpans.of(traceId));
-        SpanData edgeServer = trace.childOf(clientSpan, "edge", SpanKind.SERVER, "http post /api/cart/**", null);
-        SpanData edgeClient = trace.descendantOf(edgeServer, "edge", SpanKind.CLIENT, "http post");
-        SpanData checkout = trace.childOf(edgeClient, "carts", SpanKind.SERVER, "http post /api/cart/checkout", null);
-        SpanData checkedOut = trace.childOf(checkout, "carts", SpanKind.PRODUCER, "publish carts.events", "CartCheckedOut");
-        SpanData placing = trace.childOf(checkedOut, "orders", SpanKind.CONSUMER, "consume orders-checkouts",
-                "CartCheckedOut");
-        SpanData reserve = trace.childOf(placing, "orders", SpanKind.PRODUCER, "publish inventory.commands",
-                "ReserveStock");
-        SpanData reserving = trace.childOf(reserve, "inventory", SpanKind.CONSUMER, "consume inventory-commands",
-                "ReserveStock");
-        SpanData reserved = trace.childOf(reserving, "inventory", SpanKind.PRODUCER, "publish inventory.events",
-                "StockReserved");
-        SpanData onReserved = trace.childOf(reserved, "orders", SpanKind.CONSUMER, "consume orders-stock-replies",
-                "StockReserved");
-        SpanData authorize = trace.childOf(onReserved, "orders", SpanKind.PRODUCER, "publish payments.commands",
-                "AuthorizePayment");
-        SpanData authorizing = trace.childOf(authorize, "payments", SpanKind.CONSUMER, "consume payments-commands",
-                "AuthorizePayment");
-        // the decline, and what orders does about it
-        SpanData declined = trace.childOf(authorizing, "payments", SpanKind.PRODUCER, "publish payments.events",
-                "PaymentDeclined");
-        SpanData onDeclined = trace.childOf(declined, "orders", SpanKind.CONSUMER, "consume orders-payment-replies",
-                "PaymentDeclined");
-        SpanData cancelled = trace.childOf(onDeclined, "orders", SpanKind.PRODUCER, "publish orders.events",
-                "OrderCancelled");
-        trace.childOf(cancelled, "views", SpanKind.CONSUMER, "project views", "OrderCancelled");
-        trace.childOf(cancelled, "carts", SpanKind.CONSUMER, "consume carts-restores", "OrderCancelled");
-        SpanData release = trace.childOf(onDeclined, "orders", SpanKind.PRODUCER, "publish inventory.commands",
-                "ReleaseStock");
-        SpanData releasing = trace.childOf(release, "inventory", SpanKind.CONSUMER, "consume inventory-commands",
-                "ReleaseStock");
-        SpanData released = trace.childOf(releasing, "inventory", SpanKind.PRODUCER, "publish inventory.events",
-                "StockReleased");
-        trace.childOf(released, "orders", SpanKind.CONSUMER, "consume orders-stock-replies", "StockReleased");
-        trace.childOf(released, "views", SpanKind.CONSUMER, "project views", "StockReleased");
-        assertThat(trace.spans).filteredOn(span -> trace.byId(span.getParentSpanId()) == null)
-                .as(trace.toString()).singleElement().isSameAs(edgeServer);
-    }
-
     private static void followTheCheckout(String traceId, String clientSpan) {
         Trace trace = new Trace(CollectedSpans.of(traceId));
-        // HTTP: edge takes the request and forwards it (through its breaker) to carts
-        SpanData edgeServer = trace.childOf(clientSpan, "edge", SpanKind.SERVER, "http post /api/cart/**", null);
-        SpanData edgeClient = trace.descendantOf(edgeServer, "edge", SpanKind.CLIENT, "http post");
-        SpanData checkout = trace.childOf(edgeClient, "carts", SpanKind.SERVER, "http post /api/cart/checkout", null);
-        // carts' log, its relay, and the consumers of carts.events
-        SpanData checkedOut = trace.childOf(checkout, "carts", SpanKind.PRODUCER, "publish carts.events", "CartCheckedOut");
-        trace.childOf(checkedOut, "views", SpanKind.CONSUMER, "project views", "CartCheckedOut");
-        SpanData placing = trace.childOf(checkedOut, "orders", SpanKind.CONSUMER, "consume orders-checkouts",
-                "CartCheckedOut");
-        SpanData placed = trace.childOf(placing, "orders", SpanKind.PRODUCER, "publish orders.events", "OrderPlaced");
-        trace.childOf(placed, "views", SpanKind.CONSUMER, "project views", "OrderPlaced");
+        // HTTP: edge takes the request and forwards it (through its breaker) to carts; carts' log, its relay, and
+        // the consumers of carts.events
+        SpanData edge = trace.edgeServer(clientSpan);
+        SpanData checkedOut = trace.checkedOut(edge);
+        trace.projected(checkedOut, "CartCheckedOut");
+        SpanData placing = trace.consumed(checkedOut, "orders", "orders-checkouts", "CartCheckedOut");
+        trace.orderEvent(placing, "OrderPlaced");
         // reserve stock: a command to inventory, its reply back to orders
-        SpanData reserve = trace.childOf(placing, "orders", SpanKind.PRODUCER, "publish inventory.commands",
-                "ReserveStock");
-        SpanData reserving = trace.childOf(reserve, "inventory", SpanKind.CONSUMER, "consume inventory-commands",
-                "ReserveStock");
-        SpanData reserved = trace.childOf(reserving, "inventory", SpanKind.PRODUCER, "publish inventory.events",
-                "StockReserved");
-        trace.childOf(reserved, "catalog", SpanKind.CONSUMER, "consume catalog-stock-levels", "StockReserved");
-        trace.childOf(reserved, "views", SpanKind.CONSUMER, "project views", "StockReserved");
-        SpanData onReserved = trace.childOf(reserved, "orders", SpanKind.CONSUMER, "consume orders-stock-replies",
-                "StockReserved");
+        Reply reserved = trace.asked(placing, "inventory", "ReserveStock", "StockReserved", "orders-stock-replies");
+        trace.consumed(reserved.sent(), "catalog", "catalog-stock-levels", "StockReserved");
+        trace.projected(reserved.sent(), "StockReserved");
         // authorize the payment
-        SpanData authorize = trace.childOf(onReserved, "orders", SpanKind.PRODUCER, "publish payments.commands",
-                "AuthorizePayment");
-        SpanData authorizing = trace.childOf(authorize, "payments", SpanKind.CONSUMER, "consume payments-commands",
-                "AuthorizePayment");
-        SpanData authorized = trace.childOf(authorizing, "payments", SpanKind.PRODUCER, "publish payments.events",
-                "PaymentAuthorized");
-        SpanData onAuthorized = trace.childOf(authorized, "orders", SpanKind.CONSUMER,
-                "consume orders-payment-replies", "PaymentAuthorized");
-        SpanData confirmed = trace.childOf(onAuthorized, "orders", SpanKind.PRODUCER, "publish orders.events",
-                "OrderConfirmed");
-        trace.childOf(confirmed, "views", SpanKind.CONSUMER, "project views", "OrderConfirmed");
+        Reply authorized = trace.asked(reserved.received(), "payments", "AuthorizePayment", "PaymentAuthorized",
+                "orders-payment-replies");
+        trace.orderEvent(authorized.received(), "OrderConfirmed");
         // capture, ship, and the carrier's delivery (a deadline of the order, in the same trace)
-        SpanData capture = trace.childOf(onAuthorized, "orders", SpanKind.PRODUCER, "publish payments.commands",
-                "CapturePayment");
-        SpanData capturing = trace.childOf(capture, "payments", SpanKind.CONSUMER, "consume payments-commands",
-                "CapturePayment");
-        SpanData captured = trace.childOf(capturing, "payments", SpanKind.PRODUCER, "publish payments.events",
-                "PaymentCaptured");
-        SpanData onCaptured = trace.childOf(captured, "orders", SpanKind.CONSUMER, "consume orders-payment-replies",
-                "PaymentCaptured");
-        SpanData ship = trace.childOf(onCaptured, "orders", SpanKind.PRODUCER, "publish inventory.commands",
-                "ShipStock");
-        SpanData shipping = trace.childOf(ship, "inventory", SpanKind.CONSUMER, "consume inventory-commands",
-                "ShipStock");
-        SpanData shippedStock = trace.childOf(shipping, "inventory", SpanKind.PRODUCER, "publish inventory.events",
-                "StockShipped");
-        SpanData onShipped = trace.childOf(shippedStock, "orders", SpanKind.CONSUMER, "consume orders-stock-replies",
-                "StockShipped");
-        SpanData shipped = trace.childOf(onShipped, "orders", SpanKind.PRODUCER, "publish orders.events",
-                "OrderShipped");
-        trace.childOf(shipped, "views", SpanKind.CONSUMER, "project views", "OrderShipped");
-        SpanData delivery = trace.childOf(onShipped, "orders", SpanKind.INTERNAL, "deadline DELIVER", null);
-        SpanData delivered = trace.childOf(delivery, "orders", SpanKind.PRODUCER, "publish orders.events",
-                "OrderDelivered");
-        trace.childOf(delivered, "views", SpanKind.CONSUMER, "project views", "OrderDelivered");
+        Reply captured = trace.asked(authorized.received(), "payments", "CapturePayment", "PaymentCaptured",
+                "orders-payment-replies");
+        Reply shipped = trace.asked(captured.received(), "inventory", "ShipStock", "StockShipped",
+                "orders-stock-replies");
+        trace.orderEvent(shipped.received(), "OrderShipped");
+        SpanData delivery = trace.childOf(shipped.received(), "orders", SpanKind.INTERNAL, "deadline DELIVER", null);
+        trace.orderEvent(delivery, "OrderDelivered");
         // and nothing of the checkout left the trace: its only root is the client's request
-        assertThat(trace.spans).filteredOn(span -> trace.byId(span.getParentSpanId()) == null)
-                .as(trace.toString()).singleElement().isSameAs(edgeServer);
+        trace.assertOnlyRoot(edge);
+    }
+
+    private static void followTheCompensation(String traceId, String clientSpan) {
+        Trace trace = new Trace(CollectedSpans.of(traceId));
+        SpanData edge = trace.edgeServer(clientSpan);
+        SpanData placing = trace.consumed(trace.checkedOut(edge), "orders", "orders-checkouts", "CartCheckedOut");
+        Reply reserved = trace.asked(placing, "inventory", "ReserveStock", "StockReserved", "orders-stock-replies");
+        // the decline, and what orders does about it
+        Reply declined = trace.asked(reserved.received(), "payments", "AuthorizePayment", "PaymentDeclined",
+                "orders-payment-replies");
+        SpanData cancelled = trace.orderEvent(declined.received(), "OrderCancelled");
+        trace.consumed(cancelled, "carts", "carts-restores", "OrderCancelled");
+        Reply released = trace.asked(declined.received(), "inventory", "ReleaseStock", "StockReleased",
+                "orders-stock-replies");
+        trace.projected(released.sent(), "StockReleased");
+        trace.assertOnlyRoot(edge);
+    }
+
+    /** A service's reply to a command of orders: the span that published it, and orders' that consumed it. */
+    private record Reply(SpanData sent, SpanData received) {
     }
 
     /** The spans of one trace, with the lookups that follow it hop by hop. */
     private record Trace(List<SpanData> spans) {
+
+        /** Edge's span of the client's checkout request. */
+        SpanData edgeServer(String clientSpan) {
+            return childOf(clientSpan, "edge", SpanKind.SERVER, "http post /api/cart/**", null);
+        }
+
+        /** Edge's call to carts, carts' span of the checkout, and the publishing of its {@code CartCheckedOut}. */
+        SpanData checkedOut(SpanData edgeServer) {
+            SpanData edgeClient = descendantOf(edgeServer, "edge", SpanKind.CLIENT, "http post");
+            SpanData checkout = childOf(edgeClient, "carts", SpanKind.SERVER, "http post /api/cart/checkout", null);
+            return published(checkout, "carts", "carts.events", "CartCheckedOut");
+        }
+
+        SpanData published(SpanData parent, String service, String topic, String eventType) {
+            return childOf(parent, service, SpanKind.PRODUCER, "publish " + topic, eventType);
+        }
+
+        SpanData consumed(SpanData parent, String service, String group, String eventType) {
+            return childOf(parent, service, SpanKind.CONSUMER, "consume " + group, eventType);
+        }
+
+        SpanData projected(SpanData parent, String eventType) {
+            return childOf(parent, "views", SpanKind.CONSUMER, "project views", eventType);
+        }
+
+        /** An event orders publishes on orders.events, and the views' projection of it; the publishing. */
+        SpanData orderEvent(SpanData parent, String eventType) {
+            SpanData published = published(parent, "orders", "orders.events", eventType);
+            projected(published, eventType);
+            return published;
+        }
+
+        /**
+         * Orders sends {@code command} on {@code <service>.commands}, the service consumes it (group
+         * {@code <service>-commands}) and publishes {@code reply} on {@code <service>.events}, which orders consumes in
+         * group {@code replies}.
+         */
+        Reply asked(SpanData parent, String service, String command, String reply, String replies) {
+            SpanData sent = published(parent, "orders", service + ".commands", command);
+            SpanData handled = consumed(sent, service, service + "-commands", command);
+            SpanData answered = published(handled, service, service + ".events", reply);
+            return new Reply(answered, consumed(answered, "orders", replies, reply));
+        }
+
+        /** Nothing of the checkout left the trace: {@code root} is its only span without a parent in it. */
+        void assertOnlyRoot(SpanData root) {
+            assertThat(spans).filteredOn(span -> byId(span.getParentSpanId()) == null)
+                    .as(toString()).singleElement().isSameAs(root);
+        }
 
         SpanData childOf(SpanData parent, String service, SpanKind kind, String name, String eventType) {
             return childOf(parent.getSpanId(), service, kind, name, eventType);
