@@ -3,6 +3,7 @@ package eventshop.eventsourcing.calls;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerClient;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerInterceptor;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
@@ -94,10 +96,28 @@ public final class ServiceCalls {
                 throw new IllegalStateException("eventshop.services." + service + ".url is " + url
                         + ", but no Spring Cloud LoadBalancer is configured to resolve lb:// URLs");
             }
-            client.requestInterceptor(new LoadBalancerInterceptor(loadBalancer));
+            client.requestInterceptor(noInstanceIsUnreachable(service, new LoadBalancerInterceptor(loadBalancer)));
             base = "http://" + url.getRawAuthority() + (url.getRawPath() == null ? "" : url.getRawPath());
         }
         CircuitBreaker breaker = breakers.circuitBreaker("service-" + service);
         return new ServiceClient(service, client.baseUrl(base).build(), breaker);
+    }
+
+    /**
+     * Spring Cloud LoadBalancer's "No instances available for payments" (an {@link IllegalStateException}, thrown before
+     * any request is sent) as what it is to the caller, a service that cannot be reached: an {@link IOException}, which
+     * the client turns into a {@link ServiceUnavailable} (and a 503 at edge), not an unexplained 500.
+     */
+    static ClientHttpRequestInterceptor noInstanceIsUnreachable(String service, ClientHttpRequestInterceptor balanced) {
+        return (request, body, execution) -> {
+            try {
+                return balanced.intercept(request, body, execution);
+            } catch (IllegalStateException noInstance) {
+                if (noInstance.getMessage() == null || !noInstance.getMessage().startsWith("No instances available")) {
+                    throw noInstance;
+                }
+                throw new IOException("no instance of " + service + " is registered", noInstance);
+            }
+        };
     }
 }

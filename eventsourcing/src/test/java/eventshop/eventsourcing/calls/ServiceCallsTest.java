@@ -21,6 +21,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerProperties;
+import org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer;
+import org.springframework.cloud.loadbalancer.blocking.client.BlockingLoadBalancerClient;
+import org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer;
+import org.springframework.cloud.loadbalancer.support.ServiceInstanceListSuppliers;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
@@ -241,6 +247,42 @@ class ServiceCallsTest {
 
             assertThatThrownBy(() -> calls.client("payments").get("/x", Card.class))
                     .isInstanceOf(ServiceUnavailable.class).hasMessageContaining("cannot be reached");
+        }
+
+        @Test
+        void aServiceDiscoveryListsNoInstanceOf_cannotBeReached() {
+            ServiceCallsProperties properties = new ServiceCallsProperties(Duration.ofSeconds(1), Duration.ofSeconds(1),
+                    4, 4, 50, Duration.ofSeconds(30));
+            ReactiveLoadBalancer.Factory<ServiceInstance> noInstances = new ReactiveLoadBalancer.Factory<>() {
+                @Override
+                public ReactiveLoadBalancer<ServiceInstance> getInstance(String serviceId) {
+                    return new RoundRobinLoadBalancer(ServiceInstanceListSuppliers.toProvider(serviceId), serviceId);
+                }
+
+                @Override
+                public LoadBalancerProperties getProperties(String serviceId) {
+                    return new LoadBalancerProperties();
+                }
+
+                @Override
+                public <X> Map<String, X> getInstances(String name, Class<X> type) {
+                    return Map.of();
+                }
+
+                @Override
+                public <X> X getInstance(String name, Class<?> clazz, Class<?>... generics) {
+                    return null;
+                }
+            };
+            ServiceCalls calls = new ServiceCalls(properties, new ServiceEndpoints(Map.of("payments",
+                    new ServiceEndpoints.Endpoint(URI.create("lb://payments")))), RestClient.builder(),
+                    CircuitBreakerRegistry.of(ServiceCalls.breakerConfig(properties)),
+                    new BlockingLoadBalancerClient(noInstances));
+
+            assertThatThrownBy(() -> calls.client("payments").get("/x", Card.class))
+                    .isInstanceOf(ServiceUnavailable.class).hasMessageContaining("cannot be reached")
+                    .hasRootCauseInstanceOf(IllegalStateException.class)
+                    .hasRootCauseMessage("No instances available for payments");
         }
 
         @Test
