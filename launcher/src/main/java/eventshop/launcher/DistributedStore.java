@@ -88,6 +88,8 @@ public final class DistributedStore implements AutoCloseable {
     private Secrets secrets;
     private String kafkaBootstrap;
     private String postgresUrl;
+    /** Of the topics the applications create: 3 on the store's own nodes, at most the brokers of an existing cluster. */
+    private int replicationFactor = KAFKA_PORTS.length;
     private volatile boolean closed;
     private Duration startTime;
 
@@ -212,7 +214,7 @@ public final class DistributedStore implements AutoCloseable {
 
     /** One schema per application for its read models (their migrations would create them too; this is idempotent). */
     private void createSchemas() {
-        try (Connection connection = DriverManager.getConnection(postgresUrl, postgresUser(), postgresPassword());
+        try (Connection connection = connectToDatabase();
              Statement statement = connection.createStatement()) {
             for (String app : applications()) {
                 statement.execute("CREATE SCHEMA IF NOT EXISTS " + app);
@@ -224,11 +226,11 @@ public final class DistributedStore implements AutoCloseable {
     }
 
     private String postgresUser() {
-        return options.existingPostgres() != null ? env("EVENTSHOP_POSTGRES_USER", PG_USER) : PG_USER;
+        return options.existingPostgres() != null ? setting("EVENTSHOP_POSTGRES_USER", PG_USER) : PG_USER;
     }
 
     private String postgresPassword() {
-        return options.existingPostgres() != null ? env("EVENTSHOP_POSTGRES_PASSWORD", "") : "postgres";
+        return options.existingPostgres() != null ? setting("EVENTSHOP_POSTGRES_PASSWORD", "") : "postgres";
     }
 
     private java.util.Optional<Long> postmasterPid() {
@@ -247,7 +249,8 @@ public final class DistributedStore implements AutoCloseable {
         long t0 = System.nanoTime();
         if (options.existingKafka() != null) {
             kafkaBootstrap = options.existingKafka();
-            progress("kafka", kafkaBootstrap, t0);
+            replicationFactor = existingReplicationFactor();
+            progress("kafka", kafkaBootstrap + " (replication factor " + replicationFactor + ")", t0);
             return;
         }
         Path kafkaDir = options.dataDir().resolve("kafka");
@@ -385,6 +388,7 @@ public final class DistributedStore implements AutoCloseable {
             env.put("EVENTSHOP_POSTGRES_USER", postgresUser());
             env.put("EVENTSHOP_POSTGRES_PASSWORD", postgresPassword());
             env.put("EVENTSHOP_KAFKA_BOOTSTRAP", kafkaBootstrap);
+            env.put("EVENTSHOP_KAFKA_REPLICATION_FACTOR", String.valueOf(replicationFactor));
             env.put("EVENTSHOP_EUREKA_URL", "http://localhost:" + DISCOVERY_PORT + "/eureka/");
             env.put("EVENTSHOP_TOKEN_SECRET", secrets.tokenSecret());
         }
@@ -493,9 +497,27 @@ public final class DistributedStore implements AutoCloseable {
 
     /** Kills a part with SIGKILL ({@code orders-2}, {@code kafka-2}), as a crash would; it is not restarted. */
     void kill(String name) throws InterruptedException {
-        Part part = parts().stream().filter(candidate -> candidate.name().equals(name)).findFirst()
+        part(name).process().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** The port a part listens on ({@code orders-2}: 8185, {@code kafka-1}: 9092). */
+    int port(String name) {
+        return part(name).port();
+    }
+
+    private Part part(String name) {
+        return parts().stream().filter(candidate -> candidate.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no part named " + name));
-        part.process().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** The Kafka bootstrap servers the applications were given. */
+    String kafkaBootstrap() {
+        return kafkaBootstrap;
+    }
+
+    /** A connection to the database the applications use, as the user they were given. */
+    Connection connectToDatabase() throws SQLException {
+        return DriverManager.getConnection(postgresUrl, postgresUser(), postgresPassword());
     }
 
     /** Stops PostgreSQL (a fast shutdown: open connections are cut) and starts it again over the same data. */
@@ -600,6 +622,38 @@ public final class DistributedStore implements AutoCloseable {
 
     private void progress(String what, String where, long startedNanos) {
         out.printf("  %-10s %-40s %5.1f s%n", what, where, (System.nanoTime() - startedNanos) / 1e9);
+    }
+
+    /** A setting the user gives the store: in the applications' environment ({@link Options#appEnv}) or the store's. */
+    private String setting(String name, String fallback) {
+        String value = options.appEnv().get(name);
+        return value == null || value.isBlank() ? env(name, fallback) : value;
+    }
+
+    /**
+     * The replication factor for an existing cluster: {@code EVENTSHOP_KAFKA_REPLICATION_FACTOR} if the user set it,
+     * else three or the number of its brokers if fewer (a developer's single broker works as it is).
+     */
+    private int existingReplicationFactor() {
+        String given = setting("EVENTSHOP_KAFKA_REPLICATION_FACTOR", null);
+        if (given != null) {
+            try {
+                return Integer.parseInt(given.trim());
+            } catch (NumberFormatException e) {
+                throw new StoreStartException("EVENTSHOP_KAFKA_REPLICATION_FACTOR is not a number: " + given, e);
+            }
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+            int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+            return Math.min(KAFKA_PORTS.length, brokers);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreStartException("interrupted while asking Kafka at " + kafkaBootstrap + " for its brokers", e);
+        } catch (Exception e) {
+            throw new StoreStartException("could not reach Kafka at " + kafkaBootstrap + ": "
+                    + StoreRuntime.rootMessage(e), e);
+        }
     }
 
     private static String env(String name, String fallback) {

@@ -106,7 +106,10 @@ public final class TopicProbe implements AutoCloseable {
         }
     }
 
-    /** Every record on {@code topic} now: read from its beginning to the end offsets taken at the start. */
+    /**
+     * Every record on {@code topic} now: read from its beginning to the end offsets taken at the start; fails with an
+     * {@link AssertionError} if the end is not reached within 30 seconds (never a silently shorter list).
+     */
     public List<ConsumerRecord<String, byte[]>> readToEnd(String topic) {
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
@@ -118,6 +121,12 @@ public final class TopicProbe implements AutoCloseable {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            for (TopicPartition partition : partitions) {
+                if (consumer.position(partition) < ends.get(partition)) {
+                    throw new AssertionError("read " + partition + " up to " + consumer.position(partition) + " of "
+                            + ends.get(partition) + " within 30 s");
+                }
             }
             return records;
         }
