@@ -56,6 +56,7 @@ public final class DistributedStore implements AutoCloseable {
     static final List<String> TWICE = List.of("carts", "orders");
     static final int SECOND_INSTANCE_OFFSET = 100;
     static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final String DATABASE = "eventshop";
     private static final String PG_USER = "postgres";
 
@@ -196,6 +197,8 @@ public final class DistributedStore implements AutoCloseable {
                 // thirteen JVMs, each with a read-model pool and an event store's pool and listener
                 .setServerConfig("max_connections", "400")
                 .setServerConfig("listen_addresses", "localhost")
+                // stopped by close(), last; its own hook would stop it first, under the applications still using it
+                .setRegisterShutdownHook(false)
                 .start();
     }
 
@@ -418,12 +421,27 @@ public final class DistributedStore implements AutoCloseable {
         return command;
     }
 
+    /**
+     * The command in a session of its own ({@code setsid}, where there is one): Ctrl-C in a terminal signals the whole
+     * foreground process group, and every part would stop at once, applications after the brokers and the database
+     * they still use; only the launcher gets it then, and stops them in order. ({@code setsid} execs the command in the
+     * same process, as the child is never a group leader, so the part's pid stays the process's.)
+     */
+    static List<String> ownSession(List<String> command) {
+        if (!Files.isExecutable(SETSID)) {
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>(List.of(SETSID.toString()));
+        wrapped.addAll(command);
+        return wrapped;
+    }
+
     private Part spawn(String name, List<String> command, Map<String, String> env, int port) {
         if (closed) {
             throw new StoreStartException("the store was stopped while it was starting");
         }
         Path log = logs().resolve(name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(ownSession(command)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .directory(options.dataDir().toFile());
         builder.environment().putAll(env);
