@@ -32,6 +32,7 @@ record Secrets(String tokenSecret, String adminPassword, AdminPasswordSource adm
         Path adminPasswordFile) {
 
     static final String ADMIN_PASSWORD_ENV = "EVENTSHOP_ADMIN_PASSWORD";
+    static final String TOKEN_SECRET_ENV = "EVENTSHOP_TOKEN_SECRET";
 
     /** Where the admin password came from, for what the launcher prints. */
     enum AdminPasswordSource {
@@ -81,6 +82,25 @@ record Secrets(String tokenSecret, String adminPassword, AdminPasswordSource adm
         } catch (IOException e) {
             throw new IllegalStateException("no admin password: set " + ADMIN_PASSWORD_ENV
                     + " or run against the data directory of the running store (" + file + " is missing)", e);
+        }
+    }
+
+    /**
+     * The token secret of a store started over {@code dataDir}, for a client that mints tokens the services take
+     * ({@code store token}): {@value #TOKEN_SECRET_ENV} (as the distributed topology's applications get it), else
+     * the secrets directory.
+     */
+    static String tokenSecretOf(Path dataDir) {
+        String fromEnv = System.getenv(TOKEN_SECRET_ENV);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv;
+        }
+        Path file = dataDir.resolve("secrets").resolve("token-secret");
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new IllegalStateException("no token secret: set " + TOKEN_SECRET_ENV
+                    + " or give the data directory of the store (" + file + " is missing)", e);
         }
     }
 

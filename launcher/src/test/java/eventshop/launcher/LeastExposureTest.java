@@ -2,13 +2,20 @@ package eventshop.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,7 +33,8 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
  * Least exposure in the embedded topology (issue 17, item 8), on the running {@link SharedStore}: only edge, the
  * store's door, listens beyond the loopback interface; every service, web, the functions, the views and the Kafka
  * broker listen on 127.0.0.1 only. Read from each context's Tomcat connectors (the address each was bound to), and
- * tried from this host's own non-loopback addresses (what another host on that network would reach).
+ * tried from this host's own non-loopback addresses (what another host on that network would reach). And at every
+ * application the actuator beyond health is the admin's only: a scraper sends the token {@code store token} prints.
  */
 class LeastExposureTest {
 
@@ -74,6 +82,43 @@ class LeastExposureTest {
         for (Map.Entry<String, Integer> port : ports.entrySet()) {
             assertThat(connects(InetAddress.getLoopbackAddress(), port.getValue())).as(port.getKey()).isTrue();
         }
+    }
+
+    @Test
+    void theActuatorBeyondHealth_isTheAdmins_atEveryApplication_aScraperUsesTheTokenStoreTokenPrints() throws Exception {
+        // given: what `store token --data DIR` prints for a scraper
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        assertThat(Store.run(new String[] {"token", "--data", shop.dataDir.toString(), "--hours", "1"},
+                new PrintStream(printed, true, StandardCharsets.UTF_8), System.err)).isZero();
+        String scraper = printed.toString(StandardCharsets.UTF_8).strip();
+        String customer = shop.tokens.mint(eventshop.eventsourcing.security.EdgeUser.customer("acc-nosy", "nosy@example.com"));
+        HttpClient http = HttpClient.newHttpClient();
+
+        for (ServiceApp app : shop.store.config().services()) {
+            URI base = shop.store.url(app.name());
+            assertThat(status(http, base.resolve("/actuator/health/readiness"), null)).as(app.name()).isEqualTo(200);
+            for (String endpoint : List.of("/actuator/prometheus", "/actuator/info")) {
+                URI uri = base.resolve(endpoint);
+                assertThat(status(http, uri, null)).as("%s without a token", uri).isEqualTo(401);
+                assertThat(status(http, uri, customer)).as("%s for a customer", uri).isEqualTo(403);
+            }
+            assertThat(status(http, base.resolve("/actuator/prometheus"), scraper)).as(app.name()).isEqualTo(200);
+        }
+        // edge, the door: health for anyone, info only for an admin's session
+        URI edge = shop.store.edgeUrl();
+        assertThat(status(http, edge.resolve("/actuator/health/liveness"), null)).isEqualTo(200);
+        assertThat(status(http, edge.resolve("/actuator/info"), null)).isEqualTo(401);
+        assertThat(status(http, edge.resolve("/actuator/info"), shop.session(new eventshop.eventsourcing.security.EdgeUser(
+                "acc-nosy", "nosy@example.com", java.util.Set.of(eventshop.edgetoken.EdgeToken.CUSTOMER))))).isEqualTo(403);
+        assertThat(status(http, edge.resolve("/actuator/info"), shop.admin)).isEqualTo(200);
+    }
+
+    private static int status(HttpClient http, URI uri, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static List<Connector> connectors(ServiceApp app) {
