@@ -72,17 +72,8 @@ record Secrets(String tokenSecret, String adminPassword, AdminPasswordSource adm
      * ({@code store load}, {@code store replay}): from the environment, else its secrets directory.
      */
     static String adminPasswordOf(Path dataDir) {
-        String fromEnv = System.getenv(ADMIN_PASSWORD_ENV);
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return fromEnv;
-        }
-        Path file = dataDir.resolve("secrets").resolve("admin-password");
-        try {
-            return Files.readString(file).strip();
-        } catch (IOException e) {
-            throw new IllegalStateException("no admin password: set " + ADMIN_PASSWORD_ENV
-                    + " or run against the data directory of the running store (" + file + " is missing)", e);
-        }
+        return fromEnvironmentOrFile(ADMIN_PASSWORD_ENV, dataDir.resolve("secrets").resolve("admin-password"),
+                "no admin password: set " + ADMIN_PASSWORD_ENV + " or run against the data directory of the running store");
     }
 
     /**
@@ -91,16 +82,19 @@ record Secrets(String tokenSecret, String adminPassword, AdminPasswordSource adm
      * the secrets directory.
      */
     static String tokenSecretOf(Path dataDir) {
-        String fromEnv = System.getenv(TOKEN_SECRET_ENV);
+        return fromEnvironmentOrFile(TOKEN_SECRET_ENV, dataDir.resolve("secrets").resolve("token-secret"),
+                "no token secret: set " + TOKEN_SECRET_ENV + " or give the data directory of the store");
+    }
+
+    private static String fromEnvironmentOrFile(String variable, Path file, String missing) {
+        String fromEnv = System.getenv(variable);
         if (fromEnv != null && !fromEnv.isBlank()) {
             return fromEnv;
         }
-        Path file = dataDir.resolve("secrets").resolve("token-secret");
         try {
             return Files.readString(file).strip();
         } catch (IOException e) {
-            throw new IllegalStateException("no token secret: set " + TOKEN_SECRET_ENV
-                    + " or give the data directory of the store (" + file + " is missing)", e);
+            throw new IllegalStateException(missing + " (" + file + " is missing)", e);
         }
     }
 
