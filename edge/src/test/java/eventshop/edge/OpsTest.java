@@ -295,6 +295,34 @@ class OpsTest {
         }
     }
 
+    /** Least exposure at the store's door: health and its probes for anyone, the rest of edge's actuator for the admin. */
+    @Nested
+    class EdgesActuator {
+
+        @ParameterizedTest
+        @ValueSource(strings = {"/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness"})
+        void healthAndTheProbes_areOpen(String path) throws Exception {
+            assertThat(send(HttpRequest.newBuilder(edge(path))).statusCode()).isEqualTo(200);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"/actuator", "/actuator/info", "/actuator/prometheus", "/actuator/metrics",
+                "/actuator/env"})
+        void everyOtherEndpoint_is401WithoutASession_and403ForACustomer(String path) throws Exception {
+            assertProblem(send(HttpRequest.newBuilder(edge(path))), 401, "/problems/unauthorized");
+            assertProblem(send(bearer(path, session("acc-customer", EdgeToken.CUSTOMER))), 403, "/problems/forbidden");
+        }
+
+        @Test
+        void theAdmin_readsInfo_andFindsNoEndpointEdgeDoesNotExpose() throws Exception {
+            String admin = session("acc-admin", EdgeToken.ADMIN);
+
+            assertThat(send(bearer("/actuator/info", admin)).statusCode()).isEqualTo(200);
+            // edge.yml exposes health and info only: the admin passes security and finds nothing
+            assertThat(send(bearer("/actuator/prometheus", admin)).statusCode()).isEqualTo(404);
+        }
+    }
+
     /** A session token as login would give it: a live server-side session for the account, and its token. */
     String session(String accountId, String role) {
         return tokens.mintSession(new Caller(accountId, accountId + "@example.com", List.of(role)),

@@ -1,5 +1,6 @@
 package eventshop.launcher;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,11 +11,17 @@ import java.util.Map;
  * the secrets, where the others answer. Given as command-line arguments, which rank above the
  * application's own config file (that file holds the defaults for running it alone); the store's extra
  * properties ({@link StoreConfig#properties()}) come last and win.
+ *
+ * <p>Least exposure: every application but edge listens on the loopback address only ({@value #SERVER_ADDRESS}
+ * = {@link #LOOPBACK}); edge, the store's one door, listens on every interface.
  */
 final class AppArguments {
 
     /** The service that owns the admin account and is told its password. */
     static final String ACCOUNTS = "accounts";
+    static final String SERVER_ADDRESS = "server.address";
+    /** Where the services, web, the functions and the views listen: {@code 127.0.0.1} (what {@link PortCheck} binds too). */
+    static final String LOOPBACK = InetAddress.getLoopbackAddress().getHostAddress();
 
     private AppArguments() {
     }
@@ -29,6 +36,8 @@ final class AppArguments {
         props.put("eventshop.security.token-secret", secrets.tokenSecret());
         switch (app.kind()) {
             case SERVICE -> {
+                // only edge answers other hosts: the others are reached through it, and by each other over the loopback
+                props.put(SERVER_ADDRESS, LOOPBACK);
                 Path dir = config.dataDir().resolve(app.name());
                 String brokers = "localhost:" + config.kafkaPort();
                 props.put("spring.kafka.bootstrap-servers", brokers);

@@ -152,6 +152,11 @@ public final class DistributedStore implements AutoCloseable {
         return secrets.adminPassword();
     }
 
+    /** The store's secrets (the token secret: a test mints an admin's token for the services' metrics); after {@link #start()}. */
+    Secrets secrets() {
+        return secrets;
+    }
+
     /** Every process of the topology that runs now (not PostgreSQL's own: it forks its backends). */
     List<Part> parts() {
         List<Part> all = new ArrayList<>(kafka);

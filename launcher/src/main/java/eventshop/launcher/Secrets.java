@@ -32,6 +32,7 @@ record Secrets(String tokenSecret, String adminPassword, AdminPasswordSource adm
         Path adminPasswordFile) {
 
     static final String ADMIN_PASSWORD_ENV = "EVENTSHOP_ADMIN_PASSWORD";
+    static final String TOKEN_SECRET_ENV = "EVENTSHOP_TOKEN_SECRET";
 
     /** Where the admin password came from, for what the launcher prints. */
     enum AdminPasswordSource {
@@ -71,16 +72,29 @@ record Secrets(String tokenSecret, String adminPassword, AdminPasswordSource adm
      * ({@code store load}, {@code store replay}): from the environment, else its secrets directory.
      */
     static String adminPasswordOf(Path dataDir) {
-        String fromEnv = System.getenv(ADMIN_PASSWORD_ENV);
+        return fromEnvironmentOrFile(ADMIN_PASSWORD_ENV, dataDir.resolve("secrets").resolve("admin-password"),
+                "no admin password: set " + ADMIN_PASSWORD_ENV + " or run against the data directory of the running store");
+    }
+
+    /**
+     * The token secret of a store started over {@code dataDir}, for a client that mints tokens the services take
+     * ({@code store token}): {@value #TOKEN_SECRET_ENV} (as the distributed topology's applications get it), else
+     * the secrets directory.
+     */
+    static String tokenSecretOf(Path dataDir) {
+        return fromEnvironmentOrFile(TOKEN_SECRET_ENV, dataDir.resolve("secrets").resolve("token-secret"),
+                "no token secret: set " + TOKEN_SECRET_ENV + " or give the data directory of the store");
+    }
+
+    private static String fromEnvironmentOrFile(String variable, Path file, String missing) {
+        String fromEnv = System.getenv(variable);
         if (fromEnv != null && !fromEnv.isBlank()) {
             return fromEnv;
         }
-        Path file = dataDir.resolve("secrets").resolve("admin-password");
         try {
             return Files.readString(file).strip();
         } catch (IOException e) {
-            throw new IllegalStateException("no admin password: set " + ADMIN_PASSWORD_ENV
-                    + " or run against the data directory of the running store (" + file + " is missing)", e);
+            throw new IllegalStateException(missing + " (" + file + " is missing)", e);
         }
     }
 

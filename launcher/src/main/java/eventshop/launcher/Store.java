@@ -1,5 +1,8 @@
 package eventshop.launcher;
 
+import eventshop.edgetoken.EdgeToken;
+import eventshop.eventsourcing.security.EdgeTokens;
+import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.launcher.client.EdgeClient;
 import eventshop.launcher.demo.DemoData;
 import eventshop.launcher.load.CheckoutLoad;
@@ -9,11 +12,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
@@ -26,6 +31,7 @@ import tools.jackson.databind.JsonNode;
  * store load [--rate N] [--seconds N] [--customers N] [--sku SKU] [--url URL] [--data DIR] [--kafka HOST:PORT]
  *            [--pid N] [--out DIR] [--profile] [--deadline S] [--probe-ms N] [--late-ms N]
  * store replay views [--url URL] [--data DIR]
+ * store token [--data DIR] [--hours N]
  * store help
  * </pre>
  */
@@ -50,6 +56,11 @@ public final class Store {
                       rebuild every view of the views service from the beginning of the topics
                       into fresh tables while the old ones keep serving, then switch; waits and
                       prints the progress (options --url and --data as for load)
+              token   print a token the services take, with the admin role, signed with the store's
+                      token secret: what a Prometheus scraper sends to the services' /actuator/prometheus
+                      (Authorization: Bearer; every actuator endpoint but health is the admin's only).
+                      Options --data (the secret is DIR/secrets/token-secret, or $EVENTSHOP_TOKEN_SECRET)
+                      and --hours N, how long it is good for (default 24, at most 8760)
               help    show this text
               train   start and stop a throw-away store on free ports (the ./store script runs
                       it once with -XX:AOTCacheOutput, so that later starts are faster)
@@ -118,6 +129,7 @@ public final class Store {
                 case "train" -> train(out, err);
                 case "load" -> load(rest, out, err);
                 case "replay" -> replay(rest, out, err);
+                case "token" -> token(rest, out, err);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;
@@ -291,6 +303,32 @@ public final class Store {
             return 1;
         }
     }
+
+    /** The services token of {@code store token}: the admin role, signed with the store's token secret. */
+    private static int token(Deque<String> args, PrintStream out, PrintStream err) {
+        Path data = parse(new ArrayDeque<>()).dataDir();
+        long hours = 24;
+        while (!args.isEmpty()) {
+            String arg = args.pop();
+            switch (arg) {
+                case "--data" -> data = Path.of(value(arg, args));
+                case "--hours" -> hours = whole(arg, value(arg, args), 1, 8_760);
+                default -> throw new UsageException("unknown option of token: " + arg);
+            }
+        }
+        try {
+            EdgeTokens tokens = EdgeTokens.fromBase64(Secrets.tokenSecretOf(data), Clock.systemUTC());
+            out.println(tokens.mint(new EdgeUser(METRICS_READER, DemoData.ADMIN_EMAIL, Set.of(EdgeToken.ADMIN)),
+                    EdgeToken.SERVICES_AUDIENCE, java.time.Duration.ofHours(hours)));
+            return 0;
+        } catch (RuntimeException e) {
+            err.println("store token: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** The subject of the tokens {@code store token} prints: no account, the operator's tools. */
+    static final String METRICS_READER = "operator-tools";
 
     private static double positive(String option, String value, double max) {
         try {

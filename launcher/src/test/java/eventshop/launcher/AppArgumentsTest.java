@@ -31,6 +31,15 @@ class AppArgumentsTest {
     }
 
     @Test
+    void everyApplicationButEdge_listensOnTheLoopbackOnly() {
+        for (ServiceApp app : config.services()) {
+            assertThat(AppArguments.of(config, secrets, app)).as(app.name()).contains("--server.address=127.0.0.1");
+        }
+        // edge is the store's door: on every interface (no address, Tomcat's default)
+        assertThat(argumentsOf("edge")).noneMatch(argument -> argument.startsWith("--server.address="));
+    }
+
+    @Test
     void theEngine_isTheApplicationsOwnChoice() {
         // functions.yml says engine none, views.yml memory: an argument would override both
         for (ServiceApp app : config.services()) {

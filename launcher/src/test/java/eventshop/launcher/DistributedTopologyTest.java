@@ -210,13 +210,19 @@ class DistributedTopologyTest {
     }
 
     private static boolean leads(int port) throws Exception {
+        // the metrics are the admin's only (issue 17): a services token with the admin role, as edge would mint one
+        String admin = eventshop.eventsourcing.security.EdgeTokens.fromBase64(store.secrets().tokenSecret(),
+                java.time.Clock.systemUTC()).mint(new eventshop.eventsourcing.security.EdgeUser("admin-test",
+                DemoData.ADMIN_EMAIL, java.util.Set.of(eventshop.edgetoken.EdgeToken.ADMIN)));
         HttpResponse<String> metrics;
         try {
             metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                    + "/actuator/prometheus")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                    + "/actuator/prometheus")).header("Authorization", "Bearer " + admin).timeout(Duration.ofSeconds(5))
+                    .build(), HttpResponse.BodyHandlers.ofString());
         } catch (java.net.ConnectException e) {
             return false; // an instance killed leads nothing
         }
+        assertThat(metrics.statusCode()).as(metrics.body()).isEqualTo(200);
         return metrics.body().lines().anyMatch(line -> line.startsWith("leadership_leading{")
                 && line.contains("role=\"singletons\"") && line.endsWith(" 1.0"));
     }

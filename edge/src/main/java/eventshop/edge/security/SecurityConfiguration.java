@@ -44,7 +44,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * still exist ({@link SessionTokenDecoder}), or the request ends here with a 401 problem. Without one the caller is anonymous. Edge does not decide what a caller may do at a
  * service — the service does, from the token edge mints for it — so every route is open to both (the operations
  * console's {@code /api/ops/**} included: the services and web check the admin role); only edge's own operations
- * endpoints (the actuator beyond health and info, its breakers at {@value #BREAKERS}) need an admin.
+ * endpoints (the actuator beyond health and its probes — info too —, its breakers at {@value #BREAKERS}) need an
+ * admin: 401 without a session, 403 for a customer.
  *
  * <p>{@value #INTERNAL_OPS} is web's way to edge's breakers for the console: web calls it server-side with the
  * services token edge minted for the admin's page request. Its own filter chain, before the main one, takes only
@@ -103,7 +104,7 @@ class SecurityConfiguration {
                         .sessionAuthenticationStrategy(new NullAuthenticatedSessionStrategy()))
                 .addFilterBefore(new SessionCookies(browser), BearerTokenAuthenticationFilter.class)
                 .authorizeHttpRequests(requests -> requests
-                        .requestMatchers("/actuator/health/**", "/actuator/info").permitAll()
+                        .requestMatchers("/actuator/health/**").permitAll()
                         .requestMatchers("/actuator/**", BREAKERS).hasRole(EdgeToken.ADMIN)
                         .anyRequest().permitAll())
                 .oauth2ResourceServer(server -> server

@@ -27,9 +27,11 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * OAuth2 resource server over {@link EdgeTokens#decoder} for {@link EdgeToken#SERVICES_AUDIENCE},
  * stateless, roles from the {@code roles} claim as {@code ROLE_*} authorities, method security on
  * ({@code @PreAuthorize("hasRole('CUSTOMER')")}), {@link EdgeUser} controller parameters, and 401/403
- * problem responses. Health, info, Prometheus and the OpenAPI description are open; the other
- * actuator endpoints and the operations console's ({@code /api/ops/**}) need {@code ADMIN}. On in every servlet service with Spring Security on the
- * classpath unless {@code eventshop.security.enabled=false}.
+ * problem responses. Health (and its probes, {@code /actuator/health/**}) and the OpenAPI description are
+ * open; every other actuator endpoint (info, Prometheus, metrics, the starter's own) and the operations
+ * console's ({@code /api/ops/**}) need {@code ADMIN}: without a token 401, with a customer's 403 — a
+ * Prometheus scraper sends a services token with the admin role. On in every servlet service with Spring
+ * Security on the classpath unless {@code eventshop.security.enabled=false}.
  */
 @AutoConfiguration(beforeName = {
         "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
@@ -73,8 +75,8 @@ public class ServiceSecurityAutoConfiguration {
                 .httpBasic(basic -> basic.disable())
                 .logout(logout -> logout.disable())
                 .authorizeHttpRequests(requests -> requests
-                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info",
-                                "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/error").permitAll()
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/v3/api-docs", "/v3/api-docs/**",
+                                "/error").permitAll()
                         .requestMatchers("/actuator/**", "/api/ops/**").hasRole(EdgeToken.ADMIN)
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(server -> server

@@ -28,7 +28,10 @@ import org.springframework.web.client.RestClient;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, classes = ServiceSecurityTest.App.class,
         properties = {"eventshop.service-name=secured", "eventshop.eventstore.engine=memory",
                 "eventshop.relay.enabled=false", "spring.datasource.url=jdbc:h2:mem:secured;DB_CLOSE_DELAY=-1",
-                "management.endpoints.web.exposure.include=health,eventstore",
+                "management.endpoints.web.exposure.include=health,info,prometheus,metrics,eventstore",
+                "management.endpoint.health.probes.enabled=true",
+                // a test context turns metrics export off unless told otherwise: the Prometheus endpoint with it
+                "management.prometheus.metrics.export.enabled=true",
                 "eventshop.security.enabled=true", "eventshop.security.token-secret=" + ServiceSecurityTest.SECRET})
 class ServiceSecurityTest {
 
@@ -141,6 +144,50 @@ class ServiceSecurityTest {
         @Test
         void health_isOpen() {
             assertThat(get("/actuator/health", null).getStatusCode()).isEqualTo(HttpStatus.OK);
+        }
+    }
+
+    /** Least exposure: health (and the probes under it) for anyone, every other actuator endpoint for the admin only. */
+    @Nested
+    class Actuator {
+
+        @org.junit.jupiter.params.ParameterizedTest
+        @org.junit.jupiter.params.provider.ValueSource(strings = {"/actuator/health", "/actuator/health/liveness",
+                "/actuator/health/readiness"})
+        void healthAndTheProbes_areOpen(String path) {
+            assertThat(get(path, null).getStatusCode()).isEqualTo(HttpStatus.OK);
+        }
+
+        @org.junit.jupiter.params.ParameterizedTest
+        @org.junit.jupiter.params.provider.ValueSource(strings = {"/actuator", "/actuator/info", "/actuator/prometheus",
+                "/actuator/metrics", "/actuator/metrics/jvm.memory.used", "/actuator/eventstore", "/actuator/env"})
+        void everyOtherEndpoint_is401WithoutAnAccount_and403ForACustomer(String path) {
+            ResponseEntity<String> none = get(path, null);
+            assertProblem(none, HttpStatus.UNAUTHORIZED, "unauthorized");
+            assertThat(none.getBody()).doesNotContain("jvm_", "jvm.memory");
+            // edge's token for a caller without a session: no account, as without a token
+            assertProblem(get(path, tokens.mint(EdgeUser.ANONYMOUS)), HttpStatus.UNAUTHORIZED, "unauthorized");
+            ResponseEntity<String> customer = get(path, tokens.mint(EdgeUser.customer("acc-1", "a@example.com")));
+            assertProblem(customer, HttpStatus.FORBIDDEN, "forbidden");
+            assertThat(customer.getBody()).doesNotContain("jvm_", "jvm.memory");
+        }
+
+        @org.junit.jupiter.params.ParameterizedTest
+        @org.junit.jupiter.params.provider.ValueSource(strings = {"/actuator/info", "/actuator/prometheus",
+                "/actuator/metrics", "/actuator/eventstore"})
+        void theAdmin_readsThem(String path) {
+            String admin = tokens.mint(new EdgeUser("adm", "admin@example.com", Set.of(EdgeToken.ADMIN)));
+
+            ResponseEntity<String> response = get(path, admin);
+
+            assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(HttpStatus.OK);
+        }
+
+        @Test
+        void thePrometheusScrape_isTheMetricsForTheAdmin() {
+            String admin = tokens.mint(new EdgeUser("adm", "admin@example.com", Set.of(EdgeToken.ADMIN)));
+
+            assertThat(get("/actuator/prometheus", admin).getBody()).contains("jvm_memory_used_bytes");
         }
     }
 
