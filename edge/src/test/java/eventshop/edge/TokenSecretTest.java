@@ -23,6 +23,6 @@ class TokenSecretTest {
     @ParameterizedTest
     @ValueSource(strings = {TestTokens.SECRET})
     void base64OfThirtyTwoBytes_isAKey(String secret) {
-        assertThat(TokenSecret.parse(secret).getAlgorithm()).isEqualTo("HmacSHA256");
+        assertThat(TokenSecret.parse(secret).current().secret().getAlgorithm()).isEqualTo("HmacSHA256");
     }
 }

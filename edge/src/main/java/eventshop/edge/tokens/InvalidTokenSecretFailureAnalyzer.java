@@ -8,8 +8,9 @@ class InvalidTokenSecretFailureAnalyzer extends AbstractFailureAnalyzer<InvalidT
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, InvalidTokenSecret cause) {
-        return new FailureAnalysis("Edge cannot sign or check tokens: " + TokenSecret.PROPERTY + " " + cause.reason() + ".",
-                "Set " + TokenSecret.PROPERTY + " (or the environment variable EVENTSHOP_SECURITY_TOKEN_SECRET): "
+        String variable = cause.property().toUpperCase().replace('.', '_').replace("-", "_");
+        return new FailureAnalysis("Edge cannot sign or check tokens: " + cause.property() + " " + cause.reason() + ".",
+                "Set " + cause.property() + " (or the environment variable " + variable + "): "
                         + TokenSecret.HOW + ".", cause);
     }
 }

@@ -11,9 +11,10 @@ import org.springframework.context.annotation.Configuration;
 class TokenConfiguration {
 
     @Bean
-    EdgeTokens edgeTokens(@Value("${" + TokenSecret.PROPERTY + ":}") String secret, EdgeProperties properties,
+    EdgeTokens edgeTokens(@Value("${" + TokenSecret.PROPERTY + ":}") String secret,
+                          @Value("${" + TokenSecret.PREVIOUS_PROPERTY + ":}") String previous, EdgeProperties properties,
                           ObjectProvider<Clock> clock) {
-        return new EdgeTokens(TokenSecret.parse(secret), clock.getIfAvailable(Clock::systemUTC),
+        return new EdgeTokens(TokenSecret.parse(secret, previous), clock.getIfAvailable(Clock::systemUTC),
                 properties.sessionTtl(), properties.servicesTokenTtl());
     }
 }

@@ -1,41 +1,35 @@
 package eventshop.edge.tokens;
 
-import java.util.Base64;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
+import eventshop.edgetoken.InvalidTokenKey;
+import eventshop.edgetoken.TokenKeys;
 
 /**
- * The HMAC key shared by edge and the services ({@code eventshop.security.token-secret}): base64 of at
- * least 32 bytes. Anything else stops edge at startup with a message that says how to make one.
+ * The HMAC keys shared by edge and the services: the current one ({@value #PROPERTY}), which edge signs with,
+ * and the previous ones ({@value #PREVIOUS_PROPERTY}), which still verify during a rotation's overlap
+ * ({@link TokenKeys}). A missing or unusable key stops edge at startup with a message that says how to make one.
  */
 public final class TokenSecret {
 
-    public static final String PROPERTY = "eventshop.security.token-secret";
-    static final int MINIMUM_BYTES = 32;
+    public static final String PROPERTY = TokenKeys.SECRET_PROPERTY;
+    public static final String PREVIOUS_PROPERTY = TokenKeys.PREVIOUS_PROPERTY;
 
     private TokenSecret() {
     }
 
-    public static SecretKey parse(String base64) {
-        if (base64 == null || base64.isBlank()) {
-            throw invalid("is not set");
-        }
-        byte[] bytes;
+    /** The keys of the two settings; {@code previous} may be null or blank. */
+    public static TokenKeys parse(String current, String previous) {
         try {
-            bytes = Base64.getDecoder().decode(base64.strip());
-        } catch (IllegalArgumentException notBase64) {
-            throw invalid("is not valid base64");
+            return TokenKeys.parse(current, previous);
+        } catch (InvalidTokenKey invalid) {
+            throw new InvalidTokenSecret(invalid.property(), invalid.reason(), invalid.getMessage());
         }
-        if (bytes.length < MINIMUM_BYTES) {
-            throw invalid("decodes to " + bytes.length + " bytes, fewer than " + MINIMUM_BYTES);
-        }
-        return new SecretKeySpec(bytes, "HmacSHA256");
     }
 
-    private static InvalidTokenSecret invalid(String why) {
-        return new InvalidTokenSecret(why, PROPERTY + " " + why + ": " + HOW);
+    /** The current key alone. */
+    public static TokenKeys parse(String current) {
+        return parse(current, null);
     }
 
-    static final String HOW = "it must be the base64 of at least " + MINIMUM_BYTES
+    static final String HOW = "it must be the base64 of at least " + TokenKeys.MINIMUM_BYTES
             + " random bytes, the same for edge and every service (e.g. `openssl rand -base64 32`)";
 }
