@@ -123,8 +123,8 @@ public final class TokenKeys {
 
     private static Key key(String property, byte[] bytes) {
         if (bytes == null || bytes.length < MINIMUM_BYTES) {
-            throw new InvalidTokenKey(property, (bytes == null ? "is not set" : "has a key of " + bytes.length
-                    + " bytes, fewer than " + MINIMUM_BYTES));
+            throw new InvalidTokenKey(property, (bytes == null ? "is not set" : "decodes to " + bytes.length
+                    + " bytes, fewer than " + MINIMUM_BYTES + " bytes"));
         }
         return new Key(keyId(bytes), new SecretKeySpec(bytes.clone(), ALGORITHM));
     }
