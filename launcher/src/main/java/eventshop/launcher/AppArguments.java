@@ -27,6 +27,9 @@ final class AppArguments {
         props.put("spring.jmx.enabled", "false");
         props.put("management.endpoint.health.probes.enabled", "true");
         props.put("eventshop.security.token-secret", secrets.tokenSecret());
+        if (!secrets.previousTokenSecrets().isEmpty()) {
+            props.put("eventshop.security.previous-token-secrets", secrets.previousTokenSecrets());
+        }
         switch (app.kind()) {
             case SERVICE -> {
                 Path dir = config.dataDir().resolve(app.name());
