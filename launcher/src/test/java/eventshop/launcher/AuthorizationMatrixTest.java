@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import eventshop.edge.sessions.Sessions;
 import eventshop.edge.tokens.EdgeTokens;
-import eventshop.edge.tokens.TokenSecret;
 import eventshop.edgetoken.EdgeToken;
 import eventshop.launcher.client.EdgeClient;
 import eventshop.launcher.demo.DemoData;
@@ -310,7 +309,7 @@ class AuthorizationMatrixTest {
     private static String sessionToken(String key, Clock clock, String accountId, String email) {
         Sessions sessions = shared.store.context("edge").getBean(Sessions.class);
         String sessionId = sessions.open(accountId, sessions.mark(), null);
-        return new EdgeTokens(TokenSecret.parse(key), clock, Duration.ofHours(8), Duration.ofSeconds(60))
+        return new EdgeTokens(eventshop.edgetoken.TokenKeys.parse(key, null), clock, Duration.ofHours(8), Duration.ofSeconds(60))
                 .mintSession(new eventshop.edge.tokens.Caller(accountId, email, List.of(EdgeToken.CUSTOMER)), sessionId)
                 .token();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import eventshop.edgetoken.EdgeToken;
+import eventshop.edgetoken.InvalidTokenKey;
 import eventshop.edgetoken.TokenKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -15,7 +16,10 @@ import java.util.Base64;
 import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import eventshop.edge.EdgeProperties;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.security.oauth2.jwt.JwtException;
 
 /**
@@ -32,7 +36,7 @@ class EdgeTokensKeysTest {
     static final Caller ALICE = new Caller("alice", "alice@example.com", List.of(EdgeToken.CUSTOMER));
 
     static EdgeTokens tokens(String current, String previous, Instant at) {
-        return new EdgeTokens(TokenSecret.parse(current, previous), Clock.fixed(at, ZoneOffset.UTC),
+        return new EdgeTokens(TokenKeys.parse(current, previous), Clock.fixed(at, ZoneOffset.UTC),
                 Duration.ofHours(8), Duration.ofSeconds(60));
     }
 
@@ -109,8 +113,28 @@ class EdgeTokensKeysTest {
 
     @Test
     void anUnusablePreviousKey_stopsEdge_namingTheSetting() {
-        assertThatThrownBy(() -> tokens(NEW, OLD + ",c2hvcnQ=", NOW)).isInstanceOfSatisfying(InvalidTokenSecret.class,
-                invalid -> assertThat(invalid.property()).isEqualTo(TokenSecret.PREVIOUS_PROPERTY));
+        assertThatThrownBy(() -> tokens(NEW, OLD + ",c2hvcnQ=", NOW)).isInstanceOfSatisfying(InvalidTokenKey.class,
+                invalid -> assertThat(invalid.property()).isEqualTo(TokenKeys.PREVIOUS_PROPERTY));
+    }
+
+    @Test
+    void edgeTakesBothSettings_andDoesNotStartWithoutAKey() {
+        String old = tokens(OLD, null, Instant.now()).mintSession(ALICE, "s-1").token();
+        ApplicationContextRunner edge = new ApplicationContextRunner()
+                .withUserConfiguration(TokenConfiguration.class, Settings.class);
+
+        edge.withPropertyValues(TokenKeys.SECRET_PROPERTY + "=" + NEW, TokenKeys.PREVIOUS_PROPERTY + "=" + OLD)
+                .run(context -> assertThat(context.getBean(EdgeTokens.class).sessionDecoder().decode(old).getSubject())
+                        .isEqualTo("alice"));
+        edge.withPropertyValues(TokenKeys.SECRET_PROPERTY + "=" + NEW)
+                .run(context -> assertThatThrownBy(() -> context.getBean(EdgeTokens.class).sessionDecoder().decode(old))
+                        .isInstanceOf(JwtException.class));
+        edge.withPropertyValues(TokenKeys.PREVIOUS_PROPERTY + "=" + OLD)
+                .run(context -> assertThat(context).getFailure().rootCause().isInstanceOf(InvalidTokenKey.class));
+    }
+
+    @EnableConfigurationProperties(EdgeProperties.class)
+    static class Settings {
     }
 
     /** A JWS of this header and payload (JSON), signed with the base64 key under the JCA MAC algorithm. */
