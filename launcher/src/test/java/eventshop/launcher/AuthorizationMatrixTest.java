@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import eventshop.edge.sessions.Sessions;
 import eventshop.edge.tokens.EdgeTokens;
 import eventshop.edgetoken.EdgeToken;
+import eventshop.edgetoken.TokenKeys;
+import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.launcher.client.EdgeClient;
 import eventshop.launcher.demo.DemoData;
 import java.time.Clock;
@@ -261,7 +263,6 @@ class AuthorizationMatrixTest {
     private static final Pattern OPS_PATH = Pattern.compile("^/api/ops/([a-z]+)/(.+)$");
     private static final Pattern VARIABLE = Pattern.compile("\\{([^}]+)}");
 
-
     @BeforeAll
     static void resources() {
         shared = SharedStore.get();
@@ -272,7 +273,7 @@ class AuthorizationMatrixTest {
                 "password", "pw-" + UUID.randomUUID()), null);
         assertThat(registered.status()).as(registered.toString()).isEqualTo(201);
         String ownerId = registered.body().get("accountId").asString();
-        String ownerSession = shared.session(new eventshop.eventsourcing.security.EdgeUser(ownerId, email,
+        String ownerSession = shared.session(new EdgeUser(ownerId, email,
                 Set.of(EdgeToken.CUSTOMER)));
         EdgeClient.Response card = edge.post("/api/payments/tokens", Map.of("number", SharedStore.APPROVES, "expMonth", 12,
                 "expYear", Year.now().getValue() + 2, "cvc", "123"), ownerSession);
@@ -309,19 +310,19 @@ class AuthorizationMatrixTest {
     private static String sessionToken(String key, Clock clock, String accountId, String email) {
         Sessions sessions = shared.store.context("edge").getBean(Sessions.class);
         String sessionId = sessions.open(accountId, sessions.mark(), null);
-        return new EdgeTokens(eventshop.edgetoken.TokenKeys.parse(key, null), clock, Duration.ofHours(8), Duration.ofSeconds(60))
-                .mintSession(new eventshop.edge.tokens.Caller(accountId, email, List.of(EdgeToken.CUSTOMER)), sessionId)
-                .token();
+        eventshop.edge.tokens.Caller customer = new eventshop.edge.tokens.Caller(accountId, email, List.of(EdgeToken.CUSTOMER));
+        return new EdgeTokens(TokenKeys.parse(key, null), clock, Duration.ofHours(8), Duration.ofSeconds(60))
+                .mintSession(customer, sessionId).token();
     }
 
     /** A fresh session of the caller, for a request that ends the one it uses. */
     private static String freshSession(Caller caller) {
         return switch (caller) {
-            case OWNER -> shared.session(new eventshop.eventsourcing.security.EdgeUser(fixture.ownerId(),
+            case OWNER -> shared.session(new EdgeUser(fixture.ownerId(),
                     fixture.ownerEmail(), Set.of(EdgeToken.CUSTOMER)));
-            case OTHER -> shared.session(new eventshop.eventsourcing.security.EdgeUser(UUID.randomUUID().toString(),
+            case OTHER -> shared.session(new EdgeUser(UUID.randomUUID().toString(),
                     "o@example.com", Set.of(EdgeToken.CUSTOMER)));
-            case ADMIN -> shared.session(new eventshop.eventsourcing.security.EdgeUser("admin-" + UUID.randomUUID(),
+            case ADMIN -> shared.session(new EdgeUser("admin-" + UUID.randomUUID(),
                     DemoData.ADMIN_EMAIL, Set.of(EdgeToken.ADMIN)));
             default -> tokens.get(caller).get();
         };
@@ -436,7 +437,6 @@ class AuthorizationMatrixTest {
         assertThat(stale).as("rows of operations no description lists").isEmpty();
 
         List<String> wrong = new ArrayList<>();
-        Map<String, Map<Integer, Integer>> seen = new TreeMap<>();
         int calls = 0;
         for (Operation operation : operations) {
             Row row = TABLE.get(operation.key());
@@ -445,8 +445,6 @@ class AuthorizationMatrixTest {
                 String token = row.ownSession() ? freshSession(caller) : tokens.get(caller).get();
                 EdgeClient.Response response = edge.send(operation.method(), path, row.body().apply(fixture), token, Map.of());
                 calls++;
-                seen.computeIfAbsent(row.rule() + " by " + caller, key -> new TreeMap<>())
-                        .merge(response.status(), 1, Integer::sum);
                 Expected expected = row.rule().expect(caller);
                 if (!expected.matches(response.status())) {
                     wrong.add(operation.method() + " " + path + " (" + row.rule() + ") by " + caller + ": "
@@ -454,7 +452,6 @@ class AuthorizationMatrixTest {
                 }
             }
         }
-        seen.forEach((key, statuses) -> System.out.println("authorization matrix: " + key + ": " + statuses));
         assertThat(wrong).as("answers that break the table (%d calls)", calls).isEmpty();
         assertThat(calls).isEqualTo(operations.size() * Caller.values().length);
     }
