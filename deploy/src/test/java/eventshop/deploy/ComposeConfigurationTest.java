@@ -31,6 +31,8 @@ class ComposeConfigurationTest {
 
     /** {@code ${NAME:?message}}: compose's interpolation of a variable it requires (deploy/.env). */
     private static final Pattern REQUIRED = Pattern.compile("\\$\\{([A-Z_]+):\\?[^}]*}");
+    /** {@code ${NAME:-default}}: compose's interpolation of an optional variable, the default where deploy/.env has none. */
+    private static final Pattern OPTIONAL = Pattern.compile("\\$\\{([A-Z_]+):-([^}]*)}");
 
     private final ComposeFile compose = new ComposeFile();
 
@@ -117,7 +119,8 @@ class ComposeConfigurationTest {
         Map<String, String> variables = new LinkedHashMap<>();
         instance.environment().forEach((name, value) -> {
             Matcher required = REQUIRED.matcher(value);
-            variables.put(name, required.matches() ? "a-secret" : value);
+            Matcher optional = OPTIONAL.matcher(value);
+            variables.put(name, required.matches() ? "a-secret" : optional.matches() ? optional.group(2) : value);
         });
         String name = instance.application().name();
         variables.computeIfPresent("SPRING_CONFIG_IMPORT", (variable, value) -> {

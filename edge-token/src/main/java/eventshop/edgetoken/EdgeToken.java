@@ -2,8 +2,8 @@ package eventshop.edgetoken;
 
 /**
  * The token edge mints for every request it forwards, and services verify: a JWT signed with
- * HMAC-SHA256 under the shared secret {@code eventshop.security.token-secret} (base64, at least
- * 32 bytes). Issuer {@link #ISSUER}; audience {@link #SERVICES_AUDIENCE} for service calls (short-lived)
+ * HMAC-SHA256 under the current shared key {@code eventshop.security.token-secret} (base64, at least
+ * 32 bytes), naming it in its header ({@code kid}); previous keys still verify during a rotation ({@link TokenKeys}). Issuer {@link #ISSUER}; audience {@link #SERVICES_AUDIENCE} for service calls (short-lived)
  * or {@link #SESSION_AUDIENCE} for the bearer token a user gets from login (services refuse those);
  * subject the account id, or {@link #ANONYMOUS} for a caller that has not logged in; claims
  * {@link #EMAIL} and {@link #ROLES} (a list of {@link #CUSTOMER}, {@link #ADMIN}, {@link #EDGE}).

@@ -34,6 +34,9 @@ final class AppArguments {
         props.put("spring.jmx.enabled", "false");
         props.put("management.endpoint.health.probes.enabled", "true");
         props.put("eventshop.security.token-secret", secrets.tokenSecret());
+        if (!secrets.previousTokenSecrets().isEmpty()) {
+            props.put("eventshop.security.previous-token-secrets", secrets.previousTokenSecrets());
+        }
         switch (app.kind()) {
             case SERVICE -> {
                 // only edge answers other hosts: the others are reached through it, and by each other over the loopback

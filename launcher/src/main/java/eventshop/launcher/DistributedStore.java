@@ -399,6 +399,7 @@ public final class DistributedStore implements AutoCloseable {
             env.put("EVENTSHOP_KAFKA_REPLICATION_FACTOR", String.valueOf(replicationFactor));
             env.put("EVENTSHOP_EUREKA_URL", "http://localhost:" + DISCOVERY_PORT + "/eureka/");
             env.put("EVENTSHOP_TOKEN_SECRET", secrets.tokenSecret());
+            env.put("EVENTSHOP_PREVIOUS_TOKEN_SECRETS", secrets.previousTokenSecrets());
         }
         env.putAll(extraEnv);
         if (client) {

@@ -32,6 +32,7 @@ import tools.jackson.databind.JsonNode;
  *            [--pid N] [--out DIR] [--profile] [--deadline S] [--probe-ms N] [--late-ms N]
  * store replay views [--url URL] [--data DIR]
  * store token [--data DIR] [--hours N]
+ * store rotate-key [--data DIR] [--overlap DURATION]
  * store help
  * </pre>
  */
@@ -61,6 +62,11 @@ public final class Store {
                       (Authorization: Bearer; every actuator endpoint but health is the admin's only).
                       Options --data (the secret is DIR/secrets/token-secret, or $EVENTSHOP_TOKEN_SECRET)
                       and --hours N, how long it is good for (default 24, at most 8760)
+              rotate-key
+                      a new key for the tokens edge signs (DATA/secrets/token-secret); the old
+                      one still verifies for the overlap, so tokens signed with it stay good
+                      until they expire (DATA/secrets/previous-token-secrets). Takes effect
+                      when the store (re)starts (docs/operations.md, "Rotating the token key")
               help    show this text
               train   start and stop a throw-away store on free ports (the ./store script runs
                       it once with -XX:AOTCacheOutput, so that later starts are faster)
@@ -107,6 +113,11 @@ public final class Store {
               --late-ms N           a start later than this after its slot counts as late
                                     (default 10)
 
+            options of rotate-key:
+              --data DIR            the store's data directory (as for up)
+              --overlap DURATION    how long the old key still verifies: 8h (default: a session's
+                                    lifetime), 30m, 90s; 0 drops every old key at once (a leaked key)
+
             environment:
               EVENTSHOP_ADMIN_PASSWORD   the password of admin@example.com; without it one is
                                          generated at the first start into DATA/secrets/admin-password
@@ -130,6 +141,7 @@ public final class Store {
                 case "load" -> load(rest, out, err);
                 case "replay" -> replay(rest, out, err);
                 case "token" -> token(rest, out, err);
+                case "rotate-key" -> rotateKey(rest, out);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;
@@ -329,6 +341,45 @@ public final class Store {
 
     /** The subject of the tokens {@code store token} prints: no account, the operator's tools. */
     static final String METRICS_READER = "operator-tools";
+
+    private static int rotateKey(Deque<String> args, PrintStream out) {
+        Path data = parse(new ArrayDeque<>()).dataDir();
+        java.time.Duration overlap = Secrets.DEFAULT_OVERLAP;
+        while (!args.isEmpty()) {
+            String arg = args.pop();
+            switch (arg) {
+                case "--data" -> data = Path.of(value(arg, args));
+                case "--overlap" -> overlap = duration(arg, value(arg, args));
+                default -> throw new UsageException("unknown option of rotate-key: " + arg);
+            }
+        }
+        Secrets.Rotation rotation = Secrets.rotateKey(data.resolve("secrets"), overlap, java.time.Clock.systemUTC());
+        out.println("store rotate-key: edge signs with the new key " + rotation.newKeyId() + " from the store's next start");
+        rotation.previousKeyIds().forEach((id, until) ->
+                out.println("  the old key " + id + " still verifies until " + until));
+        if (rotation.previousKeyIds().isEmpty()) {
+            out.println("  no old key verifies any more: every token signed before is refused from the next start");
+        }
+        java.util.OptionalLong running = DataDirectory.runningPid(data);
+        if (running.isPresent()) {
+            out.println("  the store running as pid " + running.getAsLong() + " keeps its keys until it restarts");
+        }
+        return 0;
+    }
+
+    /** A duration as {@code 8h}, {@code 30m}, {@code 90s} or {@code 0}. */
+    static java.time.Duration duration(String option, String value) {
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("(\\d{1,6})([hms]?)").matcher(value.strip());
+        if (matcher.matches() && (!matcher.group(2).isEmpty() || matcher.group(1).equals("0"))) {
+            long amount = Long.parseLong(matcher.group(1));
+            return switch (matcher.group(2)) {
+                case "h" -> java.time.Duration.ofHours(amount);
+                case "m" -> java.time.Duration.ofMinutes(amount);
+                default -> java.time.Duration.ofSeconds(amount);
+            };
+        }
+        throw new UsageException(option + ": not a duration like 8h, 30m, 90s or 0: " + value);
+    }
 
     private static double positive(String option, String value, double max) {
         try {

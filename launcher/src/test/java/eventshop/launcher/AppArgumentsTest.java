@@ -11,7 +11,7 @@ class AppArgumentsTest {
 
     private final Path data = Path.of("/tmp/eventshop-data");
     private final StoreConfig config = StoreConfig.standard(data).withPort("payments", 9186);
-    private final Secrets secrets = new Secrets("c2VjcmV0", "admin-pw", Secrets.AdminPasswordSource.ENVIRONMENT,
+    private final Secrets secrets = new Secrets("c2VjcmV0", "b2xk,b2xkZXI=", "admin-pw", Secrets.AdminPasswordSource.ENVIRONMENT,
             data.resolve("secrets/admin-password"));
 
     private List<String> argumentsOf(String name) {
@@ -25,6 +25,7 @@ class AppArgumentsTest {
                 "--eventshop.eventstore.directory=" + data.resolve("carts/eventstore"),
                 "--spring.cloud.stream.kafka.binder.brokers=localhost:9092",
                 "--eventshop.security.token-secret=c2VjcmV0",
+                "--eventshop.security.previous-token-secrets=b2xk,b2xkZXI=",
                 "--eventshop.services.payments.url=http://localhost:9186");
         assertThat(argumentsOf("accounts")).contains("--eventshop.accounts.admin.password=admin-pw");
         assertThat(argumentsOf("carts")).noneMatch(argument -> argument.contains("admin.password"));
@@ -40,6 +41,14 @@ class AppArgumentsTest {
     }
 
     @Test
+    void withoutPreviousTokenKeys_noSuchArgument() {
+        Secrets onlyCurrent = new Secrets("c2VjcmV0", "", "admin-pw", Secrets.AdminPasswordSource.ENVIRONMENT,
+                data.resolve("secrets/admin-password"));
+        assertThat(AppArguments.of(config, onlyCurrent, config.edge()))
+                .noneMatch(argument -> argument.contains("previous-token-secrets"));
+    }
+
+    @Test
     void theEngine_isTheApplicationsOwnChoice() {
         // functions.yml says engine none, views.yml memory: an argument would override both
         for (ServiceApp app : config.services()) {
@@ -52,6 +61,7 @@ class AppArgumentsTest {
     void edge_getsEveryServicesUrl_itsSessionsDatabase_andWaitsForTheStore() {
         assertThat(argumentsOf("edge")).contains("--server.port=8080", "--eventshop.edge.services.payments=http://localhost:9186",
                 "--eventshop.edge.await-store-ready=true", "--eventshop.security.token-secret=c2VjcmV0",
+                "--eventshop.security.previous-token-secrets=b2xk,b2xkZXI=",
                 "--spring.kafka.consumer.properties.session.timeout.ms=10000")
                 .anyMatch(argument -> argument.startsWith("--spring.datasource.url=jdbc:h2:file:" + data.resolve("edge/sessions")));
         assertThat(argumentsOf("edge")).noneMatch(argument -> argument.startsWith("--eventshop.eventstore."));

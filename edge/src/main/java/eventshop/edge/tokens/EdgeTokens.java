@@ -1,6 +1,14 @@
 package eventshop.edge.tokens;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
 import eventshop.edgetoken.EdgeToken;
+import eventshop.edgetoken.TokenKeys;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
-import javax.crypto.SecretKey;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
@@ -31,7 +38,9 @@ import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 /**
  * Mints and checks the tokens of {@link EdgeToken}: session tokens (what a user gets from login and
  * presents to edge) and services tokens (what edge puts on every request it forwards, short-lived).
- * Both are HS256 JWTs under the shared secret, told apart by their audience. A session token also names
+ * Both are HS256 JWTs, told apart by their audience, signed with the current key of {@link TokenKeys} and naming it
+ * in their header ({@code kid}); a token verifies under the key its {@code kid} names, the current one or a previous
+ * one still configured (a rotation's overlap), and under no other. A session token also names
  * the server-side session it belongs to ({@value #SESSION_ID}); whether that session still exists is
  * checked by {@code eventshop.edge.sessions}, not here. Thread-safe.
  */
@@ -41,18 +50,19 @@ public final class EdgeTokens {
     public static final String SESSION_ID = "sid";
 
     private final JwtEncoder encoder;
+    private final String keyId;
     private final JwtDecoder sessionDecoder;
     private final JwtDecoder servicesDecoder;
     private final Clock clock;
     private final Duration sessionTtl;
     private final Duration servicesTokenTtl;
 
-    public EdgeTokens(SecretKey key, Clock clock, Duration sessionTtl, Duration servicesTokenTtl) {
-        this.encoder = NimbusJwtEncoder.withSecretKey(key).algorithm(MacAlgorithm.HS256).build();
-        NimbusJwtDecoder sessions = decoder(key, clock, EdgeToken.SESSION_AUDIENCE,
+    public EdgeTokens(TokenKeys keys, Clock clock, Duration sessionTtl, Duration servicesTokenTtl) {
+        this.encoder = new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(jwk(keys.current()))));
+        this.keyId = keys.current().id();
+        this.sessionDecoder = decoder(keys, clock, EdgeToken.SESSION_AUDIENCE,
                 new JwtClaimValidator<String>(SESSION_ID, id -> id != null && !id.isBlank()));
-        this.sessionDecoder = sessions;
-        this.servicesDecoder = decoder(key, clock, EdgeToken.SERVICES_AUDIENCE);
+        this.servicesDecoder = decoder(keys, clock, EdgeToken.SERVICES_AUDIENCE);
         this.clock = clock;
         this.sessionTtl = sessionTtl;
         this.servicesTokenTtl = servicesTokenTtl;
@@ -118,13 +128,19 @@ public final class EdgeTokens {
         if (sessionId != null) {
             claims.claim(SESSION_ID, sessionId);
         }
-        JwsHeader header = JwsHeader.with(MacAlgorithm.HS256).type("JWT").build();
+        JwsHeader header = JwsHeader.with(MacAlgorithm.HS256).type("JWT").keyId(keyId).build();
         return encoder.encode(JwtEncoderParameters.from(header, claims.build())).getTokenValue();
     }
 
     @SafeVarargs
-    static NimbusJwtDecoder decoder(SecretKey key, Clock clock, String audience, OAuth2TokenValidator<Jwt>... more) {
-        NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
+    static NimbusJwtDecoder decoder(TokenKeys keys, Clock clock, String audience, OAuth2TokenValidator<Jwt>... more) {
+        // the key a token's kid names, of every configured key (a token without one is tried with each)
+        List<JWK> verifying = keys.all().stream().map(EdgeTokens::jwk).toList();
+        JWSVerificationKeySelector<SecurityContext> byKeyId =
+                new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableJWKSet<>(new JWKSet(verifying)));
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(keys.current().secret()).macAlgorithm(MacAlgorithm.HS256)
+                .jwtProcessorCustomizer(processor -> processor.setJWSKeySelector(byKeyId))
+                .build();
         JwtTimestampValidator timestamps = new JwtTimestampValidator(Duration.ofSeconds(5));
         timestamps.setClock(clock);
         timestamps.setAllowEmptyExpiryClaim(false);
@@ -137,6 +153,10 @@ public final class EdgeTokens {
         validators.addAll(List.of(more));
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
         return decoder;
+    }
+
+    private static JWK jwk(TokenKeys.Key key) {
+        return new OctetSequenceKey.Builder(key.secret()).keyID(key.id()).algorithm(JWSAlgorithm.HS256).build();
     }
 
     /** A session token and when it expires. */

@@ -1,18 +1,22 @@
 package eventshop.eventsourcing.security;
 
-import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
 import eventshop.edgetoken.EdgeToken;
+import eventshop.edgetoken.TokenKeys;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
@@ -30,9 +34,10 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 
 /**
- * Mints and verifies the tokens of {@link EdgeToken}: HMAC-SHA256 JWTs under one shared secret.
- * Services verify with {@link #decoder(String)} (audience {@link EdgeToken#SERVICES_AUDIENCE}); tests
- * and edge-like callers mint with {@link #mint}. Thread-safe.
+ * Mints and verifies the tokens of {@link EdgeToken}: HMAC-SHA256 JWTs under the keys of {@link TokenKeys}.
+ * Services verify with {@link #decoder(String)} (audience {@link EdgeToken#SERVICES_AUDIENCE}) under the key a
+ * token's {@code kid} names: the current key or a previous one still configured (a rotation's overlap); tests
+ * and edge-like callers mint with {@link #mint}, under the current key. Thread-safe.
  */
 public final class EdgeTokens {
 
@@ -41,36 +46,39 @@ public final class EdgeTokens {
 
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(5);
 
-    private final SecretKey key;
+    private final TokenKeys keys;
     private final Clock clock;
     private final JwtEncoder encoder;
 
+    /** With only this key. @throws eventshop.edgetoken.InvalidTokenKey if it is shorter than 32 bytes */
     public EdgeTokens(byte[] secret, Clock clock) {
-        if (secret == null || secret.length < 32) {
-            throw new IllegalArgumentException("the edge token secret must be at least 32 bytes (256 bits)");
-        }
-        this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
+        this(TokenKeys.of(secret), clock);
+    }
+
+    public EdgeTokens(TokenKeys keys, Clock clock) {
+        this.keys = keys;
         this.clock = clock;
-        this.encoder = new NimbusJwtEncoder(new ImmutableSecret<>(key));
+        this.encoder = new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(jwk(keys.current()))));
     }
 
     /**
      * From the base64 form of {@code eventshop.security.token-secret}.
      *
-     * @throws IllegalArgumentException if it is missing, not base64 or shorter than 32 bytes
+     * @throws eventshop.edgetoken.InvalidTokenKey if it is missing, not base64 or shorter than 32 bytes
      */
     public static EdgeTokens fromBase64(String secret, Clock clock) {
-        if (secret == null || secret.isBlank()) {
-            throw new IllegalArgumentException("eventshop.security.token-secret is not set: give every service and edge"
-                    + " the same base64 secret of at least 32 bytes (the launcher generates one in its data directory)");
-        }
-        byte[] bytes;
-        try {
-            bytes = Base64.getDecoder().decode(secret.trim());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("eventshop.security.token-secret is not valid base64", e);
-        }
-        return new EdgeTokens(bytes, clock);
+        return fromBase64(secret, null, clock);
+    }
+
+    /**
+     * From {@code eventshop.security.token-secret} and {@code eventshop.security.previous-token-secrets}.
+     *
+     * @param previous null or blank for none
+     * @throws eventshop.edgetoken.InvalidTokenKey if the current key is missing, or a key is not base64 or
+     *                                             shorter than 32 bytes
+     */
+    public static EdgeTokens fromBase64(String secret, String previous, Clock clock) {
+        return new EdgeTokens(TokenKeys.parse(secret, previous), clock);
     }
 
     /** A services token for {@code user}, valid for {@link #SERVICES_TTL}. */
@@ -90,13 +98,22 @@ public final class EdgeTokens {
                 .claim(EdgeToken.EMAIL, user.email())
                 .claim(EdgeToken.ROLES, new ArrayList<>(user.roles()))
                 .build();
-        return encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims))
+        JwsHeader header = JwsHeader.with(MacAlgorithm.HS256).keyId(keys.current().id()).build();
+        return encoder.encode(JwtEncoderParameters.from(header, claims))
                 .getTokenValue();
     }
 
-    /** A decoder that accepts only unexpired tokens of this secret, issued by edge, for {@code audience}. */
+    /**
+     * A decoder that accepts only unexpired tokens issued by edge for {@code audience}, signed with the key their
+     * {@code kid} names (a token without one is tried with each key).
+     */
     public JwtDecoder decoder(String audience) {
-        NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
+        List<JWK> verifying = keys.all().stream().map(EdgeTokens::jwk).toList();
+        JWSVerificationKeySelector<SecurityContext> byKeyId =
+                new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableJWKSet<>(new JWKSet(verifying)));
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(keys.current().secret()).macAlgorithm(MacAlgorithm.HS256)
+                .jwtProcessorCustomizer(processor -> processor.setJWSKeySelector(byKeyId))
+                .build();
         JwtTimestampValidator expiry = new JwtTimestampValidator(CLOCK_SKEW);
         expiry.setClock(clock);
         OAuth2TokenValidator<Jwt> validator = new DelegatingOAuth2TokenValidator<>(expiry,
@@ -105,6 +122,10 @@ public final class EdgeTokens {
                 new JwtClaimValidator<Instant>(JwtClaimNames.EXP, exp -> exp != null));
         decoder.setJwtValidator(validator);
         return decoder;
+    }
+
+    private static JWK jwk(TokenKeys.Key key) {
+        return new OctetSequenceKey.Builder(key.secret()).keyID(key.id()).algorithm(JWSAlgorithm.HS256).build();
     }
 
     /** The caller a verified token names. */

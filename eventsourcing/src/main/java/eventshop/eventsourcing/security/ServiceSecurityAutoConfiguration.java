@@ -50,7 +50,8 @@ public class ServiceSecurityAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public EdgeTokens edgeTokens(ServiceSecurityProperties properties, ObjectProvider<Clock> clock) {
-        return EdgeTokens.fromBase64(properties.tokenSecret(), clock.getIfAvailable(Clock::systemUTC));
+        return EdgeTokens.fromBase64(properties.tokenSecret(), properties.previousTokenSecrets(),
+                clock.getIfAvailable(Clock::systemUTC));
     }
 
     @Bean

@@ -1,0 +1,480 @@
+package eventshop.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import eventshop.edge.sessions.Sessions;
+import eventshop.edge.tokens.EdgeTokens;
+import eventshop.edgetoken.EdgeToken;
+import eventshop.edgetoken.TokenKeys;
+import eventshop.eventsourcing.security.EdgeUser;
+import eventshop.launcher.client.EdgeClient;
+import eventshop.launcher.demo.DemoData;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.Year;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Every operation of the public API is authorized as its row in {@link #TABLE} says. The operations are the ones the
+ * OpenAPI descriptions list: edge's own ({@code /v3/api-docs}) and every service's, as edge gathers them
+ * ({@code /api/docs/<service>}). Each is called through edge with real resources (the owner's order, card, cart and
+ * account; a product, an account for the administrator's commands) by six callers: no token, the customer who owns
+ * the resource, another customer, the administrator, the owner with an expired session token, and the owner with a
+ * token for a live session signed with a key edge does not have. An operation without a row fails the test, so an
+ * endpoint cannot be added without saying who may call it; a row without an operation fails too (a stale table).
+ *
+ * <p>What each rule expects of each caller ({@link Rule#expect}) follows DESIGN §6: no valid token where an account
+ * is needed is 401 (a token that does not verify is 401 whatever the operation); a customer at an administrator's
+ * operation is 403; another customer's resource is 404, as if it did not exist. An allowed caller gets neither 401
+ * nor 403, nor a 5xx, and the owner of a resource (and the administrator where it may see it) not 404 either.
+ * Internal operations are never reachable through edge: 404 (edge routes no {@code /internal} path), or 401 at edge's
+ * own internal endpoint, which takes only the services tokens edge mints.
+ */
+class AuthorizationMatrixTest {
+
+    /** Who calls. */
+    enum Caller { EXPIRED, WRONG_KEY, NONE, OTHER, OWNER, ADMIN }
+
+    /** What a caller gets: allowed, or exactly one of these statuses. */
+    record Expected(boolean allowed, boolean mayBeMissing, Set<Integer> statuses) {
+        static final Expected ALLOWED = new Expected(true, true, Set.of());
+        static final Expected FOUND = new Expected(true, false, Set.of());
+
+        static Expected status(Integer... statuses) {
+            return new Expected(false, false, Set.of(statuses));
+        }
+
+        boolean matches(int status) {
+            if (allowed) {
+                return status != 401 && status != 403 && status < 500 && (mayBeMissing || status != 404);
+            }
+            return statuses.contains(status);
+        }
+
+        @Override
+        public String toString() {
+            return allowed ? (mayBeMissing ? "allowed" : "allowed and found") : "one of " + statuses;
+        }
+    }
+
+    /** Who may call an operation. */
+    enum Rule {
+        /** Anyone, without a token too. */
+        PUBLIC,
+        /** Anyone; a token sent along is not even looked at (logging in). */
+        LOGIN,
+        /** A customer, on what is its own by being the caller (its cart, its new card); not the administrator. */
+        CUSTOMER,
+        /** A customer or the administrator, on what is its own by being the caller (its account, its orders). */
+        CUSTOMER_OR_ADMIN,
+        /** The customer who owns the resource the path names; another is told it does not exist. */
+        OWN,
+        /** The owner of the resource the path names, or the administrator; another customer is told it does not exist. */
+        OWN_OR_ADMIN,
+        /** The administrator only. */
+        ADMIN,
+        /** No caller of the public API (not in the table: {@link #noInternalEndpointOfAnyApplication_isReachableThroughEdge}). */
+        INTERNAL;
+
+        Expected expect(Caller caller) {
+            if (this == INTERNAL) {
+                return Expected.status(401, 404);
+            }
+            if (this == LOGIN) {
+                return Expected.ALLOWED;
+            }
+            return switch (caller) {
+                case EXPIRED, WRONG_KEY -> Expected.status(401);
+                case NONE -> this == PUBLIC ? Expected.ALLOWED : Expected.status(401);
+                case OWNER -> switch (this) {
+                    case ADMIN -> Expected.status(403);
+                    case OWN, OWN_OR_ADMIN -> Expected.FOUND;
+                    default -> Expected.ALLOWED;
+                };
+                case OTHER -> switch (this) {
+                    case ADMIN -> Expected.status(403);
+                    case OWN, OWN_OR_ADMIN -> Expected.status(404);
+                    default -> Expected.ALLOWED;
+                };
+                case ADMIN -> switch (this) {
+                    case CUSTOMER, OWN -> Expected.status(403);
+                    case OWN_OR_ADMIN -> Expected.FOUND;
+                    default -> Expected.ALLOWED;
+                };
+            };
+        }
+    }
+
+    /** The resources the requests name. */
+    record Fixture(String ownerId, String ownerEmail, String card, String orderId, String sku, String spareSku,
+                   String accountId) {
+    }
+
+    /**
+     * A row of the table: the rule, the request's body (null for none), values of path variables other than the
+     * fixture's, a query string, and whether each call needs a session of its own (it ends the one it uses).
+     */
+    record Row(Rule rule, Function<Fixture, Object> body, Map<String, Function<Fixture, String>> variables,
+               String query, boolean ownSession) {
+
+        Row withBody(Function<Fixture, Object> body) {
+            return new Row(rule, body, variables, query, ownSession);
+        }
+
+        Row withVariable(String name, Function<Fixture, String> value) {
+            Map<String, Function<Fixture, String>> more = new LinkedHashMap<>(variables);
+            more.put(name, value);
+            return new Row(rule, body, more, query, ownSession);
+        }
+
+        Row withQuery(String query) {
+            return new Row(rule, body, variables, query, ownSession);
+        }
+
+        Row endingItsSession() {
+            return new Row(rule, body, variables, query, true);
+        }
+    }
+
+    static Row row(Rule rule) {
+        return new Row(rule, fixture -> null, Map.of(), "", false);
+    }
+
+    static SharedStore shared;
+    static Fixture fixture;
+    static EdgeClient edge;
+    static Map<Caller, Supplier<String>> tokens;
+
+    /**
+     * Who may call each operation, by method and path as the OpenAPI descriptions name them; the operations console's
+     * {@code /api/ops/<service>/...} once for every service as {@code /api/ops/{service}/...}.
+     */
+    static final Map<String, Row> TABLE = new TreeMap<>();
+
+    static {
+        // edge's own
+        TABLE.put("POST /api/auth/login", row(Rule.LOGIN).withBody(f -> Map.of("email", DemoData.ADMIN_EMAIL,
+                "password", shared.store.adminPassword())));
+        TABLE.put("POST /api/auth/logout", row(Rule.CUSTOMER_OR_ADMIN).endingItsSession());
+        TABLE.put("GET /api/auth/me", row(Rule.CUSTOMER_OR_ADMIN));
+        TABLE.put("GET /api/ops/breakers", row(Rule.ADMIN));
+        // accounts
+        TABLE.put("POST /api/accounts", row(Rule.PUBLIC).withBody(f -> Map.of("email", "m-" + UUID.randomUUID() + "@example.com",
+                "name", "Matrix", "password", "pw-" + UUID.randomUUID())));
+        TABLE.put("GET /api/accounts", row(Rule.ADMIN));
+        TABLE.put("GET /api/accounts/{accountId}", row(Rule.ADMIN));
+        TABLE.put("POST /api/accounts/{accountId}/confirm", row(Rule.ADMIN));
+        TABLE.put("POST /api/accounts/{accountId}/suspend", row(Rule.ADMIN).withBody(f -> Map.of("reason", "matrix")));
+        TABLE.put("POST /api/accounts/{accountId}/reactivate", row(Rule.ADMIN));
+        TABLE.put("POST /api/accounts/{accountId}/archive", row(Rule.ADMIN));
+        TABLE.put("GET /api/accounts/me", row(Rule.CUSTOMER_OR_ADMIN));
+        TABLE.put("POST /api/accounts/me/confirm", row(Rule.CUSTOMER_OR_ADMIN).withBody(f -> Map.of("code", "000000")));
+        TABLE.put("PUT /api/accounts/me/address", row(Rule.CUSTOMER_OR_ADMIN).withBody(f -> SharedStore.checkoutBody(f.card())
+                .get("shippingAddress")));
+        TABLE.put("POST /api/accounts/me/cards", row(Rule.CUSTOMER_OR_ADMIN).withBody(f -> Map.of("cardToken", f.card())));
+        TABLE.put("DELETE /api/accounts/me/cards/{cardToken}", row(Rule.CUSTOMER_OR_ADMIN));
+        TABLE.put("GET /api/accounts/me/messages", row(Rule.CUSTOMER_OR_ADMIN));
+        // catalog, inventory, the listing
+        TABLE.put("GET /api/catalog/products", row(Rule.PUBLIC));
+        TABLE.put("GET /api/catalog/products/{sku}", row(Rule.PUBLIC));
+        TABLE.put("POST /api/catalog/products", row(Rule.ADMIN).withBody(f -> Map.of("sku", "SKU-M" + Math.abs(UUID.randomUUID()
+                .getMostSignificantBits() % 1_000_000_000L), "name", "Matrix", "description", "matrix", "priceCents", 100)));
+        TABLE.put("PUT /api/catalog/products/{sku}/price", row(Rule.ADMIN).withBody(f -> Map.of("priceCents", 1000)));
+        TABLE.put("DELETE /api/catalog/products/{sku}", row(Rule.ADMIN).withVariable("sku", Fixture::spareSku));
+        TABLE.put("GET /api/inventory", row(Rule.ADMIN));
+        TABLE.put("GET /api/inventory/{sku}", row(Rule.PUBLIC));
+        TABLE.put("POST /api/inventory/{sku}/receipts", row(Rule.ADMIN).withBody(f -> Map.of("quantity", 1)));
+        // the cart
+        TABLE.put("GET /api/cart", row(Rule.CUSTOMER));
+        TABLE.put("DELETE /api/cart", row(Rule.CUSTOMER));
+        TABLE.put("GET /api/cart/events", row(Rule.CUSTOMER));
+        TABLE.put("POST /api/cart/items", row(Rule.CUSTOMER).withBody(f -> Map.of("sku", f.sku(), "quantity", 1)));
+        TABLE.put("PUT /api/cart/items/{sku}", row(Rule.CUSTOMER).withBody(f -> Map.of("quantity", 2)));
+        TABLE.put("DELETE /api/cart/items/{sku}", row(Rule.CUSTOMER));
+        TABLE.put("POST /api/cart/checkout", row(Rule.CUSTOMER).withBody(f -> SharedStore.checkoutBody(f.card())));
+        // orders, payments
+        TABLE.put("GET /api/orders", row(Rule.CUSTOMER_OR_ADMIN));
+        TABLE.put("GET /api/orders/{orderId}", row(Rule.OWN_OR_ADMIN));
+        TABLE.put("GET /api/orders/{orderId}/events", row(Rule.OWN_OR_ADMIN));
+        TABLE.put("POST /api/orders/{orderId}/cancel", row(Rule.OWN_OR_ADMIN));
+        TABLE.put("POST /api/payments/tokens", row(Rule.CUSTOMER).withBody(f -> Map.of("number", SharedStore.APPROVES,
+                "expMonth", 12, "expYear", Year.now().getValue() + 2, "cvc", "123")));
+        TABLE.put("GET /api/payments/tokens", row(Rule.CUSTOMER));
+        TABLE.put("GET /api/payments/tokens/{token}", row(Rule.OWN));
+        TABLE.put("GET /api/payments", row(Rule.CUSTOMER_OR_ADMIN));
+        TABLE.put("GET /api/payments/{orderId}", row(Rule.OWN_OR_ADMIN));
+        // the views' own
+        TABLE.put("GET /api/views/freshness", row(Rule.PUBLIC));
+        TABLE.put("POST /api/views/rebuild", row(Rule.ADMIN));
+        TABLE.put("GET /api/views/status", row(Rule.ADMIN));
+        TABLE.put("GET /api/views/hash", row(Rule.ADMIN));
+        TABLE.put("GET /api/views/dashboard", row(Rule.ADMIN));
+        // the operations console's, at every service
+        TABLE.put("GET /api/ops/{service}/overview", row(Rule.ADMIN));
+        TABLE.put("GET /api/ops/{service}/audit", row(Rule.ADMIN));
+        TABLE.put("GET /api/ops/{service}/events", row(Rule.ADMIN));
+        TABLE.put("GET /api/ops/{service}/events/{position}", row(Rule.ADMIN).withVariable("position", f -> "1"));
+        // no field named: the administrator's request is refused as incomplete, nothing is unmasked
+        TABLE.put("POST /api/ops/{service}/events/{position}/unmask", row(Rule.ADMIN).withVariable("position", f -> "1")
+                .withBody(f -> Map.of()));
+        TABLE.put("GET /api/ops/{service}/streams/{streamId}", row(Rule.ADMIN).withVariable("streamId", f -> "order-" + f.orderId()));
+        TABLE.put("GET /api/ops/{service}/correlations/{id}", row(Rule.ADMIN).withVariable("id", f -> "no-such-correlation"));
+        TABLE.put("GET /api/ops/{service}/projections", row(Rule.ADMIN));
+        TABLE.put("GET /api/ops/{service}/projections/{name}/replicas", row(Rule.ADMIN).withVariable("name", f -> "no-such-projection"));
+        TABLE.put("GET /api/ops/{service}/projections/{name}/rebuild", row(Rule.ADMIN).withVariable("name", f -> "no-such-projection"));
+        TABLE.put("POST /api/ops/{service}/projections/{name}/rebuild", row(Rule.ADMIN).withVariable("name", f -> "no-such-projection")
+                .withBody(f -> Map.of()));
+        TABLE.put("GET /api/ops/{service}/parked", row(Rule.ADMIN));
+        TABLE.put("POST /api/ops/{service}/parked/replay", row(Rule.ADMIN).withBody(f -> Map.of("id", "no-such-record")));
+        TABLE.put("POST /api/ops/{service}/parked/discard", row(Rule.ADMIN).withBody(f -> Map.of("id", "no-such-record",
+                "reason", "matrix")));
+        TABLE.put("POST /api/ops/{service}/parked/replay-all", row(Rule.ADMIN).withBody(f -> Map.of("topic", "no-such-topic")));
+        TABLE.put("GET /api/ops/{service}/parked/jobs/{id}", row(Rule.ADMIN).withVariable("id", f -> "no-such-job"));
+        TABLE.put("POST /api/ops/{service}/parked/jobs/{id}/stop", row(Rule.ADMIN).withVariable("id", f -> "no-such-job"));
+        TABLE.put("GET /api/ops/{service}/sagas", row(Rule.ADMIN).withQuery("?customer=no-such-customer"));
+        TABLE.put("GET /api/ops/{service}/sagas/stuck", row(Rule.ADMIN));
+    }
+
+    /** An operation of a description: where it was listed, its method and path, its key in the table. */
+    record Operation(String source, String method, String path, String key) {
+    }
+
+    private static final Pattern OPS_PATH = Pattern.compile("^/api/ops/([a-z]+)/(.+)$");
+    private static final Pattern VARIABLE = Pattern.compile("\\{([^}]+)}");
+
+    @BeforeAll
+    static void resources() {
+        shared = SharedStore.get();
+        edge = shared.edge;
+        // the owner has an account (its own profile, messages and saved cards are real), a card, an order and its payment
+        String email = "owner-" + UUID.randomUUID() + "@example.com";
+        EdgeClient.Response registered = edge.post("/api/accounts", Map.of("email", email, "name", "Owner",
+                "password", "pw-" + UUID.randomUUID()), null);
+        assertThat(registered.status()).as(registered.toString()).isEqualTo(201);
+        String ownerId = registered.body().get("accountId").asString();
+        String ownerSession = shared.session(new EdgeUser(ownerId, email,
+                Set.of(EdgeToken.CUSTOMER)));
+        EdgeClient.Response card = edge.post("/api/payments/tokens", Map.of("number", SharedStore.APPROVES, "expMonth", 12,
+                "expYear", Year.now().getValue() + 2, "cvc", "123"), ownerSession);
+        assertThat(card.status()).as(card.toString()).isEqualTo(201);
+        SharedStore.Customer owner = new SharedStore.Customer(ownerId, ownerSession, card.body().get("token").asString());
+        SharedStore.Customer other = shared.customer(SharedStore.APPROVES);
+        String sku = shared.product(1_000, 1_000);
+        String spareSku = shared.product(500, 1);
+        String orderId = shared.checkOut(owner, sku, 1);
+        shared.awaitStatus(owner, orderId, "DELIVERED");
+        await().atMost(SharedStore.PATIENCE).until(() -> edge.get("/api/payments/" + orderId, owner.session()).status() == 200
+                && edge.get("/api/payments/tokens/" + owner.card(), owner.session()).status() == 200);
+        EdgeClient.Response target = edge.post("/api/accounts", Map.of("email", "target-" + UUID.randomUUID() + "@example.com",
+                "name", "Target", "password", "pw-" + UUID.randomUUID()), null);
+        assertThat(target.status()).as(target.toString()).isEqualTo(201);
+        fixture = new Fixture(ownerId, email, owner.card(), orderId, sku, spareSku, target.body().get("accountId").asString());
+
+        tokens = new EnumMap<>(Caller.class);
+        tokens.put(Caller.NONE, () -> null);
+        tokens.put(Caller.OWNER, owner::session);
+        tokens.put(Caller.OTHER, other::session);
+        tokens.put(Caller.ADMIN, () -> shared.admin);
+        // the owner's own live session, under a token that expired an hour ago / that a key edge does not have signed
+        String secret = shared.store.secrets().tokenSecret();
+        Instant nineHoursAgo = Instant.now().minus(Duration.ofHours(9));
+        String expired = sessionToken(secret, Clock.fixed(nineHoursAgo, ZoneOffset.UTC), ownerId, email);
+        String wrongKey = sessionToken(Base64.getEncoder().encodeToString(UUID.randomUUID().toString().getBytes()),
+                Clock.systemUTC(), ownerId, email);
+        tokens.put(Caller.EXPIRED, () -> expired);
+        tokens.put(Caller.WRONG_KEY, () -> wrongKey);
+    }
+
+    /** A session token for a live session of the account, minted under this key and clock. */
+    private static String sessionToken(String key, Clock clock, String accountId, String email) {
+        Sessions sessions = shared.store.context("edge").getBean(Sessions.class);
+        String sessionId = sessions.open(accountId, sessions.mark(), null);
+        eventshop.edge.tokens.Caller customer = new eventshop.edge.tokens.Caller(accountId, email, List.of(EdgeToken.CUSTOMER));
+        return new EdgeTokens(TokenKeys.parse(key, null), clock, Duration.ofHours(8), Duration.ofSeconds(60))
+                .mintSession(customer, sessionId).token();
+    }
+
+    /** A fresh session of the caller, for a request that ends the one it uses. */
+    private static String freshSession(Caller caller) {
+        return switch (caller) {
+            case OWNER -> shared.session(new EdgeUser(fixture.ownerId(),
+                    fixture.ownerEmail(), Set.of(EdgeToken.CUSTOMER)));
+            case OTHER -> shared.session(new EdgeUser(UUID.randomUUID().toString(),
+                    "o@example.com", Set.of(EdgeToken.CUSTOMER)));
+            case ADMIN -> shared.session(new EdgeUser("admin-" + UUID.randomUUID(),
+                    DemoData.ADMIN_EMAIL, Set.of(EdgeToken.ADMIN)));
+            default -> tokens.get(caller).get();
+        };
+    }
+
+    /** Every operation the descriptions list: edge's own and each service's, as edge gathers them. */
+    static List<Operation> operations() {
+        Map<String, String> sources = new LinkedHashMap<>();
+        sources.put("edge", "/v3/api-docs");
+        EdgeClient.Response index = edge.get("/api/docs", null);
+        assertThat(index.status()).as(index.toString()).isEqualTo(200);
+        index.body().get("services").forEach(service -> sources.put(service.get("name").asString(),
+                service.get("url").asString()));
+        assertThat(sources.keySet()).as("the services edge routes to")
+                .contains("accounts", "catalog", "inventory", "carts", "orders", "payments", "views");
+        List<Operation> operations = new ArrayList<>();
+        sources.forEach((source, url) -> {
+            EdgeClient.Response description = edge.get(url, null);
+            assertThat(description.status()).as(source + ": " + description).isEqualTo(200);
+            for (Map.Entry<String, JsonNode> path : description.body().get("paths").properties()) {
+                for (Map.Entry<String, JsonNode> operation : path.getValue().properties()) {
+                    String method = operation.getKey().toUpperCase();
+                    if (Set.of("GET", "POST", "PUT", "DELETE", "PATCH").contains(method)) {
+                        Matcher ops = OPS_PATH.matcher(path.getKey());
+                        String key = method + " " + (ops.matches() && !ops.group(1).equals("breakers")
+                                ? "/api/ops/{service}/" + ops.group(2) : path.getKey());
+                        operations.add(new Operation(source, method, path.getKey(), key));
+                    }
+                }
+            }
+        });
+        return operations;
+    }
+
+    /**
+     * Handler mappings the descriptions leave out on purpose, besides {@code /internal/**}: the error page, the
+     * descriptions themselves and edge's Swagger UI, and edge's browser login and logout (form posts of the storefront, CSRF-protected).
+     */
+    static final Set<String> NOT_DESCRIBED = Set.of("/error", "/v3/api-docs", "/v3/api-docs.yaml", "/v3/api-docs/{group}",
+            "/v3/api-docs/swagger-config", "/swagger-ui.html", "/login", "/logout");
+
+    /** Every handler mapping (method and path pattern) of an application's Spring MVC controllers. */
+    static Set<String> mappings(String app) {
+        Set<String> mappings = new TreeSet<>();
+        shared.store.context(app).getBeansOfType(RequestMappingHandlerMapping.class).values()
+                .forEach(mapping -> mapping.getHandlerMethods().keySet().forEach(info -> {
+                    Set<String> paths = info.getPatternValues();
+                    Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
+                    for (String path : paths) {
+                        if (methods.isEmpty()) {
+                            mappings.add("* " + path);
+                        }
+                        methods.forEach(method -> mappings.add(method.name() + " " + path));
+                    }
+                }));
+        return mappings;
+    }
+
+    @Test
+    void everyControllerOfEdgeAndTheServices_isInTheirDescriptions_orInternal() {
+        Map<String, Set<String>> described = new TreeMap<>();
+        operations().forEach(operation -> described.computeIfAbsent(operation.source(), source -> new TreeSet<>())
+                .add(operation.method() + " " + operation.path()));
+        List<String> hidden = new ArrayList<>();
+        described.forEach((app, operations) -> mappings(app).stream()
+                .filter(mapping -> !operations.contains(mapping))
+                .filter(mapping -> !mapping.substring(mapping.indexOf(' ') + 1).startsWith("/internal/"))
+                .filter(mapping -> !NOT_DESCRIBED.contains(mapping.substring(mapping.indexOf(' ') + 1)))
+                .forEach(mapping -> hidden.add(app + ": " + mapping)));
+        assertThat(described.keySet()).contains("edge", "accounts", "orders", "views");
+        assertThat(hidden).as("endpoints no description lists, so that no row of the table covers them").isEmpty();
+    }
+
+    @Test
+    void noInternalEndpointOfAnyApplication_isReachableThroughEdge() {
+        List<String> internal = new ArrayList<>();
+        for (ServiceApp app : shared.store.config().apps()) {
+            mappings(app.name()).stream().filter(mapping -> mapping.contains(" /internal/"))
+                    .forEach(mapping -> internal.add(mapping));
+        }
+        assertThat(internal).as("the internal endpoints there are").contains("POST /internal/credentials/verify",
+                "GET /internal/ops/breakers");
+
+        List<String> wrong = new ArrayList<>();
+        for (String mapping : internal) {
+            String method = mapping.startsWith("* ") ? "GET" : mapping.substring(0, mapping.indexOf(' '));
+            String path = VARIABLE.matcher(mapping.substring(mapping.indexOf(' ') + 1)).replaceAll("x");
+            for (Caller caller : Caller.values()) {
+                EdgeClient.Response response = edge.send(method, path, method.equals("GET") ? null : Map.of(),
+                        tokens.get(caller).get(), Map.of());
+                Expected expected = Rule.INTERNAL.expect(caller);
+                if (!expected.matches(response.status())) {
+                    wrong.add(method + " " + path + " by " + caller + ": " + response.status() + ", expected " + expected
+                            + ": " + abbreviate(response.text()));
+                }
+            }
+        }
+        assertThat(wrong).isEmpty();
+    }
+
+    @Test
+    void everyOperationOfEveryDescription_hasARow_andAnswersEachCallerAsItsRuleSays() {
+        List<Operation> operations = operations();
+
+        Set<String> unlisted = new TreeSet<>();
+        operations.stream().filter(operation -> !TABLE.containsKey(operation.key()))
+                .forEach(operation -> unlisted.add(operation.key() + "   (" + operation.source() + ")"));
+        assertThat(unlisted).as("operations the descriptions list without a row in the table: say who may call them")
+                .isEmpty();
+        Set<String> stale = new TreeSet<>(TABLE.keySet());
+        operations.forEach(operation -> stale.remove(operation.key()));
+        assertThat(stale).as("rows of operations no description lists").isEmpty();
+
+        List<String> wrong = new ArrayList<>();
+        int calls = 0;
+        for (Operation operation : operations) {
+            Row row = TABLE.get(operation.key());
+            String path = path(operation, row) + row.query();
+            for (Caller caller : Caller.values()) {
+                String token = row.ownSession() ? freshSession(caller) : tokens.get(caller).get();
+                EdgeClient.Response response = edge.send(operation.method(), path, row.body().apply(fixture), token, Map.of());
+                calls++;
+                Expected expected = row.rule().expect(caller);
+                if (!expected.matches(response.status())) {
+                    wrong.add(operation.method() + " " + path + " (" + row.rule() + ") by " + caller + ": "
+                            + response.status() + ", expected " + expected + ": " + abbreviate(response.text()));
+                }
+            }
+        }
+        assertThat(wrong).as("answers that break the table (%d calls)", calls).isEmpty();
+        assertThat(calls).isEqualTo(operations.size() * Caller.values().length);
+    }
+
+    /** The operation's path with its variables filled in: the row's values, else the fixture's. */
+    private static String path(Operation operation, Row row) {
+        Map<String, String> values = Map.of("orderId", fixture.orderId(), "sku", fixture.sku(),
+                "accountId", fixture.accountId(), "token", fixture.card(), "cardToken", fixture.card());
+        Matcher variable = VARIABLE.matcher(operation.path());
+        StringBuilder path = new StringBuilder();
+        while (variable.find()) {
+            String name = variable.group(1);
+            Function<Fixture, String> given = row.variables().get(name);
+            String value = given != null ? given.apply(fixture) : values.get(name);
+            assertThat(value).as("a value for {%s} of %s", name, operation.key()).isNotNull();
+            variable.appendReplacement(path, Matcher.quoteReplacement(value));
+        }
+        variable.appendTail(path);
+        return path.toString();
+    }
+
+    private static String abbreviate(String text) {
+        String flat = text == null ? "" : text.replaceAll("\\s+", " ");
+        return flat.length() > 200 ? flat.substring(0, 200) + "..." : flat;
+    }
+}
