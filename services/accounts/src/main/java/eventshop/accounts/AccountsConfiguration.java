@@ -1,8 +1,11 @@
 package eventshop.accounts;
 
 import eventshop.accounts.domain.Account;
+import eventshop.accounts.domain.ConfirmationCode;
 import eventshop.accounts.domain.Credentials;
 import eventshop.accounts.domain.EmailClaim;
+import eventshop.accounts.limits.domain.LoginFailures;
+import eventshop.accounts.limits.domain.RegistrationQuota;
 import eventshop.accounts.mailbox.domain.Mailbox;
 import eventshop.contracts.accounts.AccountEvent;
 import eventshop.eventsourcing.config.EventSourcingProperties;
@@ -18,8 +21,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The command side (one handler per stream kind: accounts, e-mail claims, credentials, mailboxes, each also
- * registered for the operations console's stream view), the id source, and the relay's routes.
+ * The command side (one handler per stream kind: accounts, e-mail claims, credentials, mailboxes, confirmation codes,
+ * failed logins, registration quotas, each also registered for the operations console's stream view), the id
+ * source, and the relay's routes.
  */
 @Configuration(proxyBeanMethods = false)
 public class AccountsConfiguration {
@@ -45,8 +49,9 @@ public class AccountsConfiguration {
     }
 
     /**
-     * Only the account streams are published (on {@code accounts.events}); e-mail claims, credentials and
-     * mailboxes stay private even if {@code eventshop.relay.private-types} forgets a type.
+     * Only the account streams are published (on {@code accounts.events}); e-mail claims, credentials, mailboxes,
+     * confirmation codes, failed logins and registration quotas (which hold client addresses) stay private even if
+     * {@code eventshop.relay.private-types} forgets a type.
      */
     @Bean
     public RelayRoutes accountRelayRoutes() {
@@ -68,6 +73,27 @@ public class AccountsConfiguration {
                 JsonEventCodec.of(Credentials.Event.class)).clock(clock).ids(ids).build();
     }
 
+    @Bean
+    public CommandHandler<ConfirmationCode.Command, ConfirmationCode.Event, ConfirmationCode.State> confirmationCodeHandler(
+            EventSourcingProperties properties, EventStore store, Clock clock, Supplier<UUID> ids) {
+        return CommandHandler.builder(properties.serviceName(), store, ConfirmationCode.DECIDER,
+                JsonEventCodec.of(ConfirmationCode.Event.class)).clock(clock).ids(ids).build();
+    }
+
+    @Bean
+    public CommandHandler<LoginFailures.Command, LoginFailures.Event, LoginFailures.State> loginFailuresHandler(
+            EventSourcingProperties properties, EventStore store, Clock clock, Supplier<UUID> ids) {
+        return CommandHandler.builder(properties.serviceName(), store, LoginFailures.DECIDER,
+                JsonEventCodec.of(LoginFailures.Event.class)).clock(clock).ids(ids).build();
+    }
+
+    @Bean
+    public CommandHandler<RegistrationQuota.Command, RegistrationQuota.Event, RegistrationQuota.State> registrationQuotaHandler(
+            EventSourcingProperties properties, EventStore store, Clock clock, Supplier<UUID> ids) {
+        return CommandHandler.builder(properties.serviceName(), store, RegistrationQuota.DECIDER,
+                JsonEventCodec.of(RegistrationQuota.Event.class)).clock(clock).ids(ids).build();
+    }
+
     // ---- the aggregates, for the operations console's stream view and its time travel
 
     @Bean
@@ -86,6 +112,24 @@ public class AccountsConfiguration {
     public OpsAggregate emailClaimAggregate(
             CommandHandler<EmailClaim.Command, EmailClaim.Event, EmailClaim.State> emailClaimHandler) {
         return new OpsAggregate("email-claim", EmailClaim.STREAM_PREFIX, emailClaimHandler);
+    }
+
+    @Bean
+    public OpsAggregate confirmationCodeAggregate(
+            CommandHandler<ConfirmationCode.Command, ConfirmationCode.Event, ConfirmationCode.State> confirmationCodeHandler) {
+        return new OpsAggregate("confirmation-code", ConfirmationCode.streamId(""), confirmationCodeHandler);
+    }
+
+    @Bean
+    public OpsAggregate loginFailuresAggregate(
+            CommandHandler<LoginFailures.Command, LoginFailures.Event, LoginFailures.State> loginFailuresHandler) {
+        return new OpsAggregate("login-failures", LoginFailures.STREAM_PREFIX, loginFailuresHandler);
+    }
+
+    @Bean
+    public OpsAggregate registrationQuotaAggregate(
+            CommandHandler<RegistrationQuota.Command, RegistrationQuota.Event, RegistrationQuota.State> registrationQuotaHandler) {
+        return new OpsAggregate("registration-quota", RegistrationQuota.STREAM_PREFIX, registrationQuotaHandler);
     }
 
     @Bean
