@@ -10,6 +10,7 @@ import eventshop.accounts.mailbox.domain.Mailbox;
 import eventshop.contracts.accounts.AccountEvent;
 import eventshop.eventsourcing.config.EventSourcingProperties;
 import eventshop.eventsourcing.decider.CommandHandler;
+import eventshop.eventsourcing.decider.Decider;
 import eventshop.eventsourcing.decider.JsonEventCodec;
 import eventshop.eventsourcing.ops.OpsAggregate;
 import eventshop.eventsourcing.relay.RelayRoutes;
@@ -37,15 +38,13 @@ public class AccountsConfiguration {
     @Bean
     public CommandHandler<Account.Command, AccountEvent, Account.State> accountHandler(
             EventSourcingProperties properties, EventStore store, Clock clock, Supplier<UUID> ids) {
-        return CommandHandler.builder(properties.serviceName(), store, Account.DECIDER,
-                JsonEventCodec.of(AccountEvent.class)).clock(clock).ids(ids).build();
+        return handler(properties, store, clock, ids, Account.DECIDER, AccountEvent.class);
     }
 
     @Bean
     public CommandHandler<Mailbox.Command, Mailbox.Event, Mailbox.State> mailboxHandler(
             EventSourcingProperties properties, EventStore store, Clock clock, Supplier<UUID> ids) {
-        return CommandHandler.builder(properties.serviceName(), store, Mailbox.DECIDER,
-                JsonEventCodec.of(Mailbox.Event.class)).clock(clock).ids(ids).build();
+        return handler(properties, store, clock, ids, Mailbox.DECIDER, Mailbox.Event.class);
     }
 
     /**
@@ -62,36 +61,39 @@ public class AccountsConfiguration {
     @Bean
     public CommandHandler<EmailClaim.Command, EmailClaim.Event, EmailClaim.State> emailClaimHandler(
             EventSourcingProperties properties, EventStore store, Clock clock, Supplier<UUID> ids) {
-        return CommandHandler.builder(properties.serviceName(), store, EmailClaim.DECIDER,
-                JsonEventCodec.of(EmailClaim.Event.class)).clock(clock).ids(ids).build();
+        return handler(properties, store, clock, ids, EmailClaim.DECIDER, EmailClaim.Event.class);
     }
 
     @Bean
     public CommandHandler<Credentials.Command, Credentials.Event, Credentials.State> credentialsHandler(
             EventSourcingProperties properties, EventStore store, Clock clock, Supplier<UUID> ids) {
-        return CommandHandler.builder(properties.serviceName(), store, Credentials.DECIDER,
-                JsonEventCodec.of(Credentials.Event.class)).clock(clock).ids(ids).build();
+        return handler(properties, store, clock, ids, Credentials.DECIDER, Credentials.Event.class);
     }
 
     @Bean
     public CommandHandler<ConfirmationCode.Command, ConfirmationCode.Event, ConfirmationCode.State> confirmationCodeHandler(
             EventSourcingProperties properties, EventStore store, Clock clock, Supplier<UUID> ids) {
-        return CommandHandler.builder(properties.serviceName(), store, ConfirmationCode.DECIDER,
-                JsonEventCodec.of(ConfirmationCode.Event.class)).clock(clock).ids(ids).build();
+        return handler(properties, store, clock, ids, ConfirmationCode.DECIDER, ConfirmationCode.Event.class);
     }
 
     @Bean
     public CommandHandler<LoginFailures.Command, LoginFailures.Event, LoginFailures.State> loginFailuresHandler(
             EventSourcingProperties properties, EventStore store, Clock clock, Supplier<UUID> ids) {
-        return CommandHandler.builder(properties.serviceName(), store, LoginFailures.DECIDER,
-                JsonEventCodec.of(LoginFailures.Event.class)).clock(clock).ids(ids).build();
+        return handler(properties, store, clock, ids, LoginFailures.DECIDER, LoginFailures.Event.class);
     }
 
     @Bean
     public CommandHandler<RegistrationQuota.Command, RegistrationQuota.Event, RegistrationQuota.State> registrationQuotaHandler(
             EventSourcingProperties properties, EventStore store, Clock clock, Supplier<UUID> ids) {
-        return CommandHandler.builder(properties.serviceName(), store, RegistrationQuota.DECIDER,
-                JsonEventCodec.of(RegistrationQuota.Event.class)).clock(clock).ids(ids).build();
+        return handler(properties, store, clock, ids, RegistrationQuota.DECIDER, RegistrationQuota.Event.class);
+    }
+
+    /** A stream kind's handler: its decider, its events as JSON, the service's clock and ids. */
+    private static <C, E, S> CommandHandler<C, E, S> handler(EventSourcingProperties properties, EventStore store,
+                                                             Clock clock, Supplier<UUID> ids, Decider<C, E, S> decider,
+                                                             Class<E> events) {
+        return CommandHandler.builder(properties.serviceName(), store, decider, JsonEventCodec.of(events))
+                .clock(clock).ids(ids).build();
     }
 
     // ---- the aggregates, for the operations console's stream view and its time travel

@@ -15,7 +15,7 @@ import org.springframework.test.context.ContextConfiguration;
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@SpringBootTest(classes = {AccountsApplication.class, MovingClock.Configuration.class}, properties = {
+@SpringBootTest(classes = {AccountsApplication.class, MovingClock.class}, properties = {
         "spring.config.name=accounts",
         "eventshop.eventstore.engine=memory",
         "spring.datasource.url=jdbc:h2:mem:accounts-test;DB_CLOSE_DELAY=-1",

@@ -10,7 +10,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import eventshop.accounts.Accounts;
 import eventshop.accounts.AccountsTest;
-import eventshop.accounts.MovingClock;
+import eventshop.eventsourcing.testing.TestClock;
 import eventshop.accounts.domain.ConfirmationCode;
 import eventshop.accounts.domain.EmailAddress;
 import eventshop.accounts.limits.domain.LoginFailures;
@@ -53,7 +53,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The limits on guessing and registering, through HTTP as edge and web call accounts: tokens name the client's
  * address ({@link EdgeToken#CLIENT_ADDRESS}) as edge's do. Each test uses addresses of its own (e-mail and client),
- * so the tests do not count against one another; time passes by {@link MovingClock}.
+ * so the tests do not count against one another; time passes by the shared context's clock ({@code MovingClock}).
  */
 @AccountsTest
 class LimitsApiTest {
@@ -64,7 +64,7 @@ class LimitsApiTest {
     @Autowired
     MockMvc http;
     @Autowired
-    MovingClock clock;
+    TestClock clock;
     @Autowired
     EventStore store;
     @Autowired
@@ -199,10 +199,10 @@ class LimitsApiTest {
             is429(login(customer.email(), customer.password(), newClient()), "too-many-login-attempts", 30);
 
             // then, once the block is over, one more failure blocks twice as long
-            clock.moveAhead(Duration.ofSeconds(31));
+            clock.advance(Duration.ofSeconds(31));
             login(customer.email(), "wrong-6", client).andExpect(status().isUnauthorized());
             is429(login(customer.email(), customer.password(), client), "too-many-login-attempts", 60);
-            clock.moveAhead(Duration.ofSeconds(61));
+            clock.advance(Duration.ofSeconds(61));
             login(customer.email(), "wrong-7", client).andExpect(status().isUnauthorized());
             is429(login(customer.email(), customer.password(), client), "too-many-login-attempts", 120);
         }
