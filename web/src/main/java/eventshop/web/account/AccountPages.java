@@ -25,7 +25,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * The account ({@code /account}: profile, status shown live, the confirmation code form while unconfirmed, the
  * shipping address, saved cards) and the mailbox ({@code /mailbox}: the simulated e-mail, where the confirmation
- * code arrives). Every change redirects back with the command's consistency token, so the page shows it.
+ * code arrives, and where a pending account asks for a new code). Every change redirects back with the command's consistency token, so the page shows it.
  */
 @Controller
 class AccountPages {

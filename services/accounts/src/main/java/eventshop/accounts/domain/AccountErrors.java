@@ -56,8 +56,8 @@ public final class AccountErrors {
     }
 
     /**
-     * A wrong confirmation code (422) that was the last one allowed: the code is now void (the problem
-     * {@code confirmation-code-void}, as for any later try).
+     * The confirmation code is void after {@link ConfirmationCode#MAX_WRONG} wrong tries (422): the try that made it
+     * void and every later one, the right code included, until a new code is issued.
      */
     public static final class ConfirmationCodeVoid extends DomainError {
         public ConfirmationCodeVoid() {
