@@ -6,7 +6,8 @@ package eventshop.edgetoken;
  * 32 bytes), naming it in its header ({@code kid}); previous keys still verify during a rotation ({@link TokenKeys}). Issuer {@link #ISSUER}; audience {@link #SERVICES_AUDIENCE} for service calls (short-lived)
  * or {@link #SESSION_AUDIENCE} for the bearer token a user gets from login (services refuse those);
  * subject the account id, or {@link #ANONYMOUS} for a caller that has not logged in; claims
- * {@link #EMAIL} and {@link #ROLES} (a list of {@link #CUSTOMER}, {@link #ADMIN}, {@link #EDGE}).
+ * {@link #EMAIL} and {@link #ROLES} (a list of {@link #CUSTOMER}, {@link #ADMIN}, {@link #EDGE}), and on a services
+ * token {@link #CLIENT_ADDRESS}.
  *
  * <p>The token is an agreement between two parties that depend on nothing of each other: edge, which mints
  * it, and the starter's {@code security} package, which verifies it for every service. It is not part of
@@ -20,6 +21,13 @@ public final class EdgeToken {
     public static final String EMAIL = "email";
     public static final String ROLES = "roles";
     public static final String ANONYMOUS = "anonymous";
+    /**
+     * The address of the client whose request edge forwards (the socket's remote address as edge saw it), on the
+     * services tokens edge mints for forwarded requests and for its own login checks: what limits per client
+     * address count by (accounts). Signed with the rest, so only edge can name it; absent on tokens minted by
+     * anything else.
+     */
+    public static final String CLIENT_ADDRESS = "client";
 
     public static final String CUSTOMER = "CUSTOMER";
     public static final String ADMIN = "ADMIN";

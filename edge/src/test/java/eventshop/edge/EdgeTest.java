@@ -377,6 +377,16 @@ class EdgeTest {
     class ServicesTokens {
 
         @Test
+        void servicesTokens_nameTheClientsSocketAddress_whateverXForwardedForClaims() throws Exception {
+            send(HttpRequest.newBuilder(edge("/api/cart")).header("X-Forwarded-For", "203.0.113.9"));
+
+            Jwt token = TestTokens.read(CARTS.received().getLast().bearerToken());
+            String client = token.getClaimAsString(EdgeToken.CLIENT_ADDRESS);
+            assertThat(client).isNotEqualTo("203.0.113.9");
+            assertThat(java.net.InetAddress.getByName(client).isLoopbackAddress()).isTrue();
+        }
+
+        @Test
         void anonymousCaller_getsAnAnonymousServicesToken() throws Exception {
             // when
             Instant before = Instant.now().minusSeconds(1);
@@ -526,6 +536,29 @@ class EdgeTest {
                 assertThat(response.headers().firstValue("WWW-Authenticate")).isPresent();
             }
 
+            assertThat(login("{\"email\":\"ann@example.com\",\"password\":\"right-password\"}").statusCode())
+                    .isEqualTo(200);
+        }
+
+        @Test
+        void tooManyFailures_is429_withAccountsRetryAfter_andTheClientsAddressWentToAccounts() throws Exception {
+            // when
+            HttpResponse<String> response = send(HttpRequest.newBuilder(edge("/api/auth/login"))
+                    .header("Content-Type", "application/json").header("X-Forwarded-For", "203.0.113.9")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"guessed@example.com\",\"password\":\"right-password\"}")));
+
+            // then
+            assertProblem(response, 429, "/problems/too-many-login-attempts");
+            assertThat(response.headers().firstValue("Retry-After")).hasValue("42");
+            assertThat((String) json(response).get("detail")).contains("42 s");
+            // and accounts was told the socket's address, not what the client claimed in X-Forwarded-For
+            Jwt edgeToken = TestTokens.read(ACCOUNTS.receivedOn("/internal/credentials/verify").getLast().bearerToken());
+            assertThat(java.net.InetAddress.getByName(edgeToken.getClaimAsString(EdgeToken.CLIENT_ADDRESS))
+                    .isLoopbackAddress()).isTrue();
+            // and a refusal for guessing is no failure of the accounts service
+            for (int attempt = 0; attempt < 6; attempt++) {
+                assertThat(login("{\"email\":\"guessed@example.com\",\"password\":\"x\"}").statusCode()).isEqualTo(429);
+            }
             assertThat(login("{\"email\":\"ann@example.com\",\"password\":\"right-password\"}").statusCode())
                     .isEqualTo(200);
         }
@@ -1006,6 +1039,22 @@ class EdgeTest {
         }
 
         @Test
+        void aLoginFormRefusedForTooManyFailures_goesBackToTheLoginPage_sayingSo() throws Exception {
+            Browser browser = new Browser();
+
+            HttpResponse<String> login = browser.postWithCsrf("/login",
+                    "email=guessed%40example.com&password=right-password&next=%2Forders");
+
+            assertThat(login.statusCode()).isEqualTo(303);
+            assertThat(login.headers().firstValue("Location").orElseThrow())
+                    .startsWith("/login?").contains("error=too-many-login-attempts").contains("email=guessed%40example.com");
+            assertThat(browser.cookie("eventshop_session")).isNull();
+            Jwt edgeToken = TestTokens.read(ACCOUNTS.receivedOn("/internal/credentials/verify").getLast().bearerToken());
+            assertThat(java.net.InetAddress.getByName(edgeToken.getClaimAsString(EdgeToken.CLIENT_ADDRESS))
+                    .isLoopbackAddress()).isTrue();
+        }
+
+        @Test
         void aSignedInPagesCsrfToken_staysGood_whileThePageAndItsStreamMakeMoreRequests_andLoginRotatesIt() throws Exception {
             // given
             Browser browser = new Browser();
@@ -1165,6 +1214,10 @@ class EdgeTest {
         } else if (right && email.equals("arch@example.com")) {
             StubService.respond(exchange, 403, "application/problem+json", "{\"type\":\"/problems/account-archived\","
                     + "\"title\":\"Account archived\",\"status\":403,\"detail\":\"the account is ARCHIVED and cannot log in\"}");
+        } else if (email.equals("guessed@example.com")) {
+            exchange.getResponseHeaders().set("Retry-After", "42");
+            StubService.respond(exchange, 429, "application/problem+json", "{\"type\":\"/problems/too-many-login-attempts\","
+                    + "\"title\":\"Too many login attempts\",\"status\":429,\"detail\":\"too many failed logins; try again in 42 s\"}");
         } else if (right && email.equals("sue@example.com")) {
             StubService.respond(exchange, 403, "application/problem+json", "{\"type\":\"/problems/account-suspended\","
                     + "\"title\":\"Account suspended\",\"status\":403,\"detail\":\"the account is suspended\"}");

@@ -59,7 +59,10 @@ class DistributedTopologyTest {
         dataDir = Files.createTempDirectory("eventshop-distributed");
         Path root = Path.of("..").toAbsolutePath().normalize();
         store = new DistributedStore(new DistributedStore.Options(root, dataDir, true, false, ADMIN_PASSWORD, null, null,
-                null, Map.of("EVENTSHOP_ORDERS_CARRIERDELAY", "200ms")), new PrintStream(output, true));
+                null, Map.of("EVENTSHOP_ORDERS_CARRIERDELAY", "200ms",
+                // the test registers ~40 customers from 127.0.0.1; accounts allows 20 an hour from one address
+                // (eventshop.accounts.limits.registrations-per-client.limit)
+                "EVENTSHOP_ACCOUNTS_LIMITS_REGISTRATIONSPERCLIENT_LIMIT", "1000")), new PrintStream(output, true));
         try {
             store.start();
         } catch (RuntimeException e) {

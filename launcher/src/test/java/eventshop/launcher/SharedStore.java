@@ -100,6 +100,9 @@ final class SharedStore {
                 .withProperty("eventshop.orders.compensation-max-backoff", "4s")
                 .withProperty("eventshop.orders.carrier-delay", "200ms")
                 .withProperty("eventshop.orders.deadline-poll", "100ms")
+                // the tests sharing this store register dozens of customers from 127.0.0.1, more than the 20 an hour
+                // accounts lets one address register (eventshop.accounts.limits, docs/services.md)
+                .withProperty("eventshop.accounts.limits.registrations-per-client.limit", "10000")
                 // the spans of the traces a test watches (CheckoutTraceTest), handed over every 100 ms
                 .withProperty(CollectedSpans.PROPERTY, "true")
                 .withProperty("management.opentelemetry.tracing.export.schedule-delay", "100ms");

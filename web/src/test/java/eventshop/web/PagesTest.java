@@ -423,10 +423,48 @@ class PagesTest {
         void theMailbox_showsTheConfirmationCode() throws Exception {
             SERVICES.answer("GET /api/accounts/me/messages", "[{\"id\":\"m1\",\"kind\":\"CONFIRMATION\",\"subject\":\"Confirm\","
                     + "\"body\":\"Your code\",\"code\":\"834211\",\"at\":\"2026-01-01T10:00:00Z\"}]");
+            SERVICES.answer("GET /api/accounts/me", Checkout.ACCOUNT);
 
             String html = page(ada, get("/mailbox")).getContentAsString();
 
-            assertThat(html).contains("834211", "Confirm");
+            assertThat(html).contains("834211", "Confirm").doesNotContain("Send a new code");
+        }
+
+        @Test
+        void aPendingAccountsMailbox_offersANewCode_whichGoesToTheMailboxThatReadsWithTheToken() throws Exception {
+            // given
+            SERVICES.answer("GET /api/accounts/me/messages", "[]");
+            SERVICES.answer("GET /api/accounts/me", Checkout.ACCOUNT.replace("ACTIVE", "PENDING"));
+            assertThat(page(ada, get("/mailbox")).getContentAsString())
+                    .contains("action=\"/mailbox/new-code\"", "Send a new code");
+            SERVICES.answer("POST /api/accounts/me/confirmation-code", 202, "", Map.of("Consistency-Token", "accounts:12"));
+
+            // when
+            MockHttpServletResponse response = page(ada, post("/mailbox/new-code"));
+
+            // then
+            assertThat(response.getRedirectedUrl()).isEqualTo("/mailbox?ct=accounts%3A12");
+            assertThat(SERVICES.last("POST", "/api/accounts/me/confirmation-code")).isNotNull();
+        }
+
+        @Test
+        void aNewCodeAskedForTooSoon_isShownOnTheMailbox_with429() throws Exception {
+            SERVICES.answer("GET /api/accounts/me/messages", "[]");
+            SERVICES.answer("GET /api/accounts/me", Checkout.ACCOUNT.replace("ACTIVE", "PENDING"));
+            SERVICES.answer("POST /api/accounts/me/confirmation-code", 429, "{\"type\":\"/problems/too-many-code-requests\","
+                    + "\"status\":429,\"detail\":\"a new code was sent a moment ago\"}", Map.of("Retry-After", "40"));
+
+            MockHttpServletResponse response = page(ada, post("/mailbox/new-code"));
+
+            assertThat(response.getStatus()).isEqualTo(429);
+            assertThat(response.getContentAsString()).contains("a new code was sent a moment ago", "Send a new code");
+        }
+
+        @Test
+        void theLoginPage_saysSoWhenThereWereTooManyFailedLogins() throws Exception {
+            String html = page(EdgeUser.ANONYMOUS, get("/login?error=too-many-login-attempts")).getContentAsString();
+
+            assertThat(html).contains("Too many failed logins");
         }
 
         @Test

@@ -52,11 +52,15 @@ class Accounts {
         this.retryAfter = properties.resilience().openStateWait();
     }
 
-    /** The account the credentials belong to; an {@link EdgeProblem} if they do not, or accounts cannot say. */
-    VerifiedAccount verify(Credentials credentials) {
+    /**
+     * The account the credentials belong to; an {@link EdgeProblem} if they do not, or accounts cannot say.
+     * {@code clientAddress} (the socket's remote address of the login request) goes to accounts in edge's token:
+     * accounts limits failed logins per client address too.
+     */
+    VerifiedAccount verify(Credentials credentials, String clientAddress) {
         Outcome outcome = breaker.run(() -> client.post()
                 .uri(VERIFY_PATH)
-                .headers(headers -> headers.setBearerAuth(tokens.mintForServices(Caller.edge())))
+                .headers(headers -> headers.setBearerAuth(tokens.mintForServices(Caller.edge(), clientAddress)))
                 .contentType(MediaType.APPLICATION_JSON)
                 .accept(MediaType.APPLICATION_JSON, MediaType.APPLICATION_PROBLEM_JSON)
                 .body(credentials)
@@ -92,6 +96,7 @@ class Accounts {
                         headers));
             }
             case 403 -> new Outcome.Refused(mayNotLogIn(response));
+            case 429 -> new Outcome.Refused(tooManyAttempts(response));
             case 400, 413, 422 -> new Outcome.Refused(EdgeProblem.invalidRequest(
                     detailOr(response, "the credentials are malformed")));
             default -> new Outcome.Refused(badGateway(
@@ -112,6 +117,20 @@ class Accounts {
             refused.problem().setDetail(problem.getDetail());
         }
         return refused;
+    }
+
+    /**
+     * Accounts refused a login unchecked after too many failures (429 {@code too-many-login-attempts}): passed on
+     * with accounts' {@code Retry-After}.
+     */
+    private static EdgeProblem tooManyAttempts(ConvertibleClientHttpResponse response) {
+        String retryAfter = response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER);
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, retryAfter != null && retryAfter.matches("[0-9]{1,9}") ? retryAfter : "60");
+        ProblemDetail problem = problemOf(response);
+        return new EdgeProblem(Problems.problem(HttpStatus.TOO_MANY_REQUESTS, "too-many-login-attempts",
+                "Too many login attempts", problem != null && problem.getDetail() != null ? problem.getDetail()
+                        : "too many failed logins; try again later"), headers);
     }
 
     /** The 403 problem of a login to an account that is suspended or archived. */

@@ -59,7 +59,7 @@ class BrowserLoginController {
         }
         try {
             long mark = sessions.mark();
-            VerifiedAccount account = accounts.verify(new Credentials(email.strip(), password));
+            VerifiedAccount account = accounts.verify(new Credentials(email.strip(), password), request.getRemoteAddr());
             String sessionId;
             try {
                 sessionId = sessions.open(account.accountId(), mark, account.accountVersion());

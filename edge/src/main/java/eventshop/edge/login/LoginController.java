@@ -54,7 +54,7 @@ class LoginController {
     LoginResponse login(HttpServletRequest request) throws IOException {
         Credentials credentials = credentials(request);
         long mark = sessions.mark();
-        VerifiedAccount account = accounts.verify(credentials);
+        VerifiedAccount account = accounts.verify(credentials, request.getRemoteAddr());
         String sessionId;
         try {
             sessionId = sessions.open(account.accountId(), mark, account.accountVersion());

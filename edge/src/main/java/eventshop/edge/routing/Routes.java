@@ -132,11 +132,13 @@ class Routes {
 
     /**
      * Replaces whatever {@code Authorization} the client sent with a token for the services, minted for
-     * the caller the security filter chain established (the anonymous caller if there was no session).
+     * the caller the security filter chain established (the anonymous caller if there was no session), naming the
+     * client's address: the socket's remote address (edge has no trusted proxies, so no {@code X-Forwarded-For} a
+     * client sends is believed).
      */
     static Function<ServerRequest, ServerRequest> servicesToken(EdgeTokens tokens) {
         return request -> {
-            String token = tokens.mintForServices(Callers.current());
+            String token = tokens.mintForServices(Callers.current(), request.servletRequest().getRemoteAddr());
             return ServerRequest.from(request).headers(headers -> headers.setBearerAuth(token)).build();
         };
     }

@@ -75,13 +75,21 @@ public final class EdgeTokens {
     public Session mintSession(Caller caller, String sessionId) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant expiresAt = now.plus(sessionTtl);
-        return new Session(mint(caller, EdgeToken.SESSION_AUDIENCE, now, expiresAt, sessionId), expiresAt);
+        return new Session(mint(caller, EdgeToken.SESSION_AUDIENCE, now, expiresAt, sessionId, null), expiresAt);
     }
 
     /** The token a forwarded request carries to a service. */
     public String mintForServices(Caller caller) {
+        return mintForServices(caller, null);
+    }
+
+    /**
+     * The token a forwarded request carries to a service, naming the address of the client it came from
+     * ({@link EdgeToken#CLIENT_ADDRESS}; null: none), which the services' limits per client count by.
+     */
+    public String mintForServices(Caller caller, String clientAddress) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        return mint(caller, EdgeToken.SERVICES_AUDIENCE, now, now.plus(servicesTokenTtl), null);
+        return mint(caller, EdgeToken.SERVICES_AUDIENCE, now, now.plus(servicesTokenTtl), null, clientAddress);
     }
 
     /**
@@ -113,7 +121,8 @@ public final class EdgeTokens {
         return session.getClaimAsString(SESSION_ID);
     }
 
-    private String mint(Caller caller, String audience, Instant issuedAt, Instant expiresAt, String sessionId) {
+    private String mint(Caller caller, String audience, Instant issuedAt, Instant expiresAt, String sessionId,
+                        String clientAddress) {
         JwtClaimsSet.Builder claims = JwtClaimsSet.builder()
                 .id(UUID.randomUUID().toString())
                 .issuer(EdgeToken.ISSUER)
@@ -127,6 +136,9 @@ public final class EdgeTokens {
         }
         if (sessionId != null) {
             claims.claim(SESSION_ID, sessionId);
+        }
+        if (clientAddress != null) {
+            claims.claim(EdgeToken.CLIENT_ADDRESS, clientAddress);
         }
         JwsHeader header = JwsHeader.with(MacAlgorithm.HS256).type("JWT").keyId(keyId).build();
         return encoder.encode(JwtEncoderParameters.from(header, claims.build())).getTokenValue();

@@ -1,7 +1,9 @@
 package eventshop.eventsourcing.decider;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -34,7 +36,12 @@ public abstract class DomainError extends RuntimeException {
         /** 401: the caller's proof of who it is was refused (a wrong password). */
         UNAUTHORIZED,
         /** 403: the caller is known but may not do this (a suspended account logging in). */
-        FORBIDDEN
+        FORBIDDEN,
+        /**
+         * 429: the caller tried too often (login failures, registrations from one address); {@link #retryAfter()}
+         * says when it may try again.
+         */
+        TOO_MANY_REQUESTS
     }
 
     private static final Pattern SLUG = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
@@ -76,6 +83,14 @@ public abstract class DomainError extends RuntimeException {
     /** A short stable slug for the problem's {@code type} URI. */
     public final String slug() {
         return slug;
+    }
+
+    /**
+     * How long the caller should wait before trying again (the answer's {@code Retry-After}); empty unless a
+     * subclass says. A {@link Kind#TOO_MANY_REQUESTS} error should.
+     */
+    public Optional<Duration> retryAfter() {
+        return Optional.empty();
     }
 
     private static String kebab(String name) {

@@ -69,7 +69,7 @@ import tools.jackson.databind.json.JsonMapper;
  *       ({@link ProblemReportValve}, {@link ProblemErrorController}, {@link ParameterProblems});</li>
  *   <li>the protocol's own, typed by status: {@code not-found}, {@code method-not-allowed},
  *       {@code not-acceptable}, {@code unsupported-media-type}, {@code payload-too-large};</li>
- *   <li>rules ({@link DomainError}: 401/403/404/409/422, typed by the error), {@code concurrent-modification},
+ *   <li>rules ({@link DomainError}: 401/403/404/409/422, and 429 with {@code Retry-After}, typed by the error), {@code concurrent-modification},
  *       {@code duplicate-request}, {@code invalid-consistency-token}, {@code not-yet-consistent} and
  *       {@code service-unavailable} (503 with {@code Retry-After}), and {@code internal-error} (500, logged
  *       here, no internals in the answer).</li>
@@ -214,10 +214,15 @@ public class Problems extends ResponseEntityExceptionHandler {
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case UNAUTHORIZED -> HttpStatus.UNAUTHORIZED;
             case FORBIDDEN -> HttpStatus.FORBIDDEN;
+            case TOO_MANY_REQUESTS -> HttpStatus.TOO_MANY_REQUESTS;
         };
         String title = error.slug().replace('-', ' ');
-        return respond(problem(status, error.slug(), Character.toUpperCase(title.charAt(0)) + title.substring(1),
-                error.getMessage()));
+        ProblemDetail problem = problem(status, error.slug(), Character.toUpperCase(title.charAt(0)) + title.substring(1),
+                error.getMessage());
+        return error.retryAfter()
+                .map(wait -> ResponseEntity.status(status).header(HttpHeaders.RETRY_AFTER, retryAfterSeconds(wait))
+                        .body(problem))
+                .orElseGet(() -> respond(problem));
     }
 
     @ExceptionHandler(WrongExpectedVersion.class)
@@ -419,6 +424,12 @@ public class Problems extends ResponseEntityExceptionHandler {
     }
 
     // ----------------------------------------------------------------
+
+    /** A {@code Retry-After} value: whole seconds, rounded up, at least 1. */
+    public static String retryAfterSeconds(java.time.Duration wait) {
+        long seconds = wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0);
+        return Long.toString(Math.max(1, seconds));
+    }
 
     private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem) {
         return ResponseEntity.status(problem.getStatus()).body(problem);

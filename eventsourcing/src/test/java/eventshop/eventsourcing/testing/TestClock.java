@@ -6,19 +6,38 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
-/** A clock tests move by hand; it starts at the real time and only goes forward. Thread-safe. */
+/**
+ * A clock tests move by hand; it starts at the real time and only goes forward. Stopped (the default: it moves only
+ * when advanced), or {@linkplain #followingRealTime() following the real time} with what it was advanced by added,
+ * for a context many tests share in which other things must see time pass. Thread-safe.
+ */
 public final class TestClock extends Clock {
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+    private final @Nullable Instant stoppedAt;
+    private final AtomicReference<Duration> ahead = new AtomicReference<>(Duration.ZERO);
+
+    public TestClock() {
+        this(Instant.now());
+    }
+
+    private TestClock(@Nullable Instant stoppedAt) {
+        this.stoppedAt = stoppedAt;
+    }
+
+    /** A clock that runs with the real time, plus whatever it is advanced by. */
+    public static TestClock followingRealTime() {
+        return new TestClock(null);
+    }
 
     public void advance(Duration duration) {
-        now.updateAndGet(instant -> instant.plus(duration));
+        ahead.updateAndGet(sum -> sum.plus(duration));
     }
 
     @Override
     public Instant instant() {
-        return now.get();
+        return (stoppedAt != null ? stoppedAt : Instant.now()).plus(ahead.get());
     }
 
     @Override

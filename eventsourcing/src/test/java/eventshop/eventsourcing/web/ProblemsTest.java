@@ -54,6 +54,18 @@ class ProblemsTest {
         }
     }
 
+    /** A caller who tried too often, told to wait 2.5 s. */
+    static final class TriedTooOften extends DomainError {
+        TriedTooOften() {
+            super(Kind.TOO_MANY_REQUESTS, "too many tries; wait a moment");
+        }
+
+        @Override
+        public java.util.Optional<Duration> retryAfter() {
+            return java.util.Optional.of(Duration.ofMillis(2_500));
+        }
+    }
+
     @RestController
     static class Failing {
 
@@ -68,6 +80,7 @@ class ProblemsTest {
                 case "conflict" -> new Tab.TabNotOpen();
                 case "rule" -> new Tab.PriceNotPositive(-1);
                 case "gone" -> new TabGone();
+                case "often" -> new TriedTooOften();
                 case "version" -> new WrongExpectedVersion("tab-1", ExpectedVersion.exactly(3), 5);
                 case "invalid" -> new InvalidRequest("stream id is too long");
                 case "stale" -> new NotYetConsistent(new ConsistencyToken("bar", 9), "tabs",
@@ -112,12 +125,23 @@ class ProblemsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"CONFLICT, 409", "UNPROCESSABLE, 422", "NOT_FOUND, 404", "UNAUTHORIZED, 401", "FORBIDDEN, 403"})
+    @CsvSource({"CONFLICT, 409", "UNPROCESSABLE, 422", "NOT_FOUND, 404", "UNAUTHORIZED, 401", "FORBIDDEN, 403",
+            "TOO_MANY_REQUESTS, 429"})
     void everyKindOfRule_hasItsStatus(DomainError.Kind kind, int status) throws Exception {
         mvc.perform(get("/fail/kind/" + kind))
                 .andExpect(status().is(status))
                 .andExpect(jsonPath("$.status").value(status))
                 .andExpect(jsonPath("$.type").value("/problems/rule-of-kind"));
+    }
+
+    @Test
+    void triedTooOften_is429_withRetryAfterInWholeSecondsRoundedUp() throws Exception {
+        mvc.perform(get("/fail/often"))
+                .andExpect(status().isTooManyRequests())
+                .andExpect(header().string("Retry-After", "3"))
+                .andExpect(jsonPath("$.type").value("/problems/tried-too-often"))
+                .andExpect(jsonPath("$.detail").value("too many tries; wait a moment"));
+        mvc.perform(get("/fail/kind/TOO_MANY_REQUESTS")).andExpect(header().doesNotExist("Retry-After"));
     }
 
     @Test

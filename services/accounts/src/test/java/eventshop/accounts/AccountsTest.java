@@ -11,11 +11,11 @@ import org.springframework.test.context.ContextConfiguration;
 /**
  * The one Spring context every accounts integration test shares: in-memory event store, in-memory
  * H2, no Kafka relay and no consumer binding (tests hand messages to the consumer bean), the test token secret,
- * an administrator ensured at start, and payments played by {@link PaymentsStub}.
+ * an administrator ensured at start, payments played by {@link PaymentsStub}, and a {@link MovingClock}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@SpringBootTest(classes = AccountsApplication.class, properties = {
+@SpringBootTest(classes = {AccountsApplication.class, MovingClock.class}, properties = {
         "spring.config.name=accounts",
         "eventshop.eventstore.engine=memory",
         "spring.datasource.url=jdbc:h2:mem:accounts-test;DB_CLOSE_DELAY=-1",

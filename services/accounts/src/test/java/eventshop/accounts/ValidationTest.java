@@ -47,7 +47,7 @@ class ValidationTest {
         String email = "validation-" + UUID.randomUUID() + "@example.com";
         String body = http.perform(post("/api/accounts").header(HttpHeaders.AUTHORIZATION, anonymous())
                         .contentType(MediaType.APPLICATION_JSON)
-                        .content(JSON.writeValueAsString(Map.of("email", email, "name", "V", "password", "password1"))))
+                        .content(JSON.writeValueAsString(Map.of("email", email, "name", "V", "password", "validation-password"))))
                 .andExpect(status().isCreated()).andReturn().getResponse().getContentAsString();
         String id = JSON.readTree(body).get("accountId").asString();
         customer = "Bearer " + tokens.mint(EdgeUser.customer(id, email));

@@ -25,7 +25,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * The account ({@code /account}: profile, status shown live, the confirmation code form while unconfirmed, the
  * shipping address, saved cards) and the mailbox ({@code /mailbox}: the simulated e-mail, where the confirmation
- * code arrives). Every change redirects back with the command's consistency token, so the page shows it.
+ * code arrives, and where a pending account asks for a new code). Every change redirects back with the command's consistency token, so the page shows it.
  */
 @Controller
 class AccountPages {
@@ -152,11 +152,36 @@ class AccountPages {
     }
 
     @GetMapping("/mailbox")
-    String mailbox(EdgeUser user, Model model, HttpServletRequest request) {
+    String mailbox(EdgeUser user, @RequestParam(name = ConsistencyTokens.PARAMETER, required = false) @Nullable String token,
+                   Model model, HttpServletRequest request) {
         if (user.isAnonymous()) {
             return SignIn.redirect(request);
         }
-        model.addAttribute("messages", shop.mailbox(null));
+        return mailboxPage(model, accountsToken(token), null);
+    }
+
+    /**
+     * "Send a new code": a new confirmation code to the mailbox (the one before stops working, a void one after five
+     * wrong tries included), then the mailbox showing it; refused (asked again within a minute, 429; the account is not
+     * pending, 409) the mailbox says why.
+     */
+    @PostMapping("/mailbox/new-code")
+    String newCode(EdgeUser user, Model model, HttpServletRequest request, HttpServletResponse response) {
+        if (user.isAnonymous()) {
+            return SignIn.redirect(request);
+        }
+        try {
+            return ConsistencyTokens.redirect("/mailbox", shop.newConfirmationCode().consistencyToken());
+        } catch (Refused refused) {
+            response.setStatus(refused.clientStatus());
+            return mailboxPage(model, null, refused.detail());
+        }
+    }
+
+    private String mailboxPage(Model model, @Nullable String token, @Nullable String error) {
+        model.addAttribute("messages", shop.mailbox(token));
+        model.addAttribute("pending", "PENDING".equals(shop.me(null).status()));
+        model.addAttribute("error", error);
         return "account/mailbox";
     }
 

@@ -31,7 +31,9 @@ class RegistrationPages {
             "account-archived", "This account is archived: it can no longer log in.",
             "session-ended", "Your session has ended: log in again.",
             "csrf", "The form was too old or came from elsewhere: please try again.",
-            "service-unavailable", "Logging in is not possible right now: try again shortly.");
+            "service-unavailable", "Logging in is not possible right now: try again shortly.",
+            "too-many-login-attempts", "Too many failed logins with this e-mail address or from your network: wait a"
+                    + " few minutes and try again.");
 
     private final Shop shop;
 
@@ -67,7 +69,8 @@ class RegistrationPages {
                     .queryParam("next", "/mailbox").queryParam("email", "{email}").encode()
                     .buildAndExpand(email.strip()).toUriString();
         } catch (Refused refused) {
-            response.setStatus(refused.status() == 409 ? HttpStatus.CONFLICT.value() : HttpStatus.UNPROCESSABLE_CONTENT.value());
+            response.setStatus(refused.status() == 409 || refused.status() == 429 ? refused.status()
+                    : HttpStatus.UNPROCESSABLE_CONTENT.value());
             Map<String, String> errors = refused.fieldErrors().isEmpty()
                     ? Map.of(refused.status() == 409 ? "email" : "form", refused.detail()) : refused.fieldErrors();
             model.addAttribute("name", name);

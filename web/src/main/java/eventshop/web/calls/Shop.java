@@ -146,6 +146,11 @@ public class Shop {
         return done(client("accounts").post("/api/accounts/me/confirm", new ConfirmationCode(code), Nothing.class));
     }
 
+    /** A new confirmation code to the caller's mailbox (the codes sent before stop working). */
+    public Done<Nothing> newConfirmationCode() {
+        return done(client("accounts").post("/api/accounts/me/confirmation-code", null, Nothing.class));
+    }
+
     public Done<Nothing> changeAddress(Api.Address address) {
         return done(client("accounts").put("/api/accounts/me/address", address, Nothing.class));
     }

@@ -5,6 +5,7 @@ import eventshop.accounts.domain.Account;
 import eventshop.accounts.domain.Account.ConfirmByAdmin;
 import eventshop.accounts.domain.AccountErrors.EmailTaken;
 import eventshop.accounts.domain.AccountErrors.InvalidEmail;
+import eventshop.accounts.domain.AccountErrors.CommonPassword;
 import eventshop.accounts.domain.AccountErrors.InvalidRegistration;
 import eventshop.accounts.registration.Registrations;
 import eventshop.accounts.registration.Registrations.Registration;
@@ -58,9 +59,10 @@ public class AdminBootstrap implements ApplicationRunner {
         String accountId;
         try {
             accountId = registrations.register(
-                    new Registration(admin.email(), admin.name(), admin.password(), EdgeToken.ADMIN), ACTOR).accountId();
+                    new Registration(admin.email(), admin.name(), admin.password(), EdgeToken.ADMIN), ACTOR,
+                    Optional.empty()).accountId();
             LOG.info("created the administrator account {} for {}", accountId, admin.email());
-        } catch (InvalidRegistration | InvalidEmail invalid) {
+        } catch (InvalidRegistration | InvalidEmail | CommonPassword invalid) {
             throw new IllegalStateException("eventshop.accounts.admin.*: " + invalid.getMessage(), invalid);
         } catch (EmailTaken taken) {
             accountId = taken.claimedBy();

@@ -7,7 +7,11 @@ import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.decider.DomainError;
 import eventshop.eventsourcing.projection.Projections;
 import eventshop.eventstore.EventStore;
+import eventshop.accounts.limits.ClientAddress;
+import eventshop.accounts.limits.Limits;
+import eventshop.accounts.limits.TooManyLoginAttempts;
 import java.util.List;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -18,7 +22,9 @@ import org.springframework.stereotype.Component;
  * projection to get there), so an account registered or suspended a moment ago is seen as it is now.
  *
  * <p>Unknown address and wrong password give the same answer after the same work (one Argon2
- * verification), so neither the answer nor its timing tells whether an address is registered.
+ * verification), so neither the answer nor its timing tells whether an address is registered; failures are
+ * limited per e-mail address, registered or not, and per client address ({@link Limits}), so the limit does not
+ * tell either.
  */
 @Component
 public class CredentialChecks {
@@ -64,8 +70,11 @@ public class CredentialChecks {
     private final EventStore store;
     private final String serviceName;
 
-    public CredentialChecks(Projections projections, JdbcTemplate jdbc,
-                            Passwords passwords, EventStore store, EventSourcingProperties properties) {
+    private final Limits limits;
+
+    public CredentialChecks(Projections projections, JdbcTemplate jdbc, Passwords passwords, EventStore store,
+                            EventSourcingProperties properties, Limits limits) {
+        this.limits = limits;
         this.projections = projections;
         this.jdbc = jdbc;
         this.passwords = passwords;
@@ -76,12 +85,21 @@ public class CredentialChecks {
     /**
      * The account that {@code email} and {@code password} log in to.
      *
-     * @throws InvalidCredentials if there is no such account or the password is wrong
+     * @param client the client's address as edge names it: failures count against it too
+     * @throws InvalidCredentials if there is no such account or the password is wrong (recorded against the
+     *                             address and the client, {@link Limits})
      * @throws AccountMayNotLogIn if the password is right but the account is suspended or archived
+     * @throws TooManyLoginAttempts while logins with the address or from the client are blocked (nothing is checked)
      */
-    public Verified verify(String email, String password) {
-        Row row = find(email);
-        if (!passwords.matches(password, row == null ? null : row.passwordHash()) || row == null) {
+    public Verified verify(String email, String password, Optional<ClientAddress> client) {
+        EmailAddress address = parse(email);
+        Row[] found = new Row[1];
+        boolean right = limits.login(address, client, () -> {
+            found[0] = address == null ? null : find(address);
+            return passwords.matches(password, found[0] == null ? null : found[0].passwordHash()) && found[0] != null;
+        });
+        Row row = found[0];
+        if (!right || row == null) {
             throw new InvalidCredentials();
         }
         if (!row.status().mayLogIn()) {
@@ -91,13 +109,16 @@ public class CredentialChecks {
                 row.accountVersion());
     }
 
-    private @Nullable Row find(String rawEmail) {
-        String email;
+    private static @Nullable EmailAddress parse(String rawEmail) {
         try {
-            email = EmailAddress.parse(rawEmail).value();
+            return EmailAddress.parse(rawEmail);
         } catch (RuntimeException notAnAddress) {
             return null;
         }
+    }
+
+    private @Nullable Row find(EmailAddress address) {
+        String email = address.value();
         String asOfNow = new ConsistencyToken(serviceName, store.headPosition()).toString();
         List<Row> rows = projections.read(CredentialsProjection.NAME, asOfNow, tables -> jdbc.query(
                 tables.sql("SELECT account_id, email, name, role, status, password_hash, account_version"

@@ -1,6 +1,7 @@
 package eventshop.accounts.credentials;
 
 import eventshop.accounts.credentials.CredentialChecks.Verified;
+import eventshop.accounts.limits.ClientAddress;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -13,7 +14,9 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code POST /internal/credentials/verify}: edge's login check (role EDGE only; edge does not route
  * {@code /internal/**}). 401 {@code invalid-credentials} for an unknown address or a wrong password
  * alike, 403 {@code account-suspended} for a suspended account and {@code account-archived} for an archived one
- * (the check's {@link CredentialChecks.InvalidCredentials} and {@link CredentialChecks.AccountMayNotLogIn}).
+ * (the check's {@link CredentialChecks.InvalidCredentials} and {@link CredentialChecks.AccountMayNotLogIn}), 429
+ * {@code too-many-login-attempts} with {@code Retry-After} while the address or the client (the client address edge
+ * names in its token) is blocked after failed logins.
  */
 @RestController
 @PreAuthorize("hasRole('EDGE')")
@@ -34,6 +37,6 @@ public class CredentialsController {
 
     @PostMapping("/internal/credentials/verify")
     public Verified verify(@Valid @RequestBody VerifyRequest request) {
-        return checks.verify(request.email(), request.password());
+        return checks.verify(request.email(), request.password(), ClientAddress.current());
     }
 }

@@ -1,7 +1,18 @@
 package eventshop.accounts.credentials;
 
+import eventshop.accounts.domain.AccountErrors.CommonPassword;
+import eventshop.accounts.domain.AccountErrors.InvalidRegistration;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -13,6 +24,9 @@ import org.springframework.stereotype.Component;
  * than BCrypt because it is memory-hard (GPU and ASIC guessing cost far more), it is OWASP's first
  * choice, and BCrypt only reads the first 72 bytes of a password while ours may have 128 characters.
  *
+ * <p>A new password must have {@value #MIN_LENGTH} to {@value #MAX_LENGTH} characters and must not be one of the
+ * most common passwords ({@value #COMMON_PASSWORDS}, compared without regard to case), which guessers try first.
+ *
  * <p>Checking a login against no hash (an unknown e-mail address) still runs one Argon2 verification,
  * against a decoy hash, so the time taken does not tell whether the address is registered.
  * Thread-safe.
@@ -22,19 +36,62 @@ public class Passwords {
 
     public static final int MIN_LENGTH = 8;
     public static final int MAX_LENGTH = 128;
+    /** The list of common passwords, on the classpath: one a line, lower case, '#' starts a comment. */
+    public static final String COMMON_PASSWORDS = "eventshop/accounts/credentials/common-passwords.txt";
 
     private final PasswordEncoder encoder = Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8();
     private final String decoy;
+    private final Set<String> common;
 
     public Passwords() {
         byte[] random = new byte[16];
         new SecureRandom().nextBytes(random);
         this.decoy = encoder.encode(HexFormat.of().formatHex(random));
+        this.common = commonPasswords();
+    }
+
+    /**
+     * Checks a new password against the rules.
+     *
+     * @throws InvalidRegistration if it is shorter than {@value #MIN_LENGTH} or longer than {@value #MAX_LENGTH} (422)
+     * @throws CommonPassword      if it is one of the most common passwords (422)
+     */
+    public void checkNew(String password) {
+        if (password == null || password.length() < MIN_LENGTH || password.length() > MAX_LENGTH) {
+            throw new InvalidRegistration("the password must have " + MIN_LENGTH + " to " + MAX_LENGTH + " characters");
+        }
+        if (isCommon(password)) {
+            throw new CommonPassword();
+        }
+    }
+
+    /** Whether {@code password} is on the list of common passwords (without regard to case). */
+    public boolean isCommon(String password) {
+        return common.contains(password.strip().toLowerCase(Locale.ROOT));
     }
 
     /** A new salted hash of {@code password}. */
     public String hash(String password) {
         return encoder.encode(password);
+    }
+
+    private static Set<String> commonPasswords() {
+        InputStream list = Passwords.class.getClassLoader().getResourceAsStream(COMMON_PASSWORDS);
+        if (list == null) {
+            throw new IllegalStateException(COMMON_PASSWORDS + " is not on the classpath");
+        }
+        Set<String> passwords = new HashSet<>();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(list, StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                String password = line.strip();
+                if (!password.isEmpty() && !password.startsWith("#")) {
+                    passwords.add(password.toLowerCase(Locale.ROOT));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + COMMON_PASSWORDS, e);
+        }
+        return Set.copyOf(passwords);
     }
 
     /** Whether {@code password} is the one {@code hash} was made from; false for no hash, in the same time. */

@@ -25,13 +25,12 @@ import eventshop.contracts.accounts.AccountEvent.CardRemoved;
 import eventshop.contracts.accounts.AccountEvent.CardSaved;
 import eventshop.edgetoken.EdgeToken;
 import eventshop.eventsourcing.decider.Decider;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The account aggregate (stream {@code account-<accountId>}): a customer's or administrator's
@@ -72,8 +71,19 @@ public final class Account {
             implements Command {
     }
 
-    /** The customer confirms with the code from the confirmation message. */
-    public record Confirm(String code) implements Command {
+    /**
+     * The customer confirms with the code from the confirmation message; {@code currentCode} is the code that
+     * confirms now when a new one was issued ({@link ConfirmationCode}), null for the registration's.
+     */
+    public record Confirm(String code, @Nullable String currentCode) implements Command {
+        public Confirm(String code) {
+            this(code, null);
+        }
+
+        @Override
+        public String toString() {
+            return "Confirm[]";
+        }
     }
 
     /** An administrator confirms without a code. */
@@ -264,7 +274,8 @@ public final class Account {
         return switch (state) {
             case Unregistered unregistered -> throw new AccountNotFound();
             case Pending pending -> {
-                if (!sameCode(pending.confirmationCode(), confirm.code())) {
+                String current = confirm.currentCode() != null ? confirm.currentCode() : pending.confirmationCode();
+                if (!ConfirmationCode.same(current, confirm.code())) {
                     throw new WrongConfirmationCode();
                 }
                 yield List.of(new AccountConfirmed(pending.accountId()));
@@ -374,11 +385,6 @@ public final class Account {
             case Suspended suspended -> throw new AccountLocked(AccountStatus.SUSPENDED);
             case Archived archived -> throw new AccountLocked(AccountStatus.ARCHIVED);
         };
-    }
-
-    private static boolean sameCode(String expected, String given) {
-        return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                given.strip().getBytes(StandardCharsets.UTF_8));
     }
 
     private static void checkCard(SaveCard save) {

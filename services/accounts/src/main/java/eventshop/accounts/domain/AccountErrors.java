@@ -1,6 +1,8 @@
 package eventshop.accounts.domain;
 
 import eventshop.eventsourcing.decider.DomainError;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The business rules an account command can break. Each is a {@link DomainError}, so the HTTP layer
@@ -40,10 +42,51 @@ public final class AccountErrors {
         }
     }
 
-    /** A confirmation code that is not the one the account was registered with (422). */
+    /** A confirmation code that is not the account's (422). */
     public static final class WrongConfirmationCode extends DomainError {
         public WrongConfirmationCode() {
             super(Kind.UNPROCESSABLE, "the confirmation code is not the one sent to the account's mailbox");
+        }
+
+        /** Wrong, with {@code triesLeft} more tries before the code is void. */
+        public WrongConfirmationCode(int triesLeft) {
+            super(Kind.UNPROCESSABLE, "the confirmation code is not the one sent to the account's mailbox; "
+                    + triesLeft + (triesLeft == 1 ? " more try" : " more tries") + " before the code is void");
+        }
+    }
+
+    /**
+     * The confirmation code is void after {@link ConfirmationCode#MAX_WRONG} wrong tries (422): the try that made it
+     * void and every later one, the right code included, until a new code is issued.
+     */
+    public static final class ConfirmationCodeVoid extends DomainError {
+        public ConfirmationCodeVoid() {
+            super(Kind.UNPROCESSABLE, "the confirmation code is void after " + ConfirmationCode.MAX_WRONG
+                    + " wrong codes; ask for a new code (POST /api/accounts/me/confirmation-code, or 'send a new code' in"
+                    + " your mailbox)");
+        }
+    }
+
+    /** A new confirmation code asked for too soon after the last (429 with {@code Retry-After}). */
+    public static final class TooManyCodeRequests extends DomainError {
+        private final Duration retryAfter;
+
+        public TooManyCodeRequests(Duration retryAfter) {
+            super(Kind.TOO_MANY_REQUESTS, "a new code was sent a moment ago; look in your mailbox, or ask again later");
+            this.retryAfter = retryAfter;
+        }
+
+        @Override
+        public Optional<Duration> retryAfter() {
+            return Optional.of(retryAfter);
+        }
+    }
+
+    /** A password that is among the most common ones, which guessers try first (422). */
+    public static final class CommonPassword extends DomainError {
+        public CommonPassword() {
+            super(Kind.UNPROCESSABLE, "this password is among the most common ones, which are guessed first;"
+                    + " choose another (a few unrelated words make a good one)");
         }
     }
 

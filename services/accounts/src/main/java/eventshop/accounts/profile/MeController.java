@@ -6,6 +6,7 @@ import eventshop.accounts.domain.Account;
 import eventshop.accounts.domain.AccountErrors.AccountNotFound;
 import eventshop.accounts.profile.AccountProfiles.Card;
 import eventshop.accounts.profile.AccountProfiles.Profile;
+import eventshop.accounts.registration.Confirmations;
 import eventshop.contracts.Address;
 import eventshop.contracts.accounts.AccountEvent;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
@@ -87,8 +88,11 @@ public class MeController {
     private final AccountProfiles profiles;
     private final PaymentCards cards;
     private final Clock clock;
+    private final Confirmations confirmations;
 
-    public MeController(Accounts accounts, AccountProfiles profiles, PaymentCards cards, Clock clock) {
+    public MeController(Accounts accounts, AccountProfiles profiles, PaymentCards cards, Clock clock,
+                        Confirmations confirmations) {
+        this.confirmations = confirmations;
         this.accounts = accounts;
         this.profiles = profiles;
         this.cards = cards;
@@ -103,12 +107,26 @@ public class MeController {
 
     /**
      * Confirms with the code from the confirmation message. The account shows PENDING until the
-     * account-lifecycle function activates it ({@code ActivateAccount} on {@code accounts.commands}).
+     * account-lifecycle function activates it ({@code ActivateAccount} on {@code accounts.commands}). A wrong code is
+     * 422 {@code wrong-confirmation-code} (saying how many tries are left); after five the code is void: 422
+     * {@code confirmation-code-void}, for the right code too, until a new one is asked for.
      */
     @PostMapping("/confirm")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     public ResponseEntity<Void> confirm(EdgeUser caller, @Valid @RequestBody ConfirmRequest request) {
-        return done(accounts.confirm(caller.id(), new Account.Confirm(request.code()), caller.id()));
+        return done(confirmations.confirm(caller.id(), request.code(), caller.id()));
+    }
+
+    /**
+     * Sends a new confirmation code to the caller's mailbox (202, with the {@code Consistency-Token} of the message):
+     * the codes sent before stop working. At most one a minute (429 {@code too-many-code-requests} with
+     * {@code Retry-After}); an account that is not pending is 409.
+     */
+    @PostMapping("/confirmation-code")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    public ResponseEntity<Void> newConfirmationCode(EdgeUser caller) {
+        return ResponseEntity.accepted()
+                .header(ConsistencyToken.HEADER, confirmations.newCode(caller.id(), caller.id()).toString()).build();
     }
 
     @PutMapping("/address")

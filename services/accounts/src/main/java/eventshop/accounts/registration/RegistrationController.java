@@ -9,7 +9,9 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import eventshop.accounts.limits.ClientAddress;
 import java.net.URI;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -17,7 +19,12 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code POST /api/accounts}: anyone, the anonymous caller included, registers a customer account. */
+/**
+ * {@code POST /api/accounts}: anyone, the anonymous caller included, registers a customer account. The password
+ * must have 8 to 128 characters (400 {@code invalid-fields}) and not be one of the most common ones (422
+ * {@code common-password}); registrations from one client address are limited (429 {@code too-many-registrations}
+ * with {@code Retry-After}), except an administrator's.
+ */
 @RestController
 public class RegistrationController {
 
@@ -43,8 +50,11 @@ public class RegistrationController {
     @PostMapping("/api/accounts")
     @ResponseStatus(HttpStatus.CREATED)
     public ResponseEntity<RegisterResponse> register(@Valid @RequestBody RegisterRequest request, EdgeUser caller) {
+        // an administrator registering someone is not counted against the quota of the address they work from
+        Optional<ClientAddress> client = caller.hasRole(EdgeToken.ADMIN) ? Optional.empty() : ClientAddress.current();
         Registered registered = registrations.register(
-                new Registration(request.email(), request.name(), request.password(), EdgeToken.CUSTOMER), caller.id());
+                new Registration(request.email(), request.name(), request.password(), EdgeToken.CUSTOMER), caller.id(),
+                client);
         return ResponseEntity.created(URI.create("/api/accounts/" + registered.accountId()))
                 .header(ConsistencyToken.HEADER, registered.token().toString())
                 .body(new RegisterResponse(registered.accountId()));

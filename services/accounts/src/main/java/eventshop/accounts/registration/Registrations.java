@@ -13,12 +13,15 @@ import eventshop.accounts.domain.Credentials.SetInitialPassword;
 import eventshop.accounts.domain.EmailAddress;
 import eventshop.accounts.domain.EmailClaim;
 import eventshop.accounts.domain.EmailClaim.Claim;
+import eventshop.accounts.limits.ClientAddress;
+import eventshop.accounts.limits.Limits;
 import eventshop.contracts.accounts.AccountEvent.AccountRegistered;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.decider.CommandContext;
 import eventshop.eventsourcing.decider.CommandContexts;
 import eventshop.eventsourcing.decider.CommandHandler;
 import eventshop.eventstore.EventStore;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -68,12 +71,13 @@ public class Registrations {
     private final ConfirmationCodes codes;
     private final Supplier<UUID> ids;
     private final CommandContexts contexts;
+    private final Limits limits;
 
     public Registrations(Accounts accounts,
                          CommandHandler<EmailClaim.Command, EmailClaim.Event, EmailClaim.State> emailClaimHandler,
                          CommandHandler<Credentials.Command, Credentials.Event, Credentials.State> credentialsHandler,
                          EventStore store, Passwords passwords, ConfirmationCodes codes, Supplier<UUID> ids,
-                         CommandContexts contexts) {
+                         CommandContexts contexts, Limits limits) {
         this.accounts = accounts;
         this.claims = emailClaimHandler;
         this.credentials = credentialsHandler;
@@ -82,24 +86,32 @@ public class Registrations {
         this.codes = codes;
         this.ids = ids;
         this.contexts = contexts;
+        this.limits = limits;
+    }
+
+    /** Registers a PENDING account from no client address ({@link #register(Registration, String, Optional)}). */
+    public Registered register(Registration registration, String actingUser) {
+        return register(registration, actingUser, Optional.empty());
     }
 
     /**
      * Registers a PENDING account.
      *
      * @throws EmailTaken             if another account has the address (409)
+     * @param clientAddress where the registration comes from, as edge saw it: counted against the address's quota
+     *                      (none for the administrator bootstrap, or an administrator registering someone)
      * @throws InvalidRegistration    for a password, name or role out of bounds (422)
+     * @throws eventshop.accounts.domain.AccountErrors.CommonPassword for one of the most common passwords (422)
+     * @throws eventshop.accounts.limits.domain.RegistrationQuota.TooManyRegistrations over the address's quota (429)
      * @throws eventshop.accounts.domain.AccountErrors.InvalidEmail for an address that is not one (422)
      */
-    public Registered register(Registration registration, String actingUser) {
+    public Registered register(Registration registration, String actingUser, Optional<ClientAddress> clientAddress) {
         EmailAddress email = EmailAddress.parse(registration.email());
         String password = registration.password();
-        if (password == null || password.length() < Passwords.MIN_LENGTH || password.length() > Passwords.MAX_LENGTH) {
-            throw new InvalidRegistration("the password must have " + Passwords.MIN_LENGTH + " to "
-                    + Passwords.MAX_LENGTH + " characters");
-        }
-        String hash = passwords.hash(password);
+        passwords.checkNew(password);
         CommandContext context = contexts.create(actingUser, null);
+        clientAddress.ifPresent(client -> limits.admitRegistration(client, context));
+        String hash = passwords.hash(password);
 
         String accountId = claim(email, ids.get().toString(), context);
         if (!exists(accountId)) {

@@ -38,7 +38,7 @@ class AdminBootstrapTest {
 
     @Test
     void the_administrator_is_created_at_start_confirmed_and_may_log_in() {
-        var admin = credentials.verify(AccountsTest.ADMIN_EMAIL, AccountsTest.ADMIN_PASSWORD);
+        var admin = credentials.verify(AccountsTest.ADMIN_EMAIL, AccountsTest.ADMIN_PASSWORD, Optional.empty());
         assertThat(admin.role()).isEqualTo(EdgeToken.ADMIN);
         // activated by the account-lifecycle function (ActivateAccount on accounts.commands), not at start
         assertThat(accounts.state(admin.accountId())).isInstanceOfAny(Account.Confirmed.class, Account.Active.class);
@@ -46,7 +46,7 @@ class AdminBootstrapTest {
 
     @Test
     void running_again_changes_nothing_and_keeps_the_existing_password() {
-        String adminId = credentials.verify(AccountsTest.ADMIN_EMAIL, AccountsTest.ADMIN_PASSWORD).accountId();
+        String adminId = credentials.verify(AccountsTest.ADMIN_EMAIL, AccountsTest.ADMIN_PASSWORD, Optional.empty()).accountId();
         long account = store.streamVersion(Account.streamId(adminId));
         long password = store.streamVersion(Credentials.streamId(adminId));
 
@@ -56,9 +56,9 @@ class AdminBootstrapTest {
 
         assertThat(store.streamVersion(Account.streamId(adminId))).isEqualTo(account);
         assertThat(store.streamVersion(Credentials.streamId(adminId))).isEqualTo(password);
-        assertThat(credentials.verify(AccountsTest.ADMIN_EMAIL, AccountsTest.ADMIN_PASSWORD).accountId())
+        assertThat(credentials.verify(AccountsTest.ADMIN_EMAIL, AccountsTest.ADMIN_PASSWORD, Optional.empty()).accountId())
                 .isEqualTo(adminId);
-        assertThatThrownBy(() -> credentials.verify(AccountsTest.ADMIN_EMAIL, "a-new-password-from-the-environment"))
+        assertThatThrownBy(() -> credentials.verify(AccountsTest.ADMIN_EMAIL, "a-new-password-from-the-environment", Optional.empty()))
                 .isInstanceOf(InvalidCredentials.class);
     }
 
