@@ -71,7 +71,7 @@ import tools.jackson.databind.json.JsonMapper;
  *       {@code not-acceptable}, {@code unsupported-media-type}, {@code payload-too-large};</li>
  *   <li>rules ({@link DomainError}: 401/403/404/409/422, and 429 with {@code Retry-After}, typed by the error), {@code concurrent-modification},
  *       {@code duplicate-request}, {@code invalid-consistency-token}, {@code not-yet-consistent} and
- *       {@code service-unavailable} (503 with {@code Retry-After}), and {@code internal-error} (500, logged
+ *       {@code service-unavailable} and {@code overloaded} (503 with {@code Retry-After}), and {@code internal-error} (500, logged
  *       here, no internals in the answer).</li>
  * </ul>
  * Spring MVC's own errors come from the base class and get their type here ({@link #createResponseEntity}).
@@ -253,6 +253,16 @@ public class Problems extends ResponseEntityExceptionHandler {
                 error.getMessage());
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
                 .body(problem);
+    }
+
+    /** This service is at one of its limits (a full bulkhead): 503 with Retry-After, nothing changed. */
+    @ExceptionHandler(Overloaded.class)
+    public ResponseEntity<ProblemDetail> overloaded(Overloaded error) {
+        LOG.warn("{}", error.getMessage());
+        ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "overloaded", "Overloaded", error.getMessage());
+        long seconds = Math.max(1, (error.retryAfter().toMillis() + 999) / 1000);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds)).body(problem);
     }
 
     /** A service this one needed could not answer: 503 with Retry-After, nothing changed. */

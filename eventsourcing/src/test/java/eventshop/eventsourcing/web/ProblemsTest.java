@@ -2,6 +2,7 @@ package eventshop.eventsourcing.web;
 
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -85,6 +86,8 @@ class ProblemsTest {
                 case "invalid" -> new InvalidRequest("stream id is too long");
                 case "stale" -> new NotYetConsistent(new ConsistencyToken("bar", 9), "tabs",
                         "applied up to position 4 of bar", Duration.ofSeconds(2));
+                case "busy" -> new Overloaded("more passwords are being checked than this service takes at once",
+                        Duration.ofMillis(2_500));
                 default -> new IllegalStateException("secret internals");
             };
         }
@@ -164,6 +167,17 @@ class ProblemsTest {
                 .andExpect(status().isServiceUnavailable())
                 .andExpect(header().string("Retry-After", "1"))
                 .andExpect(jsonPath("$.type").value("/problems/not-yet-consistent"));
+    }
+
+    @Test
+    void overloaded_is503WithItsRetryAfterInWholeSeconds() throws Exception {
+        mvc.perform(get("/fail/busy"))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().string("Retry-After", "3"))
+                .andExpect(content().contentTypeCompatibleWith("application/problem+json"))
+                .andExpect(jsonPath("$.type").value("/problems/overloaded"))
+                .andExpect(jsonPath("$.detail").value(
+                        "more passwords are being checked than this service takes at once; try again shortly"));
     }
 
     @Test

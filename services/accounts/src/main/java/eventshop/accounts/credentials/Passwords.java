@@ -2,6 +2,7 @@ package eventshop.accounts.credentials;
 
 import eventshop.accounts.domain.AccountErrors.CommonPassword;
 import eventshop.accounts.domain.AccountErrors.InvalidRegistration;
+import eventshop.eventsourcing.web.Overloaded;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,10 +10,14 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -29,7 +34,10 @@ import org.springframework.stereotype.Component;
  *
  * <p>Checking a login against no hash (an unknown e-mail address) still runs one Argon2 verification,
  * against a decoy hash, so the time taken does not tell whether the address is registered.
- * Thread-safe.
+ *
+ * <p>Hashes and checks take turns: only a few run at once (the cores', at least two), the others wait up to
+ * {@link #WAIT} and are then refused as {@link Overloaded} (503), so a burst of logins cannot fill the heap with
+ * Argon2's memory. Thread-safe.
  */
 @Component
 public class Passwords {
@@ -39,11 +47,33 @@ public class Passwords {
     /** The list of common passwords, on the classpath: one a line, lower case, '#' starts a comment. */
     public static final String COMMON_PASSWORDS = "eventshop/accounts/credentials/common-passwords.txt";
 
-    private final PasswordEncoder encoder = Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8();
+    /** How long a hash or check waits for its turn before the request is refused as {@link Overloaded}. */
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final PasswordEncoder encoder;
+    private final Semaphore turns;
+    private final Duration wait;
     private final String decoy;
     private final Set<String> common;
 
     public Passwords() {
+        this(Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8(),
+                Math.max(2, Runtime.getRuntime().availableProcessors()), WAIT);
+    }
+
+    /**
+     * @param atOnce how many hashes and checks run at the same time: each of Argon2's holds 16 MiB while it runs, so a
+     *               burst of logins or registrations must queue rather than all run (twenty at once filled a 384 MiB
+     *               heap and the service died); they are CPU-bound anyway, more than the cores gain nothing
+     * @param wait   how long one waits for its turn
+     */
+    Passwords(PasswordEncoder encoder, int atOnce, Duration wait) {
+        if (atOnce < 1) {
+            throw new IllegalArgumentException("at least one password check at a time, not " + atOnce);
+        }
+        this.encoder = encoder;
+        this.turns = new Semaphore(atOnce, true);
+        this.wait = wait;
         byte[] random = new byte[16];
         new SecureRandom().nextBytes(random);
         this.decoy = encoder.encode(HexFormat.of().formatHex(random));
@@ -72,7 +102,31 @@ public class Passwords {
 
     /** A new salted hash of {@code password}. */
     public String hash(String password) {
-        return encoder.encode(password);
+        return inTurn(() -> encoder.encode(password));
+    }
+
+    /**
+     * Runs {@code work} once a turn is free, waiting up to {@link #wait} for one.
+     *
+     * @throws Overloaded if none was free in time (503 with Retry-After)
+     */
+    private <T> T inTurn(Supplier<T> work) {
+        boolean turn;
+        try {
+            turn = turns.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Overloaded("interrupted while waiting to check a password", Duration.ofSeconds(1));
+        }
+        if (!turn) {
+            throw new Overloaded("more passwords are being checked than this service takes at once",
+                    Duration.ofSeconds(1));
+        }
+        try {
+            return work.get();
+        } finally {
+            turns.release();
+        }
     }
 
     private static Set<String> commonPasswords() {
@@ -97,9 +151,9 @@ public class Passwords {
     /** Whether {@code password} is the one {@code hash} was made from; false for no hash, in the same time. */
     public boolean matches(String password, @Nullable String hash) {
         if (hash == null || password == null) {
-            encoder.matches(password == null ? "" : password, decoy);
+            inTurn(() -> encoder.matches(password == null ? "" : password, decoy));
             return false;
         }
-        return encoder.matches(password, hash);
+        return inTurn(() -> encoder.matches(password, hash));
     }
 }

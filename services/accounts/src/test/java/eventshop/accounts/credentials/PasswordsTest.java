@@ -5,10 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import eventshop.accounts.domain.AccountErrors.CommonPassword;
 import eventshop.accounts.domain.AccountErrors.InvalidRegistration;
+import eventshop.eventsourcing.web.Overloaded;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
 
 class PasswordsTest {
 
@@ -57,5 +67,89 @@ class PasswordsTest {
             assertThat(passwords.isCommon(password)).as(password).isFalse();
             passwords.checkNew(password);
         }
+    }
+
+    @Test
+    void no_more_hashes_and_checks_run_at_once_than_it_takes() throws Exception {
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        PasswordEncoder counting = new PasswordEncoder() {
+            @Override
+            public String encode(CharSequence raw) {
+                int now = running.incrementAndGet();
+                most.accumulateAndGet(now, Math::max);
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                running.decrementAndGet();
+                return "hash-of-" + raw;
+            }
+
+            @Override
+            public boolean matches(CharSequence raw, String encoded) {
+                return encode(raw).equals(encoded);
+            }
+        };
+        Passwords twoAtOnce = new Passwords(counting, 2, Duration.ofSeconds(30));
+        most.set(0);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Boolean>> checks = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                int n = i;
+                checks.add(pool.submit(() -> n % 2 == 0 ? twoAtOnce.hash("pw-" + n) != null
+                        : twoAtOnce.matches("pw-" + n, "hash-of-pw-" + n)));
+            }
+            for (Future<Boolean> check : checks) {
+                assertThat(check.get()).isTrue();
+            }
+        }
+        assertThat(most.get()).as("hashes and checks running at once").isBetween(1, 2);
+    }
+
+    @Test
+    void a_check_that_waits_too_long_for_its_turn_is_refused_as_overloaded_and_the_turn_comes_back() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        PasswordEncoder blocking = new PasswordEncoder() {
+            @Override
+            public String encode(CharSequence raw) {
+                if (raw.toString().equals("slow")) {
+                    inside.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return "hash-of-" + raw;
+            }
+
+            @Override
+            public boolean matches(CharSequence raw, String encoded) {
+                return encode(raw).equals(encoded);
+            }
+        };
+        Passwords oneAtOnce = new Passwords(blocking, 1, Duration.ofMillis(200));
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<String> slow = pool.submit(() -> oneAtOnce.hash("slow"));
+            assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+
+            assertThatThrownBy(() -> oneAtOnce.matches("guess", "hash-of-guess")).isInstanceOf(Overloaded.class)
+                    .hasMessageContaining("more passwords are being checked than this service takes at once")
+                    .satisfies(e -> assertThat(((Overloaded) e).retryAfter()).isPositive());
+            assertThatThrownBy(() -> oneAtOnce.matches("guess", null)).isInstanceOf(Overloaded.class);
+
+            release.countDown();
+            assertThat(slow.get(10, TimeUnit.SECONDS)).isEqualTo("hash-of-slow");
+        }
+        assertThat(oneAtOnce.matches("guess", "hash-of-guess")).as("the turn, given back").isTrue();
+    }
+
+    @Test
+    void it_takes_at_least_one_check_at_a_time() {
+        assertThatThrownBy(() -> new Passwords(Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8(), 0,
+                Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
     }
 }
