@@ -195,6 +195,13 @@ class AuthorizationMatrixTest {
         TABLE.put("POST /api/accounts/me/cards", row(Rule.CUSTOMER_OR_ADMIN).withBody(f -> Map.of("cardToken", f.card())));
         TABLE.put("DELETE /api/accounts/me/cards/{cardToken}", row(Rule.CUSTOMER_OR_ADMIN));
         TABLE.put("GET /api/accounts/me/messages", row(Rule.CUSTOMER_OR_ADMIN));
+        TABLE.put("POST /api/accounts/me/confirmation-code", row(Rule.CUSTOMER_OR_ADMIN));
+        TABLE.put("GET /api/accounts/{accountId}/login-failures", row(Rule.ADMIN));
+        TABLE.put("DELETE /api/accounts/{accountId}/login-failures", row(Rule.ADMIN));
+        TABLE.put("GET /api/accounts/login-failures/clients/{address}", row(Rule.ADMIN)
+                .withVariable("address", f -> "192.0.2.7"));
+        TABLE.put("DELETE /api/accounts/login-failures/clients/{address}", row(Rule.ADMIN)
+                .withVariable("address", f -> "192.0.2.7"));
         // catalog, inventory, the listing
         TABLE.put("GET /api/catalog/products", row(Rule.PUBLIC));
         TABLE.put("GET /api/catalog/products/{sku}", row(Rule.PUBLIC));

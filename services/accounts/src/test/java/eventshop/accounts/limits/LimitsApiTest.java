@@ -8,14 +8,19 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import eventshop.accounts.Accounts;
 import eventshop.accounts.AccountsTest;
-import eventshop.eventsourcing.testing.TestClock;
 import eventshop.accounts.domain.ConfirmationCode;
 import eventshop.accounts.domain.EmailAddress;
 import eventshop.accounts.limits.domain.LoginFailures;
 import eventshop.edgetoken.EdgeToken;
+import eventshop.edgetoken.TokenKeys;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.testing.TestClock;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.RecordedEvent;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +35,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -70,8 +74,11 @@ class LimitsApiTest {
     @Autowired
     Accounts accounts;
 
-    final JwtEncoder encoder = NimbusJwtEncoder.withSecretKey(
-            new SecretKeySpec(Base64.getDecoder().decode(SECRET), "HmacSHA256")).algorithm(MacAlgorithm.HS256).build();
+    /** The key's id as edge names it in a token's header ({@code kid}): the services verify only the key it names. */
+    static final String KEY_ID = TokenKeys.keyId(Base64.getDecoder().decode(SECRET));
+
+    final JwtEncoder encoder = new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(new OctetSequenceKey.Builder(
+            Base64.getDecoder().decode(SECRET)).keyID(KEY_ID).algorithm(JWSAlgorithm.HS256).build())));
 
     // ------------------------------------------------------------------ helpers
 
@@ -84,7 +91,7 @@ class LimitsApiTest {
         if (client != null) {
             claims.claim(EdgeToken.CLIENT_ADDRESS, client);
         }
-        return "Bearer " + encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(),
+        return "Bearer " + encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).keyId(KEY_ID).build(),
                 claims.build())).getTokenValue();
     }
 
