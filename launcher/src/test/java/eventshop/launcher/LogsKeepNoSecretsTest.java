@@ -17,8 +17,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Year;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +29,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * Nothing sensitive in the logs (issue 17, item 7): everything this test JVM printed — the log of every store the
  * launcher's tests started before this class ({@link ConsoleCapture}; this class runs last, by its {@link Order}) and
  * of this class's own flows on the {@link SharedStore} — holds no password, card number, confirmation code, token,
- * token secret or {@code Authorization} header ({@link LeakScan}).
+ * token secret or {@code Authorization} header ({@link LeakScan}); nor do the files every process of the distributed
+ * topology logged to, when {@link DistributedTopologyTest} ran before and kept them ({@code target/distributed-topology-logs}).
  *
  * <p>The flows are the ones that handle those secrets, the way a customer goes through them, on the happy and the
  * refused paths: registering, logging in (a wrong password first) and confirming (a wrong code first) with the
@@ -138,7 +143,17 @@ class LogsKeepNoSecretsTest {
         assertThat(ConsoleCapture.overflowed()).isFalse();
         assertThat(log).as("the store's log lines of this test's flows were captured")
                 .contains("card ending 4242").contains(card.body().get("token").asString());
-        List<String> findings = scan.findings(log);
+        List<String> findings = new ArrayList<>(scan.findings(log));
+        // and the files every process of the distributed topology logged to (DistributedTopologyTest keeps them)
+        Path distributed = Path.of("target", "distributed-topology-logs");
+        if (Files.isDirectory(distributed)) {
+            try (Stream<Path> files = Files.list(distributed)) {
+                for (Path file : files.sorted().toList()) {
+                    scan.findings(Files.readString(file, StandardCharsets.UTF_8)).forEach(
+                            finding -> findings.add(file.getFileName() + ": " + finding));
+                }
+            }
+        }
         assertThat(findings).as("what the logs hold that they must not:\n%s",
                 findings.stream().limit(20).collect(Collectors.joining("\n"))).isEmpty();
     }
