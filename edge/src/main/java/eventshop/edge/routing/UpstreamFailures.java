@@ -10,7 +10,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
-import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -40,13 +39,6 @@ public final class UpstreamFailures {
             try {
                 return next.handle(request);
             } catch (RuntimeException failure) {
-                for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-                    if (cause instanceof InvalidParameterException undecodable) {
-                        // the client's query string, which Tomcat could not decode while the call was being made: the
-                        // request's fault, not the service's (400 malformed-request, ProblemResponses)
-                        throw undecodable;
-                    }
-                }
                 LOG.warn("{} {} to {} failed: {}", request.method(), request.path(), service, describe(failure));
                 LOG.debug("the failure in full", failure);
                 return problem(service, failure, retryAfter)
