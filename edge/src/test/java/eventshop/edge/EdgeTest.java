@@ -267,6 +267,25 @@ class EdgeTest {
         }
 
         @Test
+        void whatARouteCannotReadOfTheRequest_isA400Problem_neitherAnUnavailableServiceNorAnInternalError() throws Exception {
+            // a repeated parameter that is not UTF-8: Tomcat's decoding fails (with an IOException inside) as the route reads it
+            HttpResponse<String> undecodable = send(HttpRequest.newBuilder(edge("/api/orders?size=1&size=%ff%fe")));
+            // a parameter name with a noncharacter, which the firewall refuses as the route reads it
+            HttpResponse<String> refusedName = send(HttpRequest.newBuilder(edge("/api/accounts/acc-1/confirm?%EF%BF%BF=1"))
+                    .POST(HttpRequest.BodyPublishers.noBody()));
+            // a header value with a C1 control character (the UTF-8 bytes of U+0081, which Tomcat reads as Latin-1)
+            String refusedHeader = raw("GET /api/cart HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                    + "Idempotency-Key: a\u00c2\u0081b\r\n\r\n");
+
+            assertProblem(undecodable, 400, "/problems/malformed-request");
+            assertProblem(refusedName, 400, "/problems/malformed-request");
+            assertThat(refusedHeader).startsWith("HTTP/1.1 400").contains("application/problem+json")
+                    .contains("\"/problems/malformed-request\"");
+            assertThat(VIEWS.received()).noneMatch(request -> String.valueOf(request.query()).toLowerCase().contains("%ff"));
+            assertThat(ORDERS.received()).noneMatch(request -> String.valueOf(request.query()).toLowerCase().contains("%ff"));
+        }
+
+        @Test
         void aMalformedAccept_is406Problem_atEdgesOwnEndpointsToo() throws Exception {
             HttpResponse<String> login = send(HttpRequest.newBuilder(edge("/api/auth/login")).header("Accept", "garbage")
                     .header("Content-Type", "application/json")
@@ -1148,6 +1167,15 @@ class EdgeTest {
 
     URI edge(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + port + pathAndQuery);
+    }
+
+    /** The whole answer to a request sent as it is, each character as one byte (Latin-1). */
+    String raw(String request) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
     }
 
     static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {

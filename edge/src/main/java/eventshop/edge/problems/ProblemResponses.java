@@ -9,6 +9,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -44,6 +45,19 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
                 .body(Problems.problem(HttpStatus.BAD_REQUEST, "malformed-request", "Bad Request",
                         "the query string cannot be decoded: a '%' not followed by two hex digits, or bytes that"
                                 + " are not UTF-8"));
+    }
+
+    /**
+     * A header value or parameter name Spring Security's firewall refuses when a route first reads it (control
+     * characters, unassigned code points, bytes that are not UTF-8 read as Latin-1): a 400, not an unexpected error.
+     * What the firewall refuses before the filter chain goes through Tomcat's error page instead.
+     */
+    @ExceptionHandler(RequestRejectedException.class)
+    ResponseEntity<ProblemDetail> rejectedRequest(RequestRejectedException error) {
+        return ResponseEntity.status(HttpStatus.BAD_REQUEST)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.problem(HttpStatus.BAD_REQUEST, "malformed-request", "Bad Request",
+                        "a header or a query parameter holds characters that are not allowed there"));
     }
 
     @ExceptionHandler(Exception.class)

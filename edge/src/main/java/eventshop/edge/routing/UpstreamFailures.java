@@ -10,10 +10,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.servlet.function.HandlerFilterFunction;
 import org.springframework.web.servlet.function.ServerRequest;
@@ -56,6 +58,11 @@ public final class UpstreamFailures {
      */
     public static Optional<EdgeProblem> problem(String service, Throwable failure, Duration retryAfter) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof InvalidParameterException || cause instanceof RequestRejectedException) {
+                // the client's request could not be read (its query string, a header): a 400 of edge's error
+                // handling, though the parameters' decoding failed with an IOException
+                return Optional.empty();
+            }
             if (cause instanceof TimeoutException) {
                 return Optional.of(new EdgeProblem(Problems.problem(HttpStatus.GATEWAY_TIMEOUT, "gateway-timeout",
                         "Gateway timeout", "the " + service + " service did not answer in time")));
