@@ -286,6 +286,18 @@ class EdgeTest {
         }
 
         @Test
+        void aWildcardContentType_is415Problem_atRoutesAndEdgesOwnEndpoints() throws Exception {
+            for (String path : List.of("/api/cart/items", "/api/ops/inventory/events", "/api/auth/login")) {
+                for (String type : List.of("*/*", "application/*")) {
+                    HttpResponse<String> response = send(HttpRequest.newBuilder(edge(path)).header("Content-Type", type)
+                            .POST(HttpRequest.BodyPublishers.ofString("{}")));
+
+                    assertProblem(response, 415, "/problems/unsupported-media-type");
+                }
+            }
+        }
+
+        @Test
         void aMalformedAccept_is406Problem_atEdgesOwnEndpointsToo() throws Exception {
             HttpResponse<String> login = send(HttpRequest.newBuilder(edge("/api/auth/login")).header("Accept", "garbage")
                     .header("Content-Type", "application/json")

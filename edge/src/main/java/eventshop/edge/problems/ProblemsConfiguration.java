@@ -21,8 +21,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * What makes errors that never reach edge's handlers problems too: Tomcat's error report
- * ({@link ProblemReportValve}) and a malformed {@code Accept} header, answered 406 at once (past this
- * point Spring MVC could negotiate no answer for it, not even its error, and would send an empty body).
+ * ({@link ProblemReportValve}), a malformed {@code Accept} header, answered 406 at once (past this
+ * point Spring MVC could negotiate no answer for it, not even its error, and would send an empty body), and a
+ * {@code Content-Type} with a wildcard ({@code *}{@code /*}, {@code application/*}), answered 415 at once (Spring's
+ * request headers refuse to hold one: it failed finding the route, an unexpected error).
  */
 @Configuration(proxyBeanMethods = false)
 class ProblemsConfiguration {
@@ -34,7 +36,7 @@ class ProblemsConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<OncePerRequestFilter> acceptCheck(ProblemWriter problems) {
+    FilterRegistrationBean<OncePerRequestFilter> mediaTypeChecks(ProblemWriter problems) {
         FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(
                 new OncePerRequestFilter() {
                     @Override
@@ -49,11 +51,29 @@ class ProblemsConfiguration {
                                     "the Accept header is malformed: send media types such as application/json"));
                             return;
                         }
+                        if (wildcard(request.getContentType())) {
+                            problems.write(request, response, Problems.problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                                    "unsupported-media-type", "Unsupported media type",
+                                    "the Content-Type is a wildcard: say what the body is, such as application/json"));
+                            return;
+                        }
                         chain.doFilter(request, response);
                     }
                 });
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 11);
         registration.addUrlPatterns("/*");
         return registration;
+    }
+
+    private static boolean wildcard(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        try {
+            MediaType type = MediaType.parseMediaType(contentType);
+            return type.isWildcardType() || type.isWildcardSubtype();
+        } catch (InvalidMediaTypeException malformed) {
+            return false; // malformed: Spring MVC's 415 as for any type it cannot read
+        }
     }
 }
