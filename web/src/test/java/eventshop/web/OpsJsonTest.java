@@ -2,6 +2,7 @@ package eventshop.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.request;
 
 import eventshop.eventsourcing.security.EdgeUser;
 import java.util.List;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.http.HttpMethod;
 import org.springframework.mock.web.MockHttpServletResponse;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -42,6 +44,24 @@ class OpsJsonTest extends OpsFixture {
             assertThat(json(visitor).path("type").asString()).isEqualTo("/problems/unauthorized");
             assertThat(ada.getStatus()).isEqualTo(403);
             assertThat(json(ada).path("type").asString()).isEqualTo("/problems/forbidden");
+            assertThat(SERVICES.requests()).isEmpty();
+        }
+    }
+
+    @Nested
+    class WhatIsNotThere {
+
+        @ParameterizedTest
+        @ValueSource(strings = {"GET /api/ops/breakers/null", "GET /api/ops/nope", "GET /api/ops/sagas/o-1/more",
+                "POST /api/ops/unknown", "DELETE /api/ops/overview/x"})
+        void anyOtherPathUnderTheConsolesApi_isA404Problem_andNoServiceIsAsked(String request) throws Exception {
+            String[] methodAndPath = request.split(" ");
+
+            MockHttpServletResponse response = call(admin, request(HttpMethod.valueOf(methodAndPath[0]), methodAndPath[1]));
+
+            assertThat(response.getStatus()).isEqualTo(404);
+            assertThat(response.getContentType()).startsWith("application/problem+json");
+            assertThat(json(response).path("type").asString()).isEqualTo("/problems/not-found");
             assertThat(SERVICES.requests()).isEmpty();
         }
     }

@@ -2,6 +2,7 @@ package eventshop.web.ops;
 
 import eventshop.eventsourcing.web.InvalidField;
 import eventshop.eventsourcing.web.Problems;
+import eventshop.web.calls.NotFound;
 import eventshop.web.ops.Correlations.Story;
 import eventshop.web.ops.OpsApi.Breaker;
 import eventshop.web.ops.OpsApi.Saga;
@@ -73,6 +74,17 @@ class OpsJson {
     @GetMapping("/sagas/{orderId}")
     SagaTimeline saga(@PathVariable String orderId) {
         return sagas.timeline(orderId);
+    }
+
+    /**
+     * Any other path under {@code /api/ops} (edge sends web every one that is not a service's), whatever the method:
+     * a 404 problem as the services answer, not Boot's error JSON (web has no problem handling of its own outside
+     * its controllers).
+     */
+    @RequestMapping("/**")
+    void noSuchOperation() {
+        throw new NotFound("such operation of the console: it has /api/ops/overview, /api/ops/correlations/{id},"
+                + " /api/ops/sagas/{orderId}, /api/ops/sagas?customer= and /api/ops/sagas/stuck");
     }
 
     @GetMapping("/sagas")
