@@ -41,11 +41,13 @@ public final class UpstreamFailures {
             try {
                 return next.handle(request);
             } catch (RuntimeException failure) {
+                Optional<EdgeProblem> problem = problem(service, failure, retryAfter);
+                if (problem.isEmpty()) {
+                    throw failure;
+                }
                 LOG.warn("{} {} to {} failed: {}", request.method(), request.path(), service, describe(failure));
                 LOG.debug("the failure in full", failure);
-                return problem(service, failure, retryAfter)
-                        .map(problem -> response(request, problem))
-                        .orElseThrow(() -> failure);
+                return response(request, problem.get());
             }
         };
     }
