@@ -298,6 +298,21 @@ class EdgeTest {
         }
 
         @Test
+        void anAcceptOrContentTypeThatFailsSpringsParser_isStillAProblem() throws Exception {
+            // "" then UTF-8 bytes read as Latin-1: Spring's media type parser fails with an index out of bounds
+            String odd = new String("\"\"\u4e2d\u6587/x".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+            String accept = raw("POST /api/orders/o-1/cancel HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                    + "Accept: " + odd + "\r\nContent-Length: 0\r\n\r\n");
+            String contentType = raw("POST /api/cart/items HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                    + "Content-Type: " + odd + "\r\nContent-Length: 2\r\n\r\n{}");
+
+            assertThat(accept).startsWith("HTTP/1.1 406").contains("application/problem+json")
+                    .contains("\"/problems/not-acceptable\"");
+            assertThat(contentType).startsWith("HTTP/1.1 415").contains("application/problem+json")
+                    .contains("\"/problems/unsupported-media-type\"");
+        }
+
+        @Test
         void aMalformedAccept_is406Problem_atEdgesOwnEndpointsToo() throws Exception {
             HttpResponse<String> login = send(HttpRequest.newBuilder(edge("/api/auth/login")).header("Accept", "garbage")
                     .header("Content-Type", "application/json")

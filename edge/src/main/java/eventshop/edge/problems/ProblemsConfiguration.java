@@ -23,8 +23,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * What makes errors that never reach edge's handlers problems too: Tomcat's error report
  * ({@link ProblemReportValve}), a malformed {@code Accept} header, answered 406 at once (past this
  * point Spring MVC could negotiate no answer for it, not even its error, and would send an empty body), and a
- * {@code Content-Type} with a wildcard ({@code *}{@code /*}, {@code application/*}), answered 415 at once (Spring's
- * request headers refuse to hold one: it failed finding the route, an unexpected error).
+ * malformed {@code Content-Type} or one with a wildcard ({@code *}{@code /*}, {@code application/*}), answered 415 at
+ * once (Spring's request headers refuse to hold one: it failed finding the route, an unexpected error).
  */
 @Configuration(proxyBeanMethods = false)
 class ProblemsConfiguration {
@@ -43,18 +43,18 @@ class ProblemsConfiguration {
                     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
                                                     FilterChain chain) throws ServletException, IOException {
                         List<String> accept = Collections.list(request.getHeaders(HttpHeaders.ACCEPT));
-                        try {
-                            MediaType.parseMediaTypes(accept);
-                        } catch (InvalidMediaTypeException malformed) {
+                        if (!parses(accept)) {
                             problems.write(request, response, Problems.problem(HttpStatus.NOT_ACCEPTABLE,
                                     "not-acceptable", "Not acceptable",
                                     "the Accept header is malformed: send media types such as application/json"));
                             return;
                         }
-                        if (wildcard(request.getContentType())) {
+                        String contentType = request.getContentType();
+                        if (contentType != null && !contentType.isBlank() && !readable(contentType)) {
                             problems.write(request, response, Problems.problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
                                     "unsupported-media-type", "Unsupported media type",
-                                    "the Content-Type is a wildcard: say what the body is, such as application/json"));
+                                    "the Content-Type is malformed or a wildcard: say what the body is, such as"
+                                            + " application/json"));
                             return;
                         }
                         chain.doFilter(request, response);
@@ -65,15 +65,26 @@ class ProblemsConfiguration {
         return registration;
     }
 
-    private static boolean wildcard(String contentType) {
-        if (contentType == null) {
+    /**
+     * Whether Spring can read these media types: not only a malformed one fails, some fail Spring's parser itself
+     * ({@code ""x} is a {@link StringIndexOutOfBoundsException}), which past this point is an unexpected error.
+     */
+    private static boolean parses(List<String> mediaTypes) {
+        try {
+            MediaType.parseMediaTypes(mediaTypes);
+            return true;
+        } catch (InvalidMediaTypeException | IndexOutOfBoundsException malformed) {
             return false;
         }
+    }
+
+    /** Whether a body's type is one media type without a wildcard, as Spring's request headers take it. */
+    private static boolean readable(String contentType) {
         try {
             MediaType type = MediaType.parseMediaType(contentType);
-            return type.isWildcardType() || type.isWildcardSubtype();
-        } catch (InvalidMediaTypeException malformed) {
-            return false; // malformed: Spring MVC's 415 as for any type it cannot read
+            return !type.isWildcardType() && !type.isWildcardSubtype();
+        } catch (InvalidMediaTypeException | IndexOutOfBoundsException malformed) {
+            return false;
         }
     }
 }
