@@ -77,6 +77,21 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
                 "nothing here: the API is under /api/<service>/..."), headers, status, request);
     }
 
+    /**
+     * A server error that reached here as an {@code ErrorResponse} (the gateway's breaker filter turns a failure of the
+     * call it does not know into a 500 {@code ResponseStatusException} carrying the failure's message) is logged, and
+     * answered without that message: no internals in an answer.
+     */
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception error, Object body, HttpHeaders headers,
+                                                             HttpStatusCode status, WebRequest request) {
+        if (status.is5xxServerError()) {
+            LOG.error("unexpected error while handling a request", error);
+            return createResponseEntity(Problems.forStatus(status, null), headers, status, request);
+        }
+        return super.handleExceptionInternal(error, body, headers, status, request);
+    }
+
     @Override
     protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode status,
                                                           WebRequest request) {
