@@ -105,6 +105,11 @@ public class Passwords {
         return inTurn(() -> encoder.encode(password));
     }
 
+    /** How many hashes and checks wait for their turn now (for tests and diagnostics). */
+    int waitingForATurn() {
+        return turns.getQueueLength();
+    }
+
     /**
      * Runs {@code work} once a turn is free, waiting up to {@link #wait} for one.
      *

@@ -2,6 +2,7 @@ package eventshop.accounts.credentials;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import eventshop.accounts.domain.AccountErrors.CommonPassword;
 import eventshop.accounts.domain.AccountErrors.InvalidRegistration;
@@ -73,17 +74,19 @@ class PasswordsTest {
     void no_more_hashes_and_checks_run_at_once_than_it_takes() throws Exception {
         AtomicInteger running = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
-        PasswordEncoder counting = new PasswordEncoder() {
+        CountDownLatch release = new CountDownLatch(1);
+        PasswordEncoder holding = new PasswordEncoder() {
             @Override
             public String encode(CharSequence raw) {
-                int now = running.incrementAndGet();
-                most.accumulateAndGet(now, Math::max);
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                if (raw.toString().startsWith("pw-")) {
+                    most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    running.decrementAndGet();
                 }
-                running.decrementAndGet();
                 return "hash-of-" + raw;
             }
 
@@ -92,20 +95,25 @@ class PasswordsTest {
                 return encode(raw).equals(encoded);
             }
         };
-        Passwords twoAtOnce = new Passwords(counting, 2, Duration.ofSeconds(30));
-        most.set(0);
+        Passwords twoAtOnce = new Passwords(holding, 2, Duration.ofSeconds(30));
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Boolean>> checks = new ArrayList<>();
-            for (int i = 0; i < 40; i++) {
+            for (int i = 0; i < 5; i++) {
                 int n = i;
                 checks.add(pool.submit(() -> n % 2 == 0 ? twoAtOnce.hash("pw-" + n) != null
                         : twoAtOnce.matches("pw-" + n, "hash-of-pw-" + n)));
             }
+            // two run (held until released), the other three wait for a turn
+            await().atMost(Duration.ofSeconds(10)).until(() -> running.get() == 2 && twoAtOnce.waitingForATurn() == 3);
+            assertThat(most.get()).as("hashes and checks running at once").isEqualTo(2);
+
+            release.countDown();
             for (Future<Boolean> check : checks) {
-                assertThat(check.get()).isTrue();
+                assertThat(check.get(10, TimeUnit.SECONDS)).isTrue();
             }
         }
-        assertThat(most.get()).as("hashes and checks running at once").isBetween(1, 2);
+        assertThat(most.get()).as("hashes and checks running at once, all of them done").isEqualTo(2);
+        assertThat(twoAtOnce.waitingForATurn()).isZero();
     }
 
     @Test
