@@ -15,6 +15,7 @@ import org.springframework.util.unit.DataSize;
  * @param servicesTokenTtl lifetime of the token edge mints for each forwarded request
  * @param maxBodySize     largest request body edge accepts (login and forwarded requests)
  * @param resilience      circuit breaker and time limit applied to every route
+ * @param admission       the limit on checkouts in flight ({@code eventshop.edge.admission.CheckoutAdmission})
  * @param awaitStoreReady whether edge's readiness waits for a launcher to say the whole store is ready
  *                        ({@code StoreReadiness}); false for an edge started on its own
  */
@@ -25,6 +26,7 @@ public record EdgeProperties(
         @DefaultValue("60s") Duration servicesTokenTtl,
         @DefaultValue("64KB") DataSize maxBodySize,
         @DefaultValue Resilience resilience,
+        @DefaultValue Admission admission,
         @DefaultValue("false") boolean awaitStoreReady) {
 
     public EdgeProperties {
@@ -54,5 +56,30 @@ public record EdgeProperties(
             @DefaultValue("10") int slidingWindowSize,
             @DefaultValue("5") int minimumCalls,
             @DefaultValue("10s") Duration openStateWait) {
+    }
+
+    /**
+     * The limit on checkouts in flight: from edge forwarding one until its order is confirmed or cancelled.
+     *
+     * @param enabled      false forwards every checkout (an edge without {@code orders.events} must not limit: it
+     *                     would never see a checkout settle)
+     * @param initialLimit checkouts in flight allowed at the start
+     * @param minLimit     the limit never goes below this
+     * @param maxLimit     nor above this
+     * @param settleTarget a checkout that settles later than this counts as late and lowers the limit; well below
+     *                     orders' step timeout, after which a step is asked again and the order eventually times out
+     * @param backoff      what a late checkout multiplies the limit by (at most once per settle time)
+     * @param giveUpAfter  a checkout whose settlement edge has not seen by then leaves the count, as late
+     * @param retryAfter   the {@code Retry-After} of a refused checkout
+     */
+    public record Admission(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("40") int initialLimit,
+            @DefaultValue("20") int minLimit,
+            @DefaultValue("1000") int maxLimit,
+            @DefaultValue("3s") Duration settleTarget,
+            @DefaultValue("0.75") double backoff,
+            @DefaultValue("30s") Duration giveUpAfter,
+            @DefaultValue("2s") Duration retryAfter) {
     }
 }

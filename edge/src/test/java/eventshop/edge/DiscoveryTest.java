@@ -29,7 +29,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "eventshop.security.token-secret=" + TestTokens.SECRET,
         "eventshop.edge.resilience.open-state-wait=30s",
         "spring.datasource.url=jdbc:h2:mem:edge-discovery-test;DB_CLOSE_DELAY=-1",
-        "eventshop.edge.sessions.follow-account-events=false",
+        "eventshop.edge.sessions.follow-account-events=false", "eventshop.edge.admission.follow-order-events=false",
         "eventshop.edge.services.accounts=lb://accounts",
         "eventshop.edge.services.catalog=lb://catalog",
         "eventshop.edge.services.inventory=lb://inventory",

@@ -2,6 +2,7 @@ package eventshop.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import eventshop.edge.admission.CheckoutAdmission;
 import eventshop.edge.sessions.AccountEvents;
 import eventshop.edge.sessions.Sessions;
 import eventshop.edge.tokens.Caller;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
@@ -46,7 +48,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "eventshop.edge.resilience.minimum-calls=3",
         "eventshop.edge.resilience.open-state-wait=30s",
         "spring.datasource.url=jdbc:h2:mem:edge-test;DB_CLOSE_DELAY=-1",
-        "eventshop.edge.sessions.follow-account-events=false"})
+        "eventshop.edge.sessions.follow-account-events=false", "eventshop.edge.admission.follow-order-events=false"})
 @Import(TestClock.Configuration.class)
 class EdgeTest {
 
@@ -83,7 +85,12 @@ class EdgeTest {
                 }
                 StubService.respond(exchange, 200, "application/json", "{}");
             });
-    static final StubService CARTS = StubService.started("carts");
+    static final AtomicInteger checkoutsAccepted = new AtomicInteger();
+    static final StubService CARTS = StubService.started("carts")
+            .on("/api/cart/checkout", (exchange, request) -> {
+                exchange.getResponseHeaders().set("Location", "/api/orders/o-" + checkoutsAccepted.incrementAndGet());
+                StubService.respond(exchange, 202, "application/json", "{}");
+            });
     static final StubService ORDERS = StubService.notStarted("orders");
     static final StubService PAYMENTS = StubService.notStarted("payments");
     static final StubService VIEWS = StubService.started("views");
@@ -150,6 +157,9 @@ class EdgeTest {
 
     @Autowired
     AccountEvents accountEvents;
+
+    @Autowired
+    CheckoutAdmission admission;
 
     /** A session token as login would give it: a live server-side session for the account, and its token. */
     String session(String accountId, String role) {
@@ -1190,6 +1200,64 @@ class EdgeTest {
             lines.forEachRemaining(rest::add);
             assertThat(rest).contains("data:reserved");
         }
+    }
+
+    @Nested
+    class Admission {
+
+        @Test
+        void checkoutsBeyondTheLimitInFlight_are503Overloaded_atEdge_untilAnOrderSettles() throws Exception {
+            int limit = admission.limit();
+            int before = CARTS.receivedOn(CHECKOUT).size();
+            int first = checkoutsAccepted.get() + 1;
+            try {
+                for (int i = 0; i < limit; i++) {
+                    assertThat(checkout().statusCode()).isEqualTo(202);
+                }
+
+                HttpResponse<String> refused = checkout();
+
+                assertProblem(refused, 503, "/problems/overloaded");
+                assertThat(refused.headers().firstValue("Retry-After")).hasValue("2");
+                assertThat(CARTS.receivedOn(CHECKOUT)).hasSize(before + limit);
+                admission.settled("o-" + first, false);
+                assertThat(checkout().statusCode()).isEqualTo(202);
+                assertThat(CARTS.receivedOn(CHECKOUT)).hasSize(before + limit + 1);
+            } finally {
+                for (int i = first; i <= checkoutsAccepted.get(); i++) {
+                    admission.settled("o-" + i, false);
+                }
+            }
+            assertThat(admission.inFlight()).isZero();
+        }
+
+        @Test
+        void otherCartCommands_areNotLimited() throws Exception {
+            int first = checkoutsAccepted.get() + 1;
+            try {
+                for (int i = admission.inFlight(); i < admission.limit(); i++) {
+                    checkout();
+                }
+                assertProblem(checkout(), 503, "/problems/overloaded");
+
+                assertThat(send(HttpRequest.newBuilder(edge("/api/cart/items"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"sku\":\"SKU-1\",\"quantity\":1}")))
+                        .statusCode()).isEqualTo(200);
+            } finally {
+                for (int i = first; i <= checkoutsAccepted.get(); i++) {
+                    admission.settled("o-" + i, false);
+                }
+            }
+        }
+
+        private HttpResponse<String> checkout() throws Exception {
+            return send(HttpRequest.newBuilder(edge(CHECKOUT))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")));
+        }
+
+        static final String CHECKOUT = "/api/cart/checkout";
     }
 
     URI edge(String pathAndQuery) {

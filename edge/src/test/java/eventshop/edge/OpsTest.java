@@ -53,7 +53,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "eventshop.edge.resilience.minimum-calls=3",
         "eventshop.edge.resilience.open-state-wait=30s",
         "spring.datasource.url=jdbc:h2:mem:edge-ops-test;DB_CLOSE_DELAY=-1",
-        "eventshop.edge.sessions.follow-account-events=false"})
+        "eventshop.edge.sessions.follow-account-events=false", "eventshop.edge.admission.follow-order-events=false"})
 class OpsTest {
 
     static final List<String> SERVICES = List.of("accounts", "catalog", "inventory", "carts", "orders", "payments",

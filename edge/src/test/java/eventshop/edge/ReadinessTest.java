@@ -27,6 +27,6 @@ class ReadinessTest {
 
     private static StoreReadiness readiness(boolean awaitStore) {
         return new StoreReadiness(new EdgeProperties(Map.of("accounts", URI.create("http://localhost:1")),
-                null, null, null, null, awaitStore));
+                null, null, null, null, null, awaitStore));
     }
 }

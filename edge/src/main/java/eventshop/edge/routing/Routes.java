@@ -9,6 +9,7 @@ import static org.springframework.cloud.gateway.server.mvc.predicate.GatewayRequ
 import static org.springframework.cloud.gateway.server.mvc.predicate.GatewayRequestPredicates.path;
 
 import eventshop.edge.EdgeProperties;
+import eventshop.edge.admission.CheckoutAdmission;
 import eventshop.edge.security.Callers;
 import eventshop.edge.sessions.Sessions;
 import eventshop.edge.tokens.EdgeTokens;
@@ -50,16 +51,24 @@ class Routes {
     /** An administrator's suspend or archive of an account: once accounts has done it, edge ends the account's sessions. */
     static final Pattern ENDS_SESSIONS = Pattern.compile("/api/accounts/([^/]+)/(suspend|archive)");
 
+    /** The checkout, which starts an order's saga: admitted within a limit on checkouts in flight. */
+    static final String CHECKOUT = "/api/cart/checkout";
+
     @Bean
-    RouterFunction<ServerResponse> serviceRoutes(EdgeProperties properties, EdgeTokens tokens, Sessions sessions) {
+    RouterFunction<ServerResponse> serviceRoutes(EdgeProperties properties, EdgeTokens tokens, Sessions sessions,
+                                                 CheckoutAdmission admission) {
         RouterFunction<ServerResponse> endingSessions = toService("accounts-lifecycle",
                 path("/api/accounts/*/suspend", "/api/accounts/*/archive").and(method(HttpMethod.POST)), "accounts",
                 properties, tokens)
                 .after(endSessionsWhenDone(sessions))
                 .build();
+        RouterFunction<ServerResponse> checkout = toService("carts-checkout",
+                path(CHECKOUT).and(method(HttpMethod.POST)), "carts", properties, tokens)
+                .filter(admission.limitCheckouts())
+                .build();
         return ServiceRoute.ALL.stream()
                 .map(route -> toService(route.name(), route.predicate(), route.service(), properties, tokens).build())
-                .reduce(endingSessions, RouterFunction::and);
+                .reduce(endingSessions.and(checkout), RouterFunction::and);
     }
 
     /**

@@ -6,19 +6,15 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.servlet.function.HandlerFilterFunction;
-import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
 /**
@@ -47,7 +43,7 @@ public final class UpstreamFailures {
                 }
                 LOG.warn("{} {} to {} failed: {}", request.method(), request.path(), service, describe(failure));
                 LOG.debug("the failure in full", failure);
-                return response(request, problem.get());
+                return problem.get().toResponse(request);
             }
         };
     }
@@ -99,14 +95,5 @@ public final class UpstreamFailures {
             }
         }
         return chain.toString();
-    }
-
-    private static ServerResponse response(ServerRequest request, EdgeProblem failed) {
-        ProblemDetail problem = failed.problem();
-        problem.setInstance(URI.create(request.path()));
-        return ServerResponse.status(problem.getStatus())
-                .headers(headers -> headers.addAll(failed.headers()))
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(problem);
     }
 }
