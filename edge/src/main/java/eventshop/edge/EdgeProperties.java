@@ -77,7 +77,7 @@ public record EdgeProperties(
             @DefaultValue("40") int initialLimit,
             @DefaultValue("20") int minLimit,
             @DefaultValue("1000") int maxLimit,
-            @DefaultValue("3s") Duration settleTarget,
+            @DefaultValue("5s") Duration settleTarget,
             @DefaultValue("0.75") double backoff,
             @DefaultValue("30s") Duration giveUpAfter,
             @DefaultValue("2s") Duration retryAfter) {

@@ -111,6 +111,15 @@ class LeastExposureTest {
         assertThat(status(http, edge.resolve("/actuator/info"), shop.session(new eventshop.eventsourcing.security.EdgeUser(
                 "acc-nosy", "nosy@example.com", java.util.Set.of(eventshop.edgetoken.EdgeToken.CUSTOMER))))).isEqualTo(403);
         assertThat(status(http, edge.resolve("/actuator/info"), shop.admin)).isEqualTo(200);
+        // and its metrics for a scraper's services token, as at the services; a session token is not one
+        URI edgeMetrics = edge.resolve("/actuator/prometheus");
+        assertThat(status(http, edgeMetrics, null)).isEqualTo(401);
+        assertThat(status(http, edgeMetrics, customer)).isEqualTo(403);
+        assertThat(status(http, edgeMetrics, shop.admin)).isEqualTo(401);
+        HttpResponse<String> scraped = http.send(HttpRequest.newBuilder(edgeMetrics)
+                .header("Authorization", "Bearer " + scraper).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(scraped.statusCode()).isEqualTo(200);
+        assertThat(scraped.body()).contains("edge_checkouts_limit", "edge_checkouts_in_flight");
     }
 
     private static int status(HttpClient http, URI uri, String token) throws IOException, InterruptedException {

@@ -185,6 +185,11 @@ public class CheckoutAdmission {
         });
     }
 
+    /** Whether the checkout of order {@code orderId} holds a place in flight: carts accepted it, it has not settled. */
+    public boolean holds(String orderId) {
+        return inFlight.containsKey(orderId);
+    }
+
     /** The checkouts that may be in flight now. */
     public int limit() {
         return limiter.getLimit();

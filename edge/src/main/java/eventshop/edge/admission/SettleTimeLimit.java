@@ -5,13 +5,20 @@ import java.time.Duration;
 
 /**
  * How many checkouts may be in flight (accepted, not yet settled), adjusted from how long they take to settle: additive
- * increase, multiplicative decrease, steered by an absolute target rather than a measured baseline. A checkout that
- * settled within {@code target} while the limit was at least half in use raises the limit by one (so a limit in use
- * doubles in about one settle time); one that settled later, or was given up or timed out, multiplies it by
- * {@code backoff} — at most once per settle time: the checkouts admitted before the last decrease queued behind the old
- * limit and say nothing about the new one (as TCP halves its window once per round trip, not once per lost packet).
- * Without that rule a single slow spell, in which every checkout in flight settles late, would take the limit to its
- * floor.
+ * increase, multiplicative decrease, steered by an absolute target rather than a measured baseline.
+ *
+ * <ul>
+ *   <li>A checkout that settled within {@code target} while the limit was at least half in use raises the limit by one
+ *       (so a limit in use grows by about half of itself per settle time).
+ *   <li>The checkouts are judged in windows of {@code max(5, limit / 2)} settlements: when more than a tenth of a window
+ *       settled later than {@code target}, or timed out, or were given up, the limit is multiplied by {@code backoff}.
+ *       A few slow checkouts in a window are the tail every saga has, not a queue; more than a tenth are (the
+ *       window's 90th percentile is past the target).
+ *   <li>After a decrease, the checkouts admitted before it are not judged again: they queued behind the old limit and
+ *       say nothing about the new one (as TCP halves its window once per round trip, not once per lost packet).
+ *       Without that rule a single slow spell, in which every checkout in flight settles late, would take the limit
+ *       to its floor.
+ * </ul>
  *
  * <p>Why an absolute target: what must not happen is an order's saga step waiting past its deadline (orders'
  * {@code step-timeout}, 10 s by default) and timing the order out into compensation. A latency-gradient algorithm
@@ -20,12 +27,18 @@ import java.time.Duration;
  */
 final class SettleTimeLimit extends AbstractLimit {
 
+    /** The least number of settlements a window judges. */
+    static final int MIN_WINDOW = 5;
+
     private final long targetNanos;
     private final double backoff;
     private final int minLimit;
     private final int maxLimit;
-    /** When the limit last decreased, on the limiter's clock ({@link System#nanoTime}); guarded by {@code this}. */
+    // guarded by this (AbstractLimit#onSample is synchronized)
+    /** When the limit last decreased, on the limiter's clock ({@link System#nanoTime}). */
     private long lastDecrease = Long.MIN_VALUE;
+    private int judged;
+    private int late;
 
     SettleTimeLimit(int initialLimit, int minLimit, int maxLimit, Duration target, double backoff) {
         super(initialLimit);
@@ -48,14 +61,24 @@ final class SettleTimeLimit extends AbstractLimit {
     @Override
     protected int _update(long startTime, long rtt, int inflight, boolean didDrop) {
         int limit = getLimit();
-        if (didDrop || rtt > targetNanos) {
-            if (startTime > lastDecrease) {
+        if (startTime <= lastDecrease) {
+            return limit; // admitted under the old limit
+        }
+        boolean isLate = didDrop || rtt > targetNanos;
+        judged++;
+        if (isLate) {
+            late++;
+        }
+        if (judged >= Math.max(MIN_WINDOW, limit / 2)) {
+            boolean slow = late * 10 > judged;
+            judged = 0;
+            late = 0;
+            if (slow) {
                 lastDecrease = startTime + rtt;
                 return Math.max(minLimit, (int) (limit * backoff));
             }
-            return limit;
         }
-        return inflight * 2 >= limit ? Math.min(maxLimit, limit + 1) : limit;
+        return !isLate && inflight * 2 >= limit ? Math.min(maxLimit, limit + 1) : limit;
     }
 
     @Override

@@ -67,8 +67,13 @@ class SecurityConfiguration {
     static final String BREAKERS = "/api/ops/breakers";
     /** Edge's breakers for web, with a services token. */
     static final String INTERNAL_OPS = "/internal/ops/**";
+    /** Edge's metrics for a scraper, with the services token {@code store token} prints, as at every service. */
+    static final String PROMETHEUS = "/actuator/prometheus";
 
-    /** The chain of {@value #INTERNAL_OPS}: stateless, a services token with the admin role, nothing else. */
+    /**
+     * The chain of {@value #INTERNAL_OPS} and {@value #PROMETHEUS}: stateless, a services token with the admin role,
+     * nothing else.
+     */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
     SecurityFilterChain internalOpsSecurity(HttpSecurity http, EdgeTokens tokens, ProblemWriter problems) throws Exception {
@@ -77,7 +82,7 @@ class SecurityConfiguration {
                 "the bearer token is not a services token edge minted, or it has expired (a session token is not one)");
         AccessDeniedHandler forbidden = forbidden(problems);
         // a bearer token is the only credential here, never a cookie: nothing for a CSRF token to protect
-        stateless(http).securityMatcher(INTERNAL_OPS)
+        stateless(http).securityMatcher(INTERNAL_OPS, PROMETHEUS)
                 .csrf(AbstractHttpConfigurer::disable)
                 .authorizeHttpRequests(requests -> requests.anyRequest().hasRole(EdgeToken.ADMIN))
                 .oauth2ResourceServer(server -> server

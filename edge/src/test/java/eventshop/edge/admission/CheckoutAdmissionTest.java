@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -91,7 +93,8 @@ class CheckoutAdmissionTest {
             admission.settled("o-" + i, false);
         }
 
-        assertThat(admission.limit()).isEqualTo(6); // 8 x 0.75 once, not 8 x 0.75^8
+        // judged when the first window (5) is full: 8 x 0.75 once, not once per window nor per order
+        assertThat(admission.limit()).isEqualTo(6);
     }
 
     @Test
@@ -108,13 +111,39 @@ class CheckoutAdmissionTest {
         assertThat(admission.limit()).isEqualTo(4); // 8 -> 6 -> 4, and never below min-limit
     }
 
+    @ParameterizedTest
+    @CsvSource({"2, 40", "3, 30"})
+    void aTenthOfAWindowLate_isTheTail_moreIsAQueue(int late, int limitAfter) throws Exception {
+        CheckoutAdmission wide = new CheckoutAdmission(new EdgeProperties.Admission(true, 40, 4, 100,
+                Duration.ofSeconds(3), 0.75, Duration.ofSeconds(30), Duration.ofSeconds(2)), registry, nanos::get);
+        HandlerFilterFunction<ServerResponse, ServerResponse> limiting = wide.limitCheckouts();
+        for (int i = 1; i <= 20; i++) { // a window of 20 (half the limit), all admitted with the limit less than half used
+            limiting.filter(request(), carts);
+        }
+        after(Duration.ofMillis(200));
+        for (int i = 1; i <= 20 - late; i++) {
+            wide.settled("o-" + i, false);
+        }
+        after(Duration.ofSeconds(4));
+
+        for (int i = 20 - late + 1; i <= 20; i++) {
+            wide.settled("o-" + i, false);
+        }
+
+        assertThat(wide.limit()).isEqualTo(limitAfter);
+    }
+
     @Test
-    void anOrderTimedOut_countsAsLate_whateverItsTime() throws Exception {
+    void aTenthOfAWindowLate_lowersTheLimit_andAnOrderTimedOut_isLate_whateverItsTime() throws Exception {
         fill();
+        after(Duration.ofMillis(200));
 
-        admission.settled("o-1", true);
+        admission.settled("o-1", true); // TIMED_OUT, in 200 ms
+        for (int i = 2; i <= 5; i++) {
+            admission.settled("o-" + i, false);
+        }
 
-        assertThat(admission.limit()).isEqualTo(6);
+        assertThat(admission.limit()).isEqualTo(6); // 1 of a window of 5: more than a tenth
     }
 
     @Test
@@ -131,15 +160,16 @@ class CheckoutAdmissionTest {
 
     @Test
     void aCheckoutWithoutAnAnswerInTime_orWhoseCallFailed_countsAsLate() throws Exception {
-        checkout(request -> ServerResponse.status(HttpStatus.GATEWAY_TIMEOUT).build());
+        for (int i = 0; i < 3; i++) {
+            checkout(request -> ServerResponse.status(HttpStatus.GATEWAY_TIMEOUT).build());
+        }
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> checkout(request -> {
+                throw new IOException("connection reset");
+            })).isInstanceOf(IOException.class);
+        }
+
         assertThat(admission.limit()).isEqualTo(6);
-        after(Duration.ofMillis(1));
-
-        assertThatThrownBy(() -> checkout(request -> {
-            throw new IOException("connection reset");
-        })).isInstanceOf(IOException.class);
-
-        assertThat(admission.limit()).isEqualTo(4);
         assertThat(admission.inFlight()).isZero();
     }
 

@@ -35,17 +35,20 @@ class OrderSettlementsTest {
 
     @Test
     void orderCancelled_settlesItsCheckout_asLateOnlyWhenItTimedOut() {
-        admit("o-1");
-        admit("o-2");
+        for (int i = 1; i <= 5; i++) {
+            admit("o-" + i);
+        }
 
-        settlements.on("OrderCancelled", json("{\"orderId\":\"o-1\",\"customerId\":\"c-1\","
-                + "\"reason\":\"PAYMENT_DECLINED\",\"previousStatus\":\"STOCK_RESERVED\"}"));
-        assertThat(admission.limit()).isEqualTo(8);
-        settlements.on("OrderCancelled", json("{\"orderId\":\"o-2\",\"customerId\":\"c-1\","
+        for (int i = 1; i <= 4; i++) {
+            settlements.on("OrderCancelled", json("{\"orderId\":\"o-" + i + "\",\"customerId\":\"c-1\","
+                    + "\"reason\":\"PAYMENT_DECLINED\",\"previousStatus\":\"STOCK_RESERVED\"}"));
+        }
+        assertThat(admission.limit()).isGreaterThanOrEqualTo(8);
+        settlements.on("OrderCancelled", json("{\"orderId\":\"o-5\",\"customerId\":\"c-1\","
                 + "\"reason\":\"TIMED_OUT\",\"previousStatus\":\"PLACED\"}"));
 
         assertThat(admission.inFlight()).isZero();
-        assertThat(admission.limit()).isEqualTo(6);
+        assertThat(admission.limit()).isLessThan(8); // one timed out in the window of five
     }
 
     @Test
