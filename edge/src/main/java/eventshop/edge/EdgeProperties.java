@@ -49,13 +49,15 @@ public record EdgeProperties(
      * @param slidingWindowSize    number of recent calls the failure rate is computed over
      * @param minimumCalls         calls needed in the window before the rate counts
      * @param openStateWait        how long an open breaker refuses calls before it tries again
+     * @param maxConcurrentCalls   calls edge forwards to one service at once; more are refused with 503 overloaded
      */
     public record Resilience(
             @DefaultValue("5s") Duration timeout,
             @DefaultValue("50") float failureRateThreshold,
             @DefaultValue("10") int slidingWindowSize,
             @DefaultValue("5") int minimumCalls,
-            @DefaultValue("10s") Duration openStateWait) {
+            @DefaultValue("10s") Duration openStateWait,
+            @DefaultValue("64") int maxConcurrentCalls) {
     }
 
     /**

@@ -306,8 +306,7 @@ class OpsTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"/actuator", "/actuator/info", "/actuator/prometheus", "/actuator/metrics",
-                "/actuator/env"})
+        @ValueSource(strings = {"/actuator", "/actuator/info", "/actuator/metrics", "/actuator/env"})
         void everyOtherEndpoint_is401WithoutASession_and403ForACustomer(String path) throws Exception {
             assertProblem(send(HttpRequest.newBuilder(edge(path))), 401, "/problems/unauthorized");
             assertProblem(send(bearer(path, session("acc-customer", EdgeToken.CUSTOMER))), 403, "/problems/forbidden");
@@ -318,8 +317,25 @@ class OpsTest {
             String admin = session("acc-admin", EdgeToken.ADMIN);
 
             assertThat(send(bearer("/actuator/info", admin)).statusCode()).isEqualTo(200);
-            // edge.yml exposes health and info only: the admin passes security and finds nothing
-            assertThat(send(bearer("/actuator/prometheus", admin)).statusCode()).isEqualTo(404);
+            // edge.yml exposes health, info and prometheus only: the admin passes security and finds nothing
+            assertThat(send(bearer("/actuator/metrics", admin)).statusCode()).isEqualTo(404);
+            assertThat(send(bearer("/actuator/env", admin)).statusCode()).isEqualTo(404);
+        }
+
+        @Test
+        void prometheus_isForAScrapersServicesTokenWithTheAdminRole_only() throws Exception {
+            String scraper = tokens.mintForServices(new Caller("operator-tools", "", List.of(EdgeToken.ADMIN)));
+            String customer = tokens.mintForServices(new Caller("acc-7", "acc-7@example.com", List.of(EdgeToken.CUSTOMER)));
+
+            HttpResponse<String> scraped = send(bearer("/actuator/prometheus", scraper));
+
+            assertThat(scraped.statusCode()).as(scraped.body()).isEqualTo(200);
+            assertThat(scraped.body()).contains("edge_checkouts_limit", "edge_checkouts_in_flight");
+            assertProblem(send(HttpRequest.newBuilder(edge("/actuator/prometheus"))), 401, "/problems/unauthorized");
+            assertProblem(send(bearer("/actuator/prometheus", customer)), 403, "/problems/forbidden");
+            // a session token, even the admin's, is not a services token
+            assertProblem(send(bearer("/actuator/prometheus", session("acc-admin", EdgeToken.ADMIN))), 401,
+                    "/problems/unauthorized");
         }
     }
 

@@ -30,12 +30,12 @@ class OpsRoutes {
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
-    RouterFunction<ServerResponse> opsApiRoutes(EdgeProperties properties, EdgeTokens tokens) {
+    RouterFunction<ServerResponse> opsApiRoutes(EdgeProperties properties, EdgeTokens tokens, Bulkheads bulkheads) {
         Stream<RouterFunction<ServerResponse>> services = ServiceRoute.services().stream()
                 .map(service -> Routes.toService("ops-" + service, path(OPS + "/" + service + "/**"), service,
-                        properties, tokens).build());
+                        properties, tokens, bulkheads).build());
         RouterFunction<ServerResponse> joined = Routes.toService("ops-" + WebRoutes.WEB,
-                path(OPS + "/**").and(path(BREAKERS).negate()), WebRoutes.WEB, properties, tokens).build();
+                path(OPS + "/**").and(path(BREAKERS).negate()), WebRoutes.WEB, properties, tokens, bulkheads).build();
         return Stream.concat(services, Stream.of(joined)).reduce(RouterFunction::and).orElseThrow();
     }
 }

@@ -55,19 +55,20 @@ class Routes {
     static final String CHECKOUT = "/api/cart/checkout";
 
     @Bean
-    RouterFunction<ServerResponse> serviceRoutes(EdgeProperties properties, EdgeTokens tokens, Sessions sessions,
-                                                 CheckoutAdmission admission) {
+    RouterFunction<ServerResponse> serviceRoutes(EdgeProperties properties, EdgeTokens tokens, Bulkheads bulkheads,
+                                                 Sessions sessions, CheckoutAdmission admission) {
         RouterFunction<ServerResponse> endingSessions = toService("accounts-lifecycle",
                 path("/api/accounts/*/suspend", "/api/accounts/*/archive").and(method(HttpMethod.POST)), "accounts",
-                properties, tokens)
+                properties, tokens, bulkheads)
                 .after(endSessionsWhenDone(sessions))
                 .build();
         RouterFunction<ServerResponse> checkout = toService("carts-checkout",
-                path(CHECKOUT).and(method(HttpMethod.POST)), "carts", properties, tokens)
+                path(CHECKOUT).and(method(HttpMethod.POST)), "carts", properties, tokens, bulkheads)
                 .filter(admission.limitCheckouts())
                 .build();
         return ServiceRoute.ALL.stream()
-                .map(route -> toService(route.name(), route.predicate(), route.service(), properties, tokens).build())
+                .map(route -> toService(route.name(), route.predicate(), route.service(), properties, tokens, bulkheads)
+                        .build())
                 .reduce(endingSessions.and(checkout), RouterFunction::and);
     }
 
@@ -75,14 +76,16 @@ class Routes {
      * A route that forwards the requests {@code predicate} matches to {@code service}, as every route to a service
      * does: the body at most {@link EdgeProperties#maxBodySize()}, the caller's credentials replaced by a services
      * token ({@link #servicesToken}), and the service's breaker and time limit around the call, a call that does not
-     * reach the service answered as edge's problem ({@link UpstreamFailures}). The caller may add more and builds it.
+     * reach the service answered as edge's problem ({@link UpstreamFailures}), and the service's bulkhead
+     * ({@link Bulkheads}) around it, outside the breaker. The caller may add more and builds it.
      */
     static RouterFunctions.Builder toService(String id, RequestPredicate predicate, String service,
-                                             EdgeProperties properties, EdgeTokens tokens) {
+                                             EdgeProperties properties, EdgeTokens tokens, Bulkheads bulkheads) {
         return route(id)
                 .route(predicate, http())
                 .before(requestSize(properties.maxBodySize()))
                 .filter(upstream(service, properties))
+                .filter(bulkheads.of(service))
                 .before(servicesToken(tokens))
                 .filter(circuitBreaker(service));
     }
