@@ -323,6 +323,8 @@ final class FuzzedRequests {
             case "imageUrl" -> "https://example.com/" + hex + ".png";
             case "sort" -> List.of("name", "price", "-price").get(random.nextInt(3));
             case "streamId" -> "order-" + fixture.orderId();
+            // a client address the administrator looks up or clears the login failures of (a documentation one)
+            case "address" -> "192.0.2." + (1 + random.nextInt(254));
             case "line2" -> random.nextBoolean() ? "" : "Flat " + random.nextInt(100);
             default -> {
                 int max = schema.has("maxLength") ? schema.get("maxLength").asInt() : 16;
