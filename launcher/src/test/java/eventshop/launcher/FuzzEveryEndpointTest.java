@@ -26,7 +26,13 @@ import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.AroundPropertyHook;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.lifecycle.PropagationMode;
+import net.jqwik.api.lifecycle.PropertyExecutionResult;
+import net.jqwik.api.lifecycle.PropertyExecutor;
+import net.jqwik.api.lifecycle.PropertyLifecycleContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -49,13 +55,40 @@ import tools.jackson.databind.json.JsonMapper;
  *       ({@link #RECORDS_ITS_REFUSALS}: failed logins and wrong confirmation codes, counted against the guesser).</li>
  * </ul>
  *
- * <p>jqwik draws the operations, callers and mutations, and every value through its seeded {@link Random}; a run
- * starts from a new seed (so each run tries other requests), and a failure reports its seed, which
- * {@code @Property(seed = "...")} or jqwik's database ({@code target/jqwik-database}, used by the next run of the
- * failed property) replays. Shrinking is off: each try is a real request against the shared store, and the report
- * already shows the whole request and answer. The tries are bounded so the class stays within about a minute.
+ * <p>jqwik draws the operations, callers and mutations, and every value through its seeded {@link Random}. The seed is
+ * fixed ({@value #SEED}), so the build tries the same requests every time (the fixture's identifiers aside) and fails
+ * only when the store changed; {@code -Deventshop.fuzz.seed=<seed>} tries others ({@code random} for a new one each run)
+ * and {@code -Deventshop.fuzz.times=<n>} n times as many requests (docs/reliability.md). jqwik reports the seed of
+ * every run, failed or not, and keeps a failed property's in its database ({@code target/jqwik-database}) for the next
+ * run to replay first. Shrinking is off: each try is a real request against the shared store, and the report already
+ * shows the whole request and answer. The tries are bounded so the class stays within about a minute.
  */
+@AddLifecycleHook(value = FuzzEveryEndpointTest.SeedAndTries.class, propagateTo = PropagationMode.DIRECT_DESCENDANTS)
 class FuzzEveryEndpointTest {
+
+    /** The seed of every run that names none ({@code -Deventshop.fuzz.seed}). */
+    static final String SEED = "20261207";
+
+    /**
+     * Sets each property's seed ({@code eventshop.fuzz.seed}, else {@link #SEED}; {@code random} leaves jqwik to draw
+     * one) and multiplies its tries by {@code eventshop.fuzz.times} (1 unless given).
+     */
+    static final class SeedAndTries implements AroundPropertyHook {
+
+        @Override
+        public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
+            String seed = System.getProperty("eventshop.fuzz.seed", SEED).strip();
+            if (!seed.equalsIgnoreCase("random")) {
+                context.attributes().setSeed(seed);
+            }
+            int times = Integer.parseInt(System.getProperty("eventshop.fuzz.times", "1").strip());
+            if (times < 1) {
+                throw new IllegalArgumentException("eventshop.fuzz.times must be at least 1: " + times);
+            }
+            context.attributes().tries().ifPresent(tries -> context.attributes().setTries(tries * times));
+            return property.execute();
+        }
+    }
 
     /** Operations whose refusals are recorded in the accounts log on purpose (against password and code guessing). */
     static final Set<String> RECORDS_ITS_REFUSALS = Set.of("POST /api/auth/login", "POST /api/accounts/me/confirm");
