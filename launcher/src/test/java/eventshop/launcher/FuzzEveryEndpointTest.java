@@ -158,6 +158,8 @@ class FuzzEveryEndpointTest {
             @ForAll("operation") Operation operation, @ForAll("caller") Caller caller,
             @ForAll @Size(min = 1, max = 3) List<Mutation> mutations, @ForAll("random") Random random) {
         check(requests.mutated(operation, caller, token(operation, caller), mutations, random));
+        // an empty chunked body failed now and then inside the JDK's client behind edge (edge's KnownLengthBodies): tried often
+        Statistics.label("bodies").coverage(coverage -> coverage.check("empty, chunked").count(count -> count >= 50));
     }
 
     private static String token(Operation operation, Caller caller) {
@@ -179,6 +181,8 @@ class FuzzEveryEndpointTest {
         Map<String, Long> after = heads();
 
         Statistics.label("answers").collect(answer.status() / 100 + "xx");
+        Statistics.label("bodies").collect(request.body() == null ? "none" : !request.chunked() ? "with a length"
+                : request.body().length == 0 ? "empty, chunked" : "chunked");
         Statistics.label("status by caller").collect(request.caller(), answer.status());
         if (!waitedForAConsistencyToken(request, answer)) {
             assertThat(answer.status()).as("a server error for %s: %s", request, answer).isLessThan(500);

@@ -31,7 +31,7 @@ final class FuzzedRequests {
     /** How a valid request is made invalid. */
     enum Mutation {
         WRONG_TYPE, MISSING_FIELD, EXTRA_FIELD, NULL_FIELD, ODD_NUMBER, ODD_STRING, DEEP_NESTING, OVERSIZED_BODY,
-        WRONG_CONTENT_TYPE, MALFORMED_JSON, BODY_OF_ANOTHER_TYPE, ODD_PATH_VARIABLE, ODD_QUERY, ODD_HEADER
+        WRONG_CONTENT_TYPE, MALFORMED_JSON, BODY_OF_ANOTHER_TYPE, ODD_PATH_VARIABLE, ODD_QUERY, ODD_HEADER, CHUNKED_BODY
     }
 
     /** A request, byte for byte as {@link RawHttp} sends it, and what it was made of (for a failure's report). */
@@ -414,6 +414,15 @@ final class FuzzedRequests {
                 body.put("padding", "p".repeat(size));
                 draft.chunked = random.nextBoolean();
                 draft.how.add("body over " + size / 1024 + " KiB" + (draft.chunked ? ", chunked" : ""));
+            }
+            case CHUNKED_BODY -> {
+                // the body, or an empty one, as Transfer-Encoding: chunked (an empty one is the last chunk alone)
+                if (!draft.hasBody) {
+                    draft.hasBody = true;
+                    draft.body = null;
+                }
+                draft.chunked = true;
+                draft.how.add(draft.body == null ? "empty chunked body" : "chunked body");
             }
             case WRONG_CONTENT_TYPE -> {
                 String type = CONTENT_TYPES.get(random.nextInt(CONTENT_TYPES.size()));
