@@ -1,23 +1,14 @@
 package eventshop.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import eventshop.edge.sessions.Sessions;
-import eventshop.edge.tokens.EdgeTokens;
-import eventshop.edgetoken.EdgeToken;
-import eventshop.edgetoken.TokenKeys;
-import eventshop.eventsourcing.security.EdgeUser;
+import eventshop.launcher.PublicApi.Caller;
+import eventshop.launcher.PublicApi.Fixture;
+import eventshop.launcher.PublicApi.Operation;
 import eventshop.launcher.client.EdgeClient;
 import eventshop.launcher.demo.DemoData;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.Year;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,14 +17,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Every operation of the public API is authorized as its row in {@link #TABLE} says. The operations are the ones the
@@ -52,9 +40,6 @@ import tools.jackson.databind.JsonNode;
  * own internal endpoint, which takes only the services tokens edge mints.
  */
 class AuthorizationMatrixTest {
-
-    /** Who calls. */
-    enum Caller { EXPIRED, WRONG_KEY, NONE, OTHER, OWNER, ADMIN }
 
     /** What a caller gets: allowed, or exactly one of these statuses. */
     record Expected(boolean allowed, boolean mayBeMissing, Set<Integer> statuses) {
@@ -126,11 +111,6 @@ class AuthorizationMatrixTest {
         }
     }
 
-    /** The resources the requests name. */
-    record Fixture(String ownerId, String ownerEmail, String card, String orderId, String sku, String spareSku,
-                   String accountId) {
-    }
-
     /**
      * A row of the table: the rule, the request's body (null for none), values of path variables other than the
      * fixture's, a query string, and whether each call needs a session of its own (it ends the one it uses).
@@ -162,9 +142,9 @@ class AuthorizationMatrixTest {
     }
 
     static SharedStore shared;
+    static PublicApi api;
     static Fixture fixture;
     static EdgeClient edge;
-    static Map<Caller, Supplier<String>> tokens;
 
     /**
      * Who may call each operation, by method and path as the OpenAPI descriptions name them; the operations console's
@@ -263,105 +243,12 @@ class AuthorizationMatrixTest {
         TABLE.put("GET /api/ops/{service}/sagas/stuck", row(Rule.ADMIN));
     }
 
-    /** An operation of a description: where it was listed, its method and path, its key in the table. */
-    record Operation(String source, String method, String path, String key) {
-    }
-
-    private static final Pattern OPS_PATH = Pattern.compile("^/api/ops/([a-z]+)/(.+)$");
-    private static final Pattern VARIABLE = Pattern.compile("\\{([^}]+)}");
-
     @BeforeAll
     static void resources() {
         shared = SharedStore.get();
         edge = shared.edge;
-        // the owner has an account (its own profile, messages and saved cards are real), a card, an order and its payment
-        String email = "owner-" + UUID.randomUUID() + "@example.com";
-        EdgeClient.Response registered = edge.post("/api/accounts", Map.of("email", email, "name", "Owner",
-                "password", "pw-" + UUID.randomUUID()), null);
-        assertThat(registered.status()).as(registered.toString()).isEqualTo(201);
-        String ownerId = registered.body().get("accountId").asString();
-        String ownerSession = shared.session(new EdgeUser(ownerId, email,
-                Set.of(EdgeToken.CUSTOMER)));
-        EdgeClient.Response card = edge.post("/api/payments/tokens", Map.of("number", SharedStore.APPROVES, "expMonth", 12,
-                "expYear", Year.now().getValue() + 2, "cvc", "123"), ownerSession);
-        assertThat(card.status()).as(card.toString()).isEqualTo(201);
-        SharedStore.Customer owner = new SharedStore.Customer(ownerId, ownerSession, card.body().get("token").asString());
-        SharedStore.Customer other = shared.customer(SharedStore.APPROVES);
-        String sku = shared.product(1_000, 1_000);
-        String spareSku = shared.product(500, 1);
-        String orderId = shared.checkOut(owner, sku, 1);
-        shared.awaitStatus(owner, orderId, "DELIVERED");
-        await().atMost(SharedStore.PATIENCE).until(() -> edge.get("/api/payments/" + orderId, owner.session()).status() == 200
-                && edge.get("/api/payments/tokens/" + owner.card(), owner.session()).status() == 200);
-        EdgeClient.Response target = edge.post("/api/accounts", Map.of("email", "target-" + UUID.randomUUID() + "@example.com",
-                "name", "Target", "password", "pw-" + UUID.randomUUID()), null);
-        assertThat(target.status()).as(target.toString()).isEqualTo(201);
-        fixture = new Fixture(ownerId, email, owner.card(), orderId, sku, spareSku, target.body().get("accountId").asString());
-
-        tokens = new EnumMap<>(Caller.class);
-        tokens.put(Caller.NONE, () -> null);
-        tokens.put(Caller.OWNER, owner::session);
-        tokens.put(Caller.OTHER, other::session);
-        tokens.put(Caller.ADMIN, () -> shared.admin);
-        // the owner's own live session, under a token that expired an hour ago / that a key edge does not have signed
-        String secret = shared.store.secrets().tokenSecret();
-        Instant nineHoursAgo = Instant.now().minus(Duration.ofHours(9));
-        String expired = sessionToken(secret, Clock.fixed(nineHoursAgo, ZoneOffset.UTC), ownerId, email);
-        String wrongKey = sessionToken(Base64.getEncoder().encodeToString(UUID.randomUUID().toString().getBytes()),
-                Clock.systemUTC(), ownerId, email);
-        tokens.put(Caller.EXPIRED, () -> expired);
-        tokens.put(Caller.WRONG_KEY, () -> wrongKey);
-    }
-
-    /** A session token for a live session of the account, minted under this key and clock. */
-    private static String sessionToken(String key, Clock clock, String accountId, String email) {
-        Sessions sessions = shared.store.context("edge").getBean(Sessions.class);
-        String sessionId = sessions.open(accountId, sessions.mark(), null);
-        eventshop.edge.tokens.Caller customer = new eventshop.edge.tokens.Caller(accountId, email, List.of(EdgeToken.CUSTOMER));
-        return new EdgeTokens(TokenKeys.parse(key, null), clock, Duration.ofHours(8), Duration.ofSeconds(60))
-                .mintSession(customer, sessionId).token();
-    }
-
-    /** A fresh session of the caller, for a request that ends the one it uses. */
-    private static String freshSession(Caller caller) {
-        return switch (caller) {
-            case OWNER -> shared.session(new EdgeUser(fixture.ownerId(),
-                    fixture.ownerEmail(), Set.of(EdgeToken.CUSTOMER)));
-            case OTHER -> shared.session(new EdgeUser(UUID.randomUUID().toString(),
-                    "o@example.com", Set.of(EdgeToken.CUSTOMER)));
-            case ADMIN -> shared.session(new EdgeUser("admin-" + UUID.randomUUID(),
-                    DemoData.ADMIN_EMAIL, Set.of(EdgeToken.ADMIN)));
-            default -> tokens.get(caller).get();
-        };
-    }
-
-    /** Every operation the descriptions list: edge's own and each service's, as edge gathers them. */
-    static List<Operation> operations() {
-        Map<String, String> sources = new LinkedHashMap<>();
-        sources.put("edge", "/v3/api-docs");
-        EdgeClient.Response index = edge.get("/api/docs", null);
-        assertThat(index.status()).as(index.toString()).isEqualTo(200);
-        index.body().get("services").forEach(service -> sources.put(service.get("name").asString(),
-                service.get("url").asString()));
-        assertThat(sources.keySet()).as("the services edge routes to")
-                .contains("accounts", "catalog", "inventory", "carts", "orders", "payments", "views");
-        List<Operation> operations = new ArrayList<>();
-        sources.forEach((source, url) -> {
-            EdgeClient.Response description = edge.get(url, null);
-            assertThat(description.status()).as(source + ": " + description).isEqualTo(200);
-            for (Map.Entry<String, JsonNode> path : description.body().get("paths").properties()) {
-                for (Map.Entry<String, JsonNode> operation : path.getValue().properties()) {
-                    String method = operation.getKey().toUpperCase();
-                    if (Set.of("GET", "POST", "PUT", "DELETE", "PATCH").contains(method)) {
-                        Matcher ops = OPS_PATH.matcher(path.getKey());
-                        String key = method + " " + (ops.matches() && !ops.group(1).equals("breakers")
-                                ? "/api/ops/{service}/" + ops.group(2) : path.getKey());
-                        operations.add(new Operation(source, method, path.getKey(), key));
-                    }
-                }
-            }
-        });
-        return operations;
+        api = PublicApi.create(shared);
+        fixture = api.fixture;
     }
 
     /**
@@ -391,7 +278,7 @@ class AuthorizationMatrixTest {
     @Test
     void everyControllerOfEdgeAndTheServices_isInTheirDescriptions_orInternal() {
         Map<String, Set<String>> described = new TreeMap<>();
-        operations().forEach(operation -> described.computeIfAbsent(operation.source(), source -> new TreeSet<>())
+        api.operations().forEach(operation -> described.computeIfAbsent(operation.source(), source -> new TreeSet<>())
                 .add(operation.method() + " " + operation.path()));
         List<String> hidden = new ArrayList<>();
         described.forEach((app, operations) -> mappings(app).stream()
@@ -416,14 +303,14 @@ class AuthorizationMatrixTest {
         List<String> wrong = new ArrayList<>();
         for (String mapping : internal) {
             String method = mapping.startsWith("* ") ? "GET" : mapping.substring(0, mapping.indexOf(' '));
-            String path = VARIABLE.matcher(mapping.substring(mapping.indexOf(' ') + 1)).replaceAll("x");
+            String path = PublicApi.VARIABLE.matcher(mapping.substring(mapping.indexOf(' ') + 1)).replaceAll("x");
             for (Caller caller : Caller.values()) {
                 EdgeClient.Response response = edge.send(method, path, method.equals("GET") ? null : Map.of(),
-                        tokens.get(caller).get(), Map.of());
+                        api.token(caller), Map.of());
                 Expected expected = Rule.INTERNAL.expect(caller);
                 if (!expected.matches(response.status())) {
                     wrong.add(method + " " + path + " by " + caller + ": " + response.status() + ", expected " + expected
-                            + ": " + abbreviate(response.text()));
+                            + ": " + PublicApi.abbreviate(response.text()));
                 }
             }
         }
@@ -432,7 +319,7 @@ class AuthorizationMatrixTest {
 
     @Test
     void everyOperationOfEveryDescription_hasARow_andAnswersEachCallerAsItsRuleSays() {
-        List<Operation> operations = operations();
+        List<Operation> operations = api.operations();
 
         Set<String> unlisted = new TreeSet<>();
         operations.stream().filter(operation -> !TABLE.containsKey(operation.key()))
@@ -449,13 +336,13 @@ class AuthorizationMatrixTest {
             Row row = TABLE.get(operation.key());
             String path = path(operation, row) + row.query();
             for (Caller caller : Caller.values()) {
-                String token = row.ownSession() ? freshSession(caller) : tokens.get(caller).get();
+                String token = row.ownSession() ? api.freshSession(caller) : api.token(caller);
                 EdgeClient.Response response = edge.send(operation.method(), path, row.body().apply(fixture), token, Map.of());
                 calls++;
                 Expected expected = row.rule().expect(caller);
                 if (!expected.matches(response.status())) {
                     wrong.add(operation.method() + " " + path + " (" + row.rule() + ") by " + caller + ": "
-                            + response.status() + ", expected " + expected + ": " + abbreviate(response.text()));
+                            + response.status() + ", expected " + expected + ": " + PublicApi.abbreviate(response.text()));
                 }
             }
         }
@@ -465,9 +352,8 @@ class AuthorizationMatrixTest {
 
     /** The operation's path with its variables filled in: the row's values, else the fixture's. */
     private static String path(Operation operation, Row row) {
-        Map<String, String> values = Map.of("orderId", fixture.orderId(), "sku", fixture.sku(),
-                "accountId", fixture.accountId(), "token", fixture.card(), "cardToken", fixture.card());
-        Matcher variable = VARIABLE.matcher(operation.path());
+        Map<String, String> values = fixture.variables();
+        Matcher variable = PublicApi.VARIABLE.matcher(operation.path());
         StringBuilder path = new StringBuilder();
         while (variable.find()) {
             String name = variable.group(1);
@@ -480,8 +366,4 @@ class AuthorizationMatrixTest {
         return path.toString();
     }
 
-    private static String abbreviate(String text) {
-        String flat = text == null ? "" : text.replaceAll("\\s+", " ");
-        return flat.length() > 200 ? flat.substring(0, 200) + "..." : flat;
-    }
 }

@@ -35,8 +35,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Nothing sensitive in the logs (issue 17, item 7): everything this test JVM printed — the log of every store the
- * launcher's tests started before this class ({@link ConsoleCapture}; this class runs last, by its {@link Order}) and
- * of this class's own flows on the {@link SharedStore} — holds no password, card number, confirmation code, token,
+ * launcher's tests started before this class ({@link ConsoleCapture}; this class runs last of the Jupiter classes, by
+ * its {@link Order}: the jqwik engine's {@link FuzzEveryEndpointTest} runs after them all, unscanned) and of this
+ * class's own flows on the {@link SharedStore} — holds no password, card number, confirmation code, token,
  * token secret or {@code Authorization} header ({@link LeakScan}); nor do the files every process of the distributed
  * topology logged to, when {@link DistributedTopologyTest} ran before and kept them ({@code target/distributed-topology-logs}).
  *

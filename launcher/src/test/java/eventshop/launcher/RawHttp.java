@@ -45,7 +45,8 @@ final class RawHttp {
     /**
      * Sends one request. {@code headers} are sent in order as given; {@code Host} and {@code Connection}
      * are added, and {@code Content-Length} when there is a body and {@code chunked} is false (with
-     * {@code chunked}, the body goes as one chunk of {@code Transfer-Encoding: chunked}).
+     * {@code chunked}, the body goes as one chunk of {@code Transfer-Encoding: chunked}, an empty one as the last chunk
+     * alone).
      */
     Answer send(String method, String target, Map<String, String> headers, byte[] body, boolean chunked) {
         try (Socket socket = new Socket(host, port)) {
@@ -61,9 +62,12 @@ final class RawHttp {
             }
             if (body != null && chunked) {
                 write(request, "Transfer-Encoding: chunked\r\n\r\n");
-                write(request, Integer.toHexString(body.length) + "\r\n");
-                request.write(body);
-                write(request, "\r\n0\r\n\r\n");
+                if (body.length > 0) {
+                    write(request, Integer.toHexString(body.length) + "\r\n");
+                    request.write(body);
+                    write(request, "\r\n");
+                }
+                write(request, "0\r\n\r\n");
             } else if (body != null) {
                 write(request, "Content-Length: " + body.length + "\r\n\r\n");
                 request.write(body);

@@ -74,7 +74,8 @@ class Routes {
 
     /**
      * A route that forwards the requests {@code predicate} matches to {@code service}, as every route to a service
-     * does: the body at most {@link EdgeProperties#maxBodySize()}, the caller's credentials replaced by a services
+     * does: the body at most {@link EdgeProperties#maxBodySize()} (a chunked one read whole and forwarded with its
+     * length, {@link KnownLengthBodies}), the caller's credentials replaced by a services
      * token ({@link #servicesToken}), and the service's breaker and time limit around the call, a call that does not
      * reach the service answered as edge's problem ({@link UpstreamFailures}), and the service's bulkhead
      * ({@link Bulkheads}) around it, outside the breaker. The caller may add more and builds it.
@@ -84,6 +85,7 @@ class Routes {
         return route(id)
                 .route(predicate, http())
                 .before(requestSize(properties.maxBodySize()))
+                .before(KnownLengthBodies.atMost(properties.maxBodySize()))
                 .filter(upstream(service, properties))
                 .filter(bulkheads.of(service))
                 .before(servicesToken(tokens))

@@ -55,6 +55,7 @@ class WebRoutes {
         RouterFunction<ServerResponse> pages = route(WEB)
                 .route(path("/", "/**").and(storefront), http())
                 .before(requestSize(properties.maxBodySize()))
+                .before(KnownLengthBodies.atMost(properties.maxBodySize()))
                 .filter(Routes.upstream(WEB, properties))
                 .before(Routes.servicesToken(tokens))
                 .before(csrfToken())
