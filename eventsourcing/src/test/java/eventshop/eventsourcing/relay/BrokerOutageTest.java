@@ -1,0 +1,257 @@
+package eventshop.eventsourcing.relay;
+
+import static eventshop.eventsourcing.kafka.RelayTestApp.effectCount;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import eventshop.eventsourcing.kafka.RelayTestApp;
+import eventshop.eventsourcing.testing.OverKafka;
+import eventshop.eventsourcing.testing.TopicProbe;
+import eventshop.eventstore.EventStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Issue 17, item 6: the broker unavailable for 30 s while the service keeps appending. The relay and the consumer
+ * wait and resume by themselves; afterwards every event appended before, during and after the outage is on its
+ * topic in log order (compared by event id), and the consumer's effect of each happened exactly once (effects
+ * counted, not deliveries; resends are counted and reported).
+ */
+class BrokerOutageTest {
+
+    /** What the issue asks for; not to be shortened in this test. */
+    private static final Duration OUTAGE = Duration.ofSeconds(30);
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final String RELAY = "orders";
+    private static final String PREFIX = "outage30";
+
+    @Test
+    void aBrokerGoneFor30Seconds_holdsTheRelayAndTheConsumer_thenEveryEventArrivesInLogOrder_andTakesEffectOnce()
+            throws Exception {
+        try (OverKafka kit = OverKafka.start(RelayTestApp.TOPIC, RelayTestApp.COMMAND_TOPIC)) {
+            ConfigurableApplicationContext app = kit.run(RelayTestApp.builder("broker-outage-30s"));
+            EventStore store = app.getBean(EventStore.class);
+            JdbcTemplate jdbc = app.getBean(JdbcTemplate.class);
+            LogRelay relay = app.getBean(LogRelay.class);
+            MeterRegistry meters = app.getBean(MeterRegistry.class);
+            Appends appends = new Appends(store, List.of(PREFIX + "-0", PREFIX + "-1", PREFIX + "-2", PREFIX + "-3"));
+
+            // given events flowing from the log through the relay and the broker to the consumer
+            appends.start();
+            await().atMost(PATIENCE).until(() -> effectCount(jdbc, PREFIX) >= 40);
+            ListAppender<ILoggingEvent> logged = capture(org.slf4j.Logger.ROOT_LOGGER_NAME);
+            ListAppender<ILoggingEvent> relayLog = capture(LogRelay.class.getName());
+
+            // when the broker is gone for 30 s while the service keeps appending; half way through, the first
+            // event for a topic whose binding the relay has not created yet
+            kit.stopBroker();
+            long stoppedAt = System.nanoTime();
+            long positionAtStop = relay.position();
+            long appendedAtStop = appends.count();
+            Map<Long, Long> relayCpuAtStop = cpu(relayThreads());
+            List<Sample> samples = new ArrayList<>();
+            UUID routed = null;
+            while (System.nanoTime() - stoppedAt < OUTAGE.toNanos()) {
+                if (routed == null && System.nanoTime() - stoppedAt > OUTAGE.toNanos() / 2) {
+                    routed = appends.routed();
+                }
+                samples.add(Sample.of(relay, meters, jdbc));
+                Thread.sleep(500);
+            }
+            Map<Long, Long> relayCpuAtRestart = cpu(relayThreads());
+            int loggedDuringOutage = logged.list.size();
+            long appendedDuringOutage = appends.count() - appendedAtStop;
+            detach(logged, org.slf4j.Logger.ROOT_LOGGER_NAME);
+
+            // then appends were acknowledged all along, the relay held its position and said why, and it spun not
+            assertThat(appends.failures()).isEmpty();
+            assertThat(appendedDuringOutage).as("appends during the outage").isGreaterThan(300);
+            assertThat(samples).extracting(Sample::position).allSatisfy(position ->
+                    assertThat(position).isGreaterThanOrEqualTo(positionAtStop));
+            assertThat(samples.getLast().position()).as("the broker acknowledged nothing while it was gone")
+                    .isEqualTo(samples.get(samples.size() / 4).position());
+            assertThat(samples.getLast().lag()).isGreaterThan(300);
+            assertThat(samples.subList(samples.size() / 4, samples.size())).extracting(Sample::state)
+                    .containsOnly(LogRelay.State.PAUSED, LogRelay.State.RETRYING);
+            assertThat(samples.getLast().effects()).as("the consumer applied nothing it did not get")
+                    .isEqualTo(samples.get(samples.size() / 4).effects());
+            assertThat(relayCpuAtRestart.keySet()).as("the relay's threads all lived through the outage")
+                    .containsAll(relayCpuAtStop.keySet());
+            long relayCpuMillis = relayCpuAtStop.keySet().stream()
+                    .mapToLong(id -> relayCpuAtRestart.get(id) - relayCpuAtStop.get(id)).sum() / 1_000_000;
+            assertThat(relayCpuMillis).as("CPU time of the relay's threads during the outage, ms")
+                    .isLessThan(OUTAGE.toMillis() / 10);
+            assertThat(loggedDuringOutage).as("lines logged during the outage: %s", byLogger(logged))
+                    .isLessThan(400);
+            assertThat(relayLog.list).filteredOn(event -> event.getLevel().isGreaterOrEqual(Level.WARN))
+                    .singleElement().satisfies(event -> assertThat(event.getFormattedMessage()).contains("paused"));
+
+            // when the broker is back, on the same port and log directory, and appends go on a little
+            kit.startBroker();
+            Thread.sleep(2000);
+            appends.stop();
+
+            // then every event reaches the topic in log order, the routed one its own topic, and the relay runs again
+            List<UUID> appended = appends.ids();
+            TopicProbe probe = kit.probe();
+            List<ConsumerRecord<String, byte[]>> records = probe.await(RelayTestApp.TOPIC, appended.size(),
+                    record -> true, PATIENCE);
+            await().atMost(PATIENCE).until(() -> relay.status().lag() == 0
+                    && relay.status().state() == LogRelay.State.RUNNING);
+            records = probe.readToEnd(RelayTestApp.TOPIC);
+            List<UUID> onTopic = records.stream().map(record -> UUID.fromString(
+                    TopicProbe.header(record, EventHeaders.EVENT_ID))).toList();
+            assertThat(new ArrayList<>(new LinkedHashSet<>(onTopic))).as("event ids on the topic, first copies")
+                    .isEqualTo(appended);
+            UUID routedId = routed;
+            assertThat(probe.await(RelayTestApp.COMMAND_TOPIC, 1,
+                    record -> routedId.toString().equals(TopicProbe.header(record, EventHeaders.EVENT_ID)), PATIENCE))
+                    .hasSize(1);
+            assertThat(relay.status().position()).isEqualTo(store.headPosition());
+            assertThat(relay.status().checkpoint()).isGreaterThan(positionAtStop);
+            assertThat(relayLog.list).filteredOn(event -> event.getFormattedMessage().contains("resumed")).hasSize(1);
+
+            // and the consumer applied each event exactly once, in each stream's order
+            await().atMost(PATIENCE).until(() -> effectCount(jdbc, PREFIX) >= appended.size());
+            Map<String, Long> effectsPerEvent = new LinkedHashMap<>();
+            jdbc.query("SELECT event_id, COUNT(*) FROM effects WHERE stream_id LIKE ? GROUP BY event_id",
+                    row -> { effectsPerEvent.put(row.getString(1), row.getLong(2)); }, PREFIX + "-%");
+            assertThat(effectsPerEvent).hasSize(appended.size()).allSatisfy((id, count) -> assertThat(count).isOne());
+            List<String> appliedOrder = jdbc.queryForList(
+                    "SELECT event_id FROM effects WHERE stream_id LIKE ? ORDER BY seq", String.class, PREFIX + "-%");
+            assertThat(appliedOrder).isEqualTo(appended.stream().map(UUID::toString).toList());
+
+            // reported, not failed: copies the relay sent again, deliveries the consumer got again
+            double duplicates = meters.counter("consumer.events", "consumer", RelayTestApp.CONSUMER,
+                    "outcome", "duplicate").count();
+            System.out.printf("broker outage of %d s: %d events appended (%d during the outage), %d records on %s "
+                            + "(%d sent again), %d effects, %.0f deliveries skipped as already processed, "
+                            + "relay CPU %d ms, %d lines logged during the outage %s%n",
+                    OUTAGE.toSeconds(), appended.size(), appendedDuringOutage, onTopic.size(), RelayTestApp.TOPIC,
+                    onTopic.size() - appended.size(), effectsPerEvent.size(), duplicates, relayCpuMillis,
+                    loggedDuringOutage, byLogger(logged));
+            detach(relayLog, LogRelay.class.getName());
+        }
+    }
+
+    /** The relay's position and lag, its state and the consumer's effects at one moment of the outage. */
+    private record Sample(long position, double lag, LogRelay.State state, int effects) {
+
+        static Sample of(LogRelay relay, MeterRegistry meters, JdbcTemplate jdbc) {
+            return new Sample((long) meters.get("relay.position").tag("relay", RELAY).gauge().value(),
+                    meters.get("relay.lag").tag("relay", RELAY).gauge().value(), relay.status().state(),
+                    effectCount(jdbc, PREFIX));
+        }
+    }
+
+    /** Appends an event every 25 ms, round robin over the streams, from a thread of its own. */
+    private static final class Appends {
+
+        private final EventStore store;
+        private final List<String> streams;
+        private final List<UUID> ids = Collections.synchronizedList(new ArrayList<>());
+        private final List<Throwable> failures = new CopyOnWriteArrayList<>();
+        private final AtomicLong appended = new AtomicLong();
+        private volatile boolean running = true;
+        private Thread thread;
+
+        Appends(EventStore store, List<String> streams) {
+            this.store = store;
+            this.streams = streams;
+        }
+
+        void start() {
+            thread = Thread.ofPlatform().daemon().name("outage-appends").start(() -> {
+                for (int i = 0; running; i++) {
+                    try {
+                        ids.add(RelayTestApp.append(store, streams.get(i % streams.size())));
+                        appended.incrementAndGet();
+                        Thread.sleep(25);
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (RuntimeException e) {
+                        failures.add(e);
+                    }
+                }
+            });
+        }
+
+        /** Appends one event the relay routes to the command topic (to a stream of its own, on the caller's thread). */
+        UUID routed() {
+            return RelayTestApp.append(store, PREFIX + "-routed", UUID.randomUUID(), RelayTestApp.ROUTED_TYPE);
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join();
+        }
+
+        long count() {
+            return appended.get();
+        }
+
+        List<UUID> ids() {
+            return List.copyOf(ids);
+        }
+
+        List<Throwable> failures() {
+            return failures;
+        }
+    }
+
+    private static List<Thread> relayThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("eventshop-relay")
+                        || thread.getName().startsWith("kafka-producer-network-thread"))
+                .toList();
+    }
+
+    private static Map<Long, Long> cpu(List<Thread> threads) {
+        ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> times = new LinkedHashMap<>();
+        for (Thread thread : threads) {
+            long time = bean.getThreadCpuTime(thread.threadId());
+            if (time >= 0) {
+                times.put(thread.threadId(), time);
+            }
+        }
+        return times;
+    }
+
+    private static Map<String, Long> byLogger(ListAppender<ILoggingEvent> logged) {
+        return List.copyOf(logged.list).stream()
+                .collect(Collectors.groupingBy(ILoggingEvent::getLoggerName, Collectors.counting()));
+    }
+
+    private static void detach(ListAppender<ILoggingEvent> appender, String logger) {
+        ((Logger) LoggerFactory.getLogger(logger)).detachAppender(appender);
+    }
+
+    private static ListAppender<ILoggingEvent> capture(String logger) {
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        ((Logger) LoggerFactory.getLogger(logger)).addAppender(appender);
+        return appender;
+    }
+}
