@@ -26,8 +26,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.contributor.Status;
@@ -47,8 +51,12 @@ class BrokerOutageTest {
     private static final Duration OUTAGE = Duration.ofSeconds(30);
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final Duration STALL = Duration.ofSeconds(5);
+    private static final Pattern KAFKA_CLIENT =
+            Pattern.compile("^\\[(?:Producer|Consumer|AdminClient) clientId=([^,\\]]+)");
     private static final String RELAY = "orders";
     private static final String PREFIX = "outage30";
+
+    private final List<Runnable> detachments = new ArrayList<>();
 
     @Test
     void aBrokerGoneFor30Seconds_holdsTheRelayAndTheConsumer_thenEveryEventArrivesInLogOrder_andTakesEffectOnce()
@@ -69,13 +77,13 @@ class BrokerOutageTest {
             appends.start();
             await().atMost(PATIENCE).until(() -> effectCount(jdbc, PREFIX) >= 40);
             assertThat(binders(health)).isEqualTo(Status.UP);
-            assertThat(app.getEnvironment().getProperty("spring.cloud.stream.kafka.binder.health-timeout", Integer.class))
-                    .as("seconds the binder's health waits for the broker").isEqualTo(5);
+            assertThat(app.getEnvironment().getProperty("spring.cloud.stream.kafka.binder.health-timeout",
+                    Integer.class)).as("seconds the binder's health waits for the broker").isEqualTo(5);
             ListAppender<ILoggingEvent> logged = capture(org.slf4j.Logger.ROOT_LOGGER_NAME);
             ListAppender<ILoggingEvent> relayLog = capture(LogRelay.class.getName());
 
-            // when the broker is gone for 30 s while the service keeps appending; half way through, the first
-            // event for a topic whose binding the relay has not created yet
+            // when the broker is gone for 30 s while the service keeps appending; half way through, an event the
+            // relay routes to a topic it has not sent to yet (its binding is created on the first send)
             kit.stopBroker();
             long stoppedAt = System.nanoTime();
             long positionAtStop = relay.position();
@@ -104,9 +112,9 @@ class BrokerOutageTest {
                 Thread.sleep(500);
             }
             Map<Long, Long> relayCpuAtRestart = cpu(relayThreads());
-            int loggedDuringOutage = logged.list.size();
             long appendedDuringOutage = appends.count() - appendedAtStop;
             detach(logged, org.slf4j.Logger.ROOT_LOGGER_NAME);
+            int loggedDuringOutage = logged.list.size();
 
             // then appends were acknowledged all along, the relay held its position and said why, it spun not, and
             // the binder's health showed the outage
@@ -132,10 +140,11 @@ class BrokerOutageTest {
                     .mapToLong(id -> relayCpuAtRestart.get(id) - relayCpuAtStop.get(id)).sum() / 1_000_000;
             assertThat(relayCpuMillis).as("CPU time of the relay's threads during the outage, ms")
                     .isLessThan(OUTAGE.toMillis() / 10);
-            // each Kafka client logs two WARN lines per attempt to reconnect, at most one attempt a second
-            // (reconnect.backoff.max.ms); a loop that retried without pause would log thousands
-            assertThat(loggedDuringOutage).as("lines logged during the outage: %s", byLogger(logged))
-                    .isLessThan(15 * (int) OUTAGE.toSeconds());
+            // each Kafka client logs two WARN lines per attempt to reconnect, an attempt about every second
+            // (reconnect.backoff.max.ms, 20 % jitter); a loop that retried without pause would log thousands. Counted
+            // per client (and per logger for the rest): clients other tests of this JVM left behind log here too
+            assertThat(bySource(logged)).as("lines logged during the outage, per Kafka client or logger")
+                    .allSatisfy((source, lines) -> assertThat(lines).as(source).isLessThan(4 * OUTAGE.toSeconds()));
             assertThat(relayLog.list).filteredOn(event -> event.getLevel().isGreaterOrEqual(Level.WARN))
                     .singleElement().satisfies(event -> assertThat(event.getFormattedMessage()).contains("paused"));
 
@@ -147,11 +156,10 @@ class BrokerOutageTest {
             // then every event reaches the topic in log order, the routed one its own topic, and the relay runs again
             List<UUID> appended = appends.ids();
             TopicProbe probe = kit.probe();
-            List<ConsumerRecord<String, byte[]>> records = probe.await(RelayTestApp.TOPIC, appended.size(),
-                    record -> true, PATIENCE);
+            probe.await(RelayTestApp.TOPIC, appended.size(), record -> true, PATIENCE);
             await().atMost(PATIENCE).until(() -> relay.status().lag() == 0
                     && relay.status().state() == LogRelay.State.RUNNING);
-            records = probe.readToEnd(RelayTestApp.TOPIC);
+            List<ConsumerRecord<String, byte[]>> records = probe.readToEnd(RelayTestApp.TOPIC);
             List<UUID> onTopic = records.stream().map(record -> UUID.fromString(
                     TopicProbe.header(record, EventHeaders.EVENT_ID))).toList();
             assertThat(new ArrayList<>(new LinkedHashSet<>(onTopic))).as("event ids on the topic, first copies")
@@ -186,9 +194,13 @@ class BrokerOutageTest {
                             + "the relay's last error: %s%n",
                     OUTAGE.toSeconds(), appended.size(), appendedDuringOutage, onTopic.size(), RelayTestApp.TOPIC,
                     onTopic.size() - appended.size(), effectsPerEvent.size(), duplicates, relayCpuMillis,
-                    loggedDuringOutage, byLogger(logged), healthDuringOutage, healthMillis, relay.status().lastError());
-            detach(relayLog, LogRelay.class.getName());
+                    loggedDuringOutage, bySource(logged), healthDuringOutage, healthMillis, relay.status().lastError());
         }
+    }
+
+    @AfterEach
+    void detachLogs() {
+        detachments.forEach(Runnable::run);
     }
 
     private static Status binders(HealthEndpoint health) {
@@ -279,19 +291,24 @@ class BrokerOutageTest {
         return times;
     }
 
-    private static Map<String, Long> byLogger(ListAppender<ILoggingEvent> logged) {
-        return List.copyOf(logged.list).stream()
-                .collect(Collectors.groupingBy(ILoggingEvent::getLoggerName, Collectors.counting()));
+    /** Lines logged, per Kafka client (its id, from the line's prefix) or else per logger. */
+    private static Map<String, Long> bySource(ListAppender<ILoggingEvent> logged) {
+        return List.copyOf(logged.list).stream().collect(Collectors.groupingBy(event -> {
+            Matcher client = KAFKA_CLIENT.matcher(event.getFormattedMessage());
+            return client.find() ? client.group(1) : event.getLoggerName();
+        }, TreeMap::new, Collectors.counting()));
     }
 
     private static void detach(ListAppender<ILoggingEvent> appender, String logger) {
         ((Logger) LoggerFactory.getLogger(logger)).detachAppender(appender);
     }
 
-    private static ListAppender<ILoggingEvent> capture(String logger) {
+    /** Captures what {@code logger} logs from now on, until detached (at the latest after the test). */
+    private ListAppender<ILoggingEvent> capture(String logger) {
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();
         ((Logger) LoggerFactory.getLogger(logger)).addAppender(appender);
+        detachments.add(() -> detach(appender, logger));
         return appender;
     }
 }
