@@ -67,11 +67,19 @@ final class AckWindow {
         unsettled++;
     }
 
-    /** Takes back a send that never reached the producer (it threw). */
+    /**
+     * Takes back a send that never reached the producer (it threw). The binder may have reported the same send as
+     * {@link #fail failed} before it threw (Spring Integration's Kafka handler sends a failure to the error channel,
+     * then rethrows it: a metadata timeout during a broker outage does both); that report already settled it.
+     */
     void unsend(long position) {
         if (position == sent) {
+            if (failed.get(index(position))) {
+                failed.clear(index(position));
+            } else {
+                unsettled--;
+            }
             sent--;
-            unsettled--;
         }
     }
 

@@ -101,12 +101,25 @@ public class RelayTestApp {
     /** Starts {@code app} (this service with more beans, say) against {@code kafka}, with extra properties (as above). */
     public static ConfigurableApplicationContext start(Class<?> app, InProcessKafka kafka, String database,
                                                        String... extra) {
-        List<String> properties = new ArrayList<>(List.of(
+        return builder(app, database, "spring.cloud.stream.kafka.binder.brokers=" + kafka.bootstrapServers())
+                .run(java.util.Arrays.stream(extra).map(setting -> "--" + setting).toArray(String[]::new));
+    }
+
+    /**
+     * This service as a builder, for the test kit ({@code OverKafka.run}, which gives it the broker): its settings
+     * are the builder's defaults, over which the kit's and the test's arguments win.
+     */
+    public static SpringApplicationBuilder builder(String database) {
+        return builder(RelayTestApp.class, database);
+    }
+
+    private static SpringApplicationBuilder builder(Class<?> app, String database, String... more) {
+        List<String> properties = new ArrayList<>(List.of(more));
+        properties.addAll(List.of(
                 "eventshop.service-name=orders",
                 "eventshop.eventstore.engine=memory",
                 "eventshop.relay.stall-timeout=1s",
                 "eventshop.relay.command-topics=" + COMMAND_TOPIC,
-                "spring.cloud.stream.kafka.binder.brokers=" + kafka.bootstrapServers(),
                 "spring.cloud.function.definition=" + CONSUMER,
                 "spring.cloud.stream.bindings." + CONSUMER + "-in-0.destination=" + TOPIC,
                 "spring.cloud.stream.bindings." + CONSUMER + "-in-0.group=" + GROUP,
@@ -128,8 +141,7 @@ public class RelayTestApp {
                 "logging.level.org.springframework.kafka=WARN",
                 "logging.level.org.springframework.cloud.stream=WARN",
                 "logging.level.org.springframework.integration=WARN"));
-        return new SpringApplicationBuilder(app).properties(properties.toArray(String[]::new))
-                .run(java.util.Arrays.stream(extra).map(setting -> "--" + setting).toArray(String[]::new));
+        return new SpringApplicationBuilder(app).properties(properties.toArray(String[]::new));
     }
 
     @Bean

@@ -55,6 +55,42 @@ class AckWindowTest {
     }
 
     @Test
+    void aSendReportedFailed_andThenThrown_settlesOnce() {
+        // given two sends in flight, and a third the binder reports as failed on its error channel, then throws
+        AckWindow window = new AckWindow(-1);
+        window.sending(0);
+        window.sending(1);
+        window.sending(2);
+        assertThat(window.fail(2)).isTrue();
+
+        // when the relay takes back the send that threw
+        window.unsend(2);
+
+        // then the two before it are still in flight, and it can be sent again
+        assertThat(window.unsettled()).isEqualTo(2);
+        assertThat(window.sent()).isEqualTo(1);
+        window.acknowledge(0);
+        assertThat(window.unsettled()).isOne();
+        window.sending(2);
+        assertThat(window.acknowledge(2)).isTrue();
+        assertThat(window.acknowledge(1)).isTrue();
+        assertThat(window.unsettled()).isZero();
+        assertThat(window.acknowledged()).isEqualTo(2);
+    }
+
+    @Test
+    void theOnlySendInFlight_reportedFailedAndThrown_leavesNothingInFlight() {
+        AckWindow window = new AckWindow(4);
+        window.sending(5);
+        window.fail(5);
+
+        window.unsend(5);
+
+        assertThat(window.unsettled()).isZero();
+        assertThat(window.sent()).isEqualTo(4);
+    }
+
+    @Test
     void restart_forgetsWhatWasInFlight() {
         AckWindow window = new AckWindow(-1);
         window.sending(0);

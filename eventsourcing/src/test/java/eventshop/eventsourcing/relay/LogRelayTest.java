@@ -94,6 +94,35 @@ class LogRelayTest {
     }
 
     @Test
+    void aSendReportedFailedAndThrown_asTheBinderDoesOnAMetadataTimeout_waitsForEverySendBeforeIt() {
+        // given events 0 and 1 in flight when the send of 2 is reported failed and then thrown (the Kafka binder
+        // does both when the producer gives up waiting for a topic's metadata, as in a broker outage)
+        append(4);
+        publisher.failAndThrowAt = 2;
+        relay.start();
+        await().atMost(PATIENCE).until(() -> publisher.refused == 1
+                && relay.status().state() == LogRelay.State.RETRYING);
+
+        // when the broker acknowledges 0
+        publisher.ack(0);
+
+        // then 1 is still in flight: the relay waits for it and sends nothing again yet
+        await().atMost(PATIENCE).until(() -> relay.status().position() == 0);
+        assertThat(relay.status().inFlight()).isOne();
+        assertThat(publisher.sent).containsExactly(0L, 1L);
+
+        // and when 1 is acknowledged, it goes on from 2, sending nothing twice
+        publisher.ack(1);
+        await().atMost(PATIENCE).until(() -> publisher.sent.size() == 4);
+        assertThat(publisher.sent).containsExactly(0L, 1L, 2L, 3L);
+        publisher.ack(2);
+        publisher.ack(3);
+        await().atMost(PATIENCE).until(() -> relay.status().position() == 3
+                && relay.status().state() == LogRelay.State.RUNNING);
+        assertThat(relay.status().inFlight()).isZero();
+    }
+
+    @Test
     void aSendThatThrows_isRetriedWithBackoff_fromTheSamePosition() {
         append(2);
         publisher.refuse = true;
@@ -268,6 +297,8 @@ class LogRelayTest {
         final List<RecordedEvent> ownTopic = new CopyOnWriteArrayList<>();
         volatile boolean refuse;
         volatile int refused;
+        /** The position whose send is reported failed to the listener and then thrown, once; -1 for none. */
+        volatile long failAndThrowAt = -1;
         private Listener listener;
 
         @Override
@@ -293,6 +324,12 @@ class LogRelayTest {
         }
 
         private void handOver(RecordedEvent event) {
+            if (event.position() == failAndThrowAt) {
+                failAndThrowAt = -1;
+                listener.failed(event.position(), new IllegalStateException("topic not present in metadata"));
+                refused++;
+                throw new IllegalStateException("topic not present in metadata");
+            }
             if (refuse) {
                 refused++;
                 throw new IllegalStateException("broker unreachable");

@@ -82,6 +82,16 @@ public final class OverKafka implements AutoCloseable {
         return kafka.bootstrapServers();
     }
 
+    /** Stops the broker (a controlled shutdown): the apps lose it until {@link #startBroker()}; the records stay. */
+    public void stopBroker() {
+        kafka.stopBroker();
+    }
+
+    /** Starts the broker again on the same port and log directory, with every record it had. */
+    public void startBroker() {
+        kafka.startBroker();
+    }
+
     /** Closes the apps (last started first), the probe and the broker. */
     @Override
     public void close() {
