@@ -135,6 +135,7 @@ public final class FileEventStore implements EventStore, LogSource {
             Thread.ofPlatform().daemon().name("eventstore-checkpoint").factory());
     private final AtomicBoolean checkpointRunning = new AtomicBoolean();
     private volatile long checkpointedEnd;
+    private final long tornTailBytes;
     private final ExecutorService subscriptionExecutor = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("eventstore-subscription-", 0).factory());
     private final CatchUpSubscription subscriptions = new CatchUpSubscription(this, subscriptionExecutor);
@@ -206,6 +207,7 @@ public final class FileEventStore implements EventStore, LogSource {
             this.lastRecordAddress = recovery.lastRecordAddress;
             this.visible = new Visible(recovery.end, recovery.head, recovery.lastRecordAddress);
             this.checkpointedEnd = recovery.checkpointedEnd;
+            this.tornTailBytes = recovery.truncatedBytes;
         } catch (IOException | RuntimeException e) {
             releaseLock();
             throw e;
@@ -924,6 +926,11 @@ public final class FileEventStore implements EventStore, LogSource {
         } finally {
             OPEN_IN_THIS_JVM.remove(lockKey);
         }
+    }
+
+    /** Bytes of a torn tail that opening this store truncated (0 if the log ended cleanly); for crash tests. */
+    long tornTailBytes() {
+        return tornTailBytes;
     }
 
     /** The directory this store lives in. */

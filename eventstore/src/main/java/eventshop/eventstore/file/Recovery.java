@@ -29,6 +29,8 @@ final class Recovery {
     long head = -1;
     long lastRecordAddress = -1;
     long checkpointedEnd;
+    /** Bytes of a torn tail truncated by this recovery (0 if the log ended cleanly). */
+    long truncatedBytes;
 
     private final CRC32C crc = new CRC32C();
     /** The batch being scanned: its records are indexed only once its last record is seen. */
@@ -316,6 +318,7 @@ final class Recovery {
                 + (segment.base() + size - keep) + " bytes at address " + keep + " (never acknowledged)");
         segment.channel().truncate(keep - segment.base());
         segment.channel().force(true);
+        truncatedBytes += segment.base() + size - keep;
         end = keep;
     }
 
