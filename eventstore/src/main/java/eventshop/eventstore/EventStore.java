@@ -32,6 +32,8 @@ public interface EventStore extends AutoCloseable {
      * @throws WrongExpectedVersion if the stream's version does not match {@code expected}
      * @throws DuplicateEventId     if an event id was already used in this stream for other content
      * @throws InvalidRequest       for a null, empty or oversized batch, or a bad stream id
+     * @throws StorageUnavailable   if the storage failed under the append (a disk error or full disk, the
+     *                              database unreachable): not acknowledged, safe to retry
      * @throws StoreClosedException if the store is closed
      */
     default AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {

@@ -6,6 +6,7 @@ import eventshop.eventsourcing.consistency.NotYetConsistent;
 import eventshop.eventsourcing.decider.DomainError;
 import eventshop.eventstore.DuplicateEventId;
 import eventshop.eventstore.InvalidRequest;
+import eventshop.eventstore.StorageUnavailable;
 import eventshop.eventstore.WrongExpectedVersion;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -71,8 +72,8 @@ import tools.jackson.databind.json.JsonMapper;
  *       {@code not-acceptable}, {@code unsupported-media-type}, {@code payload-too-large};</li>
  *   <li>rules ({@link DomainError}: 401/403/404/409/422, and 429 with {@code Retry-After}, typed by the error), {@code concurrent-modification},
  *       {@code duplicate-request}, {@code invalid-consistency-token}, {@code not-yet-consistent} and
- *       {@code service-unavailable} and {@code overloaded} (503 with {@code Retry-After}), and {@code internal-error} (500, logged
- *       here, no internals in the answer).</li>
+ *       {@code service-unavailable}, {@code overloaded} and {@code storage-unavailable} (503 with {@code Retry-After}), and
+ *       {@code internal-error} (500, logged here, no internals in the answer).</li>
  * </ul>
  * Spring MVC's own errors come from the base class and get their type here ({@link #createResponseEntity}).
  */
@@ -275,8 +276,30 @@ public class Problems extends ResponseEntityExceptionHandler {
                 .body(problem);
     }
 
+    /**
+     * The event store's storage failed under the request (a disk error or full disk, the database out of
+     * reach): 503 with Retry-After. The change was not acknowledged; the answer names no internals (the cause
+     * is logged here).
+     */
+    @ExceptionHandler(StorageUnavailable.class)
+    public ResponseEntity<ProblemDetail> storageUnavailable(StorageUnavailable error) {
+        LOG.warn("the event store's storage failed under a request", error);
+        ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "storage-unavailable", "Storage unavailable",
+                "the change could not be stored just now and was not confirmed; try again shortly");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, STORAGE_RETRY_AFTER_SECONDS).body(problem);
+    }
+
+    /** How long a client waits before it tries again after {@code storage-unavailable}: a disk or database takes a while. */
+    private static final String STORAGE_RETRY_AFTER_SECONDS = "5";
+
     @ExceptionHandler(Exception.class)
     public ResponseEntity<ProblemDetail> unexpected(Exception error) {
+        for (Throwable cause = error.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof StorageUnavailable unavailable) {
+                return storageUnavailable(unavailable); // arrived wrapped (an async append's CompletionException)
+            }
+        }
         LOG.error("unexpected error while handling a request", error);
         return respond(problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
                 "the request failed unexpectedly; nothing was changed unless a response said so"));

@@ -13,6 +13,7 @@ import eventshop.eventsourcing.decider.DomainError;
 import eventshop.eventsourcing.example.Tab;
 import eventshop.eventstore.ExpectedVersion;
 import eventshop.eventstore.InvalidRequest;
+import eventshop.eventstore.StorageUnavailable;
 import eventshop.eventstore.WrongExpectedVersion;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,10 @@ class ProblemsTest {
                 case "invalid" -> new InvalidRequest("stream id is too long");
                 case "stale" -> new NotYetConsistent(new ConsistencyToken("bar", 9), "tabs",
                         "applied up to position 4 of bar", Duration.ofSeconds(2));
+                case "disk" -> new StorageUnavailable("the event store in /var/secret/data cannot write to its disk"
+                        + " (java.io.IOException: No space left on device)", new java.io.IOException("No space left on device"));
+                case "disk-async" -> new java.util.concurrent.CompletionException(new StorageUnavailable(
+                        "append to 'cart-1' failed: the database at db.internal:5432 cannot be reached", null));
                 case "busy" -> new Overloaded("more passwords are being checked than this service takes at once",
                         Duration.ofMillis(2_500));
                 default -> new IllegalStateException("secret internals");
@@ -178,6 +183,22 @@ class ProblemsTest {
                 .andExpect(jsonPath("$.type").value("/problems/overloaded"))
                 .andExpect(jsonPath("$.detail").value(
                         "more passwords are being checked than this service takes at once; try again shortly"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"disk", "disk-async"})
+    void aFailingStore_is503StorageUnavailable_withRetryAfter_andNoInternals(String failure) throws Exception {
+        mvc.perform(get("/fail/" + failure))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().string("Retry-After", "5"))
+                .andExpect(content().contentTypeCompatibleWith("application/problem+json"))
+                .andExpect(jsonPath("$.type").value("/problems/storage-unavailable"))
+                .andExpect(jsonPath("$.title").value("Storage unavailable"))
+                .andExpect(jsonPath("$.detail").value(
+                        "the change could not be stored just now and was not confirmed; try again shortly"))
+                .andExpect(content().string(org.hamcrest.Matchers.not(org.hamcrest.Matchers.anyOf(
+                        org.hamcrest.Matchers.containsString("secret"), org.hamcrest.Matchers.containsString("space"),
+                        org.hamcrest.Matchers.containsString("db.internal")))));
     }
 
     @Test

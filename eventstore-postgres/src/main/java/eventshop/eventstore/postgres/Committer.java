@@ -2,6 +2,7 @@ package eventshop.eventstore.postgres;
 
 import eventshop.eventstore.AppendResult;
 import eventshop.eventstore.EventStoreException;
+import eventshop.eventstore.StorageUnavailable;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -192,6 +193,9 @@ final class Committer implements Runnable {
         for (Request request : group) {
             if (!request.result.isDone()) {
                 request.result.completeExceptionally(e instanceof EventStoreException ? e
+                        : HeldConnection.isConnectionFailure(e)
+                        ? new StorageUnavailable("append to '" + request.streamId + "' failed: the database cannot be"
+                                + " reached (" + e + "); it may or may not be stored, and a retry is safe", e)
                         : new EventStoreException("append to '" + request.streamId + "' failed: " + e, e));
             }
         }

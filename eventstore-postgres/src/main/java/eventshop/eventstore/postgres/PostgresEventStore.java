@@ -13,6 +13,7 @@ import eventshop.eventstore.InvalidRequest;
 import eventshop.eventstore.Limits;
 import eventshop.eventstore.RecordedEvent;
 import eventshop.eventstore.Snapshot;
+import eventshop.eventstore.StorageUnavailable;
 import eventshop.eventstore.StoreClosedException;
 import eventshop.eventstore.WrongExpectedVersion;
 import eventshop.eventstore.engine.AppendCheck;
@@ -963,6 +964,10 @@ public final class PostgresEventStore implements EventStore, LogSource {
     private EventStoreException readFailure(SQLException e) {
         if (closed) {
             return new StoreClosedException("the event store in schema " + options.schema() + " is closed", e);
+        }
+        if (HeldConnection.isConnectionFailure(e)) {
+            return new StorageUnavailable("reading the event store in schema " + options.schema() + " failed: the"
+                    + " database cannot be reached (" + e + ")", e);
         }
         return new EventStoreException("reading the event store in schema " + options.schema() + " failed: " + e, e);
     }

@@ -10,6 +10,7 @@ import eventshop.eventstore.InvalidRequest;
 import eventshop.eventstore.Limits;
 import eventshop.eventstore.RecordedEvent;
 import eventshop.eventstore.Snapshot;
+import eventshop.eventstore.StorageUnavailable;
 import eventshop.eventstore.StoreClosedException;
 import eventshop.eventstore.StoreLockedException;
 import eventshop.eventstore.engine.AppendCheck;
@@ -27,12 +28,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -66,8 +70,25 @@ import reactor.core.publisher.Flux;
  * fsync serves all waiting writers, and the writer fills the next group while the disk flushes.
  * With {@link Durability#INTERVAL} and {@link Durability#NONE} the writer acknowledges after the
  * write. Readers see an event only once it is acknowledged: all reads are bounded by the
- * published {@code visible} end address and head position, which only grow. A failed write or
- * fsync stops the store: nothing after it is acknowledged (the data must be recovered by reopening).
+ * published {@code visible} end address and head position, which only grow.
+ *
+ * <h2>Disk faults</h2>
+ * A write or fsync of the log that fails (an I/O error, no space left) fails every append not yet
+ * acknowledged with {@link StorageUnavailable}, and the writer rolls the log back to the last
+ * acknowledged end: it forgets the unacknowledged records in the index and truncates the file
+ * (deleting a segment begun after that end), forces the truncation and checks that the last
+ * acknowledged record reads back whole. Until that repair succeeds, every append fails with
+ * {@link StorageUnavailable}; each new append tries the repair again, so the store takes appends
+ * again as soon as the disk does, without a reopen. Readers keep reading what was acknowledged.
+ * Every fsync goes through one lock and, after one fails, none runs until the repair: Linux reports
+ * a failed writeback to one fsync only and then marks the pages clean (PostgreSQL's "fsyncgate"),
+ * so retrying it would report success for data that never reached the disk. With {@link Durability#FSYNC}
+ * everything acknowledged was covered by an fsync that succeeded, so the rollback loses nothing
+ * acknowledged. With {@link Durability#INTERVAL} and {@link Durability#NONE} a failed fsync may have
+ * lost acknowledged events, so it stops the store for good ({@link StorageUnavailable}; reopen it),
+ * while a failed write is rolled back as above. If the repair never succeeds, records written after
+ * the last acknowledged end may remain in the file, and a later open keeps those that are whole,
+ * as after a crash between write and acknowledgement.
  *
  * <h2>Recovery</h2>
  * Opening loads the newest index checkpoint (if it verifies) and scans the log after it, checking
@@ -114,6 +135,20 @@ public final class FileEventStore implements EventStore, LogSource {
     private volatile boolean closed;
     private volatile EventStoreException failure;
 
+    // disk faults (see the class comment)
+    private final FileChannels files;
+    private final Object forceLock = new Object();
+    /** Why the log cannot be written (set while faulted, null when healthy); written under forceLock. */
+    private volatile Exception fault;
+    /** The writer should roll back and repair even if no append comes (an fsync failed elsewhere). */
+    private volatile boolean repairWanted;
+    /** Writer only: the index was rolled back to the visible end, the disk not yet repaired. */
+    private boolean rolledBack;
+    /** Writer only: segments begun after the visible end, to delete in the repair. */
+    private final List<Segment> doomed = new ArrayList<>();
+    /** Appends a fault made fail: refused by the writer once it has cut the log back (or failed to). */
+    private final ConcurrentLinkedQueue<AppendRequest> unsettled = new ConcurrentLinkedQueue<>();
+
     // writer state (writer thread only after open)
     private final ConcurrentLinkedQueue<AppendRequest> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean writerParked = new AtomicBoolean();
@@ -135,6 +170,7 @@ public final class FileEventStore implements EventStore, LogSource {
             Thread.ofPlatform().daemon().name("eventstore-checkpoint").factory());
     private final AtomicBoolean checkpointRunning = new AtomicBoolean();
     private volatile long checkpointedEnd;
+    private final long tornTailBytes;
     private final ExecutorService subscriptionExecutor = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("eventstore-subscription-", 0).factory());
     private final CatchUpSubscription subscriptions = new CatchUpSubscription(this, subscriptionExecutor);
@@ -151,19 +187,25 @@ public final class FileEventStore implements EventStore, LogSource {
      * @throws CorruptStoreException if the log fails verification anywhere but in a torn tail
      */
     public static FileEventStore open(Path directory, FileEventStoreOptions options) {
+        return open(directory, options, FileChannels.DEFAULT);
+    }
+
+    /** Opens the store with its log segments opened by {@code files} (tests of disk faults). */
+    static FileEventStore open(Path directory, FileEventStoreOptions options, FileChannels files) {
         if (directory == null || options == null) {
             throw new InvalidRequest("directory and options must not be null");
         }
         try {
-            return new FileEventStore(directory, options);
+            return new FileEventStore(directory, options, files);
         } catch (IOException e) {
             throw new EventStoreException("cannot open the event store in " + directory + ": " + e, e);
         }
     }
 
-    private FileEventStore(Path directory, FileEventStoreOptions options) throws IOException {
+    private FileEventStore(Path directory, FileEventStoreOptions options, FileChannels files) throws IOException {
         this.directory = directory;
         this.options = options;
+        this.files = files;
         Files.createDirectories(directory);
         // Closing any descriptor of the lock file drops every lock this process holds on it (POSIX),
         // so a second open in this JVM must be refused before it opens the lock file at all.
@@ -195,7 +237,7 @@ public final class FileEventStore implements EventStore, LogSource {
         try {
             this.logDirectory = Files.createDirectories(directory.resolve("log"));
             this.snapshots = new SnapshotFiles(directory.resolve("snapshots"));
-            Recovery recovery = Recovery.run(directory, logDirectory, options.segmentBytes());
+            Recovery recovery = Recovery.run(directory, logDirectory, options.segmentBytes(), files);
             this.streams = recovery.streams;
             this.ids = recovery.ids;
             this.positions = recovery.positions;
@@ -206,6 +248,7 @@ public final class FileEventStore implements EventStore, LogSource {
             this.lastRecordAddress = recovery.lastRecordAddress;
             this.visible = new Visible(recovery.end, recovery.head, recovery.lastRecordAddress);
             this.checkpointedEnd = recovery.checkpointedEnd;
+            this.tornTailBytes = recovery.truncatedBytes;
         } catch (IOException | RuntimeException e) {
             releaseLock();
             throw e;
@@ -260,8 +303,16 @@ public final class FileEventStore implements EventStore, LogSource {
         }
     }
 
-    /** Appends written to the file together, acknowledged together. */
-    private record Group(List<AppendRequest> requests, Segment segment, Visible visible, boolean stop) {
+    /**
+     * Appends written to the file together, acknowledged together. A group with a {@code settled}
+     * latch is a barrier: the syncer counts it down once every group before it is settled.
+     */
+    private record Group(List<AppendRequest> requests, Segment segment, Visible visible, boolean stop,
+                         CountDownLatch settled) {
+
+        Group(List<AppendRequest> requests, Segment segment, Visible visible, boolean stop) {
+            this(requests, segment, visible, stop, null);
+        }
     }
 
     @Override
@@ -288,6 +339,10 @@ public final class FileEventStore implements EventStore, LogSource {
                 if (failure != null) {
                     break;
                 }
+                if (repairWanted) {
+                    repairWanted = false;
+                    recover();
+                }
                 AppendRequest request = queue.poll();
                 if (request == null) {
                     if (closing) {
@@ -303,12 +358,22 @@ public final class FileEventStore implements EventStore, LogSource {
                     writerParked.set(false);
                     continue;
                 }
+                if (fault != null && !recover()) {
+                    refuse(List.of(request));
+                    continue;
+                }
                 List<AppendRequest> group = new ArrayList<>();
                 writeBuffer.clear();
-                do {
-                    place(request, group);
-                } while (writeBuffer.position() < MAX_GROUP_BYTES && (request = queue.poll()) != null);
-                flushBuffer();
+                try {
+                    do {
+                        place(request, group);
+                    } while (writeBuffer.position() < MAX_GROUP_BYTES && (request = queue.poll()) != null);
+                    flushBuffer();
+                } catch (IOException | UncheckedIOException e) {
+                    writeFailed(e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e,
+                            group, request);
+                    continue;
+                }
                 publishGroup(group);
                 maybeCheckpoint();
             }
@@ -380,6 +445,10 @@ public final class FileEventStore implements EventStore, LogSource {
     }
 
     private void flushBuffer() throws IOException {
+        if (fault != null) {
+            // a read of an unflushed record during the check of the next request (WriterView)
+            throw new IOException("the log's storage failed", fault);
+        }
         writeBuffer.flip();
         FileChannel channel = active.channel();
         long at = activeEnd - active.base();
@@ -391,12 +460,20 @@ public final class FileEventStore implements EventStore, LogSource {
     }
 
     private void roll() throws IOException {
-        active.channel().force(true);
+        if (!force(active, true)) {
+            throw new IOException("the log's storage failed", fault);
+        }
         Path path = logDirectory.resolve(Segment.fileName(activeEnd));
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        FileChannel channel = files.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         Segment next = new Segment(activeEnd, path, channel);
-        Directories.sync(logDirectory);
+        try {
+            Directories.sync(logDirectory);
+        } catch (IOException e) {
+            channel.close();
+            Files.deleteIfExists(path); // or the next roll to this address finds it there
+            throw e;
+        }
         Segment[] current = segments;
         Segment[] grown = Arrays.copyOf(current, current.length + 1);
         grown[current.length] = next;
@@ -424,12 +501,28 @@ public final class FileEventStore implements EventStore, LogSource {
                 if (failure != null) {
                     break;
                 }
-                last.segment().channel().force(false);
+                boolean durable;
+                try {
+                    durable = force(last.segment(), false);
+                } catch (IOException e) {
+                    durable = false;
+                }
                 for (Group group : groups) {
-                    if (!group.stop()) {
+                    if (group.stop()) {
+                        continue;
+                    }
+                    if (durable) {
                         acknowledge(group.requests(), group.visible());
+                    } else if (!group.requests().isEmpty()) {
+                        unsettled.addAll(group.requests());
+                        repairWanted = true;
+                        LockSupport.unpark(writer);
+                    }
+                    if (group.settled() != null) {
+                        group.settled().countDown();
                     }
                 }
+                groups.clear();
                 if (last.stop()) {
                     break;
                 }
@@ -441,11 +534,17 @@ public final class FileEventStore implements EventStore, LogSource {
                 for (AppendRequest request : group.requests()) {
                     request.future.completeExceptionally(closedError());
                 }
+                if (group.settled() != null) {
+                    group.settled().countDown();
+                }
             }
             Group group;
             while ((group = written.poll()) != null) {
                 for (AppendRequest request : group.requests()) {
                     request.future.completeExceptionally(closedError());
+                }
+                if (group.settled() != null) {
+                    group.settled().countDown();
                 }
             }
         }
@@ -467,16 +566,188 @@ public final class FileEventStore implements EventStore, LogSource {
         try {
             Segment segment = active;
             if (!closed) {
-                segment.channel().force(false);
+                force(segment, false);
             }
         } catch (IOException e) {
-            fail(e);
+            // force has dealt with it
         }
+    }
+
+    // ------------------------------------------------------------------------------------------ disk faults
+
+    /**
+     * Forces a segment to disk; every fsync of the log goes through here, one at a time. Returns
+     * false, without forcing, while the log is faulted. A failure faults the log (or, where it may
+     * have lost acknowledged events, stops the store) before any other fsync can run and succeed.
+     */
+    private boolean force(Segment segment, boolean metadata) throws IOException {
+        synchronized (forceLock) {
+            if (fault != null) {
+                return false;
+            }
+            try {
+                segment.channel().force(metadata);
+                return true;
+            } catch (IOException e) {
+                if (options.durability() == Durability.FSYNC) {
+                    fault = e;
+                    repairWanted = true;
+                    LockSupport.unpark(writer);
+                    LOG.log(System.Logger.Level.ERROR, "fsync of the event log in " + directory + " failed; appends"
+                            + " not yet acknowledged fail, and the log is rolled back to the last acknowledged one", e);
+                } else {
+                    fail(new StorageUnavailable("an fsync of the event log in " + directory + " failed, so events"
+                            + " acknowledged before it may not be on disk; the store stopped: reopen it", e));
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** The writer's write (or roll) failed: fails the group and the request being placed, then repairs. */
+    private void writeFailed(IOException e, List<AppendRequest> group, AppendRequest current) {
+        synchronized (forceLock) {
+            if (fault == null) {
+                fault = e;
+                LOG.log(System.Logger.Level.ERROR, "writing the event log in " + directory + " failed; appends not"
+                        + " yet acknowledged fail, and the log is rolled back to the last acknowledged one", e);
+            }
+        }
+        unsettled.addAll(group);
+        if (current != null && !current.future.isDone() && !group.contains(current)) {
+            unsettled.add(current);
+        }
+        recover();
+    }
+
+    /**
+     * Writer only (or close, once the writer ended): rolls the index back to the last acknowledged
+     * append (once per fault) and repairs the log on disk. True once the log takes appends again.
+     */
+    private boolean recover() {
+        Exception cause = fault;
+        if (cause == null) {
+            return true;
+        }
+        try {
+            if (!rolledBack) {
+                awaitSettled();
+                rollBack();
+                rolledBack = true;
+            }
+            synchronized (forceLock) {
+                repair();
+                fault = null;
+            }
+            rolledBack = false;
+            LOG.log(System.Logger.Level.INFO, "the event log in " + directory + " is repaired and takes appends again"
+                    + " (head position " + visible.head() + ")");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            synchronized (forceLock) {
+                fault = e;
+            }
+            LOG.log(System.Logger.Level.WARNING, "the event log in " + directory + " cannot be repaired yet: " + e);
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            // refused only now, so that a refused append is already cut from the log when its caller hears of it
+            AppendRequest request;
+            while ((request = unsettled.poll()) != null) {
+                request.future.completeExceptionally(unavailable(cause));
+            }
+        }
+    }
+
+    /** Waits until the syncer has acknowledged or refused every group written so far. */
+    private void awaitSettled() throws InterruptedException {
+        if (options.durability() != Durability.FSYNC || !syncer.isAlive()) {
+            return;
+        }
+        CountDownLatch settled = new CountDownLatch(1);
+        written.put(new Group(List.of(), active, visible, false, settled));
+        while (!settled.await(100, TimeUnit.MILLISECONDS)) {
+            if (!syncer.isAlive()) {
+                return;
+            }
+        }
+    }
+
+    /** Forgets every record after the visible (acknowledged) end: in the index, the writer's state and the segments. */
+    private void rollBack() {
+        Visible at = visible;
+        for (Iterator<Map.Entry<String, StreamEntry>> it = streams.entrySet().iterator(); it.hasNext(); ) {
+            StreamEntry entry = it.next().getValue();
+            int keep = entry.durableCount(at.end());
+            if (keep == 0) {
+                it.remove();
+            } else {
+                entry.truncate(keep);
+            }
+        }
+        // the id set may keep hashes of forgotten events: it only filters, and a stream's own hashes decide
+        positions.truncate(at.head());
+        nextPosition = at.head() + 1;
+        lastRecordAddress = at.lastRecordAddress();
+        activeEnd = at.end();
+        writeBuffer.clear();
+        Segment[] all = segments;
+        Segment last = segmentOf(at.end());
+        int keep = Arrays.asList(all).indexOf(last) + 1;
+        doomed.addAll(Arrays.asList(all).subList(keep, all.length));
+        segments = Arrays.copyOf(all, keep);
+        active = last;
+    }
+
+    /**
+     * Cuts the log back to the visible end on disk, forces the cut (metadata too) and reads the
+     * last acknowledged record back. Under forceLock; may fail, and is then tried again later.
+     */
+    private void repair() throws IOException {
+        boolean deleted = false;
+        for (Iterator<Segment> it = doomed.iterator(); it.hasNext(); ) {
+            Segment segment = it.next();
+            segment.channel().close();
+            Files.deleteIfExists(segment.path());
+            it.remove();
+            deleted = true;
+        }
+        if (deleted) {
+            Directories.sync(logDirectory);
+        }
+        active.channel().truncate(activeEnd - active.base());
+        active.channel().force(true);
+        if (lastRecordAddress >= 0) {
+            Segment segment = segmentOf(lastRecordAddress);
+            int length = (int) (activeEnd - lastRecordAddress);
+            ByteBuffer record = ByteBuffer.allocate(length);
+            segment.readFully(record, lastRecordAddress - segment.base(), length);
+            if (RecordFormat.frame(record, 0, length) != length || !RecordFormat.checksumMatches(record, 0, length,
+                    new CRC32C()) || !RecordFormat.endOfBatch(record, 0)) {
+                throw corrupt(lastRecordAddress, "the last acknowledged record does not read back whole after a"
+                        + " failed write or fsync");
+            }
+        }
+    }
+
+    /** Fails appends that were not stored because the log's storage failed. */
+    private void refuse(List<AppendRequest> requests) {
+        for (AppendRequest request : requests) {
+            request.future.completeExceptionally(unavailable(fault));
+        }
+    }
+
+    private StorageUnavailable unavailable(Exception cause) {
+        return new StorageUnavailable("the event store in " + directory + " cannot write to its disk (" + cause
+                + "); the append was not stored; it is tried again with the next append", cause);
     }
 
     private void fail(Throwable e) {
         if (failure == null && !(e instanceof InterruptedException)) {
-            failure = new StoreClosedException("the event store in " + directory + " stopped after a failed write"
+            failure = e instanceof StorageUnavailable unavailable ? unavailable
+                    : new StoreClosedException("the event store in " + directory + " stopped after a failed write"
                     + " or fsync; reopen it to recover: " + e, e);
             LOG.log(System.Logger.Level.ERROR, "event store failed", e);
         }
@@ -485,8 +756,11 @@ public final class FileEventStore implements EventStore, LogSource {
         subscriptions.headAdvanced();
     }
 
-    private StoreClosedException closedError() {
+    private EventStoreException closedError() {
         EventStoreException failed = failure;
+        if (failed instanceof StorageUnavailable unavailable) {
+            return new StorageUnavailable(unavailable.getMessage(), unavailable.getCause());
+        }
         if (failed instanceof StoreClosedException closedByFailure) {
             return closedByFailure;
         }
@@ -854,7 +1128,9 @@ public final class FileEventStore implements EventStore, LogSource {
      */
     private void writeCheckpoint() throws IOException {
         Visible at = visible;
-        active.channel().force(false); // earlier segments were forced when the log rolled past them
+        if (!force(active, false)) { // earlier segments were forced when the log rolled past them
+            return; // the log is faulted; the next checkpoint after the repair covers this one
+        }
         int lastRecordCrc = at.head() < 0 ? 0 : recordCrcAt(at.lastRecordAddress());
         IndexCheckpoint.write(directory, at.end(), at.head(), at.lastRecordAddress(), lastRecordCrc, streams,
                 positions);
@@ -887,14 +1163,25 @@ public final class FileEventStore implements EventStore, LogSource {
                 syncer.join();
             }
             if (intervalSync != null) {
-                intervalSync.shutdownNow();
+                // not shutdownNow: an interrupt during force closes the channel (ClosedByInterruptException),
+                // which stopped the store as a failed fsync and skipped the final force below
+                intervalSync.shutdown();
                 intervalSync.awaitTermination(10, TimeUnit.SECONDS);
             }
             checkpointer.shutdown();
             checkpointer.awaitTermination(60, TimeUnit.SECONDS);
-            if (failure == null) {
-                active.channel().force(true);
-                writeCheckpoint();
+            if (failure == null && recover()) {
+                if (force(active, true)) {
+                    writeCheckpoint();
+                }
+            } else if (failure == null) {
+                LOG.log(System.Logger.Level.ERROR, "the event store in " + directory + " closes with its log"
+                        + " unrepaired: records after address " + visible.end() + " were never acknowledged but"
+                        + " may be found by the next open, as after a crash");
+            }
+            AppendRequest request;
+            while ((request = unsettled.poll()) != null) {
+                request.future.completeExceptionally(closedError());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -924,6 +1211,11 @@ public final class FileEventStore implements EventStore, LogSource {
         } finally {
             OPEN_IN_THIS_JVM.remove(lockKey);
         }
+    }
+
+    /** Bytes of a torn tail that opening this store truncated (0 if the log ended cleanly); for crash tests. */
+    long tornTailBytes() {
+        return tornTailBytes;
     }
 
     /** The directory this store lives in. */

@@ -37,6 +37,14 @@ final class PositionIndex {
         count = c + 1;
     }
 
+    /** Writer only: forgets the entries of positions after {@code head} (never durable: their write or fsync failed). */
+    void truncate(long head) {
+        int keep = head < 0 ? 0 : (int) (head / STRIDE) + 1;
+        if (keep < count) {
+            count = keep;
+        }
+    }
+
     /** The address of the highest indexed position at or below {@code position}, and that position. */
     long[] floor(long position) {
         int c = count;

@@ -29,6 +29,8 @@ final class Recovery {
     long head = -1;
     long lastRecordAddress = -1;
     long checkpointedEnd;
+    /** Bytes of a torn tail truncated by this recovery (0 if the log ended cleanly). */
+    long truncatedBytes;
 
     private final CRC32C crc = new CRC32C();
     /** The batch being scanned: its records are indexed only once its last record is seen. */
@@ -41,10 +43,10 @@ final class Recovery {
         this.directory = directory;
     }
 
-    static Recovery run(Path directory, Path logDirectory, long segmentBytes) throws IOException {
+    static Recovery run(Path directory, Path logDirectory, long segmentBytes, FileChannels files) throws IOException {
         Recovery recovery = new Recovery(directory);
         try {
-            recovery.openSegments(logDirectory);
+            recovery.openSegments(logDirectory, files);
             recovery.loadCheckpoint(directory);
             recovery.scan();
             return recovery;
@@ -54,11 +56,11 @@ final class Recovery {
         }
     }
 
-    private void openSegments(Path logDirectory) throws IOException {
+    private void openSegments(Path logDirectory, FileChannels channels) throws IOException {
         List<Path> files = FileEventStore.segmentFiles(logDirectory);
         if (files.isEmpty()) {
             Path first = logDirectory.resolve(Segment.fileName(0));
-            FileChannel channel = FileChannel.open(first, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+            FileChannel channel = channels.open(first, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             Directories.sync(logDirectory);
             segments.add(new Segment(0, first, channel));
@@ -67,7 +69,7 @@ final class Recovery {
         long expectedBase = 0;
         for (Path file : files) {
             long base = Long.parseLong(file.getFileName().toString().substring(0, 20));
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileChannel channel = channels.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
             segments.add(new Segment(base, file, channel));
             if (base != expectedBase) {
                 closeAll();
@@ -316,6 +318,7 @@ final class Recovery {
                 + (segment.base() + size - keep) + " bytes at address " + keep + " (never acknowledged)");
         segment.channel().truncate(keep - segment.base());
         segment.channel().force(true);
+        truncatedBytes += segment.base() + size - keep;
         end = keep;
     }
 

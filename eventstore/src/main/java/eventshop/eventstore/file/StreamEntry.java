@@ -36,6 +36,16 @@ final class StreamEntry {
         count = c + 1;
     }
 
+    /**
+     * Writer only: forgets the events from version {@code n} on (never durable: their write or fsync
+     * failed). Readers never saw them, since they see only events below the durable end.
+     */
+    void truncate(int n) {
+        if (n < count) {
+            count = n;
+        }
+    }
+
     /** Writer only: the number of events including those not yet durable. */
     int writerCount() {
         return count;

@@ -7,6 +7,7 @@ import eventshop.eventstore.EventStore;
 import eventshop.eventstore.ExpectedVersion;
 import eventshop.eventstore.RecordedEvent;
 import eventshop.eventstore.WrongExpectedVersion;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,6 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The seed is printed and can be replayed with {@code -Deventshop.crash.seed=<seed>}; kill
  * timing still varies between runs, which is the point.
+ *
+ * <p>The fsync test kills 20 times in CI. The soak outside CI ({@code benchmarks/crash-file-engine})
+ * runs it with {@code -Deventshop.crash.rounds=<kills>}, starting a fresh directory every
+ * {@code -Deventshop.crash.roundsPerStore=<n>} kills (so each audit of the whole store stays short),
+ * and with JUnit's timeouts disabled.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class FileEngineCrashTest {
@@ -42,18 +49,19 @@ class FileEngineCrashTest {
     Path tmp;
 
     @Test
-    void fsyncStore_keepsEveryAcknowledgedEvent_acrossTwentyKills() throws Exception {
-        crashRepeatedly(Durability.FSYNC, 20);
+    void fsyncStore_keepsEveryAcknowledgedEvent_acrossRepeatedKills() throws Exception {
+        int rounds = Integer.getInteger("eventshop.crash.rounds", 20);
+        crashRepeatedly(Durability.FSYNC, rounds, Integer.getInteger("eventshop.crash.roundsPerStore", rounds));
     }
 
     @Test
     void intervalStore_losesNothingAcknowledged_whenOnlyTheProcessDies() throws Exception {
-        crashRepeatedly(Durability.INTERVAL, 3);
+        crashRepeatedly(Durability.INTERVAL, 3, 3);
     }
 
     @Test
     void unsyncedStore_losesNothingAcknowledged_whenOnlyTheProcessDies() throws Exception {
-        crashRepeatedly(Durability.NONE, 3);
+        crashRepeatedly(Durability.NONE, 3, 3);
     }
 
     /**
@@ -88,15 +96,52 @@ class FileEngineCrashTest {
         return stored ? "stored before the kill" : "stored by the retry";
     }
 
-    private void crashRepeatedly(Durability durability, int rounds) throws Exception {
+    /** What a run did, for its summary line (the soak script reads it). */
+    private static final class Tally {
+        int kills;
+        int stores;
+        long childAcks;
+        long acksChecked;
+        int tornTails;
+        long tornBytes;
+        long events;
+        final Map<String, Integer> retries = new TreeMap<>();
+    }
+
+    private void crashRepeatedly(Durability durability, int rounds, int roundsPerStore) throws Exception {
+        assertThat(rounds).as("eventshop.crash.rounds").isPositive();
+        assertThat(roundsPerStore).as("eventshop.crash.roundsPerStore").isPositive();
         long seed = Long.getLong("eventshop.crash.seed", new SecureRandom().nextLong());
         Random random = new Random(seed);
-        Path dir = tmp.resolve("store");
+        Tally tally = new Tally();
+        long started = System.nanoTime();
+        for (int first = 0; first < rounds; first += roundsPerStore) {
+            Path dir = tmp.resolve("store-" + tally.stores);
+            crashOneStore(durability, seed, random, dir, first, Math.min(rounds, first + roundsPerStore), tally);
+            tally.stores++;
+            deleteRecursively(dir);
+        }
+        System.out.printf("%s crash test, seed %d: %d rounds, %d kills over %d store directories, %d child acks,"
+                        + " %d acknowledged batches checked (each against every audit of its store), %d events"
+                        + " stored, %d torn tails truncated (%d bytes), 0 acknowledged events lost,"
+                        + " in-flight appends retried: %s, %d s%n",
+                durability, seed, rounds, tally.kills, tally.stores, tally.childAcks, tally.acksChecked, tally.events,
+                tally.tornTails, tally.tornBytes, tally.retries, (System.nanoTime() - started) / 1_000_000_000L);
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    private void crashOneStore(Durability durability, long seed, Random random, Path dir, int from, int to,
+                               Tally tally) throws Exception {
         List<CrashAck> acks = new ArrayList<>();
         long expectedHead = -1;
-        long childAcks = 0;
-        Map<String, Integer> retries = new TreeMap<>();
-        for (int round = 0; round < rounds; round++) {
+        for (int round = from; round < to; round++) {
             String where = durability + " seed " + seed + " round " + round;
 
             // given a child appending from several threads
@@ -111,6 +156,7 @@ class FileEngineCrashTest {
                 // when it is killed at a random moment
                 Thread.sleep(50 + random.nextInt(351));
                 child.kill();
+                tally.kills++;
                 lines = child.lines();
                 assertThat(lines).as("%s: child errors%s", where, child.describe())
                         .noneMatch(line -> line.startsWith(CrashingAppender.ERROR));
@@ -118,7 +164,7 @@ class FileEngineCrashTest {
             List<CrashAck> roundAcks = lines.stream().map(CrashAck::parse).filter(ack -> ack != null).toList();
             assertThat(roundAcks).as("%s: acks printed before %s", where, CrashingAppender.APPENDING).isNotEmpty();
             acks.addAll(roundAcks);
-            childAcks += roundAcks.size();
+            tally.childAcks += roundAcks.size();
             Set<CrashBatch> answered = roundAcks.stream().map(CrashAck::batch).collect(Collectors.toSet());
             lines.stream().filter(line -> line.startsWith(CrashingAppender.REJECTED + " "))
                     .map(line -> CrashBatch.parseSend(line.substring(CrashingAppender.REJECTED.length() + 1)))
@@ -129,9 +175,14 @@ class FileEngineCrashTest {
             // then the reopened store holds every acknowledged event, intact, and takes appends again:
             // first the retries of the appends in flight at the kill, then an append of its own
             try (FileEventStore store = FileEventStore.open(dir, CrashingAppender.options(durability))) {
+                if (store.tornTailBytes() > 0) {
+                    tally.tornTails++;
+                    tally.tornBytes += store.tornTailBytes();
+                }
                 StoreAudit.Content content = StoreAudit.verify(store, acks);
+                tally.acksChecked += acks.size();
                 for (CrashBatch batch : inFlight) {
-                    retries.merge(retryAfterRecovery(store, batch, content, acks, where), 1, Integer::sum);
+                    tally.retries.merge(retryAfterRecovery(store, batch, content, acks, where), 1, Integer::sum);
                 }
                 content = StoreAudit.verify(store, acks);
                 long version = store.streamVersion(PARENT_STREAM);
@@ -147,11 +198,13 @@ class FileEngineCrashTest {
 
         // and a final clean reopen still agrees
         try (FileEventStore store = FileEventStore.open(dir, CrashingAppender.options(durability))) {
+            assertThat(store.tornTailBytes()).as("torn tail after a clean close").isZero();
             StoreAudit.Content content = StoreAudit.verify(store, acks);
+            tally.acksChecked += acks.size();
             assertThat(content.head()).isEqualTo(expectedHead);
-            System.out.printf("%s crash test, seed %d: %d rounds, %d child acks, %d events in %d streams,"
-                            + " in-flight appends retried: %s%n",
-                    durability, seed, rounds, childAcks, content.all().size(), content.streams().size(), retries);
+            tally.events += content.all().size();
+            System.out.printf("%s crash test, seed %d, rounds %d..%d on one directory: %d events in %d streams%n",
+                    durability, seed, from, to - 1, content.all().size(), content.streams().size());
         }
     }
 }
