@@ -1052,20 +1052,52 @@ class EdgeTest {
                 return response;
             }
 
-            HttpResponse<String> post(String path, String form) throws Exception {
-                return http.send(HttpRequest.newBuilder(edge(path)).timeout(Duration.ofSeconds(10))
+            HttpResponse<String> post(String path, String form, String... headers) throws Exception {
+                HttpRequest.Builder request = HttpRequest.newBuilder(edge(path)).timeout(Duration.ofSeconds(10))
                         .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+                        .POST(HttpRequest.BodyPublishers.ofString(form));
+                if (headers.length > 0) {
+                    request.headers(headers);
+                }
+                return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             }
 
-            HttpResponse<String> postWithCsrf(String path, String form) throws Exception {
+            HttpResponse<String> postWithCsrf(String path, String form, String... headers) throws Exception {
                 get("/products");
-                return post(path, form + "&_csrf=" + java.net.URLEncoder.encode(csrf, StandardCharsets.UTF_8));
+                return post(path, form + "&_csrf=" + java.net.URLEncoder.encode(csrf, StandardCharsets.UTF_8), headers);
             }
 
             String cookie(String name) {
                 return cookies.getCookieStore().getCookies().stream().filter(cookie -> cookie.getName().equals(name))
                         .map(HttpCookie::getValue).findFirst().orElse(null);
+            }
+        }
+
+        @Test
+        void theCheckoutForm_beyondTheLimitInFlight_goesToWebMarkedOverloaded_andAClientsMarkIsRemoved()
+                throws Exception {
+            Browser browser = new Browser();
+            int first = checkoutsAccepted.get() + 1;
+            try {
+                HttpResponse<String> unmarked = browser.postWithCsrf("/checkout", "name=Ada",
+                        "X-Eventshop-Overloaded", "0");
+                assertThat(unmarked.statusCode()).as(unmarked.body()).isEqualTo(200);
+                assertThat(WEB.receivedOn("/checkout").getLast().header("X-Eventshop-Overloaded")).isNull();
+                for (int i = admission.inFlight(); i < admission.limit(); i++) {
+                    send(HttpRequest.newBuilder(edge("/api/cart/checkout")).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{}")));
+                }
+                int inFlight = admission.inFlight();
+
+                HttpResponse<String> refused = browser.postWithCsrf("/checkout", "name=Ada");
+
+                assertThat(refused.statusCode()).isEqualTo(200); // web's answer: the stub echoes
+                assertThat(WEB.receivedOn("/checkout").getLast().header("X-Eventshop-Overloaded")).isEqualTo("2");
+                assertThat(admission.inFlight()).isEqualTo(inFlight);
+            } finally {
+                for (int i = first; i <= checkoutsAccepted.get(); i++) {
+                    admission.settled("o-" + i, false);
+                }
             }
         }
 

@@ -90,7 +90,7 @@ final class StubService implements AutoCloseable {
                 exchange.getRequestHeaders().get("Authorization"),
                 exchange.getRequestHeaders().getFirst("Consistency-Token"),
                 exchange.getRequestHeaders().getFirst("X-Request-Id"),
-                new String(body, StandardCharsets.UTF_8));
+                new String(body, StandardCharsets.UTF_8), Map.copyOf(exchange.getRequestHeaders()));
         received.add(request);
         Answer handler = handlers.get(request.path());
         try {
@@ -146,7 +146,14 @@ final class StubService implements AutoCloseable {
 
     /** A request as the stub saw it. */
     record Received(String method, String path, String query, String authorization, List<String> authorizations,
-                    String consistencyToken, String requestId, String body) {
+                    String consistencyToken, String requestId, String body, Map<String, List<String>> headers) {
+
+        /** The first value of the header {@code name} (as the JDK's server names it: first letter upper case), or null. */
+        String header(String name) {
+            List<String> values = headers.get(name.substring(0, 1).toUpperCase(java.util.Locale.ROOT)
+                    + name.substring(1).toLowerCase(java.util.Locale.ROOT));
+            return values == null || values.isEmpty() ? null : values.getFirst();
+        }
 
         String bearerToken() {
             return authorization == null ? null : authorization.substring("Bearer ".length());

@@ -282,6 +282,22 @@ class PagesTest {
         }
 
         @Test
+        void aCheckoutEdgeRefusedForOverload_isTheFormAgain_with503_andNothingIsTokenizedNorCheckedOut() throws Exception {
+            MockHttpServletResponse response = page(ada, post("/checkout").header("X-Eventshop-Overloaded", "2")
+                    .param("name", "Ada").param("line1", "1 Main St").param("city", "Springfield")
+                    .param("postalCode", "12345").param("country", "US").param("card", "new")
+                    .param("number", "4242 0000 1111 9999").param("expMonth", "12").param("expYear", "2031")
+                    .param("cvc", "123").param("key", "k-1"));
+
+            assertThat(response.getStatus()).isEqualTo(503);
+            assertThat(response.getHeader("Retry-After")).isEqualTo("2");
+            assertThat(response.getContentAsString()).contains("more orders than it can handle right now",
+                    "value=\"Springfield\"", "value=\"1 Main St\"").doesNotContain("4242 0000 1111 9999");
+            assertThat(SERVICES.requests()).noneMatch(request -> request.uri().startsWith("/api/cart/checkout")
+                    || request.uri().startsWith("/api/payments/tokens"));
+        }
+
+        @Test
         void addressErrors_fromTheCheckout_landOnTheirFields() throws Exception {
             SERVICES.answer("POST /api/payments/tokens", 201, "{\"token\":\"tok_1\",\"brand\":\"VISA\",\"last4\":\"4242\"}", Map.of());
             SERVICES.answer("POST /api/cart/checkout", 400, "{\"type\":\"/problems/invalid-fields\",\"status\":400,"

@@ -24,6 +24,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.function.HandlerFilterFunction;
+import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
 /**
@@ -45,8 +46,11 @@ import org.springframework.web.servlet.function.ServerResponse;
 @Component
 public class CheckoutAdmission {
 
-    /** Where carts' 202 says the order is: {@code Location: /api/orders/<orderId>}. */
-    private static final Pattern ORDER_LOCATION = Pattern.compile("/api/orders/([A-Za-z0-9._:-]{1,100})");
+    /**
+     * Where the answer to an accepted checkout says the order is: carts' 202 {@code Location: /api/orders/<orderId>},
+     * or the storefront's redirect to the order's page, {@code /orders/<orderId>?ct=...}.
+     */
+    private static final Pattern ORDER_LOCATION = Pattern.compile("(?:/api)?/orders/([A-Za-z0-9._:-]{1,100})");
 
     private final EdgeProperties.Admission settings;
     private final SimpleLimiter<Void> limiter;
@@ -100,8 +104,26 @@ public class CheckoutAdmission {
                 .register(registry);
     }
 
-    /** The filter of the checkout route: admits the checkout, or answers 503 {@code overloaded} without calling on. */
+    /** The filter of the API's checkout route: admits the checkout, or answers 503 {@code overloaded} at once. */
     public HandlerFilterFunction<ServerResponse, ServerResponse> limitCheckouts() {
+        return limit((request, next) -> EdgeProblem.overloaded("the store is taking more checkouts than it can settle"
+                + " in time; try again later", settings.retryAfter()).toResponse(request));
+    }
+
+    /**
+     * The filter of the storefront's checkout form: admits the checkout, or hands it to web marked with
+     * {@code overloadedHeader} (the seconds after which to try again), for web to show the customer the form again,
+     * as they filled it, saying the store is busy, without checking out. Whatever a client sent in that header must be
+     * removed before this filter (a client could only refuse itself, but the mark is edge's to give).
+     */
+    public HandlerFilterFunction<ServerResponse, ServerResponse> limitStorefrontCheckouts(String overloadedHeader) {
+        String retryAfter = Long.toString(Math.max(1, settings.retryAfter().toSeconds()));
+        return limit((request, next) -> next.handle(ServerRequest.from(request)
+                .headers(headers -> headers.set(overloadedHeader, retryAfter)).build()));
+    }
+
+    private HandlerFilterFunction<ServerResponse, ServerResponse> limit(
+            HandlerFilterFunction<ServerResponse, ServerResponse> refusal) {
         return (request, next) -> {
             if (!settings.enabled()) {
                 return next.handle(request);
@@ -110,8 +132,7 @@ public class CheckoutAdmission {
             Optional<Limiter.Listener> place = limiter.acquire(null);
             if (place.isEmpty()) {
                 refused.increment();
-                return EdgeProblem.overloaded("the store is taking more checkouts than it can settle in time;"
-                        + " try again later", settings.retryAfter()).toResponse(request);
+                return refusal.filter(request, next);
             }
             long admittedAt = clock.getAsLong();
             ServerResponse response;
@@ -126,10 +147,14 @@ public class CheckoutAdmission {
         };
     }
 
-    /** What carts answered to an admitted checkout; {@code location} is its {@code Location} header, if any. */
+    /**
+     * What carts (or the storefront) answered to an admitted checkout; {@code location} is its {@code Location} header,
+     * if any. Accepted: a 202 or a redirect naming the order.
+     */
     void answered(Limiter.Listener place, long admittedAt, int status, @Nullable URI location) {
-        Matcher order = location == null ? null : ORDER_LOCATION.matcher(location.getPath());
-        if (status == HttpStatus.ACCEPTED.value() && order != null && order.matches()) {
+        Matcher order = location == null || location.getPath() == null ? null : ORDER_LOCATION.matcher(location.getPath());
+        boolean accepted = status == HttpStatus.ACCEPTED.value() || (status >= 300 && status < 400);
+        if (accepted && order != null && order.matches()) {
             String orderId = order.group(1);
             Boolean timedOut = settledEarly.asMap().remove(orderId);
             if (timedOut != null) {

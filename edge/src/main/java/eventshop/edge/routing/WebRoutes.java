@@ -8,6 +8,7 @@ import static org.springframework.cloud.gateway.server.mvc.predicate.GatewayRequ
 import static org.springframework.cloud.gateway.server.mvc.predicate.GatewayRequestPredicates.path;
 
 import eventshop.edge.EdgeProperties;
+import eventshop.edge.admission.CheckoutAdmission;
 import eventshop.edge.browser.BrowserSessions;
 import eventshop.edge.tokens.EdgeTokens;
 import java.util.function.Function;
@@ -19,6 +20,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.web.servlet.function.RequestPredicate;
 import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
@@ -39,11 +41,17 @@ class WebRoutes {
     static final String WEB = "web";
     /** The header web reads the CSRF token from (web's {@code Csrf.HEADER}); whatever the client sent is replaced. */
     static final String CSRF_HEADER = "X-Eventshop-Csrf";
+    /**
+     * The header with which edge hands web a storefront checkout it refused for overload (the seconds after which to
+     * try again; web's {@code CheckoutPages.OVERLOADED}); whatever the client sent is removed.
+     */
+    static final String OVERLOADED_HEADER = "X-Eventshop-Overloaded";
     static final String[] LIVE = {"/orders/*/live", "/products/*/live", "/account/live", "/ops/live", "/ops/live/**"};
 
     @Bean
     @Order(Ordered.LOWEST_PRECEDENCE)
-    RouterFunction<ServerResponse> storefrontRoutes(EdgeProperties properties, EdgeTokens tokens) {
+    RouterFunction<ServerResponse> storefrontRoutes(EdgeProperties properties, EdgeTokens tokens,
+                                                    CheckoutAdmission admission) {
         RequestPredicate storefront = request -> BrowserSessions.isBrowserPath(request.path())
                 && !(HttpMethod.POST.equals(request.method()) && BrowserSessions.EDGE_FORMS.contains(request.path()));
         RouterFunction<ServerResponse> live = route("web-live")
@@ -52,16 +60,28 @@ class WebRoutes {
                 .before(Routes.servicesToken(tokens))
                 .before(csrfToken())
                 .build();
-        RouterFunction<ServerResponse> pages = route(WEB)
-                .route(path("/", "/**").and(storefront), http())
+        // the checkout form, admitted within the limit on checkouts in flight as the API's checkout is
+        RouterFunction<ServerResponse> checkout = toWeb("web-checkout",
+                path("/checkout").and(method(HttpMethod.POST)).and(storefront), properties, tokens)
+                .filter(admission.limitStorefrontCheckouts(OVERLOADED_HEADER))
+                .build();
+        RouterFunction<ServerResponse> pages = toWeb(WEB, path("/", "/**").and(storefront), properties, tokens).build();
+        return live.and(checkout).and(pages);
+    }
+
+    /** A route of pages to web: bounded body, the caller's services token, the CSRF token, web's breaker. */
+    private static RouterFunctions.Builder toWeb(String id, RequestPredicate predicate, EdgeProperties properties,
+                                                 EdgeTokens tokens) {
+        return route(id)
+                .route(predicate, http())
                 .before(requestSize(properties.maxBodySize()))
                 .before(KnownLengthBodies.atMost(properties.maxBodySize()))
                 .filter(Routes.upstream(WEB, properties))
                 .before(Routes.servicesToken(tokens))
                 .before(csrfToken())
-                .filter(circuitBreaker(WEB))
-                .build();
-        return live.and(pages);
+                .before(request -> ServerRequest.from(request)
+                        .headers(headers -> headers.remove(OVERLOADED_HEADER)).build())
+                .filter(circuitBreaker(WEB));
     }
 
     /** Hands the request's CSRF token (Spring Security's, masked per request) to web; never the client's header. */

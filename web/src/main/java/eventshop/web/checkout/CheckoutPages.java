@@ -15,12 +15,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 
 /**
  * Checkout ({@code /checkout}): the shipping address (the account's saved one filled in), a saved card or a new
@@ -106,11 +108,28 @@ class CheckoutPages {
         return page(model, account, read.second(), form, Map.of(), null);
     }
 
+    /**
+     * The header with which edge hands over a checkout it refused because the store is taking more than it can settle
+     * in time (edge's admission of checkouts; the value is the seconds after which to try again). Edge removes any a
+     * client sends.
+     */
+    static final String OVERLOADED = "X-Eventshop-Overloaded";
+
     @PostMapping("/checkout")
     String checkOut(EdgeUser user, @ModelAttribute CheckoutForm form, Model model, HttpServletRequest request,
-                    HttpServletResponse response) {
+                    HttpServletResponse response,
+                    @RequestHeader(name = OVERLOADED, required = false) String overloaded) {
         if (user.isAnonymous()) {
             return SignIn.redirect(request);
+        }
+        if (overloaded != null) {
+            // nothing tokenized, nothing checked out: the same form again, as the customer filled it
+            response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
+            response.setHeader(HttpHeaders.RETRY_AFTER, overloaded.matches("[0-9]{1,4}") ? overloaded : "2");
+            Concurrently.Both<Api.Account, Api.Cart> read = concurrently.both(() -> account(user), () -> shop.cart(null));
+            return page(model, read.first(), read.second(), form.redisplayed(), Map.of(),
+                    "The store is taking more orders than it can handle right now. Nothing was ordered and nothing"
+                            + " was charged: please place your order again in a moment.");
         }
         try {
             String cardToken = form.card();
