@@ -57,8 +57,11 @@ public class CheckoutAdmission {
     private final LongSupplier clock;
     /** Checkouts carts accepted, by order id, until their order settles. */
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
-    /** Orders that settled before carts' 202 for them was handled here (a rare race), kept a while by id. */
-    private final Cache<String, Boolean> settledEarly;
+    /**
+     * Orders settled lately (whether timed out), kept for {@code give-up-after} by id: for an answer handled after its
+     * order settled (a rare race), or repeated after it did (a checkout retried with its {@code Idempotency-Key}).
+     */
+    private final Cache<String, Boolean> recentlySettled;
     private final AtomicLong nextSweep;
     private final Counter refused;
     private final Counter givenUp;
@@ -82,7 +85,7 @@ public class CheckoutAdmission {
                 .limit(new SettleTimeLimit(settings.initialLimit(), settings.minLimit(), settings.maxLimit(),
                         settings.settleTarget(), settings.backoff()))
                 .build();
-        this.settledEarly = Caffeine.newBuilder()
+        this.recentlySettled = Caffeine.newBuilder()
                 .ticker(clock::getAsLong)
                 .expireAfterWrite(settings.giveUpAfter())
                 .maximumSize(100_000)
@@ -156,7 +159,7 @@ public class CheckoutAdmission {
         boolean accepted = status == HttpStatus.ACCEPTED.value() || (status >= 300 && status < 400);
         if (accepted && order != null && order.matches()) {
             String orderId = order.group(1);
-            Boolean timedOut = settledEarly.asMap().remove(orderId);
+            Boolean timedOut = recentlySettled.getIfPresent(orderId);
             if (timedOut != null) {
                 settle(place, admittedAt, timedOut);
             } else if (inFlight.putIfAbsent(orderId, new InFlight(place, admittedAt)) != null) {
@@ -176,11 +179,12 @@ public class CheckoutAdmission {
      * a second settlement of the same order (a redelivery, a cancel after confirmation) does nothing.
      */
     public void settled(String orderId, boolean timedOut) {
+        if (settings.enabled()) {
+            recentlySettled.asMap().putIfAbsent(orderId, timedOut);
+        }
         InFlight admitted = inFlight.remove(orderId);
         if (admitted != null) {
             settle(admitted.place(), admitted.admittedAt(), timedOut);
-        } else if (settings.enabled()) {
-            settledEarly.put(orderId, timedOut);
         }
         sweep();
     }

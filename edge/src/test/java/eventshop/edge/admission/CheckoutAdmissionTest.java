@@ -225,6 +225,29 @@ class CheckoutAdmissionTest {
     }
 
     @Test
+    void aCheckoutRetriedAfterItsOrderSettled_leavesAtOnce_insteadOfWaitingToBeGivenUp() throws Exception {
+        HandlerFunction<ServerResponse> sameOrder = request -> ServerResponse.accepted()
+                .location(URI.create("/api/orders/o-idem")).build();
+        checkout(sameOrder);
+        admission.settled("o-idem", false);
+
+        checkout(sameOrder); // the client lost the first answer and retried with its Idempotency-Key
+        checkout(sameOrder);
+
+        assertThat(admission.inFlight()).isZero();
+    }
+
+    @Test
+    void theStorefrontsRedirectToTheOrdersPage_namesTheOrderToo() throws Exception {
+        checkout(request -> ServerResponse.status(HttpStatus.FOUND)
+                .location(URI.create("/orders/o-page?ct=carts%3A43")).build());
+        checkout(request -> ServerResponse.status(HttpStatus.FOUND).location(URI.create("/login?next=/checkout")).build());
+
+        assertThat(admission.inFlight()).isEqualTo(1);
+        assertThat(admission.holds("o-page")).isTrue();
+    }
+
+    @Test
     void aSuccessWithoutAnOrdersLocation_leavesAtOnce() throws Exception {
         checkout(request -> ServerResponse.accepted().build());
         checkout(request -> ServerResponse.accepted().location(URI.create("/elsewhere/o-1")).build());
