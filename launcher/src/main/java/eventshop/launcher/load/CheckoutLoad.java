@@ -97,6 +97,9 @@ public final class CheckoutLoad {
                 .connectTimeout(Duration.ofSeconds(5)).build(), settings.edge());
     }
 
+    /** The file of the accepted order ids in the report's directory. */
+    public static final String ACCEPTED_ORDERS = "accepted-orders.txt";
+
     /**
      * Runs the load and writes the report; returns 0 if every checkout was accepted and every accepted
      * order has an outcome, else 1.
@@ -220,10 +223,21 @@ public final class CheckoutLoad {
                         outcomes.cancelledAfterConfirmed()),
                 recording == null ? null : recording.toString());
         report.write(settings.out());
+        writeAccepted(results);
         LoadChart.write(settings.out().resolve("chart.png"), String.format(java.util.Locale.ROOT,
                 "store load %.1f/s for %d s, %s: %d accepted, %s", settings.rate(), settings.duration().toSeconds(),
                 begin, accepted, outcomes.counts()), results, begin, seconds, report.store().cpu());
         return report;
+    }
+
+    /** The accepted order ids, one a line, into {@code accepted-orders.txt} (what {@code store check --accepted} reads). */
+    private void writeAccepted(List<Outcomes.Result> results) {
+        try {
+            java.nio.file.Files.write(settings.out().resolve(ACCEPTED_ORDERS),
+                    results.stream().map(Outcomes.Result::orderId).toList());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private void checkout(Schedule.Slot slot, Schedule schedule, LinkedBlockingQueue<Customer> idle, Outcomes outcomes,
