@@ -168,6 +168,8 @@ public final class CheckoutLoad {
                 }
                 outcomes.awaitSettled(lastAccepted.get() + settings.deadline().toNanos());
                 end = System.nanoTime();
+                // a store killed and started again during the run (benchmarks/crash-store) is another process now
+                cpuReadable = cpuReadable && store.readable();
                 cpuAfter = cpuReadable ? store.cpuMillis() : 0;
                 rss = cpuReadable ? store.rssBytes() : null;
                 if (profile != null) {
