@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -89,9 +90,14 @@ final class StoreCheck {
         admin = login(deadline);
         List<Verdict> verdicts = new ArrayList<>();
         Map<String, String> states = settle(deadline);
-        verdicts.add(settled(states));
-        verdicts.add(payments());
-        verdicts.add(stock());
+        verdicts.add(settled(states, logs.get("carts"), acceptedByClient));
+        refresh("payments");
+        verdicts.add(payments(logs.get("payments")));
+        refresh("inventory");
+        verdicts.add(stock(logs.get("inventory"), sku -> {
+            EdgeClient.Response level = edge.get("/api/inventory/" + sku, null);
+            return level.status() == 200 ? level.body() : null;
+        }));
         LogsAndTopics.Comparison comparison = topics(deadline);
         verdicts.add(new Verdict("topics", comparison.missing().isEmpty() && comparison.leaked().isEmpty()
                 && comparison.unknown().isEmpty() && comparison.outOfOrder().isEmpty(), comparison.toString()));
@@ -129,7 +135,7 @@ final class StoreCheck {
         while (true) {
             refresh("carts");
             refresh("orders");
-            Map<String, String> states = orderStates();
+            Map<String, String> states = orderStates(logs.get("carts"), logs.get("orders"), acceptedByClient);
             boolean all = states.values().stream().allMatch(SETTLED::contains);
             if (all || System.nanoTime() > deadline) {
                 return states;
@@ -139,16 +145,16 @@ final class StoreCheck {
     }
 
     /** Every accepted order id and its settling step (or its last step, or {@code not in orders' log}). */
-    private Map<String, String> orderStates() {
+    static Map<String, String> orderStates(List<Event> carts, List<Event> orders, Set<String> acceptedByClient) {
         Set<String> accepted = new LinkedHashSet<>();
-        for (Event event : logs.get("carts")) {
+        for (Event event : carts) {
             if (event.type().equals("CartCheckedOut")) {
                 accepted.add(event.data().path("orderId").asString());
             }
         }
         accepted.addAll(acceptedByClient);
         Map<String, String> last = new HashMap<>();
-        for (Event event : logs.get("orders")) {
+        for (Event event : orders) {
             if (event.streamId().startsWith("order-") && event.type().startsWith("Order")) {
                 String orderId = event.streamId().substring("order-".length());
                 String previous = last.get(orderId);
@@ -165,13 +171,13 @@ final class StoreCheck {
         return states;
     }
 
-    private Verdict settled(Map<String, String> states) {
+    static Verdict settled(Map<String, String> states, List<Event> carts, Set<String> acceptedByClient) {
         Map<String, Long> byState = new TreeMap<>();
         states.values().forEach(state -> byState.merge(state, 1L, Long::sum));
         List<String> unsettled = states.entrySet().stream().filter(entry -> !SETTLED.contains(entry.getValue()))
                 .map(entry -> entry.getKey() + " " + entry.getValue()).limit(5).toList();
         Set<String> missingFromCarts = new LinkedHashSet<>(acceptedByClient);
-        logs.get("carts").stream().filter(event -> event.type().equals("CartCheckedOut"))
+        carts.stream().filter(event -> event.type().equals("CartCheckedOut"))
                 .forEach(event -> missingFromCarts.remove(event.data().path("orderId").asString()));
         boolean held = unsettled.isEmpty() && missingFromCarts.isEmpty();
         return new Verdict("settled", held, states.size() + " accepted orders (" + acceptedByClient.size()
@@ -182,10 +188,9 @@ final class StoreCheck {
 
     // ---- 2. no payment captured twice
 
-    private Verdict payments() {
-        refresh("payments");
+    static Verdict payments(List<Event> payments) {
         Map<String, Integer> captures = new HashMap<>();
-        for (Event event : logs.get("payments")) {
+        for (Event event : payments) {
             if (event.type().equals("PaymentCaptured")) {
                 captures.merge(event.streamId(), 1, Integer::sum);
             }
@@ -198,14 +203,14 @@ final class StoreCheck {
 
     // ---- 3. stock adds up
 
-    private Verdict stock() {
-        refresh("inventory");
+    /** @param answered what inventory's API answers for a sku ({@code onHand}, {@code reserved}), null if not 200 */
+    static Verdict stock(List<Event> inventory, Function<String, JsonNode> answered) {
         record Levels(long received, long shipped, long allocated, long onHand, long reserved) {
         }
         Map<String, long[]> sums = new TreeMap<>(); // received, shipped, allocated - deallocated - dispatched, onHand, reserved
         Map<String, Integer> allocations = new HashMap<>();
         Map<String, Integer> dispatches = new HashMap<>();
-        for (Event event : logs.get("inventory")) {
+        for (Event event : inventory) {
             if (!event.streamId().startsWith("stock-")) {
                 continue;
             }
@@ -256,9 +261,8 @@ final class StoreCheck {
         });
         for (String sku : sums.keySet()) {
             long[] sum = sums.get(sku);
-            EdgeClient.Response level = edge.get("/api/inventory/" + sku, null);
-            if (level.status() != 200 || level.body().path("onHand").asLong() != sum[3]
-                    || level.body().path("reserved").asLong() != sum[4]) {
+            JsonNode level = answered.apply(sku);
+            if (level == null || level.path("onHand").asLong() != sum[3] || level.path("reserved").asLong() != sum[4]) {
                 wrong.add(sku + ": the log says on hand " + sum[3] + ", reserved " + sum[4] + ", inventory answers "
                         + level);
             }

@@ -97,6 +97,9 @@ public final class CheckoutLoad {
                 .connectTimeout(Duration.ofSeconds(5)).build(), settings.edge());
     }
 
+    /** Printed when the first checkout is due: the subscription is open, the customers are ready. */
+    public static final String STARTING = "store load: checkouts starting";
+
     /** The file of the accepted order ids in the report's directory. */
     public static final String ACCEPTED_ORDERS = "accepted-orders.txt";
 
@@ -153,6 +156,7 @@ public final class CheckoutLoad {
             }
             ViewsProbe probe = new ViewsProbe(edge, prober.token(), outcomes, settings.probeInterval());
             begin = Instant.now();
+            out.println(STARTING);
             cpuBefore = cpuReadable ? store.cpuMillis() : 0;
             t0 = System.nanoTime();
             if (cpuReadable) {
