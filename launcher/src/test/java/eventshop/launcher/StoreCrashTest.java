@@ -73,7 +73,7 @@ class StoreCrashTest {
             CountDownLatch running = new CountDownLatch(1);
             PrintStream loadOut = new PrintStream(new LineWatcher(CheckoutLoad.STARTING, running), true,
                     StandardCharsets.UTF_8);
-            CheckoutLoad load = new CheckoutLoad(new CheckoutLoad.Settings(edge, adminPassword, 5, LOAD, 20, "SKU-24642",
+            CheckoutLoad load = new CheckoutLoad(new CheckoutLoad.Settings(edge, adminPassword, 5, LOAD, 10, "SKU-24642",
                     kafka, store.pid(), out, false, DEADLINE, Duration.ofMillis(200), Duration.ofMillis(500)), loadOut);
             CompletableFuture<Integer> loading = CompletableFuture.supplyAsync(() -> {
                 try {
