@@ -24,7 +24,7 @@ import tools.jackson.databind.JsonNode;
  * <ol>
  * <li><b>settled</b>: every accepted order (every {@code CartCheckedOut} of carts' log, and every order id a client
  *     was answered 202 for, if given) is in orders' log and reaches CONFIRMED, SHIPPED, DELIVERED or CANCELLED
- *     within the wait;</li>
+ *     within the wait; none checked out twice, no step of its saga twice;</li>
  * <li><b>payments</b>: no payment stream holds more than one {@code PaymentCaptured};</li>
  * <li><b>stock</b>: per sku, received = available + reserved + shipped, from inventory's log (the sums of
  *     {@code StockReceived} and {@code StockDispatched}, the levels the last event carries), reserved = what is
@@ -90,7 +90,7 @@ final class StoreCheck {
         admin = login(deadline);
         List<Verdict> verdicts = new ArrayList<>();
         Map<String, String> states = settle(deadline);
-        verdicts.add(settled(states, logs.get("carts"), acceptedByClient));
+        verdicts.add(settled(states, logs.get("carts"), logs.get("orders"), acceptedByClient));
         refresh("payments");
         verdicts.add(payments(logs.get("payments")));
         refresh("inventory");
@@ -171,7 +171,19 @@ final class StoreCheck {
         return states;
     }
 
-    static Verdict settled(Map<String, String> states, List<Event> carts, Set<String> acceptedByClient) {
+    /**
+     * Whether every accepted order settled, and none was taken twice: no order id checked out by two
+     * {@code CartCheckedOut}, no step of the saga twice in one order's stream.
+     */
+    static Verdict settled(Map<String, String> states, List<Event> carts, List<Event> orders,
+                           Set<String> acceptedByClient) {
+        Map<String, Integer> steps = new TreeMap<>();
+        carts.stream().filter(event -> event.type().equals("CartCheckedOut"))
+                .forEach(event -> steps.merge("CartCheckedOut " + event.data().path("orderId").asString(), 1, Integer::sum));
+        orders.stream().filter(event -> event.streamId().startsWith("order-") && event.type().startsWith("Order"))
+                .forEach(event -> steps.merge(event.type() + " " + event.streamId(), 1, Integer::sum));
+        List<String> twice = steps.entrySet().stream().filter(entry -> entry.getValue() > 1)
+                .map(entry -> entry.getKey() + " x" + entry.getValue()).limit(5).toList();
         Map<String, Long> byState = new TreeMap<>();
         states.values().forEach(state -> byState.merge(state, 1L, Long::sum));
         List<String> unsettled = states.entrySet().stream().filter(entry -> !SETTLED.contains(entry.getValue()))
@@ -179,11 +191,12 @@ final class StoreCheck {
         Set<String> missingFromCarts = new LinkedHashSet<>(acceptedByClient);
         carts.stream().filter(event -> event.type().equals("CartCheckedOut"))
                 .forEach(event -> missingFromCarts.remove(event.data().path("orderId").asString()));
-        boolean held = unsettled.isEmpty() && missingFromCarts.isEmpty();
+        boolean held = unsettled.isEmpty() && missingFromCarts.isEmpty() && twice.isEmpty();
         return new Verdict("settled", held, states.size() + " accepted orders (" + acceptedByClient.size()
                 + " answered 202 to this run's client), by their settling step: " + byState
                 + (unsettled.isEmpty() ? "" : "; unsettled after the wait: " + unsettled)
-                + (missingFromCarts.isEmpty() ? "" : "; answered 202 but no CartCheckedOut: " + missingFromCarts));
+                + (missingFromCarts.isEmpty() ? "" : "; answered 202 but no CartCheckedOut: " + missingFromCarts)
+                + (twice.isEmpty() ? "" : "; taken twice: " + twice));
     }
 
     // ---- 2. no payment captured twice

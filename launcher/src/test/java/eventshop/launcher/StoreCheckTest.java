@@ -127,7 +127,7 @@ class StoreCheckTest {
             append("order-o2", "OrderCancelled", Map.of());
 
             Map<String, String> states = StoreCheck.orderStates(carts, log, Set.of("o1"));
-            StoreCheck.Verdict verdict = StoreCheck.settled(states, carts, Set.of("o1"));
+            StoreCheck.Verdict verdict = StoreCheck.settled(states, carts, log, Set.of("o1"));
 
             assertThat(states).containsEntry("o1", "OrderConfirmed").containsEntry("o2", "OrderCancelled");
             assertThat(verdict.held()).as(verdict.detail()).isTrue();
@@ -140,7 +140,8 @@ class StoreCheckTest {
             append("order-o1", "OrderPlaced", Map.of());
             append("order-o1", "OrderStockReserved", Map.of());
 
-            StoreCheck.Verdict verdict = StoreCheck.settled(StoreCheck.orderStates(carts, log, Set.of()), carts, Set.of());
+            StoreCheck.Verdict verdict = StoreCheck.settled(StoreCheck.orderStates(carts, log, Set.of()), carts, log,
+                    Set.of());
 
             assertThat(verdict.held()).isFalse();
             assertThat(verdict.detail()).contains("o1 OrderStockReserved", "o2 not in orders' log");
@@ -153,10 +154,25 @@ class StoreCheckTest {
             append("order-o1", "OrderConfirmed", Map.of());
 
             StoreCheck.Verdict verdict = StoreCheck.settled(StoreCheck.orderStates(carts, log, Set.of("o1", "o9")), carts,
-                    Set.of("o1", "o9"));
+                    log, Set.of("o1", "o9"));
 
             assertThat(verdict.held()).isFalse();
             assertThat(verdict.detail()).contains("answered 202 but no CartCheckedOut: [o9]");
+        }
+
+        @Test
+        void isViolated_byACheckoutOrASagaStepTakenTwice() {
+            checkedOut("o1");
+            checkedOut("o1");
+            append("order-o1", "OrderPlaced", Map.of());
+            append("order-o1", "OrderConfirmed", Map.of());
+            append("order-o1", "OrderConfirmed", Map.of());
+
+            StoreCheck.Verdict verdict = StoreCheck.settled(StoreCheck.orderStates(carts, log, Set.of()), carts, log,
+                    Set.of());
+
+            assertThat(verdict.held()).isFalse();
+            assertThat(verdict.detail()).contains("CartCheckedOut o1 x2", "OrderConfirmed order-o1 x2");
         }
     }
 
