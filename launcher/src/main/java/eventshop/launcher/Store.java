@@ -31,6 +31,7 @@ import tools.jackson.databind.JsonNode;
  * store load [--rate N] [--seconds N] [--customers N] [--sku SKU] [--url URL] [--data DIR] [--kafka HOST:PORT]
  *            [--pid N] [--out DIR] [--profile] [--deadline S] [--probe-ms N] [--late-ms N]
  * store replay views [--url URL] [--data DIR]
+ * store check [--url URL] [--data DIR] [--kafka HOST:PORT] [--wait S] [--accepted FILE]...
  * store token [--data DIR] [--hours N]
  * store rotate-key [--data DIR] [--overlap DURATION]
  * store help
@@ -57,6 +58,13 @@ public final class Store {
                       rebuild every view of the views service from the beginning of the topics
                       into fresh tables while the old ones keep serving, then switch; waits and
                       prints the progress (options --url and --data as for load)
+              check   check the invariants of the running store (docs/reliability.md, "Crash
+                      loops"): every accepted order settles, no payment is captured twice, each
+                      sku's stock adds up, every log is on its topics by event id, the views
+                      equal a fresh rebuild; one verdict each, exit status 1 on a violation.
+                      Options --url, --data and --kafka as for load; --wait S, how long orders
+                      may take to settle and relays to catch up (default 60); --accepted FILE,
+                      the order ids a client was answered 202 for (a load's accepted-orders.txt)
               token   print a token the services take, with the admin role, signed with the store's
                       token secret: what a Prometheus scraper sends to the services' /actuator/prometheus
                       (Authorization: Bearer; every actuator endpoint but health is the admin's only).
@@ -140,6 +148,7 @@ public final class Store {
                 case "train" -> train(out, err);
                 case "load" -> load(rest, out, err);
                 case "replay" -> replay(rest, out, err);
+                case "check" -> check(rest, out, err);
                 case "token" -> token(rest, out, err);
                 case "rotate-key" -> rotateKey(rest, out);
                 case "help", "--help", "-h" -> {
@@ -313,6 +322,42 @@ public final class Store {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
+        }
+    }
+
+    private static int check(Deque<String> args, PrintStream out, PrintStream err) {
+        URI url = URI.create("http://localhost:8080");
+        Path data = parse(new ArrayDeque<>()).dataDir();
+        String kafka = "localhost:" + envPort("EVENTSHOP_KAFKA_PORT", 9092);
+        java.time.Duration wait = java.time.Duration.ofSeconds(60);
+        Set<String> accepted = new java.util.LinkedHashSet<>();
+        while (!args.isEmpty()) {
+            String arg = args.pop();
+            switch (arg) {
+                case "--url" -> url = url(arg, value(arg, args));
+                case "--data" -> data = Path.of(value(arg, args));
+                case "--kafka" -> kafka = hostPort(arg, value(arg, args));
+                case "--wait" -> wait = java.time.Duration.ofSeconds(whole(arg, value(arg, args), 0, 3_600));
+                case "--accepted" -> {
+                    Path file = Path.of(value(arg, args));
+                    try (Stream<String> lines = Files.lines(file)) {
+                        lines.map(String::strip).filter(line -> !line.isEmpty()).forEach(accepted::add);
+                    } catch (IOException e) {
+                        throw new UsageException("cannot read --accepted " + file + ": " + e.getMessage());
+                    }
+                }
+                default -> throw new UsageException("unknown option of check: " + arg);
+            }
+        }
+        try {
+            return StoreCheck.report(new StoreCheck(url, Secrets.adminPasswordOf(data), kafka, accepted, wait, out).run(),
+                    out);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (Exception e) {
+            err.println("store check: could not check: " + e);
+            return 2;
         }
     }
 

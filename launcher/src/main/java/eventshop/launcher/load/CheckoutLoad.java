@@ -97,6 +97,12 @@ public final class CheckoutLoad {
                 .connectTimeout(Duration.ofSeconds(5)).build(), settings.edge());
     }
 
+    /** Printed when the first checkout is due: the subscription is open, the customers are ready. */
+    public static final String STARTING = "store load: checkouts starting";
+
+    /** The file of the accepted order ids in the report's directory. */
+    public static final String ACCEPTED_ORDERS = "accepted-orders.txt";
+
     /**
      * Runs the load and writes the report; returns 0 if every checkout was accepted and every accepted
      * order has an outcome, else 1.
@@ -150,6 +156,7 @@ public final class CheckoutLoad {
             }
             ViewsProbe probe = new ViewsProbe(edge, prober.token(), outcomes, settings.probeInterval());
             begin = Instant.now();
+            out.println(STARTING);
             cpuBefore = cpuReadable ? store.cpuMillis() : 0;
             t0 = System.nanoTime();
             if (cpuReadable) {
@@ -165,6 +172,8 @@ public final class CheckoutLoad {
                 }
                 outcomes.awaitSettled(lastAccepted.get() + settings.deadline().toNanos());
                 end = System.nanoTime();
+                // a store killed and started again during the run (benchmarks/crash-store) is another process now
+                cpuReadable = cpuReadable && store.readable();
                 cpuAfter = cpuReadable ? store.cpuMillis() : 0;
                 rss = cpuReadable ? store.rssBytes() : null;
                 if (profile != null) {
@@ -220,10 +229,21 @@ public final class CheckoutLoad {
                         outcomes.cancelledAfterConfirmed()),
                 recording == null ? null : recording.toString());
         report.write(settings.out());
+        writeAccepted(results);
         LoadChart.write(settings.out().resolve("chart.png"), String.format(java.util.Locale.ROOT,
                 "store load %.1f/s for %d s, %s: %d accepted, %s", settings.rate(), settings.duration().toSeconds(),
                 begin, accepted, outcomes.counts()), results, begin, seconds, report.store().cpu());
         return report;
+    }
+
+    /** The accepted order ids, one a line, into {@code accepted-orders.txt} (what {@code store check --accepted} reads). */
+    private void writeAccepted(List<Outcomes.Result> results) {
+        try {
+            java.nio.file.Files.write(settings.out().resolve(ACCEPTED_ORDERS),
+                    results.stream().map(Outcomes.Result::orderId).toList());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private void checkout(Schedule.Slot slot, Schedule schedule, LinkedBlockingQueue<Customer> idle, Outcomes outcomes,

@@ -90,7 +90,12 @@ final class OrderEvents implements AutoCloseable {
                     }
                 }
                 if (System.nanoTime() > nextRefresh) {
-                    refresh(false);
+                    try {
+                        refresh(false);
+                    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                        // the broker is away (the store restarting): the partitions are asked again at the next refresh
+                        log.debug("store load: cannot list the partitions of {} now", TOPIC, e);
+                    }
                     nextRefresh = System.nanoTime() + REFRESH.toNanos();
                 }
             }

@@ -1,7 +1,6 @@
 package eventshop.launcher;
 
 import eventshop.contracts.EventEnvelope;
-import eventshop.eventsourcing.testing.TopicProbe;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,12 +15,18 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Every service's log (its event store, schema {@code <service>_events} on PostgreSQL) against what its relay put on
- * the topics ({@code <service>.events} and the command topics), by event id: the distributed topology's proof that no
- * integration event was lost and none published that should have stayed private.
+ * Every service's log against what its relay put on the topics ({@code <service>.events} and the command topics), by
+ * event id: the proof that no integration event was lost and none published that should have stayed private. The
+ * logs come from PostgreSQL (the distributed topology: schema {@code <service>_events}, {@link #logs(Connection)}) or
+ * from the running store's operations API over its file engines ({@link StoreCheck}, the embedded topology).
  *
  * <p>What a service keeps to itself is its relay's routes' business ({@code AccountsConfiguration}, {@code PrivateCards},
  * {@code OrderRoutes}, {@code eventshop.relay.private-types}); {@link #PRIVATE} restates it here as the published
@@ -38,7 +43,10 @@ final class LogsAndTopics {
                 long version) {
     }
 
-    /** Per service: which of its events stay in its log (never on a topic). */
+    /** The stream of the operators' audited actions, in every service's log; never published (docs/operations.md). */
+    static final String AUDIT_STREAM = "ops-audit";
+
+    /** Per service: which of its events stay in its log (never on a topic), besides {@link #AUDIT_STREAM}. */
     static final Map<String, Predicate<Logged>> PRIVATE = Map.of(
             // only the account streams are published: e-mail claims, credentials and mailboxes are private
             "accounts", event -> !event.streamId().startsWith("account-"),
@@ -69,24 +77,69 @@ final class LogsAndTopics {
     /** Reads every service's log and every events and commands topic now, and compares them. */
     static Comparison compare(Connection database, String kafkaBootstrap) throws Exception {
         Map<String, List<Logged>> logs = logs(database);
+        return compare(logs, sent(kafkaBootstrap, logs.keySet()));
+    }
+
+    /**
+     * Every record on every events and commands topic now, sent by one of {@code services} (its source header), each
+     * topic read from its beginning to its end as it was when the read began; fails if an end is not reached within
+     * 30 seconds (never a silently shorter list).
+     */
+    static List<Sent> sent(String kafkaBootstrap, Set<String> services) throws Exception {
         List<Sent> sent = new ArrayList<>();
-        try (TopicProbe probe = new TopicProbe(kafkaBootstrap);
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap));
+             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap, ConsumerConfig.CLIENT_ID_CONFIG, "logs-and-topics",
+                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
+                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             for (String topic : new TreeMap<>(Map.copyOf(admin.listTopics().namesToListings().get())).keySet()) {
                 if (topic.endsWith(".events") || topic.endsWith(".commands")) {
-                    for (ConsumerRecord<String, byte[]> record : probe.readToEnd(topic)) {
-                        String source = TopicProbe.header(record, EventEnvelope.SOURCE);
-                        if (source != null && logs.containsKey(source)) {
+                    for (ConsumerRecord<byte[], byte[]> record : readToEnd(consumer, topic)) {
+                        String source = header(record, EventEnvelope.SOURCE);
+                        if (source != null && services.contains(source)) {
                             sent.add(new Sent(topic, record.partition(), record.offset(), source,
-                                    TopicProbe.header(record, EventEnvelope.EVENT_ID),
-                                    TopicProbe.header(record, EventEnvelope.STREAM_ID),
-                                    Long.parseLong(TopicProbe.header(record, EventEnvelope.STREAM_VERSION))));
+                                    header(record, EventEnvelope.EVENT_ID), header(record, EventEnvelope.STREAM_ID),
+                                    Long.parseLong(header(record, EventEnvelope.STREAM_VERSION))));
                         }
                     }
                 }
             }
         }
-        return compare(logs, sent);
+        return sent;
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readToEnd(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, java.time.Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(java.time.Duration.ofMillis(200))) {
+                if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
+                    records.add(record);
+                }
+            }
+        }
+        for (TopicPartition partition : partitions) {
+            if (consumer.position(partition) < ends.get(partition)) {
+                throw new IllegalStateException("read " + partition + " up to " + consumer.position(partition) + " of "
+                        + ends.get(partition) + " within 30 s");
+            }
+        }
+        return records;
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Whether {@code event} stays in its service's log: the audit stream, or what {@link #PRIVATE} says. */
+    static boolean isPrivate(Logged event) {
+        return event.streamId().equals(AUDIT_STREAM) || PRIVATE.getOrDefault(event.service(), any -> false).test(event);
     }
 
     static Comparison compare(Map<String, List<Logged>> logs, List<Sent> sent) {
@@ -99,7 +152,7 @@ final class LogsAndTopics {
             Logged event = byId.get(record.eventId());
             if (event == null || !event.service().equals(record.source())) {
                 unknown.add(record);
-            } else if (PRIVATE.getOrDefault(event.service(), any -> false).test(event)) {
+            } else if (isPrivate(event)) {
                 leaked.add(record);
             } else {
                 copies.computeIfAbsent(record.eventId(), id -> new ArrayList<>()).add(record);
@@ -110,8 +163,7 @@ final class LogsAndTopics {
         for (List<Logged> log : logs.values()) {
             for (Logged event : log) {
                 logged++;
-                if (!PRIVATE.getOrDefault(event.service(), any -> false).test(event)
-                        && !copies.containsKey(event.eventId())) {
+                if (!isPrivate(event) && !copies.containsKey(event.eventId())) {
                     missing.add(event);
                 }
             }
