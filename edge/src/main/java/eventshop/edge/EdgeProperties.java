@@ -57,7 +57,7 @@ public record EdgeProperties(
             @DefaultValue("10") int slidingWindowSize,
             @DefaultValue("5") int minimumCalls,
             @DefaultValue("10s") Duration openStateWait,
-            @DefaultValue("64") int maxConcurrentCalls) {
+            @DefaultValue("256") int maxConcurrentCalls) {
     }
 
     /**
