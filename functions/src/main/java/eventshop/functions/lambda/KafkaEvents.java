@@ -1,5 +1,12 @@
 package eventshop.functions.lambda;
 
+import static eventshop.eventsourcing.consuming.ParkedMessages.EXCEPTION_FQCN;
+import static eventshop.eventsourcing.consuming.ParkedMessages.EXCEPTION_MESSAGE;
+import static eventshop.eventsourcing.consuming.ParkedMessages.EXCEPTION_STACKTRACE;
+import static eventshop.eventsourcing.consuming.ParkedMessages.ORIGINAL_OFFSET;
+import static eventshop.eventsourcing.consuming.ParkedMessages.ORIGINAL_PARTITION;
+import static eventshop.eventsourcing.consuming.ParkedMessages.ORIGINAL_TOPIC;
+
 import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.functions.FunctionBinding;
 import eventshop.functions.messaging.EventFunction;
@@ -45,14 +52,6 @@ public class KafkaEvents {
     public static final String NAME = "kafkaEvents";
     private static final String KEY_HEADER = "kafka_messageKey";
     private static final String RECEIVED_KEY_HEADER = "kafka_receivedMessageKey";
-
-    /** The headers the Kafka binder adds to a record it parks (as {@code ParkedMessages} reads them). */
-    static final String ORIGINAL_TOPIC = "x-original-topic";
-    static final String ORIGINAL_PARTITION = "x-original-partition";
-    static final String ORIGINAL_OFFSET = "x-original-offset";
-    static final String EXCEPTION_FQCN = "x-exception-fqcn";
-    static final String EXCEPTION_MESSAGE = "x-exception-message";
-    static final String EXCEPTION_STACKTRACE = "x-exception-stacktrace";
 
     /** What one batch gives: the answer, and the records to publish for it (in the batch's order). */
     record Batch(LambdaOutput output, List<ProducerRecord<byte[], byte[]>> records) {
@@ -158,6 +157,7 @@ public class KafkaEvents {
                 header.forEach(headers::add);
             }
         }
+        // ParkedMessages' header names are constants, compiled in here: the aws jar needs none of its classes
         headers.add(ORIGINAL_TOPIC, record.topic().getBytes(StandardCharsets.UTF_8));
         headers.add(ORIGINAL_PARTITION, ByteBuffer.allocate(Integer.BYTES).putInt(record.partition()).array());
         headers.add(ORIGINAL_OFFSET, ByteBuffer.allocate(Long.BYTES).putLong(record.offset()).array());

@@ -79,7 +79,10 @@ public final class LambdaProducer implements AutoCloseable {
         this.factory = factory;
     }
 
-    /** The properties the producer is (or will be) created with, {@code bootstrap.servers} aside when not configured. */
+    /**
+     * The properties the producer is created with: the settings over the {@link #DEFAULTS}, then the {@link #FIXED}
+     * ones, and {@code clusterBootstrapServers} when no {@code bootstrap.servers} is configured.
+     */
     Map<String, Object> properties(@Nullable String clusterBootstrapServers) {
         Map<String, Object> properties = new LinkedHashMap<>(DEFAULTS);
         properties.putAll(settings);
@@ -101,7 +104,8 @@ public final class LambdaProducer implements AutoCloseable {
      * @param clusterBootstrapServers the MSK event's {@code bootstrapServers}, used when none are configured
      * @throws PublishFailed if a record could not be sent or was not acknowledged (in time): the invocation must fail
      */
-    public synchronized void publish(List<ProducerRecord<byte[], byte[]>> records, @Nullable String clusterBootstrapServers) {
+    public synchronized void publish(List<ProducerRecord<byte[], byte[]>> records,
+                                     @Nullable String clusterBootstrapServers) {
         if (records.isEmpty()) {
             return;
         }
