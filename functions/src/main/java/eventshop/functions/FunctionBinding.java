@@ -21,4 +21,18 @@ public record FunctionBinding(String function, String inputTopic, String outputT
             new FunctionBinding(AccountLifecycle.NAME, Topics.ACCOUNTS_EVENTS, Topics.ACCOUNTS_COMMANDS),
             new FunctionBinding(OrderNotices.NAME, Topics.ORDERS_EVENTS, Topics.ACCOUNTS_COMMANDS),
             new FunctionBinding(LowStock.NAME, Topics.INVENTORY_EVENTS, Topics.ACCOUNTS_COMMANDS));
+
+    /** The consumer group the functions app reads {@link #inputTopic} in: {@code functions-<function>}. */
+    public String group() {
+        return "functions-" + function;
+    }
+
+    /**
+     * Where a message this function cannot read is parked: the Kafka binder's dead-letter topic of the input binding,
+     * {@code error.<input topic>.<group>}, which the functions app's {@code /actuator/parked} lists and replays. The
+     * Lambda handler parks there too.
+     */
+    public String deadLetterTopic() {
+        return "error." + inputTopic + "." + group();
+    }
 }

@@ -73,13 +73,17 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public final class ParkedMessages implements AutoCloseable {
 
-    /** Headers the binder adds when it parks a record. */
-    static final String ORIGINAL_TOPIC = "x-original-topic";
-    static final String ORIGINAL_PARTITION = "x-original-partition";
-    static final String ORIGINAL_OFFSET = "x-original-offset";
-    static final String EXCEPTION_MESSAGE = "x-exception-message";
-    static final String EXCEPTION_FQCN = "x-exception-fqcn";
-    static final String EXCEPTION_STACKTRACE = "x-exception-stacktrace";
+    /**
+     * Headers the binder adds when it parks a record (and whoever else parks one the same way, such as the functions'
+     * Lambda handler): where it was read (topic as UTF-8, partition as a 4-byte and offset as an 8-byte big-endian
+     * number) and why (the exception's class, message and stack trace, UTF-8).
+     */
+    public static final String ORIGINAL_TOPIC = "x-original-topic";
+    public static final String ORIGINAL_PARTITION = "x-original-partition";
+    public static final String ORIGINAL_OFFSET = "x-original-offset";
+    public static final String EXCEPTION_MESSAGE = "x-exception-message";
+    public static final String EXCEPTION_FQCN = "x-exception-fqcn";
+    public static final String EXCEPTION_STACKTRACE = "x-exception-stacktrace";
 
     /** The longest reason a discard may give. */
     public static final int MAX_REASON = 500;

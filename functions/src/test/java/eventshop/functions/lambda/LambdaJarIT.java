@@ -1,7 +1,10 @@
 package eventshop.functions.lambda;
 
+import static eventshop.eventsourcing.testing.TopicProbe.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import eventshop.contracts.Topics;
+import eventshop.eventsourcing.testing.OverKafka;
 import eventshop.functions.handling.DerivedIds;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -13,8 +16,10 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.jar.JarFile;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,17 +29,21 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The deployable jar ({@code functions-<version>-aws.jar}) on its own: loaded in a class loader that
  * sees nothing else (no test classpath), its handler {@code FunctionInvoker} found through the jar's
- * manifest as AWS would, and invoked with the same synthetic MSK and API Gateway events.
+ * manifest as AWS would, and invoked with the same synthetic MSK and API Gateway events; what it derives from the
+ * MSK batch is published to an in-process broker (over TCP: the broker is the test's, the producer the jar's).
  */
 class LambdaJarIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    private static OverKafka kafka;
     private static URLClassLoader jar;
     private static ClassLoader previous;
 
     @BeforeAll
     static void load() throws Exception {
+        kafka = OverKafka.start(Topics.ACCOUNTS_EVENTS, Topics.ACCOUNTS_COMMANDS, Topics.ORDERS_EVENTS,
+                Topics.INVENTORY_EVENTS);
         Path file = Path.of(System.getProperty("lambda.jar", "target/functions-0.1.0-SNAPSHOT-aws.jar"));
         assertThat(file).exists();
         try (JarFile archive = new JarFile(file.toFile())) {
@@ -42,7 +51,8 @@ class LambdaJarIT {
                     .isEqualTo(LambdaApplication.class.getName());
             // none of the Kafka-bound app's machinery
             assertThat(archive.getEntry("org/springframework/cloud/stream/binder/Binder.class")).isNull();
-            assertThat(archive.getEntry("org/apache/kafka/clients/producer/KafkaProducer.class")).isNull();
+            // but the producer that publishes what the functions derive (LambdaProducer)
+            assertThat(archive.getEntry("org/apache/kafka/clients/producer/KafkaProducer.class")).isNotNull();
             assertThat(archive.getEntry("eventshop/eventstore/EventStore.class")).isNull();
             assertThat(archive.getEntry("functions.yml")).isNull();
         }
@@ -58,6 +68,9 @@ class LambdaJarIT {
         if (jar != null) {
             jar.close();
         }
+        if (kafka != null) {
+            kafka.close();
+        }
     }
 
     private static JsonNode invoke(Object invoker, String event) throws Exception {
@@ -68,16 +81,29 @@ class LambdaJarIT {
         return JSON.readTree(out.toByteArray());
     }
 
+    /** What is on accounts.commands, read by the test's Kafka client (which loads its classes from the test's loader). */
+    private static List<ConsumerRecord<String, byte[]>> commandsOnTheBroker() {
+        Thread.currentThread().setContextClassLoader(previous);
+        try {
+            return kafka.probe().readToEnd(Topics.ACCOUNTS_COMMANDS);
+        } finally {
+            Thread.currentThread().setContextClassLoader(jar);
+        }
+    }
+
     private static Object invoker(String definition) throws Exception {
         return jar.loadClass("org.springframework.cloud.function.adapter.aws.FunctionInvoker")
                 .getConstructor(String.class).newInstance(definition);
     }
 
     @Test
-    void theJar_handlesAnMskBatch() throws Exception {
-        JsonNode commands = invoke(invoker("kafkaEvents"), LambdaHandlerTest.mskBatch()).get("commands");
+    void theJar_handlesAnMskBatch_andPublishesItsCommands() throws Exception {
+        JsonNode commands = invoke(invoker("kafkaEvents"), LambdaHandlerTest.mskBatch(kafka.bootstrapServers()))
+                .get("commands");
 
         assertThat(commands).hasSize(3);
+        assertThat(commandsOnTheBroker()).extracting(record -> header(record, "event-id"))
+                .contains(DerivedIds.of("accountLifecycle", LambdaHandlerTest.REGISTERED).toString());
         assertThat(commands.get(0).get("headers").get("event-id").asString())
                 .isEqualTo(DerivedIds.of("accountLifecycle", LambdaHandlerTest.REGISTERED).toString());
         assertThat(commands.get(1).get("function").asString()).isEqualTo("orderNotices");
