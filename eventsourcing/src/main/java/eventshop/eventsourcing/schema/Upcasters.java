@@ -221,7 +221,8 @@ public final class Upcasters {
                 return this;
             }
             Step step = new Step(type, fromVersion, toType, upcaster);
-            if (steps.putIfAbsent(new Key(type, fromVersion), step) != null) {
+            Step before = steps.putIfAbsent(new Key(type, fromVersion), step);
+            if (before != null && !before.equals(step)) { // the very same step twice (merging a merge) is one step
                 problems.add(type + ": two upcasters from version " + fromVersion);
             }
             return this;

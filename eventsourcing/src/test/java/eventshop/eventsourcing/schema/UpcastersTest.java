@@ -115,7 +115,7 @@ class UpcastersTest {
         @Test
         void twoUpcastersForOneStep_areRefused() {
             assertThatThrownBy(() -> Upcasters.builder().current("X", 2)
-                    .upcast("X", 1, identity()).upcast("X", 1, identity()).build())
+                    .upcast("X", 1, data -> data.put("bin", 0)).upcast("X", 1, data -> data.put("bin", 1)).build())
                     .isInstanceOf(InvalidUpcasters.class).hasMessageContaining("two upcasters from version 1");
         }
 
@@ -136,11 +136,25 @@ class UpcastersTest {
 
         @Test
         void merging_checksTheWholeHistoryAgain() {
-            Upcasters other = Upcasters.builder().current("ItemShelved", 3).upcast("ItemShelved", 2, identity())
-                    .rename("ItemStored", 1, "ItemShelved", identity()).build();
+            Upcasters other = Upcasters.builder().current("ItemShelved", 3)
+                    .upcast("ItemShelved", 2, data -> data.put("bin", 1))
+                    .rename("ItemStored", 1, "ItemShelved", data -> data.put("bin", 1)).build();
 
             assertThatThrownBy(() -> SHELF.and(other)).isInstanceOf(InvalidUpcasters.class)
                     .hasMessageContaining("two upcasters");
+        }
+
+        @Test
+        void merging_aHistoryWithItself_orWithWhatItAlreadyHolds_changesNothing() {
+            assertThat(SHELF.and(SHELF)).isSameAs(SHELF);
+            Upcasters codecs = CODEC.upcasters();
+
+            Upcasters again = Upcasters.published().and(codecs).and(SHELF);
+
+            assertThat(again.currentVersion("ItemShelved")).isEqualTo(3);
+            assertThat(again.currentVersion("StockReceived")).isEqualTo(2);
+            assertThat(JsonEventCodec.of(ShelfEvent.class, codecs).deserialize("ItemStored",
+                    json("{\"sku\":\"SKU-1\",\"aisle\":\"A7\"}"), 1)).isEqualTo(IN_A7);
         }
 
         @Test
