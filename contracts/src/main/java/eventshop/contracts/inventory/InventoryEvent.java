@@ -27,7 +27,35 @@ public sealed interface InventoryEvent {
         List<StockLine> lines();
     }
 
-    record StockReceived(String sku, int quantity, int onHand, int reserved) implements SkuEvent {
+    /**
+     * Units came into stock. Schema version 2 ({@link InventorySchema}): version 1 had no {@code receipt}, and
+     * reads as {@link Receipt#UNREFERENCED_DELIVERY}. A consumer built before version 2 ignores the field.
+     */
+    record StockReceived(String sku, int quantity, int onHand, int reserved, Receipt receipt) implements SkuEvent {
+
+        /** A delivery without a reference: what every receipt of schema version 1 was. */
+        public StockReceived(String sku, int quantity, int onHand, int reserved) {
+            this(sku, quantity, onHand, reserved, Receipt.UNREFERENCED_DELIVERY);
+        }
+    }
+
+    /**
+     * What brought units into stock, and the paperwork it came with ({@code reference}: a supplier's delivery
+     * note, a return's number, a stocktake's id; empty when there was none).
+     */
+    record Receipt(ReceiptKind kind, String reference) {
+
+        /** A supplier's delivery without a reference. */
+        public static final Receipt UNREFERENCED_DELIVERY = new Receipt(ReceiptKind.DELIVERY, "");
+    }
+
+    enum ReceiptKind {
+        /** From a supplier. */
+        DELIVERY,
+        /** A customer's return, put back on the shelf. */
+        CUSTOMER_RETURN,
+        /** Units a stocktake found that the books did not have. */
+        STOCKTAKE_FOUND
     }
 
     /** Part of an order's reservation was taken from this sku. */

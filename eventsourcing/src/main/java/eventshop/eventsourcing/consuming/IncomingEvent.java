@@ -3,6 +3,7 @@ package eventshop.eventsourcing.consuming;
 import eventshop.eventsourcing.decider.CommandContext;
 import eventshop.eventsourcing.decider.EventCodec;
 import eventshop.eventsourcing.relay.EventHeaders;
+import eventshop.eventsourcing.schema.SchemaVersionTooNew;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -73,15 +74,23 @@ public record IncomingEvent(UUID eventId, String type, String streamId, long ver
 
     /**
      * The payload as the event or command of {@code codec} this message's type names: the one decode of
-     * every consumer. A consumer that passes over types it does not know checks {@link #type()} first.
+     * every consumer. A consumer that passes over types it does not know checks {@link #type()} first. A
+     * payload of an older {@link #schemaVersion()} is upcast by the codec (records published before a
+     * schema change stay on the topic and are read again by a rebuild).
      *
-     * @throws MalformedMessage if the codec knows no such type, the payload does not decode as it (the
-     *                          codec's error is the cause), or the payload is JSON {@code null}
+     * @throws MalformedMessage    if the codec knows no such type, the payload does not decode as it (the
+     *                             codec's error is the cause; so is a version no upcaster leads up from), or
+     *                             the payload is JSON {@code null}
+     * @throws SchemaVersionTooNew if the publisher is newer than this consumer: not malformed, not to be
+     *                             passed over; it is retried (and parked by a consumer with a dead-letter
+     *                             topic, to be replayed once this consumer is upgraded)
      */
     public <T> T decode(EventCodec<T> codec) {
         T decoded;
         try {
             decoded = codec.deserialize(type, data, schemaVersion);
+        } catch (SchemaVersionTooNew newer) {
+            throw newer;
         } catch (RuntimeException unreadable) {
             throw new MalformedMessage("unreadable " + this + ": " + unreadable.getMessage(), unreadable);
         }

@@ -17,9 +17,12 @@ public interface EventCodec<E> {
     byte[] serialize(E event);
 
     /**
-     * The event stored under {@code type} with {@code data} written in {@code schemaVersion}.
+     * The event stored under {@code type} with {@code data} written in {@code schemaVersion}, as the current
+     * version of its type (upcast first if it is older: every read path decodes through here).
      *
      * @throws UnknownEventType if the type is not one this codec knows
+     * @throws eventshop.eventsourcing.schema.UnreadableSchemaVersion if the version is newer than the codec
+     *         knows, or no upcaster leads up from it
      */
     E deserialize(String type, byte[] data, int schemaVersion);
 
@@ -32,7 +35,10 @@ public interface EventCodec<E> {
         return deserialize(recorded.type(), recorded.data(), recorded.metadata().schemaVersion());
     }
 
-    /** The schema version {@link #serialize} writes for {@code event}; 1 unless a codec says otherwise. */
+    /**
+     * The schema version {@link #serialize} writes for {@code event}: its type's current version (1 unless a
+     * codec says otherwise), stored in the event's metadata and published in the {@code schema-version} header.
+     */
     default int schemaVersionOf(E event) {
         return 1;
     }

@@ -4,6 +4,7 @@ import eventshop.eventsourcing.leadership.Leadership;
 import eventshop.eventsourcing.leadership.NotLeading;
 import eventshop.eventsourcing.leadership.SoleInstance;
 import eventshop.eventsourcing.ops.OpsAudit;
+import eventshop.eventsourcing.schema.Upcasters;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.RecordedEvent;
 import io.micrometer.core.instrument.Counter;
@@ -97,6 +98,7 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
     private final RelayRoutes routes;
     private final Counter published;
     private final Leadership leadership;
+    private final Upcasters upcasters;
 
     private final Object lock = new Object();
     private final AckWindow window = new AckWindow(-1);
@@ -145,6 +147,21 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
     public LogRelay(String name, String topic, EventStore store, RelayPublisher publisher,
                     RelayCheckpoints checkpoints, RelayProperties settings, RelayRoutes routes,
                     MeterRegistry registry, Leadership leadership) {
+        this(name, topic, store, publisher, checkpoints, settings, routes, registry, leadership, Upcasters.published());
+    }
+
+    /**
+     * @param name        the relay's name: its checkpoint key and meter tag
+     * @param topic       the topic the binding publishes to (for status and logs)
+     * @param routes      where each event goes ({@link RelayRoutes#EVENTS}: all to {@code topic})
+     * @param leadership  the service's role: the relay runs only while this instance leads it
+     * @param upcasters   the schema histories of what it publishes: an event stored in an older version is
+     *                    published as the current one ({@link #published})
+     */
+    public LogRelay(String name, String topic, EventStore store, RelayPublisher publisher,
+                    RelayCheckpoints checkpoints, RelayProperties settings, RelayRoutes routes,
+                    MeterRegistry registry, Leadership leadership, Upcasters upcasters) {
+        this.upcasters = java.util.Objects.requireNonNull(upcasters, "upcasters");
         this.leadership = java.util.Objects.requireNonNull(leadership, "leadership");
         this.routes = java.util.Objects.requireNonNull(routes, "routes");
         this.name = name;
@@ -278,6 +295,27 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
     public RelayRoutes.Route route(RecordedEvent event) {
         return settings.privateTypes().contains(event.type()) || OpsAudit.isAudit(event) ? RelayRoutes.Route.skip()
                 : routes.route(event);
+    }
+
+    /**
+     * What the relay publishes for a stored event routed to its events topic: the current schema version of
+     * its type (upcast when it was stored in an older one, with the {@code schema-version} header saying so),
+     * so a consumer needs to know only the versions published since its topic began, never the
+     * publisher's storage history. An event stored by newer code than this (a rolling deploy) is published
+     * as stored, with its own version.
+     *
+     * @throws eventshop.eventsourcing.schema.NoUpcastPath if it is stored in a version nothing leads up from
+     */
+    public RecordedEvent published(RecordedEvent event) {
+        return upcasters.toCurrent(event);
+    }
+
+    /** A message a route made of {@code event}: the route's type and data, in that type's current version. */
+    private RecordedEvent translatedTo(RecordedEvent event, String type, byte[] data) {
+        int version = Math.max(1, upcasters.currentVersion(type));
+        return new RecordedEvent(event.eventId(), event.streamId(), event.version(), event.position(), type, data,
+                version == event.metadata().schemaVersion() ? event.metadata()
+                        : event.metadata().withSchemaVersion(version));
     }
 
     /**
@@ -574,13 +612,11 @@ public final class LogRelay implements SmartLifecycle, RelayPublisher.Listener {
             publishing = true;
             try {
                 switch (route) {
-                    case RelayRoutes.Route.Send send -> publisher.send(send.topic(), new RecordedEvent(event.eventId(),
-                            event.streamId(), event.version(), event.position(), send.type(), send.data(),
-                            event.metadata()));
-                    case RelayRoutes.Route.Events events -> publisher.publish(event);
-                    case RelayRoutes.Route.Publish translated -> publisher.publish(new RecordedEvent(event.eventId(),
-                            event.streamId(), event.version(), event.position(), translated.type(), translated.data(),
-                            event.metadata()));
+                    case RelayRoutes.Route.Send send -> publisher.send(send.topic(), translatedTo(event, send.type(),
+                            send.data()));
+                    case RelayRoutes.Route.Events events -> publisher.publish(published(event));
+                    case RelayRoutes.Route.Publish translated -> publisher.publish(translatedTo(event,
+                            translated.type(), translated.data()));
                     case RelayRoutes.Route.Skip skip -> throw new IllegalStateException("skipped above");
                 }
                 if (first) {

@@ -5,6 +5,7 @@ import eventshop.eventsourcing.config.EventSourcingProperties;
 import eventshop.eventsourcing.leadership.Leadership;
 import eventshop.eventsourcing.leadership.LeadershipAutoConfiguration;
 import eventshop.eventsourcing.leadership.SoleInstance;
+import eventshop.eventsourcing.schema.Upcasters;
 import eventshop.eventstore.EventStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -78,11 +79,13 @@ public class RelayAutoConfiguration {
     public LogRelay logRelay(EventSourcingProperties properties, RelayProperties relay, EventStore store,
                              RelayPublisher publisher, RelayCheckpoints checkpoints,
                              ObjectProvider<RelayRoutes> routes, ObjectProvider<MeterRegistry> registry,
-                             ObjectProvider<Leadership> leadership, Environment environment) {
+                             ObjectProvider<Leadership> leadership, ObjectProvider<Upcasters> upcasters,
+                             Environment environment) {
         return new LogRelay(properties.serviceName(), eventsTopic(environment, properties, relay), store, publisher,
                 checkpoints, relay, routes.getIfAvailable(() -> RelayRoutes.EVENTS),
                 registry.getIfAvailable(SimpleMeterRegistry::new),
-                leadership.getIfAvailable(() -> new SoleInstance(LeadershipAutoConfiguration.ROLE)));
+                leadership.getIfAvailable(() -> new SoleInstance(LeadershipAutoConfiguration.ROLE)),
+                Upcasters.published().and(upcasters.getIfAvailable(Upcasters::none)));
     }
 
     @Bean

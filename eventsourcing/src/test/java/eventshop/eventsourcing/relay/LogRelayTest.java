@@ -3,6 +3,7 @@ package eventshop.eventsourcing.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import eventshop.eventsourcing.leadership.SoleInstance;
 import eventshop.eventstore.EventData;
 import eventshop.eventstore.EventStore;
 import eventshop.eventstore.ExpectedVersion;
@@ -241,12 +242,51 @@ class LogRelayTest {
             assertThat(published.streamId()).isEqualTo("s-9");
             assertThat(published.version()).isZero();
             assertThat(published.position()).isEqualTo(1L);
-            assertThat(published.metadata()).isEqualTo(metadata);
+            // the envelope is the stored event's, but the schema version is the published type's (1: no history),
+            // not that of the private event it was translated from
+            assertThat(published.metadata()).isEqualTo(metadata.withSchemaVersion(1));
             publisher.ack(0);
             publisher.ack(1);
             await().atMost(PATIENCE).until(() -> checkpoints.load("translating") == 1);
         } finally {
             translating.stop();
+        }
+    }
+
+    @Test
+    void anEventStoredInAnOldSchemaVersion_isPublishedAsTheCurrentOne_withItsHeaderSayingSo() {
+        // given a log with a version-1 event of a type now at version 2 (renamed on the way), and a current one
+        eventshop.eventsourcing.schema.Upcasters upcasters = eventshop.eventsourcing.schema.Upcasters.builder()
+                .current("Shelved", 2)
+                .rename("Stored", 1, "Shelved", data -> data.put("bin", 0))
+                .build();
+        LogRelay upcasting = new LogRelay("upcasting", "test.events", store, publisher, checkpoints,
+                new RelayProperties(true, null, 4, Duration.ofMillis(10), Duration.ofSeconds(30), Duration.ofMillis(10),
+                        Duration.ofMillis(50), Duration.ofMillis(200), Set.of(), Set.of()), RelayRoutes.EVENTS,
+                new SimpleMeterRegistry(), new SoleInstance("relay"), upcasters);
+        UUID old = UUID.randomUUID();
+        store.append("s-5", ExpectedVersion.any(), List.of(
+                new EventData(old, "Stored", "{\"sku\":\"A\"}".getBytes(), Metadata.EMPTY),
+                new EventData(UUID.randomUUID(), "Shelved", "{\"sku\":\"B\",\"bin\":3}".getBytes(),
+                        Metadata.EMPTY.withSchemaVersion(2))));
+        try {
+            // when
+            upcasting.start();
+            await().atMost(PATIENCE).until(() -> publisher.ownTopic.size() == 2);
+
+            // then
+            RecordedEvent first = publisher.ownTopic.get(0);
+            assertThat(first.eventId()).isEqualTo(old);
+            assertThat(first.type()).isEqualTo("Shelved");
+            assertThat(new String(first.data())).isEqualTo("{\"sku\":\"A\",\"bin\":0}");
+            assertThat(EventHeaders.of(first, "test")).containsEntry(EventHeaders.SCHEMA_VERSION, "2")
+                    .containsEntry(EventHeaders.EVENT_TYPE, "Shelved");
+            assertThat(new String(publisher.ownTopic.get(1).data())).isEqualTo("{\"sku\":\"B\",\"bin\":3}");
+            publisher.ack(0);
+            publisher.ack(1);
+            await().atMost(PATIENCE).until(() -> checkpoints.load("upcasting") == 1);
+        } finally {
+            upcasting.stop();
         }
     }
 

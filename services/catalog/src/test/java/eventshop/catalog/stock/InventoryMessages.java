@@ -24,7 +24,8 @@ public final class InventoryMessages {
 
     /** {@code event} recorded at {@code version} of {@code stream}, under a new event id. */
     public static Message<byte[]> message(String stream, long version, InventoryEvent event) {
-        return message(UUID.randomUUID(), stream, version, CODEC.typeOf(event), CODEC.serialize(event));
+        return message(UUID.randomUUID(), stream, version, CODEC.typeOf(event), CODEC.serialize(event),
+                CODEC.schemaVersionOf(event));
     }
 
     /** A stock event of {@code stock-<sku>}. */
@@ -32,10 +33,17 @@ public final class InventoryMessages {
         return message("stock-" + event.sku(), version, event);
     }
 
+    /** A message with a payload of schema version 1 (what inventory published before any schema change). */
     public static Message<byte[]> message(UUID eventId, String stream, long version, String type, byte[] data) {
+        return message(eventId, stream, version, type, data, 1);
+    }
+
+    /** A message with a payload of {@code schemaVersion}. */
+    public static Message<byte[]> message(UUID eventId, String stream, long version, String type, byte[] data,
+                                          int schemaVersion) {
         RecordedEvent recorded = new RecordedEvent(eventId, stream, version, POSITIONS.getAndIncrement(), type, data,
                 new Metadata("correlation-" + eventId, "command-" + eventId, "inventory-admin",
-                        Instant.parse("2025-01-02T03:04:05Z"), 1, Map.of()));
+                        Instant.parse("2025-01-02T03:04:05Z"), schemaVersion, Map.of()));
         return MessageBuilder.withPayload(data)
                 .copyHeaders(EventHeaders.of(recorded, "inventory"))
                 .setHeader(KafkaHeaders.RECEIVED_KEY, EventHeaders.key(recorded))

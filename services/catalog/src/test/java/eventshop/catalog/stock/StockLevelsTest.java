@@ -3,6 +3,7 @@ package eventshop.catalog.stock;
 import static eventshop.catalog.stock.InventoryMessages.message;
 import static eventshop.catalog.stock.InventoryMessages.stock;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import eventshop.catalog.CatalogTest;
 import eventshop.contracts.inventory.InventoryEvent.StockAllocated;
@@ -11,6 +12,7 @@ import eventshop.contracts.inventory.InventoryEvent.StockDispatched;
 import eventshop.contracts.inventory.InventoryEvent.StockReceived;
 import eventshop.contracts.inventory.InventoryEvent.StockReserved;
 import eventshop.contracts.inventory.StockLine;
+import eventshop.eventsourcing.schema.SchemaVersionTooNew;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -83,6 +85,22 @@ class StockLevelsTest {
                 "{\"sku\":\"STOCK-4\",\"onHand\":0,\"reserved\":0}".getBytes(StandardCharsets.UTF_8)));
 
         assertThat(stockLevels.available("STOCK-4")).isEqualTo(3);
+    }
+
+    @Test
+    void aReceiptPublishedInSchemaVersion1_beforeReceiptsHadAKind_isRead_andOneFromANewerInventory_isRefused() {
+        // a record inventory published before StockReceived's schema version 2, still on the topic
+        onInventoryEvents.accept(message(UUID.randomUUID(), "stock-STOCK-6", 0, "StockReceived",
+                "{\"sku\":\"STOCK-6\",\"quantity\":6,\"onHand\":6,\"reserved\":0}".getBytes(StandardCharsets.UTF_8),
+                1));
+        assertThat(stockLevels.available("STOCK-6")).isEqualTo(6);
+
+        // one of a schema version this catalog does not know yet is not read as an older one
+        Message<byte[]> newer = message(UUID.randomUUID(), "stock-STOCK-6", 1, "StockReceived",
+                "{\"sku\":\"STOCK-6\",\"quantity\":1,\"onHand\":7,\"reserved\":0}".getBytes(StandardCharsets.UTF_8),
+                3);
+        assertThatThrownBy(() -> onInventoryEvents.accept(newer)).isInstanceOf(SchemaVersionTooNew.class);
+        assertThat(stockLevels.available("STOCK-6")).isEqualTo(6);
     }
 
     @Test

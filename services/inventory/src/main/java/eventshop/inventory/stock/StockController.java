@@ -1,5 +1,7 @@
 package eventshop.inventory.stock;
 
+import eventshop.contracts.inventory.InventoryEvent;
+import eventshop.contracts.inventory.InventoryEvent.ReceiptKind;
 import eventshop.contracts.inventory.InventoryEvent.SkuEvent;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.decider.CommandContexts;
@@ -14,6 +16,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.ResponseEntity;
@@ -38,8 +41,17 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/inventory")
 class StockController {
 
-    /** A receipt of stock: 1..{@value Stock#MAX_RECEIPT} units. */
-    record Receipt(@NotNull @Min(1) @Max(Stock.MAX_RECEIPT) Integer quantity) {
+    /**
+     * A receipt of stock: 1..{@value Stock#MAX_RECEIPT} units; {@code kind} what brought them in (a delivery
+     * when absent), {@code reference} the paperwork's number (none when absent).
+     */
+    record Receipt(@NotNull @Min(1) @Max(Stock.MAX_RECEIPT) Integer quantity, @Nullable ReceiptKind kind,
+                   @Nullable @Size(max = Stock.MAX_REFERENCE) String reference) {
+
+        InventoryEvent.Receipt toEvent() {
+            return new InventoryEvent.Receipt(kind == null ? ReceiptKind.DELIVERY : kind,
+                    reference == null ? "" : reference.strip());
+        }
     }
 
     /** A page of levels, in sku order. */
@@ -85,7 +97,7 @@ class StockController {
         if (!catalog.knows(sku)) {
             throw new UnknownProduct(sku);
         }
-        CommandResult<SkuEvent> result = stocks.handle(new Stock.ReceiveStock(sku, receipt.quantity()),
+        CommandResult<SkuEvent> result = stocks.handle(new Stock.ReceiveStock(sku, receipt.quantity(), receipt.toEvent()),
                 commandContexts.create(user.id(), correlation.id()));
         return ResponseEntity.ok()
                 .header(ConsistencyToken.HEADER, result.token().toString())

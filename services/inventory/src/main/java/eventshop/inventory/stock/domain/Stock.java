@@ -1,5 +1,6 @@
 package eventshop.inventory.stock.domain;
 
+import eventshop.contracts.inventory.InventoryEvent.Receipt;
 import eventshop.contracts.inventory.InventoryEvent.SkuEvent;
 import eventshop.contracts.inventory.InventoryEvent.StockAllocated;
 import eventshop.contracts.inventory.InventoryEvent.StockDeallocated;
@@ -8,6 +9,7 @@ import eventshop.contracts.inventory.InventoryEvent.StockReceived;
 import eventshop.eventsourcing.decider.Decider;
 import eventshop.inventory.stock.domain.StockErrors.InsufficientStock;
 import eventshop.inventory.stock.domain.StockErrors.InvalidQuantity;
+import eventshop.inventory.stock.domain.StockErrors.InvalidReceipt;
 import eventshop.inventory.stock.domain.StockErrors.StockLimitExceeded;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +30,8 @@ public final class Stock {
 
     /** Most units one receipt may bring. */
     public static final int MAX_RECEIPT = 1_000_000;
+    /** Longest reference a receipt may carry (a delivery note's, a return's or a stocktake's number). */
+    public static final int MAX_REFERENCE = 100;
     /** Most units a sku may hold on hand (far below {@link Integer#MAX_VALUE}, so sums never overflow). */
     public static final int MAX_ON_HAND = 1_000_000_000;
     /** What a sku looks like: upper-case letters, digits and dashes, at most 40. */
@@ -53,8 +57,13 @@ public final class Stock {
         String sku();
     }
 
-    /** Units arrived at the warehouse. */
-    public record ReceiveStock(String sku, int quantity) implements Command {
+    /** Units came into stock, for the reason and with the reference {@code receipt} says. */
+    public record ReceiveStock(String sku, int quantity, Receipt receipt) implements Command {
+
+        /** A supplier's delivery without a reference. */
+        public ReceiveStock(String sku, int quantity) {
+            this(sku, quantity, Receipt.UNREFERENCED_DELIVERY);
+        }
     }
 
     /** Set {@code quantity} units aside for an order. */
@@ -132,14 +141,19 @@ public final class Stock {
         if (receive.quantity() < 1 || receive.quantity() > MAX_RECEIPT) {
             throw new InvalidQuantity(receive.quantity(), MAX_RECEIPT);
         }
+        if (receive.receipt() == null || receive.receipt().kind() == null || receive.receipt().reference() == null
+                || receive.receipt().reference().length() > MAX_REFERENCE) {
+            throw new InvalidReceipt(MAX_REFERENCE);
+        }
         return switch (state) {
-            case NeverStocked never -> List.of(new StockReceived(receive.sku(), receive.quantity(), receive.quantity(), 0));
+            case NeverStocked never -> List.of(new StockReceived(receive.sku(), receive.quantity(), receive.quantity(), 0,
+                    receive.receipt()));
             case Stocked stocked -> {
                 if ((long) stocked.onHand() + receive.quantity() > MAX_ON_HAND) {
                     throw new StockLimitExceeded(stocked.sku(), stocked.onHand(), receive.quantity(), MAX_ON_HAND);
                 }
                 yield List.of(new StockReceived(stocked.sku(), receive.quantity(),
-                        stocked.onHand() + receive.quantity(), stocked.reserved()));
+                        stocked.onHand() + receive.quantity(), stocked.reserved(), receive.receipt()));
             }
         };
     }

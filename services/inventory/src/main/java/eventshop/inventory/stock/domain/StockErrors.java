@@ -15,6 +15,14 @@ public final class StockErrors {
         }
     }
 
+    /** A receipt without a kind, or with a reference that is too long (422). */
+    public static final class InvalidReceipt extends DomainError {
+        public InvalidReceipt(int maxReference) {
+            super(Kind.UNPROCESSABLE, "a receipt needs a kind (DELIVERY, CUSTOMER_RETURN, STOCKTAKE_FOUND) and a"
+                    + " reference of at most " + maxReference + " characters (empty for none)");
+        }
+    }
+
     /** A receipt would take a sku's stock on hand above {@link Stock#MAX_ON_HAND} (422). */
     public static final class StockLimitExceeded extends DomainError {
         public StockLimitExceeded(String sku, int onHand, int quantity, int max) {
