@@ -409,39 +409,50 @@ public final class FileEventStore implements EventStore, LogSource {
                 return false;
             }
             fastPathAppends++;
-            List<AppendRequest> group = new ArrayList<>(1);
-            writeBuffer.clear();
             try {
-                place(request, group);
-                flushBuffer();
-            } catch (IOException | UncheckedIOException e) {
-                writeFailed(e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e,
-                        group, request);
-                return true;
+                writeAlone(request);
+            } catch (RuntimeException | Error e) {
+                // as on the writer thread: a bug or a broken log stops the store
+                fail(e);
+                request.future.completeExceptionally(closedError());
             }
-            if (group.isEmpty()) {
-                return true; // rejected: the future already failed
-            }
-            Visible now = new Visible(activeEnd, nextPosition - 1, lastRecordAddress);
-            if (options.durability() == Durability.FSYNC && now.end() > visible.end()) {
-                boolean durable;
-                try {
-                    durable = force(active, false);
-                } catch (IOException e) {
-                    durable = false;
-                }
-                if (!durable) {
-                    unsettled.addAll(group);
-                    recover(); // rolls back, and refuses the append once it is cut from the log
-                    return true;
-                }
-            }
-            acknowledge(group, now);
         } finally {
             writeLock.unlock();
         }
         maybeCheckpoint();
         return true;
+    }
+
+    /** Under writeLock, on the fast path: writes, forces and acknowledges one append, or refuses it. */
+    private void writeAlone(AppendRequest request) {
+        List<AppendRequest> group = new ArrayList<>(1);
+        writeBuffer.clear();
+        try {
+            place(request, group);
+            flushBuffer();
+        } catch (IOException | UncheckedIOException e) {
+            writeFailed(e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e,
+                    group, request);
+            return;
+        }
+        if (group.isEmpty()) {
+            return; // rejected: the future already failed
+        }
+        Visible now = new Visible(activeEnd, nextPosition - 1, lastRecordAddress);
+        if (options.durability() == Durability.FSYNC && now.end() > visible.end()) {
+            boolean durable;
+            try {
+                durable = force(active, false);
+            } catch (IOException e) {
+                durable = false;
+            }
+            if (!durable) {
+                unsettled.addAll(group);
+                recover(); // rolls back, and refuses the append once it is cut from the log
+                return;
+            }
+        }
+        acknowledge(group, now);
     }
 
     private void wakeWriter() {
