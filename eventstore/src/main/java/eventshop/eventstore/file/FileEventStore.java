@@ -43,7 +43,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import reactor.core.publisher.Flux;
@@ -67,10 +69,21 @@ import reactor.core.publisher.Flux;
  * places its records in a write buffer (position, version, checksum), updates the index and writes
  * the whole group to the last segment. With {@link Durability#FSYNC} a second thread forces the
  * file and then acknowledges every append of every group written before the force began, so one
- * fsync serves all waiting writers, and the writer fills the next group while the disk flushes.
- * With {@link Durability#INTERVAL} and {@link Durability#NONE} the writer acknowledges after the
- * write. Readers see an event only once it is acknowledged: all reads are bounded by the
- * published {@code visible} end address and head position, which only grow.
+ * fsync serves all waiting writers, and the writer writes the next group while the disk flushes
+ * (two batches in the pipeline, acknowledged in order). Neither thread sleeps on a timer: the
+ * writer waits until an append is queued, the syncer until a group is written. With
+ * {@link Durability#INTERVAL} and {@link Durability#NONE} the writer acknowledges after the write.
+ * Readers see an event only once it is acknowledged: all reads are bounded by the published
+ * {@code visible} end address and head position, which only grow.
+ *
+ * <p>A lone writer takes a fast path: when a synchronous {@link #append} finds nothing queued, no
+ * group waiting for its fsync and the write lock free, the caller's own thread checks, writes,
+ * forces and acknowledges its append, with no hand-off (two thread wake-ups per append cost about
+ * as much as the fsync itself). The write lock is what makes one writer at a time: the writer
+ * thread holds it for each group, the fast path for its whole append, fsync included, so the
+ * index checks and position assignment stay serial, and an append that comes meanwhile is queued
+ * for the writer thread. {@link #appendAsync} never takes the fast path (it would make the caller
+ * wait for the fsync).
  *
  * <h2>Disk faults</h2>
  * A write or fsync of the log that fails (an I/O error, no space left) fails every append not yet
@@ -142,18 +155,31 @@ public final class FileEventStore implements EventStore, LogSource {
     private volatile Exception fault;
     /** The writer should roll back and repair even if no append comes (an fsync failed elsewhere). */
     private volatile boolean repairWanted;
-    /** Writer only: the index was rolled back to the visible end, the disk not yet repaired. */
+    /** Under writeLock: the index was rolled back to the visible end, the disk not yet repaired. */
     private boolean rolledBack;
-    /** Writer only: segments begun after the visible end, to delete in the repair. */
+    /** Under writeLock: segments begun after the visible end, to delete in the repair. */
     private final List<Segment> doomed = new ArrayList<>();
     /** Appends a fault made fail: refused by the writer once it has cut the log back (or failed to). */
     private final ConcurrentLinkedQueue<AppendRequest> unsettled = new ConcurrentLinkedQueue<>();
 
-    // writer state (writer thread only after open)
+    // writer state: read and written only by the holder of writeLock (the writer thread, or a lone
+    // caller on the fast path), after open
+    /**
+     * One writer at a time: the writer thread, or a caller of {@link #append} on the fast path. Its
+     * holder checks appends against the index, assigns positions, writes the log, rolls segments and
+     * repairs the log after a fault.
+     */
+    private final ReentrantLock writeLock = new ReentrantLock();
     private final ConcurrentLinkedQueue<AppendRequest> queue = new ConcurrentLinkedQueue<>();
+    /** The writer thread waits for work (see {@link #awaitWork}); whoever gives it work unparks it. */
     private final AtomicBoolean writerParked = new AtomicBoolean();
-    /** How long an idle writer parks at most before it looks at the queue again (appends unpark it). */
-    private static final long IDLE_PARK_NANOS = 1_000_000_000L;
+    /**
+     * Groups handed to the syncer and not yet acknowledged or refused (FSYNC only). The fast path
+     * runs only when it is 0, so that it never acknowledges ahead of an earlier group.
+     */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    /** Appends taken on the fast path (written under writeLock); for tests. */
+    private volatile long fastPathAppends;
     private final Thread writer;
     private final Thread syncer;
     private final LinkedBlockingQueue<Group> written = new LinkedBlockingQueue<>();
@@ -305,7 +331,8 @@ public final class FileEventStore implements EventStore, LogSource {
 
     /**
      * Appends written to the file together, acknowledged together. A group with a {@code settled}
-     * latch is a barrier: the syncer counts it down once every group before it is settled.
+     * latch is a barrier: the syncer counts it down once every group before it is settled. Groups
+     * with appends (neither barrier nor stop) are counted in {@code inFlight} until settled.
      */
     private record Group(List<AppendRequest> requests, Segment segment, Visible visible, boolean stop,
                          CountDownLatch settled) {
@@ -319,18 +346,133 @@ public final class FileEventStore implements EventStore, LogSource {
     public CompletableFuture<AppendResult> appendAsync(String streamId, ExpectedVersion expected,
                                                        List<EventData> events) {
         Limits.checkAppend(streamId, expected, events);
+        return enqueue(new AppendRequest(streamId, expected, List.copyOf(events)));
+    }
+
+    /**
+     * Appends and waits, as {@link EventStore#append} does. A lone writer (nothing queued, no group
+     * waiting for its fsync, the log healthy) takes the fast path: it writes, forces and
+     * acknowledges its append on its own thread, with no hand-off to the writer and syncer threads
+     * (each hand-off is a wake-up, and two of them cost about as much as the fsync). Otherwise the
+     * append is queued for the writer thread like {@link #appendAsync}'s.
+     */
+    @Override
+    public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {
+        Limits.checkAppend(streamId, expected, events);
         AppendRequest request = new AppendRequest(streamId, expected, List.copyOf(events));
+        if (!(fastPathOpen() && appendAlone(request))) {
+            enqueue(request);
+        }
+        try {
+            return request.future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                cause.addSuppressed(new EventStoreException("rethrown from append of stream '" + streamId + "'"));
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private CompletableFuture<AppendResult> enqueue(AppendRequest request) {
         if (closing || failure != null) {
-            return CompletableFuture.failedFuture(closedError());
+            request.future.completeExceptionally(closedError());
+            return request.future;
         }
         queue.offer(request);
-        if (writerParked.get() && writerParked.compareAndSet(true, false)) {
-            LockSupport.unpark(writer);
-        }
+        wakeWriter();
         if (writerDone) {
             failQueued();
         }
         return request.future;
+    }
+
+    /** Nothing queued, nothing waiting for an fsync, the log healthy and open: a lone writer may write itself. */
+    private boolean fastPathOpen() {
+        return queue.isEmpty() && inFlight.get() == 0 && fault == null && !repairWanted && !closing
+                && failure == null;
+    }
+
+    /**
+     * The fast path: if the write lock is free and the fast path still open under it, writes the
+     * append, forces the log (FSYNC) and acknowledges it on the caller's thread. Returns false,
+     * having done nothing, if the append must be queued instead. A failed write or fsync refuses
+     * the append and rolls the log back, as the writer thread does.
+     */
+    private boolean appendAlone(AppendRequest request) {
+        if (!writeLock.tryLock()) {
+            return false;
+        }
+        try {
+            // not when this thread already writes (a callback of an acknowledgement appending again)
+            if (writeLock.getHoldCount() > 1 || !fastPathOpen()) {
+                return false;
+            }
+            fastPathAppends++;
+            try {
+                writeAlone(request);
+            } catch (RuntimeException | Error e) {
+                // as on the writer thread: a bug or a broken log stops the store
+                fail(e);
+                request.future.completeExceptionally(closedError());
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        maybeCheckpoint();
+        return true;
+    }
+
+    /** Under writeLock, on the fast path: writes, forces and acknowledges one append, or refuses it. */
+    private void writeAlone(AppendRequest request) {
+        List<AppendRequest> group = new ArrayList<>(1);
+        writeBuffer.clear();
+        try {
+            place(request, group);
+            flushBuffer();
+        } catch (IOException | UncheckedIOException e) {
+            writeFailed(e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e,
+                    group, request);
+            return;
+        }
+        if (group.isEmpty()) {
+            return; // rejected: the future already failed
+        }
+        Visible now = new Visible(activeEnd, nextPosition - 1, lastRecordAddress);
+        if (options.durability() == Durability.FSYNC && now.end() > visible.end()) {
+            boolean durable;
+            try {
+                durable = force(active, false);
+            } catch (IOException e) {
+                durable = false;
+            }
+            if (!durable) {
+                unsettled.addAll(group);
+                recover(); // rolls back, and refuses the append once it is cut from the log
+                return;
+            }
+        }
+        acknowledge(group, now);
+    }
+
+    private void wakeWriter() {
+        if (writerParked.get() && writerParked.compareAndSet(true, false)) {
+            LockSupport.unpark(writer);
+        }
+    }
+
+    /**
+     * The writer thread waits until an append is queued, a repair is wanted or the store closes.
+     * No timeout: every one of those unparks it, and the flag is set before the conditions are
+     * checked, so no wake-up is lost.
+     */
+    private void awaitWork() {
+        writerParked.set(true);
+        while (queue.isEmpty() && !closing && !repairWanted && failure == null) {
+            LockSupport.park(this);
+            writerParked.set(true);
+        }
+        writerParked.set(false);
     }
 
     private void writeLoop() {
@@ -340,41 +482,28 @@ public final class FileEventStore implements EventStore, LogSource {
                     break;
                 }
                 if (repairWanted) {
-                    repairWanted = false;
-                    recover();
+                    writeLock.lock();
+                    try {
+                        repairWanted = false;
+                        recover();
+                    } finally {
+                        writeLock.unlock();
+                    }
                 }
                 AppendRequest request = queue.poll();
                 if (request == null) {
                     if (closing) {
                         break;
                     }
-                    writerParked.set(true);
-                    if (queue.isEmpty() && !closing) {
-                        // an append unparks the writer (parked is set before the queue is checked, so no
-                        // wake-up is lost); the timeout is only a safety net. It was 10 ms: 100 wake-ups a
-                        // second per idle store, a sixth of the embedded store's idle CPU (issue 14)
-                        LockSupport.parkNanos(this, IDLE_PARK_NANOS);
-                    }
-                    writerParked.set(false);
+                    awaitWork();
                     continue;
                 }
-                if (fault != null && !recover()) {
-                    refuse(List.of(request));
-                    continue;
-                }
-                List<AppendRequest> group = new ArrayList<>();
-                writeBuffer.clear();
+                writeLock.lock();
                 try {
-                    do {
-                        place(request, group);
-                    } while (writeBuffer.position() < MAX_GROUP_BYTES && (request = queue.poll()) != null);
-                    flushBuffer();
-                } catch (IOException | UncheckedIOException e) {
-                    writeFailed(e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e,
-                            group, request);
-                    continue;
+                    writeGroup(request);
+                } finally {
+                    writeLock.unlock();
                 }
-                publishGroup(group);
                 maybeCheckpoint();
             }
             if (options.durability() == Durability.FSYNC) {
@@ -389,6 +518,28 @@ public final class FileEventStore implements EventStore, LogSource {
             writerDone = true;
             failQueued();
         }
+    }
+
+    /** Under writeLock: writes {@code first} and whatever else is queued as one group, and hands it on. */
+    private void writeGroup(AppendRequest first) throws InterruptedException {
+        AppendRequest request = first;
+        if (fault != null && !recover()) {
+            refuse(List.of(request));
+            return;
+        }
+        List<AppendRequest> group = new ArrayList<>();
+        writeBuffer.clear();
+        try {
+            do {
+                place(request, group);
+            } while (writeBuffer.position() < MAX_GROUP_BYTES && (request = queue.poll()) != null);
+            flushBuffer();
+        } catch (IOException | UncheckedIOException e) {
+            writeFailed(e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e,
+                    group, request);
+            return;
+        }
+        publishGroup(group);
     }
 
     private void place(AppendRequest request, List<AppendRequest> group) throws IOException {
@@ -484,6 +635,7 @@ public final class FileEventStore implements EventStore, LogSource {
     private void publishGroup(List<AppendRequest> group) throws InterruptedException {
         Visible now = new Visible(activeEnd, nextPosition - 1, lastRecordAddress);
         if (options.durability() == Durability.FSYNC) {
+            inFlight.incrementAndGet();
             written.put(new Group(group, active, now, false));
         } else {
             acknowledge(group, now);
@@ -520,6 +672,8 @@ public final class FileEventStore implements EventStore, LogSource {
                     }
                     if (group.settled() != null) {
                         group.settled().countDown();
+                    } else {
+                        inFlight.decrementAndGet(); // after its acknowledgement: the fast path comes after it
                     }
                 }
                 groups.clear();
@@ -621,8 +775,9 @@ public final class FileEventStore implements EventStore, LogSource {
     }
 
     /**
-     * Writer only (or close, once the writer ended): rolls the index back to the last acknowledged
-     * append (once per fault) and repairs the log on disk. True once the log takes appends again.
+     * Under writeLock (the writer thread, a caller on the fast path, or close): rolls the index back
+     * to the last acknowledged append (once per fault) and repairs the log on disk. True once the
+     * log takes appends again.
      */
     private boolean recover() {
         Exception cause = fault;
@@ -1170,14 +1325,20 @@ public final class FileEventStore implements EventStore, LogSource {
             }
             checkpointer.shutdown();
             checkpointer.awaitTermination(60, TimeUnit.SECONDS);
-            if (failure == null && recover()) {
-                if (force(active, true)) {
-                    writeCheckpoint();
+            // a caller on the fast path may still be writing (it saw the store open): wait for it
+            writeLock.lock();
+            try {
+                if (failure == null && recover()) {
+                    if (force(active, true)) {
+                        writeCheckpoint();
+                    }
+                } else if (failure == null) {
+                    LOG.log(System.Logger.Level.ERROR, "the event store in " + directory + " closes with its log"
+                            + " unrepaired: records after address " + visible.end() + " were never acknowledged"
+                            + " but may be found by the next open, as after a crash");
                 }
-            } else if (failure == null) {
-                LOG.log(System.Logger.Level.ERROR, "the event store in " + directory + " closes with its log"
-                        + " unrepaired: records after address " + visible.end() + " were never acknowledged but"
-                        + " may be found by the next open, as after a crash");
+            } finally {
+                writeLock.unlock();
             }
             AppendRequest request;
             while ((request = unsettled.poll()) != null) {
@@ -1211,6 +1372,11 @@ public final class FileEventStore implements EventStore, LogSource {
         } finally {
             OPEN_IN_THIS_JVM.remove(lockKey);
         }
+    }
+
+    /** Appends that took the fast path (written, forced and acknowledged on the caller's thread); for tests. */
+    long fastPathAppends() {
+        return fastPathAppends;
     }
 
     /** Bytes of a torn tail that opening this store truncated (0 if the log ended cleanly); for crash tests. */

@@ -9,6 +9,8 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -17,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * that raise an I/O error, fsyncs that raise one (after which the data written stays in the file,
  * as in a page cache the kernel gave up flushing), truncations that fail, and a disk that fills up
  * after a given number of bytes (the write that reaches the limit is cut short, the next one gets
- * "No space left on device"). Everything else goes to the real file.
+ * "No space left on device"), and fsyncs held in flight until released. Everything else goes to the real file.
  */
 final class FaultyDisk implements FileChannels {
 
@@ -25,6 +27,10 @@ final class FaultyDisk implements FileChannels {
     private volatile boolean forcesFail;
     private final AtomicInteger forcesToFail = new AtomicInteger();
     private volatile boolean truncatesFail;
+    /** While set, an fsync waits (having begun) until it is released: an fsync held in flight. */
+    private volatile CountDownLatch forcesHeld;
+    /** Counted down by each fsync that begins while forces are held. */
+    private volatile CountDownLatch forceBegun = new CountDownLatch(1);
     /** Bytes that may still be written before the disk is full; Long.MAX_VALUE when not filling up. */
     private final AtomicLong space = new AtomicLong(Long.MAX_VALUE);
     final AtomicInteger failedWrites = new AtomicInteger();
@@ -42,6 +48,28 @@ final class FaultyDisk implements FileChannels {
     /** Only the next fsync fails; later ones succeed, as on Linux once a writeback error was reported. */
     void failNextForce() {
         forcesToFail.set(1);
+    }
+
+    /** From now on every fsync, once begun, waits for {@link #releaseForces()}. */
+    void holdForces() {
+        forceBegun = new CountDownLatch(1);
+        forcesHeld = new CountDownLatch(1);
+    }
+
+    /** Waits until an fsync has begun (and is held) since {@link #holdForces()}. */
+    void awaitHeldForce() throws InterruptedException {
+        if (!forceBegun.await(60, TimeUnit.SECONDS)) {
+            throw new AssertionError("no fsync began within 60 s");
+        }
+    }
+
+    /** Lets the held fsyncs (and every later one) go on. */
+    void releaseForces() {
+        CountDownLatch held = forcesHeld;
+        forcesHeld = null;
+        if (held != null) {
+            held.countDown();
+        }
     }
 
     void failTruncates() {
@@ -125,6 +153,18 @@ final class FaultyDisk implements FileChannels {
 
         @Override
         public void force(boolean metaData) throws IOException {
+            CountDownLatch held = forcesHeld;
+            if (held != null) {
+                forceBegun.countDown();
+                try {
+                    if (!held.await(60, TimeUnit.SECONDS)) {
+                        throw new IOException("a held fsync was never released");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while held", e);
+                }
+            }
             forces.incrementAndGet();
             if (forcesFail || forcesToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 failedForces.incrementAndGet();
