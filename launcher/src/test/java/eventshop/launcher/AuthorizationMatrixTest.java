@@ -164,11 +164,13 @@ class AuthorizationMatrixTest {
                 "name", "Matrix", "password", "pw-" + UUID.randomUUID())));
         TABLE.put("GET /api/accounts", row(Rule.ADMIN));
         TABLE.put("GET /api/accounts/{accountId}", row(Rule.ADMIN));
+        TABLE.put("GET /api/accounts/{accountId}/events", row(Rule.ADMIN));
         TABLE.put("POST /api/accounts/{accountId}/confirm", row(Rule.ADMIN));
         TABLE.put("POST /api/accounts/{accountId}/suspend", row(Rule.ADMIN).withBody(f -> Map.of("reason", "matrix")));
         TABLE.put("POST /api/accounts/{accountId}/reactivate", row(Rule.ADMIN));
         TABLE.put("POST /api/accounts/{accountId}/archive", row(Rule.ADMIN));
         TABLE.put("GET /api/accounts/me", row(Rule.CUSTOMER_OR_ADMIN));
+        TABLE.put("GET /api/accounts/me/events", row(Rule.CUSTOMER_OR_ADMIN));
         TABLE.put("POST /api/accounts/me/confirm", row(Rule.CUSTOMER_OR_ADMIN).withBody(f -> Map.of("code", "000000")));
         TABLE.put("PUT /api/accounts/me/address", row(Rule.CUSTOMER_OR_ADMIN).withBody(f -> SharedStore.checkoutBody(f.card())
                 .get("shippingAddress")));
@@ -185,12 +187,14 @@ class AuthorizationMatrixTest {
         // catalog, inventory, the listing
         TABLE.put("GET /api/catalog/products", row(Rule.PUBLIC));
         TABLE.put("GET /api/catalog/products/{sku}", row(Rule.PUBLIC));
+        TABLE.put("GET /api/catalog/products/{sku}/events", row(Rule.ADMIN));
         TABLE.put("POST /api/catalog/products", row(Rule.ADMIN).withBody(f -> Map.of("sku", "SKU-M" + Math.abs(UUID.randomUUID()
                 .getMostSignificantBits() % 1_000_000_000L), "name", "Matrix", "description", "matrix", "priceCents", 100)));
         TABLE.put("PUT /api/catalog/products/{sku}/price", row(Rule.ADMIN).withBody(f -> Map.of("priceCents", 1000)));
         TABLE.put("DELETE /api/catalog/products/{sku}", row(Rule.ADMIN).withVariable("sku", Fixture::spareSku));
         TABLE.put("GET /api/inventory", row(Rule.ADMIN));
         TABLE.put("GET /api/inventory/{sku}", row(Rule.PUBLIC));
+        TABLE.put("GET /api/inventory/{sku}/events", row(Rule.ADMIN));
         TABLE.put("POST /api/inventory/{sku}/receipts", row(Rule.ADMIN).withBody(f -> Map.of("quantity", 1)));
         // the cart
         TABLE.put("GET /api/cart", row(Rule.CUSTOMER));
@@ -211,6 +215,7 @@ class AuthorizationMatrixTest {
         TABLE.put("GET /api/payments/tokens/{token}", row(Rule.OWN));
         TABLE.put("GET /api/payments", row(Rule.CUSTOMER_OR_ADMIN));
         TABLE.put("GET /api/payments/{orderId}", row(Rule.OWN_OR_ADMIN));
+        TABLE.put("GET /api/payments/{orderId}/events", row(Rule.OWN_OR_ADMIN));
         // the views' own
         TABLE.put("GET /api/views/freshness", row(Rule.PUBLIC));
         TABLE.put("POST /api/views/rebuild", row(Rule.ADMIN));

@@ -60,10 +60,18 @@ class CheckoutSagaTest {
         assertStock(sku, 3, 0);
         EdgeClient.Response cart = edge.get("/api/cart", ada.session());
         assertThat(cart.body().get("lines")).as("checkout emptied the cart").isEmpty();
-        EdgeClient.Response events = edge.get("/api/orders/" + orderId + "/events", ada.session());
+        // the order's links, followed through edge as any client of edge resolves them (against edge's address)
+        JsonNode links = order.get("_links");
+        assertThat(links.at("/self/href").asString()).isEqualTo("/api/orders/" + orderId);
+        EdgeClient.Response events = edge.get(links.at("/events/href").asString(), ada.session());
         assertThat(events.status()).as(events.toString()).isEqualTo(200);
         assertThat(events.body().get(0).get("type").asString()).isEqualTo("OrderPlaced");
-        // delivered: too late to cancel
+        EdgeClient.Response payment = edge.get("/api/payments/" + orderId, ada.session());
+        EdgeClient.Response paymentEvents = edge.get(payment.body().at("/_links/events/href").asString(), ada.session());
+        assertThat(paymentEvents.body()).extracting(event -> event.get("type").asString())
+                .containsExactly("PaymentAuthorized", "PaymentCaptured");
+        // delivered: too late to cancel, and no cancel link
+        assertThat(links.has("cancel")).isFalse();
         assertThat(edge.post("/api/orders/" + orderId + "/cancel", null, ada.session()).status()).isEqualTo(409);
     }
 
@@ -130,8 +138,12 @@ class CheckoutSagaTest {
             orderId = checkOut(eve, sku, 2);
             awaitStatus(eve, orderId, "STOCK_RESERVED");
 
-            EdgeClient.Response cancelled = edge.post("/api/orders/" + orderId + "/cancel", null, eve.session());
+            // the cancel link, followed as given, through edge
+            String cancel = edge.get("/api/orders/" + orderId, eve.session()).body().at("/_links/cancel/href").asString();
+            assertThat(cancel).isEqualTo("/api/orders/" + orderId + "/cancel");
+            EdgeClient.Response cancelled = edge.post(cancel, null, eve.session());
             assertThat(cancelled.is2xx()).as(cancelled.toString()).isTrue();
+            assertThat(cancelled.body().get("_links").has("cancel")).isFalse();
 
             JsonNode order = awaitStatus(eve, orderId, "CANCELLED");
             assertThat(order.get("cancellationReason").asString()).isEqualTo("CUSTOMER_CANCELLED");

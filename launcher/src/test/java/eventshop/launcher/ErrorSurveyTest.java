@@ -502,7 +502,13 @@ class ErrorSurveyTest {
         Map<String, String> none = new LinkedHashMap<>();
         RawHttp.Answer answer = http.send("GET", "/api/inventory/" + sku, none, null, false);
         assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
-        assertThat(answer.header("Content-Type")).startsWith("application/json");
+        // a resource with links is HAL, JSON's own media type for it; a client that asks for JSON gets JSON
+        assertThat(answer.header("Content-Type")).startsWith("application/hal+json");
+        assertThat(JSON.readTree(answer.body()).path("sku").asString()).isEqualTo(sku);
+        Map<String, String> json = new LinkedHashMap<>();
+        json.put("Accept", "application/json");
+        assertThat(http.send("GET", "/api/inventory/" + sku, json, null, false).header("Content-Type"))
+                .startsWith("application/json");
     }
 
     private static RawHttp.Answer send(Case bad) {

@@ -10,6 +10,8 @@ import eventshop.eventsourcing.decider.CommandContext;
 import eventshop.eventsourcing.decider.CommandContexts;
 import eventshop.eventsourcing.decider.CommandHandler;
 import eventshop.eventsourcing.decider.CommandResult;
+import eventshop.eventsourcing.resources.EventLog;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
@@ -22,10 +24,26 @@ public class Accounts {
 
     private final CommandHandler<Command, AccountEvent, State> handler;
     private final CommandContexts contexts;
+    private final EventLog eventLog;
 
-    public Accounts(CommandHandler<Command, AccountEvent, State> accountHandler, CommandContexts contexts) {
+    public Accounts(CommandHandler<Command, AccountEvent, State> accountHandler, CommandContexts contexts,
+                    EventLog eventLog) {
         this.handler = accountHandler;
         this.contexts = contexts;
+        this.eventLog = eventLog;
+    }
+
+    /**
+     * The account's event log from {@code fromVersion}, at most {@code limit} events: the {@code Account} stream
+     * (its lifecycle, address and cards; never its credentials, which are a stream of their own).
+     *
+     * @throws AccountNotFound for an account that does not exist
+     */
+    public List<EventLog.Entry> events(String accountId, long fromVersion, int limit) {
+        if (state(accountId) instanceof Account.Unregistered) {
+            throw new AccountNotFound();
+        }
+        return eventLog.read(Account.streamId(accountId), fromVersion, limit);
     }
 
     /**

@@ -568,6 +568,113 @@ class AccountsApiTest {
                 json(java.util.Map.of("email", customer.email(), "password", customer.password()))));
     }
 
+    /** The account's {@code _links}: what its owner, and an administrator, may do with it in its status. */
+    @Nested
+    class Links {
+
+        JsonNode read(String uri, String bearer, String consistencyToken) throws Exception {
+            MockHttpServletRequestBuilder request = as(get(uri), bearer);
+            if (consistencyToken != null) {
+                request.header(ConsistencyToken.HEADER, consistencyToken);
+            }
+            return JSON.readTree(http.perform(request).andExpect(status().isOk()).andReturn().getResponse()
+                    .getContentAsString());
+        }
+
+        JsonNode adminLinks(Customer customer, String consistencyToken) throws Exception {
+            return read("/api/accounts/" + customer.id(), admin(), consistencyToken).get("_links");
+        }
+
+        String command(String href) throws Exception {
+            return http.perform(as(post(href), admin())).andExpect(status().isNoContent()).andReturn().getResponse()
+                    .getHeader(ConsistencyToken.HEADER);
+        }
+
+        @Test
+        void a_pending_account_links_confirm_for_its_owner_and_an_active_one_does_not() throws Exception {
+            Customer customer = register();
+
+            JsonNode me = me(customer, customer.consistencyToken());
+
+            assertThat(me.get("status").asString()).isEqualTo("PENDING");
+            assertThat(me.get("email").asString()).isEqualTo(customer.email());
+            assertThat(me.get("_links").propertyNames()).containsExactly("self", "events", "confirm",
+                    "confirmation-code", "change-address", "save-card");
+            assertThat(me.at("/_links/self/href").asString()).isEqualTo("/api/accounts/me");
+            assertThat(me.at("/_links/events/href").asString()).isEqualTo("/api/accounts/me/events");
+            assertThat(me.at("/_links/confirm/href").asString()).isEqualTo("/api/accounts/me/confirm");
+
+            Customer active = active();
+            assertThat(me(active, active.consistencyToken()).get("_links").propertyNames())
+                    .containsExactly("self", "events", "change-address", "save-card");
+        }
+
+        @Test
+        void the_administrators_view_links_the_lifecycle_commands_its_status_allows_and_following_them_works()
+                throws Exception {
+            Customer customer = register();
+
+            JsonNode pending = adminLinks(customer, customer.consistencyToken());
+            assertThat(pending.propertyNames()).containsExactly("self", "events", "confirm", "suspend", "archive");
+            assertThat(pending.at("/self/href").asString()).isEqualTo("/api/accounts/" + customer.id());
+            assertThat(pending.at("/suspend/href").asString()).isEqualTo("/api/accounts/" + customer.id() + "/suspend");
+
+            String confirmed = command(pending.at("/confirm/href").asString());
+            activate(customer.id());
+            String activated = new ConsistencyToken("accounts", store.headPosition()).toString();
+            assertThat(confirmed).isNotNull();
+            JsonNode active = adminLinks(customer, activated);
+            assertThat(active.propertyNames()).containsExactly("self", "events", "suspend", "archive");
+
+            JsonNode suspended = adminLinks(customer, command(active.at("/suspend/href").asString()));
+            assertThat(suspended.propertyNames()).containsExactly("self", "events", "reactivate", "archive");
+
+            JsonNode archived = adminLinks(customer, command(suspended.at("/archive/href").asString()));
+            assertThat(archived.propertyNames()).containsExactly("self", "events");
+        }
+
+        @Test
+        void a_customer_never_sees_the_administrators_commands() throws Exception {
+            Customer customer = register();
+
+            JsonNode me = me(customer, customer.consistencyToken());
+
+            assertThat(me.get("_links").propertyNames()).doesNotContain("suspend", "reactivate", "archive");
+        }
+
+        @Test
+        void the_event_log_is_the_owners_and_an_administrators_only() throws Exception {
+            Customer customer = register();
+            Customer other = register();
+
+            JsonNode mine = read("/api/accounts/me/events", customer.token(), null);
+            assertThat(mine).extracting(event -> event.get("type").asString()).containsExactly("AccountRegistered");
+            assertThat(mine.get(0).propertyNames()).containsExactly("type", "version", "position", "recordedAt", "data");
+            assertThat(mine.get(0).at("/data/accountId").asString()).isEqualTo(customer.id());
+            JsonNode byAdmin = read(me(customer, customer.consistencyToken()).at("/_links/events/href").asString()
+                    .replace("/me/", "/" + customer.id() + "/"), admin(), null);
+            assertThat(byAdmin).isEqualTo(mine);
+            assertThat(read(adminLinks(customer, customer.consistencyToken()).at("/events/href").asString(), admin(),
+                    null)).isEqualTo(mine);
+            assertThat(read("/api/accounts/me/events", other.token(), null).get(0).at("/data/accountId").asString())
+                    .isEqualTo(other.id());
+
+            // another customer cannot name this account: the administrators' path is 403 whatever the id
+            http.perform(as(get("/api/accounts/" + customer.id() + "/events"), other.token()))
+                    .andExpect(status().isForbidden());
+            http.perform(get("/api/accounts/me/events")).andExpect(status().isUnauthorized())
+                    .andExpect(content().contentTypeCompatibleWith(PROBLEM));
+            http.perform(as(get("/api/accounts/me/events"), anonymous())).andExpect(status().isUnauthorized());
+            http.perform(as(get("/api/accounts/" + UUID.randomUUID() + "/events"), admin()))
+                    .andExpect(status().isNotFound()).andExpect(content().contentTypeCompatibleWith(PROBLEM));
+            http.perform(as(get("/api/accounts/not-an-id/events"), admin())).andExpect(status().isNotFound());
+            http.perform(as(get("/api/accounts/me/events?limit=0"), customer.token()))
+                    .andExpect(status().isBadRequest());
+            // the credentials (the password's hash) are a stream of their own, never in this log
+            assertThat(mine.toString()).doesNotContain(customer.password());
+        }
+    }
+
     @Nested
     class Credentials {
 

@@ -132,6 +132,23 @@ class QueriesTest {
         }
 
         @Test
+        void theList_linksItself_andEachOrder_itsResourceAndEventsAtOrders_butNoCommand() {
+            String order = newId();
+            Sent placed = events.order(alice.id(), order, List.of(line("SKU-Q1", 1, 700)), Fate.CONFIRMED);
+
+            JsonNode page = ok(get(alice, "/api/orders?size=5", placed.token()));
+
+            assertThat(page.at("/_links/self/href").asString()).isEqualTo("/api/orders?page=0&size=5");
+            JsonNode newest = page.get("items").get(0);
+            assertThat(newest.get("orderId").asString()).isEqualTo(order);
+            assertThat(newest.get("_links").propertyNames()).containsExactly("self", "events");
+            assertThat(newest.at("/_links/self/href").asString()).isEqualTo("/api/orders/" + order);
+            assertThat(newest.at("/_links/events/href").asString()).isEqualTo("/api/orders/" + order + "/events");
+            assertThat(ok(get(admin, "/api/orders?customerId=" + alice.id(), null)).at("/_links/self/href").asString())
+                    .isEqualTo("/api/orders?page=0&size=20&customerId=" + alice.id());
+        }
+
+        @Test
         void duplicatesAndOlderCopies_changeNothing() {
             String order = newId();
             Sent confirmed = events.order(alice.id(), order, List.of(line("SKU-Q1", 1, 700)), Fate.CONFIRMED);

@@ -3,18 +3,23 @@ package eventshop.accounts.admin;
 import eventshop.accounts.Accounts;
 import eventshop.accounts.domain.Account;
 import eventshop.accounts.domain.AccountErrors.AccountNotFound;
+import eventshop.accounts.domain.AccountStatus;
 import eventshop.accounts.profile.AccountProfiles;
 import eventshop.accounts.profile.AccountProfiles.Page;
 import eventshop.accounts.profile.AccountProfiles.Profile;
 import eventshop.contracts.accounts.AccountEvent;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.decider.CommandResult;
+import eventshop.eventsourcing.resources.EventLog;
+import eventshop.eventsourcing.resources.Resource;
 import eventshop.eventsourcing.security.EdgeUser;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.springframework.hateoas.EntityModel;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -54,13 +59,36 @@ public class AdminController {
         return profiles.list(page, size, consistencyToken);
     }
 
+    /**
+     * An account, linking itself, its events and the lifecycle commands its status allows: {@code confirm} while
+     * pending, {@code suspend} until suspended or archived, {@code reactivate} while suspended, {@code archive}
+     * until archived.
+     */
     @GetMapping("/{accountId}")
-    public Profile account(@PathVariable String accountId,
-                           @Nullable ConsistencyToken consistencyToken) {
+    public EntityModel<Profile> account(@PathVariable String accountId,
+                                        @Nullable ConsistencyToken consistencyToken) {
         if (!Accounts.isAccountId(accountId)) {
             throw new AccountNotFound();
         }
-        return profiles.profile(accountId, consistencyToken).orElseThrow(AccountNotFound::new);
+        Profile profile = profiles.profile(accountId, consistencyToken).orElseThrow(AccountNotFound::new);
+        AccountStatus status = profile.status();
+        String self = Resource.path("/api/accounts/{accountId}", accountId);
+        return Resource.of(profile, self)
+                .events(self + "/events")
+                .command("confirm", self + "/confirm", status.confirmable())
+                .command("suspend", self + "/suspend", status.suspendable())
+                .command("reactivate", self + "/reactivate", status.reactivatable())
+                .command("archive", self + "/archive", status.archivable())
+                // the administrator's "forget" (crypto-shredding) belongs here once accounts has it
+                .model();
+    }
+
+    /** The account's event log, oldest first, {@code limit} events from {@code fromVersion}. */
+    @GetMapping("/{accountId}/events")
+    public List<EventLog.Entry> events(@PathVariable String accountId,
+                                       @RequestParam(defaultValue = "0") @Min(0) long fromVersion,
+                                       @RequestParam(defaultValue = "1000") @Min(1) @Max(EventLog.MAX_LIMIT) int limit) {
+        return accounts.events(accountId, fromVersion, limit);
     }
 
     /** Confirms without a code; the account-lifecycle function then activates it. */

@@ -25,6 +25,32 @@ public enum AccountStatus {
         return this != SUSPENDED && this != ARCHIVED;
     }
 
+    /*
+     * What an account in this status allows: its links (MeController, AdminController) are these, and Account's
+     * decisions agree (AccountTest checks every status against the decider). A repeat that changes nothing (a
+     * second suspend) is not offered.
+     */
+
+    /** Whether confirming (with the code, or by an administrator) is still to do: PENDING or CONFIRMED. */
+    public boolean confirmable() {
+        return this == PENDING || this == CONFIRMED;
+    }
+
+    /** Whether an administrator may suspend the account: PENDING, CONFIRMED or ACTIVE. */
+    public boolean suspendable() {
+        return this == PENDING || this == CONFIRMED || this == ACTIVE;
+    }
+
+    /** Whether an administrator may reactivate the account: SUSPENDED. */
+    public boolean reactivatable() {
+        return this == SUSPENDED;
+    }
+
+    /** Whether an administrator may archive the account: any status but ARCHIVED. */
+    public boolean archivable() {
+        return this != ARCHIVED;
+    }
+
     /** The status a reactivation returns the account to (ACTIVE for an event without one, recorded before it had). */
     public static AccountStatus reactivatedTo(AccountReactivated reactivated) {
         return reactivated.status() == null ? ACTIVE : valueOf(reactivated.status());

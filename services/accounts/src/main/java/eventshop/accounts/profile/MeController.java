@@ -4,6 +4,7 @@ import eventshop.accounts.Accounts;
 import eventshop.accounts.cards.PaymentCards;
 import eventshop.accounts.domain.Account;
 import eventshop.accounts.domain.AccountErrors.AccountNotFound;
+import eventshop.accounts.domain.AccountStatus;
 import eventshop.accounts.profile.AccountProfiles.Card;
 import eventshop.accounts.profile.AccountProfiles.Profile;
 import eventshop.accounts.registration.Confirmations;
@@ -11,10 +12,14 @@ import eventshop.contracts.Address;
 import eventshop.contracts.accounts.AccountEvent;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.decider.CommandResult;
+import eventshop.eventsourcing.resources.EventLog;
+import eventshop.eventsourcing.resources.Resource;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.eventsourcing.web.InvalidField;
 import eventshop.eventsourcing.web.Problems;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -23,6 +28,7 @@ import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.springframework.hateoas.EntityModel;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -33,6 +39,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.ErrorResponseException;
@@ -45,6 +52,8 @@ import org.springframework.web.ErrorResponseException;
 @RequestMapping("/api/accounts/me")
 @PreAuthorize("hasAnyRole('CUSTOMER', 'ADMIN')")
 public class MeController {
+
+    static final String ME = "/api/accounts/me";
 
     public record ConfirmRequest(@NotBlank @Size(max = 32) String code) {
     }
@@ -99,10 +108,32 @@ public class MeController {
         this.clock = clock;
     }
 
+    /**
+     * The caller's account, linking itself, its events and what its owner may do now: {@code confirm} and
+     * {@code confirmation-code} while it is pending; {@code change-address} and {@code save-card} while it may
+     * log in.
+     */
     @GetMapping
-    public Profile me(EdgeUser caller,
-                      @Nullable ConsistencyToken consistencyToken) {
-        return profiles.profile(caller.id(), consistencyToken).orElseThrow(AccountNotFound::new);
+    public EntityModel<Profile> me(EdgeUser caller,
+                                   @Nullable ConsistencyToken consistencyToken) {
+        Profile profile = profiles.profile(caller.id(), consistencyToken).orElseThrow(AccountNotFound::new);
+        AccountStatus status = profile.status();
+        return Resource.of(profile, ME)
+                .events(ME + "/events")
+                .command("confirm", ME + "/confirm", status.confirmable())
+                .command("confirmation-code", ME + "/confirmation-code", status.confirmable())
+                .command("change-address", ME + "/address", status.mayLogIn())
+                .command("save-card", ME + "/cards", status.mayLogIn())
+                // "forget" (DELETE /api/accounts/me, crypto-shredding) belongs here once accounts has it
+                .model();
+    }
+
+    /** The caller's account's event log, oldest first, {@code limit} events from {@code fromVersion}. */
+    @GetMapping("/events")
+    public List<EventLog.Entry> events(EdgeUser caller,
+                                       @RequestParam(defaultValue = "0") @Min(0) long fromVersion,
+                                       @RequestParam(defaultValue = "1000") @Min(1) @Max(EventLog.MAX_LIMIT) int limit) {
+        return accounts.events(caller.id(), fromVersion, limit);
     }
 
     /**

@@ -347,4 +347,55 @@ class AccountTest {
                     .thenError(AccountLocked.class);
         }
     }
+
+    /**
+     * What {@link AccountStatus} says an account allows (its links) is what the decider does: a command it
+     * offers changes the account, one it does not is refused or changes nothing; in every status.
+     */
+    @Nested
+    class AllowedCommands {
+
+        @Test
+        void theStatusOffers_exactlyTheCommandsTheDeciderCarriesOut() {
+            List<List<AccountEvent>> histories = List.of(List.of(REGISTERED), List.of(REGISTERED, CONFIRMED),
+                    List.of(REGISTERED, CONFIRMED, ACTIVATED), List.of(REGISTERED, CONFIRMED, ACTIVATED, SUSPENDED),
+                    List.of(REGISTERED, SUSPENDED), List.of(REGISTERED, CONFIRMED, ACTIVATED, ARCHIVED));
+            List<AccountStatus> seen = new ArrayList<>();
+            for (List<AccountEvent> history : histories) {
+                Account.State state = new Account.Unregistered();
+                for (AccountEvent event : history) {
+                    state = Account.evolve(state, event);
+                }
+                AccountStatus status = Account.status(state);
+                seen.add(status);
+                assertThat(status.suspendable()).as("suspend when %s", status)
+                        .isEqualTo(changes(new Suspend("why"), state));
+                assertThat(status.reactivatable()).as("reactivate when %s", status)
+                        .isEqualTo(changes(new Reactivate(), state));
+                assertThat(status.archivable()).as("archive when %s", status).isEqualTo(changes(new Archive(), state));
+                assertThat(status.confirmable()).as("confirm when %s", status)
+                        .isEqualTo(accepts(new ConfirmByAdmin(), state));
+                assertThat(status.mayLogIn()).as("change the address when %s", status)
+                        .isEqualTo(changes(new ChangeAddress(HOME), state));
+            }
+            assertThat(seen).containsOnly(AccountStatus.values());
+        }
+
+        static boolean changes(Account.Command command, Account.State state) {
+            try {
+                return !Account.decide(command, state).isEmpty();
+            } catch (DomainError refused) {
+                return false;
+            }
+        }
+
+        static boolean accepts(Account.Command command, Account.State state) {
+            try {
+                Account.decide(command, state);
+                return true;
+            } catch (DomainError refused) {
+                return false;
+            }
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package eventshop.carts.cart;
 
+import eventshop.carts.cart.domain.Cart;
 import eventshop.carts.cart.domain.Pricing.PricedCart;
 import eventshop.contracts.Address;
 import eventshop.eventsourcing.config.EventSourcingProperties;
@@ -10,8 +11,9 @@ import eventshop.eventsourcing.consuming.ConsumerProgress;
 import eventshop.eventsourcing.decider.CommandContext;
 import eventshop.eventsourcing.decider.CommandContexts;
 import eventshop.eventsourcing.decider.Correlation;
+import eventshop.eventsourcing.resources.EventLog;
+import eventshop.eventsourcing.resources.Resource;
 import eventshop.eventsourcing.security.EdgeUser;
-import eventshop.eventstore.RecordedEvent;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -20,9 +22,9 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
-import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.springframework.hateoas.EntityModel;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -37,8 +39,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code /api/cart}: the caller's own cart ({@code cart-<EdgeUser.id()>}), for customers only.
@@ -49,7 +49,8 @@ import tools.jackson.databind.json.JsonMapper;
  * change's): they wait (bounded, then 503) until the price consumer has processed it; likewise the
  * tokens of any other service whose events carts consumes (orders', once carts reads orders.events).
  * Quantities are checked by the cart itself (422 {@code invalid-quantity}); malformed bodies and
- * over-long or ill-formed strings are 400 problems.
+ * over-long or ill-formed strings are 400 problems. The cart links itself, its events and the commands it allows
+ * now (HAL {@code _links}): an empty one {@code add-item} only.
  */
 @RestController
 @RequestMapping("/api/cart")
@@ -62,23 +63,25 @@ public class CartController {
      * of a conflict (1-100 of {@code A-Z a-z 0-9 . _ : -}).
      */
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** Where the caller's cart is. */
+    static final String CART = "/api/cart";
     /** A card token as payments issues them. */
     public static final String CARD_TOKEN = "tok_[A-Za-z0-9]{8,96}";
 
     private final Carts carts;
     private final PaymentCards cards;
     private final CommandContexts contexts;
-    private final JsonMapper json;
+    private final EventLog eventLog;
     private final ReadYourWrites readYourWrites;
     /** The cart's own stream (always current for carts' tokens) and what carts consumes of other services. */
     private final ReadModelProgress cartView;
 
-    public CartController(Carts carts, PaymentCards cards, CommandContexts contexts, JsonMapper json,
+    public CartController(Carts carts, PaymentCards cards, CommandContexts contexts, EventLog eventLog,
                           ReadYourWrites readYourWrites, ConsumerProgress consumed, EventSourcingProperties service) {
         this.carts = carts;
         this.cards = cards;
         this.contexts = contexts;
-        this.json = json;
+        this.eventLog = eventLog;
         this.readYourWrites = readYourWrites;
         this.cartView = ReadModelProgress.anyOf("cart", ReadModelProgress.current("cart", service.serviceName()),
                 consumed.readModel("cart", "catalog", "orders"));
@@ -129,43 +132,39 @@ public class CartController {
         }
     }
 
-    /** One stored event of the cart, {@code data} as the JSON object it is. */
-    public record EventView(String type, long version, long position, Instant recordedAt, JsonNode data) {
-    }
-
     // ---- queries
 
     @GetMapping
     @PreAuthorize("hasRole('CUSTOMER')")
-    public CartView cart(EdgeUser user,
-                         @Nullable ConsistencyToken token) {
+    public EntityModel<CartView> cart(EdgeUser user,
+                                      @Nullable ConsistencyToken token) {
         acceptToken(token);
-        return CartView.of(carts.view(user.id()));
+        return resource(carts.view(user.id()));
     }
 
     /** The cart's event log, oldest first, {@code limit} events from {@code fromVersion}. */
     @GetMapping("/events")
     @PreAuthorize("hasRole('CUSTOMER')")
-    public List<EventView> events(EdgeUser user,
-                                  @Nullable ConsistencyToken token,
-                                  @RequestParam(defaultValue = "0") @Min(0) long fromVersion,
-                                  @RequestParam(defaultValue = "1000") @Min(1) @Max(1000) int limit) {
+    public List<EventLog.Entry> events(EdgeUser user,
+                                       @Nullable ConsistencyToken token,
+                                       @RequestParam(defaultValue = "0") @Min(0) long fromVersion,
+                                       @RequestParam(defaultValue = "1000") @Min(1) @Max(EventLog.MAX_LIMIT) int limit) {
         acceptToken(token);
-        return carts.events(user.id(), fromVersion, limit).stream().map(this::view).toList();
+        return eventLog.read(Carts.streamOf(user.id()), fromVersion, limit);
     }
 
     // ---- commands
 
     @PostMapping("/items")
     @PreAuthorize("hasRole('CUSTOMER')")
-    public ResponseEntity<CartView> add(EdgeUser user, @Valid @RequestBody AddItemRequest body,
+    public ResponseEntity<EntityModel<CartView>> add(EdgeUser user, @Valid @RequestBody AddItemRequest body,
                                         Correlation correlation) {
         return respond(carts.add(user.id(), body.sku(), body.quantity(), context(user, correlation)));
     }
 
     @PutMapping("/items/{sku}")
     @PreAuthorize("hasRole('CUSTOMER')")
-    public ResponseEntity<CartView> changeQuantity(EdgeUser user, @PathVariable @Pattern(regexp = SKU) String sku,
+    public ResponseEntity<EntityModel<CartView>> changeQuantity(EdgeUser user, @PathVariable @Pattern(regexp = SKU) String sku,
                                                    @Valid @RequestBody ChangeQuantityRequest body,
                                                    Correlation correlation) {
         return respond(carts.changeQuantity(user.id(), sku, body.quantity(), context(user, correlation)));
@@ -173,14 +172,14 @@ public class CartController {
 
     @DeleteMapping("/items/{sku}")
     @PreAuthorize("hasRole('CUSTOMER')")
-    public ResponseEntity<CartView> remove(EdgeUser user, @PathVariable @Pattern(regexp = SKU) String sku,
+    public ResponseEntity<EntityModel<CartView>> remove(EdgeUser user, @PathVariable @Pattern(regexp = SKU) String sku,
                                            Correlation correlation) {
         return respond(carts.remove(user.id(), sku, context(user, correlation)));
     }
 
     @DeleteMapping
     @PreAuthorize("hasRole('CUSTOMER')")
-    public ResponseEntity<CartView> clear(EdgeUser user,
+    public ResponseEntity<EntityModel<CartView>> clear(EdgeUser user,
                                           Correlation correlation) {
         return respond(carts.clear(user.id(), context(user, correlation)));
     }
@@ -213,9 +212,27 @@ public class CartController {
         return contexts.create(user.id(), correlation.id());
     }
 
-    private static ResponseEntity<CartView> respond(Carts.Outcome outcome) {
+    private static ResponseEntity<EntityModel<CartView>> respond(Carts.Outcome outcome) {
         return ResponseEntity.ok().header(ConsistencyToken.HEADER, outcome.token().toString())
-                .body(CartView.of(outcome.cart()));
+                .body(resource(outcome.cart()));
+    }
+
+    /**
+     * The cart with its links: itself, its events, and the commands {@link PricedCart#actions()} allows now. A
+     * line's change and removal are one templated link each ({@code /api/cart/items/{sku}}: PUT, DELETE).
+     */
+    static EntityModel<CartView> resource(PricedCart cart) {
+        Resource<CartView> resource = Resource.of(CartView.of(cart), CART).events(CART + "/events");
+        for (Cart.Action action : cart.actions()) {
+            switch (action) {
+                case ADD_ITEM -> resource.link("add-item", CART + "/items");
+                case CHANGE_QUANTITY -> resource.link("change-quantity", CART + "/items/{sku}");
+                case REMOVE_ITEM -> resource.link("remove-item", CART + "/items/{sku}");
+                case CLEAR -> resource.link("clear", CART);
+                case CHECK_OUT -> resource.link("checkout", CART + "/checkout");
+            }
+        }
+        return resource.model();
     }
 
     /**
@@ -224,10 +241,5 @@ public class CartController {
      */
     private void acceptToken(@Nullable ConsistencyToken token) {
         readYourWrites.await(cartView, token);
-    }
-
-    private EventView view(RecordedEvent event) {
-        return new EventView(event.type(), event.version(), event.position(), event.metadata().timestamp(),
-                json.readTree(event.data()));
     }
 }

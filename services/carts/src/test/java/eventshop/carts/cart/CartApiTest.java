@@ -926,6 +926,91 @@ class CartApiTest {
         }
     }
 
+    /** The cart's {@code _links}: what its customer may do with it as it is now. */
+    @Nested
+    class Links {
+
+        JsonNode links(MvcTestResult result) {
+            assertThat(result).hasStatusOk();
+            return body(result).get("_links");
+        }
+
+        @Test
+        void anEmptyCart_linksItselfItsEvents_andAddItem_only() {
+            EdgeUser me = customer();
+
+            MvcTestResult result = get(me, "/api/cart");
+
+            assertThat(result.getResponse().getContentType()).startsWith("application/hal+json");
+            JsonNode cart = body(result);
+            assertThat(cart.propertyNames()).containsExactlyInAnyOrder("lines", "subtotalCents", "taxCents",
+                    "totalCents", "_links");
+            assertThat(cart.get("_links").propertyNames()).containsExactly("self", "events", "add-item");
+            assertThat(cart.at("/_links/self/href").asString()).isEqualTo("/api/cart");
+            assertThat(cart.at("/_links/events/href").asString()).isEqualTo("/api/cart/events");
+            assertThat(cart.at("/_links/add-item/href").asString()).isEqualTo("/api/cart/items");
+        }
+
+        @Test
+        void aCartWithLines_linksCheckoutClear_andEachLinesChangeAndRemoval_asTemplates() {
+            EdgeUser me = customer();
+
+            JsonNode links = links(add(me, KEYBOARD, 1));
+
+            assertThat(links.propertyNames()).containsExactly("self", "events", "add-item", "change-quantity",
+                    "remove-item", "clear", "checkout");
+            assertThat(links.at("/checkout/href").asString()).isEqualTo("/api/cart/checkout");
+            assertThat(links.at("/clear/href").asString()).isEqualTo("/api/cart");
+            assertThat(links.at("/remove-item/href").asString()).isEqualTo("/api/cart/items/{sku}");
+            assertThat(links.at("/remove-item/templated").asBoolean()).isTrue();
+            assertThat(links.at("/change-quantity/templated").asBoolean()).isTrue();
+            assertThat(links(get(me, "/api/cart")).propertyNames()).contains("checkout", "clear");
+
+            String removal = links.at("/remove-item/href").asString().replace("{sku}", KEYBOARD);
+            assertThat(links(delete(me, removal)).propertyNames()).containsExactly("self", "events", "add-item");
+        }
+
+        @Test
+        void aCartWithADiscontinuedLine_linksNoCheckout() {
+            EdgeUser me = customer();
+            String sku = newProduct("Lamp", 3000);
+            add(me, sku, 1);
+            add(me, KEYBOARD, 1);
+
+            catalogPrices.accept(message(1, new ProductDiscontinued(sku)));
+
+            assertThat(links(get(me, "/api/cart")).propertyNames()).containsExactly("self", "events", "add-item",
+                    "change-quantity", "remove-item", "clear");
+        }
+
+        @Test
+        void aCartJustCheckedOut_linksAddItem_only_andItsEventsShowTheCheckout() {
+            EdgeUser me = customer();
+            String checkout = links(add(me, KEYBOARD, 1)).at("/checkout/href").asString();
+            assertThat(post(me, checkout, "{\"shippingAddress\":" + ADDRESS + ",\"cardToken\":\"" + CARD + "\"}"))
+                    .hasStatus(HttpStatus.ACCEPTED);
+
+            JsonNode links = links(get(me, "/api/cart"));
+
+            assertThat(links.propertyNames()).containsExactly("self", "events", "add-item");
+            JsonNode events = body(get(me, links.at("/events/href").asString()));
+            assertThat(events).extracting(event -> event.get("type").asString())
+                    .containsExactly("CartItemAdded", "CartCheckedOut");
+        }
+
+        @Test
+        void theEvents_areTheCallersOwnCarts_withoutATokenIs401() {
+            EdgeUser me = customer();
+            add(me, KEYBOARD, 1);
+            long head = store.headPosition();
+
+            assertRefused(head, mvc.get().uri("/api/cart/events").exchange(), HttpStatus.UNAUTHORIZED, "unauthorized");
+            assertThat(body(get(customer(), "/api/cart/events"))).isEmpty();
+            assertThat(body(get(me, "/api/cart/events?fromVersion=0&limit=1"))).hasSize(1);
+            assertRefused(head, get(me, "/api/cart/events?limit=1001"), HttpStatus.BAD_REQUEST, null);
+        }
+    }
+
     @Nested
     class Description {
 
@@ -954,7 +1039,10 @@ class CartApiTest {
                     .isEqualTo("#/components/schemas/CheckoutAccepted");
             assertThat(checkOut.at("/responses/202/headers").has(ConsistencyToken.HEADER)).isTrue();
             assertThat(description.at("/paths/~1api~1cart/get/responses/200/content/application~1json/schema/$ref")
-                    .asString()).isEqualTo("#/components/schemas/CartView");
+                    .asString()).isEqualTo("#/components/schemas/EntityModelCartView");
+            // the cart's fields, and its HAL links
+            assertThat(description.at("/components/schemas/EntityModelCartView/properties").propertyNames())
+                    .contains("lines", "totalCents", "_links");
         }
     }
 }

@@ -29,6 +29,14 @@ public class ProductDetails {
                           String imageUrl, boolean discontinued) {
 
         /**
+         * Whether an administrator may still reprice or discontinue it: not once discontinued ({@code Product}'s
+         * decisions refuse a new price for a discontinued product, and a second discontinuation changes nothing).
+         */
+        public boolean changeable() {
+            return !discontinued;
+        }
+
+        /**
          * The product as its own events tell it ({@code available} as given); empty if it was never added.
          */
         public static Optional<Details> of(List<CatalogEvent> events, int available) {

@@ -9,15 +9,22 @@ import eventshop.contracts.catalog.CatalogEvent;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.decider.CommandResult;
 import eventshop.eventsourcing.decider.Correlation;
+import eventshop.edgetoken.EdgeToken;
+import eventshop.eventsourcing.resources.EventLog;
+import eventshop.eventsourcing.resources.Resource;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.eventsourcing.web.MultiLineText;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.springframework.hateoas.EntityModel;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -28,6 +35,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -40,6 +48,7 @@ import org.springframework.web.bind.annotation.RestController;
 class ProductsController {
 
     static final String SKU = Product.SKU_FORMAT;
+    static final String PRODUCTS = "/api/catalog/products";
 
     /**
      * {@code description} and {@code imageUrl} may be left out; {@code imageUrl} is an http(s) URL or a path.
@@ -67,23 +76,54 @@ class ProductsController {
     private final Products products;
     private final StockLevels stockLevels;
     private final ProductDetails details;
+    private final EventLog eventLog;
 
-    ProductsController(Products products, StockLevels stockLevels, ProductDetails details) {
+    ProductsController(Products products, StockLevels stockLevels, ProductDetails details, EventLog eventLog) {
+        this.eventLog = eventLog;
         this.products = products;
         this.stockLevels = stockLevels;
         this.details = details;
     }
 
+    /**
+     * The product, linking itself; for an administrator also its events and, until it is discontinued,
+     * {@code reprice} (PUT) and {@code discontinue} (DELETE). Anyone else sees no command.
+     */
     @GetMapping("/{sku}")
-    ProductDetails.Details product(@PathVariable @Pattern(regexp = SKU) String sku,
-                                   @Nullable ConsistencyToken token) {
-        return details.of(sku, token).orElseThrow(() -> new Product.UnknownProduct(sku));
+    EntityModel<ProductDetails.Details> product(@PathVariable @Pattern(regexp = SKU) String sku, EdgeUser user,
+                                                @Nullable ConsistencyToken token) {
+        ProductDetails.Details product = details.of(sku, token).orElseThrow(() -> new Product.UnknownProduct(sku));
+        return resource(product, product.sku(), product.changeable(), user).model();
+    }
+
+    /** The product's event log (administrators: products have no owner), oldest first. */
+    @GetMapping("/{sku}/events")
+    @PreAuthorize("hasRole('ADMIN')")
+    List<EventLog.Entry> events(@PathVariable @Pattern(regexp = SKU) String sku,
+                                @RequestParam(defaultValue = "0") @Min(0) long fromVersion,
+                                @RequestParam(defaultValue = "1000") @Min(1) @Max(EventLog.MAX_LIMIT) int limit) {
+        if (products.events(sku).isEmpty()) {
+            throw new Product.UnknownProduct(sku);
+        }
+        return eventLog.read(Product.streamId(sku), fromVersion, limit);
+    }
+
+    /** A product's links as {@code user} may follow them. */
+    private static <T> Resource<T> resource(T product, String sku, boolean changeable, EdgeUser user) {
+        String self = Resource.path(PRODUCTS + "/{sku}", sku);
+        Resource<T> resource = Resource.of(product, self);
+        if (user.hasRole(EdgeToken.ADMIN)) {
+            resource.events(self + "/events")
+                    .command("reprice", self + "/price", changeable)
+                    .command("discontinue", self, changeable);
+        }
+        return resource;
     }
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     @PreAuthorize("hasRole('ADMIN')")
-    ResponseEntity<ProductView> add(@Valid @RequestBody NewProduct body, EdgeUser user,
+    ResponseEntity<EntityModel<ProductView>> add(@Valid @RequestBody NewProduct body, EdgeUser user,
                                     Correlation correlation) {
         CommandResult<CatalogEvent> result = products.handle(new AddProduct(body.sku(), body.name(),
                         body.description() == null ? "" : body.description(), body.priceCents(),
@@ -91,8 +131,8 @@ class ProductsController {
         CatalogEvent.ProductAdded added = (CatalogEvent.ProductAdded) result.events().getFirst();
         return ResponseEntity.created(URI.create("/api/catalog/products/" + added.sku()))
                 .header(ConsistencyToken.HEADER, result.token().toString())
-                .body(new ProductView(added.sku(), added.name(), added.description(), added.priceCents(),
-                        stockLevels.available(added.sku()), added.imageUrl(), false));
+                .body(resource(new ProductView(added.sku(), added.name(), added.description(), added.priceCents(),
+                        stockLevels.available(added.sku()), added.imageUrl(), false), added.sku(), true, user).model());
     }
 
     @PutMapping("/{sku}/price")

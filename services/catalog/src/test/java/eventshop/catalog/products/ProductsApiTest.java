@@ -350,6 +350,72 @@ class ProductsApiTest {
         }
     }
 
+    /** A product's {@code _links}: its commands and its events for an administrator only, none once discontinued. */
+    @Nested
+    class Links {
+
+        JsonNode links(String sku, String token) {
+            Response response = http.get(PRODUCTS + "/" + sku).token(token).send();
+            assertThat(response.status()).as("%s", response).isEqualTo(200);
+            assertThat(response.contentType()).startsWith("application/hal+json");
+            return response.json().path("_links");
+        }
+
+        @Test
+        void anAdministrator_seesRepriceDiscontinueAndTheEvents_aCustomerOrAnonymousCaller_onlyTheProduct() {
+            add("LINK-1", "Linked", 100);
+
+            JsonNode forAdmin = links("LINK-1", admin);
+
+            assertThat(forAdmin.propertyNames()).containsExactly("self", "events", "reprice", "discontinue");
+            assertThat(forAdmin.at("/self/href").asString()).isEqualTo(PRODUCTS + "/LINK-1");
+            assertThat(forAdmin.at("/events/href").asString()).isEqualTo(PRODUCTS + "/LINK-1/events");
+            assertThat(forAdmin.at("/reprice/href").asString()).isEqualTo(PRODUCTS + "/LINK-1/price");
+            assertThat(forAdmin.at("/discontinue/href").asString()).isEqualTo(PRODUCTS + "/LINK-1");
+            assertThat(links("LINK-1", customer).propertyNames()).containsExactly("self");
+            assertThat(links("LINK-1", anonymous).propertyNames()).containsExactly("self");
+            JsonNode product = read("LINK-1");
+            assertThat(product.path("name").asString()).isEqualTo("Linked");
+            assertThat(product.path("priceCents").asLong()).isEqualTo(100);
+        }
+
+        @Test
+        void theAddedProduct_linksItsCommands_andFollowingDiscontinue_leavesNone() {
+            JsonNode added = add("LINK-2", "Going", 100).json();
+            assertThat(added.path("sku").asString()).isEqualTo("LINK-2");
+            String discontinue = added.at("/_links/discontinue/href").asString();
+
+            Response response = http.delete(discontinue).token(admin).send();
+
+            assertThat(response.status()).as("%s", response).isEqualTo(204);
+            JsonNode product = http.get(PRODUCTS + "/LINK-2").token(admin)
+                    .header(ConsistencyToken.HEADER, response.header(ConsistencyToken.HEADER).orElseThrow()).send().json();
+            assertThat(product.path("discontinued").asBoolean()).isTrue();
+            assertThat(product.path("_links").propertyNames()).containsExactly("self", "events");
+        }
+
+        @Test
+        void theEvents_areAnAdministratorsOnly_andOfAKnownProduct() {
+            add("LINK-3", "Logged", 100);
+            http.put(PRODUCTS + "/LINK-3/price").token(admin).json("{\"priceCents\":150}").send();
+            String events = links("LINK-3", admin).at("/events/href").asString();
+
+            Response log = http.get(events).token(admin).send();
+
+            assertThat(log.status()).as("%s", log).isEqualTo(200);
+            assertThat(log.json()).extracting(event -> event.path("type").asString())
+                    .containsExactly("ProductAdded", "ProductPriceChanged");
+            assertThat(log.json().get(1).path("data").path("priceCents").asLong()).isEqualTo(150);
+            assertThat(log.json().get(0).propertyNames())
+                    .containsExactly("type", "version", "position", "recordedAt", "data");
+            refused(403, () -> http.get(events).token(customer).send());
+            refused(401, () -> http.get(events).token(anonymous).send());
+            refused(401, () -> http.get(events).send());
+            refused(404, () -> http.get(PRODUCTS + "/LINK-NONE/events").token(admin).send());
+            refused(400, () -> http.get(events + "?limit=0").token(admin).send());
+        }
+    }
+
     @Nested
     class Description {
 
@@ -368,7 +434,9 @@ class ProductsApiTest {
                     .asString()).isEqualTo("bearer");
             assertThat(description.path("paths").propertyNames())
                     .filteredOn(path -> !path.startsWith("/api/ops/")).containsExactlyInAnyOrder(PRODUCTS,
-                    PRODUCTS + "/{sku}", PRODUCTS + "/{sku}/price");
+                    PRODUCTS + "/{sku}", PRODUCTS + "/{sku}/price", PRODUCTS + "/{sku}/events");
+            assertThat(description.at("/components/schemas/EntityModelDetails/properties").propertyNames())
+                    .contains("sku", "priceCents", "_links");
             // the operations console's endpoints (the starter's, in every service), each for the admin only
             assertThat(description.path("paths").propertyNames()).contains("/api/ops/catalog/overview",
                     "/api/ops/catalog/events", "/api/ops/catalog/streams/{streamId}", "/api/ops/catalog/audit");

@@ -3,11 +3,14 @@ package eventshop.inventory.stock;
 import eventshop.contracts.inventory.InventoryEvent;
 import eventshop.contracts.inventory.InventoryEvent.ReceiptKind;
 import eventshop.contracts.inventory.InventoryEvent.SkuEvent;
+import eventshop.edgetoken.EdgeToken;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.decider.CommandContexts;
 import eventshop.eventsourcing.decider.CommandResult;
 import eventshop.eventsourcing.decider.Correlation;
 import eventshop.eventsourcing.projection.Projections;
+import eventshop.eventsourcing.resources.EventLog;
+import eventshop.eventsourcing.resources.Resource;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.inventory.stock.StockLevels.Levels;
 import eventshop.inventory.stock.domain.Stock;
@@ -19,6 +22,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.springframework.hateoas.EntityModel;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -40,6 +44,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/inventory")
 class StockController {
+
+    static final String SKU = "[A-Z0-9-]{1,40}";
 
     /**
      * A receipt of stock: 1..{@value Stock#MAX_RECEIPT} units; {@code kind} what brought them in (a delivery
@@ -63,9 +69,11 @@ class StockController {
     private final Projections projections;
     private final JdbcTemplate jdbc;
     private final CommandContexts commandContexts;
+    private final EventLog eventLog;
 
     StockController(Stocks stocks, Catalog catalog, Projections projections, JdbcTemplate jdbc,
-                    CommandContexts commandContexts) {
+                    CommandContexts commandContexts, EventLog eventLog) {
+        this.eventLog = eventLog;
         this.stocks = stocks;
         this.catalog = catalog;
         this.projections = projections;
@@ -73,11 +81,36 @@ class StockController {
         this.commandContexts = commandContexts;
     }
 
+    /**
+     * A sku's levels, linking itself; for an administrator also its events and {@code receive} (POST, a receipt
+     * of stock, which a sku always takes).
+     */
     @GetMapping("/{sku}")
-    Levels levels(@PathVariable @Pattern(regexp = "[A-Z0-9-]{1,40}") String sku,
-                  @Nullable ConsistencyToken consistencyToken) {
-        return projections.read(StockLevels.NAME, consistencyToken, tables -> StockLevels.find(jdbc, tables, sku))
-                .orElse(Levels.of(sku, 0, 0));
+    EntityModel<Levels> levels(@PathVariable @Pattern(regexp = SKU) String sku, EdgeUser user,
+                               @Nullable ConsistencyToken consistencyToken) {
+        return resource(projections.read(StockLevels.NAME, consistencyToken,
+                tables -> StockLevels.find(jdbc, tables, sku)).orElse(Levels.of(sku, 0, 0)), user);
+    }
+
+    /**
+     * The sku's event log (administrators), oldest first: its receipts, reservations, releases and shipments;
+     * empty for a sku that never had stock (its levels are zeros, not unknown).
+     */
+    @GetMapping("/{sku}/events")
+    @PreAuthorize("hasRole('ADMIN')")
+    List<EventLog.Entry> events(@PathVariable @Pattern(regexp = SKU) String sku,
+                                @RequestParam(defaultValue = "0") @Min(0) long fromVersion,
+                                @RequestParam(defaultValue = "1000") @Min(1) @Max(EventLog.MAX_LIMIT) int limit) {
+        return eventLog.read(Stock.streamId(sku), fromVersion, limit);
+    }
+
+    private static EntityModel<Levels> resource(Levels levels, EdgeUser user) {
+        String self = Resource.path("/api/inventory/{sku}", levels.sku());
+        Resource<Levels> resource = Resource.of(levels, self);
+        if (user.hasRole(EdgeToken.ADMIN)) {
+            resource.events(self + "/events").command("receive", self + "/receipts", true);
+        }
+        return resource.model();
     }
 
     @GetMapping
@@ -91,7 +124,7 @@ class StockController {
 
     @PostMapping("/{sku}/receipts")
     @PreAuthorize("hasRole('ADMIN')")
-    ResponseEntity<Levels> receive(@PathVariable @Pattern(regexp = "[A-Z0-9-]{1,40}") String sku,
+    ResponseEntity<EntityModel<Levels>> receive(@PathVariable @Pattern(regexp = SKU) String sku,
                                    @Valid @RequestBody Receipt receipt, EdgeUser user,
                                    Correlation correlation) {
         if (!catalog.knows(sku)) {
@@ -101,6 +134,6 @@ class StockController {
                 commandContexts.create(user.id(), correlation.id()));
         return ResponseEntity.ok()
                 .header(ConsistencyToken.HEADER, result.token().toString())
-                .body(Levels.of(result.events().getLast()));
+                .body(resource(Levels.of(result.events().getLast()), user));
     }
 }

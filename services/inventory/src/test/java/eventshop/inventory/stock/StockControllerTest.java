@@ -333,6 +333,64 @@ class StockControllerTest {
         }
     }
 
+    /** A sku's {@code _links}: {@code receive} and its events for an administrator only. */
+    @Nested
+    class Links {
+
+        JsonNode read(String uri, String bearer) throws Exception {
+            return read(uri, bearer, null);
+        }
+
+        JsonNode read(String uri, String bearer, String consistencyToken) throws Exception {
+            MockHttpServletRequestBuilder request = get(uri).header("Authorization", bearer);
+            if (consistencyToken != null) {
+                request.header(ConsistencyToken.HEADER, consistencyToken);
+            }
+            return JsonMapper.builder().build().readTree(http.perform(request)
+                    .andExpect(status().isOk()).andReturn().getResponse().getContentAsString());
+        }
+
+        @Test
+        void anAdministrator_seesReceiveAndTheEvents_aCustomer_onlyTheLevels() throws Exception {
+            String sku = newSku("LINK");
+            String token = receive(sku, 3).getResponse().getHeader(ConsistencyToken.HEADER);
+
+            JsonNode forAdmin = read("/api/inventory/" + sku, admin(), token);
+
+            assertThat(forAdmin.path("onHand").asInt()).isEqualTo(3);
+            assertThat(forAdmin.path("_links").propertyNames()).containsExactly("self", "events", "receive");
+            assertThat(forAdmin.at("/_links/self/href").asString()).isEqualTo("/api/inventory/" + sku);
+            assertThat(forAdmin.at("/_links/receive/href").asString()).isEqualTo("/api/inventory/" + sku + "/receipts");
+            assertThat(read("/api/inventory/" + sku, customer()).path("_links").propertyNames()).containsExactly("self");
+            assertThat(read("/api/inventory/" + sku, anonymous()).path("_links").propertyNames())
+                    .containsExactly("self");
+        }
+
+        @Test
+        void followingReceive_receives_andTheEventsShowIt_forTheAdministratorOnly() throws Exception {
+            String sku = newSku("LINK");
+            FakeCatalog.add(sku);
+            JsonNode links = read("/api/inventory/" + sku, admin()).path("_links");
+
+            http.perform(post(links.at("/receive/href").asString()).contentType(MediaType.APPLICATION_JSON)
+                            .content("{\"quantity\":4}").header("Authorization", admin()))
+                    .andExpect(status().isOk()).andExpect(jsonPath("$.onHand").value(4))
+                    .andExpect(jsonPath("$._links.receive.href").value("/api/inventory/" + sku + "/receipts"));
+
+            String events = links.at("/events/href").asString();
+            JsonNode log = read(events, admin());
+            assertThat(log).extracting(event -> event.path("type").asString()).containsExactly("StockReceived");
+            assertThat(log.get(0).path("data").path("sku").asString()).isEqualTo(sku);
+            http.perform(get(events).header("Authorization", customer())).andExpect(status().isForbidden())
+                    .andExpect(content().contentTypeCompatibleWith(PROBLEM));
+            http.perform(get(events).header("Authorization", anonymous())).andExpect(status().isUnauthorized());
+            http.perform(get(events)).andExpect(status().isUnauthorized());
+            assertThat(read("/api/inventory/" + newSku("NONE") + "/events", admin())).isEmpty();
+            http.perform(get("/api/inventory/bad_sku/events").header("Authorization", admin()))
+                    .andExpect(status().isBadRequest()).andExpect(content().contentTypeCompatibleWith(PROBLEM));
+        }
+    }
+
     @Nested
     class Description {
 
@@ -351,7 +409,7 @@ class StockControllerTest {
             assertThat(description.at("/components/securitySchemes/edgeToken/scheme").asString()).isEqualTo("bearer");
             assertThat(description.path("paths").propertyNames())
                     .filteredOn(path -> !path.startsWith("/api/ops/")).containsExactlyInAnyOrder("/api/inventory",
-                    "/api/inventory/{sku}", "/api/inventory/{sku}/receipts");
+                    "/api/inventory/{sku}", "/api/inventory/{sku}/receipts", "/api/inventory/{sku}/events");
             // the operations console's endpoints (the starter's, in every service), each for the admin only
             assertThat(description.path("paths").propertyNames()).contains("/api/ops/inventory/overview",
                     "/api/ops/inventory/events", "/api/ops/inventory/streams/{streamId}", "/api/ops/inventory/audit");

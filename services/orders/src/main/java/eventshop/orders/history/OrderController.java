@@ -8,6 +8,8 @@ import eventshop.eventsourcing.consistency.ReadYourWrites;
 import eventshop.eventsourcing.consuming.ConsumerProgress;
 import eventshop.eventsourcing.decider.CommandContexts;
 import eventshop.eventsourcing.decider.Correlation;
+import eventshop.eventsourcing.resources.EventLog;
+import eventshop.eventsourcing.resources.Resource;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.eventstore.Limits;
 import eventshop.eventstore.RecordedEvent;
@@ -18,9 +20,9 @@ import eventshop.orders.order.domain.OrderErrors.OrderNotFound;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
-import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.springframework.hateoas.EntityModel;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -29,8 +31,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code /api/orders/{id}}: a customer's own order (another's is 404), any order for an admin. The list of
@@ -43,7 +43,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code orders.events} carries it), to pass on to the next read: of the views, of the cart, which wait for
  * that record on the topic. A later step of the saga is no position they could wait for: it is never
  * published. Cancel answers with the order and a {@code Consistency-Token}; once the shipment
- * is requested it is a 409 problem.
+ * is requested it is a 409 problem. The order links itself, its events and, while it may be cancelled,
+ * {@code cancel} (HAL {@code _links}, {@link Resource}).
  */
 @RestController
 @RequestMapping("/api/orders")
@@ -55,47 +56,46 @@ public class OrderController {
 
     private final Orders orders;
     private final CommandContexts contexts;
-    private final JsonMapper json;
+    private final EventLog eventLog;
     private final ReadYourWrites readYourWrites;
     private final String serviceName;
     /** An order's stream (always current for orders' tokens), placed from checkouts the consumer of carts.events processed. */
     private final ReadModelProgress detail;
 
-    public OrderController(Orders orders, CommandContexts contexts, JsonMapper json, ReadYourWrites readYourWrites,
+    public OrderController(Orders orders, CommandContexts contexts, EventLog eventLog, ReadYourWrites readYourWrites,
                            ConsumerProgress consumed, EventSourcingProperties service) {
         this.orders = orders;
         this.contexts = contexts;
-        this.json = json;
+        this.eventLog = eventLog;
         this.readYourWrites = readYourWrites;
         this.serviceName = service.serviceName();
         this.detail = ReadModelProgress.anyOf("order", ReadModelProgress.current("order", serviceName),
                 consumed.readModel("order", "carts"));
     }
 
-    /** One stored event of the order, {@code data} as the JSON object it is. */
-    public record EventView(String type, long version, long position, Instant recordedAt, JsonNode data) {
-    }
-
     @GetMapping("/{orderId}")
     @PreAuthorize(CUSTOMER_OR_ADMIN)
-    public ResponseEntity<OrderView> order(EdgeUser user, @PathVariable @Pattern(regexp = ORDER_ID) String orderId,
-                                           @Nullable ConsistencyToken token) {
+    public ResponseEntity<EntityModel<OrderView>> order(EdgeUser user,
+                                                        @PathVariable @Pattern(regexp = ORDER_ID) String orderId,
+                                                        @Nullable ConsistencyToken token) {
         readYourWrites.await(detail, token);
         Shown shown = show(user, orderId);
-        return ResponseEntity.ok().header(ConsistencyToken.HEADER, shown.token().toString()).body(shown.view());
+        return ResponseEntity.ok().header(ConsistencyToken.HEADER, shown.token().toString()).body(shown.resource());
     }
 
     /** The order's event log, oldest first, {@code limit} events from {@code fromVersion}. */
     @GetMapping("/{orderId}/events")
     @PreAuthorize(CUSTOMER_OR_ADMIN)
-    public ResponseEntity<List<EventView>> events(EdgeUser user, @PathVariable @Pattern(regexp = ORDER_ID) String orderId,
-                                                  @Nullable ConsistencyToken token,
-                                                  @RequestParam(defaultValue = "0") @Min(0) long fromVersion,
-                                                  @RequestParam(defaultValue = "1000") @Min(1) @Max(1000) int limit) {
+    public ResponseEntity<List<EventLog.Entry>> events(EdgeUser user,
+                                                       @PathVariable @Pattern(regexp = ORDER_ID) String orderId,
+                                                       @Nullable ConsistencyToken token,
+                                                       @RequestParam(defaultValue = "0") @Min(0) long fromVersion,
+                                                       @RequestParam(defaultValue = "1000") @Min(1)
+                                                       @Max(EventLog.MAX_LIMIT) int limit) {
         readYourWrites.await(detail, token);
         Shown shown = show(user, orderId); // 404 unless the caller may see it
         return ResponseEntity.ok().header(ConsistencyToken.HEADER, shown.token().toString())
-                .body(orders.events(orderId, fromVersion, limit).stream().map(this::eventView).toList());
+                .body(eventLog.read(Order.streamId(orderId), fromVersion, limit));
     }
 
     /**
@@ -105,22 +105,36 @@ public class OrderController {
      */
     @PostMapping("/{orderId}/cancel")
     @PreAuthorize(CUSTOMER_OR_ADMIN)
-    public ResponseEntity<OrderView> cancel(EdgeUser user, @PathVariable @Pattern(regexp = ORDER_ID) String orderId,
-                                            Correlation correlation) {
+    public ResponseEntity<EntityModel<OrderView>> cancel(EdgeUser user,
+                                                         @PathVariable @Pattern(regexp = ORDER_ID) String orderId,
+                                                         Correlation correlation) {
         OrderView order = view(user, orderId);
         Order.Canceller by = order.customerId().equals(user.id()) ? Order.Canceller.CUSTOMER : Order.Canceller.ADMIN;
         String conversation = correlation.id() != null ? correlation.id()
                 : orders.correlationOf(orderId).orElse(null);
         orders.cancel(orderId, by, contexts.create(user.id(), conversation));
         Shown cancelled = show(user, orderId);
-        return ResponseEntity.ok().header(ConsistencyToken.HEADER, cancelled.token().toString()).body(cancelled.view());
+        return ResponseEntity.ok().header(ConsistencyToken.HEADER, cancelled.token().toString())
+                .body(cancelled.resource());
     }
 
     /**
      * An order as shown, and the token of its last published event: what the view is as of for every reader
      * outside orders (orders' own reads need no wait: they fold the stream).
      */
-    private record Shown(OrderView view, ConsistencyToken token) {
+    private record Shown(OrderView view, Order.State state, ConsistencyToken token) {
+
+        /**
+         * The order with its links: itself, its events, and {@code cancel} while {@link Order#cancellable} (its
+         * customer and an administrator may both cancel it).
+         */
+        EntityModel<OrderView> resource() {
+            String self = Resource.path("/api/orders/{orderId}", view.orderId());
+            return Resource.of(view, self)
+                    .events(self + "/events")
+                    .command("cancel", self + "/cancel", Order.cancellable(state))
+                    .model();
+        }
     }
 
     private OrderView view(EdgeUser user, String orderId) {
@@ -132,22 +146,19 @@ public class OrderController {
         if (events.isEmpty()) {
             throw new OrderNotFound(orderId);
         }
-        OrderView view = OrderView.of(events, orders::decode);
+        OrderView.Folded folded = OrderView.fold(events, orders::decode);
+        OrderView view = folded.view();
         if (!admin(user) && !view.customerId().equals(user.id())) {
             throw new OrderNotFound(orderId);
         }
         RecordedEvent published = events.reversed().stream()
                 .filter(event -> OrderMessages.of(orders.decode(event)) instanceof OrderMessages.Publish)
                 .findFirst().orElseThrow(() -> new IllegalStateException("the stream has no OrderPlaced"));
-        return new Shown(view, new ConsistencyToken(serviceName, published.position(), published.streamId()));
+        return new Shown(view, folded.state(),
+                new ConsistencyToken(serviceName, published.position(), published.streamId()));
     }
 
     private static boolean admin(EdgeUser user) {
         return user.hasRole(EdgeToken.ADMIN);
-    }
-
-    private EventView eventView(RecordedEvent event) {
-        return new EventView(event.type(), event.version(), event.position(), event.metadata().timestamp(),
-                json.readTree(event.data()));
     }
 }

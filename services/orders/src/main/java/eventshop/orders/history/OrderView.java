@@ -37,8 +37,17 @@ public record OrderView(String orderId, String customerId, OrderStatus status, C
     public record Completed(SagaStep step, String reply, Instant at) {
     }
 
+    /** An order's view and the decider's state it was folded with (what its links are decided from). */
+    record Folded(OrderView view, Order.State state) {
+    }
+
     /** The view of an order's stored events (at least its {@code OrderPlaced}). */
     static OrderView of(List<RecordedEvent> events, Function<RecordedEvent, OrderEvent> decode) {
+        return fold(events, decode).view();
+    }
+
+    /** The view of an order's stored events (at least its {@code OrderPlaced}), and its state. */
+    static Folded fold(List<RecordedEvent> events, Function<RecordedEvent, OrderEvent> decode) {
         Order.State state = new Order.NotPlaced();
         OrderPlaced placed = null;
         OrderCancelled cancelled = null;
@@ -72,10 +81,11 @@ public record OrderView(String orderId, String customerId, OrderStatus status, C
                 ? cancelledState.compensations().values().stream().map(OrderView::waiting)
                 .sorted(Comparator.comparing(Waiting::step)).toList()
                 : List.of();
-        return new OrderView(placed.orderId(), placed.customerId(), Order.status(state),
+        return new Folded(new OrderView(placed.orderId(), placed.customerId(), Order.status(state),
                 cancelled == null ? null : cancelled.reason(), cancelled == null ? null : cancelled.detail(),
                 placed.lines(), placed.subtotalCents(), placed.taxCents(), placed.totalCents(),
-                placed.shippingAddress(), List.copyOf(timeline), waiting, pending, List.copyOf(completed), version);
+                placed.shippingAddress(), List.copyOf(timeline), waiting, pending, List.copyOf(completed), version),
+                state);
     }
 
     private static Waiting waiting(Order.Pending pending) {

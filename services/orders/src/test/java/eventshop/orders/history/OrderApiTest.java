@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import eventshop.contracts.inventory.InventoryEvent.StockReserved;
+import eventshop.contracts.inventory.InventoryEvent.StockShipped;
 import eventshop.contracts.inventory.StockLine;
 import eventshop.contracts.payments.PaymentEvent.PaymentAuthorized;
 import eventshop.contracts.payments.PaymentEvent.PaymentCaptured;
@@ -374,6 +375,95 @@ class OrderApiTest {
 
             assertThat(body(post(admin, "/api/orders/" + order + "/cancel")).get("cancellationReason").asString())
                     .isEqualTo("CUSTOMER_CANCELLED");
+        }
+    }
+
+    /**
+     * The order's {@code _links}: itself, its events, and {@code cancel} while the order may be cancelled
+     * (until the shipment is requested), to its customer and to an administrator alike.
+     */
+    @Nested
+    class Links {
+
+        JsonNode links(EdgeUser user, String order) {
+            MvcTestResult result = get(user, "/api/orders/" + order);
+            assertThat(result).hasStatusOk();
+            return body(result).get("_links");
+        }
+
+        String href(JsonNode links, String rel) {
+            return links.get(rel).get("href").asString();
+        }
+
+        @Test
+        void aPlacedOrder_linksItselfItsEvents_andCancel_andKeepsItsFields() {
+            String order = placed(alice);
+
+            MvcTestResult result = get(alice, "/api/orders/" + order);
+
+            assertThat(result.getResponse().getContentType()).startsWith("application/hal+json");
+            JsonNode view = body(result);
+            assertThat(view.get("orderId").asString()).isEqualTo(order);
+            assertThat(view.get("status").asString()).isEqualTo("PLACED");
+            assertThat(view.get("_links").propertyNames()).containsExactly("self", "events", "cancel");
+            assertThat(href(view.get("_links"), "self")).isEqualTo("/api/orders/" + order);
+            assertThat(href(view.get("_links"), "events")).isEqualTo("/api/orders/" + order + "/events");
+            assertThat(href(view.get("_links"), "cancel")).isEqualTo("/api/orders/" + order + "/cancel");
+            assertThat(links(admin, order).propertyNames()).containsExactly("self", "events", "cancel");
+        }
+
+        @Test
+        void aConfirmedOrder_stillLinksCancel_untilTheShipmentIsRequested() {
+            String order = placed(alice);
+            inventory.accept(message("reservation-" + order, new StockReserved(order, List.of(new StockLine("SKU-1", 2)))));
+            payments.accept(message("payment-" + order, new PaymentAuthorized(order, alice.id(), 3179, "VISA", "4242")));
+            assertThat(body(get(alice, "/api/orders/" + order)).get("status").asString()).isEqualTo("CONFIRMED");
+            assertThat(links(alice, order).has("cancel")).isTrue();
+
+            payments.accept(message("payment-" + order, new PaymentCaptured(order, 3179)));
+
+            assertThat(links(alice, order).propertyNames()).containsExactly("self", "events");
+        }
+
+        @Test
+        void aShippedOrder_linksNoCancel() {
+            String order = captured(alice);
+            inventory.accept(message("reservation-" + order, new StockShipped(order, List.of(new StockLine("SKU-1", 2)))));
+
+            assertThat(body(get(alice, "/api/orders/" + order)).get("status").asString()).isEqualTo("SHIPPED");
+            assertThat(links(alice, order).propertyNames()).containsExactly("self", "events");
+            assertThat(links(admin, order).propertyNames()).containsExactly("self", "events");
+        }
+
+        @Test
+        void followingCancel_cancels_andTheCancelledOrder_linksNoCancel_butItsEvents() {
+            String order = placed(alice);
+            String cancel = href(links(alice, order), "cancel");
+
+            MvcTestResult cancelled = post(alice, cancel);
+
+            assertThat(cancelled).hasStatusOk();
+            JsonNode view = body(cancelled);
+            assertThat(view.get("status").asString()).isEqualTo("CANCELLED");
+            assertThat(view.get("_links").propertyNames()).containsExactly("self", "events");
+            JsonNode events = body(get(alice, href(view.get("_links"), "events")));
+            assertThat(events).extracting(event -> event.get("type").asString()).contains("OrderPlaced", "OrderCancelled");
+            assertThat(events.get(0).propertyNames())
+                    .containsExactly("type", "version", "position", "recordedAt", "data");
+        }
+
+        @Test
+        void theEvents_areTheOwnersAndAnAdministrators_anotherCustomer404_noToken401() {
+            String order = placed(alice);
+            String events = href(links(alice, order), "events");
+
+            assertThat(get(alice, events)).hasStatusOk();
+            assertThat(get(admin, events)).hasStatusOk();
+            assertProblem(get(bob, events), HttpStatus.NOT_FOUND);
+            assertProblem(mvc.get().uri(events).exchange(), HttpStatus.UNAUTHORIZED);
+            assertProblem(get(alice, events + "?limit=0"), HttpStatus.BAD_REQUEST);
+            assertProblem(get(alice, events + "?fromVersion=-1"), HttpStatus.BAD_REQUEST);
+            assertThat(body(get(alice, events + "?fromVersion=1&limit=1"))).hasSize(1);
         }
     }
 }

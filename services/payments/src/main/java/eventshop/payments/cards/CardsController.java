@@ -4,6 +4,7 @@ import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.decider.CommandContexts;
 import eventshop.eventsourcing.decider.Correlation;
 import eventshop.eventsourcing.projection.Projections;
+import eventshop.eventsourcing.resources.Resource;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.payments.cards.CardTokens.TokenView;
 import eventshop.payments.cards.domain.Card;
@@ -19,6 +20,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.springframework.hateoas.EntityModel;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -146,8 +148,10 @@ class CardsController {
      */
     @GetMapping("/{token}")
     @PreAuthorize("hasRole('CUSTOMER')")
-    TokenView one(EdgeUser user, @PathVariable @Pattern(regexp = Card.TOKEN) String token,
-                  @Nullable ConsistencyToken consistencyToken) {
-        return cards.ownedBy(user.id(), token).orElseThrow(CardNotFound::new);
+    EntityModel<TokenView> one(EdgeUser user, @PathVariable @Pattern(regexp = Card.TOKEN) String token,
+                               @Nullable ConsistencyToken consistencyToken) {
+        TokenView card = cards.ownedBy(user.id(), token).orElseThrow(CardNotFound::new);
+        // no events link: a card's log is payments' private record of the card, not shown to anyone
+        return Resource.of(card, Resource.path("/api/payments/tokens/{token}", card.token())).model();
     }
 }

@@ -3,13 +3,18 @@ package eventshop.payments.payment;
 import eventshop.edgetoken.EdgeToken;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.projection.Projections;
+import eventshop.eventsourcing.resources.EventLog;
+import eventshop.eventsourcing.resources.Resource;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.payments.payment.PaymentViews.PaymentPage;
 import eventshop.payments.payment.PaymentViews.PaymentView;
+import eventshop.payments.payment.domain.Payment;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.springframework.hateoas.EntityModel;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,16 +38,43 @@ class PaymentsController {
 
     private final Projections projections;
     private final JdbcTemplate jdbc;
+    private final EventLog eventLog;
 
-    PaymentsController(Projections projections, JdbcTemplate jdbc) {
+    PaymentsController(Projections projections, JdbcTemplate jdbc, EventLog eventLog) {
+        this.eventLog = eventLog;
         this.projections = projections;
         this.jdbc = jdbc;
     }
 
+    /**
+     * The payment of an order, linking itself, its events and its order. It takes no command over HTTP (payments
+     * are moved by the order's saga on {@code payments.commands}), so it links none.
+     */
     @GetMapping("/{orderId}")
     @PreAuthorize("hasAnyRole('CUSTOMER', 'ADMIN')")
-    PaymentView payment(EdgeUser user, @PathVariable @Pattern(regexp = ORDER_ID) String orderId,
-                        @Nullable ConsistencyToken consistencyToken) {
+    EntityModel<PaymentView> payment(EdgeUser user, @PathVariable @Pattern(regexp = ORDER_ID) String orderId,
+                                     @Nullable ConsistencyToken consistencyToken) {
+        PaymentView payment = visible(user, orderId, consistencyToken);
+        String self = Resource.path("/api/payments/{orderId}", payment.orderId());
+        return Resource.of(payment, self)
+                .events(self + "/events")
+                .link("order", Resource.path("/api/orders/{orderId}", payment.orderId()))
+                .model();
+    }
+
+    /** The payment's event log (its customer's or an administrator's; another customer's is 404), oldest first. */
+    @GetMapping("/{orderId}/events")
+    @PreAuthorize("hasAnyRole('CUSTOMER', 'ADMIN')")
+    List<EventLog.Entry> events(EdgeUser user, @PathVariable @Pattern(regexp = ORDER_ID) String orderId,
+                                @Nullable ConsistencyToken consistencyToken,
+                                @RequestParam(defaultValue = "0") @Min(0) long fromVersion,
+                                @RequestParam(defaultValue = "1000") @Min(1) @Max(EventLog.MAX_LIMIT) int limit) {
+        visible(user, orderId, consistencyToken);
+        return eventLog.read(Payment.streamId(orderId), fromVersion, limit);
+    }
+
+    /** The payment of {@code orderId} if {@code user} may see it: its customer, or an administrator. */
+    private PaymentView visible(EdgeUser user, String orderId, @Nullable ConsistencyToken consistencyToken) {
         return projections.read(PaymentViews.NAME, consistencyToken,
                         tables -> PaymentViews.find(jdbc, tables, orderId))
                 .filter(view -> user.hasRole(EdgeToken.ADMIN) || user.id().equals(view.customerId()))

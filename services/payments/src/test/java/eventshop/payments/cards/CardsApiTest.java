@@ -124,6 +124,11 @@ class CardsApiTest extends ApiSupport {
 
             assertThat(get(me, "/api/payments/tokens/" + token, consistency)).hasStatus(HttpStatus.OK)
                     .bodyJson().extractingPath("$.last4").isEqualTo("4242");
+            // it links itself only: a card takes no command over HTTP, and its log is payments' own
+            assertThat(body(get(me, "/api/payments/tokens/" + token, consistency)).get("_links").propertyNames())
+                    .containsExactly("self");
+            assertThat(body(get(me, "/api/payments/tokens/" + token, consistency)).at("/_links/self/href").asString())
+                    .isEqualTo("/api/payments/tokens/" + token);
             assertThat(get(newCustomer(), "/api/payments/tokens/" + token, consistency))
                     .hasStatus(HttpStatus.NOT_FOUND);
             assertThat(get(me, "/api/payments/tokens/tok_" + "0".repeat(32), consistency))

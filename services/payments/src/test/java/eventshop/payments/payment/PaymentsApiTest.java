@@ -110,4 +110,43 @@ class PaymentsApiTest extends ApiSupport {
         assertRefused(head, get(newCustomer(), "/api/payments?size=0"), HttpStatus.BAD_REQUEST, null);
         assertRefused(head, get(newCustomer(), "/api/payments?page=x"), HttpStatus.BAD_REQUEST, null);
     }
+
+    @Test
+    void thePayment_linksItselfItsEventsAndItsOrder_andNoCommand() {
+        EdgeUser ada = newCustomer();
+        String order = newOrder();
+        String consistency = paid(ada, order, "4242424242424242", 1250, true);
+
+        MvcTestResult result = get(ada, "/api/payments/" + order, consistency);
+
+        assertThat(result.getResponse().getContentType()).startsWith("application/hal+json");
+        JsonNode links = body(result).get("_links");
+        assertThat(links.propertyNames()).containsExactly("self", "events", "order");
+        assertThat(links.at("/self/href").asString()).isEqualTo("/api/payments/" + order);
+        assertThat(links.at("/events/href").asString()).isEqualTo("/api/payments/" + order + "/events");
+        assertThat(links.at("/order/href").asString()).isEqualTo("/api/orders/" + order);
+    }
+
+    @Test
+    void theEvents_areTheCustomersAndAnAdmins_anotherCustomer404_noToken401() {
+        EdgeUser ada = newCustomer();
+        String order = newOrder();
+        String consistency = paid(ada, order, "4242424242424242", 1250, true);
+        String events = body(get(ada, "/api/payments/" + order, consistency)).at("/_links/events/href").asString();
+
+        JsonNode log = body(get(ada, events, consistency));
+
+        assertThat(log).extracting(event -> event.get("type").asString())
+                .containsExactly("PaymentAuthorized", "PaymentCaptured");
+        assertThat(log.get(0).propertyNames()).containsExactly("type", "version", "position", "recordedAt", "data");
+        assertThat(log.get(0).at("/data/amountCents").asLong()).isEqualTo(1250);
+        assertThat(body(get(ADMIN, events, consistency))).isEqualTo(log);
+        long head = store.headPosition();
+        assertRefused(head, get(newCustomer(), events, consistency), HttpStatus.NOT_FOUND, "payment-not-found");
+        assertRefused(head, get(ada, "/api/payments/" + newOrder() + "/events", consistency), HttpStatus.NOT_FOUND,
+                "payment-not-found");
+        assertRefused(head, mvc.get().uri(events).exchange(), HttpStatus.UNAUTHORIZED, "unauthorized");
+        assertRefused(head, get(ada, events + "?limit=1001"), HttpStatus.BAD_REQUEST, null);
+        assertThat(log.toString()).doesNotContain("4242424242424242");
+    }
 }

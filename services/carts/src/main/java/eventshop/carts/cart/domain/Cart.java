@@ -99,6 +99,11 @@ public final class Cart {
     public record RestoreOrder(String customerId, String orderId, PriceList prices) implements Command {
     }
 
+    /** The customer's commands, as a cart offers them ({@link Pricing.PricedCart#actions()}). */
+    public enum Action {
+        ADD_ITEM, CHANGE_QUANTITY, REMOVE_ITEM, CLEAR, CHECK_OUT
+    }
+
     // ---- state
 
     public sealed interface State {

@@ -1,7 +1,9 @@
 package eventshop.carts.cart.domain;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Cart lines at given prices: line totals, subtotal, 6% tax rounded half-up to the cent, total.
@@ -31,6 +33,23 @@ public final class Pricing {
 
         public PricedCart {
             lines = List.copyOf(lines);
+        }
+
+        /**
+         * What its customer may do with the cart as it is now (its {@code _links}): add an item always; with lines,
+         * change or remove one and clear the cart; check out when it has lines and every one is still on sale
+         * (as {@link Cart#decide} checks a checkout: a cart of none, or with a discontinued line, is refused).
+         */
+        public Set<Cart.Action> actions() {
+            if (lines.isEmpty()) {
+                return EnumSet.of(Cart.Action.ADD_ITEM);
+            }
+            Set<Cart.Action> actions = EnumSet.of(Cart.Action.ADD_ITEM, Cart.Action.CHANGE_QUANTITY,
+                    Cart.Action.REMOVE_ITEM, Cart.Action.CLEAR);
+            if (lines.stream().allMatch(PricedLine::available)) {
+                actions.add(Cart.Action.CHECK_OUT);
+            }
+            return actions;
         }
     }
 

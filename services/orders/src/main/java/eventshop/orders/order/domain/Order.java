@@ -266,6 +266,24 @@ public final class Order {
         };
     }
 
+    /**
+     * Whether a {@link CancelOrder} cancels an order in {@code state}: while the saga waits for the stock, the
+     * payment's authorization or its capture; not once the shipment is asked for, shipped, delivered or cancelled
+     * (a second cancel changes nothing). The one rule behind the decision and the order's {@code cancel} link.
+     */
+    public static boolean cancellable(State state) {
+        return switch (state) {
+            case NotPlaced notPlaced -> false;
+            case InProgress inProgress -> inProgress.step() != null
+                    && switch (inProgress.step().step()) {
+                        case RESERVE_STOCK, AUTHORIZE_PAYMENT, CAPTURE_PAYMENT -> true;
+                        case SHIP_STOCK, DELIVER, RELEASE_STOCK, VOID_PAYMENT, REFUND_PAYMENT -> false;
+                    };
+            case Delivered delivered -> false;
+            case Cancelled cancelled -> false;
+        };
+    }
+
     /** The status an order in {@code state} shows (null before it is placed). */
     public static OrderStatus status(State state) {
         return switch (state) {
@@ -492,7 +510,7 @@ public final class Order {
 
     private static List<OrderEvent> cancelOnRequest(InProgress order, CancelOrder cancel, Policy policy) {
         SagaStep step = order.step() == null ? null : order.step().step();
-        if (step == SagaStep.RESERVE_STOCK || step == SagaStep.AUTHORIZE_PAYMENT || step == SagaStep.CAPTURE_PAYMENT) {
+        if (cancellable(order)) {
             return switch (cancel.by()) {
                 case CUSTOMER -> cancel(order, CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer",
                         compensationsAt(step), cancel.now(), policy);

@@ -320,6 +320,28 @@ class OrderTest {
                     new StockReleaseRequested(ID, 1, deadline(at(3))), new PaymentVoidRequested(ID, 1, deadline(at(3))));
         }
 
+        /** {@link Order#cancellable}, behind the order's {@code cancel} link, says what the decision does. */
+        @Test
+        void cancellable_whileStockOrPaymentIsOut_notOnceTheShipmentIsRequested_norWhenCancelledOrDelivered() {
+            assertThat(cancellable()).isFalse();
+            assertThat(cancellable(placed())).isTrue();
+            assertThat(cancellable(reserved())).isTrue();
+            assertThat(cancellable(confirmed())).isTrue();
+            assertThat(cancellable(captured())).isFalse();
+            assertThat(cancellable(shipped())).isFalse();
+            assertThat(cancellable(concat(shipped(), new OrderDelivered(ID, CUSTOMER)))).isFalse();
+            assertThat(cancellable(concat(placed(), new OrderCancelled(ID, CUSTOMER,
+                    CancellationReason.CUSTOMER_CANCELLED, "cancelled by the customer", OrderStatus.PLACED)))).isFalse();
+        }
+
+        static boolean cancellable(OrderEvent... history) {
+            Order.State state = new Order.NotPlaced();
+            for (OrderEvent event : history) {
+                state = Order.evolve(state, event);
+            }
+            return Order.cancellable(state);
+        }
+
         @Test
         void onceTheShipmentIsRequested_isRefused() {
             ORDER.given(captured()).when(new CancelOrder(ID, Order.Canceller.CUSTOMER, at(4))).thenError(OrderNotCancellable.class);
