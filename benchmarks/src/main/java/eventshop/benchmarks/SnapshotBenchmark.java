@@ -1,0 +1,247 @@
+package eventshop.benchmarks;
+
+import eventshop.carts.cart.Carts;
+import eventshop.carts.cart.domain.Cart;
+import eventshop.carts.cart.domain.PaymentCard;
+import eventshop.carts.cart.domain.PriceList;
+import eventshop.carts.cart.domain.Product;
+import eventshop.contracts.Address;
+import eventshop.contracts.carts.CartEvent;
+import eventshop.eventsourcing.decider.CommandContext;
+import eventshop.eventsourcing.decider.CommandHandler;
+import eventshop.eventsourcing.decider.JsonEventCodec;
+import eventshop.eventstore.EventData;
+import eventshop.eventstore.EventStore;
+import eventshop.eventstore.ExpectedVersion;
+import eventshop.eventstore.RecordedEvent;
+import eventshop.eventstore.file.Durability;
+import eventshop.eventstore.file.FileEventStore;
+import eventshop.eventstore.file.FileEventStoreOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Command latency on a long cart stream with and without snapshots ({@code benchmarks/run snapshots}): the carts'
+ * real decider, codec and snapshot form ({@link Carts#snapshotting}) on the file engine with fsync, as the service
+ * runs. One stream of 10,000 cart events (a customer's carts: adds, quantity changes, removals and a checkout every
+ * 50 events, so the state remembers 200 checkouts) is copied once per configuration, then per configuration:
+ * <ul>
+ *   <li><b>cold load</b>: a new handler (as after a restart) loads the stream: snapshot + the events after it, or
+ *   all 10,000 events;</li>
+ *   <li><b>cold command</b>: a new handler decides and appends one command (load + decide + fsync'd append);</li>
+ *   <li><b>warm command</b>: one handler, its state cached, decides and appends command after command (each
+ *   append fsync'd; every N-th asks for a snapshot, written after the command or, "sync", before it returns).</li>
+ * </ul>
+ * All configurations run in one JVM, one after another, after a warm-up of each; the ratios come from one run.
+ */
+public final class SnapshotBenchmark {
+
+    private static final String CUSTOMER = "bench-customer";
+    private static final Address HOME = new Address("Ada", "1 Main St", "", "London", "N1", "GB");
+    private static final PriceList PRICES = new PriceList(Map.of(
+            "SKU-1", new Product.OnSale("SKU-1", "One", 1999),
+            "SKU-2", new Product.OnSale("SKU-2", "Two", 250),
+            "SKU-3", new Product.OnSale("SKU-3", "Three", 4200),
+            "SKU-4", new Product.OnSale("SKU-4", "Four", 75),
+            "SKU-5", new Product.OnSale("SKU-5", "Five", 12_000)));
+    private static final List<String> SKUS = List.of("SKU-1", "SKU-2", "SKU-3", "SKU-4", "SKU-5");
+    private static final CommandContext CONTEXT = new CommandContext(new UUID(1, 1), "bench", CUSTOMER, Map.of());
+
+    private record Config(String name, int every, boolean syncWrites) {
+    }
+
+    private record Figures(Histogram coldLoad, Histogram coldCommand, Histogram warmCommand, long snapshotBytes,
+                           double snapshotsWritten) {
+    }
+
+    private SnapshotBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = List.of(args).contains("--quick");
+        int streamLength = 10_000;
+        int coldRounds = quick ? 20 : 100;
+        int warmRounds = quick ? 300 : 2_000;
+        Path data = Path.of("benchmarks/target/bench-data/snapshots");
+        deleteTree(data);
+        Files.createDirectories(data);
+
+        List<Config> configs = List.of(new Config("no snapshots", 0, false),
+                new Config("every 1000", 1000, false), new Config("every 100 (default)", 100, false),
+                new Config("every 100, written before the command returns", 100, true),
+                new Config("every 10", 10, false));
+
+        System.out.printf(Locale.ROOT, "snapshots: a cart stream of %,d events, file engine with fsync; %d cold and"
+                + " %d warm commands per configuration%n", streamLength, coldRounds, warmRounds);
+        System.out.println("machine: " + Machine.cpu() + ", " + Machine.memory() + ", " + Machine.kernel() + ", "
+                + Machine.jdk());
+        System.out.println("disk: " + Machine.disk(data) + "; load before: " + Machine.load());
+        System.out.println("commit: " + System.getProperty("bench.commit", "unknown"));
+
+        List<RecordedEvent> stream;
+        try (FileEventStore setup = FileEventStore.open(data.resolve("store"),
+                FileEventStoreOptions.defaults().withDurability(Durability.NONE))) {
+            stream = write(setup, "cart-template", streamLength);
+            for (int i = 0; i < configs.size(); i++) {
+                copy(setup, stream, "cart-config-" + i);
+            }
+        }
+
+        List<Figures> results = new ArrayList<>();
+        try (FileEventStore store = FileEventStore.open(data.resolve("store"),
+                FileEventStoreOptions.defaults().withDurability(Durability.FSYNC))) {
+            for (int i = 0; i < configs.size(); i++) {
+                Config config = configs.get(i);
+                String streamId = "cart-config-" + i;
+                // warm-up: the JIT on the fold, the codec and the snapshot form; and the snapshot written
+                handler(store, config, null).load(streamId);
+                measure(store, config, streamId, 10, 50);
+                results.add(measure(store, config, streamId, coldRounds, warmRounds));
+                System.out.printf(Locale.ROOT, "  measured: %s%n", config.name());
+            }
+        }
+
+        Function<Histogram, String> row = h -> String.format(Locale.ROOT, "%8.2f | %8.2f | %8.2f | %8.2f",
+                h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6, h.getValueAtPercentile(99) / 1e6,
+                h.getMaxValue() / 1e6);
+        StringBuilder table = new StringBuilder();
+        table.append("| configuration | measure | p50 ms | p90 ms | p99 ms | max ms |\n");
+        table.append("|---|---|---:|---:|---:|---:|\n");
+        for (int i = 0; i < configs.size(); i++) {
+            Figures figures = results.get(i);
+            String name = configs.get(i).name();
+            table.append("| ").append(name).append(" | cold load | ").append(row.apply(figures.coldLoad())).append(" |\n");
+            table.append("| ").append(name).append(" | cold command | ").append(row.apply(figures.coldCommand()))
+                    .append(" |\n");
+            table.append("| ").append(name).append(" | warm command | ").append(row.apply(figures.warmCommand()))
+                    .append(" |\n");
+        }
+        table.append("\n| configuration | snapshot size | snapshots written | cold load p50 vs. no snapshots |"
+                + " warm p99 vs. no snapshots |\n|---|---:|---:|---:|---:|\n");
+        double coldBase = results.getFirst().coldLoad().getValueAtPercentile(50);
+        double warmBase = results.getFirst().warmCommand().getValueAtPercentile(99);
+        for (int i = 0; i < configs.size(); i++) {
+            Figures figures = results.get(i);
+            table.append(String.format(Locale.ROOT, "| %s | %,d bytes | %.0f | %.3f× | %.2f× |%n", configs.get(i).name(),
+                    figures.snapshotBytes(), figures.snapshotsWritten(),
+                    figures.coldLoad().getValueAtPercentile(50) / coldBase,
+                    figures.warmCommand().getValueAtPercentile(99) / warmBase));
+        }
+        System.out.println();
+        System.out.print(table);
+        Files.writeString(Path.of("benchmarks/target/snapshots.md"), table.toString());
+        deleteTree(data);
+    }
+
+    private static Figures measure(EventStore store, Config config, String streamId, int coldRounds,
+                                   int warmRounds) {
+        Histogram coldLoad = new Histogram(3);
+        Histogram coldCommand = new Histogram(3);
+        Histogram warmCommand = new Histogram(3);
+        var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        int n = 0;
+        for (int i = 0; i < coldRounds; i++) {
+            long start = System.nanoTime();
+            handler(store, config, registry).load(streamId);
+            coldLoad.recordValue(System.nanoTime() - start);
+            CommandHandler<Cart.Command, CartEvent, Cart.State> restarted = handler(store, config, registry);
+            Cart.Command command = next(n++);
+            start = System.nanoTime();
+            restarted.handle(streamId, command, CONTEXT);
+            coldCommand.recordValue(System.nanoTime() - start);
+        }
+        CommandHandler<Cart.Command, CartEvent, Cart.State> warm = handler(store, config, registry);
+        warm.load(streamId);
+        for (int i = 0; i < warmRounds; i++) {
+            Cart.Command command = next(n++);
+            long start = System.nanoTime();
+            warm.handle(streamId, command, CONTEXT);
+            warmCommand.recordValue(System.nanoTime() - start);
+        }
+        long size = store.loadSnapshot(streamId).map(snapshot -> (long) snapshot.data().length).orElse(0L);
+        var written = registry.find("eventstore.snapshots.written").counter();
+        return new Figures(coldLoad, coldCommand, warmCommand, size, written == null ? 0 : written.count());
+    }
+
+    /** Adds and removes one unit of SKU-1 in turn: one event per command. */
+    private static Cart.Command next(int n) {
+        return n % 2 == 0 ? new Cart.AddItem(CUSTOMER, "SKU-4", 1, PRICES.product("SKU-4"))
+                : new Cart.RemoveItem(CUSTOMER, "SKU-4");
+    }
+
+    private static CommandHandler<Cart.Command, CartEvent, Cart.State> handler(
+            EventStore store, Config config, io.micrometer.core.instrument.MeterRegistry registry) {
+        Executor writes = config.syncWrites() ? Runnable::run : task -> Thread.ofVirtual().start(task);
+        return CommandHandler.builder("carts", store, Cart.DECIDER, JsonEventCodec.of(CartEvent.class))
+                .clock(Clock.systemUTC())
+                .snapshotting(config.every() > 0 ? Carts.snapshotting(config.every()) : null)
+                .snapshotWrites(writes)
+                .meterRegistry(registry)
+                .build();
+    }
+
+    /** A customer's {@code length} cart events, decided by the cart's decider: a checkout every 50 events. */
+    private static List<RecordedEvent> write(EventStore store, String streamId, int length) {
+        CommandHandler<Cart.Command, CartEvent, Cart.State> handler = CommandHandler
+                .builder("carts", store, Cart.DECIDER, JsonEventCodec.of(CartEvent.class)).build();
+        int checkouts = 0;
+        for (long version = -1, step = 0; version < length - 1; step++) {
+            Cart.State state = handler.load(streamId).state();
+            Cart.Command command;
+            if ((version + 2) % 50 == 0 && !state.lines().isEmpty()) {
+                command = new Cart.CheckOut(CUSTOMER, "order-" + checkouts++, "ada@example.com", PRICES, HOME,
+                        "tok_bench", new PaymentCard.Usable());
+            } else {
+                String sku = SKUS.get((int) (step % SKUS.size()));
+                boolean held = state.lines().stream().anyMatch(line -> line.sku().equals(sku));
+                command = !held || step % 3 == 0 ? new Cart.AddItem(CUSTOMER, sku, 1 + (int) (step % 4),
+                        PRICES.product(sku))
+                        : step % 3 == 1 ? new Cart.ChangeQuantity(CUSTOMER, sku, 1 + (int) (step % 7),
+                        PRICES.product(sku)) : new Cart.RemoveItem(CUSTOMER, sku);
+            }
+            try {
+                version = handler.handle(streamId, command, CONTEXT).streamVersion();
+            } catch (eventshop.eventsourcing.decider.DomainError refused) {
+                // a quantity over the line's limit, say: the next step decides another command
+            }
+        }
+        return store.read(streamId, 0).collectList().block();
+    }
+
+    private static void copy(EventStore store, List<RecordedEvent> events, String streamId) {
+        List<EventData> batch = new ArrayList<>();
+        for (RecordedEvent event : events) {
+            batch.add(new EventData(UUID.randomUUID(), event.type(), event.data(), event.metadata()));
+            if (batch.size() == 1000) {
+                store.append(streamId, ExpectedVersion.any(), batch);
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            store.append(streamId, ExpectedVersion.any(), batch);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}
