@@ -13,7 +13,6 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The sku streams: runs {@link Stock} commands against {@code stock-<sku>}. Conflicting writers
@@ -31,13 +30,13 @@ public class Stocks {
 
     public Stocks(EventStore store, Clock clock, Supplier<UUID> ids,
                   @Value("${eventshop.service-name:inventory}") String serviceName) {
-        JsonMapper json = JsonMapper.builder().build();
         this.handler = CommandHandler.builder(serviceName, store, Stock.DECIDER, JsonEventCodec.of(SkuEvent.class))
                 .clock(clock)
                 .ids(ids)
                 .maxAttempts(MAX_ATTEMPTS)
-                .snapshotting(new CommandHandler.Snapshotting<>(SNAPSHOT_EVERY, "Stocked",
-                        json::writeValueAsBytes, bytes -> json.readValue(bytes, Stock.Stocked.class)))
+                // versioned JSON of every phase (issue 18); the snapshots of type "Stocked" written before are
+                // ignored, and replaced by the first load of their sku
+                .snapshotting(CommandHandler.Snapshotting.json("stock", 1, Stock.State.class, SNAPSHOT_EVERY))
                 .build();
     }
 
