@@ -620,6 +620,87 @@ class CommandHandlerTest {
         }
 
         @Test
+        void manyWritersOnOneStream_withASnapshotAfterEveryEvent_loadWhatTheFoldGives() {
+            // given two handlers (two instances of a service) writing one stream, snapshots written in the background
+            tabs.handle("tab-1", new Tab.OpenTab("tab-1"), context);
+            List<CommandHandler<Tab.Command, Tab.Event, Tab.State>> instances = List.of(1, 2).stream()
+                    .map(i -> CommandHandler.builder("bar", store, Tab.DECIDER, codec).maxAttempts(1000)
+                            .snapshotting(CommandHandler.Snapshotting.json("tab", 1, Tab.State.class, 1))
+                            .cache(i == 1 ? 1024 : 0).build())
+                    .toList();
+
+            // when
+            List<CompletableFuture<Void>> writers = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                CommandHandler<Tab.Command, Tab.Event, Tab.State> instance = instances.get(i % 2);
+                writers.add(CompletableFuture.runAsync(() -> {
+                    for (int n = 0; n < 20; n++) {
+                        instance.handle("tab-1", new Tab.AddItem("tea", 1), context);
+                    }
+                }));
+            }
+            CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).join();
+
+            // then: every instance, and a new one from whatever snapshot is last, loads the fold of the stream
+            CommandHandler.Loaded<Tab.State> folded = new CommandHandler.Loaded<>(new Tab.Open("tab-1", 120, 120), 120);
+            assertThat(instances.get(0).load("tab-1")).isEqualTo(folded);
+            assertThat(instances.get(1).load("tab-1")).isEqualTo(folded);
+            assertThat(CommandHandler.builder("bar", store, Tab.DECIDER, codec)
+                    .snapshotting(CommandHandler.Snapshotting.json("tab", 1, Tab.State.class, 1)).build()
+                    .load("tab-1")).isEqualTo(folded);
+        }
+
+        @Test
+        void snapshotRequestsOfOneStream_waitingForTheirWrite_areFoldedIntoTheLatest() {
+            // given a writer whose writes run only when the test says
+            List<Runnable> scheduled = new ArrayList<>();
+            io.micrometer.core.instrument.Counter written = registry.counter("written");
+            io.micrometer.core.instrument.Counter failed = registry.counter("failed");
+            List<eventshop.eventstore.Snapshot> saved = new ArrayList<>();
+            EventStore recording = new CountingReads(store) {
+                @Override
+                public void saveSnapshot(eventshop.eventstore.Snapshot snapshot) {
+                    saved.add(snapshot);
+                }
+            };
+            SnapshotWrites<Long> writes = new SnapshotWrites<>(recording, "n/v1",
+                    n -> Long.toString(n).getBytes(StandardCharsets.UTF_8), scheduled::add, written, failed);
+
+            // when
+            writes.request("s-1", 3, 3L);
+            writes.request("s-1", 7, 7L);
+            writes.request("s-1", 5, 5L);
+            writes.request("s-2", 1, 1L);
+            scheduled.forEach(Runnable::run);
+
+            // then: one write per stream, of its newest state
+            assertThat(scheduled).hasSize(2);
+            assertThat(saved).extracting(eventshop.eventstore.Snapshot::streamId, eventshop.eventstore.Snapshot::version)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("s-1", 7L),
+                            org.assertj.core.groups.Tuple.tuple("s-2", 1L));
+            assertThat(written.count()).isEqualTo(2);
+
+            // and a request after the write schedules a new one
+            writes.request("s-1", 9, 9L);
+            assertThat(scheduled).hasSize(3);
+        }
+
+        @Test
+        void snapshotRequestsBeyondTheMostThatMayWait_areDropped_andCounted() {
+            List<Runnable> scheduled = new ArrayList<>();
+            io.micrometer.core.instrument.Counter failed = registry.counter("failed");
+            SnapshotWrites<Long> writes = new SnapshotWrites<>(store, "n/v1", n -> new byte[0], scheduled::add,
+                    registry.counter("written"), failed);
+
+            for (int i = 0; i <= SnapshotWrites.MAX_PENDING; i++) {
+                writes.request("s-" + i, 0, 0L);
+            }
+
+            assertThat(scheduled).hasSize(SnapshotWrites.MAX_PENDING);
+            assertThat(failed.count()).isEqualTo(1);
+        }
+
+        @Test
         void jsonSnapshots_roundTripEveryPhase_andTheirTypeNamesTheVersionAndTheShape() {
             CommandHandler.Snapshotting<Tab.State> json = CommandHandler.Snapshotting.json("tab", 2, Tab.State.class, 5);
 
