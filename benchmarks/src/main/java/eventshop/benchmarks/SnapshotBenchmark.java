@@ -44,7 +44,9 @@ import org.HdrHistogram.Histogram;
  *   <li><b>warm command</b>: one handler, its state cached, decides and appends command after command (each
  *   append fsync'd; every N-th asks for a snapshot, written after the command or, "sync", before it returns).</li>
  * </ul>
- * All configurations run in one JVM, one after another, after a warm-up of each; the ratios come from one run.
+ * All configurations run in one JVM, round by round in turn, after a common warm-up; the ratios come from one run.
+ * {@code --engine=postgres} runs it on the PostgreSQL engine (an embedded server, fsync and synchronous_commit
+ * on); {@code --quick} is a smoke run.
  */
 public final class SnapshotBenchmark {
 
@@ -71,6 +73,7 @@ public final class SnapshotBenchmark {
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
+        boolean postgres = List.of(args).contains("--engine=postgres");
         int streamLength = 10_000;
         int coldRounds = quick ? 20 : 100;
         int warmRounds = quick ? 300 : 2_000;
@@ -83,28 +86,40 @@ public final class SnapshotBenchmark {
                 new Config("every 100, written before the command returns", 100, true),
                 new Config("every 10", 10, false));
 
-        System.out.printf(Locale.ROOT, "snapshots: a cart stream of %,d events, file engine with fsync; %d cold and"
-                + " %d warm commands per configuration%n", streamLength, coldRounds, warmRounds);
+        System.out.printf(Locale.ROOT, "snapshots: a cart stream of %,d events, %s; %d cold and %d warm commands per"
+                + " configuration%n", streamLength, postgres ? "PostgreSQL engine (embedded server, fsync and"
+                + " synchronous_commit on)" : "file engine with fsync", coldRounds, warmRounds);
         System.out.println("machine: " + Machine.cpu() + ", " + Machine.memory() + ", " + Machine.kernel() + ", "
                 + Machine.jdk());
         System.out.println("disk: " + Machine.disk(data) + "; load before: " + Machine.load());
         System.out.println("commit: " + System.getProperty("bench.commit", "unknown"));
 
         List<RecordedEvent> stream;
-        try (FileEventStore setup = FileEventStore.open(data.resolve("store"),
+        try (FileEventStore setup = FileEventStore.open(data.resolve("template"),
                 FileEventStoreOptions.defaults().withDurability(Durability.NONE))) {
             stream = write(setup, "cart-template", streamLength);
-            for (int i = 0; i < configs.size(); i++) {
-                copy(setup, stream, "cart-config-" + i);
-            }
         }
 
         List<Figures> results;
         Histogram serialize = new Histogram(3);
         Histogram save = new Histogram(3);
         Histogram deserialize = new Histogram(3);
-        try (FileEventStore store = FileEventStore.open(data.resolve("store"),
+        io.zonky.test.db.postgres.embedded.EmbeddedPostgres server = postgres
+                ? io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                .setDataDirectory(data.resolve("postgres"))
+                .setCleanDataDirectory(true)
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setPGStartupWait(java.time.Duration.ofSeconds(60))
+                .start() : null;
+        try (EventStore store = postgres
+                ? eventshop.eventstore.postgres.PostgresEventStore.open(eventshop.eventstore.postgres
+                .PostgresEventStoreOptions.forUrl(server.getJdbcUrl("postgres", "postgres"), "postgres", null))
+                : FileEventStore.open(data.resolve("store"),
                 FileEventStoreOptions.defaults().withDurability(Durability.FSYNC))) {
+            for (int i = 0; i < configs.size(); i++) {
+                copy(store, stream, "cart-config-" + i);
+            }
             List<Run> runs = new ArrayList<>();
             for (int i = 0; i < configs.size(); i++) {
                 runs.add(new Run(store, configs.get(i), "cart-config-" + i));
@@ -146,6 +161,9 @@ public final class SnapshotBenchmark {
             }
         }
 
+        if (server != null) {
+            server.close();
+        }
         Function<Histogram, String> row = h -> String.format(Locale.ROOT, "%8.2f | %8.2f | %8.2f | %8.2f | %8.2f",
                 h.getMean() / 1e6, h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6, h.getValueAtPercentile(99) / 1e6,
                 h.getMaxValue() / 1e6);
@@ -175,13 +193,14 @@ public final class SnapshotBenchmark {
                     figures.warmCommand().getMean() / warmBase));
         }
         table.append(String.format(Locale.ROOT, "%nOne snapshot of this cart (%,d bytes of JSON): to JSON p50 %.2f ms,"
-                        + " from JSON p50 %.2f ms, the file engine's save (temporary file, fsync, rename, fsync of the"
-                        + " directory) p50 %.2f ms, p99 %.2f ms.%n", results.get(2).snapshotBytes(),
+                        + " from JSON p50 %.2f ms, the store's save (file engine: temporary file, fsync, rename, fsync"
+                        + " of the directory; PostgreSQL: one upsert) p50 %.2f ms, p99 %.2f ms.%n", results.get(2).snapshotBytes(),
                 serialize.getValueAtPercentile(50) / 1e6, deserialize.getValueAtPercentile(50) / 1e6,
                 save.getValueAtPercentile(50) / 1e6, save.getValueAtPercentile(99) / 1e6));
         System.out.println();
         System.out.print(table);
-        Files.writeString(Path.of("benchmarks/target/snapshots.md"), table.toString());
+        Files.writeString(Path.of(postgres ? "benchmarks/target/snapshots-postgres.md" : "benchmarks/target/snapshots.md"),
+                table.toString());
         deleteTree(data);
     }
 
