@@ -238,7 +238,8 @@ public final class CommandHandler<C, E, S> {
             } else {
                 Loaded<S> snapshot = snapshot(streamId);
                 base = snapshot == null ? -1 : snapshot.version();
-                folded = snapshot == null ? fromStart(streamId) : fromSnapshot(streamId, snapshot, Long.MAX_VALUE);
+                folded = snapshot == null ? fromStart(streamId)
+                        : fromSnapshot(streamId, snapshot, Long.MAX_VALUE, true);
             }
             return folded.doOnNext(loaded -> {
                 if (loaded.version() >= 0 && loaded != cached) {
@@ -264,12 +265,13 @@ public final class CommandHandler<C, E, S> {
     }
 
     /**
-     * The stream's events after {@code snapshot}, up to {@code upTo}, folded onto it; but the whole stream from
+     * The stream's events after {@code snapshot}, up to {@code upTo}, folded onto it (a load from the snapshot in
+     * the metrics if {@code counted}: not for the console's time travel); but the whole stream from
      * its first event if the stream has no event at the snapshot's version (a snapshot ahead of its stream: the
      * events after an fsync lost with the file engine's {@code none} durability, say): a snapshot is trusted only
      * beside the event it was taken at. Reading from that event costs no extra read.
      */
-    private Mono<Loaded<S>> fromSnapshot(String streamId, Loaded<S> snapshot, long upTo) {
+    private Mono<Loaded<S>> fromSnapshot(String streamId, Loaded<S> snapshot, long upTo, boolean counted) {
         java.util.concurrent.atomic.AtomicBoolean found = new java.util.concurrent.atomic.AtomicBoolean();
         return store.read(streamId, snapshot.version())
                 .takeWhile(recorded -> recorded.version() <= upTo)
@@ -282,13 +284,17 @@ public final class CommandHandler<C, E, S> {
                 })
                 .flatMap(loaded -> {
                     if (found.get()) {
-                        metrics.fromSnapshot.increment();
+                        if (counted) {
+                            metrics.fromSnapshot.increment();
+                        }
                         return Mono.just(loaded);
                     }
                     metrics.ignored("ahead-of-stream").increment();
                     LOG.warn("the snapshot of {} is at version {}, past the stream's end: folding it from the start",
                             streamId, snapshot.version());
-                    metrics.fromStart.increment();
+                    if (counted) {
+                        metrics.fromStart.increment();
+                    }
                     return foldUpTo(streamId, upTo);
                 });
     }
@@ -365,7 +371,7 @@ public final class CommandHandler<C, E, S> {
         }
         Loaded<S> snapshot = snapshot(streamId);
         if (snapshot != null && snapshot.version() <= version) {
-            return fromSnapshot(streamId, snapshot, version).block();
+            return fromSnapshot(streamId, snapshot, version, false).block();
         }
         return foldUpTo(streamId, version).block();
     }

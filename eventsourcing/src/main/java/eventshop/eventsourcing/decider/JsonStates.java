@@ -108,11 +108,9 @@ final class JsonStates<S> {
     /** Writes {@code type}'s shape to {@code out}; {@code where} names the field, for the error. */
     private static void describe(Type type, Set<Class<?>> seen, StringBuilder out, String where) {
         switch (type) {
-            case Class<?> plain when plain.isPrimitive() || plain == String.class || Number.class.isAssignableFrom(plain)
-                    && plain != Number.class && plain.getName().startsWith("java.") || plain == Boolean.class || plain == Character.class
-                    || plain.getName().startsWith("java.time.") && !plain.isInterface() -> out.append(plain.getName());
-            case Class<?> plain when plain.isEnum() -> out.append(plain.getName())
-                    .append(Arrays.stream(plain.getEnumConstants()).map(constant -> ((Enum<?>) constant).name()).toList());
+            case Class<?> plain when isScalar(plain) -> out.append(plain.getName());
+            case Class<?> plain when plain.isEnum() -> out.append(plain.getName()).append(
+                    Arrays.stream(plain.getEnumConstants()).map(constant -> ((Enum<?>) constant).name()).toList());
             case Class<?> plain when plain.isRecord() -> {
                 out.append(plain.getName());
                 if (seen.add(plain)) {
@@ -147,6 +145,16 @@ final class JsonStates<S> {
                     + " state holds only records, enums, strings, numbers, java.time values and lists, sets and maps of"
                     + " those (nested sealed interfaces, arrays and other classes do not round-trip as JSON)");
         }
+    }
+
+    /** A primitive, its box, a string, a concrete JDK number ({@code BigDecimal}) or a {@code java.time} value. */
+    private static boolean isScalar(Class<?> type) {
+        boolean jdkNumber = Number.class.isAssignableFrom(type) && type != Number.class
+                && type.getName().startsWith("java.");
+        boolean time = type.getName().startsWith("java.time.") && !type.isInterface()
+                && !java.lang.reflect.Modifier.isAbstract(type.getModifiers());
+        return type.isPrimitive() || type == String.class || type == Boolean.class || type == Character.class
+                || jdkNumber || time;
     }
 
     private static String fingerprint(String description) {
