@@ -701,6 +701,46 @@ class CommandHandlerTest {
         }
 
         @Test
+        void onTheFileEngine_aReopenedStoreLoadsFromTheSnapshot_andACorruptSnapshotFileIsFoldedAround(
+                @TempDir Path directory) throws Exception {
+            // given a stream of 7 events with a snapshot at version 5, written before the command returned
+            CommandHandler.Loaded<Tab.State> folded = new CommandHandler.Loaded<>(new Tab.Open("tab-1", 2100, 6), 6);
+            try (FileEventStore durable = FileEventStore.open(directory)) {
+                CommandHandler<Tab.Command, Tab.Event, Tab.State> handler = CommandHandler
+                        .builder("bar", durable, Tab.DECIDER, codec)
+                        .snapshotting(CommandHandler.Snapshotting.json("tab", 1, Tab.State.class, 3))
+                        .snapshotWrites(Runnable::run).build();
+                handler.handle("tab-1", new Tab.OpenTab("tab-1"), context);
+                for (int i = 1; i <= 6; i++) {
+                    handler.handle("tab-1", new Tab.AddItem("item-" + i, 100L * i), context);
+                }
+            }
+
+            // when the store is opened again (a restart): from the snapshot
+            try (FileEventStore reopened = FileEventStore.open(directory)) {
+                assertThat(reopened.loadSnapshot("tab-1")).hasValueSatisfying(s -> assertThat(s.version()).isEqualTo(5));
+                assertThat(marked(reopened).snapshotting(CommandHandler.Snapshotting.json("tab", 1, Tab.State.class, 3))
+                        .build().load("tab-1")).isEqualTo(folded);
+                assertThat(count("eventstore.loads", "aggregate", "tab", "from", "snapshot")).isEqualTo(1);
+            }
+
+            // when its snapshot file is damaged: from the start, and a new snapshot replaces the damaged one
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(directory.resolve("snapshots"))) {
+                Path file = files.filter(f -> f.toString().endsWith(".snapshot")).findFirst().orElseThrow();
+                byte[] bytes = java.nio.file.Files.readAllBytes(file);
+                bytes[bytes.length / 2] ^= 0x5a;
+                java.nio.file.Files.write(file, bytes);
+            }
+            try (FileEventStore damaged = FileEventStore.open(directory)) {
+                assertThat(marked(damaged).snapshotting(CommandHandler.Snapshotting.json("tab", 1, Tab.State.class, 3))
+                        .build().load("tab-1")).isEqualTo(folded);
+                assertThat(count("eventstore.snapshots.ignored", "aggregate", "tab", "reason", "unreadable"))
+                        .isEqualTo(1);
+                assertThat(damaged.loadSnapshot("tab-1")).hasValueSatisfying(s -> assertThat(s.version()).isEqualTo(6));
+            }
+        }
+
+        @Test
         void jsonSnapshots_roundTripEveryPhase_andTheirTypeNamesTheVersionAndTheShape() {
             CommandHandler.Snapshotting<Tab.State> json = CommandHandler.Snapshotting.json("tab", 2, Tab.State.class, 5);
 
