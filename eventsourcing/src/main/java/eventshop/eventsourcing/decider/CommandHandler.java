@@ -192,10 +192,11 @@ public final class CommandHandler<C, E, S> {
             ExpectedVersion expected = loaded.version() < 0
                     ? ExpectedVersion.noStream() : ExpectedVersion.exactly(loaded.version());
             try {
-                AppendResult result = store.append(streamId, expected, toEventData(events, context));
+                List<EventData> data = toEventData(events, context);
+                AppendResult result = store.append(streamId, expected, data);
                 S after = decider.fold(loaded.state(), events);
                 recent.offer(streamId, new Loaded<>(after, result.streamVersion()));
-                maybeSnapshot(streamId, loaded, after, result);
+                maybeSnapshot(streamId, loaded, after, result, data.getLast().eventId());
                 return new Decided<>(new CommandResult<>(streamId, result.streamVersion(), List.copyOf(events),
                         new ConsistencyToken(source, result.position(), streamId)), after);
             } catch (WrongExpectedVersion conflict) {
@@ -230,73 +231,85 @@ public final class CommandHandler<C, E, S> {
     public Mono<Loaded<S>> loadAsync(String streamId) {
         return Mono.defer(() -> {
             Loaded<S> cached = recent.get(streamId);
-            Mono<Loaded<S>> folded;
+            Mono<Folded<S>> folded;
             long base;
             if (cached != null) {
                 base = cached.version();
-                folded = foldOn(streamId, cached);
+                folded = foldOn(streamId, new Folded<>(cached, null));
             } else {
-                Loaded<S> snapshot = snapshot(streamId);
-                base = snapshot == null ? -1 : snapshot.version();
+                Folded<S> snapshot = snapshot(streamId);
+                base = snapshot == null ? -1 : snapshot.loaded().version();
                 folded = snapshot == null ? fromStart(streamId)
                         : fromSnapshot(streamId, snapshot, Long.MAX_VALUE, true);
             }
-            return folded.doOnNext(loaded -> {
+            return folded.map(done -> {
+                Loaded<S> loaded = done.loaded();
                 if (loaded.version() >= 0 && loaded != cached) {
                     recent.offer(streamId, loaded);
                 }
-                if (snapshotting != null && loaded.version() - base >= snapshotting.every()) {
-                    snapshotWrites.request(streamId, loaded.version(), loaded.state());
+                if (snapshotting != null && loaded.version() - base >= snapshotting.every() && done.eventId() != null) {
+                    snapshotWrites.request(streamId, loaded.version(), done.eventId(), loaded.state());
                 }
+                return loaded;
             });
         });
     }
 
-    /** The stream's events after {@code start}'s version folded onto its state. */
-    private Mono<Loaded<S>> foldOn(String streamId, Loaded<S> start) {
-        return store.read(streamId, start.version() + 1).reduce(start, this::evolve);
+    /** A fold and the id of the event at its version (null if unknown: a cached state with nothing after it). */
+    private record Folded<S>(Loaded<S> loaded, UUID eventId) {
     }
 
-    private Mono<Loaded<S>> fromStart(String streamId) {
+    /** The stream's events after {@code start}'s version folded onto its state. */
+    private Mono<Folded<S>> foldOn(String streamId, Folded<S> start) {
+        return store.read(streamId, start.loaded().version() + 1).reduce(start, this::evolve);
+    }
+
+    private Mono<Folded<S>> fromStart(String streamId) {
         if (metrics != null) {
             metrics.fromStart.increment();
         }
-        return foldOn(streamId, new Loaded<>(decider.initialState(), -1));
+        return foldOn(streamId, new Folded<>(new Loaded<>(decider.initialState(), -1), null));
     }
 
     /**
      * The stream's events after {@code snapshot}, up to {@code upTo}, folded onto it (a load from the snapshot in
-     * the metrics if {@code counted}: not for the console's time travel); but the whole stream from
-     * its first event if the stream has no event at the snapshot's version (a snapshot ahead of its stream: the
-     * events after an fsync lost with the file engine's {@code none} durability, say): a snapshot is trusted only
-     * beside the event it was taken at. Reading from that event costs no extra read.
+     * the metrics if {@code counted}: not for the console's time travel); but the whole stream from its first
+     * event if the stream's event at the snapshot's version is not the one the snapshot was taken at: none (a
+     * snapshot ahead of its stream, after the events behind it were lost with the file engine's {@code interval}
+     * or {@code none} durability, say), or another (the stream written again since). Reading from that event costs
+     * no extra read.
      */
-    private Mono<Loaded<S>> fromSnapshot(String streamId, Loaded<S> snapshot, long upTo, boolean counted) {
+    private Mono<Folded<S>> fromSnapshot(String streamId, Folded<S> snapshot, long upTo, boolean counted) {
+        long version = snapshot.loaded().version();
         java.util.concurrent.atomic.AtomicBoolean found = new java.util.concurrent.atomic.AtomicBoolean();
-        return store.read(streamId, snapshot.version())
+        return store.read(streamId, version)
                 .takeWhile(recorded -> recorded.version() <= upTo)
-                .reduce(snapshot, (loaded, recorded) -> {
-                    if (recorded.version() == snapshot.version()) {
-                        found.set(true);
-                        return loaded;
+                .reduce(snapshot, (folded, recorded) -> {
+                    if (recorded.version() == version) {
+                        found.set(recorded.eventId().equals(snapshot.eventId()));
+                        return folded;
                     }
-                    return evolve(loaded, recorded);
+                    return found.get() ? evolve(folded, recorded) : folded;
                 })
-                .flatMap(loaded -> {
+                .flatMap(folded -> {
                     if (found.get()) {
                         if (counted) {
                             metrics.fromSnapshot.increment();
                         }
-                        return Mono.just(loaded);
+                        return Mono.just(folded);
                     }
-                    metrics.ignored("ahead-of-stream").increment();
-                    LOG.warn("the snapshot of {} is at version {}, past the stream's end: folding it from the start",
-                            streamId, snapshot.version());
+                    metrics.ignored("not-in-stream").increment();
+                    LOG.warn("the snapshot of {} was taken at an event at version {} that the stream does not hold:"
+                            + " folding it from the start", streamId, version);
                     if (counted) {
                         metrics.fromStart.increment();
                     }
                     return foldUpTo(streamId, upTo);
                 });
+    }
+
+    private Folded<S> evolve(Folded<S> folded, RecordedEvent recorded) {
+        return new Folded<>(evolve(folded.loaded(), recorded), recorded.eventId());
     }
 
     private Loaded<S> evolve(Loaded<S> loaded, RecordedEvent recorded) {
@@ -308,7 +321,7 @@ public final class CommandHandler<C, E, S> {
      * snapshot, one of another type (an older state), or one that does not read (corrupt, not this state's).
      * Never throws: whatever is wrong with a snapshot, the stream is folded from the start.
      */
-    private Loaded<S> snapshot(String streamId) {
+    private Folded<S> snapshot(String streamId) {
         if (snapshotting == null) {
             return null;
         }
@@ -330,8 +343,12 @@ public final class CommandHandler<C, E, S> {
             return null;
         }
         try {
-            return new Loaded<>(java.util.Objects.requireNonNull(snapshotting.deserialize().apply(snapshot.data()),
-                    "deserialized state"), snapshot.version());
+            java.nio.ByteBuffer data = java.nio.ByteBuffer.wrap(snapshot.data());
+            UUID eventId = new UUID(data.getLong(), data.getLong());
+            byte[] state = java.util.Arrays.copyOfRange(snapshot.data(), SnapshotWrites.EVENT_ID_BYTES,
+                    snapshot.data().length);
+            return new Folded<>(new Loaded<>(java.util.Objects.requireNonNull(
+                    snapshotting.deserialize().apply(state), "deserialized state"), snapshot.version()), eventId);
         } catch (RuntimeException e) {
             metrics.ignored("unreadable").increment();
             LOG.warn("the snapshot of {} at version {} does not read as a {}, folding the stream from the start: {}",
@@ -369,18 +386,18 @@ public final class CommandHandler<C, E, S> {
         if (version < 0) {
             throw new IllegalArgumentException("version must be >= 0, was " + version);
         }
-        Loaded<S> snapshot = snapshot(streamId);
-        if (snapshot != null && snapshot.version() <= version) {
-            return fromSnapshot(streamId, snapshot, version, false).block();
+        Folded<S> snapshot = snapshot(streamId);
+        if (snapshot != null && snapshot.loaded().version() <= version) {
+            return fromSnapshot(streamId, snapshot, version, false).block().loaded();
         }
-        return foldUpTo(streamId, version).block();
+        return foldUpTo(streamId, version).block().loaded();
     }
 
     /** The stream's events 0..{@code upTo} folded from the initial state. */
-    private Mono<Loaded<S>> foldUpTo(String streamId, long upTo) {
+    private Mono<Folded<S>> foldUpTo(String streamId, long upTo) {
         return store.read(streamId, 0)
                 .takeWhile(recorded -> recorded.version() <= upTo)
-                .reduce(new Loaded<>(decider.initialState(), -1L), this::evolve);
+                .reduce(new Folded<>(new Loaded<>(decider.initialState(), -1L), null), this::evolve);
     }
 
     /** The events of a stream, decoded, in version order. */
@@ -406,14 +423,14 @@ public final class CommandHandler<C, E, S> {
     }
 
     /** Asks for a snapshot when the events just appended reach a multiple of the snapshot interval. */
-    private void maybeSnapshot(String streamId, Loaded<S> loaded, S state, AppendResult result) {
+    private void maybeSnapshot(String streamId, Loaded<S> loaded, S state, AppendResult result, UUID lastEventId) {
         if (snapshotting == null) {
             return;
         }
         long before = loaded.version() + 1;
         long after = result.streamVersion() + 1;
         if (after / snapshotting.every() > before / snapshotting.every()) {
-            snapshotWrites.request(streamId, result.streamVersion(), state);
+            snapshotWrites.request(streamId, result.streamVersion(), lastEventId, state);
         }
     }
 

@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 /**
  * A handler's snapshot counters, tagged {@code aggregate=<name>}: {@code eventstore.snapshots.written},
  * {@code eventstore.snapshots.failed} (writes that failed or were dropped), {@code eventstore.snapshots.ignored
- * {reason=other-type|unreadable|ahead-of-stream}} and {@code eventstore.loads{from=snapshot|start}} (loads that
+ * {reason=other-type|unreadable|not-in-stream}} and {@code eventstore.loads{from=snapshot|start}} (loads that
  * read the store: the handler's cache's hits are not counted). Thread-safe.
  */
 final class SnapshotMetrics {
@@ -38,7 +38,7 @@ final class SnapshotMetrics {
 
     Counter ignored(String reason) {
         return Counter.builder("eventstore.snapshots.ignored").tag("aggregate", aggregate).tag("reason", reason)
-                .description("snapshots not used: of another type, unreadable, or past the stream's end")
+                .description("snapshots not used: of another type, unreadable, or taken at an event the stream does not hold")
                 .register(registry);
     }
 }

@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a handler's snapshots, off the command's path when its executor is asynchronous: a command only
+ * Writes a handler's snapshots ({@value #EVENT_ID_BYTES} bytes of the id of the event at the snapshot's version,
+ * then the state serialized), off the command's path when its executor is asynchronous: a command only
  * hands over its stream's new state, which is serialized and saved later. Requests for one stream that pile
  * up while a save is pending are folded into the latest (only the newest snapshot of a stream is worth
  * writing), and at most {@value #MAX_PENDING} streams wait; beyond that a request is dropped (the next one
@@ -22,12 +23,15 @@ import org.slf4j.LoggerFactory;
  */
 final class SnapshotWrites<S> {
 
+    /** The snapshot's data starts with the id of the event at its version (most, then least significant bits). */
+    static final int EVENT_ID_BYTES = 16;
+
     /** The most streams whose snapshots wait to be written. */
     static final int MAX_PENDING = 4096;
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotWrites.class);
 
-    private record Pending<S>(long version, S state) {
+    private record Pending<S>(long version, java.util.UUID eventId, S state) {
     }
 
     private final EventStore store;
@@ -48,15 +52,18 @@ final class SnapshotWrites<S> {
         this.failed = failed;
     }
 
-    /** Asks for {@code state}, the fold of {@code streamId} up to {@code version}, to be stored. */
-    void request(String streamId, long version, S state) {
+    /**
+     * Asks for {@code state}, the fold of {@code streamId} up to {@code version}, whose event there is
+     * {@code eventId}, to be stored.
+     */
+    void request(String streamId, long version, java.util.UUID eventId, S state) {
         if (pending.size() >= MAX_PENDING && !pending.containsKey(streamId)) {
             failed.increment();
             LOG.warn("snapshot of {} at version {} dropped: {} snapshots wait to be written", streamId, version,
                     MAX_PENDING);
             return;
         }
-        Pending<S> offered = new Pending<>(version, state);
+        Pending<S> offered = new Pending<>(version, eventId, state);
         boolean[] waiting = {false};
         pending.compute(streamId, (id, held) -> {
             waiting[0] = held != null;
@@ -84,7 +91,11 @@ final class SnapshotWrites<S> {
             return;     // written by an earlier scheduled write
         }
         try {
-            store.saveSnapshot(new Snapshot(streamId, next.version(), type, serialize.apply(next.state())));
+            byte[] state = serialize.apply(next.state());
+            java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(EVENT_ID_BYTES + state.length)
+                    .putLong(next.eventId().getMostSignificantBits()).putLong(next.eventId().getLeastSignificantBits())
+                    .put(state);
+            store.saveSnapshot(new Snapshot(streamId, next.version(), type, data.array()));
             written.increment();
         } catch (RuntimeException e) {
             failed.increment();

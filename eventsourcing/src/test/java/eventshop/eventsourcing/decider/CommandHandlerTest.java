@@ -555,7 +555,7 @@ class CommandHandlerTest {
                 @Override
                 public java.util.Optional<eventshop.eventstore.Snapshot> loadSnapshot(String streamId) {
                     return java.util.Optional.of(new eventshop.eventstore.Snapshot(streamId, 5, "tab/v1",
-                            ByteBuffer.allocate(8).putLong(9999).array()));
+                            ByteBuffer.allocate(24).putLong(1).putLong(2).putLong(9999).array()));
                 }
             };
             CommandHandler<Tab.Command, Tab.Event, Tab.State> restarted = marked(ahead).build();
@@ -566,8 +566,31 @@ class CommandHandlerTest {
             assertThat(restarted.foldAt("tab-1", 7).state()).isEqualTo(new Tab.Open("tab-1", 600, 3));
             assertThat(marked(ahead).build().handle("tab-1", new Tab.AddItem("d", 1), context).streamVersion())
                     .isEqualTo(4);
-            assertThat(count("eventstore.snapshots.ignored", "aggregate", "tab", "reason", "ahead-of-stream"))
+            assertThat(count("eventstore.snapshots.ignored", "aggregate", "tab", "reason", "not-in-stream"))
                     .isEqualTo(3);
+        }
+
+        @Test
+        void snapshotTakenAtAnEventTheStreamNoLongerHolds_isIgnored() {
+            // given a snapshot at version 2 taken at another event than the stream's event at version 2 (events
+            // lost in a crash, then written again), whose state would show (-1 items)
+            fourEvents(snapshotting);
+            EventStore rewritten = new CountingReads(store) {
+                @Override
+                public java.util.Optional<eventshop.eventstore.Snapshot> loadSnapshot(String streamId) {
+                    return java.util.Optional.of(new eventshop.eventstore.Snapshot(streamId, 2, "tab/v1",
+                            ByteBuffer.allocate(24).putLong(7).putLong(7).putLong(9999).array()));
+                }
+            };
+
+            // when / then
+            assertThat(marked(rewritten).build().load("tab-1").state()).isEqualTo(new Tab.Open("tab-1", 600, 3));
+            assertThat(marked(rewritten).build().foldAt("tab-1", 2).state()).isEqualTo(new Tab.Open("tab-1", 300, 2));
+            assertThat(count("eventstore.snapshots.ignored", "aggregate", "tab", "reason", "not-in-stream"))
+                    .isEqualTo(2);
+            // while the snapshot the handler wrote, at the stream's own event, is used
+            assertThat(store.loadSnapshot("tab-1").orElseThrow().data()).hasSize(16 + 8);
+            assertThat(marked(store).build().load("tab-1").state()).isEqualTo(new Tab.Open("tab-1", 600, 0));
         }
 
         @Test
@@ -665,12 +688,13 @@ class CommandHandlerTest {
             };
             SnapshotWrites<Long> writes = new SnapshotWrites<>(recording, "n/v1",
                     n -> Long.toString(n).getBytes(StandardCharsets.UTF_8), scheduled::add, written, failed);
+            UUID id = new UUID(3, 4);
 
             // when
-            writes.request("s-1", 3, 3L);
-            writes.request("s-1", 7, 7L);
-            writes.request("s-1", 5, 5L);
-            writes.request("s-2", 1, 1L);
+            writes.request("s-1", 3, id, 3L);
+            writes.request("s-1", 7, id, 7L);
+            writes.request("s-1", 5, id, 5L);
+            writes.request("s-2", 1, id, 1L);
             scheduled.forEach(Runnable::run);
 
             // then: one write per stream, of its newest state
@@ -679,9 +703,12 @@ class CommandHandlerTest {
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("s-1", 7L),
                             org.assertj.core.groups.Tuple.tuple("s-2", 1L));
             assertThat(written.count()).isEqualTo(2);
+            // each snapshot's data: the id of the event at its version, then the state
+            assertThat(saved.getFirst().data()).isEqualTo(ByteBuffer.allocate(17).putLong(3).putLong(4)
+                    .put((byte) '7').array());
 
             // and a request after the write schedules a new one
-            writes.request("s-1", 9, 9L);
+            writes.request("s-1", 9, id, 9L);
             assertThat(scheduled).hasSize(3);
         }
 
@@ -693,7 +720,7 @@ class CommandHandlerTest {
                     registry.counter("written"), failed);
 
             for (int i = 0; i <= SnapshotWrites.MAX_PENDING; i++) {
-                writes.request("s-" + i, 0, 0L);
+                writes.request("s-" + i, 0, new UUID(0, i), 0L);
             }
 
             assertThat(scheduled).hasSize(SnapshotWrites.MAX_PENDING);
