@@ -56,6 +56,12 @@ public final class CommandHandler<C, E, S> {
     /** Attempts per command unless the builder says otherwise. */
     public static final int DEFAULT_MAX_ATTEMPTS = 30;
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CommandHandler.class);
+
+    /** Snapshot writes after the command, a virtual thread each. */
+    private static final java.util.concurrent.Executor BACKGROUND =
+            task -> Thread.ofVirtual().name("snapshot-write").start(task);
+
     private final String source;
     private final EventStore store;
     private final Decider<C, E, S> decider;
@@ -65,19 +71,58 @@ public final class CommandHandler<C, E, S> {
     private final int maxAttempts;
     private final ConflictBackoff backoff;
     private final Snapshotting<S> snapshotting;
+    private final SnapshotWrites<S> snapshotWrites;
+    private final SnapshotMetrics metrics;
     private final RecentStates<S> recent;
 
     /**
-     * Snapshot policy: every {@code every} events, store the state serialized by {@code codec}.
+     * Snapshot policy: every {@code every} events, store the state serialized by {@code serialize} as a snapshot
+     * of type {@code type}; a load reads back only snapshots of that type, with {@code deserialize}. Most
+     * aggregates want {@link #json}: a versioned JSON form whose type changes with the state's shape.
      *
-     * @param <S> state type
+     * @param every       how many events between two snapshots of a stream (at least 1)
+     * @param type        what the snapshots hold (the state's name, version and shape): a snapshot of another type
+     *                    is ignored and the stream folded from its first event
+     * @param serialize   the state to bytes; may throw (the snapshot is then not written)
+     * @param deserialize bytes of this type back to the state; may throw (the stream is then folded from the start)
+     * @param <S>         state type
      */
-    public record Snapshotting<S>(int every, String type, java.util.function.Function<S, byte[]> serialize,
-                                  java.util.function.Function<byte[], S> deserialize) {
+    public record Snapshotting<S>(int every, String type, Function<S, byte[]> serialize,
+                                  Function<byte[], S> deserialize) {
         public Snapshotting {
             if (every < 1) {
                 throw new IllegalArgumentException("snapshot interval must be >= 1");
             }
+            java.util.Objects.requireNonNull(type, "type");
+            java.util.Objects.requireNonNull(serialize, "serialize");
+            java.util.Objects.requireNonNull(deserialize, "deserialize");
+        }
+
+        /**
+         * Snapshots as JSON ({@code JsonStates}: {@code {"phase":"Open","state":{...}}}) of type
+         * {@code <name>/v<version>/<shape>}, where {@code shape} is a fingerprint of the state records' fields and
+         * enums: a snapshot written by a state of another shape, or of another {@code version}, is ignored (the
+         * stream is folded from its first event, and the next snapshot replaces it). Raise {@code version} when
+         * the meaning of a state changes without its shape (an {@code evolve} that folds differently).
+         *
+         * @param name      the aggregate ({@code cart}); also the {@code aggregate} tag of the snapshot metrics
+         * @param stateType a record, or a sealed interface of records, holding only records, enums, strings,
+         *                  numbers, {@code java.time} values and lists, sets and maps of those
+         * @throws IllegalArgumentException if the state holds something that would not round-trip
+         */
+        public static <S> Snapshotting<S> json(String name, int version, Class<S> stateType, int every) {
+            if (name == null || name.isBlank() || name.contains("/")) {
+                throw new IllegalArgumentException("a snapshot name is not blank and has no '/', was '" + name + "'");
+            }
+            JsonStates<S> states = new JsonStates<>(stateType);
+            return new Snapshotting<>(every, name + "/v" + version + "/" + states.shape(), states::write,
+                    states::read);
+        }
+
+        /** The aggregate's name: the type up to its first {@code /}. */
+        String name() {
+            int slash = type.indexOf('/');
+            return slash < 0 ? type : type.substring(0, slash);
         }
     }
 
@@ -95,6 +140,9 @@ public final class CommandHandler<C, E, S> {
         this.maxAttempts = builder.maxAttempts;
         this.backoff = builder.backoff;
         this.snapshotting = builder.snapshotting;
+        this.metrics = snapshotting == null ? null : new SnapshotMetrics(builder.registry, snapshotting.name());
+        this.snapshotWrites = snapshotting == null ? null : new SnapshotWrites<>(store, snapshotting.type(),
+                snapshotting.serialize(), builder.snapshotExecutor, metrics.written, metrics.failed);
         this.recent = new RecentStates<>(builder.cacheSize);
     }
 
@@ -144,10 +192,11 @@ public final class CommandHandler<C, E, S> {
             ExpectedVersion expected = loaded.version() < 0
                     ? ExpectedVersion.noStream() : ExpectedVersion.exactly(loaded.version());
             try {
-                AppendResult result = store.append(streamId, expected, toEventData(events, context));
+                List<EventData> data = toEventData(events, context);
+                AppendResult result = store.append(streamId, expected, data);
                 S after = decider.fold(loaded.state(), events);
                 recent.offer(streamId, new Loaded<>(after, result.streamVersion()));
-                maybeSnapshot(streamId, loaded, after, result);
+                maybeSnapshot(streamId, loaded, after, result, data.getLast().eventId());
                 return new Decided<>(new CommandResult<>(streamId, result.streamVersion(), List.copyOf(events),
                         new ConsistencyToken(source, result.position(), streamId)), after);
             } catch (WrongExpectedVersion conflict) {
@@ -173,29 +222,139 @@ public final class CommandHandler<C, E, S> {
         return loadAsync(streamId).block();
     }
 
-    /** {@link #load} as a {@link Mono}: the events are folded as they stream from the store. */
+    /**
+     * {@link #load} as a {@link Mono}: the events are folded as they stream from the store, from the state this
+     * handler holds of the stream, else from the stream's snapshot, else from the first event. A load that folds
+     * a snapshot interval of events or more from the store (a stream with an old snapshot, or none: data written
+     * before snapshots, or by another state) asks for a snapshot of what it folded.
+     */
     public Mono<Loaded<S>> loadAsync(String streamId) {
         return Mono.defer(() -> {
             Loaded<S> cached = recent.get(streamId);
-            Loaded<S> start = cached != null ? cached : fromSnapshot(streamId);
-            return store.read(streamId, start.version() + 1)
-                    .reduce(start, (loaded, recorded) -> new Loaded<>(
-                            decider.evolve().apply(loaded.state(), decode(recorded)), recorded.version()))
-                    .doOnNext(loaded -> {
-                        if (loaded.version() >= 0 && loaded != cached) {
-                            recent.offer(streamId, loaded);
-                        }
-                    });
+            Mono<Folded<S>> folded;
+            long base;
+            if (cached != null) {
+                base = cached.version();
+                folded = foldOn(streamId, new Folded<>(cached, null));
+            } else {
+                Folded<S> snapshot = snapshot(streamId);
+                base = snapshot == null ? -1 : snapshot.loaded().version();
+                folded = snapshot == null ? fromStart(streamId)
+                        : fromSnapshot(streamId, snapshot, Long.MAX_VALUE, true);
+            }
+            return folded.map(done -> {
+                Loaded<S> loaded = done.loaded();
+                if (loaded.version() >= 0 && loaded != cached) {
+                    recent.offer(streamId, loaded);
+                }
+                if (snapshotting != null && loaded.version() - base >= snapshotting.every() && done.eventId() != null) {
+                    snapshotWrites.request(streamId, loaded.version(), done.eventId(), loaded.state());
+                }
+                return loaded;
+            });
         });
     }
 
-    /** The stream's snapshot of this handler's type, or the initial state before any event. */
-    private Loaded<S> fromSnapshot(String streamId) {
-        Optional<Snapshot> snapshot = snapshotting == null ? Optional.empty() : store.loadSnapshot(streamId);
-        return snapshot
-                .filter(s -> s.type().equals(snapshotting.type()))
-                .map(s -> new Loaded<>(snapshotting.deserialize().apply(s.data()), s.version()))
-                .orElseGet(() -> new Loaded<>(decider.initialState(), -1));
+    /** A fold and the id of the event at its version (null if unknown: a cached state with nothing after it). */
+    private record Folded<S>(Loaded<S> loaded, UUID eventId) {
+    }
+
+    /** The stream's events after {@code start}'s version folded onto its state. */
+    private Mono<Folded<S>> foldOn(String streamId, Folded<S> start) {
+        return store.read(streamId, start.loaded().version() + 1).reduce(start, this::evolve);
+    }
+
+    private Mono<Folded<S>> fromStart(String streamId) {
+        if (metrics != null) {
+            metrics.fromStart.increment();
+        }
+        return foldOn(streamId, new Folded<>(new Loaded<>(decider.initialState(), -1), null));
+    }
+
+    /**
+     * The stream's events after {@code snapshot}, up to {@code upTo}, folded onto it (a load from the snapshot in
+     * the metrics if {@code counted}: not for the console's time travel); but the whole stream from its first
+     * event if the stream's event at the snapshot's version is not the one the snapshot was taken at: none (a
+     * snapshot ahead of its stream, after the events behind it were lost with the file engine's {@code interval}
+     * or {@code none} durability, say), or another (the stream written again since). Reading from that event costs
+     * no extra read.
+     */
+    private Mono<Folded<S>> fromSnapshot(String streamId, Folded<S> snapshot, long upTo, boolean counted) {
+        long version = snapshot.loaded().version();
+        java.util.concurrent.atomic.AtomicBoolean found = new java.util.concurrent.atomic.AtomicBoolean();
+        return store.read(streamId, version)
+                .takeWhile(recorded -> recorded.version() <= upTo)
+                .reduce(snapshot, (folded, recorded) -> {
+                    if (recorded.version() == version) {
+                        found.set(recorded.eventId().equals(snapshot.eventId()));
+                        return folded;
+                    }
+                    return found.get() ? evolve(folded, recorded) : folded;
+                })
+                .flatMap(folded -> {
+                    if (found.get()) {
+                        if (counted) {
+                            metrics.fromSnapshot.increment();
+                        }
+                        return Mono.just(folded);
+                    }
+                    metrics.ignored("not-in-stream").increment();
+                    LOG.warn("the snapshot of {} was taken at an event at version {} that the stream does not hold:"
+                            + " folding it from the start", streamId, version);
+                    if (counted) {
+                        metrics.fromStart.increment();
+                    }
+                    return foldUpTo(streamId, upTo);
+                });
+    }
+
+    private Folded<S> evolve(Folded<S> folded, RecordedEvent recorded) {
+        return new Folded<>(evolve(folded.loaded(), recorded), recorded.eventId());
+    }
+
+    private Loaded<S> evolve(Loaded<S> loaded, RecordedEvent recorded) {
+        return new Loaded<>(decider.evolve().apply(loaded.state(), decode(recorded)), recorded.version());
+    }
+
+    /**
+     * The stream's snapshot as this handler's state, or null when there is none it can use: no snapshotting, no
+     * snapshot, one of another type (an older state), or one that does not read (corrupt, not this state's).
+     * Never throws: whatever is wrong with a snapshot, the stream is folded from the start.
+     */
+    private Folded<S> snapshot(String streamId) {
+        if (snapshotting == null) {
+            return null;
+        }
+        Snapshot snapshot;
+        try {
+            snapshot = store.loadSnapshot(streamId).orElse(null);
+            if (snapshot == null) {
+                return null;
+            }
+        } catch (RuntimeException e) {
+            metrics.ignored("unreadable").increment();
+            LOG.warn("the snapshot of {} does not read, folding the stream from the start: {}", streamId, e.toString());
+            return null;
+        }
+        if (!snapshot.type().equals(snapshotting.type())) {
+            metrics.ignored("other-type").increment();
+            LOG.debug("the snapshot of {} is a {}, not a {}: folding the stream from the start", streamId,
+                    snapshot.type(), snapshotting.type());
+            return null;
+        }
+        try {
+            java.nio.ByteBuffer data = java.nio.ByteBuffer.wrap(snapshot.data());
+            UUID eventId = new UUID(data.getLong(), data.getLong());
+            byte[] state = java.util.Arrays.copyOfRange(snapshot.data(), SnapshotWrites.EVENT_ID_BYTES,
+                    snapshot.data().length);
+            return new Folded<>(new Loaded<>(java.util.Objects.requireNonNull(
+                    snapshotting.deserialize().apply(state), "deserialized state"), snapshot.version()), eventId);
+        } catch (RuntimeException e) {
+            metrics.ignored("unreadable").increment();
+            LOG.warn("the snapshot of {} at version {} does not read as a {}, folding the stream from the start: {}",
+                    streamId, snapshot.version(), snapshotting.type(), e.toString());
+            return null;
+        }
     }
 
     /**
@@ -214,7 +373,9 @@ public final class CommandHandler<C, E, S> {
     /**
      * The state of a stream as it was at {@code version}: its events 0..version folded from the initial state
      * with this handler's decider and codec. Time travel for the operations console: it reads the store every
-     * time, never this handler's cache nor a snapshot (both only ever hold a stream's latest state).
+     * time, never this handler's cache (which holds a stream's latest state); it starts from the stream's snapshot
+     * only if that was taken at {@code version} or before (never from one taken after it), which gives the same
+     * state as the fold from the first event.
      *
      * @return the state and the version it is folded up to: {@code version}, or the stream's last version if it
      *         is shorter; -1 with the initial state for a stream with no events
@@ -225,11 +386,18 @@ public final class CommandHandler<C, E, S> {
         if (version < 0) {
             throw new IllegalArgumentException("version must be >= 0, was " + version);
         }
+        Folded<S> snapshot = snapshot(streamId);
+        if (snapshot != null && snapshot.loaded().version() <= version) {
+            return fromSnapshot(streamId, snapshot, version, false).block().loaded();
+        }
+        return foldUpTo(streamId, version).block().loaded();
+    }
+
+    /** The stream's events 0..{@code upTo} folded from the initial state. */
+    private Mono<Folded<S>> foldUpTo(String streamId, long upTo) {
         return store.read(streamId, 0)
-                .take(version + 1, true)
-                .reduce(new Loaded<>(decider.initialState(), -1L), (loaded, recorded) -> new Loaded<>(
-                        decider.evolve().apply(loaded.state(), decode(recorded)), recorded.version()))
-                .block();
+                .takeWhile(recorded -> recorded.version() <= upTo)
+                .reduce(new Folded<>(new Loaded<>(decider.initialState(), -1L), null), this::evolve);
     }
 
     /** The events of a stream, decoded, in version order. */
@@ -254,15 +422,15 @@ public final class CommandHandler<C, E, S> {
         return data;
     }
 
-    private void maybeSnapshot(String streamId, Loaded<S> loaded, S state, AppendResult result) {
+    /** Asks for a snapshot when the events just appended reach a multiple of the snapshot interval. */
+    private void maybeSnapshot(String streamId, Loaded<S> loaded, S state, AppendResult result, UUID lastEventId) {
         if (snapshotting == null) {
             return;
         }
         long before = loaded.version() + 1;
         long after = result.streamVersion() + 1;
         if (after / snapshotting.every() > before / snapshotting.every()) {
-            store.saveSnapshot(new Snapshot(streamId, result.streamVersion(), snapshotting.type(),
-                    snapshotting.serialize().apply(state)));
+            snapshotWrites.request(streamId, result.streamVersion(), lastEventId, state);
         }
     }
 
@@ -277,6 +445,8 @@ public final class CommandHandler<C, E, S> {
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private ConflictBackoff backoff = ConflictBackoff.DEFAULT;
         private Snapshotting<S> snapshotting;
+        private java.util.concurrent.Executor snapshotExecutor = BACKGROUND;
+        private io.micrometer.core.instrument.MeterRegistry registry;
         private int cacheSize = DEFAULT_CACHE_SIZE;
 
         private Builder(String source, EventStore store, Decider<C, E, S> decider, EventCodec<E> codec) {
@@ -327,8 +497,33 @@ public final class CommandHandler<C, E, S> {
             return this;
         }
 
+        /**
+         * Snapshots of the streams' states ({@link Snapshotting#json} for most aggregates); none by default, or with
+         * {@code null}: every load then folds from the stream's first event (or the cached state).
+         */
         public Builder<C, E, S> snapshotting(Snapshotting<S> snapshotting) {
             this.snapshotting = snapshotting;
+            return this;
+        }
+
+        /**
+         * Where snapshots are serialized and written: by default a virtual thread per write, after the command
+         * has returned, so a command never waits for a snapshot's write (two fsyncs on the file engine);
+         * {@code Runnable::run} writes them on the command's thread before it returns.
+         */
+        public Builder<C, E, S> snapshotWrites(java.util.concurrent.Executor executor) {
+            this.snapshotExecutor = java.util.Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * Where the snapshot metrics go (by default nowhere anyone reads): {@code eventstore.snapshots.written},
+         * {@code eventstore.snapshots.failed}, {@code eventstore.snapshots.ignored{reason}} and
+         * {@code eventstore.loads{from=snapshot|start}} (loads from the store, the cache's hits not counted), each
+         * tagged with the aggregate's name.
+         */
+        public Builder<C, E, S> meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+            this.registry = registry;
             return this;
         }
 

@@ -374,7 +374,7 @@ class CommandHandlerTest {
     }
 
     /** Counts what a handler reads of streams, and from which version it last read each. */
-    private static final class CountingReads implements EventStore {
+    private static class CountingReads implements EventStore {
 
         private final EventStore delegate;
         final AtomicInteger events = new AtomicInteger();
@@ -431,52 +431,72 @@ class CommandHandlerTest {
         }
     }
 
+    /**
+     * Snapshots: each test's snapshot tells where a load started, for it reads back as a state the fold never gives
+     * (an items count of -1); written on the command's thread unless a test says otherwise.
+     */
     @Nested
     class Snapshots {
 
-        private final CommandHandler<Tab.Command, Tab.Event, Tab.State> snapshotting = CommandHandler
-                .builder("bar", store, Tab.DECIDER, codec)
-                .snapshotting(new CommandHandler.Snapshotting<>(3, "tab-total-v1",
-                        state -> ByteBuffer.allocate(8).putLong(((Tab.Open) state).totalCents()).array(),
-                        bytes -> new Tab.Open("tab-1", ByteBuffer.wrap(bytes).getLong(), -1)))
-                .build();
+        private final io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        private final CommandHandler<Tab.Command, Tab.Event, Tab.State> snapshotting = marked(store).build();
 
-        @Test
-        void snapshotIsTakenEveryNEventsAndLoadingStartsFromIt() {
-            snapshotting.handle("tab-1", new Tab.OpenTab("tab-1"), context);
-            snapshotting.handle("tab-1", new Tab.AddItem("a", 100), context);
-            snapshotting.handle("tab-1", new Tab.AddItem("b", 200), context);
-            snapshotting.handle("tab-1", new Tab.AddItem("c", 300), context);
-
-            assertThat(store.loadSnapshot("tab-1")).hasValueSatisfying(s -> assertThat(s.version()).isEqualTo(2));
-            // the snapshot's items count is -1, so the state shows it was the starting point (of a handler
-            // that has not folded the stream yet, as after a restart: this one holds the state in memory)
-            CommandHandler<Tab.Command, Tab.Event, Tab.State> restarted = CommandHandler
-                    .builder("bar", store, Tab.DECIDER, codec)
-                    .snapshotting(new CommandHandler.Snapshotting<>(3, "tab-total-v1",
+        /** A handler over {@code over} whose snapshots (every 3 events) read back with an items count of -1. */
+        private CommandHandler.Builder<Tab.Command, Tab.Event, Tab.State> marked(EventStore over) {
+            return CommandHandler.builder("bar", over, Tab.DECIDER, codec)
+                    .snapshotting(new CommandHandler.Snapshotting<>(3, "tab/v1",
                             state -> ByteBuffer.allocate(8).putLong(((Tab.Open) state).totalCents()).array(),
                             bytes -> new Tab.Open("tab-1", ByteBuffer.wrap(bytes).getLong(), -1)))
-                    .build();
-            assertThat(restarted.load("tab-1")).isEqualTo(new CommandHandler.Loaded<Tab.State>(
-                    new Tab.Open("tab-1", 600, 0), 3));
+                    .snapshotWrites(Runnable::run)
+                    .meterRegistry(registry);
+        }
+
+        private void fourEvents(CommandHandler<Tab.Command, Tab.Event, Tab.State> handler) {
+            handler.handle("tab-1", new Tab.OpenTab("tab-1"), context);
+            handler.handle("tab-1", new Tab.AddItem("a", 100), context);
+            handler.handle("tab-1", new Tab.AddItem("b", 200), context);
+            handler.handle("tab-1", new Tab.AddItem("c", 300), context);
+        }
+
+        private double count(String name, String... tags) {
+            io.micrometer.core.instrument.Counter counter = registry.find(name).tags(tags).counter();
+            return counter == null ? 0 : counter.count();
         }
 
         @Test
-        void foldAt_foldsTheStreamFromItsFirstEvent_neverFromTheSnapshotOrTheCache() {
-            // given a snapshot at version 2 (its items count of -1 would show) and the latest state in the cache
-            snapshotting.handle("tab-1", new Tab.OpenTab("tab-1"), context);
-            snapshotting.handle("tab-1", new Tab.AddItem("a", 100), context);
-            snapshotting.handle("tab-1", new Tab.AddItem("b", 200), context);
-            snapshotting.handle("tab-1", new Tab.AddItem("c", 300), context);
-            assertThat(store.loadSnapshot("tab-1")).isPresent();
+        void snapshotIsTakenEveryNEventsAndLoadingStartsFromIt() {
+            fourEvents(snapshotting);
 
-            // when / then
+            assertThat(store.loadSnapshot("tab-1")).hasValueSatisfying(s -> {
+                assertThat(s.version()).isEqualTo(2);
+                assertThat(s.type()).isEqualTo("tab/v1");
+            });
+            assertThat(count("eventstore.snapshots.written", "aggregate", "tab")).isEqualTo(1);
+            // a handler that has not folded the stream yet, as after a restart (this one holds it in memory)
+            CommandHandler<Tab.Command, Tab.Event, Tab.State> restarted = marked(store).build();
+            assertThat(restarted.load("tab-1")).isEqualTo(new CommandHandler.Loaded<Tab.State>(
+                    new Tab.Open("tab-1", 600, 0), 3));
+            assertThat(count("eventstore.loads", "aggregate", "tab", "from", "snapshot")).isEqualTo(1);
+            assertThat(count("eventstore.loads", "aggregate", "tab", "from", "start")).isEqualTo(1);
+        }
+
+        @Test
+        void foldAt_startsFromTheSnapshot_onlyIfItWasTakenAtTheVersionOrBefore_neverFromTheCache() {
+            // given a snapshot at version 2 and the latest state in the cache
+            fourEvents(snapshotting);
+            assertThat(store.loadSnapshot("tab-1")).hasValueSatisfying(s -> assertThat(s.version()).isEqualTo(2));
+
+            // when / then: before the snapshot, the fold from the first event
             assertThat(snapshotting.foldAt("tab-1", 0)).isEqualTo(new CommandHandler.Loaded<Tab.State>(
                     new Tab.Open("tab-1", 0, 0), 0));
+            assertThat(snapshotting.foldAt("tab-1", 1)).isEqualTo(new CommandHandler.Loaded<Tab.State>(
+                    new Tab.Open("tab-1", 100, 1), 1));
+            // at and after it, the snapshot (its -1 shows) and the events after it, up to the version asked
             assertThat(snapshotting.foldAt("tab-1", 2)).isEqualTo(new CommandHandler.Loaded<Tab.State>(
-                    new Tab.Open("tab-1", 300, 2), 2));
+                    new Tab.Open("tab-1", 300, -1), 2));
             assertThat(snapshotting.foldAt("tab-1", 99)).isEqualTo(new CommandHandler.Loaded<Tab.State>(
-                    new Tab.Open("tab-1", 600, 3), 3));
+                    new Tab.Open("tab-1", 600, 0), 3));
             assertThat(snapshotting.foldAt("tab-2", 0)).isEqualTo(new CommandHandler.Loaded<Tab.State>(
                     new Tab.Unopened(), -1));
             assertThatThrownBy(() -> snapshotting.foldAt("tab-1", -1)).isInstanceOf(IllegalArgumentException.class);
@@ -487,10 +507,325 @@ class CommandHandlerTest {
             snapshotting.handle("tab-1", new Tab.OpenTab("tab-1"), context);
             snapshotting.handle("tab-1", new Tab.AddItem("a", 100), context);
             snapshotting.handle("tab-1", new Tab.AddItem("b", 200), context);
-            store.saveSnapshot(new eventshop.eventstore.Snapshot("tab-1", 2, "old-format", new byte[] {1}));
+            store.saveSnapshot(new eventshop.eventstore.Snapshot("tab-1", 2, "tab/v0", new byte[] {1}));
 
-            assertThat(snapshotting.load("tab-1").state()).isEqualTo(new Tab.Open("tab-1", 300, 2));
+            assertThat(marked(store).build().foldAt("tab-1", 2).state()).isEqualTo(new Tab.Open("tab-1", 300, 2));
+            assertThat(marked(store).build().load("tab-1").state()).isEqualTo(new Tab.Open("tab-1", 300, 2));
+            assertThat(count("eventstore.snapshots.ignored", "aggregate", "tab", "reason", "other-type")).isEqualTo(2);
+            assertThat(count("eventstore.loads", "aggregate", "tab", "from", "start")).isEqualTo(2);
+            // the load folded a snapshot interval from the start: it replaced the old snapshot with one of its type
+            assertThat(store.loadSnapshot("tab-1")).hasValueSatisfying(s -> assertThat(s.type()).isEqualTo("tab/v1"));
         }
+
+        @Test
+        void unreadableSnapshot_isIgnored_andTheStreamFoldedFromTheStart() {
+            // given a snapshot of the right type whose bytes do not read
+            fourEvents(snapshotting);
+            store.saveSnapshot(new eventshop.eventstore.Snapshot("tab-1", 3, "tab/v1", new byte[] {1, 2}));
+
+            // when
+            CommandHandler.Loaded<Tab.State> loaded = marked(store).build().load("tab-1");
+
+            // then
+            assertThat(loaded).isEqualTo(new CommandHandler.Loaded<Tab.State>(new Tab.Open("tab-1", 600, 3), 3));
+            assertThat(count("eventstore.snapshots.ignored", "aggregate", "tab", "reason", "unreadable")).isEqualTo(1);
+        }
+
+        @Test
+        void snapshotThatDoesNotLoad_isIgnored() {
+            // given a store whose snapshot reads fail (a corrupt file, say)
+            fourEvents(snapshotting);
+            EventStore failing = new CountingReads(store) {
+                @Override
+                public java.util.Optional<eventshop.eventstore.Snapshot> loadSnapshot(String streamId) {
+                    throw new eventshop.eventstore.CorruptStoreException("snapshot file fails verification");
+                }
+            };
+
+            // when / then
+            assertThat(marked(failing).build().load("tab-1").state()).isEqualTo(new Tab.Open("tab-1", 600, 3));
+            assertThat(count("eventstore.snapshots.ignored", "aggregate", "tab", "reason", "unreadable")).isEqualTo(1);
+        }
+
+        @Test
+        void snapshotPastTheStreamsEnd_isIgnored() {
+            // given a snapshot at version 5 of a stream that ends at 3 (events lost after it was written)
+            fourEvents(snapshotting);
+            EventStore ahead = new CountingReads(store) {
+                @Override
+                public java.util.Optional<eventshop.eventstore.Snapshot> loadSnapshot(String streamId) {
+                    return java.util.Optional.of(new eventshop.eventstore.Snapshot(streamId, 5, "tab/v1",
+                            ByteBuffer.allocate(24).putLong(1).putLong(2).putLong(9999).array()));
+                }
+            };
+            CommandHandler<Tab.Command, Tab.Event, Tab.State> restarted = marked(ahead).build();
+
+            // when / then: the fold from the start, and a command appends after the stream's real end
+            assertThat(restarted.load("tab-1")).isEqualTo(new CommandHandler.Loaded<Tab.State>(
+                    new Tab.Open("tab-1", 600, 3), 3));
+            assertThat(restarted.foldAt("tab-1", 7).state()).isEqualTo(new Tab.Open("tab-1", 600, 3));
+            assertThat(marked(ahead).build().handle("tab-1", new Tab.AddItem("d", 1), context).streamVersion())
+                    .isEqualTo(4);
+            assertThat(count("eventstore.snapshots.ignored", "aggregate", "tab", "reason", "not-in-stream"))
+                    .isEqualTo(3);
+        }
+
+        @Test
+        void snapshotTakenAtAnEventTheStreamNoLongerHolds_isIgnored() {
+            // given a snapshot at version 2 taken at another event than the stream's event at version 2 (events
+            // lost in a crash, then written again), whose state would show (-1 items)
+            fourEvents(snapshotting);
+            EventStore rewritten = new CountingReads(store) {
+                @Override
+                public java.util.Optional<eventshop.eventstore.Snapshot> loadSnapshot(String streamId) {
+                    return java.util.Optional.of(new eventshop.eventstore.Snapshot(streamId, 2, "tab/v1",
+                            ByteBuffer.allocate(24).putLong(7).putLong(7).putLong(9999).array()));
+                }
+            };
+
+            // when / then
+            assertThat(marked(rewritten).build().load("tab-1").state()).isEqualTo(new Tab.Open("tab-1", 600, 3));
+            assertThat(marked(rewritten).build().foldAt("tab-1", 2).state()).isEqualTo(new Tab.Open("tab-1", 300, 2));
+            assertThat(count("eventstore.snapshots.ignored", "aggregate", "tab", "reason", "not-in-stream"))
+                    .isEqualTo(2);
+            // while the snapshot the handler wrote, at the stream's own event, is used
+            assertThat(store.loadSnapshot("tab-1").orElseThrow().data()).hasSize(16 + 8);
+            assertThat(marked(store).build().load("tab-1").state()).isEqualTo(new Tab.Open("tab-1", 600, 0));
+        }
+
+        @Test
+        void failedSnapshotWrite_isCounted_andTheCommandSucceeds() {
+            // given a store that refuses every snapshot
+            EventStore refusing = new CountingReads(store) {
+                @Override
+                public void saveSnapshot(eventshop.eventstore.Snapshot snapshot) {
+                    throw new eventshop.eventstore.EventStoreException("No space left on device");
+                }
+            };
+            CommandHandler<Tab.Command, Tab.Event, Tab.State> handler = marked(refusing).build();
+
+            // when
+            fourEvents(handler);
+
+            // then
+            assertThat(handler.load("tab-1").state()).isEqualTo(new Tab.Open("tab-1", 600, 3));
+            assertThat(store.streamVersion("tab-1")).isEqualTo(3);
+            assertThat(count("eventstore.snapshots.failed", "aggregate", "tab")).isEqualTo(1);
+            assertThat(count("eventstore.snapshots.written", "aggregate", "tab")).isZero();
+        }
+
+        @Test
+        void snapshotsAreWrittenAfterTheCommand_byDefault() {
+            CommandHandler<Tab.Command, Tab.Event, Tab.State> background = CommandHandler
+                    .builder("bar", store, Tab.DECIDER, codec)
+                    .snapshotting(CommandHandler.Snapshotting.json("tab", 1, Tab.State.class, 3))
+                    .build();
+
+            fourEvents(background);
+
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> store.loadSnapshot("tab-1").isPresent());
+            assertThat(store.loadSnapshot("tab-1").orElseThrow().version()).isEqualTo(2);
+        }
+
+        @Test
+        void aLongStreamWithoutSnapshot_getsOneWhenItIsLoaded() {
+            // given a stream written before snapshots
+            fourEvents(tabs);
+            tabs.handle("tab-1", new Tab.AddItem("d", 400), context);
+
+            // when
+            snapshotting.load("tab-1");
+
+            // then
+            assertThat(store.loadSnapshot("tab-1")).hasValueSatisfying(s -> assertThat(s.version()).isEqualTo(4));
+            assertThat(marked(store).build().load("tab-1").state()).isEqualTo(new Tab.Open("tab-1", 1000, -1));
+        }
+
+        @Test
+        void manyWritersOnOneStream_withASnapshotAfterEveryEvent_loadWhatTheFoldGives() {
+            // given two handlers (two instances of a service) writing one stream, snapshots written in the background
+            tabs.handle("tab-1", new Tab.OpenTab("tab-1"), context);
+            List<CommandHandler<Tab.Command, Tab.Event, Tab.State>> instances = List.of(1, 2).stream()
+                    .map(i -> CommandHandler.builder("bar", store, Tab.DECIDER, codec).maxAttempts(1000)
+                            .snapshotting(CommandHandler.Snapshotting.json("tab", 1, Tab.State.class, 1))
+                            .cache(i == 1 ? 1024 : 0).build())
+                    .toList();
+
+            // when
+            List<CompletableFuture<Void>> writers = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                CommandHandler<Tab.Command, Tab.Event, Tab.State> instance = instances.get(i % 2);
+                writers.add(CompletableFuture.runAsync(() -> {
+                    for (int n = 0; n < 20; n++) {
+                        instance.handle("tab-1", new Tab.AddItem("tea", 1), context);
+                    }
+                }));
+            }
+            CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).join();
+
+            // then: every instance, and a new one from whatever snapshot is last, loads the fold of the stream
+            CommandHandler.Loaded<Tab.State> folded = new CommandHandler.Loaded<>(new Tab.Open("tab-1", 120, 120), 120);
+            assertThat(instances.get(0).load("tab-1")).isEqualTo(folded);
+            assertThat(instances.get(1).load("tab-1")).isEqualTo(folded);
+            assertThat(CommandHandler.builder("bar", store, Tab.DECIDER, codec)
+                    .snapshotting(CommandHandler.Snapshotting.json("tab", 1, Tab.State.class, 1)).build()
+                    .load("tab-1")).isEqualTo(folded);
+        }
+
+        @Test
+        void snapshotRequestsOfOneStream_waitingForTheirWrite_areFoldedIntoTheLatest() {
+            // given a writer whose writes run only when the test says
+            List<Runnable> scheduled = new ArrayList<>();
+            io.micrometer.core.instrument.Counter written = registry.counter("written");
+            io.micrometer.core.instrument.Counter failed = registry.counter("failed");
+            List<eventshop.eventstore.Snapshot> saved = new ArrayList<>();
+            EventStore recording = new CountingReads(store) {
+                @Override
+                public void saveSnapshot(eventshop.eventstore.Snapshot snapshot) {
+                    saved.add(snapshot);
+                }
+            };
+            SnapshotWrites<Long> writes = new SnapshotWrites<>(recording, "n/v1",
+                    n -> Long.toString(n).getBytes(StandardCharsets.UTF_8), scheduled::add, written, failed);
+            UUID id = new UUID(3, 4);
+
+            // when
+            writes.request("s-1", 3, id, 3L);
+            writes.request("s-1", 7, id, 7L);
+            writes.request("s-1", 5, id, 5L);
+            writes.request("s-2", 1, id, 1L);
+            scheduled.forEach(Runnable::run);
+
+            // then: one write per stream, of its newest state
+            assertThat(scheduled).hasSize(2);
+            assertThat(saved).extracting(eventshop.eventstore.Snapshot::streamId, eventshop.eventstore.Snapshot::version)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("s-1", 7L),
+                            org.assertj.core.groups.Tuple.tuple("s-2", 1L));
+            assertThat(written.count()).isEqualTo(2);
+            // each snapshot's data: the id of the event at its version, then the state
+            assertThat(saved.getFirst().data()).isEqualTo(ByteBuffer.allocate(17).putLong(3).putLong(4)
+                    .put((byte) '7').array());
+
+            // and a request after the write schedules a new one
+            writes.request("s-1", 9, id, 9L);
+            assertThat(scheduled).hasSize(3);
+        }
+
+        @Test
+        void snapshotRequestsBeyondTheMostThatMayWait_areDropped_andCounted() {
+            List<Runnable> scheduled = new ArrayList<>();
+            io.micrometer.core.instrument.Counter failed = registry.counter("failed");
+            SnapshotWrites<Long> writes = new SnapshotWrites<>(store, "n/v1", n -> new byte[0], scheduled::add,
+                    registry.counter("written"), failed);
+
+            for (int i = 0; i <= SnapshotWrites.MAX_PENDING; i++) {
+                writes.request("s-" + i, 0, new UUID(0, i), 0L);
+            }
+
+            assertThat(scheduled).hasSize(SnapshotWrites.MAX_PENDING);
+            assertThat(failed.count()).isEqualTo(1);
+        }
+
+        @Test
+        void onTheFileEngine_aReopenedStoreLoadsFromTheSnapshot_andACorruptSnapshotFileIsFoldedAround(
+                @TempDir Path directory) throws Exception {
+            // given a stream of 7 events with a snapshot at version 5, written before the command returned
+            CommandHandler.Loaded<Tab.State> folded = new CommandHandler.Loaded<>(new Tab.Open("tab-1", 2100, 6), 6);
+            try (FileEventStore durable = FileEventStore.open(directory)) {
+                CommandHandler<Tab.Command, Tab.Event, Tab.State> handler = CommandHandler
+                        .builder("bar", durable, Tab.DECIDER, codec)
+                        .snapshotting(CommandHandler.Snapshotting.json("tab", 1, Tab.State.class, 3))
+                        .snapshotWrites(Runnable::run).build();
+                handler.handle("tab-1", new Tab.OpenTab("tab-1"), context);
+                for (int i = 1; i <= 6; i++) {
+                    handler.handle("tab-1", new Tab.AddItem("item-" + i, 100L * i), context);
+                }
+            }
+
+            // when the store is opened again (a restart): from the snapshot
+            try (FileEventStore reopened = FileEventStore.open(directory)) {
+                assertThat(reopened.loadSnapshot("tab-1")).hasValueSatisfying(s -> assertThat(s.version()).isEqualTo(5));
+                assertThat(marked(reopened).snapshotting(CommandHandler.Snapshotting.json("tab", 1, Tab.State.class, 3))
+                        .build().load("tab-1")).isEqualTo(folded);
+                assertThat(count("eventstore.loads", "aggregate", "tab", "from", "snapshot")).isEqualTo(1);
+            }
+
+            // when its snapshot file is damaged: from the start, and a new snapshot replaces the damaged one
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(directory.resolve("snapshots"))) {
+                Path file = files.filter(f -> f.toString().endsWith(".snapshot")).findFirst().orElseThrow();
+                byte[] bytes = java.nio.file.Files.readAllBytes(file);
+                bytes[bytes.length / 2] ^= 0x5a;
+                java.nio.file.Files.write(file, bytes);
+            }
+            try (FileEventStore damaged = FileEventStore.open(directory)) {
+                assertThat(marked(damaged).snapshotting(CommandHandler.Snapshotting.json("tab", 1, Tab.State.class, 3))
+                        .build().load("tab-1")).isEqualTo(folded);
+                assertThat(count("eventstore.snapshots.ignored", "aggregate", "tab", "reason", "unreadable"))
+                        .isEqualTo(1);
+                assertThat(damaged.loadSnapshot("tab-1")).hasValueSatisfying(s -> assertThat(s.version()).isEqualTo(6));
+            }
+        }
+
+        @Test
+        void jsonSnapshots_roundTripEveryPhase_andTheirTypeNamesTheVersionAndTheShape() {
+            CommandHandler.Snapshotting<Tab.State> json = CommandHandler.Snapshotting.json("tab", 2, Tab.State.class, 5);
+
+            for (Tab.State state : List.of(new Tab.Unopened(), new Tab.Open("tab-1", 250, 1), new Tab.Closed(7))) {
+                assertThat(json.deserialize().apply(json.serialize().apply(state))).isEqualTo(state);
+            }
+            assertThat(json.type()).matches("tab/v2/[0-9a-f]{8}");
+            assertThat(new String(json.serialize().apply(new Tab.Closed(7)), StandardCharsets.UTF_8))
+                    .isEqualTo("{\"phase\":\"Closed\",\"state\":{\"totalCents\":7}}");
+            assertThat(CommandHandler.Snapshotting.json("tab", 2, Tab.State.class, 5).type()).isEqualTo(json.type());
+            assertThat(CommandHandler.Snapshotting.json("tab", 3, Tab.State.class, 5).type()).isNotEqualTo(json.type());
+        }
+
+        @Test
+        void jsonSnapshots_refuseWhatTheyDidNotWrite() {
+            CommandHandler.Snapshotting<Tab.State> json = CommandHandler.Snapshotting.json("tab", 1, Tab.State.class, 5);
+
+            for (String stored : List.of("{\"phase\":\"Closed\",\"state\":{}}",
+                    "{\"phase\":\"Closed\",\"state\":{\"totalCents\":7,\"tip\":1}}",
+                    "{\"phase\":\"Closed\",\"state\":{\"totalCents\":null}}",
+                    "{\"phase\":\"Reopened\",\"state\":{\"totalCents\":7}}",
+                    "{\"totalCents\":7}", "[]", "", "{\"phase\":\"Closed\",\"state\":{\"totalCents\":7}} x")) {
+                assertThatThrownBy(() -> json.deserialize().apply(stored.getBytes(StandardCharsets.UTF_8)))
+                        .as(stored).isInstanceOf(RuntimeException.class);
+            }
+        }
+
+        @Test
+        void jsonSnapshots_changeTheirTypeWithTheStatesShape() {
+            assertThat(CommandHandler.Snapshotting.json("s", 1, ShapeA.class, 5).type())
+                    .isNotEqualTo(CommandHandler.Snapshotting.json("s", 1, ShapeB.class, 5).type());
+        }
+
+        @Test
+        void jsonSnapshots_refuseStatesThatWouldNotRoundTrip() {
+            assertThatThrownBy(() -> CommandHandler.Snapshotting.json("s", 1, HoldsAnObject.class, 5))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("value");
+            assertThatThrownBy(() -> CommandHandler.Snapshotting.json("s", 1, HoldsAnInterface.class, 5))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("phase");
+            assertThatThrownBy(() -> CommandHandler.Snapshotting.json("s/1", 1, ShapeA.class, 5))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    /** Two versions of one state: a field renamed. */
+    record ShapeA(String id, java.util.Map<String, List<Long>> lines) {
+    }
+
+    record ShapeB(String id, java.util.Map<String, List<Long>> items) {
+    }
+
+    record HoldsAnObject(String id, Object value) {
+    }
+
+    sealed interface HoldsAnInterface {
+    }
+
+    static final class NotARecord implements HoldsAnInterface {
     }
 
     @Nested

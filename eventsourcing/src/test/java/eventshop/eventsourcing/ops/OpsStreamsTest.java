@@ -91,6 +91,31 @@ class OpsStreamsTest {
         }
 
         @Test
+        void theStateAtAVersion_neverComesFromASnapshotTakenAfterIt() {
+            // given a handler whose snapshot (at version 3, the closed tab) would show as an open tab with -1 items
+            CommandHandler<Tab.Command, Tab.Event, Tab.State> snapshotting = CommandHandler
+                    .builder("bar", store, Tab.DECIDER, JsonEventCodec.of(Tab.Event.class))
+                    .snapshotting(new CommandHandler.Snapshotting<>(4, "tab/v1", state -> new byte[] {1},
+                            bytes -> new Tab.Open("tab-1", 0, -1)))
+                    .snapshotWrites(Runnable::run)
+                    .build();
+            OpsStreams console = new OpsStreams("bar", store, new OpsAggregates(List.of(
+                    new OpsAggregate("tab", "tab-", snapshotting))), new PersonalData());
+            snapshotting.handle("tab-1", new Tab.OpenTab("tab-1"), CONTEXT);
+            snapshotting.handle("tab-1", new Tab.AddItem("tea", 250), CONTEXT);
+            snapshotting.handle("tab-1", new Tab.AddItem("cake", 400), CONTEXT);
+            snapshotting.handle("tab-1", new Tab.CloseTab(), CONTEXT);
+            assertThat(store.loadSnapshot("tab-1")).hasValueSatisfying(s -> assertThat(s.version()).isEqualTo(3));
+
+            // when
+            OpsStreams.StreamView view = console.view("tab-1", 2L, null);
+
+            // then: the events 0..2 folded, and 0..1 for the state before
+            assertThat(view.state().toString()).isEqualTo("{\"tabId\":\"tab-1\",\"totalCents\":650,\"items\":2}");
+            assertThat(view.previous().toString()).isEqualTo("{\"tabId\":\"tab-1\",\"totalCents\":250,\"items\":1}");
+        }
+
+        @Test
         void withoutAVersion_itIsTheLast() {
             openTabWithTwoItemsAndClose();
 

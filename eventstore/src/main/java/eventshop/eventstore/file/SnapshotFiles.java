@@ -22,7 +22,8 @@ import java.util.zip.CRC32C;
  * Snapshots, one file per stream named by the SHA-256 of its id: magic {@code ESSNAP01}, stream id
  * (2-byte length + UTF-8), version (8), type (2-byte length + UTF-8), data (4-byte length + bytes),
  * CRC32C of everything before it (4). A save writes a temporary file, forces it and renames it over
- * the old one, so a crash leaves either the old or the new snapshot. Thread-safe.
+ * the old one, so a crash leaves either the old or the new snapshot. A file that fails verification is
+ * reported by {@link #load} ({@link CorruptStoreException}) and replaced by the next save. Thread-safe.
  */
 final class SnapshotFiles {
 
@@ -35,7 +36,12 @@ final class SnapshotFiles {
     }
 
     synchronized void save(Snapshot snapshot) {
-        Optional<Snapshot> existing = load(snapshot.streamId());
+        Optional<Snapshot> existing;
+        try {
+            existing = load(snapshot.streamId());
+        } catch (CorruptStoreException damaged) {
+            existing = Optional.empty();    // a damaged snapshot is replaced, or it would be refused forever
+        }
         if (existing.isPresent() && existing.get().version() > snapshot.version()) {
             return;
         }

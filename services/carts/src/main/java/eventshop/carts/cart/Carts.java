@@ -29,14 +29,18 @@ import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
 /**
  * The carts use cases: each customer's cart is the stream {@code cart-<customerId>}, and its state
- * is <b>the Reactor fold of its events</b>, nothing stored besides them:
+ * is <b>the Reactor fold of its events</b>, started from the latest snapshot of that fold (one every
+ * {@code eventshop.carts.snapshot-every} events: a cart stream keeps every cart the customer ever had), else
+ * from {@link Cart#initial()}:
  * <pre>{@code
- * handler.events(streamId).reduce(Cart.initial(), Cart::evolve)
+ * store.read(streamId, fromVersion).reduce(snapshotOrInitial, Cart::evolve)
  * }</pre>
  * (in {@link #state}). Commands are decided by the same fold ({@link CommandHandler#decide} loads the
  * stream with {@code loadAsync}, a {@code reduce} over the store's {@code Flux}), with the product
@@ -56,12 +60,38 @@ public class Carts {
     private final Prices prices;
     private final Supplier<UUID> ids;
 
-    public Carts(EventStore store, Prices prices, Clock clock, Supplier<UUID> ids, EventSourcingProperties properties) {
+    /** Snapshot interval unless {@code eventshop.carts.snapshot-every} says otherwise (see {@link #Carts}). */
+    public static final int DEFAULT_SNAPSHOT_EVERY = 100;
+
+    /**
+     * @param snapshotEvery a snapshot of the cart every this many events ({@code eventshop.carts.snapshot-every},
+     *                      {@value #DEFAULT_SNAPSHOT_EVERY} by default; 0 for none): a cart stream holds every cart
+     *                      the customer ever had and grows without bound, so a load reads the latest snapshot and
+     *                      at most this many events after it. At 100 a cold load of a 10,000-event cart costs about
+     *                      what a 100-event cart costs, and snapshots (a write each, off the command's path) come
+     *                      every 100 events (docs/benchmarks.md, "Snapshots")
+     */
+    public Carts(EventStore store, Prices prices, Clock clock, Supplier<UUID> ids, EventSourcingProperties properties,
+                 @Value("${eventshop.carts.snapshot-every:" + DEFAULT_SNAPSHOT_EVERY + "}") int snapshotEvery,
+                 MeterRegistry registry) {
         this.handler = CommandHandler.builder(properties.serviceName(), store, Cart.DECIDER,
-                JsonEventCodec.of(CartEvent.class)).clock(clock).build();
+                        JsonEventCodec.of(CartEvent.class))
+                .clock(clock)
+                .snapshotting(snapshotEvery > 0 ? snapshotting(snapshotEvery) : null)
+                .meterRegistry(registry)
+                .build();
         this.store = store;
         this.prices = prices;
         this.ids = ids;
+    }
+
+    /**
+     * The carts' snapshots: the cart's state as JSON, every {@code every} events. Raise the version when
+     * {@link Cart#evolve} folds differently while the state's records keep their shape (a change of shape
+     * changes the snapshot type by itself); older snapshots are then ignored and replaced.
+     */
+    public static CommandHandler.Snapshotting<Cart.State> snapshotting(int every) {
+        return CommandHandler.Snapshotting.json("cart", 1, Cart.State.class, every);
     }
 
     /** The cart aggregate, for the operations console's stream view and its time travel. */
@@ -81,9 +111,14 @@ public class Carts {
         return "cart-" + customerId;
     }
 
-    /** THE FOLD: the customer's cart is its events reduced with {@link Cart#evolve}. */
+    /**
+     * THE FOLD: the customer's cart is its events reduced with {@link Cart#evolve}, from the cart's latest
+     * snapshot (a state this fold gave before) or from {@link Cart#initial()}:
+     * {@code store.read(stream, snapshot.version() + 1).reduce(snapshot.state(), Cart::evolve)}, in
+     * {@link CommandHandler#loadAsync}.
+     */
     public Mono<Cart.State> state(String customerId) {
-        return handler.events(streamOf(customerId)).reduce(Cart.initial(), Cart::evolve);
+        return handler.loadAsync(streamOf(customerId)).map(CommandHandler.Loaded::state);
     }
 
     /** The cart at the current prices of the price view. */

@@ -65,7 +65,8 @@ class CartsTest {
 
     {
         carts = new Carts(store, prices, Clock.fixed(NOW, ZoneOffset.UTC), () -> new UUID(7, 7),
-                new EventSourcingProperties("carts", null));
+                new EventSourcingProperties("carts", null), Carts.DEFAULT_SNAPSHOT_EVERY,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         prices.apply(new ProductAdded("SKU-1", "One", "", 1000, ""), 0);
         prices.apply(new ProductAdded("SKU-2", "Two", "", 250, ""), 0);
     }
@@ -128,7 +129,8 @@ class CartsTest {
 
         private final StreamReads reads = new StreamReads(new InMemoryEventStore(), Carts.streamOf("acc-9"));
         private final Carts counted = new Carts(reads, prices, Clock.fixed(NOW, ZoneOffset.UTC),
-                () -> new UUID(9, 9), new EventSourcingProperties("carts", null));
+                () -> new UUID(9, 9), new EventSourcingProperties("carts", null), Carts.DEFAULT_SNAPSHOT_EVERY,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
 
         @BeforeEach
         void aCartOfTwoLines() {
@@ -184,7 +186,8 @@ class CartsTest {
         void open() {
             durable = FileEventStore.open(directory, FileEventStoreOptions.defaults().withDurability(Durability.FSYNC));
             onDisk = new Carts(durable, prices, Clock.fixed(NOW, ZoneOffset.UTC), UUID::randomUUID,
-                    new EventSourcingProperties("carts", null));
+                    new EventSourcingProperties("carts", null), Carts.DEFAULT_SNAPSHOT_EVERY,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         }
 
         @AfterEach

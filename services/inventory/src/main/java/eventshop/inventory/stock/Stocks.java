@@ -8,12 +8,12 @@ import eventshop.eventsourcing.decider.JsonEventCodec;
 import eventshop.eventsourcing.ops.OpsAggregate;
 import eventshop.eventstore.EventStore;
 import eventshop.inventory.stock.domain.Stock;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The sku streams: runs {@link Stock} commands against {@code stock-<sku>}. Conflicting writers
@@ -29,15 +29,23 @@ public class Stocks {
 
     private final CommandHandler<Stock.Command, SkuEvent, Stock.State> handler;
 
+    /**
+     * @param snapshotEvery a snapshot of a sku's stock every this many events ({@code eventshop.inventory.snapshot-every},
+     *                      {@value #SNAPSHOT_EVERY} by default; 0 for none)
+     */
     public Stocks(EventStore store, Clock clock, Supplier<UUID> ids,
-                  @Value("${eventshop.service-name:inventory}") String serviceName) {
-        JsonMapper json = JsonMapper.builder().build();
+                  @Value("${eventshop.service-name:inventory}") String serviceName,
+                  @Value("${eventshop.inventory.snapshot-every:" + SNAPSHOT_EVERY + "}") int snapshotEvery,
+                  MeterRegistry registry) {
         this.handler = CommandHandler.builder(serviceName, store, Stock.DECIDER, JsonEventCodec.of(SkuEvent.class))
                 .clock(clock)
                 .ids(ids)
                 .maxAttempts(MAX_ATTEMPTS)
-                .snapshotting(new CommandHandler.Snapshotting<>(SNAPSHOT_EVERY, "Stocked",
-                        json::writeValueAsBytes, bytes -> json.readValue(bytes, Stock.Stocked.class)))
+                // versioned JSON of every phase (issue 18); the snapshots of type "Stocked" written before are
+                // ignored, and replaced by the first load of their sku
+                .snapshotting(snapshotEvery > 0
+                        ? CommandHandler.Snapshotting.json("stock", 1, Stock.State.class, snapshotEvery) : null)
+                .meterRegistry(registry)
                 .build();
     }
 

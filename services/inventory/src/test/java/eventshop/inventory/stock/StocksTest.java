@@ -41,7 +41,9 @@ class StocksTest {
 
         // then
         List<SkuEvent> events = Fixtures.events(store, Stock.streamId(sku)).stream().map(SkuEvent.class::cast).toList();
-        assertThat(store.loadSnapshot(Stock.streamId(sku))).isPresent();
+        // written after the command that reached the interval
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> store.loadSnapshot(Stock.streamId(sku)).isPresent());
         assertThat(loaded).isEqualTo(Stock.DECIDER.fold(Stock.DECIDER.initialState(), events));
         assertThat(((Stock.Stocked) loaded).allocations()).hasSize((int) IntStream.range(0, Stocks.SNAPSHOT_EVERY + 30).filter(i -> i % 4 >= 2).count());
     }

@@ -20,6 +20,7 @@ import eventshop.orders.order.domain.CustomerStanding;
 import eventshop.orders.order.domain.Order;
 import eventshop.orders.order.domain.OrderEvent;
 import eventshop.orders.order.domain.SagaStep;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
@@ -47,16 +48,28 @@ public class Orders {
     private final CustomerStandings standings;
 
     public Orders(EventStore store, Clock clock, Supplier<UUID> ids, OrdersProperties properties, SagaMetrics metrics,
-                  CustomerStandings standings, @Value("${eventshop.service-name:orders}") String serviceName) {
+                  CustomerStandings standings, @Value("${eventshop.service-name:orders}") String serviceName,
+                  MeterRegistry registry) {
         this.handler = CommandHandler.builder(serviceName, store, Order.decider(properties.policy()), CODEC)
                 .clock(clock)
                 .ids(ids)
                 .maxAttempts(20)
+                .snapshotting(properties.snapshotEvery() > 0 ? snapshotting(properties.snapshotEvery()) : null)
+                .meterRegistry(registry)
                 .build();
         this.store = store;
         this.clock = clock;
         this.metrics = metrics;
         this.standings = standings;
+    }
+
+    /**
+     * The orders' snapshots: the order's state as JSON, every {@code every} events. Raise the version when
+     * {@code Order}'s evolve folds differently while the state's records keep their shape (a change of shape
+     * changes the snapshot type by itself); older snapshots are then ignored and replaced.
+     */
+    public static CommandHandler.Snapshotting<Order.State> snapshotting(int every) {
+        return CommandHandler.Snapshotting.json("order", 1, Order.State.class, every);
     }
 
     /** The order aggregate (the checkout saga), for the operations console's stream view and its time travel. */
