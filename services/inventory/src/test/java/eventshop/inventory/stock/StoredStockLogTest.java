@@ -13,6 +13,7 @@ import eventshop.eventsourcing.schema.Upcasters;
 import eventshop.eventstore.RecordedEvent;
 import eventshop.eventstore.file.FileEventStore;
 import eventshop.inventory.stock.domain.Stock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,7 @@ class StoredStockLogTest {
         Receipt stocktake = new Receipt(ReceiptKind.STOCKTAKE_FOUND, "ST-2026-12");
 
         try (FileEventStore store = FileEventStore.open(data)) {
-            Stocks stocks = new Stocks(store, clock, UUID::randomUUID, "inventory");
+            Stocks stocks = new Stocks(store, clock, UUID::randomUUID, "inventory", Stocks.SNAPSHOT_EVERY, new SimpleMeterRegistry());
             List<RecordedEvent> stored = store.read(Stock.streamId(SKU), 0).collectList().block();
 
             // then the old events fold and decode as today's records
@@ -83,7 +84,7 @@ class StoredStockLogTest {
             List<RecordedEvent> stored = store.read(Stock.streamId(SKU), 0).collectList().block();
             assertThat(stored).extracting(event -> event.metadata().schemaVersion()).containsExactly(1, 1, 1, 2);
             assertThat(CODEC.decode(stored.getLast())).isEqualTo(new StockReceived(SKU, 4, 19, 3, stocktake));
-            assertThat(new Stocks(store, clock, UUID::randomUUID, "inventory").state(SKU))
+            assertThat(new Stocks(store, clock, UUID::randomUUID, "inventory", Stocks.SNAPSHOT_EVERY, new SimpleMeterRegistry()).state(SKU))
                     .isEqualTo(new Stock.Stocked(SKU, 19, 3, Map.of("order-v1", 3)));
         }
     }
