@@ -48,8 +48,12 @@ class Routes {
     record ServiceDocs(String name, String url) {
     }
 
-    /** An administrator's suspend or archive of an account: once accounts has done it, edge ends the account's sessions. */
-    static final Pattern ENDS_SESSIONS = Pattern.compile("/api/accounts/([^/]+)/(suspend|archive)");
+    /**
+     * An administrator's suspend, archive or forget of an account: once accounts has done it, edge ends the account's
+     * sessions. A customer's own "forget me" ({@value #FORGET_ME}) ends the caller's.
+     */
+    static final Pattern ENDS_SESSIONS = Pattern.compile("/api/accounts/([^/]+)/(suspend|archive|forget)");
+    static final String FORGET_ME = "/api/accounts/me";
 
     /** The checkout, which starts an order's saga: admitted within a limit on checkouts in flight. */
     static final String CHECKOUT = "/api/cart/checkout";
@@ -58,7 +62,8 @@ class Routes {
     RouterFunction<ServerResponse> serviceRoutes(EdgeProperties properties, EdgeTokens tokens, Bulkheads bulkheads,
                                                  Sessions sessions, CheckoutAdmission admission) {
         RouterFunction<ServerResponse> endingSessions = toService("accounts-lifecycle",
-                path("/api/accounts/*/suspend", "/api/accounts/*/archive").and(method(HttpMethod.POST)), "accounts",
+                path("/api/accounts/*/suspend", "/api/accounts/*/archive", "/api/accounts/*/forget")
+                        .and(method(HttpMethod.POST)).or(path(FORGET_ME).and(method(HttpMethod.DELETE))), "accounts",
                 properties, tokens, bulkheads)
                 .after(endSessionsWhenDone(sessions))
                 .build();
@@ -113,8 +118,11 @@ class Routes {
         return (request, response) -> {
             Matcher command = ENDS_SESSIONS.matcher(request.path());
             if (response.statusCode().is2xxSuccessful() && command.matches()) {
-                sessions.endAll(command.group(1), "archive".equals(command.group(2))
-                        ? Sessions.Ending.ARCHIVED : Sessions.Ending.SUSPENDED);
+                sessions.endAll(command.group(1), "suspend".equals(command.group(2))
+                        ? Sessions.Ending.SUSPENDED : Sessions.Ending.ARCHIVED);
+            } else if (response.statusCode().is2xxSuccessful() && FORGET_ME.equals(request.path())
+                    && HttpMethod.DELETE.equals(request.method())) {
+                sessions.endAll(Callers.current().id(), Sessions.Ending.ARCHIVED);
             }
             return response;
         };

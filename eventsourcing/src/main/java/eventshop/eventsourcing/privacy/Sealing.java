@@ -3,6 +3,7 @@ package eventshop.eventsourcing.privacy;
 import eventshop.contracts.Address;
 import eventshop.eventsourcing.privacy.PrivacyErrors.BrokenSeal;
 import eventshop.eventsourcing.privacy.PrivacyErrors.SubjectForgotten;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -11,8 +12,10 @@ import java.util.Base64;
 import java.util.Optional;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,12 +60,24 @@ public final class Sealing {
      * @throws IllegalArgumentException if the subject is blank or holds a ':'
      */
     public String seal(String subject, String clear) {
+        return seal(subject, clear, null);
+    }
+
+    /**
+     * {@code clear} sealed for {@code subject}; with a {@code context} (an idempotency key), deterministically: the
+     * nonce is derived from the key, the context and the clear text (a synthetic nonce, as in AES-GCM-SIV), so the
+     * same request repeated seals to the same text and can be recognised as the same, while different texts still
+     * get different nonces. Without a context the nonce is random.
+     *
+     * @throws SubjectForgotten if the subject was forgotten
+     * @throws IllegalArgumentException if the subject is blank or holds a ':'
+     */
+    public String seal(String subject, String clear, @Nullable String context) {
         if (subject.isBlank() || subject.indexOf(':') >= 0) {
             throw new IllegalArgumentException("a subject is an id without ':', not '" + subject + "'");
         }
         SecretKey key = keys.obtain(subject);
-        byte[] nonce = new byte[NONCE_BYTES];
-        RANDOM.nextBytes(nonce);
+        byte[] nonce = context == null ? random() : synthetic(key, subject, context, clear);
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
@@ -73,6 +88,30 @@ public final class Sealing {
             return PREFIX + subject + ":" + BASE64.encodeToString(all);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is unavailable", e);
+        }
+    }
+
+    private static byte[] random() {
+        byte[] nonce = new byte[NONCE_BYTES];
+        RANDOM.nextBytes(nonce);
+        return nonce;
+    }
+
+    private static byte[] synthetic(SecretKey key, String subject, String context, String clear) {
+        try {
+            Mac derive = Mac.getInstance("HmacSHA256");
+            derive.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            byte[] nonceKey = derive.doFinal("pd1/synthetic-nonce".getBytes(StandardCharsets.UTF_8));
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(nonceKey, "HmacSHA256"));
+            for (String part : new String[] {subject, context, clear}) {
+                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+                mac.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+                mac.update(bytes);
+            }
+            return Arrays.copyOf(mac.doFinal(), NONCE_BYTES);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is unavailable", e);
         }
     }
 
@@ -127,8 +166,16 @@ public final class Sealing {
 
     /** The address with each part sealed for {@code subject} (empty parts stay empty: nothing personal in them). */
     public Address seal(String subject, Address address) {
-        return new Address(part(subject, address.name()), part(subject, address.line1()), part(subject, address.line2()),
-                part(subject, address.city()), part(subject, address.postalCode()), part(subject, address.country()));
+        return seal(subject, address, null);
+    }
+
+    /** {@link #seal(String, Address)}, deterministically for a {@code context} ({@link #seal(String, String, String)}). */
+    public Address seal(String subject, Address address, @Nullable String context) {
+        return new Address(part(subject, address.name(), context, "name"),
+                part(subject, address.line1(), context, "line1"), part(subject, address.line2(), context, "line2"),
+                part(subject, address.city(), context, "city"),
+                part(subject, address.postalCode(), context, "postalCode"),
+                part(subject, address.country(), context, "country"));
     }
 
     /** The address with each part opened. */
@@ -137,8 +184,8 @@ public final class Sealing {
                 openNullable(address.city()), openNullable(address.postalCode()), openNullable(address.country()));
     }
 
-    private @Nullable String part(String subject, @Nullable String clear) {
-        return clear == null || clear.isEmpty() ? clear : seal(subject, clear);
+    private @Nullable String part(String subject, @Nullable String clear, @Nullable String context, String field) {
+        return clear == null || clear.isEmpty() ? clear : seal(subject, clear, context == null ? null : context + "/" + field);
     }
 
     /** Whether {@code value} is a sealed value (by its prefix). */

@@ -123,4 +123,15 @@ class SealingTest {
         assertThat(sealing.open(sealing.seal(alice, name))).isEqualTo(name);
         assertThat(sealing.seal(alice, name).getBytes(StandardCharsets.UTF_8)).isNotEmpty();
     }
+
+    @Test
+    void withAContext_theSameTextSealsTheSame_otherTextsAndContextsDiffer() {
+        Address address = new Address("Alice", "1 Rabbit Hole", "", "Oxford", "OX1", "UK");
+
+        assertThat(sealing.seal(alice, address, "key-1")).isEqualTo(sealing.seal(alice, address, "key-1"));
+        assertThat(sealing.seal(alice, address, "key-2")).isNotEqualTo(sealing.seal(alice, address, "key-1"));
+        assertThat(sealing.seal(alice, "Alice", "key-1")).isNotEqualTo(sealing.seal(alice, "Alicf", "key-1"));
+        assertThat(sealing.seal(alice, address, "key-1").name()).isNotEqualTo(sealing.seal(alice, address, "key-1").city());
+        assertThat(sealing.open(sealing.seal(alice, address, "key-1"))).isEqualTo(address);
+    }
 }

@@ -8,6 +8,7 @@ import eventshop.eventsourcing.consistency.ReadYourWrites;
 import eventshop.eventsourcing.consuming.ConsumerProgress;
 import eventshop.eventsourcing.decider.CommandContexts;
 import eventshop.eventsourcing.decider.Correlation;
+import eventshop.eventsourcing.privacy.Sealing;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.eventstore.Limits;
 import eventshop.eventstore.RecordedEvent;
@@ -60,9 +61,12 @@ public class OrderController {
     private final String serviceName;
     /** An order's stream (always current for orders' tokens), placed from checkouts the consumer of carts.events processed. */
     private final ReadModelProgress detail;
+    /** Opens the shipping address where an order is shown (docs/privacy.md). */
+    private final Sealing sealing;
 
     public OrderController(Orders orders, CommandContexts contexts, JsonMapper json, ReadYourWrites readYourWrites,
-                           ConsumerProgress consumed, EventSourcingProperties service) {
+                           ConsumerProgress consumed, EventSourcingProperties service, Sealing sealing) {
+        this.sealing = sealing;
         this.orders = orders;
         this.contexts = contexts;
         this.json = json;
@@ -82,7 +86,8 @@ public class OrderController {
                                            @Nullable ConsistencyToken token) {
         readYourWrites.await(detail, token);
         Shown shown = show(user, orderId);
-        return ResponseEntity.ok().header(ConsistencyToken.HEADER, shown.token().toString()).body(shown.view());
+        return ResponseEntity.ok().header(ConsistencyToken.HEADER, shown.token().toString())
+                .body(shown.view().opened(sealing));
     }
 
     /** The order's event log, oldest first, {@code limit} events from {@code fromVersion}. */
@@ -113,7 +118,8 @@ public class OrderController {
                 : orders.correlationOf(orderId).orElse(null);
         orders.cancel(orderId, by, contexts.create(user.id(), conversation));
         Shown cancelled = show(user, orderId);
-        return ResponseEntity.ok().header(ConsistencyToken.HEADER, cancelled.token().toString()).body(cancelled.view());
+        return ResponseEntity.ok().header(ConsistencyToken.HEADER, cancelled.token().toString())
+                .body(cancelled.view().opened(sealing));
     }
 
     /**
