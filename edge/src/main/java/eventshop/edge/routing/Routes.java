@@ -66,7 +66,8 @@ class Routes {
                         .and(method(HttpMethod.POST)).or(path(FORGET_ME).and(method(HttpMethod.DELETE))), "accounts",
                 properties, tokens, bulkheads)
                 .after(endSessionsWhenDone(sessions))
-                .build();
+                .build()
+                .filter(rememberCaller());
         RouterFunction<ServerResponse> checkout = toService("carts-checkout",
                 path(CHECKOUT).and(method(HttpMethod.POST)), "carts", properties, tokens, bulkheads)
                 .filter(admission.limitCheckouts())
@@ -114,6 +115,19 @@ class Routes {
      * is a 401 (a Kafka hop would leave a window in which the customer's next request gets through).
      * Changes that do not pass through edge are followed on {@code accounts.events} ({@code AccountEvents}).
      */
+    /**
+     * Keeps the caller's account id on the servlet request, taken where the security context holds it (outermost):
+     * the service's call, and what runs after it, may run on the breaker's thread, which has none.
+     */
+    static HandlerFilterFunction<ServerResponse, ServerResponse> rememberCaller() {
+        return (request, next) -> {
+            request.servletRequest().setAttribute(CALLER, Callers.current().id());
+            return next.handle(request);
+        };
+    }
+
+    private static final String CALLER = Routes.class.getName() + ".caller";
+
     static BiFunction<ServerRequest, ServerResponse, ServerResponse> endSessionsWhenDone(Sessions sessions) {
         return (request, response) -> {
             Matcher command = ENDS_SESSIONS.matcher(request.path());
@@ -121,8 +135,9 @@ class Routes {
                 sessions.endAll(command.group(1), "suspend".equals(command.group(2))
                         ? Sessions.Ending.SUSPENDED : Sessions.Ending.ARCHIVED);
             } else if (response.statusCode().is2xxSuccessful() && FORGET_ME.equals(request.path())
-                    && HttpMethod.DELETE.equals(request.method())) {
-                sessions.endAll(Callers.current().id(), Sessions.Ending.ARCHIVED);
+                    && HttpMethod.DELETE.equals(request.method())
+                    && request.servletRequest().getAttribute(CALLER) instanceof String caller) {
+                sessions.endAll(caller, Sessions.Ending.ARCHIVED);
             }
             return response;
         };
