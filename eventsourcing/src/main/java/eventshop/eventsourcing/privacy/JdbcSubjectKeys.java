@@ -26,7 +26,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * ciphertext+tag, bound to the subject). {@link #forget} first records the subject as forgotten, then deletes its key
  * row: a forgotten subject is never given a key again ({@link #obtain} throws {@link SubjectForgotten}), so an event
  * arriving late for it cannot be sealed to a readable value, and a crash between the two steps leaves a key that is
- * never served. Tables are made at construction if missing. Keys are cached in memory only, for a short while.
+ * never served. Tables are made at construction if missing. Keys are cached in memory only, for 30 s at most (what
+ * another instance of the owner may go on serving after one forgot the subject; the forgetting instance drops its
+ * copy at once).
  *
  * <p>Thread-safe; several instances over one database are safe too (a key made twice at once: the first insert wins
  * and both use it).
@@ -49,7 +51,9 @@ public final class JdbcSubjectKeys implements SubjectKeys {
         this.jdbc = jdbc;
         this.master = master;
         this.clock = clock;
-        this.cache = new KeyCache(Duration.ofMinutes(5), clock, 10_000);
+        // short: another instance of the owner that forgot the subject cannot tell this one, which serves the key
+        // from here at most this long after
+        this.cache = new KeyCache(Duration.ofSeconds(30), clock, 10_000);
         jdbc.execute("CREATE TABLE IF NOT EXISTS privacy_subject_keys (subject VARCHAR(64) PRIMARY KEY,"
                 + " wrapped_key VARCHAR(100) NOT NULL, created_at TIMESTAMP NOT NULL)");
         jdbc.execute("CREATE TABLE IF NOT EXISTS privacy_forgotten_subjects (subject VARCHAR(64) PRIMARY KEY,"

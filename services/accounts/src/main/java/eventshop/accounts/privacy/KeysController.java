@@ -41,11 +41,13 @@ public class KeysController {
         if (!Accounts.isAccountId(subject)) {
             return problem(HttpStatus.NOT_FOUND, "not a data subject");
         }
+        if (keys.forgotten(subject)) { // asked of the database, not of a cached key: another instance may have forgotten it
+            return problem(HttpStatus.GONE, "the subject was forgotten");
+        }
         try {
             Optional<SecretKey> key = create ? Optional.of(keys.obtain(subject)) : keys.find(subject);
             if (key.isEmpty()) {
-                return keys.forgotten(subject) ? problem(HttpStatus.GONE, "the subject was forgotten")
-                        : problem(HttpStatus.NOT_FOUND, "the subject has no key");
+                return problem(HttpStatus.NOT_FOUND, "the subject has no key");
             }
             return ResponseEntity.ok(new KeyView(subject, Base64.getEncoder().encodeToString(key.get().getEncoded())));
         } catch (SubjectForgotten forgotten) {
