@@ -33,6 +33,11 @@ public final class EdgeToken {
     public static final String ADMIN = "ADMIN";
     /** Edge itself calling a service (for example to check a login). */
     public static final String EDGE = "EDGE";
+    /**
+     * A service calling another as itself, on a token it minted for itself (subject {@code service:<name>}): for the
+     * endpoints only services may call, such as a data subject's key. Edge never mints it, for a person or itself.
+     */
+    public static final String SERVICE = "SERVICE";
 
     private EdgeToken() {
     }

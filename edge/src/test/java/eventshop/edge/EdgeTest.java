@@ -796,8 +796,22 @@ class EdgeTest {
                     401, "/problems/unauthorized");
         }
 
+        @Test
+        void aCustomersForgetMe_endsTheirSessions_beforeTheyHaveTheAnswer() throws Exception {
+            String customer = "acc-forget-me";
+            String one = session(customer, EdgeToken.CUSTOMER);
+            String two = session(customer, EdgeToken.CUSTOMER);
+
+            HttpResponse<String> done = send(bearer("/api/accounts/me", one).header("Content-Type", "application/json")
+                    .method("DELETE", HttpRequest.BodyPublishers.ofString("{\"password\":\"pw\"}")));
+
+            assertThat(done.statusCode()).isEqualTo(200);
+            assertProblem(send(bearer("/api/cart", two)), 401, "/problems/unauthorized");
+            assertThat(sessions.count(customer)).isZero();
+        }
+
         @ParameterizedTest
-        @CsvSource({"suspend", "archive"})
+        @CsvSource({"suspend", "archive", "forget"})
         void anAdminsSuspendOrArchive_endsEverySessionOfTheAccount_beforeTheAdminHasTheAnswer(String command)
                 throws Exception {
             String admin = session("acc-admin", EdgeToken.ADMIN);

@@ -67,6 +67,8 @@ final class AppArguments {
                 props.put("eventshop.services.edge.url", config.url(config.edge()).toString());
                 if (app.name().equals(ACCOUNTS)) {
                     props.put("eventshop.accounts.admin.password", secrets.adminPassword());
+                    // the key that wraps the customers' keys (docs/privacy.md): only accounts, which owns them, gets it
+                    props.put("eventshop.privacy.master-key", secrets.masterKey());
                 }
             }
             case EDGE -> {

@@ -350,6 +350,7 @@ public final class DistributedStore implements AutoCloseable {
             Map<String, String> env = new LinkedHashMap<>();
             if (app.name().equals(AppArguments.ACCOUNTS)) {
                 env.put("EVENTSHOP_ADMIN_PASSWORD", secrets.adminPassword());
+                env.put(Secrets.MASTER_KEY_ENV, secrets.masterKey());
             }
             services.add(spawnApp(app.name(), jar, app.defaultPort(), env, true));
             if (TWICE.contains(app.name())) {

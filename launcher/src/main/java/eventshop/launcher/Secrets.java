@@ -35,6 +35,9 @@ import java.util.Map;
  *       drops them from the file.</li>
  *   <li>{@code admin-password}: the password of {@code admin@example.com}, unless the environment
  *       variable {@code EVENTSHOP_ADMIN_PASSWORD} gives one (then nothing is stored).</li>
+ *   <li>{@code master-key}: 32 random bytes, base64 — the key that wraps every customer's key in accounts' database
+ *       ({@code eventshop.privacy.master-key}, docs/privacy.md), unless {@code EVENTSHOP_MASTER_KEY} gives one (then
+ *       nothing is stored). Without it every customer's personal data is lost: back it up, apart from the data.</li>
  * </ul>
  *
  * @param tokenSecret            base64 HMAC key shared by edge and the services, the one edge signs with
@@ -42,9 +45,13 @@ import java.util.Map;
  * @param adminPassword          the admin's password
  * @param adminPasswordSource    where the admin password came from
  * @param adminPasswordFile      where a generated admin password is kept
+ * @param masterKey              base64 key that wraps the data subjects' keys (accounts)
  */
 record Secrets(String tokenSecret, String previousTokenSecrets, String adminPassword,
-        AdminPasswordSource adminPasswordSource, Path adminPasswordFile) {
+        AdminPasswordSource adminPasswordSource, Path adminPasswordFile, String masterKey) {
+
+    static final String MASTER_KEY_ENV = "EVENTSHOP_MASTER_KEY";
+    static final String MASTER_KEY = "master-key";
 
     static final String ADMIN_PASSWORD_ENV = "EVENTSHOP_ADMIN_PASSWORD";
     static final String TOKEN_SECRET_ENV = "EVENTSHOP_TOKEN_SECRET";
@@ -91,14 +98,18 @@ record Secrets(String tokenSecret, String previousTokenSecrets, String adminPass
                 throw new InvalidSecret(secretsDir.resolve(invalid.property().equals(TokenKeys.SECRET_PROPERTY)
                         ? TOKEN_SECRET : PREVIOUS_TOKEN_SECRETS), invalid.reason());
             }
+            String masterKeyFromEnv = System.getenv(MASTER_KEY_ENV);
+            String masterKey = masterKeyFromEnv != null && !masterKeyFromEnv.isBlank() ? masterKeyFromEnv.strip()
+                    : readOrCreate(secretsDir.resolve(MASTER_KEY), () -> randomBase64(32, false)).value();
             Path passwordFile = secretsDir.resolve("admin-password");
             if (adminPasswordFromEnv != null && !adminPasswordFromEnv.isBlank()) {
                 return new Secrets(tokenSecret, previousSecrets, adminPasswordFromEnv, AdminPasswordSource.ENVIRONMENT,
-                        passwordFile);
+                        passwordFile, masterKey);
             }
             Stored password = readOrCreate(passwordFile, () -> randomBase64(15, true));
             return new Secrets(tokenSecret, previousSecrets, password.value(),
-                    password.created() ? AdminPasswordSource.GENERATED : AdminPasswordSource.STORED, passwordFile);
+                    password.created() ? AdminPasswordSource.GENERATED : AdminPasswordSource.STORED, passwordFile,
+                    masterKey);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write the store's secrets in " + secretsDir, e);
         }

@@ -12,7 +12,7 @@ class AppArgumentsTest {
     private final Path data = Path.of("/tmp/eventshop-data");
     private final StoreConfig config = StoreConfig.standard(data).withPort("payments", 9186);
     private final Secrets secrets = new Secrets("c2VjcmV0", "b2xk,b2xkZXI=", "admin-pw", Secrets.AdminPasswordSource.ENVIRONMENT,
-            data.resolve("secrets/admin-password"));
+            data.resolve("secrets/admin-password"), "bWFzdGVy");
 
     private List<String> argumentsOf(String name) {
         return AppArguments.of(config, secrets, config.apps().stream().filter(app -> app.name().equals(name))
@@ -27,8 +27,10 @@ class AppArgumentsTest {
                 "--eventshop.security.token-secret=c2VjcmV0",
                 "--eventshop.security.previous-token-secrets=b2xk,b2xkZXI=",
                 "--eventshop.services.payments.url=http://localhost:9186");
-        assertThat(argumentsOf("accounts")).contains("--eventshop.accounts.admin.password=admin-pw");
-        assertThat(argumentsOf("carts")).noneMatch(argument -> argument.contains("admin.password"));
+        assertThat(argumentsOf("accounts")).contains("--eventshop.accounts.admin.password=admin-pw",
+                "--eventshop.privacy.master-key=bWFzdGVy");
+        assertThat(argumentsOf("carts")).noneMatch(argument -> argument.contains("admin.password"))
+                .noneMatch(argument -> argument.contains("master-key"));
     }
 
     @Test
@@ -43,7 +45,7 @@ class AppArgumentsTest {
     @Test
     void withoutPreviousTokenKeys_noSuchArgument() {
         Secrets onlyCurrent = new Secrets("c2VjcmV0", "", "admin-pw", Secrets.AdminPasswordSource.ENVIRONMENT,
-                data.resolve("secrets/admin-password"));
+                data.resolve("secrets/admin-password"), "bWFzdGVy");
         assertThat(AppArguments.of(config, onlyCurrent, config.edge()))
                 .noneMatch(argument -> argument.contains("previous-token-secrets"));
     }

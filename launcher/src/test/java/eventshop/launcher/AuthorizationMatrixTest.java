@@ -169,6 +169,9 @@ class AuthorizationMatrixTest {
         TABLE.put("POST /api/accounts/{accountId}/suspend", row(Rule.ADMIN).withBody(f -> Map.of("reason", "matrix")));
         TABLE.put("POST /api/accounts/{accountId}/reactivate", row(Rule.ADMIN));
         TABLE.put("POST /api/accounts/{accountId}/archive", row(Rule.ADMIN));
+        TABLE.put("POST /api/accounts/{accountId}/forget", row(Rule.ADMIN));
+        // with a wrong password: 422 for whoever may ask, and nothing is forgotten
+        TABLE.put("DELETE /api/accounts/me", row(Rule.CUSTOMER_OR_ADMIN).withBody(f -> Map.of("password", "not-it")));
         TABLE.put("GET /api/accounts/me", row(Rule.CUSTOMER_OR_ADMIN));
         TABLE.put("GET /api/accounts/me/events", row(Rule.CUSTOMER_OR_ADMIN));
         TABLE.put("POST /api/accounts/me/confirm", row(Rule.CUSTOMER_OR_ADMIN).withBody(f -> Map.of("code", "000000")));

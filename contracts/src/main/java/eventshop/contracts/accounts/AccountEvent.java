@@ -7,6 +7,10 @@ import eventshop.contracts.Address;
  * ({@code account-<accountId>}). Lifecycle: registered (PENDING) → confirmed → active; a pending,
  * confirmed or active account can be suspended, and reactivating it returns it to where it was;
  * archived is final. A suspended or archived account may not log in or shop.
+ *
+ * <p>Personal data (e-mail address, name, address parts, a card's brand and last four digits) is sealed for the
+ * account: {@code pd1:<accountId>:<ciphertext>} (the starter's {@code privacy.Sealing}); events recorded before
+ * sealing existed hold it in clear, and opening a clear value gives it back unchanged.
  */
 public sealed interface AccountEvent {
 
@@ -35,6 +39,14 @@ public sealed interface AccountEvent {
     }
 
     record AccountArchived(String accountId) implements AccountEvent {
+    }
+
+    /**
+     * "Forget me": the account is archived for good and its data subject's key destroyed (crypto-shredding). Every
+     * sealed personal value of the account ({@code pd1:<accountId>:...}) opens to "erased" from now on; a consumer
+     * that keeps the account's key in memory drops it, and one that shows the account stops showing it as a person.
+     */
+    record AccountForgotten(String accountId) implements AccountEvent {
     }
 
     /** The account's shipping address was set (replacing the previous one). */

@@ -48,8 +48,12 @@ class Routes {
     record ServiceDocs(String name, String url) {
     }
 
-    /** An administrator's suspend or archive of an account: once accounts has done it, edge ends the account's sessions. */
-    static final Pattern ENDS_SESSIONS = Pattern.compile("/api/accounts/([^/]+)/(suspend|archive)");
+    /**
+     * An administrator's suspend, archive or forget of an account: once accounts has done it, edge ends the account's
+     * sessions. A customer's own "forget me" ({@value #FORGET_ME}) ends the caller's.
+     */
+    static final Pattern ENDS_SESSIONS = Pattern.compile("/api/accounts/([^/]+)/(suspend|archive|forget)");
+    static final String FORGET_ME = "/api/accounts/me";
 
     /** The checkout, which starts an order's saga: admitted within a limit on checkouts in flight. */
     static final String CHECKOUT = "/api/cart/checkout";
@@ -58,10 +62,12 @@ class Routes {
     RouterFunction<ServerResponse> serviceRoutes(EdgeProperties properties, EdgeTokens tokens, Bulkheads bulkheads,
                                                  Sessions sessions, CheckoutAdmission admission) {
         RouterFunction<ServerResponse> endingSessions = toService("accounts-lifecycle",
-                path("/api/accounts/*/suspend", "/api/accounts/*/archive").and(method(HttpMethod.POST)), "accounts",
+                path("/api/accounts/*/suspend", "/api/accounts/*/archive", "/api/accounts/*/forget")
+                        .and(method(HttpMethod.POST)).or(path(FORGET_ME).and(method(HttpMethod.DELETE))), "accounts",
                 properties, tokens, bulkheads)
                 .after(endSessionsWhenDone(sessions))
-                .build();
+                .build()
+                .filter(rememberCaller());
         RouterFunction<ServerResponse> checkout = toService("carts-checkout",
                 path(CHECKOUT).and(method(HttpMethod.POST)), "carts", properties, tokens, bulkheads)
                 .filter(admission.limitCheckouts())
@@ -109,12 +115,29 @@ class Routes {
      * is a 401 (a Kafka hop would leave a window in which the customer's next request gets through).
      * Changes that do not pass through edge are followed on {@code accounts.events} ({@code AccountEvents}).
      */
+    /**
+     * Keeps the caller's account id on the servlet request, taken where the security context holds it (outermost):
+     * the service's call, and what runs after it, may run on the breaker's thread, which has none.
+     */
+    static HandlerFilterFunction<ServerResponse, ServerResponse> rememberCaller() {
+        return (request, next) -> {
+            request.servletRequest().setAttribute(CALLER, Callers.current().id());
+            return next.handle(request);
+        };
+    }
+
+    private static final String CALLER = Routes.class.getName() + ".caller";
+
     static BiFunction<ServerRequest, ServerResponse, ServerResponse> endSessionsWhenDone(Sessions sessions) {
         return (request, response) -> {
             Matcher command = ENDS_SESSIONS.matcher(request.path());
             if (response.statusCode().is2xxSuccessful() && command.matches()) {
-                sessions.endAll(command.group(1), "archive".equals(command.group(2))
-                        ? Sessions.Ending.ARCHIVED : Sessions.Ending.SUSPENDED);
+                sessions.endAll(command.group(1), "suspend".equals(command.group(2))
+                        ? Sessions.Ending.SUSPENDED : Sessions.Ending.ARCHIVED);
+            } else if (response.statusCode().is2xxSuccessful() && FORGET_ME.equals(request.path())
+                    && HttpMethod.DELETE.equals(request.method())
+                    && request.servletRequest().getAttribute(CALLER) instanceof String caller) {
+                sessions.endAll(caller, Sessions.Ending.ARCHIVED);
             }
             return response;
         };

@@ -3,6 +3,7 @@ package eventshop.edge.sessions;
 import eventshop.contracts.EventEnvelope;
 import eventshop.contracts.Topics;
 import eventshop.contracts.accounts.AccountEvent.AccountArchived;
+import eventshop.contracts.accounts.AccountEvent.AccountForgotten;
 import eventshop.contracts.accounts.AccountEvent.AccountSuspended;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Follows {@code accounts.events} (consumer group {@value #GROUP}): {@code AccountSuspended} and
- * {@code AccountArchived} end the account's sessions that were logged in before it (by the event's version
+ * {@code AccountArchived} (and {@code AccountForgotten}) end the account's sessions that were logged in before it (by the event's version
  * in the account's stream: a customer reactivated and logged in again before this arrives keeps the new
  * session). An administrator's suspend or archive through edge ends them before it is answered (see the
  * {@code accounts-lifecycle} route); this catches every change that did not pass through edge, or through
@@ -57,6 +58,9 @@ public class AccountEvents {
                 end(json.readValue(data, AccountSuspended.class).accountId(), Sessions.Ending.SUSPENDED, version, type);
             } else if (AccountArchived.class.getSimpleName().equals(type)) {
                 end(json.readValue(data, AccountArchived.class).accountId(), Sessions.Ending.ARCHIVED, version, type);
+            } else if (AccountForgotten.class.getSimpleName().equals(type)) {
+                // "forget me" archives the account for good: its sessions end as an archiving ends them
+                end(json.readValue(data, AccountForgotten.class).accountId(), Sessions.Ending.ARCHIVED, version, type);
             }
         } catch (JacksonException | IllegalArgumentException unreadable) {
             LOG.warn("skipped an unreadable {} on {}: {}", type, Topics.ACCOUNTS_EVENTS, unreadable.toString());

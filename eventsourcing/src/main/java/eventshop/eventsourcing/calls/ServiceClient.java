@@ -73,6 +73,21 @@ public final class ServiceClient {
     }
 
     /**
+     * {@code GET uriTemplate} as this service itself, not as the calling user: with {@code serviceToken}, a token
+     * this service minted for itself (role {@code SERVICE}, which edge never gives a person), for the few endpoints
+     * only services may call (a data subject's key, {@code eventshop.eventsourcing.privacy}).
+     *
+     * @throws ServiceUnavailable if the service gives no answer (see the class comment)
+     */
+    public <T> Reply<T> getAsService(String serviceToken, String uriTemplate, Class<T> type, Object... uriVariables) {
+        return call(HttpMethod.GET, uriTemplate, null, type, headers -> { },
+                headers -> {
+                    headers.remove(HttpHeaders.AUTHORIZATION);
+                    headers.setBearerAuth(serviceToken);
+                }, uriVariables);
+    }
+
+    /**
      * Any call, as the calling user, with more request headers (a {@code Consistency-Token} for a query, an
      * {@code Idempotency-Key} for a command); the caller's token cannot be replaced through {@code headers}.
      * The answer's headers are in the {@link Reply}.
@@ -81,10 +96,16 @@ public final class ServiceClient {
      */
     public <T> Reply<T> exchange(HttpMethod method, String uriTemplate, @Nullable Object body, Class<T> type,
                                  Consumer<HttpHeaders> headers, Object... uriVariables) {
+        return call(method, uriTemplate, body, type, headers, this::asTheCaller, uriVariables);
+    }
+
+    private <T> Reply<T> call(HttpMethod method, String uriTemplate, @Nullable Object body, Class<T> type,
+                              Consumer<HttpHeaders> headers, Consumer<HttpHeaders> authorization,
+                              Object... uriVariables) {
         try {
             return breaker.executeSupplier(() -> {
                 RestClient.RequestBodySpec request = client.method(method).uri(uriTemplate, uriVariables)
-                        .headers(headers).headers(this::asTheCaller).accept(ACCEPT.toArray(MediaType[]::new));
+                        .headers(headers).headers(authorization).accept(ACCEPT.toArray(MediaType[]::new));
                 if (body != null) {
                     request.contentType(MediaType.APPLICATION_JSON).body(body);
                 }

@@ -3,8 +3,11 @@ package eventshop.eventsourcing.ops;
 import eventshop.eventsourcing.config.EventSourcingAutoConfiguration;
 import eventshop.eventsourcing.config.EventSourcingProperties;
 import eventshop.eventsourcing.decider.CommandContexts;
+import eventshop.eventsourcing.privacy.Sealing;
 import eventshop.eventstore.EventStore;
 import java.time.Clock;
+import java.util.function.UnaryOperator;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -36,8 +39,11 @@ public class OpsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public PersonalData personalData(OpsProperties properties) {
-        return new PersonalData(properties.personalFields(), JsonMapper.builder().build());
+    public PersonalData personalData(OpsProperties properties,
+                                     ObjectProvider<Sealing> sealing) {
+        Sealing keys = sealing.getIfAvailable();
+        return new PersonalData(properties.personalFields(), JsonMapper.builder().build(),
+                keys == null ? UnaryOperator.identity() : keys::open);
     }
 
     /** The endpoints, in a servlet web application. */

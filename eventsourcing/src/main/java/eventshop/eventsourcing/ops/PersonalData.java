@@ -1,9 +1,11 @@
 package eventshop.eventsourcing.ops;
 
+import eventshop.eventsourcing.privacy.Sealing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -17,6 +19,9 @@ import tools.jackson.databind.node.StringNode;
  * data (card tokens, last four digits, expiry), found by field name anywhere in an event's or a state's JSON, and
  * replaced by {@value #MASK}. A {@code name} beside a {@code sku} is a product's name and stays. Secrets that have
  * no business on a screen (confirmation codes, password hashes) are masked the same way.
+ *
+ * <p>Values sealed by {@link Sealing} are masked wherever they are, and {@link #reveal} opens them (a forgotten
+ * subject's show {@value Sealing#ERASED}).
  *
  * <p>The console shows only masked JSON; {@link #reveal} gives one field's clear value for an audited unmask.
  * Immutable and thread-safe.
@@ -37,10 +42,21 @@ public final class PersonalData {
 
     private final Set<String> fields;
     private final JsonMapper mapper;
+    private final UnaryOperator<String> opener;
 
     public PersonalData(Set<String> fields, JsonMapper mapper) {
+        this(fields, mapper, UnaryOperator.identity());
+    }
+
+    /**
+     * @param opener what a revealed sealed value ({@link Sealing}) is shown as: the service's {@link Sealing#open}
+     *               (the clear text, or {@value Sealing#ERASED} for a forgotten subject); identity where the service
+     *               holds no keys
+     */
+    public PersonalData(Set<String> fields, JsonMapper mapper, UnaryOperator<String> opener) {
         this.fields = Set.copyOf(fields);
         this.mapper = mapper;
+        this.opener = opener;
     }
 
     public PersonalData() {
@@ -85,7 +101,9 @@ public final class PersonalData {
         if (pointer.isEmpty()) {
             return StringNode.valueOf(new String(json, java.nio.charset.StandardCharsets.UTF_8));
         }
-        return mapper.readTree(json).at(pointer);
+        JsonNode value = mapper.readTree(json).at(pointer);
+        return value.isString() && Sealing.isSealed(value.asString()) ? StringNode.valueOf(opener.apply(value.asString()))
+                : value;
     }
 
     private void maskInPlace(JsonNode node, String path, List<String> masked) {
@@ -95,7 +113,8 @@ public final class PersonalData {
                 String name = field.getKey();
                 String here = path + "/" + escape(name);
                 JsonNode value = field.getValue();
-                if (fields.contains(name) && !(product && "name".equals(name)) && !value.isNull()
+                boolean sealed = value.isString() && Sealing.isSealed(value.asString());
+                if (sealed || fields.contains(name) && !(product && "name".equals(name)) && !value.isNull()
                         && !value.isContainer()) {
                     object.put(name, MASK);
                     masked.add(here);

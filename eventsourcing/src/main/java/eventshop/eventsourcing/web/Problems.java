@@ -4,6 +4,7 @@ import eventshop.eventsourcing.calls.ServiceUnavailable;
 import eventshop.eventsourcing.consistency.InvalidConsistencyToken;
 import eventshop.eventsourcing.consistency.NotYetConsistent;
 import eventshop.eventsourcing.decider.DomainError;
+import eventshop.eventsourcing.privacy.PrivacyErrors;
 import eventshop.eventstore.DuplicateEventId;
 import eventshop.eventstore.InvalidRequest;
 import eventshop.eventstore.StorageUnavailable;
@@ -274,6 +275,24 @@ public class Problems extends ResponseEntityExceptionHandler {
                 error.getMessage());
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
                 .body(problem);
+    }
+
+    /** The keys of a data subject could not be fetched from their owner: 503 with Retry-After, nothing changed. */
+    @ExceptionHandler(PrivacyErrors.KeysUnavailable.class)
+    public ResponseEntity<ProblemDetail> keysUnavailable(PrivacyErrors.KeysUnavailable error) {
+        LOG.warn("{}", error.getMessage());
+        ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable", "Service unavailable",
+                "the personal data of this request cannot be sealed or opened just now; try again shortly");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
+                .body(problem);
+    }
+
+    /** Personal data of a forgotten data subject was to be sealed (a late request of an erased account): 410. */
+    @ExceptionHandler(PrivacyErrors.SubjectForgotten.class)
+    public ResponseEntity<ProblemDetail> subjectForgotten(PrivacyErrors.SubjectForgotten error) {
+        LOG.info("{}", error.getMessage());
+        return ResponseEntity.status(HttpStatus.GONE).body(problem(HttpStatus.GONE, "account-forgotten",
+                "Account forgotten", "the account was forgotten at its owner's request; nothing is kept for it"));
     }
 
     /**

@@ -55,4 +55,20 @@ class PersonalDataTest {
         assertThat(masked.json().asString()).isEqualTo(PersonalData.MASK);
         assertThat(personal.reveal(json("ada@example.com, not JSON"), "").asString()).contains("ada@example.com");
     }
+
+    @Test
+    void sealedValues_areMaskedWherever_andRevealOpensThem_orSaysErased() {
+        java.util.Map<String, String> keys = new java.util.HashMap<>();
+        PersonalData withKeys = new PersonalData(PersonalData.DEFAULT_FIELDS, tools.jackson.databind.json.JsonMapper
+                .builder().build(), value -> value.contains("gone") ? "erased" : "Ada");
+        byte[] event = json("{\"accountId\":\"a-1\",\"email\":\"pd1:a-1:sealedA\",\"note\":\"pd1:a-1:sealedB\","
+                + "\"old\":\"pd1:a-2:gone\"}");
+
+        PersonalData.Masked masked = withKeys.mask(event);
+
+        assertThat(masked.masked()).containsExactlyInAnyOrder("/email", "/note", "/old");
+        assertThat(withKeys.reveal(event, "/note").asString()).isEqualTo("Ada");
+        assertThat(withKeys.reveal(event, "/old").asString()).isEqualTo("erased");
+        assertThat(keys).isEmpty();
+    }
 }

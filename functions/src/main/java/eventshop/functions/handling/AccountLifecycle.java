@@ -8,6 +8,7 @@ import eventshop.contracts.accounts.AccountEvent;
 import eventshop.contracts.accounts.AccountEvent.AccountActivated;
 import eventshop.contracts.accounts.AccountEvent.AccountArchived;
 import eventshop.contracts.accounts.AccountEvent.AccountConfirmed;
+import eventshop.contracts.accounts.AccountEvent.AccountForgotten;
 import eventshop.contracts.accounts.AccountEvent.AccountReactivated;
 import eventshop.contracts.accounts.AccountEvent.AccountRegistered;
 import eventshop.contracts.accounts.AccountEvent.AccountSuspended;
@@ -38,7 +39,8 @@ public final class AccountLifecycle implements Handler<AccountEvent, AccountComm
             case AccountRegistered registered -> Optional.of(new Outgoing<>(id, registered.accountId(),
                     new DeliverMessage(registered.accountId(), id.toString(), MessageKind.CONFIRMATION,
                             "Confirm your eventshop account",
-                            "Hello " + registered.name() + ", welcome to eventshop. Your confirmation code is "
+                            // no name: it is sealed personal data, and a message body is no place that opens it
+                            "Hello, welcome to eventshop. Your confirmation code is "
                                     + registered.confirmationCode() + ": enter it to confirm your account.",
                             registered.confirmationCode())));
             case AccountConfirmed confirmed -> Optional.of(new Outgoing<>(id, confirmed.accountId(),
@@ -49,6 +51,7 @@ public final class AccountLifecycle implements Handler<AccountEvent, AccountComm
                     ? Optional.of(new Outgoing<>(id, reactivated.accountId(), new ActivateAccount(reactivated.accountId())))
                     : Optional.empty();
             case AccountArchived archived -> Optional.empty();
+            case AccountForgotten forgotten -> Optional.empty();
             case AddressChanged addressChanged -> Optional.empty();
             case CardSaved cardSaved -> Optional.empty();
             case CardRemoved cardRemoved -> Optional.empty();

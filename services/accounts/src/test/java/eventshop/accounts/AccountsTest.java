@@ -22,6 +22,7 @@ import org.springframework.test.context.ContextConfiguration;
         "eventshop.relay.enabled=false",
         "spring.cloud.function.definition=",
         "eventshop.security.token-secret=ZXZlbnRzaG9wLXRlc3Qtc2VjcmV0LTMyLWJ5dGVzLWxvbmc=",
+        "eventshop.privacy.master-key=" + AccountsTest.MASTER_KEY,
         "eventshop.accounts.admin.email=" + AccountsTest.ADMIN_EMAIL,
         "eventshop.accounts.admin.password=" + AccountsTest.ADMIN_PASSWORD,
 })
@@ -30,4 +31,6 @@ import org.springframework.test.context.ContextConfiguration;
 public @interface AccountsTest {
     String ADMIN_EMAIL = "admin@example.com";
     String ADMIN_PASSWORD = "admin-password-for-tests";
+    /** The test master key (32 bytes, base64). */
+    String MASTER_KEY = "ZXZlbnRzaG9wLXRlc3QtbWFzdGVyLWtleS0zMi1ieXQ=";
 }

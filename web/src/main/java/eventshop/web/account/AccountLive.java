@@ -25,7 +25,8 @@ public class AccountLive {
             "AccountConfirmed", "PENDING",
             "AccountActivated", "ACTIVE",
             "AccountSuspended", "SUSPENDED",
-            "AccountArchived", "ARCHIVED");
+            "AccountArchived", "ARCHIVED",
+            "AccountForgotten", "ARCHIVED");
 
     /** What the page shows: the status, and whether the account is confirmed. */
     public record Standing(String accountId, String status, boolean confirmed) {

@@ -10,6 +10,7 @@ import eventshop.eventstore.EventStore;
 import eventshop.accounts.limits.ClientAddress;
 import eventshop.accounts.limits.Limits;
 import eventshop.accounts.limits.TooManyLoginAttempts;
+import eventshop.accounts.privacy.EmailIndex;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -31,7 +32,9 @@ public class CredentialChecks {
 
     /**
      * Who logged in; {@code accountVersion} is the version of the account's stream the check saw (edge keeps
-     * it with the session, so a suspension it learns of later ends only sessions verified before it).
+     * it with the session, so a suspension it learns of later ends only sessions verified before it). {@code email}
+     * and {@code name} are sealed (docs/privacy.md): edge keeps them in its sessions and tokens as they are, and a
+     * service that shows them opens them.
      */
     public record Verified(String accountId, String email, String name, String role, AccountStatus status,
                            long accountVersion) {
@@ -72,8 +75,11 @@ public class CredentialChecks {
 
     private final Limits limits;
 
+    private final EmailIndex emailIndex;
+
     public CredentialChecks(Projections projections, JdbcTemplate jdbc, Passwords passwords, EventStore store,
-                            EventSourcingProperties properties, Limits limits) {
+                            EventSourcingProperties properties, Limits limits, EmailIndex emailIndex) {
+        this.emailIndex = emailIndex;
         this.limits = limits;
         this.projections = projections;
         this.jdbc = jdbc;
@@ -118,14 +124,14 @@ public class CredentialChecks {
     }
 
     private @Nullable Row find(EmailAddress address) {
-        String email = address.value();
+        String index = emailIndex.of(address);
         String asOfNow = new ConsistencyToken(serviceName, store.headPosition()).toString();
         List<Row> rows = projections.read(CredentialsProjection.NAME, asOfNow, tables -> jdbc.query(
                 tables.sql("SELECT account_id, email, name, role, status, password_hash, account_version"
-                        + " FROM {credentials} WHERE email = ? AND password_hash IS NOT NULL AND status IS NOT NULL"),
+                        + " FROM {credentials} WHERE email_index = ? AND password_hash IS NOT NULL AND status IS NOT NULL"),
                 (rs, n) -> new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         AccountStatus.valueOf(rs.getString(5)), rs.getString(6), rs.getLong(7)),
-                email));
+                index));
         return rows.isEmpty() ? null : rows.getFirst();
     }
 }

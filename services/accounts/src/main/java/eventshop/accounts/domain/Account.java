@@ -17,6 +17,7 @@ import eventshop.contracts.accounts.AccountEvent;
 import eventshop.contracts.accounts.AccountEvent.AccountActivated;
 import eventshop.contracts.accounts.AccountEvent.AccountArchived;
 import eventshop.contracts.accounts.AccountEvent.AccountConfirmed;
+import eventshop.contracts.accounts.AccountEvent.AccountForgotten;
 import eventshop.contracts.accounts.AccountEvent.AccountReactivated;
 import eventshop.contracts.accounts.AccountEvent.AccountRegistered;
 import eventshop.contracts.accounts.AccountEvent.AccountSuspended;
@@ -45,6 +46,12 @@ import org.jspecify.annotations.Nullable;
  * to the current state changes nothing (redelivered messages are harmless); any other move the
  * lifecycle does not have is an {@link IllegalAccountTransition}. Address and cards can change while
  * the account may shop (pending, confirmed, active).
+ *
+ * <p>Personal data (e-mail address, name, address, a card's brand and last four digits) enters the events sealed
+ * for the account ({@link Seal}, the privacy toolkit's {@code Sealing}): the decider checks the clear values it is
+ * given and seals them into the events, which hold only the sealed text. {@link Forget} ("forget me") ends the
+ * account for good ({@link Archived} with {@code forgotten}), whatever its state; its key is then destroyed, so
+ * every sealed value of it opens to "erased".
  */
 public final class Account {
 
@@ -67,8 +74,22 @@ public final class Account {
     public sealed interface Command {
     }
 
-    public record Register(String accountId, EmailAddress email, String name, String role, String confirmationCode)
-            implements Command {
+    /**
+     * Seals one personal value for the account the command is for (the privacy toolkit's {@code Sealing.seal} bound
+     * to the account id); {@link #NONE} leaves it clear (tests of the lifecycle that do not look at personal data).
+     */
+    @FunctionalInterface
+    public interface Seal {
+        Seal NONE = clear -> clear;
+
+        String text(String clear);
+    }
+
+    public record Register(String accountId, EmailAddress email, String name, String role, String confirmationCode,
+                           Seal seal) implements Command {
+        public Register(String accountId, EmailAddress email, String name, String role, String confirmationCode) {
+            this(accountId, email, name, role, confirmationCode, Seal.NONE);
+        }
     }
 
     /**
@@ -102,12 +123,23 @@ public final class Account {
     public record Archive() implements Command {
     }
 
-    public record ChangeAddress(Address address) implements Command {
+    /** "Forget me": the account ends for good, and its personal data is to be shredded (its key destroyed). */
+    public record Forget() implements Command {
+    }
+
+    public record ChangeAddress(Address address, Seal seal) implements Command {
+        public ChangeAddress(Address address) {
+            this(address, Seal.NONE);
+        }
     }
 
     /** Saves a card token; {@code currentMonth} is "now", to tell an expired card. */
     public record SaveCard(String cardToken, String brand, String last4, int expMonth, int expYear,
-                           YearMonth currentMonth) implements Command {
+                           YearMonth currentMonth, Seal seal) implements Command {
+        public SaveCard(String cardToken, String brand, String last4, int expMonth, int expYear,
+                        YearMonth currentMonth) {
+            this(cardToken, brand, last4, expMonth, expYear, currentMonth, Seal.NONE);
+        }
     }
 
     public record RemoveCard(String cardToken) implements Command {
@@ -137,7 +169,11 @@ public final class Account {
         }
     }
 
-    public record Archived(String accountId) implements State {
+    /** Archived; {@code forgotten} if it was archived by "forget me" (its personal data shredded). */
+    public record Archived(String accountId, boolean forgotten) implements State {
+        public Archived(String accountId) {
+            this(accountId, false);
+        }
     }
 
     /** The tokens of the saved cards, oldest first. */
@@ -192,6 +228,7 @@ public final class Account {
             case AccountReactivated reactivated -> state instanceof Suspended suspended
                     ? suspended.before() : new Active(reactivated.accountId(), wallet(state));
             case AccountArchived archived -> new Archived(archived.accountId());
+            case AccountForgotten forgotten -> new Archived(forgotten.accountId(), true);
             case AddressChanged changed -> state;
             case CardSaved saved -> withWallet(state, wallet(state).with(saved.cardToken()));
             case CardRemoved removed -> withWallet(state, wallet(state).without(removed.cardToken()));
@@ -243,6 +280,7 @@ public final class Account {
             case Suspend suspend -> suspend(suspend, state);
             case Reactivate reactivate -> reactivate(state);
             case Archive archive -> archive(state);
+            case Forget forget -> forget(state);
             case ChangeAddress change -> changeAddress(change, state);
             case SaveCard save -> saveCard(save, state);
             case RemoveCard remove -> removeCard(remove, state);
@@ -266,8 +304,8 @@ public final class Account {
         if (register.confirmationCode() == null || register.confirmationCode().isBlank()) {
             throw new InvalidRegistration("a confirmation code is required");
         }
-        return List.of(new AccountRegistered(register.accountId(), register.email().value(), name, register.role(),
-                register.confirmationCode()));
+        return List.of(new AccountRegistered(register.accountId(), register.seal().text(register.email().value()),
+                register.seal().text(name), register.role(), register.confirmationCode()));
     }
 
     private static List<AccountEvent> confirm(Confirm confirm, State state) {
@@ -348,9 +386,33 @@ public final class Account {
         };
     }
 
+    /** Forgets any registered account; forgetting a forgotten one changes nothing. */
+    private static List<AccountEvent> forget(State state) {
+        return switch (state) {
+            case Unregistered unregistered -> throw new AccountNotFound();
+            case Archived archived when archived.forgotten() -> List.of();
+            case Archived archived -> List.of(new AccountForgotten(archived.accountId()));
+            case Pending pending -> List.of(new AccountForgotten(pending.accountId()));
+            case Confirmed confirmed -> List.of(new AccountForgotten(confirmed.accountId()));
+            case Active active -> List.of(new AccountForgotten(active.accountId()));
+            case Suspended suspended -> List.of(new AccountForgotten(suspended.accountId()));
+        };
+    }
+
     private static List<AccountEvent> changeAddress(ChangeAddress change, State state) {
         String accountId = openAccountId(state);
-        return List.of(new AddressChanged(accountId, checked(change.address())));
+        return List.of(new AddressChanged(accountId, sealed(checked(change.address()), change.seal())));
+    }
+
+    /** The address with each part sealed (an empty part stays empty: nothing personal in it). */
+    private static Address sealed(Address address, Seal seal) {
+        return new Address(sealedPart(address.name(), seal), sealedPart(address.line1(), seal),
+                sealedPart(address.line2(), seal), sealedPart(address.city(), seal),
+                sealedPart(address.postalCode(), seal), sealedPart(address.country(), seal));
+    }
+
+    private static String sealedPart(String part, Seal seal) {
+        return part.isEmpty() ? part : seal.text(part);
     }
 
     private static List<AccountEvent> saveCard(SaveCard save, State state) {
@@ -363,8 +425,8 @@ public final class Account {
         if (wallet.size() >= MAX_CARDS) {
             throw new TooManyCards(MAX_CARDS);
         }
-        return List.of(new CardSaved(accountId, save.cardToken(), save.brand(), save.last4(), save.expMonth(),
-                save.expYear()));
+        return List.of(new CardSaved(accountId, save.cardToken(), save.seal().text(save.brand()),
+                save.seal().text(save.last4()), save.expMonth(), save.expYear()));
     }
 
     private static List<AccountEvent> removeCard(RemoveCard remove, State state) {

@@ -177,4 +177,21 @@ public final class AccountErrors {
             super(Kind.CONFLICT, "account " + accountId + " already has a password");
         }
     }
+
+    /**
+     * "Forget me" with a password that is not the account's (422: the caller may ask, the proof is wrong): nothing is
+     * forgotten.
+     */
+    public static final class WrongPassword extends DomainError {
+        public WrongPassword() {
+            super(Kind.UNPROCESSABLE, "the password is not this account's; nothing was forgotten");
+        }
+    }
+
+    /** Forgetting the last administrator would leave the store without one (409): nothing is forgotten. */
+    public static final class LastAdministrator extends DomainError {
+        public LastAdministrator() {
+            super(Kind.CONFLICT, "this is the last administrator account; make another administrator first");
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package eventshop.accounts.limits;
 
 import eventshop.accounts.domain.EmailAddress;
+import eventshop.accounts.privacy.EmailIndex;
 import eventshop.accounts.limits.domain.LoginFailures;
 import eventshop.accounts.limits.domain.LoginFailures.Clear;
 import eventshop.accounts.limits.domain.LoginFailures.LoginFailuresCleared;
@@ -45,10 +46,12 @@ public class Limits {
     private final LimitsProperties properties;
     private final Clock clock;
     private final Lock[] locks = new Lock[LOCK_STRIPES];
+    private final EmailIndex emailIndex;
 
     public Limits(CommandHandler<LoginFailures.Command, LoginFailures.Event, LoginFailures.State> loginFailuresHandler,
                   CommandHandler<RegistrationQuota.Command, RegistrationQuota.Event, RegistrationQuota.State> registrationQuotaHandler,
-                  CommandContexts contexts, LimitsProperties properties, Clock clock) {
+                  CommandContexts contexts, LimitsProperties properties, Clock clock, EmailIndex emailIndex) {
+        this.emailIndex = emailIndex;
         this.failures = loginFailuresHandler;
         this.quotas = registrationQuotaHandler;
         this.contexts = contexts;
@@ -92,7 +95,7 @@ public class Limits {
             String from = client.map(ClientAddress::value).orElse(null);
             if (right) {
                 if (email != null) {
-                    failures.handle(LoginFailures.emailStreamId(email.sha256()),
+                    failures.handle(LoginFailures.emailStreamId(emailIndex.of(email)),
                             new Clear(LoginFailuresCleared.LOGGED_IN, "login", clock.instant()), context);
                 }
             } else {
@@ -112,7 +115,7 @@ public class Limits {
 
     /** The failed logins with {@code email} as they stand, for an administrator. */
     public LoginFailuresView loginFailures(EmailAddress email) {
-        return view(LoginFailures.emailStreamId(email.sha256()));
+        return view(LoginFailures.emailStreamId(emailIndex.of(email)));
     }
 
     /** The failed logins from {@code client} as they stand, for an administrator. */
@@ -156,7 +159,7 @@ public class Limits {
 
     /** An administrator forgets the failed logins with {@code email}; nothing to forget changes nothing. */
     public void clear(EmailAddress email, String administrator) {
-        failures.handle(LoginFailures.emailStreamId(email.sha256()),
+        failures.handle(LoginFailures.emailStreamId(emailIndex.of(email)),
                 new Clear(LoginFailuresCleared.BY_ADMIN, administrator, clock.instant()),
                 contexts.create(administrator, null));
     }
@@ -188,10 +191,10 @@ public class Limits {
         return properties.newCodeInterval();
     }
 
-    private static List<String> streams(@Nullable EmailAddress email, Optional<ClientAddress> client) {
+    private List<String> streams(@Nullable EmailAddress email, Optional<ClientAddress> client) {
         List<String> streams = new ArrayList<>(2);
         if (email != null) {
-            streams.add(LoginFailures.emailStreamId(email.sha256()));
+            streams.add(LoginFailures.emailStreamId(emailIndex.of(email)));
         }
         client.ifPresent(address -> streams.add(LoginFailures.clientStreamId(address.key())));
         return streams;

@@ -5,6 +5,7 @@ import eventshop.accounts.domain.AccountErrors.AccountNotFound;
 import eventshop.accounts.domain.EmailAddress;
 import eventshop.accounts.limits.Limits.LoginFailuresView;
 import eventshop.contracts.accounts.AccountEvent.AccountRegistered;
+import eventshop.eventsourcing.privacy.Sealing;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.eventsourcing.web.InvalidField;
 import eventshop.eventsourcing.web.Problems;
@@ -32,10 +33,12 @@ public class LimitsController {
 
     private final Accounts accounts;
     private final Limits limits;
+    private final Sealing sealing;
 
-    public LimitsController(Accounts accounts, Limits limits) {
+    public LimitsController(Accounts accounts, Limits limits, Sealing sealing) {
         this.accounts = accounts;
         this.limits = limits;
+        this.sealing = sealing;
     }
 
     /** The failed logins with the account's e-mail address; 404 for no such account. */
@@ -64,9 +67,14 @@ public class LimitsController {
         limits.clear(client(address), caller.id());
     }
 
+    /** The account's address (stored sealed: opened here); a forgotten account has none any more (404). */
     private EmailAddress email(String accountId) {
-        return EmailAddress.parse(accounts.registration(accountId).map(AccountRegistered::email)
+        String email = sealing.open(accounts.registration(accountId).map(AccountRegistered::email)
                 .orElseThrow(AccountNotFound::new));
+        if (Sealing.ERASED.equals(email)) {
+            throw new AccountNotFound();
+        }
+        return EmailAddress.parse(email);
     }
 
     private static ClientAddress client(String address) {

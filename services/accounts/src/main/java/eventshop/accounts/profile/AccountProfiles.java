@@ -4,6 +4,7 @@ import eventshop.accounts.domain.AccountStatus;
 import eventshop.contracts.Address;
 import eventshop.edgetoken.EdgeToken;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
+import eventshop.eventsourcing.privacy.Sealing;
 import eventshop.eventsourcing.projection.Projections;
 import eventshop.eventsourcing.projection.Tables;
 import java.util.List;
@@ -14,7 +15,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Queries on the accounts read model ({@link AccountProfilesProjection}); each waits for the
- * request's {@code Consistency-Token}, if it has one.
+ * request's {@code Consistency-Token}, if it has one. They present personal data, so they open it: a forgotten
+ * account's shows {@value Sealing#ERASED}.
  */
 @Component
 public class AccountProfiles {
@@ -36,10 +38,12 @@ public class AccountProfiles {
 
     private final Projections projections;
     private final JdbcTemplate jdbc;
+    private final Sealing sealing;
 
-    public AccountProfiles(Projections projections, JdbcTemplate jdbc) {
+    public AccountProfiles(Projections projections, JdbcTemplate jdbc, Sealing sealing) {
         this.projections = projections;
         this.jdbc = jdbc;
+        this.sealing = sealing;
     }
 
     public Optional<Profile> profile(String accountId, @Nullable ConsistencyToken consistencyToken) {
@@ -51,7 +55,7 @@ public class AccountProfiles {
         return projections.read(AccountProfilesProjection.NAME, consistencyToken, tables -> {
             List<Summary> items = jdbc.query(tables.sql("SELECT account_id, email, name, status, role FROM {accounts}"
                             + " ORDER BY seq LIMIT ? OFFSET ?"),
-                    (rs, row) -> new Summary(rs.getString(1), rs.getString(2), rs.getString(3),
+                    (rs, row) -> new Summary(rs.getString(1), sealing.open(rs.getString(2)), sealing.open(rs.getString(3)),
                             AccountStatus.valueOf(rs.getString(4)).shown(), rs.getString(5)),
                     size, (long) page * size);
             Long total = jdbc.queryForObject(tables.sql("SELECT COUNT(*) FROM {accounts}"), Long.class);
@@ -70,10 +74,11 @@ public class AccountProfiles {
         List<Profile> found = jdbc.query(tables.sql("SELECT account_id, email, name, status, role, address_name,"
                         + " address_line1, address_line2, address_city, address_postal_code, address_country"
                         + " FROM {accounts} WHERE account_id = ?"),
-                (rs, row) -> new Profile(rs.getString(1), rs.getString(2), rs.getString(3),
+                (rs, row) -> new Profile(rs.getString(1), sealing.open(rs.getString(2)), sealing.open(rs.getString(3)),
                         AccountStatus.valueOf(rs.getString(4)).shown(), rs.getString(5),
-                        rs.getString(7) == null ? List.of() : List.of(new Address(rs.getString(6), rs.getString(7),
-                                rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11))),
+                        rs.getString(7) == null ? List.of() : List.of(sealing.open(new Address(rs.getString(6),
+                                rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
+                                rs.getString(11)))),
                         List.of()),
                 accountId);
         if (found.isEmpty()) {
@@ -81,7 +86,8 @@ public class AccountProfiles {
         }
         List<Card> cards = jdbc.query(tables.sql("SELECT card_token, brand, last4, exp_month, exp_year"
                         + " FROM {account_cards} WHERE account_id = ? ORDER BY seq"),
-                (rs, row) -> new Card(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5)),
+                (rs, row) -> new Card(rs.getString(1), sealing.open(rs.getString(2)), sealing.open(rs.getString(3)),
+                        rs.getInt(4), rs.getInt(5)),
                 accountId);
         Profile account = found.getFirst();
         return Optional.of(new Profile(account.accountId(), account.email(), account.name(), account.status(),

@@ -14,6 +14,7 @@ import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.decider.CommandResult;
 import eventshop.eventsourcing.resources.EventLog;
 import eventshop.eventsourcing.resources.Resource;
+import eventshop.eventsourcing.privacy.Sealing;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.eventsourcing.web.InvalidField;
 import eventshop.eventsourcing.web.Problems;
@@ -98,9 +99,11 @@ public class MeController {
     private final PaymentCards cards;
     private final Clock clock;
     private final Confirmations confirmations;
+    private final Sealing sealing;
 
     public MeController(Accounts accounts, AccountProfiles profiles, PaymentCards cards, Clock clock,
-                        Confirmations confirmations) {
+                        Confirmations confirmations, Sealing sealing) {
+        this.sealing = sealing;
         this.confirmations = confirmations;
         this.accounts = accounts;
         this.profiles = profiles;
@@ -165,7 +168,7 @@ public class MeController {
     public ResponseEntity<Void> changeAddress(EdgeUser caller, @Valid @RequestBody AddressRequest request) {
         Address address = new Address(request.name(), request.line1(), request.line2() == null ? "" : request.line2(),
                 request.city(), request.postalCode(), request.country());
-        return done(accounts.handle(caller.id(), new Account.ChangeAddress(address), caller.id()));
+        return done(accounts.handle(caller.id(), new Account.ChangeAddress(address, sealFor(caller)), caller.id()));
     }
 
     /**
@@ -184,7 +187,8 @@ public class MeController {
         }
         PaymentCards.CardOnFile card = cards.card(request.cardToken());
         CommandResult<AccountEvent> result = accounts.handle(caller.id(), new Account.SaveCard(card.token(),
-                card.brand(), card.last4(), card.expMonth(), card.expYear(), YearMonth.now(clock)), caller.id());
+                card.brand(), card.last4(), card.expMonth(), card.expYear(), YearMonth.now(clock), sealFor(caller)),
+                caller.id());
         return ResponseEntity.status(HttpStatus.CREATED).header(ConsistencyToken.HEADER, result.token().toString())
                 .body(new Card(card.token(), card.brand(), card.last4(), card.expMonth(), card.expYear()));
     }
@@ -193,6 +197,11 @@ public class MeController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     public ResponseEntity<Void> removeCard(EdgeUser caller, @PathVariable String cardToken) {
         return done(accounts.handle(caller.id(), new Account.RemoveCard(cardToken), caller.id()));
+    }
+
+    /** The caller's personal data is sealed for the caller's account before it is recorded. */
+    private Account.Seal sealFor(EdgeUser caller) {
+        return clear -> sealing.seal(caller.id(), clear);
     }
 
     static ResponseEntity<Void> done(CommandResult<AccountEvent> result) {

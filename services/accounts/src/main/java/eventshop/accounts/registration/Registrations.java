@@ -15,11 +15,13 @@ import eventshop.accounts.domain.EmailClaim;
 import eventshop.accounts.domain.EmailClaim.Claim;
 import eventshop.accounts.limits.ClientAddress;
 import eventshop.accounts.limits.Limits;
+import eventshop.accounts.privacy.EmailIndex;
 import eventshop.contracts.accounts.AccountEvent.AccountRegistered;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.decider.CommandContext;
 import eventshop.eventsourcing.decider.CommandContexts;
 import eventshop.eventsourcing.decider.CommandHandler;
+import eventshop.eventsourcing.privacy.Sealing;
 import eventshop.eventstore.EventStore;
 import java.util.Optional;
 import java.util.UUID;
@@ -31,7 +33,8 @@ import org.springframework.stereotype.Component;
 /**
  * Registers accounts with an e-mail address no other account has, in three appends to three streams:
  * <ol>
- *   <li>claim the normalized address ({@code email-<sha256>}, must not exist yet) for a new account id;</li>
+ *   <li>claim the normalized address ({@code email-b-<blind index>}, must not exist yet) for a new account id; an
+ *       address claimed before the blind index existed ({@code email-<sha256>}) stays claimed;</li>
  *   <li>register the account ({@code account-<id>}, must not exist yet);</li>
  *   <li>set its first password ({@code credentials-<id>}, private, must not exist yet).</li>
  * </ol>
@@ -44,7 +47,8 @@ import org.springframework.stereotype.Component;
  * registration with the same role: a customer never finishes an administrator's registration.
  *
  * <p>Thread-safe. The password is hashed before anything is stored; the hash goes to the private
- * credentials stream only.
+ * credentials stream only. The e-mail address and the name are sealed for the new account before anything is stored
+ * (the privacy toolkit's {@code Sealing}); only the blind index of the address names its claim stream.
  */
 @Component
 public class Registrations {
@@ -72,12 +76,16 @@ public class Registrations {
     private final Supplier<UUID> ids;
     private final CommandContexts contexts;
     private final Limits limits;
+    private final Sealing sealing;
+    private final EmailIndex emailIndex;
 
     public Registrations(Accounts accounts,
                          CommandHandler<EmailClaim.Command, EmailClaim.Event, EmailClaim.State> emailClaimHandler,
                          CommandHandler<Credentials.Command, Credentials.Event, Credentials.State> credentialsHandler,
                          EventStore store, Passwords passwords, ConfirmationCodes codes, Supplier<UUID> ids,
-                         CommandContexts contexts, Limits limits) {
+                         CommandContexts contexts, Limits limits, Sealing sealing, EmailIndex emailIndex) {
+        this.sealing = sealing;
+        this.emailIndex = emailIndex;
         this.accounts = accounts;
         this.claims = emailClaimHandler;
         this.credentials = credentialsHandler;
@@ -117,7 +125,7 @@ public class Registrations {
         if (!exists(accountId)) {
             try {
                 accounts.handle(accountId, new Register(accountId, email, registration.name(), registration.role(),
-                        codes.next()), context);
+                        codes.next(), sealFor(accountId)), context);
             } catch (AccountAlreadyRegistered finishedByAnother) {
                 throw new EmailTaken(accountId);
             }
@@ -138,7 +146,11 @@ public class Registrations {
     /** The account id the address is claimed for: a new claim, or an unfinished registration's. */
     private String claim(EmailAddress email, String newAccountId, CommandContext context) {
         try {
-            claims.handle(EmailClaim.streamId(email), new Claim(email, newAccountId), context);
+            if (claims.load(EmailClaim.legacyStreamId(email)).state() instanceof EmailClaim.Claimed legacy) {
+                throw new EmailTaken(legacy.accountId());
+            }
+            claims.handle(EmailClaim.streamId(emailIndex.of(email)), new Claim(email, newAccountId,
+                    sealFor(newAccountId)), context);
             return newAccountId;
         } catch (EmailTaken taken) {
             if (store.streamVersion(Credentials.streamId(taken.claimedBy())) >= 0) {
@@ -147,6 +159,10 @@ public class Registrations {
             LOG.info("finishing the unfinished registration of account {}", taken.claimedBy());
             return taken.claimedBy();
         }
+    }
+
+    private Account.Seal sealFor(String accountId) {
+        return clear -> sealing.seal(accountId, clear);
     }
 
     private boolean exists(String accountId) {

@@ -398,4 +398,50 @@ class AccountTest {
             }
         }
     }
+
+    @Nested
+    class Forgetting {
+
+        @Test
+        void forgets_an_account_in_any_state_and_it_stays_archived() {
+            account.given(REGISTERED).when(new Account.Forget()).then(new AccountEvent.AccountForgotten(ID));
+            account.given(REGISTERED, CONFIRMED, ACTIVATED, SUSPENDED).when(new Account.Forget())
+                    .then(new AccountEvent.AccountForgotten(ID));
+            Account.State state = account.given(REGISTERED, ARCHIVED).when(new Account.Forget())
+                    .then(new AccountEvent.AccountForgotten(ID));
+            assertThat(Account.status(state)).isEqualTo(AccountStatus.ARCHIVED);
+            assertThat(state).isEqualTo(new Account.Archived(ID, true));
+        }
+
+        @Test
+        void forgetting_again_changes_nothing_and_a_forgotten_account_takes_no_personal_data() {
+            account.given(REGISTERED, new AccountEvent.AccountForgotten(ID)).when(new Account.Forget()).thenNothing();
+            account.given(REGISTERED, new AccountEvent.AccountForgotten(ID)).when(new ChangeAddress(HOME))
+                    .thenError(AccountLocked.class);
+            account.given(REGISTERED, new AccountEvent.AccountForgotten(ID)).when(new Reactivate())
+                    .thenError(IllegalAccountTransition.class);
+            account.when(new Account.Forget()).thenError(AccountNotFound.class);
+        }
+    }
+
+    @Nested
+    class Sealing {
+
+        /** What the use cases pass: seals for the account; here a visible stand-in. */
+        final Account.Seal seal = clear -> "sealed(" + clear + ")";
+
+        @Test
+        void the_decider_checks_the_clear_values_and_records_them_sealed() {
+            account.when(new Register(ID, new EmailAddress("ada@example.com"), " Ada Lovelace ", "CUSTOMER", "123456",
+                    seal)).then(new AccountRegistered(ID, "sealed(ada@example.com)", "sealed(Ada Lovelace)", "CUSTOMER",
+                    "123456"));
+            account.given(REGISTERED).when(new ChangeAddress(HOME, seal)).then(new AddressChanged(ID, new Address(
+                    "sealed(Ada Lovelace)", "sealed(12 St James's Square)", "", "sealed(London)", "sealed(SW1Y 4JH)",
+                    "sealed(GB)")));
+            account.given(REGISTERED).when(new SaveCard("tok_1", "VISA", "4242", 12, 2030, NOW, seal))
+                    .then(new CardSaved(ID, "tok_1", "sealed(VISA)", "sealed(4242)", 12, 2030));
+            account.when(new Register(ID, new EmailAddress("ada@example.com"), "x".repeat(201), "CUSTOMER", "1", seal))
+                    .thenError(InvalidRegistration.class);
+        }
+    }
 }

@@ -33,9 +33,9 @@ class EmailAddressTest {
     }
 
     @Test
-    void the_claim_stream_is_keyed_by_the_sha256_of_the_normalized_address() {
-        assertThat(EmailClaim.streamId(EmailAddress.parse("ADA@example.com ")))
-                .isEqualTo(EmailClaim.streamId(EmailAddress.parse("ada@example.com")))
+    void the_legacy_claim_stream_is_keyed_by_the_sha256_of_the_normalized_address() {
+        assertThat(EmailClaim.legacyStreamId(EmailAddress.parse("ADA@example.com ")))
+                .isEqualTo(EmailClaim.legacyStreamId(EmailAddress.parse("ada@example.com")))
                 .matches("email-[0-9a-f]{64}");
     }
 }

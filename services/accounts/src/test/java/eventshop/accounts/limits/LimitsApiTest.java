@@ -17,6 +17,7 @@ import eventshop.accounts.AccountsTest;
 import eventshop.accounts.domain.ConfirmationCode;
 import eventshop.accounts.domain.EmailAddress;
 import eventshop.accounts.limits.domain.LoginFailures;
+import eventshop.accounts.privacy.EmailIndex;
 import eventshop.edgetoken.EdgeToken;
 import eventshop.edgetoken.TokenKeys;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
@@ -73,6 +74,8 @@ class LimitsApiTest {
     EventStore store;
     @Autowired
     Accounts accounts;
+    @Autowired
+    EmailIndex emailIndex;
 
     /** The key's id as edge names it in a token's header ({@code kid}): the services verify only the key it names. */
     static final String KEY_ID = TokenKeys.keyId(Base64.getDecoder().decode(SECRET));
@@ -273,7 +276,7 @@ class LimitsApiTest {
             // then the customer logs in at once, and the clearing is on the record, by whom
             login(customer.email(), customer.password(), client).andExpect(status().isOk());
             List<RecordedEvent> events = store.read(LoginFailures.emailStreamId(
-                    EmailAddress.parse(customer.email()).sha256()), 0).collectList().block();
+                    emailIndex.of(EmailAddress.parse(customer.email()))), 0).collectList().block();
             assertThat(events).extracting(RecordedEvent::type)
                     .containsExactly("LoginFailed", "LoginFailed", "LoginFailed", "LoginFailed", "LoginFailed",
                             "LoginFailuresCleared");

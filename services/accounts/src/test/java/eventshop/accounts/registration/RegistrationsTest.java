@@ -15,6 +15,8 @@ import eventshop.accounts.domain.Credentials;
 import eventshop.accounts.domain.EmailAddress;
 import eventshop.accounts.domain.EmailClaim;
 import eventshop.accounts.domain.EmailClaim.Claim;
+import eventshop.accounts.privacy.EmailIndex;
+import eventshop.eventsourcing.privacy.Sealing;
 import eventshop.accounts.registration.Registrations.Registered;
 import eventshop.accounts.registration.Registrations.Registration;
 import eventshop.contracts.accounts.AccountEvent;
@@ -51,6 +53,10 @@ class RegistrationsTest {
     EventStore store;
     @Autowired
     CommandHandler<EmailClaim.Command, EmailClaim.Event, EmailClaim.State> claims;
+    @Autowired
+    EmailIndex emailIndex;
+    @Autowired
+    Sealing sealing;
 
     static String newEmail() {
         return "user-" + UUID.randomUUID() + "@example.com";
@@ -67,7 +73,7 @@ class RegistrationsTest {
         for (RecordedEvent event : store.readAll(0, Limits.MAX_READ_LIMIT).toIterable()) {
             if (event.type().equals("AccountRegistered")
                     && codec.deserialize(event.type(), event.data(), 1) instanceof AccountEvent.AccountRegistered r
-                    && r.email().equals(EmailAddress.parse(email).value())) {
+                    && sealing.open(r.email()).equals(EmailAddress.parse(email).value())) {
                 found.add(r);
             }
         }
@@ -95,7 +101,7 @@ class RegistrationsTest {
         assertThatThrownBy(() -> registrations.register(customer("  " + email.toUpperCase() + " ", "Eve", "other password"),
                 EdgeToken.ANONYMOUS)).isInstanceOf(EmailTaken.class);
         assertThat(registrationsOf(email)).hasSize(1);
-        assertThat(credentials.verify(email, "correct horse", Optional.empty()).name()).isEqualTo("Ada");
+        assertThat(sealing.open(credentials.verify(email, "correct horse", Optional.empty()).name())).isEqualTo("Ada");
     }
 
     @Test
@@ -153,7 +159,7 @@ class RegistrationsTest {
         void a_claim_without_an_account_is_finished_by_the_next_registration_of_the_address() {
             String email = newEmail();
             String orphan = UUID.randomUUID().toString();
-            claims.handle(EmailClaim.streamId(EmailAddress.parse(email)), new Claim(EmailAddress.parse(email), orphan),
+            claims.handle(EmailClaim.streamId(emailIndex.of(EmailAddress.parse(email))), new Claim(EmailAddress.parse(email), orphan),
                     context); // the crash: nothing after the claim
 
             Registered registered = registrations.register(customer(email, "Ada", "correct horse"), "x");
@@ -169,7 +175,7 @@ class RegistrationsTest {
         void an_account_without_a_password_is_finished_by_the_next_registration_of_the_address() {
             String email = newEmail();
             String orphan = UUID.randomUUID().toString();
-            claims.handle(EmailClaim.streamId(EmailAddress.parse(email)), new Claim(EmailAddress.parse(email), orphan),
+            claims.handle(EmailClaim.streamId(emailIndex.of(EmailAddress.parse(email))), new Claim(EmailAddress.parse(email), orphan),
                     context);
             accounts.handle(orphan, new Register(orphan, EmailAddress.parse(email), "Ada", EdgeToken.CUSTOMER, "111111"),
                     context); // the crash: no password
@@ -185,7 +191,7 @@ class RegistrationsTest {
         void a_customer_never_finishes_an_unfinished_administrator_registration() {
             String email = newEmail();
             String orphan = UUID.randomUUID().toString();
-            claims.handle(EmailClaim.streamId(EmailAddress.parse(email)), new Claim(EmailAddress.parse(email), orphan),
+            claims.handle(EmailClaim.streamId(emailIndex.of(EmailAddress.parse(email))), new Claim(EmailAddress.parse(email), orphan),
                     context);
             accounts.handle(orphan, new Register(orphan, EmailAddress.parse(email), "Root", EdgeToken.ADMIN, "111111"),
                     context);
@@ -221,9 +227,10 @@ class RegistrationsTest {
             if (published.typeNames().contains(event.type())) {
                 seen++;
                 assertThat(json).doesNotContain("argon2").doesNotContainIgnoringCase("password");
-            } else if (event.type().equals("EmailClaimed") || event.type().equals("PasswordSet")) {
+            } else if (event.type().startsWith("Email") || event.type().equals("PasswordSet")) {
+                // claims under the blind index, or under the plain SHA-256 as earlier versions made them
                 assertThat(event.streamId()).matches(event.type().equals("PasswordSet")
-                        ? "credentials-[0-9a-f-]{36}" : "email-[0-9a-f]{64}");
+                        ? "credentials-[0-9a-f-]{36}" : "email-(b-)?[0-9a-f]{64}");
             } else {
                 // the other private events: mailboxes, confirmation codes, failed logins, registration quotas
                 assertThat(event.streamId()).matches("(mailbox|confirmation|login-failures|registrations-from)-.+");
@@ -234,5 +241,24 @@ class RegistrationsTest {
             }
         }
         assertThat(seen).isPositive();
+    }
+
+    @Nested
+    class Claims_made_before_the_blind_index {
+
+        CommandContext context = CommandContext.start(UUID.randomUUID(), "test");
+
+        @Test
+        void an_address_claimed_under_its_sha256_stays_taken() {
+            Registered first = registrations.register(customer(newEmail(), "Ada", "correct horse"), "x");
+            EmailAddress old = EmailAddress.parse(newEmail());
+            // what an earlier version stored: the claim under the address's plain SHA-256, the address in clear
+            claims.handle(EmailClaim.legacyStreamId(old), new Claim(old, first.accountId()), context);
+
+            assertThat(EmailClaim.streamId(emailIndex.of(old))).matches("email-b-[0-9a-f]{64}")
+                    .doesNotContain(old.sha256());
+            assertThatThrownBy(() -> registrations.register(customer(old.value(), "Eve", "other password"), "x"))
+                    .isInstanceOf(EmailTaken.class);
+        }
     }
 }

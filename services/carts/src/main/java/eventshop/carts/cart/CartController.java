@@ -13,6 +13,7 @@ import eventshop.eventsourcing.decider.CommandContexts;
 import eventshop.eventsourcing.decider.Correlation;
 import eventshop.eventsourcing.resources.EventLog;
 import eventshop.eventsourcing.resources.Resource;
+import eventshop.eventsourcing.privacy.Sealing;
 import eventshop.eventsourcing.security.EdgeUser;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -75,9 +76,12 @@ public class CartController {
     private final ReadYourWrites readYourWrites;
     /** The cart's own stream (always current for carts' tokens) and what carts consumes of other services. */
     private final ReadModelProgress cartView;
+    private final Sealing sealing;
 
     public CartController(Carts carts, PaymentCards cards, CommandContexts contexts, EventLog eventLog,
-                          ReadYourWrites readYourWrites, ConsumerProgress consumed, EventSourcingProperties service) {
+                          ReadYourWrites readYourWrites, ConsumerProgress consumed, EventSourcingProperties service,
+                          Sealing sealing) {
+        this.sealing = sealing;
         this.carts = carts;
         this.cards = cards;
         this.contexts = contexts;
@@ -199,7 +203,13 @@ public class CartController {
                                                      Correlation correlation,
                                                      @RequestHeader(name = IDEMPOTENCY_KEY, required = false)
                                                      @Pattern(regexp = "[A-Za-z0-9._:-]{1,100}") String idempotencyKey) {
-        Carts.CheckedOut checkedOut = carts.checkOut(user.id(), user.email(), body.shippingAddress().toAddress(),
+        // personal data is sealed for the customer before the cart sees it (docs/privacy.md); with an idempotency key
+        // deterministically, so that the same request repeated is recognised as the same
+        String sealedFor = idempotencyKey == null ? null : "checkout/" + idempotencyKey;
+        String email = user.email().isEmpty() || Sealing.isSealed(user.email()) ? user.email()
+                : sealing.seal(user.id(), user.email(), sealedFor);
+        Carts.CheckedOut checkedOut = carts.checkOut(user.id(), email,
+                sealing.seal(user.id(), body.shippingAddress().toAddress(), sealedFor),
                 body.cardToken(), cards.card(body.cardToken()), idempotencyKey, context(user, correlation));
         return ResponseEntity.accepted().location(URI.create("/api/orders/" + checkedOut.orderId()))
                 .header(ConsistencyToken.HEADER, checkedOut.token().toString())

@@ -89,6 +89,7 @@ class CartApiTest {
     @DynamicPropertySource
     static void paymentsAnswersAtTheStub(DynamicPropertyRegistry registry) {
         registry.add("eventshop.services.payments.url", PAYMENTS::url);
+        registry.add("eventshop.services.accounts.url", PAYMENTS::url); // the customers' keys (PaymentsStub)
     }
 
     @TestBean
@@ -100,6 +101,8 @@ class CartApiTest {
 
     @Autowired
     MockMvcTester mvc;
+    @Autowired
+    eventshop.eventsourcing.privacy.Sealing sealing;
     @Autowired
     EdgeTokens tokens;
     @Autowired
@@ -564,15 +567,32 @@ class CartApiTest {
             RecordedEvent last = stored(me).getLast();
             assertThat(result.getResponse().getHeader(ConsistencyToken.HEADER))
                     .isEqualTo("carts:" + last.position() + "@cart-" + me.id());
-            assertThat(CART_EVENTS.deserialize(last.type(), last.data(), 1)).isEqualTo(new CartCheckedOut(me.id(),
-                    orderId, me.email(), List.of(new CheckedOutLine(KEYBOARD, "Keyboard", 2, 1250, 2500),
-                    new CheckedOutLine(MOUSE, "Mouse", 3, 499, 1497)), 3997, 240, 4237,
-                    new Address("Ada Lovelace", "1 Analytical St", "", "London", "N1 9GU", "GB"), CARD));
+            CartCheckedOut checkedOut = (CartCheckedOut) CART_EVENTS.deserialize(last.type(), last.data(), 1);
+            Address home = new Address("Ada Lovelace", "1 Analytical St", "", "London", "N1 9GU", "GB");
+            assertThat(checkedOut).usingRecursiveComparison().ignoringFields("email", "shippingAddress")
+                    .isEqualTo(new CartCheckedOut(me.id(), orderId, me.email(), List.of(
+                            new CheckedOutLine(KEYBOARD, "Keyboard", 2, 1250, 2500),
+                            new CheckedOutLine(MOUSE, "Mouse", 3, 499, 1497)), 3997, 240, 4237, home, CARD));
+            // the personal data is stored sealed for the customer (docs/privacy.md), and opens to what was sent
+            assertThat(new String(last.data(), java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("Lovelace")
+                    .doesNotContain("Analytical").doesNotContain(me.email());
+            assertThat(sealing.open(checkedOut.email())).isEqualTo(me.email());
+            assertThat(sealing.open(checkedOut.shippingAddress())).isEqualTo(home);
             assertThat(last.metadata().actingUser()).isEqualTo(me.id());
 
             assertThat(get(me, "/api/cart")).bodyJson().isLenientlyEqualTo("""
                     {"lines":[],"subtotalCents":0,"taxCents":0,"totalCents":0}""");
             assertThat(body(get(me, "/api/cart/events")).get(2).get("type").asString()).isEqualTo("CartCheckedOut");
+        }
+
+        @Test
+        void checkout_ofAForgottenCustomer_is410_andStoresNothing() {
+            EdgeUser me = customer();
+            add(me, KEYBOARD, 1);
+            PAYMENTS.forget(me.id());
+            long head = store.headPosition();
+
+            assertRefused(head, checkOut(me), HttpStatus.GONE, "account-forgotten");
         }
 
         @Test

@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  * Payments' {@code GET /api/payments/tokens/{token}} as a stub HTTP server: a card of the caller (the
  * subject of the relayed services token) is 200 with its expiry, anything else 404, as payments answers;
  * {@link #failWith} makes it answer a server error instead. {@link #EVERYONES} is each caller's own card.
+ * It also plays accounts' {@code GET /internal/privacy/keys/{subject}} (a data subject's key, docs/privacy.md): a key
+ * derived from the subject, for a caller with the {@code SERVICE} role; {@link #forget} makes a subject's 410.
  */
 final class PaymentsStub implements AutoCloseable {
 
@@ -28,6 +30,8 @@ final class PaymentsStub implements AutoCloseable {
     }
 
     private static final Pattern PATH = Pattern.compile("/api/payments/tokens/([^/]+)");
+    private static final Pattern KEY_PATH = Pattern.compile("/internal/privacy/keys/([^/?]+)");
+    private final java.util.Set<String> forgotten = ConcurrentHashMap.newKeySet();
     private static final Pattern SUBJECT = Pattern.compile("\"sub\"\\s*:\\s*\"([^\"]+)\"");
 
     private final HttpServer server;
@@ -66,8 +70,32 @@ final class PaymentsStub implements AutoCloseable {
         failure.set(status);
     }
 
+    /** Accounts forgot {@code subject}: its key is gone (410). */
+    void forget(String subject) {
+        forgotten.add(subject);
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         String caller = subject(exchange.getRequestHeaders().getFirst("Authorization"));
+        Matcher key = KEY_PATH.matcher(exchange.getRequestURI().getRawPath());
+        if (key.matches() && failure.get() == 0) {
+            if (!caller.startsWith("service:")) {
+                answer(exchange, 403, "application/problem+json", "{\"status\":403}");
+            } else if (forgotten.contains(key.group(1))) {
+                answer(exchange, 410, "application/problem+json", "{\"status\":410}");
+            } else {
+                byte[] bytes;
+                try {
+                    bytes = java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(("test-key/" + key.group(1)).getBytes(StandardCharsets.UTF_8));
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IllegalStateException(e);
+                }
+                answer(exchange, 200, "application/json", "{\"subject\":\"" + key.group(1) + "\",\"key\":\""
+                        + Base64.getEncoder().encodeToString(bytes) + "\"}");
+            }
+            return;
+        }
         callers.add(caller);
         if (failure.get() != 0) {
             answer(exchange, failure.get(), "application/problem+json",

@@ -10,6 +10,7 @@ import eventshop.eventsourcing.decider.CommandContexts;
 import eventshop.eventsourcing.decider.Correlation;
 import eventshop.eventsourcing.resources.EventLog;
 import eventshop.eventsourcing.resources.Resource;
+import eventshop.eventsourcing.privacy.Sealing;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.eventstore.Limits;
 import eventshop.eventstore.RecordedEvent;
@@ -61,9 +62,12 @@ public class OrderController {
     private final String serviceName;
     /** An order's stream (always current for orders' tokens), placed from checkouts the consumer of carts.events processed. */
     private final ReadModelProgress detail;
+    /** Opens the shipping address where an order is shown (docs/privacy.md). */
+    private final Sealing sealing;
 
     public OrderController(Orders orders, CommandContexts contexts, EventLog eventLog, ReadYourWrites readYourWrites,
-                           ConsumerProgress consumed, EventSourcingProperties service) {
+                           ConsumerProgress consumed, EventSourcingProperties service, Sealing sealing) {
+        this.sealing = sealing;
         this.orders = orders;
         this.contexts = contexts;
         this.eventLog = eventLog;
@@ -80,7 +84,8 @@ public class OrderController {
                                                         @Nullable ConsistencyToken token) {
         readYourWrites.await(detail, token);
         Shown shown = show(user, orderId);
-        return ResponseEntity.ok().header(ConsistencyToken.HEADER, shown.token().toString()).body(shown.resource());
+        return ResponseEntity.ok().header(ConsistencyToken.HEADER, shown.token().toString())
+                .body(shown.resource(sealing));
     }
 
     /** The order's event log, oldest first, {@code limit} events from {@code fromVersion}. */
@@ -115,7 +120,7 @@ public class OrderController {
         orders.cancel(orderId, by, contexts.create(user.id(), conversation));
         Shown cancelled = show(user, orderId);
         return ResponseEntity.ok().header(ConsistencyToken.HEADER, cancelled.token().toString())
-                .body(cancelled.resource());
+                .body(cancelled.resource(sealing));
     }
 
     /**
@@ -125,12 +130,12 @@ public class OrderController {
     private record Shown(OrderView view, Order.State state, ConsistencyToken token) {
 
         /**
-         * The order with its links: itself, its events, and {@code cancel} while {@link Order#cancellable} (its
+         * The order, its personal data opened, with its links: itself, its events, and {@code cancel} while {@link Order#cancellable} (its
          * customer and an administrator may both cancel it).
          */
-        EntityModel<OrderView> resource() {
+        EntityModel<OrderView> resource(Sealing sealing) {
             String self = Resource.path("/api/orders/{orderId}", view.orderId());
-            return Resource.of(view, self)
+            return Resource.of(view.opened(sealing), self)
                     .events(self + "/events")
                     .command("cancel", self + "/cancel", Order.cancellable(state))
                     .model();

@@ -4,6 +4,7 @@ import eventshop.contracts.Address;
 import eventshop.contracts.orders.CancellationReason;
 import eventshop.contracts.orders.OrderLine;
 import eventshop.contracts.orders.OrderStatus;
+import eventshop.eventsourcing.privacy.Sealing;
 import eventshop.eventstore.RecordedEvent;
 import eventshop.orders.order.domain.Order;
 import eventshop.orders.order.domain.OrderEvent;
@@ -86,6 +87,16 @@ public record OrderView(String orderId, String customerId, OrderStatus status, C
                 placed.lines(), placed.subtotalCents(), placed.taxCents(), placed.totalCents(),
                 placed.shippingAddress(), List.copyOf(timeline), waiting, pending, List.copyOf(completed), version),
                 state);
+    }
+
+    /**
+     * The order with its shipping address opened for showing (sealed personal data, docs/privacy.md): the customer's
+     * address, or "erased" once the customer was forgotten.
+     */
+    public OrderView opened(Sealing sealing) {
+        return new OrderView(orderId, customerId, status, cancellationReason, cancellationDetail, lines, subtotalCents,
+                taxCents, totalCents, shippingAddress == null ? null : sealing.open(shippingAddress), timeline,
+                waitingFor, pendingCompensations, completedCompensations, version);
     }
 
     private static Waiting waiting(Order.Pending pending) {

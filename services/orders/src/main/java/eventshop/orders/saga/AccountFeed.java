@@ -4,6 +4,7 @@ import eventshop.contracts.accounts.AccountEvent;
 import eventshop.contracts.accounts.AccountEvent.AccountActivated;
 import eventshop.contracts.accounts.AccountEvent.AccountArchived;
 import eventshop.contracts.accounts.AccountEvent.AccountConfirmed;
+import eventshop.contracts.accounts.AccountEvent.AccountForgotten;
 import eventshop.contracts.accounts.AccountEvent.AccountReactivated;
 import eventshop.contracts.accounts.AccountEvent.AccountRegistered;
 import eventshop.contracts.accounts.AccountEvent.AccountSuspended;
@@ -14,6 +15,7 @@ import eventshop.eventsourcing.consuming.ExactlyOnce;
 import eventshop.eventsourcing.consuming.IncomingEvent;
 import eventshop.eventsourcing.consuming.MalformedMessage;
 import eventshop.eventsourcing.decider.JsonEventCodec;
+import eventshop.eventsourcing.privacy.RemoteSubjectKeys;
 import eventshop.orders.order.Orders;
 import eventshop.orders.order.domain.CustomerStanding;
 import eventshop.orders.customers.CustomerStandings;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
@@ -31,7 +34,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Follows {@code accounts.events} (binding {@code ordersAccounts-in-0}, group {@code orders}, {@link ExactlyOnce}
  * consumer {@value #CONSUMER}): the lifecycle events set the customer's {@link CustomerStanding} in
- * {@link CustomerStandings}; when the account may no longer shop (suspended, archived), every order of the
+ * {@link CustomerStandings}; {@code AccountForgotten} also drops the customer's key held in memory here; when the
+ * account may no longer shop (suspended, archived, forgotten), every order of the
  * customer not yet confirmed is cancelled with compensation ({@link Orders#cancelForAccount}). The standing
  * is committed before the orders are looked for, so the saga's own look before confirming
  * ({@code Orders}) sees it from then on: whichever comes first, the account's event or an order's reply, an
@@ -49,10 +53,17 @@ public class AccountFeed {
     @Bean
     public Consumer<Message<byte[]>> ordersAccounts(ExactlyOnce exactlyOnce, CustomerStandings standings,
                                                    OpenOrders openOrders, Orders orders,
-                                                   PlatformTransactionManager transactions) {
+                                                   PlatformTransactionManager transactions,
+                                                   ObjectProvider<RemoteSubjectKeys> keys) {
         TransactionTemplate ownTransaction = new TransactionTemplate(transactions);
         ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-        return exactlyOnce.consumer(CONSUMER, event -> apply(event, standings, openOrders, orders, ownTransaction));
+        return exactlyOnce.consumer(CONSUMER, event -> {
+            apply(event, standings, openOrders, orders, ownTransaction);
+            if (AccountForgotten.class.getSimpleName().equals(event.type())) {
+                // the customer's key is destroyed at accounts: the copy held here goes at once (docs/privacy.md)
+                keys.ifAvailable(held -> held.drop(event.decode(CODEC).accountId()));
+            }
+        });
     }
 
     static void apply(IncomingEvent message, CustomerStandings standings, OpenOrders openOrders, Orders orders,
@@ -92,6 +103,7 @@ public class AccountFeed {
             case AccountReactivated reactivated -> CustomerStanding.MAY_SHOP;
             case AccountSuspended suspended -> CustomerStanding.SUSPENDED;
             case AccountArchived archived -> CustomerStanding.ARCHIVED;
+            case AccountForgotten forgotten -> CustomerStanding.ARCHIVED;
             case AddressChanged changed -> null;
             case CardSaved saved -> null;
             case CardRemoved removed -> null;

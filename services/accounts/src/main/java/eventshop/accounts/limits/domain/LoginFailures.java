@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Failed logins under one key, on a private stream: the e-mail address logged in with
- * ({@code login-failures-<sha256 of the address>}, an unknown address counted the same as a registered one, so
+ * ({@code login-failures-<blind index of the address>} (before the blind index: {@code <sha256 of the address>}, left to expire), an unknown address counted the same as a registered one, so
  * the limit does not tell which addresses exist) or the client address that tried
  * ({@code login-failures-from-<address>}). After {@link Policy#threshold} failures, each less than
  * {@link Policy#window} after the one before, the key is blocked for {@link Policy#firstBlock}, doubled with
@@ -94,9 +94,9 @@ public final class LoginFailures {
     private LoginFailures() {
     }
 
-    /** The stream of the failures of logins with an e-mail address, by its SHA-256 ({@code EmailAddress.sha256()}). */
-    public static String emailStreamId(String emailSha256) {
-        return STREAM_PREFIX + emailSha256;
+    /** The stream of the failures of logins with an e-mail address, by its blind index ({@code EmailIndex}). */
+    public static String emailStreamId(String emailIndex) {
+        return STREAM_PREFIX + emailIndex;
     }
 
     /** The stream of the failures of logins from a client address ({@code ClientAddress}'s key). */
