@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
 /**
@@ -26,11 +27,23 @@ import javax.sql.DataSource;
  * with at most one append per stream and about {@value #GROUP_BYTES} bytes of data, so appends are
  * written in the order they were queued, and one thread's appends in the order it made them.
  *
+ * <p>A lone writer writes its own group of one on its own thread ({@link #writeAlone}): when nothing
+ * is queued, no group is being written and the last write found nobody waiting, the calling thread
+ * takes the connection and writes, with no hand-off to this thread and back (two thread wake-ups,
+ * which on a busy machine cost as much as the round trip itself). The connection is guarded by
+ * {@link #writing}: the committing thread holds it while it takes a group from the queue and writes
+ * it, a lone writer while it writes, so exactly one writer uses the connection at a time. A lone
+ * writer goes ahead only if the queue is empty once it holds the lock, so it can never overtake an
+ * append queued before it (the order of one thread's appends holds). As soon as writers overlap
+ * (the last write found appends queued behind it) they all queue, and groups form as before: the
+ * fast path never splits a group.
+ *
  * <p>If a group's transaction fails for a reason other than a broken connection, its appends are
  * written again one by one, so one bad append fails alone. On a broken connection every append of
  * the group fails (the outcome of a failed COMMIT is unknown; retrying with the same event ids is safe).
  *
- * <p>Thread-safety: {@link #submit} from any thread; everything else runs on the committing thread.
+ * <p>Thread-safety: {@link #submit} and {@link #writeAlone} from any thread; the queue is drained
+ * and the connection used only under {@link #writing}.
  */
 final class Committer implements Runnable {
 
@@ -70,11 +83,17 @@ final class Committer implements Runnable {
     private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean signalled = new AtomicBoolean();
     private final Thread thread;
+    /** Held by whoever uses the connection, the queue's head and {@link #carried}: the committing thread or a lone writer. */
+    private final ReentrantLock writing = new ReentrantLock();
     private volatile boolean stopping;
+    /** Whether the last write ended with appends queued behind it: writers overlap, so lone writes wait their turn. */
+    private volatile boolean contended;
+    private volatile boolean loneWritesOn = true;
     private Request carried;
     private final HeldConnection connection;
     private long groups;
     private long appends;
+    private long loneWrites;
 
     Committer(DataSource dataSource, Work work, String name) {
         this.connection = new HeldConnection(dataSource, false, "committer");
@@ -94,29 +113,84 @@ final class Committer implements Runnable {
         }
     }
 
+    /**
+     * Writes {@code request} as a group of its own on the calling thread, if the committer is idle:
+     * nothing queued or being written, and the last write found nobody waiting behind it. Answers
+     * false, having done nothing, otherwise; the caller then {@link #submit}s it. When it answers
+     * true, the request's result is complete.
+     */
+    boolean writeAlone(Request request) {
+        if (contended || !loneWritesOn || stopping || !queue.isEmpty() || !writing.tryLock()) {
+            return false;
+        }
+        try {
+            if (stopping || carried != null || !queue.isEmpty()) {
+                return false;
+            }
+            write(List.of(request));
+            loneWrites++;
+            contended = !queue.isEmpty();
+        } finally {
+            writing.unlock();
+        }
+        if (!queue.isEmpty()) {
+            // the committing thread may have found the lock taken and gone back to sleep
+            LockSupport.unpark(thread);
+        }
+        return true;
+    }
+
+    void loneWrites(boolean on) {
+        loneWritesOn = on;
+    }
+
     /** Stops after the group in progress; appends still queued fail with {@code failure}. */
     void stop(RuntimeException failure) throws InterruptedException {
         stopping = true;
         LockSupport.unpark(thread);
         thread.join(TimeUnit.SECONDS.toMillis(30));
-        if (carried != null) {
-            carried.result.completeExceptionally(failure);
-            carried = null;
+        writing.lock();
+        try {
+            if (carried != null) {
+                carried.result.completeExceptionally(failure);
+                carried = null;
+            }
+            Request left;
+            while ((left = queue.poll()) != null) {
+                left.result.completeExceptionally(failure);
+            }
+            connection.close();
+        } finally {
+            writing.unlock();
         }
-        Request left;
-        while ((left = queue.poll()) != null) {
-            left.result.completeExceptionally(failure);
-        }
-        connection.close();
     }
 
-    /** Groups committed and appends written so far (tests and diagnostics). */
+    /** Groups committed, appends written and lone writes made so far (tests and diagnostics). */
     long groups() {
-        return groups;
+        writing.lock();
+        try {
+            return groups;
+        } finally {
+            writing.unlock();
+        }
     }
 
     long appends() {
-        return appends;
+        writing.lock();
+        try {
+            return appends;
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    long loneWrites() {
+        writing.lock();
+        try {
+            return loneWrites;
+        } finally {
+            writing.unlock();
+        }
     }
 
     @Override
@@ -124,30 +198,38 @@ final class Committer implements Runnable {
         List<Request> group = new ArrayList<>();
         Set<String> streams = new HashSet<>();
         while (!stopping) {
-            group.clear();
-            streams.clear();
-            long bytes = 0;
-            Request next = carried != null ? carried : queue.poll();
-            carried = null;
-            while (next != null) {
-                if (!group.isEmpty() && (group.size() >= GROUP_APPENDS || bytes + next.bytes > GROUP_BYTES
-                        || !streams.add(next.storedStreamId))) {
-                    carried = next;
-                    break;
-                }
-                streams.add(next.storedStreamId);
-                group.add(next);
-                bytes += next.bytes;
-                next = queue.poll();
-            }
-            if (group.isEmpty()) {
+            if (carried == null && queue.isEmpty()) {
                 signalled.set(false);
                 if (queue.isEmpty() && !stopping) {
                     LockSupport.park(this);
                 }
                 continue;
             }
-            write(group);
+            writing.lock();
+            try {
+                group.clear();
+                streams.clear();
+                long bytes = 0;
+                Request next = carried != null ? carried : queue.poll();
+                carried = null;
+                while (next != null) {
+                    if (!group.isEmpty() && (group.size() >= GROUP_APPENDS || bytes + next.bytes > GROUP_BYTES
+                            || !streams.add(next.storedStreamId))) {
+                        carried = next;
+                        break;
+                    }
+                    streams.add(next.storedStreamId);
+                    group.add(next);
+                    bytes += next.bytes;
+                    next = queue.poll();
+                }
+                if (!group.isEmpty()) {
+                    write(group);
+                    contended = carried != null || !queue.isEmpty();
+                }
+            } finally {
+                writing.unlock();
+            }
         }
     }
 

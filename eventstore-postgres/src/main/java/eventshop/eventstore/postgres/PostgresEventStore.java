@@ -43,6 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.postgresql.PGStatement;
 import reactor.core.publisher.Flux;
 
 /**
@@ -120,10 +121,15 @@ public final class PostgresEventStore implements EventStore, LogSource {
 
     private static final System.Logger LOG = System.getLogger(PostgresEventStore.class.getName());
     private static final int READ_PAGE = 1024;
-    private static final int READ_AHEAD = 512;
+    /**
+     * Events a subscription's read brings in at once when it is behind (then kept for the next
+     * reads): one query per this many events of a catch-up, instead of one per batch of 512.
+     */
+    private static final int READ_AHEAD = 8192;
     /** SQLSTATE of append_group when a group needs the general path. */
     private static final String NOT_SIMPLE = "ES001";
     private static final long PAGE_BYTES = 4L * 1024 * 1024;
+    private static final int FETCH_ROWS = 1024;
 
     /** Test hook: SQL run inside each append's transaction just before its COMMIT, and a callback after it. */
     interface BeforeCommit {
@@ -151,6 +157,8 @@ public final class PostgresEventStore implements EventStore, LogSource {
     private volatile boolean closing;
     private volatile boolean closed;
     private volatile BeforeCommit beforeCommit;
+    private volatile int readAheadEvents = READ_AHEAD;
+    private volatile boolean binaryReads = true;
 
     /**
      * Opens the store described by {@code options} (which must carry a JDBC URL), with a HikariCP
@@ -254,15 +262,20 @@ public final class PostgresEventStore implements EventStore, LogSource {
     // ------------------------------------------------------------------------------------------ append
 
     /**
-     * Appends through the store's {@link Committer} (group commit) and waits for the answer. Appends
-     * are written in the order they are made, so the order of one thread's appends holds, also after
-     * {@link #appendAsync} calls of the same thread.
+     * Appends and waits for the answer. A lone writer (nothing queued at the {@link Committer}, no
+     * group being written, and the last write found nobody waiting) writes its append on this thread
+     * with the committer's connection; otherwise it joins the committer's queue (group commit).
+     * Appends are written in the order they are made, so the order of one thread's appends holds,
+     * also after {@link #appendAsync} calls of the same thread.
      */
     @Override
     public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {
-        CompletableFuture<AppendResult> result = appendAsync(streamId, expected, events);
+        Committer.Request request = request(streamId, expected, events);
+        if (!request.result.isDone() && !committer.writeAlone(request)) {
+            committer.submit(request);
+        }
         try {
-            return result.get();
+            return request.result.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EventStoreException("interrupted while appending to '" + streamId + "'", e);
@@ -275,20 +288,33 @@ public final class PostgresEventStore implements EventStore, LogSource {
         }
     }
 
+    /**
+     * Queues the append at the {@link Committer} and answers at once: it is written with the next
+     * group, never on the calling thread (which may be one that must not block).
+     */
     @Override
     public CompletableFuture<AppendResult> appendAsync(String streamId, ExpectedVersion expected,
                                                        List<EventData> events) {
+        Committer.Request request = request(streamId, expected, events);
+        if (!request.result.isDone()) {
+            committer.submit(request);
+        }
+        return request.result;
+    }
+
+    /** A checked, encoded append counted in flight; its result is already failed if the store is closing. */
+    private Committer.Request request(String streamId, ExpectedVersion expected, List<EventData> events) {
         Limits.checkAppend(streamId, expected, events);
         Batch batch = Batch.of(streamId, List.copyOf(events));
+        Committer.Request request = new Committer.Request(streamId, expected, batch);
         inFlight.incrementAndGet();
         if (closing) {
             inFlight.decrementAndGet();
-            return CompletableFuture.failedFuture(closedError());
+            request.result.completeExceptionally(closedError());
+            return request;
         }
-        Committer.Request request = new Committer.Request(streamId, expected, batch);
         request.result.whenComplete((ignored, failure) -> inFlight.decrementAndGet());
-        committer.submit(request);
-        return request.result;
+        return request;
     }
 
     /** A batch encoded for the database. */
@@ -753,9 +779,10 @@ public final class PostgresEventStore implements EventStore, LogSource {
     /**
      * For subscriptions: events from {@code fromPosition}, at most {@code max}, none above the
      * visible head. Served from the read-ahead pages when they hold it; otherwise reads a page of
-     * up to {@value #READ_AHEAD} small events (so that a subscriber requesting one event at a time
-     * does not cost a query per event) and keeps it. Positions at or below the head never change,
-     * so a kept page is never stale.
+     * up to {@value #READ_AHEAD} small events (about {@value #PAGE_BYTES} bytes at most; so that a
+     * subscriber catching up, or requesting one event at a time, does not cost a query per batch)
+     * and keeps it. Positions at or below the head never change, so a kept page is never stale, and
+     * a page never reaches past the head that was visible when it was read.
      */
     @Override
     public List<RecordedEvent> readBatch(long fromPosition, int max) {
@@ -774,13 +801,66 @@ public final class PostgresEventStore implements EventStore, LogSource {
                 }
             }
         }
-        long aheadUntil = Math.min(head.get() + 1, fromPosition + Math.max(wanted, READ_AHEAD));
-        List<RecordedEvent> page = readPositions(fromPosition, aheadUntil, (int) (aheadUntil - fromPosition));
+        long aheadUntil = Math.min(head.get() + 1, fromPosition + Math.max(wanted, readAheadEvents));
+        List<RecordedEvent> page = readRange(fromPosition, aheadUntil);
         if (page.size() > wanted) {
             readAhead.set(Math.floorMod(nextReadAheadSlot.getAndIncrement(), readAhead.length()), List.copyOf(page));
             return page.subList(0, wanted);
         }
         return page;
+    }
+
+    /**
+     * Events at positions {@code from} up to before {@code until} (at most up to the visible head),
+     * in position order, stopping after about {@value #PAGE_BYTES} bytes: through a cursor (fetch
+     * size {@value #FETCH_ROWS}, in a read-only transaction) so that the rows past that are never
+     * sent, and without the byte counting window of {@code readPositions}, which costs the server
+     * as much again as reading the rows.
+     */
+    private List<RecordedEvent> readRange(long from, long until) {
+        try {
+            return readRangeOnce(from, until);
+        } catch (EventStoreException e) {
+            if (closed || !(e.getCause() instanceof SQLException sqlError) || !HeldConnection.isConnectionFailure(sqlError)) {
+                throw e;
+            }
+            LOG.log(System.Logger.Level.DEBUG, "read failed on a broken connection; retrying once", e);
+            return readRangeOnce(from, until);
+        }
+    }
+
+    private List<RecordedEvent> readRangeOnce(long from, long until) {
+        ensureOpen();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement statement = c.prepareStatement(sql.readRange)) {
+                if (binaryReads) {
+                    statement.unwrap(PGStatement.class).setPrepareThreshold(-1);
+                }
+                statement.setFetchSize(FETCH_ROWS);
+                statement.setLong(1, from);
+                statement.setLong(2, until);
+                List<RecordedEvent> events = new ArrayList<>((int) Math.min(until - from, FETCH_ROWS));
+                long bytes = 0;
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (bytes < PAGE_BYTES && rows.next()) {
+                        RecordedEvent event = decode(rows);
+                        if (event.position() != from + events.size()) {
+                            throw new CorruptStoreException("expected position " + (from + events.size())
+                                    + " but read " + event.position() + ": the log has a gap");
+                        }
+                        events.add(event);
+                        bytes += event.data().length + 64;
+                    }
+                }
+                return events;
+            } finally {
+                c.commit();
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw readFailure(e);
+        }
     }
 
     private List<RecordedEvent> readPositions(long from, long until, int max) {
@@ -813,6 +893,11 @@ public final class PostgresEventStore implements EventStore, LogSource {
         ensureOpen();
         try (Connection c = dataSource.getConnection();
              PreparedStatement statement = c.prepareStatement(statementSql)) {
+            if (binaryReads) {
+                // rows in the binary format from the first execution on (bytea as is, not hex text;
+                // uuid and bigint as 16 and 8 bytes), not only once the driver has prepared it
+                statement.unwrap(PGStatement.class).setPrepareThreshold(-1);
+            }
             parameters.set(statement);
             List<RecordedEvent> events = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
@@ -939,6 +1024,29 @@ public final class PostgresEventStore implements EventStore, LogSource {
     /** Installs a hook run inside every append transaction just before its COMMIT (tests only). */
     void beforeCommit(BeforeCommit hook) {
         this.beforeCommit = hook;
+    }
+
+    /** How many events a subscription's read brings in at once, and whether reads use the binary format (profiling only). */
+    void readAhead(int events, boolean binary) {
+        this.readAheadEvents = events;
+        this.binaryReads = binary;
+        for (int i = 0; i < readAhead.length(); i++) {
+            readAhead.set(i, null);
+        }
+    }
+
+    /** Turns the lone writer's path on or off (on by default; off only to measure the hand-off). */
+    void loneWrites(boolean on) {
+        committer.loneWrites(on);
+    }
+
+    /** Appends written on their caller's thread, and all appends written (tests and diagnostics). */
+    long loneWrites() {
+        return committer.loneWrites();
+    }
+
+    long appendsWritten() {
+        return committer.appends();
     }
 
     /** The server pid of the LISTEN connection, or 0 if not connected (tests only). */
