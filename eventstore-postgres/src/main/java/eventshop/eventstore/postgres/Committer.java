@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
@@ -50,6 +51,8 @@ final class Committer implements Runnable {
     private static final System.Logger LOG = System.getLogger(Committer.class.getName());
     static final int GROUP_APPENDS = 512;
     static final long GROUP_BYTES = 8L * 1024 * 1024;
+    /** The longest a group waits for the writers of the last group to come back. */
+    static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** One append waiting to be written. */
     static final class Request {
@@ -81,6 +84,7 @@ final class Committer implements Runnable {
 
     private final Work work;
     private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean signalled = new AtomicBoolean();
     private final Thread thread;
     /** Held by whoever uses the connection, the queue's head and {@link #carried}: the committing thread or a lone writer. */
@@ -94,6 +98,8 @@ final class Committer implements Runnable {
     private long groups;
     private long appends;
     private long loneWrites;
+    private int lastGroupSize;
+    private long lastWriteNanos;
 
     Committer(DataSource dataSource, Work work, String name) {
         this.connection = new HeldConnection(dataSource, false, "committer");
@@ -108,6 +114,7 @@ final class Committer implements Runnable {
     /** Queues {@code request}; its result completes once its group has committed (or failed). */
     void submit(Request request) {
         queue.add(request);
+        queued.incrementAndGet();
         if (!signalled.getAndSet(true)) {
             LockSupport.unpark(thread);
         }
@@ -156,7 +163,7 @@ final class Committer implements Runnable {
                 carried = null;
             }
             Request left;
-            while ((left = queue.poll()) != null) {
+            while ((left = poll()) != null) {
                 left.result.completeExceptionally(failure);
             }
             connection.close();
@@ -205,12 +212,13 @@ final class Committer implements Runnable {
                 }
                 continue;
             }
+            gather();
             writing.lock();
             try {
                 group.clear();
                 streams.clear();
                 long bytes = 0;
-                Request next = carried != null ? carried : queue.poll();
+                Request next = carried != null ? carried : poll();
                 carried = null;
                 while (next != null) {
                     if (!group.isEmpty() && (group.size() >= GROUP_APPENDS || bytes + next.bytes > GROUP_BYTES
@@ -221,15 +229,43 @@ final class Committer implements Runnable {
                     streams.add(next.storedStreamId);
                     group.add(next);
                     bytes += next.bytes;
-                    next = queue.poll();
+                    next = poll();
                 }
                 if (!group.isEmpty()) {
+                    long start = System.nanoTime();
                     write(group);
+                    lastWriteNanos = System.nanoTime() - start;
+                    lastGroupSize = group.size();
                     contended = carried != null || !queue.isEmpty();
                 }
             } finally {
                 writing.unlock();
             }
+        }
+    }
+
+    private Request poll() {
+        Request request = queue.poll();
+        if (request != null) {
+            queued.decrementAndGet();
+        }
+        return request;
+    }
+
+    /**
+     * After a group of several appends: waits, for a quarter of that group's write at most (and
+     * {@link #GATHER_NANOS}), until as many appends are queued as it held. Its writers were
+     * answered together and come back within microseconds of each other; without the wait the
+     * first one back would go alone and the rest would wait a whole commit (a WAL flush) for the
+     * group after it, so groups would alternate between one append and all the others.
+     */
+    private void gather() {
+        if (lastGroupSize <= 1 || carried != null) {
+            return;
+        }
+        long deadline = System.nanoTime() + Math.min(lastWriteNanos / 4, GATHER_NANOS);
+        while (queued.get() < lastGroupSize && !stopping && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(this, 20_000);
         }
     }
 

@@ -40,6 +40,7 @@ public final class WritePathProfile {
         try (PostgresEventStore store = PostgresEventStore.open(options);
              PostgresEventStore quiet = PostgresEventStore.open(options.withSchema(schema + "_q").withListen(false));
              PostgresEventStore handOff = PostgresEventStore.open(options.withSchema(schema + "_h"));
+             PostgresEventStore replanned = PostgresEventStore.open(options.withSchema(schema + "_c"));
              Connection plain = DriverManager.getConnection(url, "postgres", null);
              Connection engine = DriverManager.getConnection(url, "postgres", null)) {
             try (Statement s = plain.createStatement()) {
@@ -55,6 +56,9 @@ public final class WritePathProfile {
                 }
                 s.execute(body.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION").replace(schema + ".", schema + "_q.")
                         .replaceAll("(?m)^\\s*PERFORM pg_notify\\(.*$", ""));
+                // and as it was before V3: its plans made again on (nearly) every call
+                s.execute("ALTER FUNCTION " + schema + "_c.append_group(text[], bigint[], int[], int[], int[], uuid[],"
+                        + " text[], bytea[], bytea[]) RESET plan_cache_mode");
             }
             handOff.loneWrites(false);
             engine.setAutoCommit(false);
@@ -79,6 +83,7 @@ public final class WritePathProfile {
                         n[0]++;
                     })),
                     new Variant("append_group; COMMIT (caller thread)", time(() -> appendGroup(engine, schema, true, n))),
+                    new Variant("append_group (V2's plans); COMMIT", time(() -> appendGroup(engine, schema + "_c", true, n))),
                     new Variant("append_group without NOTIFY; COMMIT", time(() -> appendGroup(engine, schema + "_q", true, n))),
                     new Variant("append_group, then COMMIT (2 trips)", time(() -> appendGroup(engine, schema, false, n))),
                     new Variant("store.append (LISTEN on)", time(() -> store.append("s-" + n[0]++,
