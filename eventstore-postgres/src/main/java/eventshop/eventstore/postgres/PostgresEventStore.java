@@ -123,9 +123,11 @@ public final class PostgresEventStore implements EventStore, LogSource {
     private static final int READ_PAGE = 1024;
     /**
      * Events a subscription's read brings in at once when it is behind (then kept for the next
-     * reads): one query per this many events of a catch-up, instead of one per batch of 512.
+     * reads, and the next page read in the background meanwhile). Measured over 200,000 events
+     * (WritePathProfile): 512 per page 215k events/s, 2,048 396k/s, 8,192 234k/s (larger pages held
+     * in the cache cost the young collections more than the fewer queries save).
      */
-    private static final int READ_AHEAD = 8192;
+    private static final int READ_AHEAD = 2048;
     /** SQLSTATE of append_group when a group needs the general path. */
     private static final String NOT_SIMPLE = "ES001";
     private static final long PAGE_BYTES = 4L * 1024 * 1024;
@@ -158,6 +160,7 @@ public final class PostgresEventStore implements EventStore, LogSource {
     private volatile boolean closed;
     private volatile BeforeCommit beforeCommit;
     private volatile int readAheadEvents = READ_AHEAD;
+    private volatile Prefetch prefetch;
     private volatile boolean binaryReads = true;
 
     /**
@@ -797,17 +800,79 @@ public final class PostgresEventStore implements EventStore, LogSource {
                 long first = page.getFirst().position();
                 if (fromPosition >= first && fromPosition < first + page.size()) {
                     int offset = (int) (fromPosition - first);
-                    return page.subList(offset, Math.min(page.size(), offset + wanted));
+                    int end = Math.min(page.size(), offset + wanted);
+                    if (end > page.size() / 2) {
+                        prefetch(first + page.size());
+                    }
+                    return page.subList(offset, end);
                 }
             }
         }
-        long aheadUntil = Math.min(head.get() + 1, fromPosition + Math.max(wanted, readAheadEvents));
-        List<RecordedEvent> page = readRange(fromPosition, aheadUntil);
+        List<RecordedEvent> page = prefetched(fromPosition);
+        if (page == null) {
+            long aheadUntil = Math.min(head.get() + 1, fromPosition + Math.max(wanted, readAheadEvents));
+            page = readRange(fromPosition, aheadUntil);
+        }
         if (page.size() > wanted) {
             readAhead.set(Math.floorMod(nextReadAheadSlot.getAndIncrement(), readAhead.length()), List.copyOf(page));
+            if (page.size() >= readAheadEvents / 2) {
+                prefetch(fromPosition + page.size());
+            }
             return page.subList(0, wanted);
         }
         return page;
+    }
+
+    /** A read-ahead page being read in the background, from {@code from}. */
+    private record Prefetch(long from, CompletableFuture<List<RecordedEvent>> page) {
+    }
+
+    /**
+     * Starts reading the page from {@code from} in the background if a subscription is that far
+     * behind the visible head and no such read is under way: while the subscriber takes in one page,
+     * the server reads and the driver decodes the next.
+     */
+    private void prefetch(long from) {
+        long until = Math.min(head.get() + 1, from + readAheadEvents);
+        Prefetch current = prefetch;
+        if (until - from < readAheadEvents / 4 || closing || (current != null && current.from() >= from)) {
+            return;
+        }
+        Prefetch next = new Prefetch(from, new CompletableFuture<>());
+        synchronized (readAhead) {
+            if (prefetch != current) {
+                return;
+            }
+            prefetch = next;
+        }
+        try {
+            subscriptionExecutor.execute(() -> {
+                try {
+                    next.page().complete(readRange(from, until));
+                } catch (RuntimeException e) {
+                    next.page().completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            next.page().completeExceptionally(e);
+        }
+    }
+
+    /** The page read in the background from exactly {@code from}, or null if there is none (or it failed). */
+    private List<RecordedEvent> prefetched(long from) {
+        Prefetch current = prefetch;
+        if (current == null || current.from() != from) {
+            return null;
+        }
+        try {
+            List<RecordedEvent> page = current.page().get();
+            return page.isEmpty() ? null : page;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException e) {
+            return null;
+        }
     }
 
     /**
@@ -1033,6 +1098,7 @@ public final class PostgresEventStore implements EventStore, LogSource {
         for (int i = 0; i < readAhead.length(); i++) {
             readAhead.set(i, null);
         }
+        prefetch = null;
     }
 
     /** Turns the lone writer's path on or off (on by default; off only to measure the hand-off). */

@@ -23,7 +23,7 @@ class CatchUpReadTest {
     @Test
     void aSubscriptionFromZero_overManyPages_whileAppendsContinue_seesEveryEventOnceInOrder() throws Exception {
         try (PostgresEventStore store = PostgresEventStore.open(TestDatabase.freshOptions())) {
-            // given a log of a little over five read-ahead pages (of 1,000 here, 8,192 by default)
+            // given a log of a little over five read-ahead pages (of 1,000 here, 2,048 by default)
             store.readAhead(1_000, true);
             int before = 5_500;
             for (int b = 0; b < before / 500; b++) {

@@ -146,7 +146,7 @@ public final class WritePathProfile {
             store.append("fill-" + (b % 100), ExpectedVersion.any(), list);
         }
         long total = store.headPosition() + 1 - start;
-        int[][] settings = {{512, 0}, {512, 1}, {8192, 0}, {8192, 1}, {32768, 1}};
+        int[][] settings = {{512, 1}, {2048, 1}, {2048, 0}, {8192, 1}};
         for (int round = 0; round < rounds * settings.length; round++) {
             int[] setting = settings[round % settings.length];
             store.readAhead(setting[0], setting[1] == 1);
