@@ -29,15 +29,17 @@ import javax.sql.DataSource;
  * written in the order they were queued, and one thread's appends in the order it made them.
  *
  * <p>A lone writer writes its own group of one on its own thread ({@link #writeAlone}): when nothing
- * is queued, no group is being written and the last write found nobody waiting, the calling thread
- * takes the connection and writes, with no hand-off to this thread and back (two thread wake-ups,
- * which on a busy machine cost as much as the round trip itself). The connection is guarded by
- * {@link #writing}: the committing thread holds it while it takes a group from the queue and writes
- * it, a lone writer while it writes, so exactly one writer uses the connection at a time. A lone
- * writer goes ahead only if the queue is empty once it holds the lock, so it can never overtake an
- * append queued before it (the order of one thread's appends holds). As soon as writers overlap
- * (the last write found appends queued behind it) they all queue, and groups form as before: the
- * fast path never splits a group.
+ * is queued, no group is being written and the last write was a lone append with nobody waiting
+ * behind it, the calling thread takes the connection and writes, with no hand-off to this thread
+ * and back. The connection is guarded by {@link #writing}: the committing thread holds it while it
+ * takes a group from the queue and writes it, a lone writer while it writes, so exactly one writer
+ * uses the connection at a time. A lone writer goes ahead only if the queue is empty once it holds
+ * the lock, so it can never overtake an append queued before it (the order of one thread's appends
+ * holds). As soon as writers overlap (the last write held several appends, or found appends queued
+ * behind it) they all queue, and groups form as before: the fast path never splits a group.
+ *
+ * <p>After a group of several appends the committing thread waits briefly for that many to queue
+ * again ({@link #gather}), so that the group's writers, answered together, go together again.
  *
  * <p>If a group's transaction fails for a reason other than a broken connection, its appends are
  * written again one by one, so one bad append fails alone. On a broken connection every append of
@@ -90,7 +92,7 @@ final class Committer implements Runnable {
     /** Held by whoever uses the connection, the queue's head and {@link #carried}: the committing thread or a lone writer. */
     private final ReentrantLock writing = new ReentrantLock();
     private volatile boolean stopping;
-    /** Whether the last write ended with appends queued behind it: writers overlap, so lone writes wait their turn. */
+    /** Whether the last write held several appends or ended with appends queued behind it: writers overlap, so lone writes wait their turn. */
     private volatile boolean contended;
     private volatile boolean loneWritesOn = true;
     private Request carried;
@@ -236,7 +238,11 @@ final class Committer implements Runnable {
                     write(group);
                     lastWriteNanos = System.nanoTime() - start;
                     lastGroupSize = group.size();
-                    contended = carried != null || !queue.isEmpty();
+                    // A group of several, or appends waiting behind it: writers overlap. (Checking
+                    // the queue alone is not enough: when every writer was in the group the queue
+                    // is empty at its end, and the first writer back would go alone, splitting the
+                    // next group in two commits.)
+                    contended = group.size() > 1 || carried != null || !queue.isEmpty();
                 }
             } finally {
                 writing.unlock();

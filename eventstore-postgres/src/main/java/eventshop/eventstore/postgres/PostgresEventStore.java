@@ -41,6 +41,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.postgresql.PGStatement;
@@ -883,15 +884,7 @@ public final class PostgresEventStore implements EventStore, LogSource {
      * as much again as reading the rows.
      */
     private List<RecordedEvent> readRange(long from, long until) {
-        try {
-            return readRangeOnce(from, until);
-        } catch (EventStoreException e) {
-            if (closed || !(e.getCause() instanceof SQLException sqlError) || !HeldConnection.isConnectionFailure(sqlError)) {
-                throw e;
-            }
-            LOG.log(System.Logger.Level.DEBUG, "read failed on a broken connection; retrying once", e);
-            return readRangeOnce(from, until);
-        }
+        return retryingOnce(() -> readRangeOnce(from, until));
     }
 
     private List<RecordedEvent> readRangeOnce(long from, long until) {
@@ -942,15 +935,19 @@ public final class PostgresEventStore implements EventStore, LogSource {
      * the ones right after it (the log is gapless, so anything else is a broken store, not a skip).
      */
     private List<RecordedEvent> query(String statementSql, Parameters parameters, long firstPosition) {
+        return retryingOnce(() -> queryOnce(statementSql, parameters, firstPosition));
+    }
+
+    /** Runs a read, and once more if it failed on a pooled connection the server had dropped (reads are idempotent). */
+    private List<RecordedEvent> retryingOnce(Supplier<List<RecordedEvent>> read) {
         try {
-            return queryOnce(statementSql, parameters, firstPosition);
+            return read.get();
         } catch (EventStoreException e) {
             if (closed || !(e.getCause() instanceof SQLException sqlError) || !HeldConnection.isConnectionFailure(sqlError)) {
                 throw e;
             }
-            // A pooled connection the server had dropped: reads are idempotent, try once more.
             LOG.log(System.Logger.Level.DEBUG, "read failed on a broken connection; retrying once", e);
-            return queryOnce(statementSql, parameters, firstPosition);
+            return read.get();
         }
     }
 
