@@ -102,6 +102,8 @@ final class Committer implements Runnable {
     private long loneWrites;
     private int lastGroupSize;
     private long lastWriteNanos;
+    private volatile long gatherNanos;
+    private volatile long groupWriteNanos;
 
     Committer(DataSource dataSource, Work work, String name) {
         this.connection = new HeldConnection(dataSource, false, "committer");
@@ -193,6 +195,11 @@ final class Committer implements Runnable {
         }
     }
 
+    /** Time the committing thread spent waiting for groups to gather, and writing groups (diagnostics). */
+    long[] gatherAndWriteNanos() {
+        return new long[] {gatherNanos, groupWriteNanos};
+    }
+
     long loneWrites() {
         writing.lock();
         try {
@@ -237,6 +244,7 @@ final class Committer implements Runnable {
                     long start = System.nanoTime();
                     write(group);
                     lastWriteNanos = System.nanoTime() - start;
+                    groupWriteNanos += lastWriteNanos;
                     lastGroupSize = group.size();
                     // A group of several, or appends waiting behind it: writers overlap. (Checking
                     // the queue alone is not enough: when every writer was in the group the queue
@@ -269,10 +277,12 @@ final class Committer implements Runnable {
         if (lastGroupSize <= 1 || carried != null) {
             return;
         }
-        long deadline = System.nanoTime() + Math.min(lastWriteNanos / 4, GATHER_NANOS);
+        long start = System.nanoTime();
+        long deadline = start + Math.min(lastWriteNanos / 4, GATHER_NANOS);
         while (queued.get() < lastGroupSize && !stopping && System.nanoTime() < deadline) {
             LockSupport.parkNanos(this, 20_000);
         }
+        gatherNanos += System.nanoTime() - start;
     }
 
     private void write(List<Request> group) {

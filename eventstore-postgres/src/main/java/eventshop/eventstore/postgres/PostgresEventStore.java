@@ -1112,6 +1112,16 @@ public final class PostgresEventStore implements EventStore, LogSource {
         return committer.appends();
     }
 
+    /** Nanoseconds the committing thread spent gathering groups, and writing them (diagnostics). */
+    long[] gatherAndWriteNanos() {
+        return committer.gatherAndWriteNanos();
+    }
+
+    /** Transactions written (groups and lone appends; tests and diagnostics). */
+    long groupsWritten() {
+        return committer.groups();
+    }
+
     /** The server pid of the LISTEN connection, or 0 if not connected (tests only). */
     int listenerBackendPid() {
         return listener == null ? 0 : listener.backendPid();

@@ -129,10 +129,39 @@ public final class WritePathProfile {
                         sorted[sorted.length / 2] / 1e3, sorted[sorted.length * 9 / 10] / 1e3);
             }
             System.out.println("lone writes of the store: " + store.loneWrites() + " of " + store.appendsWritten());
+            for (int writers : new int[] {16, 64}) {
+                concurrent(store, writers);
+            }
             if (catchUp > 0) {
                 catchUp(store, catchUp, rounds);
             }
         }
+    }
+
+    /** {@code writers} threads appending for 3 s: appends per second and the mean group size. */
+    private static void concurrent(PostgresEventStore store, int writers) throws InterruptedException {
+        long groups = store.groupsWritten();
+        long appends = store.appendsWritten();
+        long[] nanos = store.gatherAndWriteNanos();
+        long end = System.nanoTime() + 3_000_000_000L;
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            String stream = "w" + writers + "-" + w;
+            threads.add(Thread.ofPlatform().start(() -> {
+                while (System.nanoTime() < end) {
+                    store.append(stream, ExpectedVersion.any(), List.of(event()));
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        long g = store.groupsWritten() - groups;
+        long a = store.appendsWritten() - appends;
+        long[] after = store.gatherAndWriteNanos();
+        System.out.printf("%d writers: %,.0f appends/s, %,d transactions, %.1f appends per transaction; per"
+                        + " transaction %.0f µs gathering, %.0f µs writing (load %s)%n", writers, a / 3.0, g,
+                (double) a / g, (after[0] - nanos[0]) / 1e3 / g, (after[1] - nanos[1]) / 1e3 / g, load());
     }
 
     private static void catchUp(PostgresEventStore store, int events, int rounds) {
