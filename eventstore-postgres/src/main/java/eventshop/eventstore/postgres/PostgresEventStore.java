@@ -86,7 +86,10 @@ import reactor.core.publisher.Flux;
  * store writes in groups: appends queue at its {@link Committer}, whose thread writes all that
  * queued while the previous group committed in one transaction. Concurrent writers thus share
  * transactions and flushes, the way PostgreSQL's own group commit lets concurrent commits share a
- * flush. Appends are written in the order they were made (a group holds at most one append per
+ * flush. A writer that finds the committer idle (nothing queued, nothing being written, the last
+ * write a lone append) writes its own group of one on its own thread with the committer's
+ * connection, under the lock the committer writes under, without a hand-off; see {@link Committer}.
+ * Appends are written in the order they were made (a group holds at most one append per
  * stream and is a prefix of the queue), so one thread's appends keep their order; an append that
  * fails its check fails alone. In the common case (every expected version holds, no event id of
  * the group is stored yet) a group is one round trip: the schema's {@code append_group} function
@@ -107,7 +110,8 @@ import reactor.core.publisher.Flux;
  * with its own connection; one sequencer thread with its own connection (rows left without a
  * position, poll ticks); one listener thread with its own connection ({@code LISTEN
  * eventstore_<schema>}); subscriptions drain on virtual threads ({@link CatchUpSubscription})
- * reading pages of at most 512 events. New events wake subscriptions directly after a local commit,
+ * reading pages of at most 2,048 events (the next one read in the background while a subscriber
+ * catching up takes in the current one). New events wake subscriptions directly after a local commit,
  * through the listener for other processes' appends, and through polling every
  * {@link PostgresEventStoreOptions#pollInterval()} as a fallback when notifications are lost
  * (listener connection broken, or LISTEN turned off).
