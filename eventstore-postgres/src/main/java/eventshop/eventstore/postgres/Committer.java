@@ -100,7 +100,8 @@ final class Committer implements Runnable {
     private long groups;
     private long appends;
     private long loneWrites;
-    private int lastGroupSize;
+    /** The size of the last group written (by either thread), and how long the committing thread's last write took. */
+    private volatile int lastGroupSize;
     private long lastWriteNanos;
     private volatile long gatherNanos;
     private volatile long groupWriteNanos;
@@ -126,7 +127,8 @@ final class Committer implements Runnable {
 
     /**
      * Writes {@code request} as a group of its own on the calling thread, if the committer is idle:
-     * nothing queued or being written, and the last write found nobody waiting behind it. Answers
+     * nothing queued or being written, and the last write was a lone append that found nobody
+     * waiting behind it. Answers
      * false, having done nothing, otherwise; the caller then {@link #submit}s it. When it answers
      * true, the request's result is complete.
      */
@@ -140,6 +142,7 @@ final class Committer implements Runnable {
             }
             write(List.of(request));
             loneWrites++;
+            lastGroupSize = 1;
             contended = !queue.isEmpty();
         } finally {
             writing.unlock();
