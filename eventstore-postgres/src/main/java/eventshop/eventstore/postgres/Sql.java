@@ -13,6 +13,7 @@ final class Sql {
     final String sequence;
     final String readPositions;
     final String readStream;
+    final String readRange;
     final String streamVersion;
     final String head;
     final String saveSnapshot;
@@ -58,6 +59,7 @@ final class Sql {
                 + String.format(sized, "position")
                 + " WHERE e.position >= ? AND e.position < ? ORDER BY e.position LIMIT ?) p"
                 + " WHERE p.bytes_before < ? ORDER BY p.position";
+        readRange = "SELECT " + COLUMNS + " FROM " + s + "events WHERE position >= ? AND position < ? ORDER BY position";
         readStream = "SELECT " + COLUMNS + " FROM (SELECT " + prefixed("e.")
                 + String.format(sized, "version")
                 + " WHERE e.stream_id = ? AND e.version >= ? AND e.position IS NOT NULL ORDER BY e.version LIMIT ?) p"
