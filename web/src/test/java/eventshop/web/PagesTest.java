@@ -484,6 +484,42 @@ class PagesTest {
         }
 
         @Test
+        void theAccountPage_offersToCloseTheAccount_withThePassword_butNotOnceArchived() throws Exception {
+            SERVICES.answer("GET /api/accounts/me", Checkout.ACCOUNT);
+            assertThat(page(ada, get("/account")).getContentAsString())
+                    .contains("action=\"/account/forget\"", "<label for=\"f-password\">Your password</label>");
+
+            SERVICES.answer("GET /api/accounts/me", Checkout.ACCOUNT.replace("ACTIVE", "ARCHIVED"));
+            assertThat(page(ada, get("/account")).getContentAsString()).doesNotContain("/account/forget");
+        }
+
+        @Test
+        void closingTheAccount_sendsThePasswordToAccounts_andSaysTheDataIsErased() throws Exception {
+            SERVICES.answer("DELETE /api/accounts/me", 204, "", Map.of("Consistency-Token", "accounts:30"));
+
+            MockHttpServletResponse response = page(ada, post("/account/forget").param("password", "ada-password"));
+
+            assertThat(response.getStatus()).isEqualTo(200);
+            assertThat(response.getContentAsString()).contains("Your account is closed", "action=\"/logout\"");
+            assertThat(SERVICES.last("DELETE", "/api/accounts/me").body()).isEqualTo("{\"password\":\"ada-password\"}");
+        }
+
+        @Test
+        void aWrongPassword_isTheAccountPageAgain_with422_andTheErrorAtThePassword() throws Exception {
+            SERVICES.answer("GET /api/accounts/me", Checkout.ACCOUNT);
+            SERVICES.answer("DELETE /api/accounts/me", 422, "{\"type\":\"/problems/wrong-password\",\"status\":422,"
+                    + "\"detail\":\"the password is not this account's; nothing was forgotten\"}", Map.of());
+
+            MockHttpServletResponse response = page(ada, post("/account/forget").param("password", "not-it"));
+
+            assertThat(response.getStatus()).isEqualTo(422);
+            String html = response.getContentAsString();
+            assertThat(html).contains("Your account", "aria-invalid=\"true\"").doesNotContain("not-it",
+                    "Your account is closed");
+            assertThat(html).contains("the password is not this account&#39;s; nothing was forgotten");
+        }
+
+        @Test
         void confirming_redirectsToTheAccount_whichReadsWithTheToken() throws Exception {
             SERVICES.answer("POST /api/accounts/me/confirm", 204, "", Map.of("Consistency-Token", "accounts:9"));
 

@@ -599,14 +599,15 @@ class AccountsApiTest {
             assertThat(me.get("status").asString()).isEqualTo("PENDING");
             assertThat(me.get("email").asString()).isEqualTo(customer.email());
             assertThat(me.get("_links").propertyNames()).containsExactly("self", "events", "confirm",
-                    "confirmation-code", "change-address", "save-card");
+                    "confirmation-code", "change-address", "save-card", "forget");
+            assertThat(me.at("/_links/forget/href").asString()).isEqualTo("/api/accounts/me");
             assertThat(me.at("/_links/self/href").asString()).isEqualTo("/api/accounts/me");
             assertThat(me.at("/_links/events/href").asString()).isEqualTo("/api/accounts/me/events");
             assertThat(me.at("/_links/confirm/href").asString()).isEqualTo("/api/accounts/me/confirm");
 
             Customer active = active();
             assertThat(me(active, active.consistencyToken()).get("_links").propertyNames())
-                    .containsExactly("self", "events", "change-address", "save-card");
+                    .containsExactly("self", "events", "change-address", "save-card", "forget");
         }
 
         @Test
@@ -615,7 +616,8 @@ class AccountsApiTest {
             Customer customer = register();
 
             JsonNode pending = adminLinks(customer, customer.consistencyToken());
-            assertThat(pending.propertyNames()).containsExactly("self", "events", "confirm", "suspend", "archive");
+            assertThat(pending.propertyNames()).containsExactly("self", "events", "confirm", "suspend", "archive",
+                    "forget");
             assertThat(pending.at("/self/href").asString()).isEqualTo("/api/accounts/" + customer.id());
             assertThat(pending.at("/suspend/href").asString()).isEqualTo("/api/accounts/" + customer.id() + "/suspend");
 
@@ -624,13 +626,16 @@ class AccountsApiTest {
             String activated = new ConsistencyToken("accounts", store.headPosition()).toString();
             assertThat(confirmed).isNotNull();
             JsonNode active = adminLinks(customer, activated);
-            assertThat(active.propertyNames()).containsExactly("self", "events", "suspend", "archive");
+            assertThat(active.propertyNames()).containsExactly("self", "events", "suspend", "archive", "forget");
 
             JsonNode suspended = adminLinks(customer, command(active.at("/suspend/href").asString()));
-            assertThat(suspended.propertyNames()).containsExactly("self", "events", "reactivate", "archive");
+            assertThat(suspended.propertyNames()).containsExactly("self", "events", "reactivate", "archive", "forget");
 
             JsonNode archived = adminLinks(customer, command(suspended.at("/archive/href").asString()));
-            assertThat(archived.propertyNames()).containsExactly("self", "events");
+            assertThat(archived.propertyNames()).containsExactly("self", "events", "forget");
+
+            JsonNode forgotten = adminLinks(customer, command(archived.at("/forget/href").asString()));
+            assertThat(forgotten.propertyNames()).containsExactly("self", "events");
         }
 
         @Test

@@ -151,6 +151,27 @@ class AccountPages {
         return ConsistencyTokens.redirect("/account", shop.removeCard(cardToken).consistencyToken());
     }
 
+    /**
+     * "Forget me": with the password, the account is closed and its personal data erased (crypto-shredding); its
+     * orders stay, without it. A wrong password is the account page again, 422, with the error at the field.
+     */
+    @PostMapping("/account/forget")
+    String forget(EdgeUser user, @RequestParam(defaultValue = "") String password, Model model,
+                  HttpServletRequest request, HttpServletResponse response) {
+        if (user.isAnonymous()) {
+            return SignIn.redirect(request);
+        }
+        try {
+            shop.forgetMe(password);
+            return "account/forgotten";
+        } catch (Refused refused) {
+            response.setStatus(refused.clientStatus());
+            Api.Account account = shop.me(null);
+            model.addAttribute("forgetError", refused.fieldErrors().getOrDefault("password", refused.detail()));
+            return page(model, account, AddressForm.of(account), Map.of(), null, null);
+        }
+    }
+
     @GetMapping("/mailbox")
     String mailbox(EdgeUser user, @RequestParam(name = ConsistencyTokens.PARAMETER, required = false) @Nullable String token,
                    Model model, HttpServletRequest request) {

@@ -163,7 +163,24 @@ public class Shop {
         return done(client("accounts").delete("/api/accounts/me/cards/{token}", Nothing.class, cardToken));
     }
 
+    /**
+     * Forgets the caller ({@code DELETE /api/accounts/me} with the password): accounts destroys their key, so every
+     * copy of their personal data becomes unreadable (docs/privacy.md), and edge ends their sessions when the
+     * account's {@code AccountForgotten} reaches it.
+     */
+    public Done<Nothing> forgetMe(String password) {
+        return done(client("accounts").exchange(HttpMethod.DELETE, "/api/accounts/me", new PasswordOnly(password),
+                Nothing.class, headers -> { }));
+    }
+
     record CardOnly(String cardToken) {
+    }
+
+    record PasswordOnly(String password) {
+        @Override
+        public String toString() {
+            return "PasswordOnly[password=***]";
+        }
     }
 
     // ----

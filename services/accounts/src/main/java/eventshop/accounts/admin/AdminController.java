@@ -11,6 +11,7 @@ import eventshop.contracts.accounts.AccountEvent;
 import eventshop.eventsourcing.consistency.ConsistencyToken;
 import eventshop.eventsourcing.decider.CommandResult;
 import eventshop.eventsourcing.resources.EventLog;
+import eventshop.eventsourcing.privacy.Sealing;
 import eventshop.eventsourcing.resources.Resource;
 import eventshop.eventsourcing.security.EdgeUser;
 import jakarta.validation.Valid;
@@ -79,7 +80,8 @@ public class AdminController {
                 .command("suspend", self + "/suspend", status.suspendable())
                 .command("reactivate", self + "/reactivate", status.reactivatable())
                 .command("archive", self + "/archive", status.archivable())
-                // the administrator's "forget" (crypto-shredding) belongs here once accounts has it
+                // forgetting again would change nothing: a forgotten account's personal data shows as erased
+                .command("forget", self + "/forget", !Sealing.ERASED.equals(profile.email()))
                 .model();
     }
 

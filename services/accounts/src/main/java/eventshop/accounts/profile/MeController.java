@@ -113,8 +113,8 @@ public class MeController {
 
     /**
      * The caller's account, linking itself, its events and what its owner may do now: {@code confirm} and
-     * {@code confirmation-code} while it is pending; {@code change-address} and {@code save-card} while it may
-     * log in.
+     * {@code confirmation-code} while it is pending; {@code change-address}, {@code save-card} and {@code forget}
+     * ({@code DELETE} with the password: crypto-shredding, docs/privacy.md) while it may log in.
      */
     @GetMapping
     public EntityModel<Profile> me(EdgeUser caller,
@@ -127,7 +127,7 @@ public class MeController {
                 .command("confirmation-code", ME + "/confirmation-code", status.confirmable())
                 .command("change-address", ME + "/address", status.mayLogIn())
                 .command("save-card", ME + "/cards", status.mayLogIn())
-                // "forget" (DELETE /api/accounts/me, crypto-shredding) belongs here once accounts has it
+                .command("forget", ME, status.mayLogIn())
                 .model();
     }
 
