@@ -500,7 +500,8 @@ class PagesTest {
             MockHttpServletResponse response = page(ada, post("/account/forget").param("password", "ada-password"));
 
             assertThat(response.getStatus()).isEqualTo(200);
-            assertThat(response.getContentAsString()).contains("Your account is closed", "action=\"/logout\"");
+            assertThat(response.getContentAsString()).contains("Your account is closed", "action=\"/logout\"")
+                    .doesNotContain("ada@example.com");
             assertThat(SERVICES.last("DELETE", "/api/accounts/me").body()).isEqualTo("{\"password\":\"ada-password\"}");
         }
 

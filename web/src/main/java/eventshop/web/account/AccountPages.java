@@ -1,5 +1,6 @@
 package eventshop.web.account;
 
+import eventshop.eventsourcing.privacy.RemoteSubjectKeys;
 import eventshop.eventsourcing.security.EdgeUser;
 import eventshop.web.calls.Api;
 import eventshop.web.calls.Refused;
@@ -11,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Controller;
@@ -55,10 +57,12 @@ class AccountPages {
 
     private final Shop shop;
     private final AccountLive live;
+    private final ObjectProvider<RemoteSubjectKeys> keys;
 
-    AccountPages(Shop shop, AccountLive live) {
+    AccountPages(Shop shop, AccountLive live, ObjectProvider<RemoteSubjectKeys> keys) {
         this.shop = shop;
         this.live = live;
+        this.keys = keys;
     }
 
     @GetMapping("/account")
@@ -163,6 +167,10 @@ class AccountPages {
         }
         try {
             shop.forgetMe(password);
+            // the key is destroyed at accounts: the copy kept here for the header goes too, so nothing of the
+            // account is shown again (this page's header included)
+            keys.ifAvailable(remote -> remote.drop(user.id()));
+            model.addAttribute("visitor", new EdgeUser(user.id(), "", user.roles()));
             return "account/forgotten";
         } catch (Refused refused) {
             response.setStatus(refused.clientStatus());
