@@ -198,6 +198,7 @@ class AuthorizationMatrixTest {
         TABLE.put("GET /api/inventory", row(Rule.ADMIN));
         TABLE.put("GET /api/inventory/{sku}", row(Rule.PUBLIC));
         TABLE.put("GET /api/inventory/{sku}/events", row(Rule.ADMIN));
+        TABLE.put("GET /api/inventory/{sku}/receipts", row(Rule.ADMIN));
         TABLE.put("POST /api/inventory/{sku}/receipts", row(Rule.ADMIN).withBody(f -> Map.of("quantity", 1)));
         // the cart
         TABLE.put("GET /api/cart", row(Rule.CUSTOMER));
