@@ -80,10 +80,12 @@ import reactor.core.publisher.Flux;
  * group waiting for its fsync and the write lock free, the caller's own thread checks, writes,
  * forces and acknowledges its append, with no hand-off (two thread wake-ups per append cost about
  * as much as the fsync itself). The write lock is what makes one writer at a time: the writer
- * thread holds it for each group, the fast path for its whole append, fsync included, so the
- * index checks and position assignment stay serial, and an append that comes meanwhile is queued
- * for the writer thread. {@link #appendAsync} never takes the fast path (it would make the caller
- * wait for the fsync).
+ * thread holds it for each group, the fast path for its check and write, so the index checks and
+ * position assignment stay serial. The fast path's fsync runs after it lets the write lock go (it
+ * holds the force lock from before), so an append that comes meanwhile is queued, written by the
+ * writer thread during that fsync and forced right after it: the pipeline stays full when writers
+ * come and go. {@link #appendAsync} never takes the fast path (it would make the caller wait for
+ * the fsync).
  *
  * <h2>Disk faults</h2>
  * A write or fsync of the log that fails (an I/O error, no space left) fails every append not yet
@@ -403,6 +405,7 @@ public final class FileEventStore implements EventStore, LogSource {
         if (!writeLock.tryLock()) {
             return false;
         }
+        boolean locked = true;
         try {
             // not when this thread already writes (a callback of an acknowledgement appending again)
             if (writeLock.getHoldCount() > 1 || !fastPathOpen()) {
@@ -410,21 +413,47 @@ public final class FileEventStore implements EventStore, LogSource {
             }
             fastPathAppends++;
             try {
-                writeAlone(request);
+                Written written = writeAlone(request);
+                if (written != null) {
+                    // The fsync runs outside the write lock, so that the writer thread can write the
+                    // appends that come meanwhile while it runs (the pipeline). The force lock is taken
+                    // before the write lock is let go: the next fsync, a rollback's repair and the
+                    // writer's roll all need it, so none can come between this write and its fsync.
+                    inFlight.incrementAndGet();
+                    try {
+                        synchronized (forceLock) {
+                            writeLock.unlock();
+                            locked = false;
+                            forceAlone(request, written);
+                        }
+                    } finally {
+                        inFlight.decrementAndGet();
+                    }
+                }
             } catch (RuntimeException | Error e) {
                 // as on the writer thread: a bug or a broken log stops the store
                 fail(e);
                 request.future.completeExceptionally(closedError());
             }
         } finally {
-            writeLock.unlock();
+            if (locked) {
+                writeLock.unlock();
+            }
         }
         maybeCheckpoint();
         return true;
     }
 
-    /** Under writeLock, on the fast path: writes, forces and acknowledges one append, or refuses it. */
-    private void writeAlone(AppendRequest request) {
+    /** An append written on the fast path and not yet forced: the segment it went to and the end it makes visible. */
+    private record Written(Segment segment, Visible visible) {
+    }
+
+    /**
+     * Under writeLock, on the fast path: writes one append. Returns what is left to force, or null
+     * if nothing is (the append was refused, was a retry of stored events, or is acknowledged
+     * already because the store does not fsync per append).
+     */
+    private Written writeAlone(AppendRequest request) {
         List<AppendRequest> group = new ArrayList<>(1);
         writeBuffer.clear();
         try {
@@ -433,26 +462,38 @@ public final class FileEventStore implements EventStore, LogSource {
         } catch (IOException | UncheckedIOException e) {
             writeFailed(e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e,
                     group, request);
-            return;
+            return null;
         }
         if (group.isEmpty()) {
-            return; // rejected: the future already failed
+            return null; // rejected: the future already failed
         }
         Visible now = new Visible(activeEnd, nextPosition - 1, lastRecordAddress);
         if (options.durability() == Durability.FSYNC && now.end() > visible.end()) {
-            boolean durable;
-            try {
-                durable = force(active, false);
-            } catch (IOException e) {
-                durable = false;
-            }
-            if (!durable) {
-                unsettled.addAll(group);
-                recover(); // rolls back, and refuses the append once it is cut from the log
-                return;
-            }
+            return new Written(active, now);
         }
         acknowledge(group, now);
+        return null;
+    }
+
+    /**
+     * Under forceLock, on the fast path after its write: forces the segment and acknowledges the
+     * append, or, if the fsync failed (or the log is faulted), leaves it to the writer thread's
+     * repair, which cuts it from the log and then refuses it, as it does a group of the syncer's.
+     */
+    private void forceAlone(AppendRequest request, Written written) {
+        boolean durable;
+        try {
+            durable = force(written.segment(), false);
+        } catch (IOException e) {
+            durable = false;
+        }
+        if (durable) {
+            acknowledge(List.of(request), written.visible());
+        } else {
+            unsettled.add(request);
+            repairWanted = true;
+            LockSupport.unpark(writer);
+        }
     }
 
     private void wakeWriter() {

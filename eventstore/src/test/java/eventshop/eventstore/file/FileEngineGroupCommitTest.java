@@ -78,7 +78,7 @@ class FileEngineGroupCommitTest {
     }
 
     @Test
-    void appendsThatComeWhileTheFastPathsFsyncIsInFlight_queue_andAreAcknowledgedAfterIt_inLogOrder()
+    void appendsThatComeWhileTheFastPathsFsyncIsInFlight_areWrittenMeanwhile_andAcknowledgedAfterIt_inLogOrder()
             throws Exception {
         List<RecordedEvent> acknowledged;
         try (FileEventStore store = open()) {
@@ -94,6 +94,7 @@ class FileEngineGroupCommitTest {
                 }
             });
             disk.awaitHeldForce();
+            long bytesWhileLoneIsForced = logBytes();
 
             // when many join it
             List<Long> completions = Collections.synchronizedList(new ArrayList<>());
@@ -105,8 +106,11 @@ class FileEngineGroupCommitTest {
                 joined.add(append);
             }
 
-            // then none is written or acknowledged before the lone writer's append is
+            // then the writer thread writes them while the lone writer's fsync runs (the pipeline stays
+            // full), but none is acknowledged or shown to readers before the lone writer's append is
+            await().atMost(WAIT).until(() -> logBytes() > bytesWhileLoneIsForced + 32 * 100);
             assertThat(joined).noneMatch(CompletableFuture::isDone);
+            assertThat(lone).isNotDone();
             assertThat(store.headPosition()).isEqualTo(0);
             disk.releaseForces();
             assertThat(lone.get(60, TimeUnit.SECONDS)).isEqualTo(new AppendResult(1, 1));
@@ -195,6 +199,56 @@ class FileEngineGroupCommitTest {
             // and the next append is stored where the refused one would have been
             assertThat(store.append("a", ExpectedVersion.exactly(1), refused)).isEqualTo(new AppendResult(3, 3));
             assertThat(store.append("b", ExpectedVersion.noStream(), events(1, 10))).isEqualTo(new AppendResult(0, 4));
+            acknowledged = StoreAudit.readEverything(store);
+        }
+        assertReopenedHolds(acknowledged);
+    }
+
+    @Test
+    void aFailedFsyncOnTheFastPath_alsoRefusesTheGroupWrittenDuringIt_andTheLogTakesAppendsAgain() throws Exception {
+        List<RecordedEvent> acknowledged;
+        try (FileEventStore store = open()) {
+            // given a lone writer whose fast-path fsync is in flight, and a group written meanwhile
+            store.append("a", ExpectedVersion.noStream(), events(1, 100));
+            List<RecordedEvent> before = StoreAudit.readEverything(store);
+            long bytesBefore = logBytes();
+            disk.holdForces();
+            CompletableFuture<AppendResult> lone = new CompletableFuture<>();
+            Thread.ofPlatform().start(() -> {
+                try {
+                    lone.complete(store.append("a", ExpectedVersion.exactly(0), events(1, 100)));
+                } catch (Throwable e) {
+                    lone.completeExceptionally(e);
+                }
+            });
+            disk.awaitHeldForce();
+            long bytesWhileLoneIsForced = logBytes();
+            List<CompletableFuture<AppendResult>> written = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                written.add(store.appendAsync("b" + i, ExpectedVersion.noStream(), events(2, 100)));
+            }
+            await().atMost(WAIT).until(() -> logBytes() > bytesWhileLoneIsForced + 8 * 2 * 100);
+
+            // when the lone writer's fsync fails
+            disk.failNextForce();
+            disk.releaseForces();
+
+            // then its append and every append written after it are refused, and cut from the log
+            assertThatThrownBy(() -> lone.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(StorageUnavailable.class);
+            for (CompletableFuture<AppendResult> append : written) {
+                assertThatThrownBy(() -> append.get(60, TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(StorageUnavailable.class);
+            }
+            assertThat(disk.failedForces).hasValue(1);
+            assertThat(StoreAudit.readEverything(store)).isEqualTo(before);
+            assertThat(store.streamVersion("a")).isEqualTo(0);
+            assertThat(store.streamVersion("b0")).isEqualTo(-1);
+            await().atMost(WAIT).until(() -> logBytes() == bytesBefore);
+
+            // and the next appends are stored where the refused ones would have been
+            assertThat(store.append("a", ExpectedVersion.exactly(0), events(1, 100))).isEqualTo(new AppendResult(1, 1));
+            assertThat(store.appendAsync("b0", ExpectedVersion.noStream(), events(2, 100)).get(60, TimeUnit.SECONDS))
+                    .isEqualTo(new AppendResult(1, 3));
             acknowledged = StoreAudit.readEverything(store);
         }
         assertReopenedHolds(acknowledged);
