@@ -180,6 +180,13 @@ public final class FileEventStore implements EventStore, LogSource {
      * runs only when it is 0, so that it never acknowledges ahead of an earlier group.
      */
     private final AtomicInteger inFlight = new AtomicInteger();
+    /**
+     * Appends in the last group the syncer acknowledged (1 after a fast-path append). The fast path
+     * is for a writer that is alone: while groups carry several appends, writers are many, and a
+     * fast-path fsync of one append would take a turn of the disk from a group (measured: 16
+     * writers lost about a quarter of their throughput to it).
+     */
+    private volatile int lastGroupAppends = 1;
     /** Appends taken on the fast path (written under writeLock); for tests. */
     private volatile long fastPathAppends;
     private final Thread writer;
@@ -391,7 +398,8 @@ public final class FileEventStore implements EventStore, LogSource {
 
     /** Nothing queued, nothing waiting for an fsync, the log healthy and open: a lone writer may write itself. */
     private boolean fastPathOpen() {
-        return queue.isEmpty() && inFlight.get() == 0 && fault == null && !repairWanted && !closing
+        return queue.isEmpty() && inFlight.get() == 0 && lastGroupAppends <= 1 && fault == null && !repairWanted
+                && !closing
                 && failure == null;
     }
 
@@ -488,6 +496,7 @@ public final class FileEventStore implements EventStore, LogSource {
             durable = false;
         }
         if (durable) {
+            lastGroupAppends = 1;
             acknowledge(List.of(request), written.visible());
         } else {
             unsettled.add(request);
@@ -699,6 +708,13 @@ public final class FileEventStore implements EventStore, LogSource {
                     durable = force(last.segment(), false);
                 } catch (IOException e) {
                     durable = false;
+                }
+                int appends = 0;
+                for (Group group : groups) {
+                    appends += group.requests().size();
+                }
+                if (appends > 0) {
+                    lastGroupAppends = appends; // before the acknowledgements wake their writers
                 }
                 for (Group group : groups) {
                     if (group.stop()) {
