@@ -196,6 +196,9 @@ public final class FileEventStore implements EventStore, LogSource {
     private ByteBuffer writeBuffer = ByteBuffer.allocateDirect(MAX_GROUP_BYTES + 64 * 1024);
     private volatile Segment active;
     private long activeEnd;        // address after the last byte written to the active segment's file
+    private long allocatedEnd;     // address up to which the active segment's file holds bytes (records, then zeros)
+    private boolean preallocating = true; // false after a zero fill failed, until the next segment or repair
+    private ByteBuffer zeros;
     private long nextPosition;
     private long lastRecordAddress;
     private volatile boolean writerDone;
@@ -279,6 +282,7 @@ public final class FileEventStore implements EventStore, LogSource {
             this.segments = recovery.segments.toArray(Segment[]::new);
             this.active = segments[segments.length - 1];
             this.activeEnd = recovery.end;
+            this.allocatedEnd = active.base() + active.size(); // recovery cut any zeros after the last record
             this.nextPosition = recovery.head + 1;
             this.lastRecordAddress = recovery.lastRecordAddress;
             this.visible = new Visible(recovery.end, recovery.head, recovery.lastRecordAddress);
@@ -658,9 +662,50 @@ public final class FileEventStore implements EventStore, LogSource {
         }
         activeEnd = active.base() + at;
         writeBuffer.clear();
+        if (activeEnd > allocatedEnd) {
+            allocatedEnd = activeEnd;
+            preallocate();
+        }
+    }
+
+    /**
+     * The write just grew the file: fills the next {@code preallocateBytes} after it with zeros
+     * (within the segment's size), so that the appends written there next overwrite blocks the
+     * file has, and their fsyncs need not commit a new size. A failed fill (a full disk) is not a
+     * fault: the log is whole without it, and the next write reports the disk's state for itself.
+     */
+    private void preallocate() {
+        long target = Math.min(activeEnd + options.preallocateBytes(), active.base() + options.segmentBytes());
+        if (!preallocating || target <= activeEnd) {
+            return;
+        }
+        if (zeros == null) {
+            zeros = ByteBuffer.allocateDirect(64 * 1024);
+        }
+        FileChannel channel = active.channel();
+        try {
+            while (allocatedEnd < target) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), target - allocatedEnd));
+                while (zeros.hasRemaining()) {
+                    allocatedEnd += channel.write(zeros, allocatedEnd - active.base());
+                }
+            }
+        } catch (IOException e) {
+            preallocating = false;
+            LOG.log(System.Logger.Level.DEBUG, "filling the event log ahead with zeros failed; writing without: " + e);
+        }
+    }
+
+    /** Cuts the zeros after the last record from the active segment's file (before it is sealed or closed). */
+    private void trimPreallocation() throws IOException {
+        if (allocatedEnd > activeEnd) {
+            active.channel().truncate(activeEnd - active.base());
+            allocatedEnd = activeEnd;
+        }
     }
 
     private void roll() throws IOException {
+        trimPreallocation();
         if (!force(active, true)) {
             throw new IOException("the log's storage failed", fault);
         }
@@ -680,6 +725,8 @@ public final class FileEventStore implements EventStore, LogSource {
         grown[current.length] = next;
         segments = grown;
         active = next;
+        allocatedEnd = activeEnd;
+        preallocating = true;
     }
 
     private void publishGroup(List<AppendRequest> group) throws InterruptedException {
@@ -930,6 +977,8 @@ public final class FileEventStore implements EventStore, LogSource {
             Directories.sync(logDirectory);
         }
         active.channel().truncate(activeEnd - active.base());
+        allocatedEnd = activeEnd;
+        preallocating = true;
         active.channel().force(true);
         if (lastRecordAddress >= 0) {
             Segment segment = segmentOf(lastRecordAddress);
@@ -1386,6 +1435,7 @@ public final class FileEventStore implements EventStore, LogSource {
             writeLock.lock();
             try {
                 if (failure == null && recover()) {
+                    trimPreallocation();
                     if (force(active, true)) {
                         writeCheckpoint();
                     }

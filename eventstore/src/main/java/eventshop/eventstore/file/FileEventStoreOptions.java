@@ -11,9 +11,14 @@ import java.time.Duration;
  * @param segmentBytes         size at which the log rolls to a new segment file; default 256 MiB
  * @param indexCheckpointBytes how much log may be written before the stream index is checkpointed
  *                             again (bounds the log scanned at open); default 64 MiB
+ * @param preallocateBytes     how far ahead of the last record the active segment file is filled
+ *                             with zeros, so that an fsync of an append writes data into blocks the
+ *                             file already has and need not commit a new file size (on ext4 about
+ *                             1.5&times; the fsyncs per second of a growing file); 0 turns it off;
+ *                             default 1 MiB
  */
 public record FileEventStoreOptions(Durability durability, Duration fsyncInterval, long segmentBytes,
-                                    long indexCheckpointBytes) {
+                                    long indexCheckpointBytes, long preallocateBytes) {
 
     public FileEventStoreOptions {
         if (durability == null || fsyncInterval == null) {
@@ -28,26 +33,33 @@ public record FileEventStoreOptions(Durability durability, Duration fsyncInterva
         if (indexCheckpointBytes < 1) {
             throw new InvalidRequest("indexCheckpointBytes must be positive");
         }
+        if (preallocateBytes < 0) {
+            throw new InvalidRequest("preallocateBytes must not be negative");
+        }
     }
 
     public static FileEventStoreOptions defaults() {
         return new FileEventStoreOptions(Durability.FSYNC, Duration.ofMillis(100), 256L * 1024 * 1024,
-                64L * 1024 * 1024);
+                64L * 1024 * 1024, 1024L * 1024);
     }
 
     public FileEventStoreOptions withDurability(Durability durability) {
-        return new FileEventStoreOptions(durability, fsyncInterval, segmentBytes, indexCheckpointBytes);
+        return new FileEventStoreOptions(durability, fsyncInterval, segmentBytes, indexCheckpointBytes, preallocateBytes);
     }
 
     public FileEventStoreOptions withFsyncInterval(Duration fsyncInterval) {
-        return new FileEventStoreOptions(durability, fsyncInterval, segmentBytes, indexCheckpointBytes);
+        return new FileEventStoreOptions(durability, fsyncInterval, segmentBytes, indexCheckpointBytes, preallocateBytes);
     }
 
     public FileEventStoreOptions withSegmentBytes(long segmentBytes) {
-        return new FileEventStoreOptions(durability, fsyncInterval, segmentBytes, indexCheckpointBytes);
+        return new FileEventStoreOptions(durability, fsyncInterval, segmentBytes, indexCheckpointBytes, preallocateBytes);
     }
 
     public FileEventStoreOptions withIndexCheckpointBytes(long indexCheckpointBytes) {
-        return new FileEventStoreOptions(durability, fsyncInterval, segmentBytes, indexCheckpointBytes);
+        return new FileEventStoreOptions(durability, fsyncInterval, segmentBytes, indexCheckpointBytes, preallocateBytes);
+    }
+
+    public FileEventStoreOptions withPreallocateBytes(long preallocateBytes) {
+        return new FileEventStoreOptions(durability, fsyncInterval, segmentBytes, indexCheckpointBytes, preallocateBytes);
     }
 }

@@ -215,6 +215,10 @@ final class Recovery {
                     if (!lastSegment) {
                         throw corrupt(segment, offset + at, "invalid record in a sealed segment");
                     }
+                    if (pendingBatch.isEmpty() && onlyZerosAfter(segment, offset + at, size)) {
+                        dropPreallocation(segment, badAddress);
+                        return;
+                    }
                     if (validRecordAfter(segment, offset + at + 1, size)) {
                         throw corrupt(segment, offset + at, "invalid record followed by valid records");
                     }
@@ -308,6 +312,36 @@ final class Recovery {
             offset += limit;
         }
         return false;
+    }
+
+    /** Whether the segment holds only zero bytes from {@code from} to {@code size}: space the writer filled ahead. */
+    private static boolean onlyZerosAfter(Segment segment, long from, long size) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
+        for (long offset = from; offset < size; ) {
+            int want = (int) Math.min(buffer.capacity(), size - offset);
+            segment.readFully(buffer, offset, want);
+            byte[] bytes = buffer.array();
+            for (int i = 0; i < want; i++) {
+                if (bytes[i] != 0) {
+                    return false;
+                }
+            }
+            offset += want;
+        }
+        return true;
+    }
+
+    /**
+     * Cuts the zeros the writer filled ahead of its last record (see {@link
+     * FileEventStoreOptions#preallocateBytes()}): not a torn tail, as no record was begun there.
+     */
+    private void dropPreallocation(Segment segment, long end) throws IOException {
+        long size = segment.size();
+        LOG.log(System.Logger.Level.DEBUG, "event log " + segment.path() + ": cutting " + (segment.base() + size - end)
+                + " bytes of zeros filled ahead of the last record at address " + end);
+        segment.channel().truncate(end - segment.base());
+        segment.channel().force(true);
+        this.end = end;
     }
 
     private void truncateTail(Segment segment, long badAddress) throws IOException {

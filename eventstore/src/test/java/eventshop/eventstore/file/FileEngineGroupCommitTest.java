@@ -334,16 +334,9 @@ class FileEngineGroupCommitTest {
         }
     }
 
+    /** The log's bytes up to its last record (see {@link LogFiles#recordBytes}). */
     private long logBytes() {
-        try (Stream<Path> segments = Files.list(dir.resolve("log"))) {
-            long total = 0;
-            for (Path segment : segments.toList()) {
-                total += Files.size(segment);
-            }
-            return total;
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
+        return LogFiles.recordBytes(dir);
     }
 
     private List<EventData> events(int count, int bytes) {

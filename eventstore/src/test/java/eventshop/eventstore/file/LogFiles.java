@@ -71,6 +71,9 @@ final class LogFiles {
         int at = 0;
         while (at + HEADER <= bytes.limit()) {
             int length = bytes.getInt(at);
+            if (length == 0 && onlyZerosFrom(bytes, at)) {
+                break; // the zeros the writer fills ahead of its last record (the active segment only)
+            }
             if (length < HEADER || at + length > bytes.limit()) {
                 throw new AssertionError(segment + ": no record frame at offset " + at + " (length " + length + ")");
             }
@@ -79,10 +82,39 @@ final class LogFiles {
                     Short.toUnsignedInt(bytes.getShort(at + 43)), bytes.getInt(at + 45), bytes.getInt(at + 49)));
             at += length;
         }
-        if (at != bytes.limit()) {
+        if (at != bytes.limit() && !onlyZerosFrom(bytes, at)) {
             throw new AssertionError(segment + ": " + (bytes.limit() - at) + " bytes after the last record");
         }
         return records;
+    }
+
+    private static boolean onlyZerosFrom(ByteBuffer bytes, int from) {
+        for (int i = from; i < bytes.limit(); i++) {
+            if (bytes.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Bytes of the log's segment files without the zeros after the last record (which the writer
+     * fills ahead): grows when records are written, shrinks when they are cut.
+     */
+    static long recordBytes(Path dir) {
+        List<Path> segments = segments(dir);
+        long total = 0;
+        for (int i = 0; i < segments.size(); i++) {
+            byte[] bytes = read(segments.get(i));
+            int end = bytes.length;
+            if (i == segments.size() - 1) {
+                while (end > 0 && bytes[end - 1] == 0) {
+                    end--;
+                }
+            }
+            total += end;
+        }
+        return total;
     }
 
     /** Every record of the log, in log order. */
