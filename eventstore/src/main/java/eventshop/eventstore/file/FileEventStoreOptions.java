@@ -15,7 +15,7 @@ import java.time.Duration;
  *                             with zeros, so that an fsync of an append writes data into blocks the
  *                             file already has and need not commit a new file size (on ext4 about
  *                             1.5&times; the fsyncs per second of a growing file); 0 turns it off;
- *                             default 1 MiB
+ *                             default 4 MiB
  */
 public record FileEventStoreOptions(Durability durability, Duration fsyncInterval, long segmentBytes,
                                     long indexCheckpointBytes, long preallocateBytes) {
@@ -40,7 +40,7 @@ public record FileEventStoreOptions(Durability durability, Duration fsyncInterva
 
     public static FileEventStoreOptions defaults() {
         return new FileEventStoreOptions(Durability.FSYNC, Duration.ofMillis(100), 256L * 1024 * 1024,
-                64L * 1024 * 1024, 1024L * 1024);
+                64L * 1024 * 1024, 4L * 1024 * 1024);
     }
 
     public FileEventStoreOptions withDurability(Durability durability) {
