@@ -38,6 +38,35 @@ class NotificationFallbackTest {
     }
 
     @Nested
+    class WhenTheListenerIsUp {
+
+        @Test
+        void anotherProcesssAppends_reachASubscriber_byTheirNotification_notByPolling() throws Exception {
+            // given a follower that would poll only once an hour
+            PostgresEventStoreOptions options = TestDatabase.freshOptions();
+            PostgresEventStore follower = open(options.withPollInterval(Duration.ofHours(1)));
+            PostgresEventStore writer = open(options);
+            List<RecordedEvent> seen = follow(follower);
+            await().atMost(PATIENCE).until(() -> follower.listenerBackendPid() != 0);
+
+            // when another process appends alone (append_group's one round trip), then many at once (groups)
+            append(writer, "cart-1", 1);
+            awaitPositions(seen, 1, Duration.ofSeconds(20));
+            List<Thread> writers = new ArrayList<>();
+            for (int w = 0; w < 8; w++) {
+                String stream = "cart-w" + w;
+                writers.add(Thread.ofPlatform().start(() -> append(writer, stream, 10)));
+            }
+            for (Thread thread : writers) {
+                thread.join();
+            }
+
+            // then the follower sees every event, in order, long before its first poll
+            awaitPositions(seen, 81, Duration.ofSeconds(20));
+        }
+    }
+
+    @Nested
     class WhenTheListeningConnectionIsKilled {
 
         @Test
@@ -137,7 +166,11 @@ class NotificationFallbackTest {
     }
 
     private void awaitPositions(List<RecordedEvent> seen, int count) {
-        await().atMost(PATIENCE).until(() -> seen.size() >= count || !failures.isEmpty());
+        awaitPositions(seen, count, PATIENCE);
+    }
+
+    private void awaitPositions(List<RecordedEvent> seen, int count, Duration within) {
+        await().atMost(within).until(() -> seen.size() >= count || !failures.isEmpty());
         assertThat(failures).as("subscription errors").isEmpty();
         assertThat(seen).extracting(RecordedEvent::position)
                 .containsExactlyElementsOf(LongStream.range(0, seen.size()).boxed().toList());
