@@ -32,14 +32,38 @@ final class RawDisk {
 
     /** Appends {@value #FSYNC_WRITE_BYTES} bytes and forces, in a loop on one thread; warm-up, then measure. */
     static FsyncResult fsyncRate(Path directory, Duration warmup, Duration measure) throws IOException {
+        return fsyncRate(directory, warmup, measure, false);
+    }
+
+    /**
+     * As {@link #fsyncRate(Path, Duration, Duration)}; with {@code zeroFilled} the file is first filled
+     * with zeros (and forced), so the writes overwrite blocks the file has and each fsync commits no
+     * new file size: the limit for the file engine, which fills its log ahead the same way.
+     */
+    static FsyncResult fsyncRate(Path directory, Duration warmup, Duration measure, boolean zeroFilled)
+            throws IOException {
         ByteBuffer buffer = ByteBuffer.allocateDirect(FSYNC_WRITE_BYTES);
         byte[] bytes = new byte[FSYNC_WRITE_BYTES];
         ThreadLocalRandom.current().nextBytes(bytes);
         buffer.put(bytes).flip();
         Histogram latency = new Histogram(3);
         long count = 0;
-        try (FileChannel channel = FileChannel.open(directory.resolve("fsync-probe.log"), StandardOpenOption.CREATE_NEW,
+        String name = zeroFilled ? "fsync-probe-zeros.log" : "fsync-probe.log";
+        try (FileChannel channel = FileChannel.open(directory.resolve(name), StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE)) {
+            if (zeroFilled) {
+                // room for 20,000 fsyncs a second over the whole probe; past it the file grows as usual
+                long fill = (warmup.toNanos() + measure.toNanos()) / 1_000_000_000L * 20_000L * FSYNC_WRITE_BYTES;
+                ByteBuffer zeros = ByteBuffer.allocateDirect(SEQ_BLOCK);
+                for (long at = 0; at < fill; at += SEQ_BLOCK) {
+                    zeros.clear();
+                    while (zeros.hasRemaining()) {
+                        channel.write(zeros, at + zeros.position());
+                    }
+                }
+                channel.force(true);
+                channel.position(0);
+            }
             long start = System.nanoTime();
             long measureStart = start + warmup.toNanos();
             long measureEnd = measureStart + measure.toNanos();
