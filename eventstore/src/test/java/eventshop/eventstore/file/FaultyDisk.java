@@ -26,6 +26,8 @@ final class FaultyDisk implements FileChannels {
     private volatile boolean writesFail;
     private volatile boolean forcesFail;
     private final AtomicInteger forcesToFail = new AtomicInteger();
+    /** Which threads' fsyncs {@code forcesToFail} counts down on. */
+    private volatile java.util.function.Predicate<Thread> forcesToFailOn = thread -> true;
     private volatile boolean truncatesFail;
     /** While set, an fsync waits (having begun) until it is released: an fsync held in flight. */
     private volatile CountDownLatch forcesHeld;
@@ -47,6 +49,27 @@ final class FaultyDisk implements FileChannels {
 
     /** Only the next fsync fails; later ones succeed, as on Linux once a writeback error was reported. */
     void failNextForce() {
+        failNextForceOn(thread -> true);
+    }
+
+    /**
+     * Only the next fsync made for appends fails (by the fsync thread, a caller on the fast path or the
+     * writer's roll), not the index checkpointer's: that one covers only acknowledged appends when
+     * none is in flight, so its failure refuses nothing (see {@link #failNextCheckpointForce()}).
+     */
+    void failNextAppendForce() {
+        failNextForceOn(thread -> !thread.getName().equals(CHECKPOINTER));
+    }
+
+    /** Only the index checkpointer's next fsync fails. */
+    void failNextCheckpointForce() {
+        failNextForceOn(thread -> thread.getName().equals(CHECKPOINTER));
+    }
+
+    private static final String CHECKPOINTER = "eventstore-checkpoint";
+
+    private void failNextForceOn(java.util.function.Predicate<Thread> threads) {
+        forcesToFailOn = threads;
         forcesToFail.set(1);
     }
 
@@ -166,7 +189,8 @@ final class FaultyDisk implements FileChannels {
                 }
             }
             forces.incrementAndGet();
-            if (forcesFail || forcesToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            if (forcesFail || (forcesToFailOn.test(Thread.currentThread())
+                    && forcesToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0)) {
                 failedForces.incrementAndGet();
                 throw new IOException("Input/output error");
             }
